@@ -1,0 +1,67 @@
+"""Domain errors that carry their HTTP status; one handler in app.py renders them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+
+class ExigentError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str, *, status_code: int | None = None, **detail: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+        self.detail = detail
+
+
+class NotFound(ExigentError):
+    status_code = 404
+
+
+class Forbidden(ExigentError):
+    status_code = 403
+
+
+class Unauthorized(ExigentError):
+    status_code = 401
+
+
+class Conflict(ExigentError):
+    status_code = 409
+
+
+class BadInput(ExigentError):
+    status_code = 422
+
+
+class PayloadTooLarge(ExigentError):
+    status_code = 413
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """`("requester", "phone")` -> `requester.phone`; list indexes as `targets[0]`."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(record)"
+
+
+def describe_validation_error(error: ValidationError) -> list[dict[str, str]]:
+    """Each problem as {field, problem}, in words an officer or an integrator can act on."""
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if p not in ("body",))
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "is not a field of the intake record"
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        problems.append({"field": field_path(loc), "problem": message})
+    return problems

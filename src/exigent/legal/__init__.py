@@ -1,0 +1,1 @@
+"""Legal basis: the policy tables, the engine that applies them, decisions and approvals."""

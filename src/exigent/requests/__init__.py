@@ -1,0 +1,1 @@
+"""Law-enforcement requests: intake, the case lifecycle, documents and the timeline."""

@@ -1,0 +1,215 @@
+"""The intake record (shared across API, CLI, portal and email) and the case read models."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+Text = Annotated[str, StringConstraints(max_length=20_000)]
+ShortText = Annotated[str, StringConstraints(max_length=500)]
+
+
+class RequestKind(StrEnum):
+    emergency = "emergency"
+    subpoena = "subpoena"
+    court_order = "court_order"
+    search_warrant = "search_warrant"
+    preservation = "preservation"
+    preservation_extension = "preservation_extension"
+    consent = "consent"
+    real_time = "real_time"
+    other = "other"
+
+
+PRESERVATION_KINDS = frozenset({RequestKind.preservation, RequestKind.preservation_extension})
+COMPULSORY_KINDS = frozenset(
+    {RequestKind.subpoena, RequestKind.court_order, RequestKind.search_warrant}
+)
+
+
+class ReceivedVia(StrEnum):
+    portal = "portal"
+    api = "api"
+    email = "email"
+    phone = "phone"
+    fax = "fax"
+
+
+class EmergencyNature(StrEnum):
+    suicide_self_harm = "suicide_self_harm"
+    child_safety = "child_safety"
+    kidnapping = "kidnapping"
+    violent_threat = "violent_threat"
+    terrorism = "terrorism"
+    other_life_threat = "other_life_threat"
+
+
+class IdentifierType(StrEnum):
+    username = "username"
+    user_id = "user_id"
+    email = "email"
+    phone = "phone"
+
+
+class DataCategory(StrEnum):
+    subscriber_info = "subscriber_info"
+    account_activity = "account_activity"
+    connections = "connections"
+    message_metadata = "message_metadata"
+    location = "location"
+    content = "content"
+
+
+class Strict(BaseModel):
+    """Unknown fields are an error: a typo must never silently drop what an officer wrote."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+def _check_phone(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return value
+    if not E164.match(value.strip()):
+        raise ValueError("must be an E.164 number such as +14155550123")
+    return value.strip()
+
+
+class Requester(Strict):
+    name: ShortText | None = None
+    title: ShortText | None = None
+    badge_number: ShortText | None = None
+    email: ShortText | None = None
+    phone: ShortText | None = None
+    agency_name: ShortText | None = None
+    agency_country: str | None = None
+    agency_state: ShortText | None = None
+    supervisor_name: ShortText | None = None
+    supervisor_phone: ShortText | None = None
+    is_government: bool | None = None
+
+    @field_validator("phone", "supervisor_phone")
+    @classmethod
+    def phone_is_e164(cls, value: str | None) -> str | None:
+        return _check_phone(value)
+
+    @field_validator("email")
+    @classmethod
+    def email_has_domain(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return value
+        local, at, domain = value.strip().rpartition("@")
+        if not at or not local or "." not in domain or " " in value.strip():
+            raise ValueError("must be an email address such as name@agency.org")
+        return value.strip()
+
+    @field_validator("agency_country")
+    @classmethod
+    def country_is_alpha2(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return value
+        if not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+            raise ValueError("must be an ISO 3166-1 alpha-2 code such as US or GB")
+        return value.strip().upper()
+
+
+class Emergency(Strict):
+    nature: EmergencyNature | None = None
+    facts: Text | None = None
+    persons_at_risk: Text | None = None
+    why_no_legal_process: Text | None = None
+    how_data_helps: Text | None = None
+
+
+class Target(Strict):
+    identifier_type: IdentifierType
+    value: Annotated[str, StringConstraints(min_length=1, max_length=320)]
+
+
+class DateRange(Strict):
+    start: date | None = None
+    end: date | None = None
+
+    @model_validator(mode="after")
+    def start_not_after_end(self) -> DateRange:
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("start must not be after end")
+        return self
+
+
+class NondisclosureOrder(Strict):
+    present: bool = False
+    expires_on: date | None = None
+
+
+class Attestation(Strict):
+    signed: bool = False
+    signed_at: AwareDatetime | None = None
+
+
+class DocumentRef(Strict):
+    sha256: str
+    filename: ShortText
+    media_type: ShortText
+
+    @field_validator("sha256")
+    @classmethod
+    def sha256_is_hex(cls, value: str) -> str:
+        if not SHA256_HEX.match(value.lower()):
+            raise ValueError("must be 64 hexadecimal characters (a SHA-256 digest)")
+        return value.lower()
+
+
+class EmailHeaders(Strict):
+    from_: ShortText | None = Field(default=None, alias="from")
+    reply_to: ShortText | None = None
+    authentication_results: Text | None = None
+    received_ip: ShortText | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class IntakeRecord(Strict):
+    """One law-enforcement request as submitted, before any judgement is made on it."""
+
+    id: ShortText | None = None
+    kind: RequestKind
+    received_via: ReceivedVia
+    received_at: AwareDatetime
+    requester: Requester = Field(default_factory=Requester)
+    case_number: ShortText | None = None
+    emergency: Emergency | None = None
+    targets: list[Target] = Field(default_factory=list, max_length=500)
+    data_requested: list[DataCategory] = Field(default_factory=list)
+    date_range: DateRange | None = None
+    legal_authority: Text | None = None
+    offense: ShortText | None = None
+    nondisclosure_order: NondisclosureOrder | None = None
+    user_notice_permitted: bool | None = None
+    attestation: Attestation | None = None
+    documents: list[DocumentRef] = Field(default_factory=list, max_length=100)
+    email: EmailHeaders | None = None
+    prior_extensions: Annotated[int, Field(ge=0)] | None = None
+
+    @field_validator("data_requested")
+    @classmethod
+    def categories_unique(cls, value: list[DataCategory]) -> list[DataCategory]:
+        return list(dict.fromkeys(value))
+
+    def as_submitted(self) -> dict[str, Any]:
+        """The record in its wire form, for storage and re-judgement."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
