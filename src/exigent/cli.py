@@ -47,5 +47,95 @@ def assess(file: InputFile) -> None:
         fail(exc.message)
 
 
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema up to date."""
+    from exigent.config import get_settings
+    from exigent.migrate import upgrade
+
+    url = get_settings().database_url
+    upgrade(url)
+    typer.echo(f"database is up to date ({_safe_url(url)})")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="web processes (production)")] = 1,
+) -> None:
+    """Serve the web app and API (with the deadline worker inside, in embedded mode)."""
+    import uvicorn
+
+    uvicorn.run(
+        "exigent.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@app.command("worker")
+def worker() -> None:
+    """Run the deadline worker alone (any number may share one database)."""
+    from exigent.config import get_settings
+    from exigent.db import make_engine, make_session_factory
+    from exigent.deadlines import Worker
+
+    settings = get_settings()
+    factory = make_session_factory(make_engine(settings.database_url))
+    typer.echo(f"deadline worker polling every {settings.worker_poll_seconds}s")
+    try:
+        Worker(factory, settings.worker_poll_seconds).run_forever()
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+
+
+@app.command("demo")
+def demo(
+    scale: Annotated[int, typer.Option(help="historical requests to generate")] = 0,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
+    port: Annotated[int, typer.Option()] = 8000,
+    reset: Annotated[bool, typer.Option(help="start from an empty database")] = False,
+) -> None:
+    """Seed realistic demo data (agencies, people, a few hundred cases) and serve."""
+    from exigent.demo.seed import seed_demo
+
+    logins = seed_demo(scale=scale, reset=reset)
+    if serve_after:
+        typer.echo(f"\nExigent is starting on http://127.0.0.1:{port}/")
+        for line in logins:
+            typer.echo(f"  {line}")
+        serve(host="127.0.0.1", port=port, workers=1)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain; exit 1 naming the first broken link if anything was altered."""
+    from exigent.audit.service import verify_chain
+    from exigent.config import get_settings
+    from exigent.db import make_engine, make_session_factory
+
+    factory = make_session_factory(make_engine(get_settings().database_url))
+    with factory() as session:
+        checked, broken = verify_chain(session)
+    if broken is not None:
+        typer.echo(
+            f"audit chain BROKEN at event {broken.seq}: {broken.reason} "
+            f"({checked} events verified before it)",
+            err=True,
+        )
+        raise typer.Exit(code=1)
+    typer.echo(f"audit chain intact: {checked} events verified")
+
+
 def main() -> None:
     app()

@@ -213,3 +213,80 @@ class IntakeRecord(Strict):
     def as_submitted(self) -> dict[str, Any]:
         """The record in its wire form, for storage and re-judgement."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class TransitionIn(Strict):
+    to: str = Field(description="the status to move to")
+    reason: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    expected_version: int | None = Field(
+        default=None, description="refuse the move if the case changed since this version"
+    )
+
+
+class AssignIn(Strict):
+    assignee_id: int
+
+
+class NoteIn(Strict):
+    body: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    visible_to_requester: bool = False
+
+
+class TargetRead(BaseModel):
+    identifier_type: str
+    value: str
+
+
+class DocumentRead(BaseModel):
+    id: int
+    sha256: str
+    filename: str
+    media_type: str
+    size_bytes: int | None
+    stored: bool
+    created_at: datetime
+
+
+class TimelineEventRead(BaseModel):
+    id: int
+    at: datetime
+    kind: str
+    actor: str
+    from_status: str | None
+    to_status: str | None
+    body: str | None
+    data: dict[str, Any]
+
+
+class RequestSummary(BaseModel):
+    id: int
+    reference: str
+    kind: str
+    status: str
+    priority: str
+    received_via: str
+    received_at: datetime
+    agency_name: str | None
+    case_number: str | None
+    emergency_nature: str | None
+    assignee_id: int | None
+    acknowledge_due_at: datetime
+    decide_due_at: datetime
+    acknowledged_at: datetime | None
+    decided_at: datetime | None
+    version: int
+
+
+class RequestRead(RequestSummary):
+    requester_id: int | None
+    agency_id: int | None
+    allowed_transitions: list[str]
+    targets: list[TargetRead]
+    record: dict[str, Any]
+    needs_completion: bool
+    policy_version: int | None
+
+
+class RequestPage(BaseModel):
+    items: list[RequestSummary]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null at end")

@@ -1,0 +1,109 @@
+"""create_app(): routers, middleware, the one error handler, and the embedded worker."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from exigent import __version__
+from exigent.config import Settings, get_settings
+from exigent.db import make_engine, make_session_factory
+from exigent.deadlines import Worker
+from exigent.errors import ExigentError, field_path
+from exigent.files import FileStore
+
+log = logging.getLogger(__name__)
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _problem(status: int, message: str, **extra: object) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error": message, **extra})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ExigentError)
+    async def domain_error(_: Request, exc: ExigentError) -> JSONResponse:
+        return _problem(exc.status_code, exc.message, **exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = _describe_request_errors(exc)
+        first = problems[0] if problems else {"field": "(body)", "problem": "is invalid"}
+        return _problem(422, f"{first['field']}: {first['problem']}", problems=problems)
+
+
+def _describe_request_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    problems = []
+    for item in exc.errors():
+        loc = tuple(p for p in item.get("loc", ()) if p != "body")
+        message = str(item.get("msg", "is invalid"))
+        if item.get("type") == "extra_forbidden":
+            message = "is not a field of the intake record"
+        message = message.removeprefix("Value error, ")
+        problems.append({"field": field_path(loc), "problem": message})
+    return problems
+
+
+def install_upload_limit(app: FastAPI, max_bytes: int) -> None:
+    """Refuse an oversize body from its Content-Length before reading a byte of it."""
+
+    @app.middleware("http")
+    async def limit(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_bytes + MULTIPART_OVERHEAD:
+            return _problem(
+                413, f"file: larger than the {max_bytes // (1024 * 1024)} MB limit", field="file"
+            )
+        return await call_next(request)
+
+
+def create_app(settings: Settings | None = None, *, run_worker: bool | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
+    worker = Worker(factory, settings.worker_poll_seconds)
+    start_worker = settings.embedded_worker if run_worker is None else run_worker
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if start_worker:
+            worker.start_in_background()
+        yield
+        worker.stop()
+        engine.dispose()
+
+    app = FastAPI(
+        title="Exigent",
+        version=__version__,
+        lifespan=lifespan,
+        description="Emergency response operations: law-enforcement requests, verification, "
+        "legal review, production and audit.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = factory
+    app.state.file_store = FileStore(settings.file_store)
+    install_error_handlers(app)
+    install_upload_limit(app, settings.max_upload_bytes)
+    _include_routers(app)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from exigent.auth.api import router as auth_router
+    from exigent.requests.api import router as requests_router
+
+    app.include_router(auth_router)
+    app.include_router(requests_router)
+
+    @app.get("/api/v1/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        with app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}

@@ -1,0 +1,139 @@
+"""Appending to and verifying the audit chain. Callers append inside their own transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exigent.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from exigent.db import utcnow
+
+HEAD_ID = 1
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user, or the system itself (worker, importer)."""
+
+    id: int | None
+    label: str
+    role: str
+
+    @classmethod
+    def system(cls, label: str = "system") -> Actor:
+        return cls(id=None, label=label, role="system")
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=True)
+
+
+def digest(value: Any) -> str | None:
+    """SHA-256 of a state's canonical JSON; None stands for "no state" (created or deleted)."""
+    if value is None:
+        return None
+    return hashlib.sha256(canonical(value).encode()).hexdigest()
+
+
+def _event_hash(prev_hash: str, event: AuditEvent) -> str:
+    body = canonical(
+        {
+            "seq": event.seq,
+            "at": event.at.isoformat(),
+            "actor_id": event.actor_id,
+            "actor": event.actor,
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "before": event.before_digest,
+            "after": event.after_digest,
+            "detail": event.detail,
+        }
+    )
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def record_event(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str | int | None = None,
+    before: Any = None,
+    after: Any = None,
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event, chained to the tip; the head lock is held until the caller commits."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
+    ).scalar_one()
+    event = AuditEvent(
+        seq=head.seq + 1,
+        at=at or utcnow(),
+        actor_id=actor.id,
+        actor=actor.label,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        before_digest=digest(before),
+        after_digest=digest(after),
+        detail=json.loads(canonical(detail or {})),
+        prev_hash=head.hash,
+    )
+    event.hash = _event_hash(head.hash, event)
+    session.add(event)
+    head.seq, head.hash = event.seq, event.hash
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    reason: str
+
+
+def _events(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        rows = (
+            session.execute(
+                select(AuditEvent)
+                .where(AuditEvent.seq > last)
+                .order_by(AuditEvent.seq)
+                .limit(batch)
+            )
+            .scalars()
+            .all()
+        )
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+        session.expunge_all()
+
+
+def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
+    """Walk the whole chain; return how many events checked and the first broken link, if any."""
+    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
+    for event in _events(session):
+        if event.seq != expected_seq:
+            return count, ChainBreak(expected_seq, f"event {expected_seq} is missing")
+        if event.prev_hash != prev_hash:
+            return count, ChainBreak(event.seq, "does not link to the event before it")
+        if _event_hash(prev_hash, event) != event.hash:
+            return count, ChainBreak(event.seq, "content was changed after it was written")
+        prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
+    head = session.get(AuditHead, HEAD_ID)
+    if head is None or head.seq != count or head.hash != prev_hash:
+        return count, ChainBreak(count + 1, "events after this point were removed")
+    return count, None

@@ -1,0 +1,24 @@
+"""Login and account read models."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=1000)
+
+
+class UserRead(BaseModel):
+    id: int
+    email: str
+    name: str
+    role: str
+    timezone: str
+
+
+class LoginOut(BaseModel):
+    user: UserRead
+    csrf_token: str = Field(description="send as X-CSRF-Token on every non-GET call")

@@ -1,0 +1,42 @@
+"""Settings from the environment (EXIGENT_ prefix); production refuses placeholder secrets."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev-secret-key"})
+DEV_SECRET = "dev-secret-key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EXIGENT_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./var/exigent.db"
+    secret_key: str = DEV_SECRET
+    file_store: Path = Path("./var/files")
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    session_hours: int = Field(default=12, gt=0)
+    worker_poll_seconds: float = Field(default=5.0, gt=0)
+    embedded_worker: bool = True
+    base_url: str = "http://127.0.0.1:8000"
+
+    @model_validator(mode="after")
+    def refuse_placeholder_secrets(self) -> Settings:
+        if self.environment == "production" and self.secret_key.lower() in PLACEHOLDER_SECRETS:
+            raise ValueError(
+                "EXIGENT_SECRET_KEY is a placeholder; set a long random value in production"
+            )
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("EXIGENT_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,48 @@
+"""Agencies and the domains they write from, seeded from public directories."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from exigent.db import Base, UtcDateTime, utcnow
+
+
+class TrustStatus(StrEnum):
+    unverified = "unverified"
+    verified = "verified"
+    suspended = "suspended"
+    fraudulent = "fraudulent"
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    agency_type: Mapped[str | None] = mapped_column(String(60))
+    country: Mapped[str] = mapped_column(String(2), default="US")
+    state: Mapped[str | None] = mapped_column(String(10), index=True)
+    ori: Mapped[str | None] = mapped_column(String(16), unique=True)
+    homepage_url: Mapped[str | None] = mapped_column(String(500))
+    # A number taken from the agency's own site or a directory; never from a request.
+    verified_phone: Mapped[str | None] = mapped_column(String(32))
+    phone_source: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[TrustStatus] = mapped_column(String(20), default=TrustStatus.unverified)
+    source: Mapped[str] = mapped_column(String(40))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AgencyDomain(Base):
+    __tablename__ = "agency_domains"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    source: Mapped[str] = mapped_column(String(40))
+    organization: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

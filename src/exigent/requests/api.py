@@ -1,0 +1,249 @@
+"""JSON routes for cases. Thin: parse, call the service, commit, answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from exigent.auth.deps import CurrentUser
+from exigent.auth.models import User
+from exigent.db import SessionDep
+from exigent.errors import BadInput
+from exigent.files import FileStore
+from exigent.legal.policy import default_policy
+from exigent.requests import queries, service
+from exigent.requests.lifecycle import allowed_next
+from exigent.requests.models import Request as Case
+from exigent.requests.schemas import (
+    AssignIn,
+    DocumentRead,
+    IntakeRecord,
+    NoteIn,
+    RequestPage,
+    RequestRead,
+    RequestSummary,
+    TargetRead,
+    TimelineEventRead,
+    TransitionIn,
+)
+
+router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+def file_store(request: Request) -> FileStore:
+    store: FileStore = request.app.state.file_store
+    return store
+
+
+def summary(case: Case) -> RequestSummary:
+    return RequestSummary.model_validate(case, from_attributes=True)
+
+
+def read_model(case: Case) -> RequestRead:
+    return RequestRead(
+        **summary(case).model_dump(),
+        requester_id=case.requester_id,
+        agency_id=case.agency_id,
+        allowed_transitions=[str(s) for s in allowed_next(case.status)],
+        targets=[
+            TargetRead(identifier_type=t.identifier_type, value=t.value) for t in case.targets
+        ],
+        record=case.record,
+        needs_completion=case.needs_completion,
+        policy_version=case.policy_version,
+    )
+
+
+def _intake_committed(
+    session: Session,
+    user: User,
+    record: IntakeRecord,
+    raw: str,
+    key: str | None,
+    store: FileStore,
+) -> tuple[Case, bool]:
+    """Create and commit, so the answer is only sent once the case is durable."""
+    try:
+        case, created = service.intake(
+            session,
+            user=user,
+            record=record,
+            raw=raw,
+            policy=default_policy(),
+            idempotency_key=key,
+            store=store,
+        )
+        session.commit()
+    except IntegrityError:
+        # Two retries of one submission raced; the loser answers with the winner's case.
+        session.rollback()
+        replay = service.find_replay(session, user=user, record=record, idempotency_key=key)
+        if replay is None:
+            raise
+        case, created = replay, False
+    return case, created
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=RequestRead,
+    responses={200: {"description": "a retry of an earlier submission"}},
+)
+def create_request(
+    record: IntakeRecord,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
+    body: Annotated[bytes, Depends(raw_body)],
+    store: Annotated[FileStore, Depends(file_store)],
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> RequestRead:
+    """Submit a request (the intake record). Retrying with the same key returns the same case."""
+    case, created = _intake_committed(
+        session, user, record, body.decode("utf-8", "replace"), idempotency_key, store
+    )
+    response.headers["Location"] = f"/api/v1/requests/{case.id}"
+    if not created:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return read_model(case)
+
+
+@router.get("", response_model=RequestPage)
+def list_requests(
+    session: SessionDep,
+    user: CurrentUser,
+    status: Annotated[list[str] | None, Query()] = None,
+    open_only: bool = False,
+    priority: Annotated[list[str] | None, Query()] = None,
+    kind: Annotated[list[str] | None, Query()] = None,
+    agency_id: int | None = None,
+    assignee_id: int | None = None,
+    unassigned: bool = False,
+    decide_due_before: datetime | None = None,
+    order: str = "urgency",
+    limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 50,
+    cursor: str | None = None,
+) -> RequestPage:
+    """Cases you can see, filtered, most urgent first (or newest), a page at a time."""
+    if decide_due_before is not None and decide_due_before.tzinfo is None:
+        raise BadInput("decide_due_before: needs a time-zone offset", field="decide_due_before")
+    filters = queries.RequestFilters(
+        status=status,
+        open_only=open_only,
+        priority=priority,
+        kind=kind,
+        agency_id=agency_id,
+        assignee_id=assignee_id,
+        unassigned=unassigned,
+        decide_due_before=decide_due_before,
+        order=order,
+    )
+    page, next_cursor = queries.list_requests(session, user, filters, limit=limit, cursor=cursor)
+    service.record_list(session, user, [case.id for case in page])
+    session.commit()
+    return RequestPage(items=[summary(case) for case in page], next_cursor=next_cursor)
+
+
+@router.get("/{request_id}", response_model=RequestRead)
+def get_request(request_id: int, session: SessionDep, user: CurrentUser) -> RequestRead:
+    case = service.load_for(session, user, request_id)
+    service.record_read(session, user, case)
+    result = read_model(case)
+    session.commit()
+    return result
+
+
+@router.post("/{request_id}/transitions", response_model=RequestRead)
+def transition_request(
+    request_id: int, move: TransitionIn, session: SessionDep, user: CurrentUser
+) -> RequestRead:
+    """Move the case; 409 lists the moves allowed from where it is."""
+    case = service.transition(
+        session,
+        user=user,
+        request_id=request_id,
+        to=move.to,
+        reason=move.reason,
+        expected_version=move.expected_version,
+    )
+    session.commit()
+    return read_model(case)
+
+
+@router.post("/{request_id}/assignment", response_model=RequestRead)
+def assign_request(
+    request_id: int, body: AssignIn, session: SessionDep, user: CurrentUser
+) -> RequestRead:
+    case = service.assign(session, user=user, request_id=request_id, assignee_id=body.assignee_id)
+    session.commit()
+    return read_model(case)
+
+
+@router.post("/{request_id}/notes", status_code=201, response_model=TimelineEventRead)
+def add_note(
+    request_id: int, note: NoteIn, session: SessionDep, user: CurrentUser
+) -> TimelineEventRead:
+    event = service.add_note(
+        session,
+        user=user,
+        request_id=request_id,
+        body=note.body,
+        visible_to_requester=note.visible_to_requester,
+    )
+    session.commit()
+    return TimelineEventRead.model_validate(event, from_attributes=True)
+
+
+@router.get("/{request_id}/timeline", response_model=list[TimelineEventRead])
+def get_timeline(
+    request_id: int, session: SessionDep, user: CurrentUser
+) -> list[TimelineEventRead]:
+    case = service.load_for(session, user, request_id)
+    events = queries.timeline_for(session, user, case)
+    service.record_read(session, user, case)
+    session.commit()
+    return [TimelineEventRead.model_validate(e, from_attributes=True) for e in events]
+
+
+@router.post("/{request_id}/documents", status_code=201, response_model=DocumentRead)
+def upload_document(
+    request_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    store: Annotated[FileStore, Depends(file_store)],
+    request: Request,
+    file: Annotated[UploadFile, File(description="the document's bytes")],
+    media_type: Annotated[str | None, Form(description="defaults to the part's type")] = None,
+) -> DocumentRead:
+    """Attach a file; refused when too large or when its bytes are not its stated type."""
+    document = service.attach_document(
+        session,
+        user=user,
+        request_id=request_id,
+        filename=file.filename or "",
+        media_type=media_type or file.content_type or "",
+        stream=file.file,
+        store=store,
+        max_bytes=request.app.state.settings.max_upload_bytes,
+    )
+    session.commit()
+    return DocumentRead.model_validate(document, from_attributes=True)
+
+
+@router.get("/{request_id}/documents", response_model=list[DocumentRead])
+def list_documents(request_id: int, session: SessionDep, user: CurrentUser) -> list[DocumentRead]:
+    case = service.load_for(session, user, request_id)
+    documents = queries.documents_for(session, case)
+    service.record_read(session, user, case)
+    session.commit()
+    return [DocumentRead.model_validate(d, from_attributes=True) for d in documents]

@@ -1,0 +1,55 @@
+"""SLA clocks: priority and due times at intake, and the deadlines that warn and breach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from exigent.deadlines import schedule
+from exigent.legal.policy import Policy, Priority
+
+ACKNOWLEDGE, DECIDE = "acknowledge", "decide"
+WARNING, BREACH = "warning", "breach"
+
+
+@dataclass(frozen=True)
+class Clocks:
+    priority: Priority
+    acknowledge_due_at: datetime
+    decide_due_at: datetime
+
+
+def clocks_for(policy: Policy, kind: str, received_at: datetime) -> Clocks:
+    """Priority and due times; business-day clocks count in the requester's own offset."""
+    priority = policy.priorities[kind]
+    sla = policy.sla[priority]
+    return Clocks(
+        priority=priority,
+        acknowledge_due_at=sla.acknowledge.due_from(received_at),
+        decide_due_at=sla.decide.due_from(received_at),
+    )
+
+
+def deadline_kind(clock: str, stage: str) -> str:
+    return f"sla_{clock}_{stage}"
+
+
+def schedule_sla_deadlines(
+    session: Session, *, request_id: int, policy: Policy, received_at: datetime, clocks: Clocks
+) -> None:
+    """Four deadlines per case: a warning at the policy's fraction and a breach, per clock."""
+    for clock, due in ((ACKNOWLEDGE, clocks.acknowledge_due_at), (DECIDE, clocks.decide_due_at)):
+        warn_at = received_at + (due - received_at) * policy.sla_warning_fraction
+        data = {"clock": clock, "due_at": due.isoformat()}
+        schedule(
+            session,
+            kind=deadline_kind(clock, WARNING),
+            due_at=warn_at,
+            request_id=request_id,
+            data=data,
+        )
+        schedule(
+            session, kind=deadline_kind(clock, BREACH), due_at=due, request_id=request_id, data=data
+        )

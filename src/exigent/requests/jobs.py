@@ -1,0 +1,59 @@
+"""Deadline handlers for cases: SLA warnings and breaches on the timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from exigent.audit.service import Actor, record_event
+from exigent.deadlines import Deadline, handles
+from exigent.requests.clocks import ACKNOWLEDGE, BREACH, DECIDE, WARNING, deadline_kind
+from exigent.requests.models import Request, TimelineEvent
+
+WORKER = Actor.system("deadline-worker")
+
+
+def _clock_stopped(request: Request, clock: str) -> bool:
+    stopped_at = request.acknowledged_at if clock == ACKNOWLEDGE else request.decided_at
+    return stopped_at is not None
+
+
+def _sla_event(session: Session, deadline: Deadline, now: datetime, stage: str) -> str:
+    request = session.get(Request, deadline.request_id)
+    clock = str(deadline.data["clock"])
+    if request is None or _clock_stopped(request, clock):
+        return "met"
+    due = deadline.data["due_at"]
+    words = "due soon" if stage == WARNING else "breached"
+    session.add(
+        TimelineEvent(
+            request_id=request.id,
+            at=now,
+            kind=f"sla_{stage}",
+            actor=WORKER.label,
+            body=f"The {clock} clock is {words} (due {due}).",
+            data={"clock": clock, "due_at": due, "deadline_id": deadline.id},
+        )
+    )
+    record_event(
+        session,
+        actor=WORKER,
+        action=f"request.sla_{stage}",
+        object_type="request",
+        object_id=request.id,
+        detail={"clock": clock, "due_at": due},
+        at=now,
+    )
+    return "fired"
+
+
+def _register(clock: str, stage: str) -> None:
+    @handles(deadline_kind(clock, stage))
+    def _handler(session: Session, deadline: Deadline, now: datetime) -> str:
+        return _sla_event(session, deadline, now, stage)
+
+
+for _clock in (ACKNOWLEDGE, DECIDE):
+    for _stage in (WARNING, BREACH):
+        _register(_clock, _stage)

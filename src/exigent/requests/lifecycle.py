@@ -1,0 +1,76 @@
+"""The case lifecycle: every status and every allowed move, in one table.
+
+received -> triaged -> verifying -> under_review -> awaiting_approval -> approved
+         -> producing -> delivered -> closed
+side paths: need_info (waiting on the requester), preserved (a hold, nothing disclosed),
+rejected, withdrawn (by the requester); each of those ends in closed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    received = "received"
+    triaged = "triaged"
+    verifying = "verifying"
+    under_review = "under_review"
+    need_info = "need_info"
+    awaiting_approval = "awaiting_approval"
+    approved = "approved"
+    producing = "producing"
+    delivered = "delivered"
+    preserved = "preserved"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+    closed = "closed"
+
+
+S = Status
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    S.received: frozenset({S.triaged, S.need_info, S.rejected, S.withdrawn}),
+    S.triaged: frozenset(
+        {S.verifying, S.under_review, S.need_info, S.preserved, S.rejected, S.withdrawn}
+    ),
+    S.verifying: frozenset({S.under_review, S.need_info, S.rejected, S.withdrawn}),
+    S.under_review: frozenset(
+        {S.verifying, S.awaiting_approval, S.need_info, S.preserved, S.rejected, S.withdrawn}
+    ),
+    S.need_info: frozenset({S.triaged, S.verifying, S.under_review, S.rejected, S.withdrawn}),
+    # Sent back to review when the approver disagrees; approval itself is a second person's.
+    S.awaiting_approval: frozenset({S.approved, S.under_review, S.rejected, S.withdrawn}),
+    S.approved: frozenset({S.producing, S.under_review}),
+    S.producing: frozenset({S.delivered, S.approved}),
+    S.delivered: frozenset({S.closed}),
+    # A hold can be followed by compulsory process on the same case.
+    S.preserved: frozenset({S.under_review, S.closed}),
+    S.rejected: frozenset({S.closed}),
+    S.withdrawn: frozenset({S.closed}),
+    S.closed: frozenset(),
+}
+
+OPEN_STATUSES = frozenset(s for s in Status if s not in {S.closed, S.rejected, S.withdrawn})
+# Reaching any of these meets the "decide" clock: the team has given its answer.
+DECIDED_STATUSES = frozenset(
+    {
+        S.awaiting_approval,
+        S.approved,
+        S.producing,
+        S.delivered,
+        S.preserved,
+        S.rejected,
+        S.withdrawn,
+        S.closed,
+    }
+)
+# Leaving "received" (or being assigned) meets the "acknowledge" clock.
+ACKNOWLEDGED_STATUSES = frozenset(s for s in Status if s is not S.received)
+
+
+def allowed_next(current: Status) -> list[Status]:
+    return sorted(TRANSITIONS[current])
+
+
+def can_move(current: Status, target: Status) -> bool:
+    return target in TRANSITIONS[current]
