@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 MULTIPART_OVERHEAD = 64 * 1024
 
 
-def _problem(status: int, message: str, **extra: object) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": message, **extra})
+def _problem(status_code: int, message: str, **extra: object) -> JSONResponse:
+    return JSONResponse(status_code=status_code, content={"error": message, **extra})
 
 
 def install_error_handlers(app: FastAPI) -> None:
