@@ -110,10 +110,11 @@ def demo(
     from exigent.demo.seed import seed_demo
 
     logins = seed_demo(scale=scale, reset=reset)
+    typer.echo("\nDemo logins:")
+    for line in logins:
+        typer.echo(f"  {line}")
     if serve_after:
-        typer.echo(f"\nExigent is starting on http://127.0.0.1:{port}/")
-        for line in logins:
-            typer.echo(f"  {line}")
+        typer.echo(f"\nExigent is starting on http://127.0.0.1:{port}/  (API docs: /api/docs)")
         serve(host="127.0.0.1", port=port, workers=1)
 
 

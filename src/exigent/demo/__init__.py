@@ -1,0 +1,1 @@
+"""Realistic demo data: agencies from public directories, people, cases in every state."""
