@@ -84,15 +84,20 @@ def _empty_postgres(url: str) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        connection.execute(text(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{'0' * 64}')"))
+        connection.execute(
+            text(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{'0' * 64}')")
+        )
     engine.dispose()
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
-        environment="test", database_url=database_url, file_store=tmp_path / "files",
-        max_upload_bytes=1024 * 1024, embedded_worker=False,
+        environment="test",
+        database_url=database_url,
+        file_store=tmp_path / "files",
+        max_upload_bytes=1024 * 1024,
+        embedded_worker=False,
     )
 
 
@@ -129,8 +134,12 @@ def make_account(factory: sessionmaker[Session]):  # type: ignore[no-untyped-def
     def make(role: Role, email: str | None = None) -> Account:
         with factory() as session:
             user = create_user(
-                session, actor=Actor.system("tests"), email=email or f"{role}@example.test",
-                name=f"Test {role}", role=role, password=PASSWORD,
+                session,
+                actor=Actor.system("tests"),
+                email=email or f"{role}@example.test",
+                name=f"Test {role}",
+                role=role,
+                password=PASSWORD,
             )
             token = issue_api_token(session, actor=Actor.system("tests"), user=user, name="t")
             session.commit()

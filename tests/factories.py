@@ -16,11 +16,17 @@ def emergency_record(**overrides: Any) -> dict[str, Any]:
         "received_via": "api",
         "received_at": "2026-11-24T02:10:00-05:00",
         "requester": {
-            "name": "Dana Whitfield", "title": "Detective", "badge_number": "4471",
-            "email": "dwhitfield@springfieldpd.org", "phone": "+12175550143",
-            "agency_name": "Springfield Police Department", "agency_country": "US",
-            "agency_state": "IL", "supervisor_name": "Lt. Omar Reyes",
-            "supervisor_phone": "+12175550100", "is_government": True,
+            "name": "Dana Whitfield",
+            "title": "Detective",
+            "badge_number": "4471",
+            "email": "dwhitfield@springfieldpd.org",
+            "phone": "+12175550143",
+            "agency_name": "Springfield Police Department",
+            "agency_country": "US",
+            "agency_state": "IL",
+            "supervisor_name": "Lt. Omar Reyes",
+            "supervisor_phone": "+12175550100",
+            "is_government": True,
         },
         "case_number": f"26-{number:05d}",
         "emergency": {
@@ -42,10 +48,12 @@ def emergency_record(**overrides: Any) -> dict[str, Any]:
 
 def subpoena_record(**overrides: Any) -> dict[str, Any]:
     record = emergency_record(
-        kind="subpoena", legal_authority="18 U.S.C. 2703(c)(2)",
+        kind="subpoena",
+        legal_authority="18 U.S.C. 2703(c)(2)",
         data_requested=["subscriber_info"],
-        documents=[{"sha256": "a" * 64, "filename": "subpoena.pdf",
-                    "media_type": "application/pdf"}],
+        documents=[
+            {"sha256": "a" * 64, "filename": "subpoena.pdf", "media_type": "application/pdf"}
+        ],
     )
     record.pop("emergency")
     record.pop("attestation")

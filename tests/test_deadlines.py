@@ -5,18 +5,19 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-from factories import emergency_record
 from sqlalchemy import select
 
 from exigent.deadlines import Deadline, run_due
 from exigent.requests.models import TimelineEvent
+from factories import emergency_record
 
 
 def sla_events(factory) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     with factory() as session:
         rows = session.execute(
             select(TimelineEvent.kind, TimelineEvent.data)
-            .where(TimelineEvent.kind.like("sla_%")).order_by(TimelineEvent.id)
+            .where(TimelineEvent.kind.like("sla_%"))
+            .order_by(TimelineEvent.id)
         ).all()
     return [(kind, data["clock"]) for kind, data in rows]
 
@@ -33,15 +34,20 @@ def test_warning_at_80_percent_then_breach(client, officer, factory):
 
 def test_acknowledged_case_does_not_warn(client, officer, analyst, factory):
     case = client.post("/api/v1/requests", json=emergency_record(), headers=officer.headers)
-    client.post(f"/api/v1/requests/{case.json()['id']}/transitions", json={"to": "triaged"},
-                headers=analyst.headers)
+    client.post(
+        f"/api/v1/requests/{case.json()['id']}/transitions",
+        json={"to": "triaged"},
+        headers=analyst.headers,
+    )
     received = datetime.fromisoformat("2026-11-24T02:10:00-05:00")
     run_due(factory, now=received + timedelta(minutes=20))
     assert sla_events(factory) == []
     with factory() as session:
-        outcomes = set(session.execute(
-            select(Deadline.outcome).where(Deadline.kind.like("sla_acknowledge%"))
-        ).scalars())
+        outcomes = set(
+            session.execute(
+                select(Deadline.outcome).where(Deadline.kind.like("sla_acknowledge%"))
+            ).scalars()
+        )
     assert outcomes == {"met"}
 
 

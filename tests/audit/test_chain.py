@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from factories import emergency_record
 from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
 from exigent.audit.models import AuditEvent
 from exigent.audit.service import verify_chain
 from exigent.cli import app
+from factories import emergency_record
 
 
 def make_history(client, officer, analyst) -> None:  # type: ignore[no-untyped-def]
@@ -64,8 +64,9 @@ def test_reordered_rows_are_detected(client, officer, analyst, db):
     assert broken is not None and broken.seq == 3
 
 
-def test_cli_exits_non_zero_naming_the_broken_link(client, officer, analyst, db, settings,
-                                                   monkeypatch):
+def test_cli_exits_non_zero_naming_the_broken_link(
+    client, officer, analyst, db, settings, monkeypatch
+):
     make_history(client, officer, analyst)
     monkeypatch.setenv("EXIGENT_DATABASE_URL", settings.database_url)
     from exigent.config import get_settings

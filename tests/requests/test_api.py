@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from factories import emergency_record, subpoena_record
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.models import AuditEvent, Deadline, Request, Target
+from factories import emergency_record, subpoena_record
 
 
 def count(factory: sessionmaker[Session], model: type) -> int:
@@ -129,15 +128,22 @@ def test_intake_schedules_sla_deadlines_and_audits_creation(client, officer, fac
     with factory() as session:
         kinds = sorted(session.execute(select(Deadline.kind)).scalars())
         actions = list(session.execute(select(AuditEvent.action)).scalars())
-    assert kinds == ["sla_acknowledge_breach", "sla_acknowledge_warning",
-                     "sla_decide_breach", "sla_decide_warning"]
+    assert kinds == [
+        "sla_acknowledge_breach",
+        "sla_acknowledge_warning",
+        "sla_decide_breach",
+        "sla_decide_warning",
+    ]
     assert "request.create" in actions
 
 
 def test_raw_submission_is_kept_verbatim(client, officer, factory):
     body = json.dumps(emergency_record(), indent=2)
-    client.post("/api/v1/requests", content=body,
-                headers={**officer.headers, "Content-Type": "application/json"})
+    client.post(
+        "/api/v1/requests",
+        content=body,
+        headers={**officer.headers, "Content-Type": "application/json"},
+    )
     with factory() as session:
         assert session.execute(select(Request.raw_submission)).scalar_one() == body
 
@@ -148,8 +154,10 @@ def test_officer_sees_only_own_requests(client, officer, make_account, analyst):
     other = make_account(Role.requester, "other@sheriff.example.gov")
     mine = client.post("/api/v1/requests", json=emergency_record(), headers=officer.headers)
     theirs = client.post("/api/v1/requests", json=emergency_record(), headers=other.headers)
-    assert client.get(f"/api/v1/requests/{theirs.json()['id']}",
-                      headers=officer.headers).status_code == 404
+    assert (
+        client.get(f"/api/v1/requests/{theirs.json()['id']}", headers=officer.headers).status_code
+        == 404
+    )
     listed = client.get("/api/v1/requests", headers=officer.headers).json()["items"]
     assert [item["id"] for item in listed] == [mine.json()["id"]]
     assert len(client.get("/api/v1/requests", headers=analyst.headers).json()["items"]) == 2
@@ -159,9 +167,11 @@ def test_reading_a_case_is_audited(client, officer, analyst, factory):
     case = client.post("/api/v1/requests", json=emergency_record(), headers=officer.headers)
     client.get(f"/api/v1/requests/{case.json()['id']}", headers=analyst.headers)
     with factory() as session:
-        reads = session.execute(
-            select(AuditEvent).where(AuditEvent.action == "request.read")
-        ).scalars().all()
+        reads = (
+            session.execute(select(AuditEvent).where(AuditEvent.action == "request.read"))
+            .scalars()
+            .all()
+        )
     assert [(r.actor, r.object_id) for r in reads] == [
         ("analyst@example.test", str(case.json()["id"]))
     ]
@@ -183,8 +193,10 @@ def test_list_filters_and_cursor_pagination(client, analyst):
         if not cursor:
             break
     assert len(seen) == 8 and len(set(seen)) == 8
-    dues = [client.get(f"/api/v1/requests/{i}", headers=analyst.headers).json()["decide_due_at"]
-            for i in seen]
+    dues = [
+        client.get(f"/api/v1/requests/{i}", headers=analyst.headers).json()["decide_due_at"]
+        for i in seen
+    ]
     assert dues == sorted(dues)  # most urgent first
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from factories import emergency_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from exigent.requests.lifecycle import TRANSITIONS, Status, allowed_next, can_move
 from exigent.requests.models import TimelineEvent
+from factories import emergency_record
 
 
 def create(client, account) -> dict:  # type: ignore[no-untyped-def]
@@ -20,8 +20,11 @@ def create(client, account) -> dict:  # type: ignore[no-untyped-def]
 
 
 def move(client, account, case_id: int, to: str, reason: str | None = "checked"):  # type: ignore[no-untyped-def]
-    return client.post(f"/api/v1/requests/{case_id}/transitions",
-                       json={"to": to, "reason": reason}, headers=account.headers)
+    return client.post(
+        f"/api/v1/requests/{case_id}/transitions",
+        json={"to": to, "reason": reason},
+        headers=account.headers,
+    )
 
 
 def test_full_path_to_closed_records_every_step(client, analyst, lead, factory):
@@ -38,11 +41,18 @@ def test_full_path_to_closed_records_every_step(client, analyst, lead, factory):
     with factory() as session:
         steps = session.execute(
             select(TimelineEvent.from_status, TimelineEvent.to_status, TimelineEvent.actor)
-            .where(TimelineEvent.kind == "transition").order_by(TimelineEvent.id)
+            .where(TimelineEvent.kind == "transition")
+            .order_by(TimelineEvent.id)
         ).all()
     assert [s.to_status for s in steps] == [
-        "triaged", "verifying", "under_review", "awaiting_approval", "approved", "producing",
-        "delivered", "closed",
+        "triaged",
+        "verifying",
+        "under_review",
+        "awaiting_approval",
+        "approved",
+        "producing",
+        "delivered",
+        "closed",
     ]
     assert steps[4].actor == "lead@example.test"
 
@@ -107,30 +117,38 @@ def test_two_conflicting_transitions_exactly_one_wins(client, analyst, lead):
 def test_the_same_move_twice_at_once_happens_once(client, analyst, factory):
     case = create(client, analyst)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda _: move(client, analyst, case["id"], "triaged").status_code,
-                                range(4)))
+        results = list(
+            pool.map(lambda _: move(client, analyst, case["id"], "triaged").status_code, range(4))
+        )
     assert sorted(results) == [200, 409, 409, 409]
     with factory() as session:
-        moves = session.execute(
-            select(TimelineEvent).where(TimelineEvent.kind == "transition")
-        ).scalars().all()
+        moves = (
+            session.execute(select(TimelineEvent).where(TimelineEvent.kind == "transition"))
+            .scalars()
+            .all()
+        )
     assert len(moves) == 1
 
 
 def test_stale_expected_version_is_refused(client, analyst):
     case = create(client, analyst)
     move(client, analyst, case["id"], "triaged")
-    response = client.post(f"/api/v1/requests/{case['id']}/transitions",
-                           json={"to": "verifying", "expected_version": case["version"]},
-                           headers=analyst.headers)
+    response = client.post(
+        f"/api/v1/requests/{case['id']}/transitions",
+        json={"to": "verifying", "expected_version": case["version"]},
+        headers=analyst.headers,
+    )
     assert response.status_code == 409
     assert "reload" in response.json()["error"]
 
 
 def test_assignment_acknowledges_and_is_on_the_timeline(client, analyst, lead):
     case = create(client, analyst)
-    response = client.post(f"/api/v1/requests/{case['id']}/assignment",
-                           json={"assignee_id": analyst.user.id}, headers=lead.headers)
+    response = client.post(
+        f"/api/v1/requests/{case['id']}/assignment",
+        json={"assignee_id": analyst.user.id},
+        headers=lead.headers,
+    )
     assert response.status_code == 200
     assert response.json()["assignee_id"] == analyst.user.id
     assert response.json()["acknowledged_at"] is not None
@@ -140,21 +158,30 @@ def test_assignment_acknowledges_and_is_on_the_timeline(client, analyst, lead):
 
 def test_assigning_to_an_officer_is_refused(client, analyst, lead, officer):
     case = create(client, analyst)
-    response = client.post(f"/api/v1/requests/{case['id']}/assignment",
-                           json={"assignee_id": officer.user.id}, headers=lead.headers)
+    response = client.post(
+        f"/api/v1/requests/{case['id']}/assignment",
+        json={"assignee_id": officer.user.id},
+        headers=lead.headers,
+    )
     assert response.status_code == 422
     assert response.json()["error"].startswith("assignee_id: ")
 
 
 def test_internal_notes_stay_internal(client, officer, analyst):
     case = create(client, officer)
-    client.post(f"/api/v1/requests/{case['id']}/notes",
-                json={"body": "Callback number differs from directory."}, headers=analyst.headers)
-    client.post(f"/api/v1/requests/{case['id']}/notes",
-                json={"body": "Please send the signed attestation.",
-                      "visible_to_requester": True}, headers=analyst.headers)
-    officer_view = client.get(f"/api/v1/requests/{case['id']}/timeline",
-                              headers=officer.headers).json()
+    client.post(
+        f"/api/v1/requests/{case['id']}/notes",
+        json={"body": "Callback number differs from directory."},
+        headers=analyst.headers,
+    )
+    client.post(
+        f"/api/v1/requests/{case['id']}/notes",
+        json={"body": "Please send the signed attestation.", "visible_to_requester": True},
+        headers=analyst.headers,
+    )
+    officer_view = client.get(
+        f"/api/v1/requests/{case['id']}/timeline", headers=officer.headers
+    ).json()
     bodies = [e["body"] for e in officer_view if e["kind"] == "note"]
     assert bodies == ["Please send the signed attestation."]
 

@@ -40,19 +40,40 @@ STAFF = [
     (Role.admin, "admin", "Chris Vega", "UTC"),
 ]
 KIND_WEIGHTS = {
-    "emergency": 30, "subpoena": 25, "court_order": 10, "search_warrant": 12,
-    "preservation": 12, "preservation_extension": 3, "consent": 3, "real_time": 2, "other": 3,
+    "emergency": 30,
+    "subpoena": 25,
+    "court_order": 10,
+    "search_warrant": 12,
+    "preservation": 12,
+    "preservation_extension": 3,
+    "consent": 3,
+    "real_time": 2,
+    "other": 3,
 }
 LIVE_CASES = 300
 # Where a live case has got to, and how often; each path follows the lifecycle's moves.
 PATHS: list[tuple[list[str], int]] = [
-    ([], 20), (["triaged"], 15), (["triaged", "verifying"], 15),
+    ([], 20),
+    (["triaged"], 15),
+    (["triaged", "verifying"], 15),
     (["triaged", "verifying", "under_review"], 15),
     (["triaged", "verifying", "under_review", "awaiting_approval"], 10),
     (["triaged", "need_info"], 5),
-    (["triaged", "verifying", "under_review", "awaiting_approval", "approved", "producing",
-      "delivered", "closed"], 12),
-    (["triaged", "preserved"], 4), (["triaged", "rejected"], 4),
+    (
+        [
+            "triaged",
+            "verifying",
+            "under_review",
+            "awaiting_approval",
+            "approved",
+            "producing",
+            "delivered",
+            "closed",
+        ],
+        12,
+    ),
+    (["triaged", "preserved"], 4),
+    (["triaged", "rejected"], 4),
 ]
 
 
@@ -85,10 +106,14 @@ def seed_demo(*, scale: int = 0, reset: bool = False, seed: int = 7) -> list[str
 
 
 def login_lines() -> list[str]:
-    lines = [f"{role:<10} {handle}@{DEMO_DOMAIN:<20} password {demo_password(handle)}"
-             for role, handle, _, _ in STAFF]
-    lines.append(f"{'officer':<10} officer@{DEMO_DOMAIN:<20} password {demo_password('officer')}"
-                 "  (law-enforcement portal)")
+    lines = [
+        f"{role:<10} {handle}@{DEMO_DOMAIN:<20} password {demo_password(handle)}"
+        for role, handle, _, _ in STAFF
+    ]
+    lines.append(
+        f"{'officer':<10} officer@{DEMO_DOMAIN:<20} password {demo_password('officer')}"
+        "  (law-enforcement portal)"
+    )
     return lines
 
 
@@ -105,13 +130,27 @@ def _reset(url: str) -> None:
 
 
 def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
-    staff = {handle: create_user(session, actor=SEEDER, email=f"{handle}@{DEMO_DOMAIN}",
-                                 name=name, role=role, password=demo_password(handle),
-                                 timezone=zone, us_data_cleared=True)
-             for role, handle, name, zone in STAFF}
-    officer = create_user(session, actor=SEEDER, email=f"officer@{DEMO_DOMAIN}",
-                          name="Officer Dana Whitfield", role=Role.requester,
-                          password=demo_password("officer"))
+    staff = {
+        handle: create_user(
+            session,
+            actor=SEEDER,
+            email=f"{handle}@{DEMO_DOMAIN}",
+            name=name,
+            role=role,
+            password=demo_password(handle),
+            timezone=zone,
+            us_data_cleared=True,
+        )
+        for role, handle, name, zone in STAFF
+    }
+    officer = create_user(
+        session,
+        actor=SEEDER,
+        email=f"officer@{DEMO_DOMAIN}",
+        name="Officer Dana Whitfield",
+        role=Role.requester,
+        password=demo_password("officer"),
+    )
     agencies = _agencies_with_domains(session, rng, 60)
     now = datetime.now(UTC)
     with Progress(transient=True) as progress:
@@ -119,9 +158,14 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
         for number in range(LIVE_CASES):
             record = _live_record(rng, agencies, now, number)
             submitter = officer if record.received_via == "portal" else staff["analyst"]
-            case, _ = service.intake(session, user=submitter, record=record,
-                                     raw=record.model_dump_json(by_alias=True),
-                                     policy=default_policy(), now=record.received_at)
+            case, _ = service.intake(
+                session,
+                user=submitter,
+                record=record,
+                raw=record.model_dump_json(by_alias=True),
+                policy=default_policy(),
+                now=record.received_at,
+            )
             _advance(session, rng, case, staff, record.received_at, now)
             progress.advance(task)
 
@@ -129,11 +173,17 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
 def _agencies_with_domains(
     session: Session, rng: random.Random, count: int
 ) -> list[tuple[str, str, str]]:
-    rows = session.execute(
-        select(Agency.name, Agency.state, AgencyDomain.domain)
-        .join(AgencyDomain, AgencyDomain.agency_id == Agency.id)
-        .where(AgencyDomain.source == "homepage").order_by(AgencyDomain.id).limit(2000)
-    ).tuples().all()
+    rows = (
+        session.execute(
+            select(Agency.name, Agency.state, AgencyDomain.domain)
+            .join(AgencyDomain, AgencyDomain.agency_id == Agency.id)
+            .where(AgencyDomain.source == "homepage")
+            .order_by(AgencyDomain.id)
+            .limit(2000)
+        )
+        .tuples()
+        .all()
+    )
     return [(n, s or "", d) for n, s, d in rng.sample(list(rows), min(count, len(rows)))]
 
 
@@ -144,8 +194,11 @@ def _live_record(
     agency, state, domain = rng.choice(agencies)
     first, last, title = texts.person(rng)
     # Emergencies are hours old at most; process arrives over the past weeks.
-    age = timedelta(minutes=rng.randint(1, 90)) if kind == "emergency" else timedelta(
-        hours=rng.randint(1, 24 * 20))
+    age = (
+        timedelta(minutes=rng.randint(1, 90))
+        if kind == "emergency"
+        else timedelta(hours=rng.randint(1, 24 * 20))
+    )
     received = (now - age).astimezone(UTC)
     record: dict[str, Any] = {
         "id": f"DEMO-{number:05d}",
@@ -153,23 +206,32 @@ def _live_record(
         "received_via": rng.choice(["portal", "portal", "api", "email", "phone"]),
         "received_at": received.isoformat(),
         "requester": {
-            "name": f"{first} {last}", "title": title, "badge_number": str(rng.randint(100, 9999)),
+            "name": f"{first} {last}",
+            "title": title,
+            "badge_number": str(rng.randint(100, 9999)),
             "email": f"{first[0].lower()}{last.lower()}@{domain}",
             "phone": f"+1{rng.randint(201, 989)}555{rng.randint(1000, 9999)}",
-            "agency_name": agency, "agency_country": "US", "agency_state": state,
-            "supervisor_name": f"Lt. {rng.choice(texts.LAST)}", "is_government": True,
+            "agency_name": agency,
+            "agency_country": "US",
+            "agency_state": state,
+            "supervisor_name": f"Lt. {rng.choice(texts.LAST)}",
+            "is_government": True,
         },
         "case_number": f"{received:%y}-{rng.randint(10000, 99999)}",
-        "targets": [{"identifier_type": "username", "value": texts.username(rng)}
-                    for _ in range(rng.choice([1, 1, 1, 2]))],
+        "targets": [
+            {"identifier_type": "username", "value": texts.username(rng)}
+            for _ in range(rng.choice([1, 1, 1, 2]))
+        ],
         "data_requested": _categories(rng, kind),
         "legal_authority": texts.AUTHORITY[kind],
     }
     if kind == "emergency":
         nature = rng.choice(list(texts.FACTS))
         record["emergency"] = {
-            "nature": nature, "facts": texts.facts(rng, nature, f"{received:%H:%M}"),
-            "persons_at_risk": "1", "why_no_legal_process": "There is no time for process.",
+            "nature": nature,
+            "facts": texts.facts(rng, nature, f"{received:%H:%M}"),
+            "persons_at_risk": "1",
+            "why_no_legal_process": "There is no time for process.",
             "how_data_helps": rng.choice(texts.HOW_HELPS),
         }
         record["attestation"] = {"signed": True, "signed_at": received.isoformat()}
@@ -177,9 +239,13 @@ def _live_record(
         record["offense"] = rng.choice(texts.OFFENSES[kind])
         start = (received - timedelta(days=rng.randint(30, 365))).date()
         record["date_range"] = {"start": start.isoformat(), "end": received.date().isoformat()}
-        record["documents"] = [{"sha256": f"{rng.getrandbits(256):064x}",
-                                "filename": f"{kind}-{record['case_number']}.pdf",
-                                "media_type": "application/pdf"}]
+        record["documents"] = [
+            {
+                "sha256": f"{rng.getrandbits(256):064x}",
+                "filename": f"{kind}-{record['case_number']}.pdf",
+                "media_type": "application/pdf",
+            }
+        ]
     return IntakeRecord.model_validate(record)
 
 
@@ -188,25 +254,41 @@ def _categories(rng: random.Random, kind: str) -> list[str]:
         return ["subscriber_info"]
     if kind == "emergency":
         return rng.sample(["subscriber_info", "account_activity", "location"], 2)
-    pool = ["subscriber_info", "account_activity", "connections", "message_metadata",
-            "location", "content"]
+    pool = [
+        "subscriber_info",
+        "account_activity",
+        "connections",
+        "message_metadata",
+        "location",
+        "content",
+    ]
     return rng.sample(pool, rng.randint(1, 4))
 
 
 def _advance(
-    session: Session, rng: random.Random, case: Request, staff: dict[str, User],
-    received: datetime, now: datetime,
+    session: Session,
+    rng: random.Random,
+    case: Request,
+    staff: dict[str, User],
+    received: datetime,
+    now: datetime,
 ) -> None:
     path = rng.choices([p for p, _ in PATHS], weights=[w for _, w in PATHS])[0]
     moments = sorted(received + (now - received) * rng.random() for _ in path)
     if path and rng.random() < 0.8:
-        service.assign(session, user=staff["lead"], request_id=case.id,
-                       assignee_id=staff[rng.choice(["analyst", "analyst2"])].id, now=moments[0])
+        service.assign(
+            session,
+            user=staff["lead"],
+            request_id=case.id,
+            assignee_id=staff[rng.choice(["analyst", "analyst2"])].id,
+            now=moments[0],
+        )
     for status, moment in zip(path, moments, strict=True):
         user = staff["lead"] if status == "approved" else staff["analyst"]
         reason = "Demo: " + status.replace("_", " ")
-        service.transition(session, user=user, request_id=case.id, to=status, reason=reason,
-                           now=moment)
+        service.transition(
+            session, user=user, request_id=case.id, to=status, reason=reason, now=moment
+        )
 
 
 HISTORY_BATCH = 5000
@@ -216,9 +298,13 @@ def seed_history(factory: sessionmaker[Session], count: int, rng: random.Random)
     """Add `count` closed historical cases in bulk (no per-row audit: one event records it)."""
     with factory() as session:
         requester_ids = list(session.execute(text("SELECT id FROM requesters")).scalars())
-        agency_ids = list(session.execute(
-            select(AgencyDomain.agency_id).where(AgencyDomain.agency_id.is_not(None)).limit(5000)
-        ).scalars())
+        agency_ids = list(
+            session.execute(
+                select(AgencyDomain.agency_id)
+                .where(AgencyDomain.agency_id.is_not(None))
+                .limit(5000)
+            ).scalars()
+        )
         start_id = (session.execute(select(func.max(Request.id))).scalar() or 0) + 1
         session.rollback()
     now = datetime.now(UTC)
@@ -226,8 +312,9 @@ def seed_history(factory: sessionmaker[Session], count: int, rng: random.Random)
         task = progress.add_task("historical cases", total=count)
         for offset in range(0, count, HISTORY_BATCH):
             size = min(HISTORY_BATCH, count - offset)
-            requests, targets = _history_batch(rng, start_id + offset, size, now,
-                                               requester_ids, agency_ids)
+            requests, targets = _history_batch(
+                rng, start_id + offset, size, now, requester_ids, agency_ids
+            )
             with factory() as session:
                 session.execute(insert(Request), requests)
                 session.execute(insert(Target), targets)
@@ -235,13 +322,22 @@ def seed_history(factory: sessionmaker[Session], count: int, rng: random.Random)
             progress.advance(task, size)
     with factory() as session:
         _advance_sequences(session)
-        record_event(session, actor=SEEDER, action="demo.history", object_type="request",
-                     detail={"count": count, "first_id": start_id})
+        record_event(
+            session,
+            actor=SEEDER,
+            action="demo.history",
+            object_type="request",
+            detail={"count": count, "first_id": start_id},
+        )
         session.commit()
 
 
 def _history_batch(
-    rng: random.Random, first_id: int, size: int, now: datetime, requester_ids: list[int],
+    rng: random.Random,
+    first_id: int,
+    size: int,
+    now: datetime,
+    requester_ids: list[int],
     agency_ids: list[int],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
@@ -254,22 +350,40 @@ def _history_batch(
         sla = policy.sla[priority]
         decided = received + timedelta(minutes=rng.randint(5, 60 * 24 * 5))
         user = texts.username(rng)
-        record = {"kind": kind, "received_via": "portal", "received_at": received.isoformat(),
-                  "targets": [{"identifier_type": "username", "value": user}]}
-        requests.append({
-            "id": request_id, "submission_digest": f"{request_id:064x}", "kind": kind,
-            "received_via": "portal", "received_at": received, "received_offset_minutes": 0,
-            "status": "closed", "priority": priority,
-            "requester_id": rng.choice(requester_ids) if requester_ids else None,
-            "agency_id": rng.choice(agency_ids) if agency_ids else None,
-            "record": record, "raw_submission": json.dumps(record), "needs_completion": False,
-            "acknowledge_due_at": sla.acknowledge.due_from(received),
-            "decide_due_at": sla.decide.due_from(received), "acknowledged_at": decided,
-            "decided_at": decided, "closed_at": decided + timedelta(days=1),
-            "created_at": received, "updated_at": decided, "version": 1,
-        })
-        targets.append({"request_id": request_id, "position": 0,
-                        "identifier_type": "username", "value": user})
+        record = {
+            "kind": kind,
+            "received_via": "portal",
+            "received_at": received.isoformat(),
+            "targets": [{"identifier_type": "username", "value": user}],
+        }
+        requests.append(
+            {
+                "id": request_id,
+                "submission_digest": f"{request_id:064x}",
+                "kind": kind,
+                "received_via": "portal",
+                "received_at": received,
+                "received_offset_minutes": 0,
+                "status": "closed",
+                "priority": priority,
+                "requester_id": rng.choice(requester_ids) if requester_ids else None,
+                "agency_id": rng.choice(agency_ids) if agency_ids else None,
+                "record": record,
+                "raw_submission": json.dumps(record),
+                "needs_completion": False,
+                "acknowledge_due_at": sla.acknowledge.due_from(received),
+                "decide_due_at": sla.decide.due_from(received),
+                "acknowledged_at": decided,
+                "decided_at": decided,
+                "closed_at": decided + timedelta(days=1),
+                "created_at": received,
+                "updated_at": decided,
+                "version": 1,
+            }
+        )
+        targets.append(
+            {"request_id": request_id, "position": 0, "identifier_type": "username", "value": user}
+        )
     return requests, targets
 
 
@@ -278,7 +392,9 @@ def _advance_sequences(session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     for table in ("requests", "targets"):
-        session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-        ))
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+        )

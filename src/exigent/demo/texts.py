@@ -4,10 +4,46 @@ from __future__ import annotations
 
 import random
 
-FIRST = ["Dana", "Marcus", "Priya", "Luis", "Keisha", "Tom", "Aisha", "Brian", "Mei", "Carlos",
-         "Jordan", "Sarah", "Darnell", "Emily", "Raj", "Nicole", "Owen", "Fatima", "Greg", "Ana"]
-LAST = ["Whitfield", "Okafor", "Nguyen", "Ramirez", "Brooks", "Keller", "Haddad", "Sullivan",
-        "Chen", "Morales", "Patel", "Foster", "Jensen", "Walsh", "Ibrahim", "Kowalski"]
+FIRST = [
+    "Dana",
+    "Marcus",
+    "Priya",
+    "Luis",
+    "Keisha",
+    "Tom",
+    "Aisha",
+    "Brian",
+    "Mei",
+    "Carlos",
+    "Jordan",
+    "Sarah",
+    "Darnell",
+    "Emily",
+    "Raj",
+    "Nicole",
+    "Owen",
+    "Fatima",
+    "Greg",
+    "Ana",
+]
+LAST = [
+    "Whitfield",
+    "Okafor",
+    "Nguyen",
+    "Ramirez",
+    "Brooks",
+    "Keller",
+    "Haddad",
+    "Sullivan",
+    "Chen",
+    "Morales",
+    "Patel",
+    "Foster",
+    "Jensen",
+    "Walsh",
+    "Ibrahim",
+    "Kowalski",
+]
 TITLES = ["Officer", "Detective", "Sergeant", "Deputy", "Investigator", "Lieutenant"]
 
 FACTS = {

@@ -17,8 +17,18 @@ from exigent.directory.models import Agency, AgencyDomain
 BATCH = 2000
 # Homepages hosted on these say nothing about who owns a mailbox on the same domain.
 SHARED_HOSTS = frozenset(
-    {"facebook.com", "www.facebook.com", "twitter.com", "x.com", "instagram.com",
-     "sites.google.com", "wixsite.com", "blogspot.com", "nextdoor.com", "youtube.com"}
+    {
+        "facebook.com",
+        "www.facebook.com",
+        "twitter.com",
+        "x.com",
+        "instagram.com",
+        "sites.google.com",
+        "wixsite.com",
+        "blogspot.com",
+        "nextdoor.com",
+        "youtube.com",
+    }
 )
 
 
@@ -34,16 +44,28 @@ def registrable(host: str) -> str:
 
 
 def import_directory(
-    session: Session, *, actor: Actor, fbi_path: Path | None = None,
-    homepages_path: Path | None = None, dotgov_path: Path | None = None,
+    session: Session,
+    *,
+    actor: Actor,
+    fbi_path: Path | None = None,
+    homepages_path: Path | None = None,
+    dotgov_path: Path | None = None,
 ) -> dict[str, int]:
     """Add agencies (by ORI) and their domains that are not there yet; return counts added."""
     known_ori = set(session.execute(select(Agency.ori).where(Agency.ori.is_not(None))).scalars())
-    fresh = list({a.ori: a for a in sources.iter_fbi_agencies(fbi_path)
-                  if a.ori not in known_ori}.values())
+    fresh = list(
+        {a.ori: a for a in sources.iter_fbi_agencies(fbi_path) if a.ori not in known_ori}.values()
+    )
     for chunk in _chunks(
-        {"name": a.name, "agency_type": a.agency_type, "country": "US", "state": a.state,
-         "ori": a.ori, "source": "fbi", "status": "unverified"}
+        {
+            "name": a.name,
+            "agency_type": a.agency_type,
+            "country": "US",
+            "state": a.state,
+            "ori": a.ori,
+            "source": "fbi",
+            "status": "unverified",
+        }
         for a in fresh
     ):
         session.execute(insert(Agency), chunk)
@@ -54,8 +76,9 @@ def import_directory(
     for chunk in _chunks(domains):
         session.execute(insert(AgencyDomain), chunk)
     counts = {"agencies": len(fresh), "domains": len(domains)}
-    record_event(session, actor=actor, action="directory.import", object_type="directory",
-                 detail=counts)
+    record_event(
+        session, actor=actor, action="directory.import", object_type="directory", detail=counts
+    )
     return counts
 
 
@@ -68,8 +91,14 @@ def _homepage_domains(
         if domain in known or domain in SHARED_HOSTS or page.ori not in by_ori:
             continue
         known.add(domain)
-        rows.append({"domain": domain, "agency_id": by_ori[page.ori], "source": "homepage",
-                     "organization": page.name})
+        rows.append(
+            {
+                "domain": domain,
+                "agency_id": by_ori[page.ori],
+                "source": "homepage",
+                "organization": page.name,
+            }
+        )
     return rows
 
 
@@ -80,6 +109,12 @@ def _dotgov_domains(path: Path | None, known: set[str]) -> list[dict[str, Any]]:
         if domain in known:
             continue
         known.add(domain)
-        rows.append({"domain": domain, "agency_id": None, "source": "dotgov",
-                     "organization": entry.organization})
+        rows.append(
+            {
+                "domain": domain,
+                "agency_id": None,
+                "source": "dotgov",
+                "organization": entry.organization,
+            }
+        )
     return rows

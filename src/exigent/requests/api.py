@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    Header,
+    Path,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,6 +43,10 @@ from exigent.requests.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
+
+MAX_ID = 2**63 - 1
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="the case number (EXG-... digits)")]
+RowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 
 
 async def raw_body(request: Request) -> bytes:
@@ -126,8 +141,8 @@ def list_requests(
     open_only: bool = False,
     priority: Annotated[list[str] | None, Query()] = None,
     kind: Annotated[list[str] | None, Query()] = None,
-    agency_id: int | None = None,
-    assignee_id: int | None = None,
+    agency_id: RowId = None,
+    assignee_id: RowId = None,
     unassigned: bool = False,
     decide_due_before: datetime | None = None,
     order: str = "urgency",
@@ -155,7 +170,7 @@ def list_requests(
 
 
 @router.get("/{request_id}", response_model=RequestRead)
-def get_request(request_id: int, session: SessionDep, user: CurrentUser) -> RequestRead:
+def get_request(request_id: CaseId, session: SessionDep, user: CurrentUser) -> RequestRead:
     case = service.load_for(session, user, request_id)
     service.record_read(session, user, case)
     result = read_model(case)
@@ -165,7 +180,7 @@ def get_request(request_id: int, session: SessionDep, user: CurrentUser) -> Requ
 
 @router.post("/{request_id}/transitions", response_model=RequestRead)
 def transition_request(
-    request_id: int, move: TransitionIn, session: SessionDep, user: CurrentUser
+    request_id: CaseId, move: TransitionIn, session: SessionDep, user: CurrentUser
 ) -> RequestRead:
     """Move the case; 409 lists the moves allowed from where it is."""
     case = service.transition(
@@ -182,7 +197,7 @@ def transition_request(
 
 @router.post("/{request_id}/assignment", response_model=RequestRead)
 def assign_request(
-    request_id: int, body: AssignIn, session: SessionDep, user: CurrentUser
+    request_id: CaseId, body: AssignIn, session: SessionDep, user: CurrentUser
 ) -> RequestRead:
     case = service.assign(session, user=user, request_id=request_id, assignee_id=body.assignee_id)
     session.commit()
@@ -191,7 +206,7 @@ def assign_request(
 
 @router.post("/{request_id}/notes", status_code=201, response_model=TimelineEventRead)
 def add_note(
-    request_id: int, note: NoteIn, session: SessionDep, user: CurrentUser
+    request_id: CaseId, note: NoteIn, session: SessionDep, user: CurrentUser
 ) -> TimelineEventRead:
     event = service.add_note(
         session,
@@ -206,7 +221,7 @@ def add_note(
 
 @router.get("/{request_id}/timeline", response_model=list[TimelineEventRead])
 def get_timeline(
-    request_id: int, session: SessionDep, user: CurrentUser
+    request_id: CaseId, session: SessionDep, user: CurrentUser
 ) -> list[TimelineEventRead]:
     case = service.load_for(session, user, request_id)
     events = queries.timeline_for(session, user, case)
@@ -217,7 +232,7 @@ def get_timeline(
 
 @router.post("/{request_id}/documents", status_code=201, response_model=DocumentRead)
 def upload_document(
-    request_id: int,
+    request_id: CaseId,
     session: SessionDep,
     user: CurrentUser,
     store: Annotated[FileStore, Depends(file_store)],
@@ -241,7 +256,9 @@ def upload_document(
 
 
 @router.get("/{request_id}/documents", response_model=list[DocumentRead])
-def list_documents(request_id: int, session: SessionDep, user: CurrentUser) -> list[DocumentRead]:
+def list_documents(
+    request_id: CaseId, session: SessionDep, user: CurrentUser
+) -> list[DocumentRead]:
     case = service.load_for(session, user, request_id)
     documents = queries.documents_for(session, case)
     service.record_read(session, user, case)

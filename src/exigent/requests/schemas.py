@@ -219,12 +219,15 @@ class TransitionIn(Strict):
     to: str = Field(description="the status to move to")
     reason: Annotated[str, StringConstraints(max_length=5000)] | None = None
     expected_version: int | None = Field(
-        default=None, description="refuse the move if the case changed since this version"
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="refuse the move if the case changed since this version",
     )
 
 
 class AssignIn(Strict):
-    assignee_id: int
+    assignee_id: int = Field(ge=1, le=2**31 - 1)
 
 
 class NoteIn(Strict):
