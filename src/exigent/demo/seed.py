@@ -298,13 +298,11 @@ def seed_history(factory: sessionmaker[Session], count: int, rng: random.Random)
     """Add `count` closed historical cases in bulk (no per-row audit: one event records it)."""
     with factory() as session:
         requester_ids = list(session.execute(text("SELECT id FROM requesters")).scalars())
-        agency_ids = list(
-            session.execute(
-                select(AgencyDomain.agency_id)
-                .where(AgencyDomain.agency_id.is_not(None))
-                .limit(5000)
-            ).scalars()
-        )
+        agency_ids = [
+            agency_id
+            for agency_id in session.execute(select(AgencyDomain.agency_id).limit(5000)).scalars()
+            if agency_id is not None
+        ]
         start_id = (session.execute(select(func.max(Request.id))).scalar() or 0) + 1
         session.rollback()
     now = datetime.now(UTC)
