@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,6 +10,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -41,6 +44,10 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+HOLDS_WRITER = "exigent_holds_writer"
+SQLITE_WRITER_WAIT_SECONDS = 30
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -61,19 +68,48 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    # One writer at a time is SQLite's rule anyway. Queueing writers of this process on a lock
+    # keeps them off SQLite's busy handler, which sleeps in steps of up to 100 ms.
+    writer = threading.Lock()
+
+    def release(info: dict[str, Any]) -> None:
+        if info.pop(HOLDS_WRITER, False):
+            writer.release()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Every transaction may write (reads append audit events), so take the write lock up
-        # front: a deferred transaction that upgrades later can fail with SQLITE_BUSY at once.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if not writer.acquire(timeout=SQLITE_WRITER_WAIT_SECONDS):
+            raise TimeoutError("the database stayed busy; try again")
+        connection.info[HOLDS_WRITER] = True
+        try:
+            # Every transaction may write (reads append audit events), so take the write lock
+            # up front: a deferred transaction that upgrades later fails with SQLITE_BUSY.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release(connection.info)
+            raise
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Any) -> None:
+        release(connection.info)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection: Any) -> None:
+        release(connection.info)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi: Any, record: Any) -> None:
+        release(record.info)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        path = make_url(url).database or ""
+        in_memory = path in ("", ":memory:")
+        if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        pool = {} if in_memory else {"pool_size": 20, "max_overflow": 20}
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool, **kwargs)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
@@ -95,3 +131,15 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def insert_ignoring_conflict(
+    session: Session, model: type[Base], values: dict[str, Any], *, conflict_on: list[str]
+) -> None:
+    """INSERT that does nothing when a row with the same unique key exists (race-safe)."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = (
+        module.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_on)
+    )
+    session.execute(statement)

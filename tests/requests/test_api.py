@@ -204,3 +204,21 @@ def test_bad_cursor_is_a_clear_error(client, analyst):
     response = client.get("/api/v1/requests?cursor=nonsense", headers=analyst.headers)
     assert response.status_code == 422
     assert response.json()["error"].startswith("cursor: ")
+
+
+def test_first_requests_from_a_new_officer_at_once_all_succeed(client, officer, factory):
+    """A new officer's requests racing in must not fail on creating the officer's record."""
+    from exigent.requests.models import Requester
+
+    records = [emergency_record() for _ in range(6)]
+    for record in records:
+        record["requester"]["email"] = "new.officer@countysheriff.example.gov"
+
+    def submit(record: dict) -> int:
+        return client.post("/api/v1/requests", json=record, headers=officer.headers).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(submit, records))
+    assert statuses == [201] * 6
+    assert count(factory, Request) == 6
+    assert count(factory, Requester) == 1

@@ -6,10 +6,10 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.models import GENESIS_HASH, AuditEvent, AuditHead
@@ -42,22 +42,40 @@ def digest(value: Any) -> str | None:
     return hashlib.sha256(canonical(value).encode()).hexdigest()
 
 
-def _event_hash(prev_hash: str, event: AuditEvent) -> str:
+def _event_hash(prev_hash: str, event: dict[str, Any]) -> str:
     body = canonical(
         {
-            "seq": event.seq,
-            "at": event.at.isoformat(),
-            "actor_id": event.actor_id,
-            "actor": event.actor,
-            "action": event.action,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "before": event.before_digest,
-            "after": event.after_digest,
-            "detail": event.detail,
+            "seq": event["seq"],
+            "at": event["at"].isoformat(),
+            "actor_id": event["actor_id"],
+            "actor": event["actor"],
+            "action": event["action"],
+            "object_type": event["object_type"],
+            "object_id": event["object_id"],
+            "before": event["before_digest"],
+            "after": event["after_digest"],
+            "detail": event["detail"],
         }
     )
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def _as_values(event: AuditEvent) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in CHAINED_FIELDS}
+
+
+CHAINED_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "before_digest",
+    "after_digest",
+    "detail",
+)
 
 
 def record_event(
@@ -71,29 +89,34 @@ def record_event(
     after: Any = None,
     detail: dict[str, Any] | None = None,
     at: datetime | None = None,
-) -> AuditEvent:
+) -> dict[str, Any]:
     """Append one event, chained to the tip; the head lock is held until the caller commits."""
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
-    ).scalar_one()
-    event = AuditEvent(
-        seq=head.seq + 1,
-        at=at or utcnow(),
-        actor_id=actor.id,
-        actor=actor.label,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        before_digest=digest(before),
-        after_digest=digest(after),
-        detail=json.loads(canonical(detail or {})),
-        prev_hash=head.hash,
+    seq, prev_hash = session.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()
+    ).one()
+    values: dict[str, Any] = {
+        "seq": seq + 1,
+        "at": (at or utcnow()).astimezone(UTC),
+        "actor_id": actor.id,
+        "actor": actor.label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "before_digest": digest(before),
+        "after_digest": digest(after),
+        "detail": json.loads(canonical(detail or {})),
+    }
+    values["prev_hash"] = prev_hash
+    values["hash"] = _event_hash(prev_hash, values)
+    # Core statements, not the unit of work: this runs on every read and write of case data.
+    session.execute(insert(AuditEvent).values(**values))
+    session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == HEAD_ID)
+        .values(seq=values["seq"], hash=values["hash"])
+        .execution_options(synchronize_session=False)
     )
-    event.hash = _event_hash(head.hash, event)
-    session.add(event)
-    head.seq, head.hash = event.seq, event.hash
-    session.flush()
-    return event
+    return values
 
 
 @dataclass(frozen=True)
@@ -130,7 +153,7 @@ def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
             return count, ChainBreak(expected_seq, f"event {expected_seq} is missing")
         if event.prev_hash != prev_hash:
             return count, ChainBreak(event.seq, "does not link to the event before it")
-        if _event_hash(prev_hash, event) != event.hash:
+        if _event_hash(prev_hash, _as_values(event)) != event.hash:
             return count, ChainBreak(event.seq, "content was changed after it was written")
         prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
     head = session.get(AuditHead, HEAD_ID)

@@ -27,7 +27,11 @@ def get_current_user(
 ) -> User:
     now = utcnow()
     if credentials is not None:
-        return user_for_token(session, credentials.credentials, now)
+        user = user_for_token(session, credentials.credentials, now)
+        # End the look-up's transaction now: on SQLite it holds the one write lock, which the
+        # route should take only for its own work.
+        session.commit()
+        return user
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise Unauthorized("log in, or send an API token as 'Authorization: Bearer exg_...'")
@@ -37,6 +41,7 @@ def get_current_user(
         if not hmac.compare_digest(sent, web_session.csrf_token):
             raise Forbidden(f"missing or wrong {CSRF_HEADER} header for a cookie session")
     request.state.csrf_token = web_session.csrf_token
+    session.commit()
     return web_session.user
 
 

@@ -294,7 +294,9 @@ def _advance(
 HISTORY_BATCH = 5000
 
 
-def seed_history(factory: sessionmaker[Session], count: int, rng: random.Random) -> None:
+def seed_history(
+    factory: sessionmaker[Session], count: int, rng: random.Random, *, open_cases: int = 0
+) -> None:
     """Add `count` closed historical cases in bulk (no per-row audit: one event records it)."""
     with factory() as session:
         requester_ids = list(session.execute(text("SELECT id FROM requesters")).scalars())
@@ -313,6 +315,7 @@ def seed_history(factory: sessionmaker[Session], count: int, rng: random.Random)
             requests, targets = _history_batch(
                 rng, start_id + offset, size, now, requester_ids, agency_ids
             )
+            _reopen_tail(requests, count - open_cases - offset, now, rng)
             with factory() as session:
                 session.execute(insert(Request), requests)
                 session.execute(insert(Target), targets)
@@ -383,6 +386,22 @@ def _history_batch(
             {"request_id": request_id, "position": 0, "identifier_type": "username", "value": user}
         )
     return requests, targets
+
+
+def _reopen_tail(
+    requests: list[dict[str, Any]], first_open: int, now: datetime, rng: random.Random
+) -> None:
+    """Make the batch's rows from index `first_open` on into open, recent cases (a backlog)."""
+    for row in requests[max(first_open, 0) :]:
+        received = now - timedelta(hours=rng.randint(1, 24 * 14))
+        row.update(
+            status=rng.choice(["triaged", "verifying", "under_review"]),
+            received_at=received,
+            acknowledged_at=received,
+            decided_at=None,
+            closed_at=None,
+            decide_due_at=received + timedelta(days=rng.randint(1, 14)),
+        )
 
 
 def _advance_sequences(session: Session) -> None:

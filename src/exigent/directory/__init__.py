@@ -1,1 +1,1 @@
-"""Agency directories built from public data: who the real agencies are and which domains they use."""
+"""Agency directories built from public data: the real agencies and the domains they use."""

@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from exigent.requests.schemas import DataCategory, IntakeRecord, RequestKind
 
 Verdict = Literal["P", "N", "L"]
 
@@ -63,7 +65,7 @@ class Clock(BaseModel):
         return self
 
     def due_from(self, start: datetime) -> datetime:
-        """The instant this clock runs out when started at `start` (business days in start's zone)."""
+        """The instant this clock runs out if started at `start` (business days in its zone)."""
         if self.minutes is not None:
             return start + timedelta(minutes=self.minutes)
         assert self.business_days is not None
@@ -90,6 +92,10 @@ class Policy(BaseModel):
     categories: list[str]
     kinds: dict[str, KindRule]
     us_countries: list[str]
+    # What a non-government requester can never obtain (civil process never reaches content);
+    # every other category goes to legal review. The default keeps earlier policy documents,
+    # written before this table existed, loading with the rule DOMAIN.md states.
+    non_government_not_permitted: list[str] = Field(default_factory=lambda: ["content"])
     max_preservation_extensions: int = Field(ge=0)
     required_elements: RequiredElements
     obligations: ObligationRules
@@ -97,8 +103,22 @@ class Policy(BaseModel):
     sla: dict[Priority, SlaClocks]
     sla_warning_fraction: float = Field(gt=0, lt=1)
 
+    @field_validator("us_countries")
+    @classmethod
+    def countries_upper_case(cls, value: list[str]) -> list[str]:
+        return [country.strip().upper() for country in value]
+
     @model_validator(mode="after")
     def tables_are_complete(self) -> Policy:
+        # The engine looks up every kind and category of the intake schema; a gap in a table
+        # edited by counsel must fail when the policy loads, not when a request arrives.
+        if set(self.categories) != set(DataCategory):
+            raise ValueError(f"categories must be exactly {sorted(DataCategory)}")
+        if not set(self.non_government_not_permitted) <= set(self.categories):
+            raise ValueError("non_government_not_permitted names an unknown category")
+        for request_kind in RequestKind:
+            if request_kind not in self.kinds:
+                raise ValueError(f"kinds lacks {request_kind}")
         for kind, rule in self.kinds.items():
             missing = set(self.categories) - set(rule.categories)
             if missing:
@@ -109,6 +129,28 @@ class Policy(BaseModel):
             if priority not in self.sla:
                 raise ValueError(f"sla lacks {priority}")
         return self
+
+    @model_validator(mode="after")
+    def required_elements_name_intake_fields(self) -> Policy:
+        known = intake_field_paths()
+        rules = self.required_elements
+        for path in [*rules.all, *(p for paths in rules.by_kind.values() for p in paths)]:
+            if path not in known:
+                raise ValueError(f"required_elements names {path!r}, not a field of the intake")
+        return self
+
+
+def intake_field_paths() -> frozenset[str]:
+    """Every field path of the intake record one or two levels deep, e.g. `requester.phone`."""
+    paths: set[str] = set()
+    for name, field in IntakeRecord.model_fields.items():
+        paths.add(name)
+        if get_origin(field.annotation) is list:
+            continue  # an element is the list as a whole, never a field of one entry
+        for part in (field.annotation, *get_args(field.annotation)):
+            if isinstance(part, type) and issubclass(part, BaseModel):
+                paths.update(f"{name}.{sub}" for sub in part.model_fields)
+    return frozenset(paths)
 
 
 def load_policy(document: dict[str, Any]) -> Policy:

@@ -62,15 +62,18 @@ def summary(case: Case) -> RequestSummary:
     return RequestSummary.model_validate(case, from_attributes=True)
 
 
-def read_model(case: Case) -> RequestRead:
+def read_model(case: Case, targets: list[TargetRead] | None = None) -> RequestRead:
+    """The case as the API shows it; `targets` spares a query when the caller has them."""
+    if targets is None:
+        targets = [
+            TargetRead(identifier_type=t.identifier_type, value=t.value) for t in case.targets
+        ]
     return RequestRead(
         **summary(case).model_dump(),
         requester_id=case.requester_id,
         agency_id=case.agency_id,
         allowed_transitions=[str(s) for s in allowed_next(case.status)],
-        targets=[
-            TargetRead(identifier_type=t.identifier_type, value=t.value) for t in case.targets
-        ],
+        targets=targets,
         record=case.record,
         needs_completion=case.needs_completion,
         policy_version=case.policy_version,
@@ -130,7 +133,9 @@ def create_request(
     if not created:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
-    return read_model(case)
+        return read_model(case)
+    targets = [TargetRead(identifier_type=t.identifier_type, value=t.value) for t in record.targets]
+    return read_model(case, targets)
 
 
 @router.get("", response_model=RequestPage)

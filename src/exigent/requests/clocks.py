@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from exigent.deadlines import schedule
+from exigent.deadlines import Deadline
 from exigent.legal.policy import Policy, Priority
 
 ACKNOWLEDGE, DECIDE = "acknowledge", "decide"
@@ -40,16 +41,18 @@ def schedule_sla_deadlines(
     session: Session, *, request_id: int, policy: Policy, received_at: datetime, clocks: Clocks
 ) -> None:
     """Four deadlines per case: a warning at the policy's fraction and a breach, per clock."""
+    rows = []
     for clock, due in ((ACKNOWLEDGE, clocks.acknowledge_due_at), (DECIDE, clocks.decide_due_at)):
         warn_at = received_at + (due - received_at) * policy.sla_warning_fraction
         data = {"clock": clock, "due_at": due.isoformat()}
-        schedule(
-            session,
-            kind=deadline_kind(clock, WARNING),
-            due_at=warn_at,
-            request_id=request_id,
-            data=data,
-        )
-        schedule(
-            session, kind=deadline_kind(clock, BREACH), due_at=due, request_id=request_id, data=data
-        )
+        for stage, at in ((WARNING, warn_at), (BREACH, due)):
+            rows.append(
+                {
+                    "kind": deadline_kind(clock, stage),
+                    "due_at": at,
+                    "request_id": request_id,
+                    "data": data,
+                    "attempts": 0,
+                }
+            )
+    session.execute(insert(Deadline), rows)

@@ -89,7 +89,7 @@ class Request(Base):
     targets: Mapped[list[Target]] = relationship(
         back_populates="request", order_by="Target.position", lazy="selectin"
     )
-    requester: Mapped[Requester | None] = relationship(lazy="joined")
+    requester: Mapped[Requester | None] = relationship()
 
     @property
     def reference(self) -> str:

@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, canonical, record_event
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
-from exigent.db import utcnow
+from exigent.db import insert_ignoring_conflict, utcnow
 from exigent.directory.models import AgencyDomain
 from exigent.errors import BadInput, Conflict, Forbidden, NotFound
 from exigent.files import FileStore, check_media_type
@@ -74,23 +74,28 @@ def find_replay(
 
 
 def _upsert_requester(session: Session, record: IntakeRecord, now: datetime) -> Requester | None:
+    """The requester row for the record's email, created on first sight. Two first requests
+    from one officer may arrive at once, so creation tolerates the other having won."""
     person = record.requester
     if not person.email or not person.email.strip():
         return None
     email = person.email.strip().lower()
-    requester = session.execute(
-        select(Requester).where(Requester.email == email)
-    ).scalar_one_or_none()
+    by_email = select(Requester).where(Requester.email == email)
+    requester = session.execute(by_email).scalar_one_or_none()
     if requester is None:
-        requester = Requester(email=email, first_seen_at=now)
-        session.add(requester)
+        insert_ignoring_conflict(
+            session,
+            Requester,
+            {"email": email, "first_seen_at": now, "last_seen_at": now, "status": "unverified"},
+            conflict_on=["email"],
+        )
+        requester = session.execute(by_email).scalar_one()
     requester.name = person.name or requester.name
     requester.title = person.title or requester.title
     requester.badge_number = person.badge_number or requester.badge_number
     requester.phone = person.phone or requester.phone
     requester.agency_name = person.agency_name or requester.agency_name
     requester.last_seen_at = now
-    session.flush()
     return requester
 
 
@@ -183,25 +188,34 @@ def intake(
 def _add_targets_and_documents(
     session: Session, request: Request, record: IntakeRecord, store: FileStore | None
 ) -> None:
-    for position, target in enumerate(record.targets):
-        session.add(
-            Target(
-                request_id=request.id,
-                position=position,
-                identifier_type=target.identifier_type,
-                value=target.value,
-            )
+    # Core executemany: intake is the hot path, and these rows need no identity map.
+    if record.targets:
+        session.execute(
+            insert(Target),
+            [
+                {
+                    "request_id": request.id,
+                    "position": position,
+                    "identifier_type": target.identifier_type,
+                    "value": target.value,
+                }
+                for position, target in enumerate(record.targets)
+            ],
         )
-    for ref in record.documents:
-        stored = store is not None and store.has(ref.sha256)
-        session.add(
-            Document(
-                request_id=request.id,
-                sha256=ref.sha256,
-                filename=ref.filename,
-                media_type=ref.media_type,
-                stored=stored,
-            )
+    if record.documents:
+        session.execute(
+            insert(Document),
+            [
+                {
+                    "request_id": request.id,
+                    "sha256": ref.sha256,
+                    "filename": ref.filename,
+                    "media_type": ref.media_type,
+                    "stored": store is not None and store.has(ref.sha256),
+                    "created_at": request.created_at,
+                }
+                for ref in record.documents
+            ],
         )
 
 

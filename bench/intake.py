@@ -1,0 +1,115 @@
+"""Intake throughput and latency under load on loopback, beside the framework floor.
+
+Runs wrk for --seconds against (1) Exigent's POST /api/v1/requests and (2) a minimal FastAPI
+endpoint that inserts one row, each on SQLite and on PostgreSQL, and prints requests/second
+and p50/p99 latency. Usage: uv run python bench/intake.py [--seconds 60] [--connections 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+
+from _server import drop_database, fresh_database, migrated_with_token, start_server
+
+from factories import emergency_record
+
+HERE = Path(__file__).parent
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    def latency_ms(label: str) -> float:
+        match = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", output)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": rps,
+        "p50_ms": latency_ms(" 50"),
+        "p99_ms": latency_ms(" 99"),
+        "errors": float(non2xx.group(1)) if non2xx else 0.0,
+    }
+
+
+def run_case(app: str, backend: str, seconds: int, connections: int, work: Path) -> dict:
+    url = fresh_database(backend, work)
+    try:
+        token = migrated_with_token(url)
+        template = work / "record.json"
+        template.write_text(json.dumps(emergency_record(id="__ID__")))
+        server = start_server(
+            app,
+            {
+                "EXIGENT_DATABASE_URL": url,
+                "EXIGENT_EMBEDDED_WORKER": "false",
+                "EXIGENT_FILE_STORE": str(work / "files"),
+            },
+            8765,
+        )
+        try:
+            output = subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    "--latency",
+                    "-s",
+                    str(HERE / "intake.lua"),
+                    "http://127.0.0.1:8765",
+                    "--",
+                    token,
+                    str(template),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        return parse_wrk(output)
+    finally:
+        drop_database(url)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    print(f"intake load: {args.seconds}s each, {args.connections} connections, wrk -t2")
+    print(f"{'target':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for backend in args.backends.split(","):
+            results = {}
+            for label, app in (
+                ("exigent", "exigent_bench_app:create_app"),
+                ("floor (insert one row)", "floor_app:create_app"),
+            ):
+                r = run_case(app, backend, args.seconds, args.connections, Path(tmp))
+                results[label] = r
+                print(
+                    f"{label + ' / ' + backend:<28}{r['rps']:>10.1f}{r['p50_ms']:>10.1f}"
+                    f"{r['p99_ms']:>10.1f}{r['errors']:>10.0f}",
+                    flush=True,
+                )
+            ratio = results["exigent"]["rps"] / results["floor (insert one row)"]["rps"]
+            print(f"{'exigent / floor, ' + backend:<28}{ratio:>10.2f}  (goal >= 0.50)")
+
+
+if __name__ == "__main__":
+    main()

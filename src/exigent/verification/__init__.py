@@ -1,0 +1,1 @@
+"""Requester verification and fraud defence: who is asking, and how likely it is a fake."""

@@ -1,0 +1,203 @@
+"""Signals about how the requester can be called back: numbers, supervisor, redirections."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumberType, geocoder
+
+from exigent.verification.context import US_TERRITORIES, Context, Finding
+
+US_STATES = {
+    "Alabama": "AL",
+    "Alaska": "AK",
+    "Arizona": "AZ",
+    "Arkansas": "AR",
+    "California": "CA",
+    "Colorado": "CO",
+    "Connecticut": "CT",
+    "Delaware": "DE",
+    "Florida": "FL",
+    "Georgia": "GA",
+    "Hawaii": "HI",
+    "Idaho": "ID",
+    "Illinois": "IL",
+    "Indiana": "IN",
+    "Iowa": "IA",
+    "Kansas": "KS",
+    "Kentucky": "KY",
+    "Louisiana": "LA",
+    "Maine": "ME",
+    "Maryland": "MD",
+    "Massachusetts": "MA",
+    "Michigan": "MI",
+    "Minnesota": "MN",
+    "Mississippi": "MS",
+    "Missouri": "MO",
+    "Montana": "MT",
+    "Nebraska": "NE",
+    "Nevada": "NV",
+    "New Hampshire": "NH",
+    "New Jersey": "NJ",
+    "New Mexico": "NM",
+    "New York": "NY",
+    "North Carolina": "NC",
+    "North Dakota": "ND",
+    "Ohio": "OH",
+    "Oklahoma": "OK",
+    "Oregon": "OR",
+    "Pennsylvania": "PA",
+    "Rhode Island": "RI",
+    "South Carolina": "SC",
+    "South Dakota": "SD",
+    "Tennessee": "TN",
+    "Texas": "TX",
+    "Utah": "UT",
+    "Vermont": "VT",
+    "Virginia": "VA",
+    "Washington": "WA",
+    "Washington State": "WA",
+    "Washington D.C.": "DC",
+    "Washington, D.C.": "DC",
+    "District of Columbia": "DC",
+    "West Virginia": "WV",
+    "Wisconsin": "WI",
+    "Wyoming": "WY",
+    "Puerto Rico": "PR",
+    "Guam": "GU",
+    "U.S. Virgin Islands": "VI",
+    "American Samoa": "AS",
+    "Northern Mariana Islands": "MP",
+}
+_STATE_CODES = frozenset(US_STATES.values())
+# An impostor wants the callback to reach them, not the agency's switchboard.
+_REDIRECT = re.compile(
+    r"only (?:on|at|via) my (?:cell|mobile|personal)|reach me only|call me (?:directly )?(?:on|at) "
+    r"(?:my )?(?:cell|mobile)|do not call the (?:main|desk|station|office|dispatch)|"
+    r"(?:desk|main|office) (?:line|number) is not (?:monitored|staffed)|"
+    r"don't call the (?:main|desk|station|office)|\((?:mobile|cell)\)"
+)
+# Heads of an agency have nobody above them to confirm the request.
+_HEAD_TITLES = re.compile(
+    r"\bchief\b|\bsheriff\b|marshal|director|commissioner|"
+    r"superintendent|constable\b|commander|colonel|undersheriff|captain"
+)
+_DEPUTY_TITLE = re.compile(r"^(?:deputy sheriff|deputy|sheriff'?s deputy)$")
+
+
+@lru_cache(maxsize=16_384)
+def phone_region(number: str) -> tuple[str | None, str | None, bool]:
+    """(country, US state, mobile) for an E.164 number, from offline numbering data."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None, None, False
+    country = phonenumbers.region_code_for_number(parsed)
+    mobile = phonenumbers.number_type(parsed) == PhoneNumberType.MOBILE
+    if country not in US_TERRITORIES:
+        return country, None, mobile
+    description = geocoder.description_for_number(parsed, "en")
+    state = US_STATES.get(description)
+    if state is None and ", " in description:
+        tail = description.rsplit(", ", 1)[1]
+        state = tail if tail in _STATE_CODES else None
+    return country, state, mobile
+
+
+def callback_signals(ctx: Context) -> list[Finding]:
+    """Numbers that do not fit the agency and narratives that steer the callback."""
+    findings: list[Finding] = []
+    requester = ctx.record.requester
+    if requester.phone:
+        findings += _place_findings(
+            ctx, requester.phone, "callback number", "callback_region_mismatch"
+        )
+    if requester.supervisor_phone:
+        if requester.phone and requester.supervisor_phone.strip() == requester.phone.strip():
+            findings.append(
+                Finding(
+                    "supervisor_same_number",
+                    "the supervisor's number is the requester's own number",
+                )
+            )
+        else:
+            findings += _place_findings(
+                ctx, requester.supervisor_phone, "supervisor's number", "supervisor_region_mismatch"
+            )
+    redirect = _REDIRECT.search(ctx.narrative)
+    if redirect:
+        findings.append(
+            Finding(
+                "callback_redirect",
+                f"asks to be called only on a personal number ('{redirect.group(0)}')",
+            )
+        )
+    findings += _mobile_findings(ctx)
+    findings += supervisor_signals(ctx)
+    return findings
+
+
+def _place_findings(ctx: Context, number: str, what: str, code: str) -> list[Finding]:
+    country, state, _ = phone_region(number)
+    if country is None:
+        return [Finding(code, f"the {what} {number} is not a valid phone number")]
+    if ctx.is_us:
+        if country not in US_TERRITORIES:
+            return [Finding(code, f"the {what} {number} is in {country}, the agency is in the US")]
+        if state and ctx.state and state != ctx.state:
+            return [
+                Finding(
+                    code, f"the {what} {number} is a {state} number, the agency is in {ctx.state}"
+                )
+            ]
+        return []
+    if country != ctx.country:
+        return [
+            Finding(code, f"the {what} {number} is in {country}, the agency is in {ctx.country}")
+        ]
+    return []
+
+
+def _mobile_findings(ctx: Context) -> list[Finding]:
+    requester = ctx.record.requester
+    if not requester.phone:
+        return []
+    _, _, mobile = phone_region(requester.phone)
+    supervisor_mobile = (
+        bool(requester.supervisor_phone) and phone_region(requester.supervisor_phone or "")[2]
+    )
+    if mobile and (not requester.supervisor_phone or supervisor_mobile):
+        return [
+            Finding(
+                "mobile_only_contact",
+                "every number given is a mobile: no agency landline to call back",
+            )
+        ]
+    return []
+
+
+def supervisor_signals(ctx: Context) -> list[Finding]:
+    """A supervisor to confirm the request, unless the requester heads the agency."""
+    requester = ctx.record.requester
+    title = (requester.title or "").lower()
+    is_head = bool(_HEAD_TITLES.search(title)) and not _DEPUTY_TITLE.search(title)
+    if requester.supervisor_name and requester.supervisor_name.strip():
+        if not requester.supervisor_phone:
+            return [
+                Finding(
+                    "supervisor_phone_missing",
+                    "a supervisor is named but no number to confirm with them",
+                )
+            ]
+        return []
+    if is_head:
+        return []
+    return [
+        Finding(
+            "supervisor_missing",
+            f"no supervisor named to confirm the request (requester: "
+            f"{requester.title or 'no title'})",
+        )
+    ]

@@ -1,0 +1,246 @@
+"""Signals in what the request says: legal citations, threats, thin facts, scope."""
+
+from __future__ import annotations
+
+import re
+
+from exigent.requests.schemas import DataCategory, EmergencyNature, RequestKind
+from exigent.verification.context import Context, Finding
+
+# An emergency disclosure is voluntary (2702(b)(8), 2702(c)(4)); these instruments compel
+# disclosure through a court and have no place in an EDR.
+_COMPULSORY_CITATION = re.compile(
+    r"2703|2705|subpoena|court order|search warrant|\bwarrant\b|grand jury|patriot act|"
+    r"section 215|2518|312[1-7]"
+)
+_COMPULSION_CLAIM = re.compile(
+    r"\bcompels?\b|requires production|\brequired to (?:disclose|provide|produce)|"
+    r"\bobliged\b|\bobligated\b|\bmandatory\b|legally required|you must (?:disclose|provide)|"
+    r"requires your (?:immediate )?(?:cooperation|compliance)"
+)
+_MLAT_WORDING = re.compile(
+    r"\bmlat\b|mutual legal assistance|\btreaty\b|letters? rogatory|requesting (?:state|authority)"
+)
+_US_STATUTE = re.compile(
+    r"u\.?\s?s\.?\s?c\b|united states code|cloud act|patriot act|stored communications act|"
+    r"\b(?:us|u\.s\.|united states) (?:federal )?(?:law|statute)"
+)
+_THREAT = re.compile(
+    r"non-?compliance|obstruction|penalt(?:y|ies)|subject to arrest|criminal charges|"
+    r"held (?:legally )?(?:responsible|liable)|hindering|contempt|"
+    r"prosecut(?:e|ed|ion) (?:you|your)|"
+    r"will be reported to|face (?:charges|penalties|prosecution)"
+)
+_DEADLINE = re.compile(
+    r"within \d+ ?(?:minutes?|mins?|hours?|hrs?)|respond immediately|immediately or|"
+    r"no later than|failure to (?:respond|comply)|any delay"
+)
+_WITHHELD = re.compile(r"cannot be (?:disclosed|shared|discussed)|details (?:are )?withheld")
+
+# Concrete details an officer working a real emergency nearly always has; a narrative with
+# few of them reads like a form filled in without a case behind it. Shapes (times, ages,
+# quotes) need patterns; the rest are vocabularies checked against the text's word set.
+_DETAIL_PATTERNS = {
+    "time": r"\b\d{1,2}:\d{2}\b|\b\d{3,4} ?(?:hrs|hours|h)\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)",
+    "date": r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:yesterday|last night|this morning|tomorrow|"
+    r"this weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    "age": r"\b\d{1,2}[- ]?(?:year[- ]old|y/?o\b|yo\b)|\bage[ds]? \d{1,2}\b|\(\d{1,2} ?[mf]?\)|"
+    r"\b\d{1,2}[mf]\b",
+    "quote": r"\"[^\"]{8,}\"|“[^”]{8,}”",
+    "description": r"\d'\d",
+    "reference": r"\b(?:cad|incident|report|case|call) (?:number|no\.?|#)",
+}
+_DETAIL_WORDS = {
+    "place": "st ave rd dr blvd ln hwy road street avenue highway cross lot school park bridge "
+    "residence home house apartment store station campus hospital forest church motel hotel "
+    "festival rally concert mall stadium arena venue shelter bus trail",
+    "reporter": "mother father sister brother friend coworker roommate counselor teacher "
+    "neighbor neighbour relative wife husband partner ex-partner grandmother grandfather aunt "
+    "uncle tipster witness caller family parent daughter son reporting",
+    "reference": "cad attempt-to-locate atl bolo amber",
+    "description": "build hair wearing vehicle car truck suv sedan",
+    "action": "checked ping pinged units searched canvass canvassed responded broadcast "
+    "interviewed dispatched",
+    "channel": "posted post message messages messaged messaging sent livestream livestreamed "
+    "live dm chat story called 911 999 112 texted text profile manifesto video photo",
+    "means": "gun firearm rifle handgun pistol knife pills medication rope razor overdose "
+    "overdosed bomb weapon explosive explosives fentanyl",
+}
+_DETAILS = {name: re.compile(pattern) for name, pattern in _DETAIL_PATTERNS.items()}
+_VOCABULARIES = {name: frozenset(words.split()) for name, words in _DETAIL_WORDS.items()}
+_WORDS = re.compile(r"[a-z0-9'-]+")
+THIN_DETAILS = 3
+VERY_THIN_DETAILS = 1
+EMERGENCY_WINDOW_DAYS = 31
+YEARS_WINDOW_DAYS = 365
+MANY_TARGETS = 3
+VERY_MANY_TARGETS = 5
+# Natures where the person at risk is the account holder: their location and subscriber data
+# help; years of their content or their social graph do not.
+_SELF_NATURES = frozenset({EmergencyNature.suicide_self_harm, EmergencyNature.other_life_threat})
+_BROAD = frozenset({DataCategory.content, DataCategory.connections, DataCategory.message_metadata})
+
+
+def legal_signals(ctx: Context) -> list[Finding]:
+    """Citations that do not fit the request's kind or country."""
+    findings: list[Finding] = []
+    authority = (ctx.record.legal_authority or "").lower()
+    emergency = ctx.record.emergency
+    why = (emergency.why_no_legal_process or "").lower() if emergency else ""
+    if ctx.record.kind is RequestKind.emergency and _COMPULSORY_CITATION.search(authority):
+        findings.append(
+            Finding(
+                "citation_compulsory_process",
+                f"an emergency request citing compulsory process: '{ctx.record.legal_authority}'",
+            )
+        )
+    if ctx.record.kind is RequestKind.emergency and _COMPULSION_CLAIM.search(why + " " + authority):
+        findings.append(
+            Finding(
+                "citation_claims_compulsion",
+                "claims the platform is compelled to disclose, but emergency "
+                "disclosure is voluntary",
+            )
+        )
+    if ctx.is_us and _MLAT_WORDING.search(authority + " " + why):
+        findings.append(
+            Finding(
+                "citation_mlat_on_domestic", "treaty (MLAT) wording on a request from a US agency"
+            )
+        )
+    # A foreign force acts under its own law; it may acknowledge that a US provider discloses
+    # voluntarily under 2702, but citing US law as its authority, or as compelling, is wrong.
+    us_law_as_authority = _US_STATUTE.search(authority) or (
+        _US_STATUTE.search(why) and _COMPULSION_CLAIM.search(why)
+    )
+    if not ctx.is_us and us_law_as_authority:
+        findings.append(
+            Finding(
+                "citation_us_law_foreign",
+                f"an agency in {ctx.country} invoking US statute: "
+                f"'{ctx.record.legal_authority or why}'",
+            )
+        )
+    return findings
+
+
+def pressure_signals(ctx: Context) -> list[Finding]:
+    """Threats and deadlines, which weigh more when the facts behind them are thin."""
+    findings: list[Finding] = []
+    text = ctx.narrative
+    threat = _THREAT.search(text)
+    if threat:
+        findings.append(
+            Finding(
+                "threatening_language", f"threatens the platform or its staff ('{threat.group(0)}')"
+            )
+        )
+    deadline = _DEADLINE.search(text)
+    if deadline:
+        findings.append(
+            Finding("threatening_deadline", f"imposes a deadline ('{deadline.group(0)}')")
+        )
+    if _WITHHELD.search(text):
+        findings.append(Finding("facts_withheld", "says the facts cannot be disclosed"))
+    return findings
+
+
+def detail_count(text: str) -> int:
+    """How many kinds of concrete detail a narrative contains."""
+    lowered = text.lower()
+    words = {word.strip("'-") for word in _WORDS.findall(lowered)}
+    words |= {word[:-1] for word in words if word.endswith("s")}
+    kinds = {name for name, vocabulary in _VOCABULARIES.items() if vocabulary & words}
+    kinds.update(name for name, pattern in _DETAILS.items() if pattern.search(lowered))
+    return len(kinds)
+
+
+def facts_signals(ctx: Context) -> list[Finding]:
+    """Facts too thin for the stated emergency."""
+    emergency = ctx.record.emergency
+    if ctx.record.kind is not RequestKind.emergency or emergency is None:
+        return []
+    facts = emergency.facts or ""
+    details = detail_count(facts + " " + (emergency.persons_at_risk or ""))
+    nature = emergency.nature.value.replace("_", " ") if emergency.nature else "emergency"
+    if details <= VERY_THIN_DETAILS:
+        return [
+            Finding(
+                "facts_very_thin",
+                f"the {nature} is described with almost no concrete detail "
+                f"({len(facts.split())} words, {details} kinds of detail)",
+            )
+        ]
+    if details <= THIN_DETAILS:
+        return [
+            Finding(
+                "facts_thin",
+                f"few concrete details for a {nature} "
+                f"({len(facts.split())} words, {details} kinds of detail)",
+            )
+        ]
+    return []
+
+
+def scope_signals(ctx: Context) -> list[Finding]:
+    """Requests broader than an emergency needs: long ranges, broad data, many targets."""
+    findings: list[Finding] = []
+    record = ctx.record
+    if record.kind is not RequestKind.emergency:
+        return findings
+    findings += _date_range_findings(ctx)
+    nature = record.emergency.nature if record.emergency else None
+    broad = sorted(category.value for category in _BROAD.intersection(record.data_requested))
+    if nature in _SELF_NATURES and broad and DataCategory.content in record.data_requested:
+        findings.append(
+            Finding(
+                "scope_broad_categories",
+                f"asks for {', '.join(broad)} to find a person at risk, where "
+                f"location and subscriber data are what help",
+            )
+        )
+    count = len(record.targets)
+    if count >= VERY_MANY_TARGETS:
+        findings.append(Finding("scope_many_targets", f"{count} target accounts in one emergency"))
+    elif count >= MANY_TARGETS:
+        findings.append(Finding("scope_several_targets", f"{count} target accounts"))
+    findings += _unexplained_target_findings(ctx)
+    return findings
+
+
+def _date_range_findings(ctx: Context) -> list[Finding]:
+    span = ctx.record.date_range
+    if span is None or span.start is None or span.end is None:
+        return []
+    days = (span.end - span.start).days
+    if days > YEARS_WINDOW_DAYS:
+        return [
+            Finding(
+                "scope_date_range_years",
+                f"asks for {days} days of data ({span.start} to {span.end}) for an "
+                f"emergency happening now",
+            )
+        ]
+    if days > EMERGENCY_WINDOW_DAYS:
+        return [Finding("scope_date_range_long", f"asks for {days} days of data")]
+    return []
+
+
+def _unexplained_target_findings(ctx: Context) -> list[Finding]:
+    # A target nobody mentions in the narrative is somebody the emergency does not explain,
+    # and asking for their location is how a stalker would use an EDR.
+    if len(ctx.record.targets) < 2:
+        return []
+    text = ctx.narrative
+    unexplained = [t.value for t in ctx.record.targets if t.value.lstrip("@").lower() not in text]
+    if len(unexplained) < 2:
+        return []
+    wants_location = DataCategory.location in ctx.record.data_requested
+    what = "including their location" if wants_location else "with no reason given"
+    return [
+        Finding(
+            "scope_unexplained_targets",
+            f"{len(unexplained)} targets never mentioned in the facts, {what}: "
+            f"{', '.join(unexplained[:3])}",
+        )
+    ]

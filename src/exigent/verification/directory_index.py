@@ -1,0 +1,231 @@
+"""An in-memory index of the agency directories: which domains are whose, loaded once."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from exigent.directory import sources
+from exigent.verification.domains import parents, split_host, strip_www
+from exigent.verification.lookalike import LookalikeIndex
+
+# Homepages on these hosts are pages on somebody else's site, not the agency's own domain.
+THIRD_PARTY_HOSTS = frozenset(
+    {
+        "facebook.com",
+        "twitter.com",
+        "x.com",
+        "instagram.com",
+        "youtube.com",
+        "linkedin.com",
+        "wikipedia.org",
+        "google.com",
+        "blogspot.com",
+        "wordpress.com",
+        "wixsite.com",
+        "squarespace.com",
+        "weebly.com",
+        "nextdoor.com",
+        "mapquest.com",
+        "yelp.com",
+        "countyoffice.org",
+        "crimewatchpa.com",
+        "odmp.org",
+        "municode.com",
+        "tiktok.com",
+    }
+)
+GOVERNMENT_SUFFIXES = ("gov", "mil", "us", "edu")
+
+# Second-level labels many countries reserve for government bodies (gov.br, gouv.fr, go.th...).
+FOREIGN_GOVERNMENT_LABELS = frozenset({"gov", "gob", "gouv", "go", "govt", "gc", "gv", "admin"})
+
+_NAME_NOISE = re.compile(r"[^a-z0-9 ]+")
+_NAME_SYNONYMS = {
+    "dept": "department",
+    "sheriffs": "sheriff",
+    "sheriff's": "sheriff",
+    "co": "county",
+    "twp": "township",
+    "boro": "borough",
+    "pd": "police",
+    "so": "sheriff",
+    "st": "saint",
+    "ft": "fort",
+    "mt": "mount",
+}
+_NAME_STOPWORDS = frozenset({"the", "of", "office", "department", "and"})
+
+
+def agency_key(name: str) -> str:
+    """A forgiving key for an agency name: case, punctuation and common abbreviations folded."""
+    words = _NAME_NOISE.sub(" ", name.lower().replace("'", "")).split()
+    folded = (_NAME_SYNONYMS.get(word, word) for word in words)
+    return " ".join(word for word in folded if word not in _NAME_STOPWORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRef:
+    """Who a directory says uses a domain."""
+
+    name: str
+    state: str | None
+    country: str
+    kind: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class DomainFacts:
+    """What the directories know about one mail domain."""
+
+    domain: str
+    agencies: tuple[AgencyRef, ...] = ()
+    free_mail: bool = False
+    foreign_country: str | None = None
+    foreign_agency: str | None = None
+    # A foreign government suffix (gov.br, go.th) without a curated entry: a hint, not a listing.
+    foreign_government_suffix: str | None = None
+
+    @property
+    def listed(self) -> bool:
+        return bool(self.agencies) or self.foreign_country is not None
+
+    def states(self) -> frozenset[str]:
+        return frozenset(ref.state for ref in self.agencies if ref.state)
+
+
+@dataclass
+class DirectoryIndex:
+    """Known agency domains, agency names, free-mail and foreign police domains."""
+
+    domains: dict[str, list[AgencyRef]] = field(default_factory=dict)
+    agencies_by_key: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    free_mail: frozenset[str] = frozenset()
+    foreign: dict[str, sources.ForeignPoliceDomain] = field(default_factory=dict)
+    lookalikes: LookalikeIndex = field(default_factory=LookalikeIndex)
+
+    def facts(self, host: str) -> DomainFacts:
+        """The directories' facts on a mail domain (a parent domain counts: mail.x.gov is x.gov)."""
+        host = strip_www(host.lower())
+        agencies: list[AgencyRef] = []
+        for candidate in parents(host):
+            agencies.extend(self.domains.get(candidate, ()))
+            if agencies:
+                break
+        foreign = self.foreign_match(host)
+        return DomainFacts(
+            domain=host,
+            agencies=tuple(agencies),
+            free_mail=split_host(host).registered in self.free_mail or host in self.free_mail,
+            foreign_country=foreign.country if foreign else None,
+            foreign_agency=foreign.agency if foreign else None,
+            foreign_government_suffix=foreign_government_country(host),
+        )
+
+    def foreign_match(self, host: str) -> sources.ForeignPoliceDomain | None:
+        """The curated foreign police or government entry a domain falls under, if any."""
+        labels = host.split(".")
+        for index in range(len(labels)):
+            entry = self.foreign.get(".".join(labels[index:]))
+            if entry is not None:
+                return entry
+        return None
+
+    def agency_domains(self, name: str | None, state: str | None) -> list[str]:
+        """Homepage domains the directories give for an agency of this name in this state."""
+        if not name or not state:
+            return []
+        return self.agencies_by_key.get((agency_key(name), state.upper()), [])
+
+    def agency_known(self, name: str | None, state: str | None) -> bool:
+        if not name or not state:
+            return False
+        return (agency_key(name), state.upper()) in self.agencies_by_key
+
+
+def foreign_government_country(host: str) -> str | None:
+    """The country of a foreign government suffix such as gov.br or go.th, if the host has one."""
+    suffix_labels = split_host(host).suffix.split(".")
+    if len(suffix_labels) == 2 and suffix_labels[0] in FOREIGN_GOVERNMENT_LABELS:
+        country = suffix_labels[1].upper()
+        return "GB" if country == "UK" else country
+    return None
+
+
+def _shared_third_party_hosts(homepages: list[tuple[str, str]]) -> set[str]:
+    # A commercial domain that hosts pages for many agencies in many states is a platform
+    # (a directory site, a web builder), not any one agency's own domain.
+    states_by_domain: dict[str, set[str]] = defaultdict(set)
+    count_by_domain: dict[str, int] = defaultdict(int)
+    for domain, state in homepages:
+        states_by_domain[domain].add(state)
+        count_by_domain[domain] += 1
+    return {
+        domain
+        for domain, states in states_by_domain.items()
+        if len(states) >= 3
+        and count_by_domain[domain] >= 5
+        and split_host(domain).suffix.split(".")[-1] not in GOVERNMENT_SUFFIXES
+    }
+
+
+def _add(index: dict[str, list[AgencyRef]], domain: str, ref: AgencyRef) -> None:
+    refs = index.setdefault(domain, [])
+    if ref not in refs:
+        refs.append(ref)
+
+
+def _homepage_refs(directory_dir: Path | None) -> list[tuple[str, AgencyRef, str]]:
+    """(registered domain, agency, key) for every agency homepage of PDAP and the FBI join."""
+    found: list[tuple[str, AgencyRef, str]] = []
+    pdap_path = directory_dir / "pdap-agencies.csv" if directory_dir else None
+    for agency in sources.iter_pdap_agencies(pdap_path):
+        if not agency.homepage_host or not agency.state:
+            continue
+        ref = AgencyRef(agency.submitted_name, agency.state, "US", agency.jurisdiction_type, "pdap")
+        found.append((split_host(agency.homepage_host).registered, ref, agency.submitted_name))
+    join_path = directory_dir / "fbi-x-pdap-homepages.csv" if directory_dir else None
+    for homepage in sources.iter_agency_homepages(join_path):
+        ref = AgencyRef(homepage.name, homepage.state, "US", homepage.agency_type, "fbi+pdap")
+        found.append((split_host(homepage.homepage_host).registered, ref, homepage.name))
+    return found
+
+
+def build_directory_index(directory_dir: Path | None = None) -> DirectoryIndex:
+    """Build the index from the directory files (the packaged copies unless a folder is given)."""
+    index = DirectoryIndex()
+    dotgov_path = directory_dir / "dotgov-current-full.csv" if directory_dir else None
+    for row in sources.iter_dotgov(dotgov_path):
+        federal = row.domain_type.startswith("Federal")
+        ref = AgencyRef(
+            row.organization, None if federal else row.state, "US", row.domain_type, "dotgov"
+        )
+        _add(index.domains, row.domain, ref)
+    homepages = _homepage_refs(directory_dir)
+    shared = _shared_third_party_hosts([(domain, ref.state or "") for domain, ref, _ in homepages])
+    for domain, ref, name in homepages:
+        if domain in THIRD_PARTY_HOSTS or domain in shared:
+            continue
+        _add(index.domains, domain, ref)
+        key = (agency_key(name), ref.state or "")
+        if domain not in index.agencies_by_key.setdefault(key, []):
+            index.agencies_by_key[key].append(domain)
+    fbi_path = directory_dir / "fbi-agencies.csv" if directory_dir else None
+    for agency in sources.iter_fbi_agencies(fbi_path):
+        index.agencies_by_key.setdefault((agency_key(agency.name), agency.state), [])
+    index.free_mail = sources.free_mail_domains()
+    index.foreign = {entry.domain: entry for entry in sources.iter_foreign_police()}
+    index.lookalikes = LookalikeIndex.build(
+        list(index.domains) + list(index.foreign) + sorted(index.free_mail)
+    )
+    return index
+
+
+@cache
+def default_directory() -> DirectoryIndex:
+    """The index of the packaged directories, built on first use and kept for the process."""
+    return build_directory_index()

@@ -1,0 +1,222 @@
+"""What the engine may ask about earlier requests, and an in-memory answer to it.
+
+The engine only reads history through `RequestHistory`; the CLI feeds an `InMemoryHistory`
+with the file's earlier records, and a database-backed implementation can answer the same
+questions from stored requests and verification outcomes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from itertools import chain
+from typing import Protocol
+
+from exigent.verification.text import TextFingerprint, jaccard
+
+
+class VerificationOutcome(StrEnum):
+    """What a second-level verification (callback) concluded about a request."""
+
+    verified = "verified"
+    failed = "failed"
+    fraud = "fraud"
+
+
+@dataclass(frozen=True, slots=True)
+class PastRequest:
+    """The facts of an earlier request that later judgements rely on."""
+
+    request_id: str
+    received_at: datetime
+    requester_email: str | None
+    requester_name: str | None
+    agency_domain: str | None
+    case_number: str | None
+    targets: frozenset[str]
+    sending_ip: str | None = None
+    outcome: VerificationOutcome | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """An earlier request whose narrative is nearly the same text."""
+
+    request: PastRequest
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """Verification outcomes on record for a requester or an agency domain."""
+
+    verified: int = 0
+    failed: int = 0
+    fraud: int = 0
+
+
+class RequestHistory(Protocol):
+    """Questions the engine asks about requests received before `before`."""
+
+    def by_requester(
+        self, email: str, *, before: datetime, since: datetime | None = None
+    ) -> Sequence[PastRequest]:
+        """Earlier requests from this requester address."""
+        ...
+
+    def by_domain(
+        self, domain: str, *, before: datetime, since: datetime | None = None
+    ) -> Sequence[PastRequest]:
+        """Earlier requests from any address at this agency domain."""
+        ...
+
+    def by_targets(
+        self, targets: Iterable[str], *, before: datetime, since: datetime | None = None
+    ) -> Sequence[PastRequest]:
+        """Earlier requests naming any of these target identifiers."""
+        ...
+
+    def similar_texts(
+        self, fingerprint: TextFingerprint, *, before: datetime, threshold: float
+    ) -> Sequence[TextMatch]:
+        """Earlier requests whose narrative is at least `threshold` similar, best first."""
+        ...
+
+    def marks_for_requester(self, email: str, *, before: datetime) -> Marks:
+        """Verification outcomes on record for this requester."""
+        ...
+
+    def marks_for_domain(self, domain: str, *, before: datetime) -> Marks:
+        """Verification outcomes on record for anyone at this domain."""
+        ...
+
+
+def normalise_target(value: str) -> str:
+    return value.strip().lstrip("@").lower()
+
+
+# Each shingle remembers only its most recent requests: stock phrases of the trade (standard
+# form wording) would otherwise make every lookup scan the whole history, and a template that
+# is being reused right now still shows up among the latest users of its phrases.
+SHINGLE_POSTINGS = 32
+
+
+@dataclass
+class InMemoryHistory:
+    """History held in memory: the earlier records of one file, or a test's hand-built past."""
+
+    requests: list[PastRequest] = field(default_factory=list)
+    fingerprints: dict[str, TextFingerprint] = field(default_factory=dict)
+    _by_requester: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
+    _by_domain: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
+    _by_target: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
+    _by_shingle: dict[int, deque[str]] = field(
+        default_factory=lambda: defaultdict(lambda: deque(maxlen=SHINGLE_POSTINGS))
+    )
+    _by_id: dict[str, PastRequest] = field(default_factory=dict)
+
+    def add(self, request: PastRequest, fingerprint: TextFingerprint | None = None) -> None:
+        """Remember a request (and its narrative) for later judgements."""
+        self.requests.append(request)
+        self._by_id[request.request_id] = request
+        if request.requester_email:
+            self._by_requester[request.requester_email.lower()].append(request)
+        if request.agency_domain:
+            self._by_domain[request.agency_domain.lower()].append(request)
+        for target in request.targets:
+            self._by_target[target].append(request)
+        if fingerprint is not None and fingerprint.shingles:
+            self.fingerprints[request.request_id] = fingerprint
+            for shingle in fingerprint.shingles:
+                self._by_shingle[shingle].append(request.request_id)
+
+    def mark(self, request_id: str, outcome: VerificationOutcome) -> None:
+        """Record the outcome of verifying an earlier request."""
+        old = self._by_id[request_id]
+        new = replace(old, outcome=outcome)
+        for bucket in (
+            self.requests,
+            self._by_requester.get(_low(old.requester_email), []),
+            self._by_domain.get(_low(old.agency_domain), []),
+            *(self._by_target[target] for target in old.targets),
+        ):
+            for position, item in enumerate(bucket):
+                if item.request_id == request_id:
+                    bucket[position] = new
+        self._by_id[request_id] = new
+
+    def by_requester(
+        self, email: str, *, before: datetime, since: datetime | None = None
+    ) -> Sequence[PastRequest]:
+        return _window(self._by_requester.get(email.lower(), []), before, since)
+
+    def by_domain(
+        self, domain: str, *, before: datetime, since: datetime | None = None
+    ) -> Sequence[PastRequest]:
+        return _window(self._by_domain.get(domain.lower(), []), before, since)
+
+    def by_targets(
+        self, targets: Iterable[str], *, before: datetime, since: datetime | None = None
+    ) -> Sequence[PastRequest]:
+        seen: dict[str, PastRequest] = {}
+        for target in targets:
+            for request in self._by_target.get(normalise_target(target), []):
+                seen.setdefault(request.request_id, request)
+        return _window(list(seen.values()), before, since)
+
+    def similar_texts(
+        self, fingerprint: TextFingerprint, *, before: datetime, threshold: float
+    ) -> Sequence[TextMatch]:
+        shared = Counter(
+            chain.from_iterable(
+                self._by_shingle.get(shingle, ()) for shingle in fingerprint.shingles
+            )
+        )
+        # Jaccard >= t needs at least t * |A| shared shingles: a cheap filter before scoring.
+        needed = threshold * len(fingerprint.shingles)
+        matches = []
+        for request_id, count in shared.items():
+            if count < needed:
+                continue
+            request = self._by_id[request_id]
+            if request.received_at >= before:
+                continue
+            similarity = jaccard(fingerprint, self.fingerprints[request_id])
+            if similarity >= threshold:
+                matches.append(TextMatch(request, similarity))
+        return sorted(matches, key=lambda match: -match.similarity)
+
+    def marks_for_requester(self, email: str, *, before: datetime) -> Marks:
+        return _marks(self.by_requester(email, before=before))
+
+    def marks_for_domain(self, domain: str, *, before: datetime) -> Marks:
+        return _marks(self.by_domain(domain, before=before))
+
+
+def _low(value: str | None) -> str:
+    return (value or "").lower()
+
+
+def _window(
+    requests: Sequence[PastRequest], before: datetime, since: datetime | None
+) -> list[PastRequest]:
+    return [
+        request
+        for request in requests
+        if request.received_at < before and (since is None or request.received_at >= since)
+    ]
+
+
+def _marks(requests: Iterable[PastRequest]) -> Marks:
+    verified = failed = fraud = 0
+    for request in requests:
+        if request.outcome is VerificationOutcome.verified:
+            verified += 1
+        elif request.outcome is VerificationOutcome.failed:
+            failed += 1
+        elif request.outcome is VerificationOutcome.fraud:
+            fraud += 1
+    return Marks(verified=verified, failed=failed, fraud=fraud)

@@ -1,0 +1,229 @@
+"""Signals about who sent the request: the mail domain, the mail headers, the sending host."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from exigent.requests.schemas import ReceivedVia
+from exigent.verification.context import Context, Finding
+from exigent.verification.directory_index import DomainFacts
+from exigent.verification.domains import email_domain, split_host
+from exigent.verification.lookalike import Lookalike, LookalikeKind
+
+
+def domain_signals(ctx: Context) -> list[Finding]:
+    """Free-mail, unlisted, look-alike and mismatched agency domains."""
+    facts = ctx.domain_facts
+    if facts is None or ctx.domain is None:
+        return []
+    if facts.free_mail:
+        return [
+            Finding(
+                "free_mail_domain", f"{ctx.domain} is a free-mail provider anyone can sign up to"
+            )
+        ]
+    findings: list[Finding] = []
+    if not ctx.domain.isascii() or "xn--" in ctx.domain:
+        findings.append(
+            Finding(
+                "idn_domain",
+                f"{ctx.domain} uses internationalised characters, which no "
+                f"agency in the directories does",
+            )
+        )
+    if facts.listed:
+        return findings + _listed_domain_findings(ctx, facts)
+    findings.append(Finding("domain_unlisted", f"{ctx.domain} is in no agency directory"))
+    lookalike = ctx.directory.lookalikes.match(ctx.domain)
+    if lookalike is not None:
+        findings += _lookalike_findings(ctx, lookalike)
+    elif facts.foreign_government_suffix and facts.foreign_government_suffix != ctx.country:
+        findings.append(
+            Finding(
+                "domain_country_mismatch",
+                f"{ctx.domain} is a government domain of "
+                f"{facts.foreign_government_suffix}, the agency is in "
+                f"{ctx.country}",
+            )
+        )
+    return findings
+
+
+def _lookalike_findings(ctx: Context, lookalike: Lookalike) -> list[Finding]:
+    code = f"lookalike_{lookalike.kind.value}"
+    findings = [Finding(code, f"{ctx.domain} looks like a known agency domain: {lookalike.how}")]
+    own = set(ctx.directory.agency_domains(ctx.record.requester.agency_name, ctx.state))
+    imitated_own = [domain for domain in lookalike.imitated if split_host(domain).registered in own]
+    if imitated_own:
+        findings.append(
+            Finding(
+                "lookalike_of_claimed_agency",
+                f"imitates {imitated_own[0]}, the directory's domain for "
+                f"{ctx.record.requester.agency_name}",
+            )
+        )
+    elif lookalike.kind is not LookalikeKind.subdomain and ctx.state:
+        states = {
+            ref.state
+            for d in lookalike.imitated
+            for ref in ctx.directory.facts(d).agencies
+            if ref.state
+        }
+        if states and ctx.state not in states:
+            findings.append(
+                Finding(
+                    "lookalike_other_state",
+                    f"imitates a domain of an agency in {', '.join(sorted(states))}"
+                    f", not {ctx.state}",
+                )
+            )
+    return findings
+
+
+def _listed_domain_findings(ctx: Context, facts: DomainFacts) -> list[Finding]:
+    if facts.foreign_country is not None:
+        if facts.foreign_country != ctx.country:
+            return [
+                Finding(
+                    "domain_country_mismatch",
+                    f"{ctx.domain} belongs to {facts.foreign_agency} "
+                    f"({facts.foreign_country}), the request says {ctx.country}",
+                )
+            ]
+        return []
+    if not ctx.is_us:
+        return [
+            Finding(
+                "domain_country_mismatch",
+                f"{ctx.domain} is a US agency domain, the request says {ctx.country}",
+            )
+        ]
+    states = facts.states()
+    # Federal and nationwide bodies have no state; a domain known only in other states is one
+    # agency's mailbox being used to speak for another.
+    if (
+        ctx.state
+        and states
+        and ctx.state not in states
+        and all(ref.state for ref in facts.agencies)
+    ):
+        owner = facts.agencies[0]
+        return [
+            Finding(
+                "domain_agency_mismatch",
+                f"{ctx.domain} belongs to {owner.name} ({owner.state}), the request "
+                f"claims {ctx.record.requester.agency_name} ({ctx.state})",
+            )
+        ]
+    return []
+
+
+def email_signals(ctx: Context) -> list[Finding]:
+    """Authentication results, From and Reply-To, and the sending host."""
+    headers = ctx.record.email
+    if headers is None:
+        if ctx.record.received_via is ReceivedVia.email:
+            return [
+                Finding(
+                    "email_headers_missing",
+                    "arrived by email but no headers were kept to check the sender",
+                )
+            ]
+        return []
+    return [*_auth_findings(ctx), *_address_findings(ctx), *_ip_findings(ctx)]
+
+
+def _auth_findings(ctx: Context) -> list[Finding]:
+    auth = ctx.auth
+    if not auth.results:
+        if ctx.record.email and ctx.record.email.authentication_results:
+            return [
+                Finding(
+                    "email_auth_unreadable",
+                    "the Authentication-Results header has no SPF, DKIM or DMARC verdict",
+                )
+            ]
+        return [Finding("email_auth_missing", "no Authentication-Results header was kept")]
+    findings: list[Finding] = []
+    for method in ("dmarc", "spf", "dkim"):
+        result = auth.result(method)
+        if result in ("fail", "softfail", "permerror"):
+            findings.append(
+                Finding(
+                    f"email_{method}_failed",
+                    f"{method.upper()}={result}: the receiving server could not "
+                    f"confirm the message came from {auth.header_from or ctx.domain}",
+                )
+            )
+    if not findings and auth.result("dmarc") in (None, "none") and auth.result("dkim") != "pass":
+        findings.append(
+            Finding(
+                "email_auth_weak",
+                "no DKIM signature and no DMARC result: the From address is "
+                "not protected against forgery",
+            )
+        )
+    return findings
+
+
+def _address_findings(ctx: Context) -> list[Finding]:
+    headers = ctx.record.email
+    if headers is None:
+        return []
+    findings: list[Finding] = []
+    from_domain = email_domain(headers.from_)
+    if from_domain and ctx.domain and from_domain != ctx.domain:
+        findings.append(
+            Finding(
+                "email_from_mismatch",
+                f"the message came From {from_domain}, the requester's address is at {ctx.domain}",
+            )
+        )
+    reply_domain = email_domain(headers.reply_to)
+    sender_domain = from_domain or ctx.domain
+    if reply_domain and sender_domain and not _same_organisation(reply_domain, sender_domain):
+        free = ctx.directory.facts(reply_domain).free_mail
+        findings.append(
+            Finding(
+                "reply_to_free_mail" if free else "reply_to_other_domain",
+                f"replies would go to {reply_domain}, not {sender_domain}",
+            )
+        )
+    return findings
+
+
+def _same_organisation(first: str, second: str) -> bool:
+    return split_host(first).registered == split_host(second).registered
+
+
+def _ip_findings(ctx: Context) -> list[Finding]:
+    headers = ctx.record.email
+    received = headers.received_ip if headers else None
+    if not received:
+        return []
+    try:
+        address = ipaddress.ip_address(received.strip())
+    except ValueError:
+        return [
+            Finding(
+                "sending_ip_inconsistent",
+                f"the recorded sending IP '{received}' is not an IP address",
+            )
+        ]
+    if not address.is_global:
+        return [
+            Finding(
+                "sending_ip_inconsistent",
+                f"the message was received from {address}, a private or reserved address",
+            )
+        ]
+    header_ip = ctx.auth.sender_ip
+    if header_ip and header_ip != str(address):
+        return [
+            Finding(
+                "sending_ip_inconsistent",
+                f"the Authentication-Results header names {header_ip} but the message "
+                f"was received from {address}",
+            )
+        ]
+    return []
