@@ -88,6 +88,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
         engine.dispose()
 
     app = FastAPI(
+        docs_url=None,
+        redoc_url=None,
         title="Exigent",
         version=__version__,
         lifespan=lifespan,
@@ -107,9 +109,13 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
 def _include_routers(app: FastAPI) -> None:
     from exigent.auth.api import router as auth_router
     from exigent.requests.api import router as requests_router
+    from exigent.web.pages import mount_vendor
+    from exigent.web.pages import router as web_router
 
     app.include_router(auth_router)
     app.include_router(requests_router)
+    app.include_router(web_router)
+    mount_vendor(app)
 
     @app.get("/api/v1/health", tags=["meta"])
     def health() -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""The web shell: base layout, the front page, API docs, and front-end packages from npm."""

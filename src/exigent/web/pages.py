@@ -1,0 +1,44 @@
+"""The front page and the interactive API documentation, served without any outside host."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from exigent import __version__
+from exigent.migrate import PROJECT_ROOT
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+NODE_MODULES = PROJECT_ROOT / "node_modules"
+VENDOR = {"swagger-ui": "swagger-ui-dist", "htmx": "htmx.org/dist"}
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def front_page(request: Request) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, "index.html", {"version": __version__})
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs() -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="Exigent API",
+        swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+        swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+    )
+
+
+def mount_vendor(app: FastAPI) -> None:
+    """Serve the npm packages installed at setup; a page works without them, only plainer."""
+    for name, folder in VENDOR.items():
+        path = NODE_MODULES / folder
+        if path.is_dir():
+            app.mount(f"/static/vendor/{name}", StaticFiles(directory=path), name=name)
