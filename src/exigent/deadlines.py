@@ -43,6 +43,7 @@ class Deadline(Base):
 Handler = Callable[[Session, Deadline, datetime], str]
 HANDLERS: dict[str, Handler] = {}
 MAX_ATTEMPTS = 5
+BATCH = 100
 
 
 def handles(kind: str) -> Callable[[Handler], Handler]:
@@ -138,7 +139,9 @@ class Worker:
     def run_forever(self) -> None:
         while not self._stop.is_set():
             try:
-                run_due(self.factory)
+                # A full batch means more may be due: go again at once instead of sleeping.
+                if run_due(self.factory, limit=BATCH) >= BATCH:
+                    continue
             except Exception:
                 log.exception("deadline worker pass failed; retrying")
             self._stop.wait(self.poll_seconds)
