@@ -69,3 +69,31 @@ def test_two_workers_never_fire_the_same_deadline_twice(client, officer, factory
     events = sla_events(factory)
     assert len(events) == 40  # 10 cases x 2 clocks x (warning + breach), none doubled
     assert run_due(factory, now=later) == 0
+
+
+def test_embedded_worker_in_serve_fires_overdue_clocks(settings, officer, analyst):  # type: ignore[no-untyped-def]
+    """In embedded mode the web process runs the worker: an overdue case shows its breaches."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from exigent.app import create_app
+    from exigent.db import utcnow
+
+    embedded = settings.model_copy(update={"embedded_worker": True, "worker_poll_seconds": 0.1})
+    received = (utcnow() - timedelta(hours=2)).isoformat()
+    with TestClient(create_app(embedded)) as client:
+        case = client.post(
+            "/api/v1/requests", json=emergency_record(received_at=received), headers=officer.headers
+        ).json()
+        kinds: list[str] = []
+        for _ in range(100):
+            timeline = client.get(
+                f"/api/v1/requests/{case['id']}/timeline", headers=analyst.headers
+            )
+            kinds = [e["kind"] for e in timeline.json()]
+            if kinds.count("sla_breach") == 2:
+                break
+            time.sleep(0.1)
+    assert kinds.count("sla_warning") == 2
+    assert kinds.count("sla_breach") == 2
