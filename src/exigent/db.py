@@ -56,7 +56,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # The driver's own transaction handling is off so that BEGIN IMMEDIATE below is ours.
@@ -64,7 +64,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
@@ -102,7 +102,9 @@ def _configure_sqlite(engine: Engine) -> None:
         release(record.info)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine:
+    """An engine for `url`; `foreign_keys=False` only for migrations, which on SQLite rebuild
+    tables by copying them, and a drop of a referenced table would fail mid-way."""
     if url.startswith("sqlite"):
         path = make_url(url).database or ""
         in_memory = path in ("", ":memory:")
@@ -110,7 +112,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         pool = {} if in_memory else {"pool_size": 20, "max_overflow": 20}
         engine = create_engine(url, connect_args={"check_same_thread": False}, **pool, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, noload
 
 from exigent.auth.models import Role, User
 from exigent.errors import BadInput
@@ -89,7 +89,10 @@ def list_requests(
     if filters.order not in ORDERS:
         raise BadInput(f"order: one of {', '.join(sorted(ORDERS))}", field="order")
     limit = max(1, min(limit, MAX_PAGE))
-    statement = _filtered(readable_requests(user), filters)
+    # A page shows summaries: the stored submission and targets stay in the database.
+    statement = _filtered(readable_requests(user), filters).options(
+        defer(Request.record), defer(Request.raw_submission), noload(Request.targets)
+    )
     if filters.order == "urgency":
         key, key_of = Request.decide_due_at, lambda r: r.decide_due_at.isoformat()
         if cursor:
