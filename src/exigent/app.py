@@ -108,12 +108,20 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
 
 def _include_routers(app: FastAPI) -> None:
     from exigent.auth.api import router as auth_router
+    from exigent.directory.api import router as directory_router
+    from exigent.legal.api import install as install_legal
+    from exigent.mail.api import router as mail_router
     from exigent.requests.api import router as requests_router
+    from exigent.verification.api import router as verification_router
     from exigent.web.pages import mount_vendor
     from exigent.web.pages import router as web_router
 
     app.include_router(auth_router)
     app.include_router(requests_router)
+    install_legal(app)
+    app.include_router(directory_router)
+    app.include_router(verification_router)
+    app.include_router(mail_router)
     app.include_router(web_router)
     mount_vendor(app)
 

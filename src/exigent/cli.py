@@ -15,6 +15,10 @@ db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+directory_app = typer.Typer(no_args_is_help=True, help="The agency directory.")
+app.add_typer(directory_app, name="directory")
+intake_app = typer.Typer(no_args_is_help=True, help="Requests received by email.")
+app.add_typer(intake_app, name="intake")
 
 InputFile = Annotated[Path, typer.Argument(help="JSON Lines file of intake records.")]
 
@@ -39,10 +43,11 @@ def legal_check(file: InputFile) -> None:
 @app.command("assess")
 def assess(file: InputFile) -> None:
     """Score each intake record for fraud risk, in order of arrival; one JSON line per record."""
-    from exigent.verification.cli import run_assess
+    from exigent.config import get_settings
+    from exigent.verification.cli import run_assess_with_database
 
     try:
-        run_assess(file, sys.stdout)
+        run_assess_with_database(file, sys.stdout, get_settings().database_url)
     except ExigentError as exc:
         fail(exc.message)
 
@@ -136,6 +141,85 @@ def audit_verify() -> None:
         )
         raise typer.Exit(code=1)
     typer.echo(f"audit chain intact: {checked} events verified")
+
+
+@directory_app.command("import")
+def directory_import(
+    fbi: Annotated[Path | None, typer.Option(help="FBI agency list (CSV)")] = None,
+    homepages: Annotated[Path | None, typer.Option(help="agency homepages (CSV)")] = None,
+    dotgov: Annotated[Path | None, typer.Option(help=".gov domain list (CSV)")] = None,
+) -> None:
+    """Load agencies and their domains (the shipped copies unless paths are given); idempotent."""
+    from exigent.audit.service import Actor
+    from exigent.config import get_settings
+    from exigent.db import make_engine, make_session_factory
+    from exigent.directory.service import import_directory
+
+    for path in (fbi, homepages, dotgov):
+        if path is not None and not path.is_file():
+            fail(f"{path}: no such file")
+    engine = make_engine(get_settings().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            counts = import_directory(
+                session,
+                actor=Actor.system("directory-import"),
+                fbi_path=fbi,
+                homepages_path=homepages,
+                dotgov_path=dotgov,
+            )
+            session.commit()
+    except ExigentError as exc:
+        fail(exc.message)
+    finally:
+        engine.dispose()
+    typer.echo(f"added {counts['agencies']} agencies and {counts['domains']} domains")
+
+
+@intake_app.command("eml")
+def intake_eml(
+    files: Annotated[list[Path], typer.Argument(help=".eml files as received")],
+) -> None:
+    """Turn each message into a case to complete; exit 1 if any could not be taken in."""
+    from exigent.config import get_settings
+    from exigent.db import make_engine, make_session_factory
+    from exigent.mail.cli import intake_files
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        failed = intake_files(make_session_factory(engine), settings, files, typer.echo)
+    finally:
+        engine.dispose()
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@intake_app.command("maildir")
+def intake_maildir(
+    path: Annotated[Path, typer.Argument(help="maildir folder (with new/ and cur/)")],
+    once: Annotated[bool, typer.Option(help="one pass, then exit")] = False,
+    interval: Annotated[float, typer.Option(help="seconds between passes")] = 30.0,
+) -> None:
+    """Poll a maildir: each new message becomes a case and is then moved to cur/."""
+    from exigent.config import get_settings
+    from exigent.db import make_engine, make_session_factory
+    from exigent.mail.cli import poll_maildir
+
+    if not (path / "new").is_dir():
+        fail(f"{path}: not a maildir (no new/ folder)")
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        failed = poll_maildir(
+            make_session_factory(engine), settings, path, typer.echo, once=once, interval=interval
+        )
+    except KeyboardInterrupt:
+        failed = 0
+    finally:
+        engine.dispose()
+    if failed:
+        raise typer.Exit(code=1)
 
 
 def main() -> None:

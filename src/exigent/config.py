@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/exigent.db"
     secret_key: str = DEV_SECRET
     file_store: Path = Path("./var/files")
+    # Derived data that is rebuilt when missing (the directory index); safe to delete.
+    cache_dir: Path = Path("./var/cache")
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     session_hours: int = Field(default=12, gt=0)
     worker_poll_seconds: float = Field(default=5.0, gt=0)

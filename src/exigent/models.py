@@ -5,6 +5,15 @@ from exigent.auth.models import ApiToken, User, WebSession
 from exigent.db import Base
 from exigent.deadlines import Deadline
 from exigent.directory.models import Agency, AgencyDomain
+from exigent.legal.models import (
+    Approval,
+    Decision,
+    DecisionItem,
+    LegalCheckRecord,
+    Notification,
+    PolicyVersion,
+    TargetAge,
+)
 from exigent.requests.models import (
     Assignment,
     Document,
@@ -13,21 +22,32 @@ from exigent.requests.models import (
     Target,
     TimelineEvent,
 )
+from exigent.verification.models import Callback, RiskAssessment, VerificationMark
 
 __all__ = [
     "Agency",
     "AgencyDomain",
     "ApiToken",
+    "Approval",
     "Assignment",
     "AuditEvent",
     "AuditHead",
     "Base",
+    "Callback",
     "Deadline",
+    "Decision",
+    "DecisionItem",
     "Document",
+    "LegalCheckRecord",
+    "Notification",
+    "PolicyVersion",
     "Request",
     "Requester",
+    "RiskAssessment",
     "Target",
+    "TargetAge",
     "TimelineEvent",
     "User",
+    "VerificationMark",
     "WebSession",
 ]

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from exigent.requests.lifecycle import TRANSITIONS, Status, allowed_next, can_move
-from exigent.requests.models import TimelineEvent
+from exigent.requests.models import Request, TimelineEvent
 from factories import emergency_record
+from legal.flows import ready_for_approval
 
 
 def create(client, account) -> dict:  # type: ignore[no-untyped-def]
@@ -29,8 +30,21 @@ def move(client, account, case_id: int, to: str, reason: str | None = "checked")
 
 def test_full_path_to_closed_records_every_step(client, analyst, lead, factory):
     case = create(client, analyst)
-    for status in ["triaged", "verifying", "under_review", "awaiting_approval"]:
+    for status in ["triaged", "verifying", "under_review"]:
         assert move(client, analyst, case["id"], status).status_code == 200
+    # Submitting the decision moves the case to awaiting_approval (tests/legal).
+    view = client.get(f"/api/v1/requests/{case['id']}/legal", headers=analyst.headers).json()
+    items = [
+        {"target_id": t["id"], "category": c, "outcome": "disclose", "reason": "in scope"}
+        for t in view["targets"]
+        for c in view["categories"]
+    ]
+    decision = {"rationale": "Danger of death.", "emergency_attested": True, "items": items}
+    client.put(f"/api/v1/requests/{case['id']}/decision", json=decision, headers=analyst.headers)
+    client.post(f"/api/v1/requests/{case['id']}/decision/submit", headers=analyst.headers)
+    with factory() as session:
+        session.get(Request, case["id"]).requester.status = "verified"  # type: ignore[union-attr]
+        session.commit()
     assert move(client, lead, case["id"], "approved").status_code == 200
     for status in ["producing", "delivered", "closed"]:
         assert move(client, analyst, case["id"], status).status_code == 200
@@ -94,11 +108,9 @@ def test_officer_can_withdraw_own_request_but_not_triage_it(client, officer):
     assert move(client, officer, case["id"], "withdrawn", "resolved locally").status_code == 200
 
 
-def test_two_conflicting_transitions_exactly_one_wins(client, analyst, lead):
+def test_two_conflicting_transitions_exactly_one_wins(client, analyst, lead, factory):
     """Two people act on the same version of a case at once: one approves, one rejects."""
-    case = create(client, analyst)
-    for status in ["triaged", "under_review", "awaiting_approval"]:
-        move(client, analyst, case["id"], status)
+    case = ready_for_approval(client, analyst, factory)
     version = client.get(f"/api/v1/requests/{case['id']}", headers=lead.headers).json()["version"]
 
     def attempt(target: str) -> int:
@@ -112,6 +124,10 @@ def test_two_conflicting_transitions_exactly_one_wins(client, analyst, lead):
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(attempt, ["approved", "rejected"]))
     assert sorted(results) == [200, 409]
+    final = client.get(f"/api/v1/requests/{case['id']}", headers=lead.headers).json()
+    decision = client.get(f"/api/v1/requests/{case['id']}/decision", headers=lead.headers).json()
+    # The approval and its move commit together, or neither does.
+    assert (final["status"] == "approved") == (decision["status"] == "approved")
 
 
 def test_the_same_move_twice_at_once_happens_once(client, analyst, factory):

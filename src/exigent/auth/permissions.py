@@ -16,6 +16,17 @@ class Permission(StrEnum):
     request_withdraw = "request.withdraw"
     document_upload = "document.upload"
     disclosure_approve = "disclosure.approve"
+    decision_draft = "decision.draft"
+    decision_sign_off = "decision.legal_sign_off"
+    request_update_record = "request.update_record"
+    request_ask_info = "request.ask_info"
+    target_mark_age = "target.mark_age"
+    legal_check = "legal.check"
+    policy_read = "policy.read"
+    policy_edit = "policy.edit"
+    directory_edit = "directory.edit"
+    verification_callback = "verification.callback"
+    verification_assess = "verification.assess"
     audit_read = "audit.read"
     users_manage = "users.manage"
 
@@ -27,18 +38,36 @@ STAFF_WORK = {
     P.request_transition,
     P.request_note,
     P.document_upload,
+    P.request_update_record,
+    P.request_ask_info,
+    P.target_mark_age,
+    P.legal_check,
+    P.policy_read,
+    P.directory_edit,
+    P.verification_callback,
+    P.verification_assess,
 }
+# Who may write a decision; approving one is a different person's permission.
+DRAFTING = {P.decision_draft}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.analyst: frozenset(STAFF_WORK | {P.request_assign}),
-    Role.lead: frozenset(STAFF_WORK | {P.request_assign, P.disclosure_approve}),
-    Role.legal: frozenset(STAFF_WORK | {P.disclosure_approve}),
-    Role.leadership: frozenset({P.request_read_all}),
+    Role.analyst: frozenset(STAFF_WORK | DRAFTING | {P.request_assign}),
+    Role.lead: frozenset(STAFF_WORK | DRAFTING | {P.request_assign, P.disclosure_approve}),
+    Role.legal: frozenset(
+        STAFF_WORK | DRAFTING | {P.disclosure_approve, P.decision_sign_off, P.policy_edit}
+    ),
+    Role.leadership: frozenset({P.request_read_all, P.policy_read}),
     Role.scheduler: frozenset(),
-    Role.auditor: frozenset({P.request_read_all, P.audit_read}),
+    Role.auditor: frozenset({P.request_read_all, P.audit_read, P.policy_read}),
     Role.admin: frozenset(STAFF_WORK | {P.request_assign, P.users_manage, P.audit_read}),
     # Officers act only on their own requests; reads are scoped in the queries.
     Role.requester: frozenset(
-        {P.request_create, P.request_note, P.request_withdraw, P.document_upload}
+        {
+            P.request_create,
+            P.request_note,
+            P.request_withdraw,
+            P.document_upload,
+            P.request_update_record,
+        }
     ),
 }
 

@@ -19,8 +19,12 @@ from exigent.auth.service import create_user
 from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.demo import texts
-from exigent.directory.models import Agency, AgencyDomain
+from exigent.directory.models import Agency, AgencyDomain, TrustStatus
 from exigent.directory.service import import_directory
+from exigent.legal import decisions
+from exigent.legal.checks import latest_check
+from exigent.legal.decisions import ItemDraft
+from exigent.legal.models import Outcome
 from exigent.legal.policy import default_policy
 from exigent.migrate import upgrade
 from exigent.requests import service
@@ -284,11 +288,55 @@ def _advance(
             now=moments[0],
         )
     for status, moment in zip(path, moments, strict=True):
+        if status == "approved" and not _decide(session, case, staff, moment):
+            return
         user = staff["lead"] if status == "approved" else staff["analyst"]
         reason = "Demo: " + status.replace("_", " ")
         service.transition(
             session, user=user, request_id=case.id, to=status, reason=reason, now=moment
         )
+
+
+def _decide(session: Session, case: Request, staff: dict[str, User], moment: datetime) -> bool:
+    """The analyst's submitted decision, so the lead has something to approve."""
+    check = latest_check(session, case.id)
+    session.expire(case, ["targets"])
+    requester = case.requester
+    may_disclose = requester is not None and requester.status in (
+        TrustStatus.unverified,
+        TrustStatus.verified,
+    )
+    items = [
+        ItemDraft(
+            target_id=target.id,
+            category=category,
+            outcome=Outcome.disclose
+            if may_disclose and ruling == "permitted"
+            else Outcome.withhold,
+            reason="Demo: within the scope of the request",
+        )
+        for target in case.targets
+        for category, ruling in (check.categories if check else {}).items()
+    ]
+    if not items:
+        return False
+    if requester is not None and any(i.outcome is Outcome.disclose for i in items):
+        requester.status = (
+            TrustStatus.verified
+        )  # demo: as if the callback had confirmed the officer
+    analyst = staff["analyst"]
+    rationale = "Demo: good-faith belief of danger of death or serious physical injury."
+    decisions.draft(
+        session,
+        user=analyst,
+        request_id=case.id,
+        rationale=rationale,
+        emergency_attested=True,
+        items=items,
+        now=moment,
+    )
+    decisions.submit(session, user=analyst, request_id=case.id, now=moment)
+    return True
 
 
 HISTORY_BATCH = 5000

@@ -35,6 +35,8 @@ class Agency(Base):
     source: Mapped[str] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Indexed: the newest change tells every process whether its directory index is stale.
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 class AgencyDomain(Base):

@@ -1,8 +1,9 @@
-"""Loading the agency directory into the database from the shipped public data files."""
+"""The agency directory in the database: import from the public data files, staff edits."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,17 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission
+from exigent.auth.service import actor_for, require
+from exigent.db import utcnow
 from exigent.directory import sources
-from exigent.directory.models import Agency, AgencyDomain
+from exigent.directory.models import Agency, AgencyDomain, TrustStatus
+from exigent.directory.schemas import AgencyCreate, AgencyUpdate, DomainCreate
+from exigent.errors import BadInput, Conflict, NotFound
+from exigent.requests.models import Requester
+from exigent.verification.marks import append_mark
+from exigent.verification.models import MarkSubject
 
 BATCH = 2000
 # Homepages hosted on these say nothing about who owns a mailbox on the same domain.
@@ -118,3 +128,234 @@ def _dotgov_domains(path: Path | None, known: set[str]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _agency_state(agency: Agency) -> dict[str, Any]:
+    return {
+        "name": agency.name,
+        "country": agency.country,
+        "state": agency.state,
+        "verified_phone": agency.verified_phone,
+        "phone_source": agency.phone_source,
+        "status": str(agency.status),
+        "notes": agency.notes,
+    }
+
+
+def load_agency(session: Session, agency_id: int) -> Agency:
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound(f"no agency {agency_id}")
+    return agency
+
+
+def list_agencies(
+    session: Session,
+    *,
+    user: User,
+    name: str | None = None,
+    state: str | None = None,
+    status: TrustStatus | None = None,
+    limit: int = 50,
+) -> list[Agency]:
+    """Agencies matching the filters, by name."""
+    require(user, Permission.request_read_all)
+    statement = select(Agency).order_by(Agency.name, Agency.id).limit(limit)
+    if name:
+        statement = statement.where(Agency.name.ilike(f"%{_escape_like(name)}%", escape="\\"))
+    if state:
+        statement = statement.where(Agency.state == state.upper())
+    if status:
+        statement = statement.where(Agency.status == status)
+    return list(session.execute(statement).scalars())
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def domains_of(session: Session, agency_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {agency_id: [] for agency_id in agency_ids}
+    rows = session.execute(
+        select(AgencyDomain.agency_id, AgencyDomain.domain)
+        .where(AgencyDomain.agency_id.in_(agency_ids))
+        .order_by(AgencyDomain.domain)
+    )
+    for agency_id, domain in rows:
+        if agency_id is not None:
+            found[agency_id].append(domain)
+    return found
+
+
+def create_agency(
+    session: Session, *, user: User, data: AgencyCreate, now: datetime | None = None
+) -> Agency:
+    """Add an agency the directories lack (a foreign police force, a new task force)."""
+    require(user, Permission.directory_edit)
+    _check_phone_source(data.verified_phone, data.phone_source)
+    now = now or utcnow()
+    agency = Agency(
+        name=data.name,
+        agency_type=data.agency_type,
+        country=data.country,
+        state=data.state.upper() if data.state else None,
+        homepage_url=data.homepage_url,
+        verified_phone=data.verified_phone,
+        phone_source=data.phone_source,
+        notes=data.notes,
+        status=TrustStatus.unverified,
+        source="staff",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(agency)
+    session.flush()
+    record_event(
+        session,
+        actor=actor_for(user),
+        action="directory.agency_create",
+        object_type="agency",
+        object_id=agency.id,
+        after=_agency_state(agency),
+        at=now,
+    )
+    return agency
+
+
+def _check_phone_source(phone: str | None, source: str | None) -> None:
+    # A number without its provenance cannot be trusted for a callback; say so up front.
+    if phone and not source:
+        raise BadInput(
+            "phone_source: required with verified_phone (agency_website, directory or "
+            "prior_callback): where was the number found?",
+            field="phone_source",
+        )
+
+
+def update_agency(
+    session: Session,
+    *,
+    user: User,
+    agency_id: int,
+    changes: AgencyUpdate,
+    now: datetime | None = None,
+) -> Agency:
+    """Record a verified phone and its source, notes, or a trust status."""
+    require(user, Permission.directory_edit)
+    now = now or utcnow()
+    agency = load_agency(session, agency_id)
+    before = _agency_state(agency)
+    given = changes.model_dump(exclude_unset=True)
+    if "verified_phone" in given:
+        _check_phone_source(changes.verified_phone, changes.phone_source)
+        agency.verified_phone = changes.verified_phone
+        agency.phone_source = changes.phone_source if changes.verified_phone else None
+    elif "phone_source" in given:
+        raise BadInput("phone_source: give it together with verified_phone", field="phone_source")
+    if "notes" in given:
+        agency.notes = changes.notes
+    if changes.status is not None and changes.status != agency.status:
+        if not (changes.reason and changes.reason.strip()):
+            raise BadInput("reason: required when changing an agency's status", field="reason")
+        agency.status = changes.status
+        append_mark(
+            session,
+            user=user,
+            subject=MarkSubject.agency,
+            subject_id=agency.id,
+            status=changes.status,
+            reason=changes.reason,
+            now=now,
+        )
+    agency.updated_at = now
+    session.flush()
+    record_event(
+        session,
+        actor=actor_for(user),
+        action="directory.agency_update",
+        object_type="agency",
+        object_id=agency.id,
+        before=before,
+        after=_agency_state(agency),
+        detail={"reason": changes.reason},
+        at=now,
+    )
+    return agency
+
+
+def add_domain(
+    session: Session, *, user: User, data: DomainCreate, now: datetime | None = None
+) -> AgencyDomain:
+    """Record a domain staff verified as an agency's own (police.uk, a sheriff's .org)."""
+    require(user, Permission.directory_edit)
+    now = now or utcnow()
+    agency = load_agency(session, data.agency_id)
+    existing = session.execute(
+        select(AgencyDomain).where(AgencyDomain.domain == data.domain)
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise Conflict(
+            f"domain: {data.domain} is already in the directory (agency {existing.agency_id}, "
+            f"from {existing.source})",
+            field="domain",
+        )
+    row = AgencyDomain(
+        domain=data.domain,
+        agency_id=agency.id,
+        source="staff",
+        organization=agency.name,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    record_event(
+        session,
+        actor=actor_for(user),
+        action="directory.domain_add",
+        object_type="agency_domain",
+        object_id=row.id,
+        after={"domain": row.domain, "agency_id": agency.id},
+        at=now,
+    )
+    return row
+
+
+def set_requester_status(
+    session: Session,
+    *,
+    user: User,
+    requester_id: int,
+    status: TrustStatus,
+    reason: str,
+    now: datetime | None = None,
+) -> Requester:
+    """Mark a requester verified, suspended or fraudulent; history reads the mark."""
+    require(user, Permission.directory_edit)
+    now = now or utcnow()
+    requester = session.get(Requester, requester_id)
+    if requester is None:
+        raise NotFound(f"no requester {requester_id}")
+    before = str(requester.status)
+    requester.status = status
+    append_mark(
+        session,
+        user=user,
+        subject=MarkSubject.requester,
+        subject_id=requester.id,
+        status=status,
+        reason=reason,
+        now=now,
+    )
+    session.flush()
+    record_event(
+        session,
+        actor=actor_for(user),
+        action="directory.requester_status",
+        object_type="requester",
+        object_id=requester.id,
+        before={"status": before},
+        after={"status": str(status)},
+        detail={"reason": reason, "email": requester.email},
+        at=now,
+    )
+    return requester

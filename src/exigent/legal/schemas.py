@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
+from exigent.legal.models import DecisionStatus, Outcome
 from exigent.legal.policy import Priority, Route
 from exigent.requests.schemas import DataCategory
 
@@ -42,3 +51,146 @@ class LegalCheck(BaseModel):
     missing_elements: list[str]
     obligations: list[Obligation]
     priority: Priority
+
+
+# Wire models of the legal routes
+
+MAX_ID = 2**63 - 1
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on storing.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)
+Reason = Annotated[str, StringConstraints(max_length=20_000), NoNul]
+
+
+class WireIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PolicyChange(WireIn):
+    policy: dict[str, Any] = Field(description="the full policy document (as GET /policy shows)")
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=5000), NoNul]
+
+
+class PolicyVersionSummary(BaseModel):
+    version: int
+    reason: str
+    created_by: str
+    created_at: datetime
+
+
+class PolicyVersionRead(PolicyVersionSummary):
+    document: dict[str, Any]
+
+
+class CaseTargetRead(BaseModel):
+    id: int
+    identifier_type: str
+    value: str
+    known_age: int | None
+
+
+class LegalCheckRead(BaseModel):
+    request_id: int
+    targets: list[CaseTargetRead]
+    route: Route
+    categories: dict[str, CategoryRuling]
+    missing_elements: list[str]
+    obligations: list[dict[str, str]]
+    priority: Priority
+    policy_version: int
+    current_policy_version: int
+    judged_at: datetime
+    coppa: bool
+    coppa_reasons: list[str]
+
+
+class ObligationRead(BaseModel):
+    id: int
+    kind: str
+    obligation: str
+    due: str
+    due_at: datetime
+    fired_at: datetime | None
+    outcome: str | None
+
+
+class DecisionItemIn(WireIn):
+    target_id: int = Field(ge=1, le=MAX_ID)
+    category: DataCategory
+    outcome: Outcome
+    reason: Reason
+
+
+class DecisionIn(WireIn):
+    rationale: Reason
+    emergency_attested: bool = Field(
+        default=False,
+        description="for an emergency: the drafter attests the good-faith belief that an "
+        "emergency involving danger of death or serious physical injury requires disclosure "
+        "without delay",
+    )
+    items: list[DecisionItemIn] = Field(max_length=3000)
+
+
+class DecisionItemRead(BaseModel):
+    target_id: int | None
+    target_label: str
+    category: str
+    outcome: str
+    reason: str
+
+
+class ApprovalRead(BaseModel):
+    user_id: int
+    role: str
+    kind: str
+    note: str | None
+    created_at: datetime
+
+
+class DecisionRead(BaseModel):
+    id: int
+    request_id: int
+    status: DecisionStatus
+    drafted_by_id: int
+    rationale: str
+    emergency_attested: bool
+    policy_version: int
+    created_at: datetime
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    items: list[DecisionItemRead]
+    approvals: list[ApprovalRead]
+    needs_legal_sign_off: list[str]
+
+
+class NoteIn(WireIn):
+    note: Reason | None = None
+
+
+class RejectIn(WireIn):
+    note: Annotated[str, StringConstraints(min_length=1, max_length=20_000), NoNul]
+
+
+class RequestInfoIn(WireIn):
+    message: Reason | None = Field(default=None, description="added below the list")
+
+
+class TargetAgeIn(WireIn):
+    age: int = Field(ge=0, le=130)
+    source: Annotated[str, StringConstraints(min_length=1, max_length=200), NoNul]
+
+
+class NotificationRead(BaseModel):
+    id: int
+    request_id: int | None
+    body: str
+    created_at: datetime
+    read_at: datetime | None

@@ -25,7 +25,7 @@ from exigent.auth.models import User
 from exigent.db import SessionDep
 from exigent.errors import BadInput
 from exigent.files import FileStore
-from exigent.legal.policy import default_policy
+from exigent.legal.versions import current_policy
 from exigent.requests import queries, service
 from exigent.requests.lifecycle import allowed_next
 from exigent.requests.models import Request as Case
@@ -77,6 +77,7 @@ def read_model(case: Case, targets: list[TargetRead] | None = None) -> RequestRe
         record=case.record,
         needs_completion=case.needs_completion,
         policy_version=case.policy_version,
+        coppa=bool(case.coppa),
     )
 
 
@@ -95,7 +96,7 @@ def _intake_committed(
             user=user,
             record=record,
             raw=raw,
-            policy=default_policy(),
+            policy=current_policy(session).policy,
             idempotency_key=key,
             store=store,
         )

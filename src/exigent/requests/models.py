@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,6 +77,8 @@ class Request(Base):
     raw_submission: Mapped[str] = mapped_column(Text)
     policy_version: Mapped[int | None] = mapped_column(Integer)
     needs_completion: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A target known or stated to be under 13: COPPA handling (set by the legal service).
+    coppa: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     acknowledge_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
     decide_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session, defer, noload
+from sqlalchemy.orm import Session, defer, lazyload
 
 from exigent.auth.models import Role, User
 from exigent.errors import BadInput
@@ -91,7 +91,7 @@ def list_requests(
     limit = max(1, min(limit, MAX_PAGE))
     # A page shows summaries: the stored submission and targets stay in the database.
     statement = _filtered(readable_requests(user), filters).options(
-        defer(Request.record), defer(Request.raw_submission), noload(Request.targets)
+        defer(Request.record), defer(Request.raw_submission), lazyload(Request.targets)
     )
     if filters.order == "urgency":
         key, key_of = Request.decide_due_at, lambda r: r.decide_due_at.isoformat()

@@ -288,6 +288,7 @@ class RequestRead(RequestSummary):
     record: dict[str, Any]
     needs_completion: bool
     policy_version: int | None
+    coppa: bool = Field(default=False, description="a target is a child under 13 (COPPA)")
 
 
 class RequestPage(BaseModel):

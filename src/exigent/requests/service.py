@@ -18,6 +18,8 @@ from exigent.db import insert_ignoring_conflict, utcnow
 from exigent.directory.models import AgencyDomain
 from exigent.errors import BadInput, Conflict, Forbidden, NotFound
 from exigent.files import FileStore, check_media_type
+from exigent.legal.approval import approval_gate
+from exigent.legal.checks import judge_case
 from exigent.legal.policy import Policy
 from exigent.requests.clocks import clocks_for, schedule_sla_deadlines
 from exigent.requests.lifecycle import (
@@ -36,6 +38,7 @@ from exigent.requests.models import (
     TimelineEvent,
 )
 from exigent.requests.schemas import IntakeRecord
+from exigent.verification.intake import assess_on_intake
 
 # A clock skew of a few minutes is normal; a request from tomorrow is a data error.
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -173,6 +176,8 @@ def intake(
     schedule_sla_deadlines(
         session, request_id=request.id, policy=policy, received_at=record.received_at, clocks=clocks
     )
+    judge_case(session, request=request, record=record, actor=actor, now=now)
+    assess_on_intake(session, request=request, record=record, now=now)
     record_event(
         session,
         actor=actor,
@@ -309,6 +314,7 @@ def transition(
     target = _parse_status(to)
     request = load_for(session, user, request_id)
     current = Status(request.status)
+    approval_gate(session, user=user, request=request, to=target, now=now)
     _check_transition_rights(user, target)
     if not can_move(current, target):
         raise Conflict(

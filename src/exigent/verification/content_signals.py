@@ -145,13 +145,19 @@ def pressure_signals(ctx: Context) -> list[Finding]:
     return findings
 
 
-def detail_count(text: str) -> int:
-    """How many kinds of concrete detail a narrative contains."""
+def detail_count(text: str, enough: int | None = None) -> int:
+    """How many kinds of concrete detail a narrative contains (counting stops at `enough`)."""
     lowered = text.lower()
     words = {word.strip("'-") for word in _WORDS.findall(lowered)}
     words |= {word[:-1] for word in words if word.endswith("s")}
     kinds = {name for name, vocabulary in _VOCABULARIES.items() if vocabulary & words}
-    kinds.update(name for name, pattern in _DETAILS.items() if pattern.search(lowered))
+    # Word look-ups are cheap and the patterns are not: a pattern runs only for a kind not yet
+    # found, and not at all once the count has reached what the caller needs to know.
+    for name, pattern in _DETAILS.items():
+        if enough is not None and len(kinds) >= enough:
+            break
+        if name not in kinds and pattern.search(lowered):
+            kinds.add(name)
     return len(kinds)
 
 
@@ -161,7 +167,7 @@ def facts_signals(ctx: Context) -> list[Finding]:
     if ctx.record.kind is not RequestKind.emergency or emergency is None:
         return []
     facts = emergency.facts or ""
-    details = detail_count(facts + " " + (emergency.persons_at_risk or ""))
+    details = detail_count(facts + " " + (emergency.persons_at_risk or ""), enough=THIN_DETAILS + 1)
     nature = emergency.nature.value.replace("_", " ") if emergency.nature else "emergency"
     if details <= VERY_THIN_DETAILS:
         return [

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import logging
+import os
+import pickle
 import re
+import sys
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -11,6 +20,8 @@ from pathlib import Path
 from exigent.directory import sources
 from exigent.verification.domains import parents, split_host, strip_www
 from exigent.verification.lookalike import LookalikeIndex
+
+log = logging.getLogger(__name__)
 
 # Homepages on these hosts are pages on somebody else's site, not the agency's own domain.
 THIRD_PARTY_HOSTS = frozenset(
@@ -227,5 +238,120 @@ def build_directory_index(directory_dir: Path | None = None) -> DirectoryIndex:
 
 @cache
 def default_directory() -> DirectoryIndex:
-    """The index of the packaged directories, built on first use and kept for the process."""
-    return build_directory_index()
+    """The index of the packaged directories, loaded on first use and kept for the process."""
+    from exigent.config import get_settings
+
+    return load_directory_index(get_settings().cache_dir)
+
+
+# What the cached index depends on: the data files and the code that turns them into it.
+_CACHE_INPUTS = (
+    sources.DOTGOV_FILE,
+    sources.FBI_AGENCIES_FILE,
+    sources.AGENCY_HOMEPAGES_FILE,
+    sources.PDAP_AGENCIES_FILE,
+    sources.FOREIGN_POLICE_FILE,
+    sources.FREE_MAIL_FILE,
+    Path(sources.__file__),
+    Path(__file__),
+    Path(__file__).with_name("lookalike.py"),
+    Path(__file__).with_name("domains.py"),
+)
+
+
+def cache_key() -> str:
+    """A digest of the inputs' names, sizes and modification times, and the Python version."""
+    stats = [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in _CACHE_INPUTS]
+    text = repr((sys.version_info[:2], pickle.HIGHEST_PROTOCOL, stats))
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def load_directory_index(cache_dir: Path | None) -> DirectoryIndex:
+    """The packaged directories' index from a pickle under `cache_dir`, built and saved if the
+    cache is missing, stale or unreadable (building takes seconds, loading a fraction)."""
+    path = cache_dir / f"directory-index-{cache_key()}.pickle" if cache_dir else None
+    with _collector_paused():
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as stream:
+                    index = pickle.load(stream)
+                if isinstance(index, DirectoryIndex):
+                    return index
+            except Exception:  # a damaged cache is rebuilt, never trusted
+                log.warning("directory index cache %s unreadable; rebuilding", path)
+        index = build_directory_index()
+    if path is not None:
+        _save(index, path)
+    return index
+
+
+def _save(index: DirectoryIndex, path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob("directory-index-*.pickle"):
+            stale.unlink(missing_ok=True)
+        # Written aside and renamed, so a process reading at the same time sees all or nothing.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".directory-index-")
+        with os.fdopen(fd, "wb") as stream:
+            pickle.dump(index, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only disk costs speed, not correctness
+        log.warning("cannot cache the directory index at %s: %s", path, exc)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Building or unpickling creates a few hundred thousand objects and no garbage; the cycle
+    # collector would walk them all several times over (most of the load time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryEntry:
+    """A domain the database knows: an agency's domain as staff or an import recorded it."""
+
+    domain: str
+    agency: AgencyRef | None
+    fraudulent: bool = False
+
+
+def with_entries(base: DirectoryIndex, entries: Iterable[DirectoryEntry]) -> DirectoryIndex:
+    """The base index plus the database's entries; a domain of an agency marked fraudulent is
+    no longer listed, so it is judged like any unknown domain. The base is left untouched."""
+    domains = dict(base.domains)
+    foreign = dict(base.foreign)
+    agencies_by_key = dict(base.agencies_by_key)
+    added: list[str] = []
+    for entry in entries:
+        domain = strip_www(entry.domain.lower().strip("."))
+        if entry.fraudulent:
+            domains.pop(domain, None)
+            foreign.pop(domain, None)
+            continue
+        ref = entry.agency
+        if ref is None:
+            continue
+        if ref.country not in ("US", ""):
+            foreign.setdefault(domain, sources.ForeignPoliceDomain(domain, ref.country, ref.name))
+        else:
+            refs = list(domains.get(domain, ()))
+            if ref not in refs:
+                domains[domain] = [*refs, ref]
+        if ref.state:
+            key = (agency_key(ref.name), ref.state)
+            agencies_by_key[key] = list(dict.fromkeys([*agencies_by_key.get(key, []), domain]))
+        if domain not in base.lookalikes.hosts:
+            added.append(domain)
+    return DirectoryIndex(
+        domains=domains,
+        agencies_by_key=agencies_by_key,
+        free_mail=base.free_mail,
+        foreign=foreign,
+        lookalikes=base.lookalikes.with_domains(added) if added else base.lookalikes,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -174,6 +175,20 @@ class LookalikeIndex:
         index.by_skeleton = dict(by_skeleton)
         index.by_ends = dict(by_ends)
         return index
+
+    def with_domains(self, domains: Iterable[str]) -> LookalikeIndex:
+        """A copy that also knows `domains`; this index is left as it was."""
+        extra = LookalikeIndex.build(list(domains))
+        merged = LookalikeIndex(hosts=self.hosts | extra.hosts)
+        for name in ("by_label", "by_fold", "by_skeleton", "by_ends"):
+            mine, theirs = getattr(self, name), getattr(extra, name)
+            combined = dict(mine)
+            for key, values in theirs.items():
+                if name == "by_ends":  # a folded label is listed once, when first indexed
+                    values = [value for value in values if value not in self.by_fold]
+                combined[key] = [*mine.get(key, ()), *values]
+            setattr(merged, name, combined)
+        return merged
 
     def known(self, host: str) -> bool:
         """True when the host or one of its parents is itself a known domain."""

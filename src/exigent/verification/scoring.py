@@ -39,6 +39,7 @@ class Weights:
     critical: int
     verify_from_score: int
     always_verify: frozenset[str]
+    version: int = 0
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Weights:
@@ -54,6 +55,7 @@ class Weights:
                 critical=int(levels["critical"]),
                 verify_from_score=int(verification["score_at_least"]),
                 always_verify=frozenset(verification["always_for"]),
+                version=int(data.get("version", 0)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ExigentError(f"weights table is malformed: {exc}") from exc

@@ -1,0 +1,163 @@
+"""The engine on every case: judge at intake and on every record change, store the result,
+turn its obligations into deadlines and keep the COPPA flag current."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from exigent.audit.service import Actor, record_event
+from exigent.deadlines import Deadline
+from exigent.legal.coppa import coppa_reasons, stated_child
+from exigent.legal.engine import judge
+from exigent.legal.models import LegalCheckRecord
+from exigent.legal.schemas import Obligation
+from exigent.legal.versions import current_policy
+from exigent.requests.models import Request
+from exigent.requests.schemas import IntakeRecord
+
+OBLIGATION_PREFIX = "obligation_"
+
+
+def obligation_deadline_kind(kind: str) -> str:
+    """`preservation_expires` -> `obligation_preservation_expires`."""
+    return f"{OBLIGATION_PREFIX}{kind}"
+
+
+def judge_case(
+    session: Session, *, request: Request, record: IntakeRecord, actor: Actor, now: datetime
+) -> LegalCheckRecord:
+    """Judge the case under the current policy, store the check and (re)schedule obligations."""
+    current = current_policy(session)
+    check = judge(record, current.policy)
+    row = LegalCheckRecord(
+        request_id=request.id,
+        policy_version=current.version,
+        route=str(check.route),
+        categories={str(k): str(v) for k, v in check.categories.items()},
+        missing_elements=list(check.missing_elements),
+        obligations=[{"kind": str(o.kind), "due": o.due.isoformat()} for o in check.obligations],
+        priority=str(check.priority),
+        judged_at=now,
+    )
+    session.add(row)
+    # A case judged for the first time (intake, the hot path) has no ages or deadlines yet.
+    first = request.policy_version is None
+    request.policy_version = current.version
+    request.coppa = (
+        stated_child(record) if first else bool(coppa_reasons(session, request.id, record))
+    )
+    schedule_obligations(
+        session, request=request, obligations=check.obligations, now=now, first=first
+    )
+    if first:
+        # At intake `request.create` already records the record, and the check is a pure
+        # function of it and the policy version stored on the case: no event of its own.
+        return row
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="legal.judge",
+        object_type="request",
+        object_id=request.id,
+        after={
+            "route": row.route,
+            "categories": row.categories,
+            "policy_version": row.policy_version,
+        },
+        at=now,
+    )
+    return row
+
+
+def latest_check(session: Session, request_id: int) -> LegalCheckRecord | None:
+    return session.execute(
+        select(LegalCheckRecord)
+        .where(LegalCheckRecord.request_id == request_id)
+        .order_by(LegalCheckRecord.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def due_instant(due: datetime | date, offset_minutes: int) -> datetime:
+    """When a due fires: an instant as is; a date at its first moment in the requester's offset."""
+    if isinstance(due, datetime):
+        return due.astimezone(UTC)
+    zone = timezone(timedelta(minutes=offset_minutes))
+    return datetime.combine(due, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def schedule_obligations(
+    session: Session,
+    *,
+    request: Request,
+    obligations: list[Obligation],
+    now: datetime,
+    first: bool = False,
+) -> None:
+    """Replace the case's pending obligation deadlines with `obligations`.
+
+    Pending rows are cancelled, not deleted, so the history shows what was once owed; an
+    obligation that already fired with the same due is not scheduled again.
+    """
+    pending = (
+        Deadline.request_id == request.id,
+        Deadline.kind.startswith(OBLIGATION_PREFIX),
+        Deadline.fired_at.is_(None),
+    )
+    fired: set[tuple[str, str]] = set()
+    if not first:
+        session.execute(
+            update(Deadline)
+            .where(*pending)
+            .values(fired_at=now, outcome="cancelled")
+            .execution_options(synchronize_session=False)
+        )
+        fired = _fired_obligations(session, request.id)
+    rows: list[dict[str, Any]] = []
+    for obligation in obligations:
+        kind = obligation_deadline_kind(obligation.kind)
+        due = obligation.due.isoformat()
+        if (kind, due) in fired:
+            continue
+        rows.append(
+            {
+                "kind": kind,
+                "due_at": due_instant(obligation.due, request.received_offset_minutes),
+                "request_id": request.id,
+                "data": {"obligation": str(obligation.kind), "due": due},
+                "attempts": 0,
+                "created_at": now,
+            }
+        )
+    if rows:
+        session.execute(insert(Deadline), rows)
+
+
+def _fired_obligations(session: Session, request_id: int) -> set[tuple[str, str]]:
+    rows = session.execute(
+        select(Deadline.kind, Deadline.data).where(
+            Deadline.request_id == request_id,
+            Deadline.kind.startswith(OBLIGATION_PREFIX),
+            Deadline.outcome == "fired",
+        )
+    ).all()
+    return {(row.kind, str(row.data.get("due"))) for row in rows}
+
+
+def obligation_deadlines(session: Session, request_id: int) -> list[Deadline]:
+    """Every obligation deadline of the case, pending and past, in due order."""
+    return list(
+        session.execute(
+            select(Deadline)
+            .where(
+                Deadline.request_id == request_id,
+                Deadline.kind.startswith(OBLIGATION_PREFIX),
+            )
+            .order_by(Deadline.due_at, Deadline.id)
+        ).scalars()
+    )

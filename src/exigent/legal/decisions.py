@@ -1,0 +1,332 @@
+"""Decisions: drafted per target and requested category, submitted, signed off, approved.
+
+Drafting refuses what the policy does not permit; approval is in `approval.py`, shared with
+the lifecycle, so there is exactly one way to approve a disclosure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from exigent.audit.service import record_event
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission
+from exigent.auth.service import actor_for
+from exigent.db import utcnow
+from exigent.errors import BadInput, Conflict
+from exigent.legal.approval import (
+    current_decision,
+    mark_decided,
+    needs_legal_sign_off,
+    record_approval,
+)
+from exigent.legal.checks import judge_case, latest_check
+from exigent.legal.models import (
+    DISCLOSING,
+    ApprovalKind,
+    Decision,
+    DecisionItem,
+    DecisionStatus,
+    LegalCheckRecord,
+    Outcome,
+)
+from exigent.legal.notify import timeline_entry
+from exigent.legal.refusals import refuse, require_or_refuse
+from exigent.legal.schemas import CategoryRuling
+from exigent.requests import service as cases
+from exigent.requests.lifecycle import Status, can_move
+from exigent.requests.models import Request
+from exigent.requests.schemas import IntakeRecord, RequestKind
+
+# Once a case is approved or beyond, its decision is history, not a draft.
+SETTLED = frozenset(
+    {
+        Status.approved,
+        Status.producing,
+        Status.delivered,
+        Status.closed,
+        Status.rejected,
+        Status.withdrawn,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    target_id: int
+    category: str
+    outcome: Outcome
+    reason: str
+
+
+def ensure_check(session: Session, user: User, request: Request, now: datetime) -> LegalCheckRecord:
+    """The case's current legal check; a case from before the engine ran is judged now."""
+    check = latest_check(session, request.id)
+    if check is None:
+        record = IntakeRecord.model_validate(request.record)
+        check = judge_case(session, request=request, record=record, actor=actor_for(user), now=now)
+    return check
+
+
+def draft(
+    session: Session,
+    *,
+    user: User,
+    request_id: int,
+    rationale: str,
+    emergency_attested: bool,
+    items: list[ItemDraft],
+    now: datetime | None = None,
+) -> Decision:
+    """Write (or rewrite) the case's draft decision; refuses categories the policy forbids."""
+    now = now or utcnow()
+    request = cases.load_for(session, user, request_id)
+    require_or_refuse(
+        user, Permission.decision_draft, action="decision.draft", request_id=request.id
+    )
+    if Status(request.status) in SETTLED:
+        raise Conflict(f"the case is {request.status}; its decision can no longer change")
+    check = ensure_check(session, user, request, now)
+    _check_rationale(request, rationale, emergency_attested)
+    labels = _check_items(user, request, check, items)
+    decision = _open_draft(session, user, request, check, now)
+    decision.rationale = rationale.strip()
+    decision.emergency_attested = emergency_attested
+    # Old items go first: the new set may reuse a (target, category) pair the unique key guards.
+    decision.items.clear()
+    session.flush()
+    decision.items.extend(
+        DecisionItem(
+            target_id=item.target_id,
+            target_label=labels[item.target_id],
+            category=item.category,
+            outcome=item.outcome,
+            reason=item.reason.strip(),
+        )
+        for item in items
+    )
+    session.flush()
+    record_event(
+        session,
+        actor=actor_for(user),
+        action="decision.draft",
+        object_type="decision",
+        object_id=decision.id,
+        after=_snapshot(decision),
+        detail={"request_id": request.id},
+        at=now,
+    )
+    return decision
+
+
+def _check_rationale(request: Request, rationale: str, emergency_attested: bool) -> None:
+    if not rationale.strip():
+        raise BadInput("rationale: required; write why each outcome is right", field="rationale")
+    if request.kind == RequestKind.emergency and not emergency_attested:
+        raise BadInput(
+            "emergency_attested: required for an emergency: attest the good-faith belief that "
+            "an emergency involving danger of death or serious physical injury requires "
+            "disclosure without delay (18 U.S.C. 2702(b)(8), (c)(4))",
+            field="emergency_attested",
+        )
+
+
+def _check_items(
+    user: User, request: Request, check: LegalCheckRecord, items: list[ItemDraft]
+) -> dict[int, str]:
+    """Validate each item; returns each target's label. Forbidden categories are refused."""
+    if not items:
+        raise BadInput("items: at least one target and category", field="items")
+    targets = {t.id: f"{t.identifier_type}:{t.value}" for t in request.targets}
+    seen: set[tuple[int, str]] = set()
+    for index, item in enumerate(items):
+        where = f"items[{index}]"
+        if item.target_id not in targets:
+            raise BadInput(f"{where}.target_id: {item.target_id} is not a target of this case")
+        if item.category not in check.categories:
+            requested = ", ".join(check.categories) or "nothing"
+            raise BadInput(f"{where}.category: {item.category} was not requested ({requested})")
+        if (item.target_id, item.category) in seen:
+            raise BadInput(f"{where}: a second item for the same target and category")
+        seen.add((item.target_id, item.category))
+        if not item.reason.strip():
+            raise BadInput(f"{where}.reason: required")
+        ruling = check.categories[item.category]
+        if item.outcome in DISCLOSING and ruling == CategoryRuling.not_permitted:
+            raise refuse(
+                user,
+                f"{where}: {item.category} is not permitted for this {request.kind} under policy "
+                f"version {check.policy_version}; it can only be withheld",
+                status_code=403,
+                action="decision.draft",
+                request_id=request.id,
+                category=item.category,
+                outcome=str(item.outcome),
+            )
+    return targets
+
+
+def _open_draft(
+    session: Session, user: User, request: Request, check: LegalCheckRecord, now: datetime
+) -> Decision:
+    """The draft to write into: the current one, or a new one superseding a decided one."""
+    current = current_decision(session, request.id)
+    if current is not None and current.status == DecisionStatus.draft:
+        current.drafted_by_id = user.id
+        current.policy_version = check.policy_version
+        current.legal_check_id = check.id
+        current.updated_at = now
+        return current
+    if current is not None and current.status == DecisionStatus.submitted:
+        # Withdrawn from approval by the new draft; approved and rejected ones stay as history.
+        current.status = DecisionStatus.superseded
+        current.updated_at = now
+    decision = Decision(
+        request_id=request.id,
+        drafted_by_id=user.id,
+        rationale="",
+        status=DecisionStatus.draft,
+        policy_version=check.policy_version,
+        legal_check_id=check.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(decision)
+    return decision
+
+
+def _snapshot(decision: Decision) -> dict[str, object]:
+    return {
+        "rationale": decision.rationale,
+        "emergency_attested": decision.emergency_attested,
+        "policy_version": decision.policy_version,
+        "items": [
+            {"target": i.target_label, "category": i.category, "outcome": str(i.outcome)}
+            for i in decision.items
+        ],
+    }
+
+
+def submit(
+    session: Session, *, user: User, request_id: int, now: datetime | None = None
+) -> Decision:
+    """Hand the draft to a second person; the case moves to awaiting approval when it can."""
+    now = now or utcnow()
+    request = cases.load_for(session, user, request_id)
+    require_or_refuse(
+        user, Permission.decision_draft, action="decision.submit", request_id=request.id
+    )
+    decision = current_decision(session, request.id)
+    if decision is None or decision.status != DecisionStatus.draft:
+        raise Conflict("there is no draft decision to submit on this case")
+    _check_complete(session, request, decision)
+    decision.status = DecisionStatus.submitted
+    decision.submitted_at = decision.updated_at = now
+    session.flush()
+    actor = actor_for(user)
+    timeline_entry(
+        session,
+        request_id=request.id,
+        actor=actor,
+        kind="decision_submitted",
+        at=now,
+        body=f"Decision {decision.id} submitted for approval.",
+        data={
+            "decision_id": decision.id,
+            "needs_legal_sign_off": needs_legal_sign_off(session, decision),
+        },
+    )
+    record_event(
+        session,
+        actor=actor,
+        action="decision.submit",
+        object_type="decision",
+        object_id=decision.id,
+        after=_snapshot(decision),
+        detail={"request_id": request.id},
+        at=now,
+    )
+    if can_move(Status(request.status), Status.awaiting_approval):
+        cases.transition(
+            session,
+            user=user,
+            request_id=request.id,
+            to=Status.awaiting_approval,
+            reason=f"Decision {decision.id} submitted for approval.",
+            now=now,
+        )
+    return decision
+
+
+def _check_complete(session: Session, request: Request, decision: Decision) -> None:
+    """Every target needs an outcome for every requested category."""
+    check = session.get(LegalCheckRecord, decision.legal_check_id)
+    categories = list(check.categories) if check else []
+    covered = {(i.target_id, i.category) for i in decision.items}
+    missing = [
+        f"{t.identifier_type}:{t.value} / {c}"
+        for t in request.targets
+        for c in categories
+        if (t.id, c) not in covered
+    ]
+    if missing:
+        raise BadInput(f"items: no outcome yet for {', '.join(missing)}", field="items")
+
+
+def sign_off(
+    session: Session, *, user: User, request_id: int, note: str | None, now: datetime | None = None
+) -> Decision:
+    """Legal's sign-off on the categories the policy sends to legal review."""
+    now = now or utcnow()
+    request = cases.load_for(session, user, request_id)
+    require_or_refuse(
+        user, Permission.decision_sign_off, action="decision.legal_sign_off", request_id=request.id
+    )
+    decision = current_decision(session, request.id)
+    if decision is None or decision.status != DecisionStatus.submitted:
+        raise Conflict("there is no submitted decision to sign off on this case")
+    if decision.drafted_by_id == user.id:
+        raise refuse(
+            user,
+            "legal sign-off must come from someone other than the drafter",
+            status_code=403,
+            action="decision.legal_sign_off",
+            request_id=request.id,
+        )
+    record_approval(session, user, request, decision, ApprovalKind.legal_sign_off, note, now)
+    return decision
+
+
+def approve(
+    session: Session, *, user: User, request_id: int, note: str | None, now: datetime | None = None
+) -> Request:
+    """Approve by moving the case to `approved`: the lifecycle runs every approval check."""
+    return cases.transition(
+        session, user=user, request_id=request_id, to=Status.approved, reason=note, now=now
+    )
+
+
+def reject(
+    session: Session, *, user: User, request_id: int, note: str, now: datetime | None = None
+) -> Decision:
+    """Send the decision back; the case returns to review when it was awaiting approval."""
+    now = now or utcnow()
+    request = cases.load_for(session, user, request_id)
+    require_or_refuse(
+        user, Permission.disclosure_approve, action="decision.reject", request_id=request.id
+    )
+    if not note.strip():
+        raise BadInput("note: say why the decision is sent back", field="note")
+    decision = current_decision(session, request.id)
+    if decision is None or decision.status != DecisionStatus.submitted:
+        raise Conflict("there is no submitted decision to reject on this case")
+    mark_decided(session, decision, DecisionStatus.rejected, now)
+    record_approval(session, user, request, decision, ApprovalKind.rejection, note, now)
+    if Status(request.status) is Status.awaiting_approval:
+        cases.transition(
+            session, user=user, request_id=request.id, to=Status.under_review, reason=note, now=now
+        )
+    return decision

@@ -1,0 +1,162 @@
+"""Policy versions, legal checks of cases, decisions with their approvals, notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exigent.db import Base, UtcDateTime, utcnow
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class PolicyVersion(Base):
+    """One version of the disclosure policy; rows are only ever added, never edited."""
+
+    __tablename__ = "policy_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # SHA-256 of the canonical document: lets a process reuse its parsed copy safely.
+    digest: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class LegalCheckRecord(Base):
+    """What the engine said about a case under one policy version; the newest row is current."""
+
+    __tablename__ = "legal_checks"
+    __table_args__ = (Index("ix_legal_checks_request_current", "request_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"))
+    policy_version: Mapped[int] = mapped_column(Integer)
+    route: Mapped[str] = mapped_column(String(24))
+    categories: Mapped[dict[str, str]] = mapped_column(JSON)
+    missing_elements: Mapped[list[str]] = mapped_column(JSON)
+    obligations: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    priority: Mapped[str] = mapped_column(String(2))
+    judged_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DecisionStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+    rejected = "rejected"
+    # Replaced by a newer draft, or made moot when the record changed under it.
+    superseded = "superseded"
+
+
+class Outcome(StrEnum):
+    disclose = "disclose"
+    withhold = "withhold"
+    partial = "partial"
+
+
+DISCLOSING = frozenset({Outcome.disclose, Outcome.partial})
+
+
+class Decision(Base):
+    """An analyst's answer to a case: per target and category, with a written rationale."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    rationale: Mapped[str] = mapped_column(Text)
+    # The drafter's explicit statement of the good-faith emergency belief (2702(b)(8)).
+    emergency_attested: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[DecisionStatus] = mapped_column(String(16), default=DecisionStatus.draft)
+    policy_version: Mapped[int] = mapped_column(Integer)
+    legal_check_id: Mapped[int] = mapped_column(ForeignKey("legal_checks.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    items: Mapped[list[DecisionItem]] = relationship(
+        order_by="DecisionItem.id", lazy="selectin", cascade="all, delete-orphan"
+    )
+    approvals: Mapped[list[Approval]] = relationship(order_by="Approval.id", lazy="selectin")
+
+
+class DecisionItem(Base):
+    __tablename__ = "decision_items"
+    __table_args__ = (UniqueConstraint("decision_id", "target_id", "category"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    # Kept as text too: a target removed by a later record update must still be readable here.
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
+    target_label: Mapped[str] = mapped_column(String(340))
+    category: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[Outcome] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class ApprovalKind(StrEnum):
+    legal_sign_off = "legal_sign_off"
+    approval = "approval"
+    rejection = "rejection"
+
+
+class Approval(Base):
+    """A second person's word on a decision: legal's sign-off, an approval or a rejection."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ApprovalKind] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class TargetAge(Base):
+    """A target's age as staff learned it; the newest row per target counts."""
+
+    __tablename__ = "target_ages"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    age: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Notification(Base):
+    """A message for one user inside Exigent; email, chat and pager channels build on it."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_recipient", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,0 +1,1 @@
+"""Email intake: .eml files, uploads and a maildir poller."""

@@ -1,0 +1,248 @@
+"""Assessment against the database, risk stored on cases, callbacks and verification status.
+
+Takes the acting user explicitly and never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exigent.audit.service import record_event
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission
+from exigent.auth.service import actor_for, require
+from exigent.db import utcnow
+from exigent.directory.models import Agency, TrustStatus
+from exigent.directory.service import set_requester_status
+from exigent.errors import BadInput, Conflict, NotFound
+from exigent.requests import service as case_service
+from exigent.requests.models import Request, Requester
+from exigent.requests.schemas import IntakeRecord, RequestKind
+from exigent.verification.db_directory import directory_for
+from exigent.verification.db_history import (
+    LayeredHistory,
+    history_lock,
+    shared_history,
+)
+from exigent.verification.engine import Assessor, past_request
+from exigent.verification.marks import append_mark
+from exigent.verification.models import (
+    Callback,
+    CallbackOutcome,
+    MarkSubject,
+    RiskAssessment,
+)
+from exigent.verification.schemas import AssessmentRead
+
+
+def assess_records(
+    session: Session, *, user: User, records: Sequence[IntakeRecord]
+) -> list[AssessmentRead]:
+    """Judge records against the database's history, in order of arrival, storing nothing."""
+    require(user, Permission.verification_assess)
+    directory = directory_for(session)
+    assessor = Assessor(directory=directory)
+    order = sorted(range(len(records)), key=lambda index: records[index].received_at)
+    results: dict[int, AssessmentRead] = {}
+    with history_lock():
+        history = LayeredHistory(shared_history(session, directory))
+        for index in order:
+            ctx = assessor.context(records[index], history)
+            results[index] = assessor.assess_context(ctx)
+            history.add(past_request(ctx, f"record-{index + 1}"), ctx.fingerprint)
+    return [results[index] for index in range(len(records))]
+
+
+def current_risk(session: Session, *, user: User, request_id: int) -> RiskAssessment:
+    """The case's newest stored assessment."""
+    case = case_service.load_for(session, user, request_id)
+    if not user.is_staff:
+        raise NotFound(f"no risk assessment for request {request_id} that you can see")
+    row = _newest_risk(session, case.id)
+    if row is None:
+        raise NotFound(f"request {request_id} has not been assessed")
+    case_service.record_read(session, user, case)
+    return row
+
+
+def _newest_risk(session: Session, request_id: int) -> RiskAssessment | None:
+    return session.execute(
+        select(RiskAssessment)
+        .where(RiskAssessment.request_id == request_id)
+        .order_by(RiskAssessment.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def create_callback(
+    session: Session, *, user: User, request_id: int, now: datetime | None = None
+) -> Callback:
+    """A callback task on the agency's independently sourced number (never the request's)."""
+    require(user, Permission.verification_callback)
+    now = now or utcnow()
+    case = case_service.load_for(session, user, request_id)
+    if case.agency_id is None:
+        raise Conflict(
+            f"request {case.reference} is not linked to a directory agency: link the "
+            "requester's domain to an agency (POST /api/v1/directory/domains) and add the "
+            "agency's number from its own website or a directory first"
+        )
+    agency = session.get(Agency, case.agency_id)
+    if agency is None or not agency.verified_phone or not agency.phone_source:
+        raise Conflict(
+            f"agency {case.agency_id} has no independently sourced phone number: add one "
+            f"from the agency's website or a directory (PATCH /api/v1/directory/agencies/"
+            f"{case.agency_id}) before calling back; never use the number in the request"
+        )
+    callback = Callback(
+        request_id=case.id,
+        agency_id=agency.id,
+        number_dialled=agency.verified_phone,
+        number_source=agency.phone_source,
+        created_by_id=user.id,
+        created_at=now,
+    )
+    session.add(callback)
+    session.flush()
+    record_event(
+        session,
+        actor=actor_for(user),
+        action="verification.callback_create",
+        object_type="callback",
+        object_id=callback.id,
+        after={"request_id": case.id, "number": callback.number_dialled},
+        detail={"number_source": callback.number_source},
+        at=now,
+    )
+    return callback
+
+
+@dataclass(frozen=True)
+class CallbackResult:
+    outcome: CallbackOutcome
+    answered_by: str
+    supervisor_confirmed: bool
+    notes: str | None
+
+
+def record_outcome(
+    session: Session,
+    *,
+    user: User,
+    callback_id: int,
+    result: CallbackResult,
+    now: datetime | None = None,
+) -> Callback:
+    """Record who answered and what they said; a denial marks the case as fraud."""
+    require(user, Permission.verification_callback)
+    now = now or utcnow()
+    callback = session.get(Callback, callback_id)
+    if callback is None:
+        raise NotFound(f"no callback {callback_id}")
+    case_service.load_for(session, user, callback.request_id)
+    if callback.outcome is not None:
+        raise Conflict(f"callback {callback_id} already has an outcome ({callback.outcome})")
+    if result.outcome is not CallbackOutcome.no_answer and not result.answered_by.strip():
+        raise BadInput("answered_by: say who answered the call", field="answered_by")
+    callback.outcome = result.outcome
+    callback.answered_by = result.answered_by.strip() or None
+    callback.supervisor_confirmed = result.supervisor_confirmed
+    callback.notes = result.notes
+    callback.called_by_id = user.id
+    callback.called_at = now
+    if result.outcome is not CallbackOutcome.no_answer:
+        append_mark(
+            session,
+            user=user,
+            subject=MarkSubject.request,
+            subject_id=callback.request_id,
+            status=str(result.outcome),
+            reason=result.notes,
+            now=now,
+        )
+    session.flush()
+    _mark_requester(session, user, callback, now)
+    record_event(
+        session,
+        actor=actor_for(user),
+        action="verification.callback_outcome",
+        object_type="callback",
+        object_id=callback.id,
+        after={
+            "outcome": str(result.outcome),
+            "answered_by": callback.answered_by,
+            "supervisor_confirmed": result.supervisor_confirmed,
+        },
+        detail={"request_id": callback.request_id},
+        at=now,
+    )
+    return callback
+
+
+def _mark_requester(session: Session, user: User, callback: Callback, now: datetime) -> None:
+    """A callback that verifies the case verifies its requester; a denial exposes them."""
+    case = session.get(Request, callback.request_id)
+    if case is None or case.requester_id is None:
+        return
+    if callback.outcome == CallbackOutcome.denied:
+        status, reason = TrustStatus.fraudulent, "the agency denied the request on callback"
+    elif callback.outcome == CallbackOutcome.confirmed and (
+        case.kind != RequestKind.emergency or callback.supervisor_confirmed
+    ):
+        status, reason = TrustStatus.verified, "the agency confirmed the request on callback"
+    else:
+        return
+    set_requester_status(
+        session,
+        user=user,
+        requester_id=case.requester_id,
+        status=status,
+        reason=f"{reason} {callback.id} to {callback.number_dialled}",
+        now=now,
+    )
+
+
+def callbacks_for(session: Session, request_id: int) -> list[Callback]:
+    return list(
+        session.execute(
+            select(Callback).where(Callback.request_id == request_id).order_by(Callback.id)
+        ).scalars()
+    )
+
+
+def verification_status(session: Session, request: Request) -> tuple[bool, str]:
+    """Whether the case's requester counts as verified for a disclosure, and why."""
+    for callback in reversed(callbacks_for(session, request.id)):
+        if callback.outcome == CallbackOutcome.denied:
+            return False, f"the agency denied the request on callback {callback.id}"
+        if callback.outcome == CallbackOutcome.confirmed:
+            emergency = request.kind == RequestKind.emergency
+            if emergency and not callback.supervisor_confirmed:
+                return False, (
+                    f"callback {callback.id} confirmed the officer but not a supervisor, "
+                    "which an emergency request needs"
+                )
+            return True, (
+                f"confirmed on callback {callback.id} to {callback.number_dialled} "
+                f"({callback.number_source}), answered by {callback.answered_by}"
+            )
+    requester = session.get(Requester, request.requester_id) if request.requester_id else None
+    if requester is None:
+        return False, "no callback confirmed the request and there is no requester on record"
+    if requester.status != TrustStatus.verified:
+        return False, (
+            f"no callback to a directory number confirmed the request, and requester "
+            f"{requester.email} is {requester.status}"
+        )
+    risk = _newest_risk(session, request.id)
+    if risk is None or risk.verification_required:
+        return False, (
+            f"requester {requester.email} is verified, but this request's risk assessment "
+            "requires a callback"
+        )
+    return True, f"requester {requester.email} is verified and the request needs no callback"
