@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import StatementError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from exigent import __version__
@@ -31,6 +32,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ExigentError)
     async def domain_error(_: Request, exc: ExigentError) -> JSONResponse:
         return _problem(exc.status_code, exc.message, **exc.detail)
+
+    @app.exception_handler(StatementError)
+    async def unstorable_value(_: Request, exc: StatementError) -> JSONResponse:
+        # PostgreSQL text cannot hold NUL; the driver refuses before anything is written.
+        if "NUL" in str(exc.orig):
+            return _problem(422, "a text field contains a NUL character, which cannot be stored")
+        raise exc
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -113,12 +121,15 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.mail.api import router as mail_router
     from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
+    from exigent.verification.gate import install_verification_gate
     from exigent.web.pages import mount_vendor
     from exigent.web.pages import router as web_router
 
     app.include_router(auth_router)
     app.include_router(requests_router)
     install_legal(app)
+    # Approval of a disclosure waits for a passed verification (callback or verified requester).
+    install_verification_gate()
     app.include_router(directory_router)
     app.include_router(verification_router)
     app.include_router(mail_router)

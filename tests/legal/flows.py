@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from exigent.audit.models import AuditEvent
-from exigent.requests.models import Request, Requester
+from exigent.directory.models import Agency
+from exigent.requests.models import Request
 from factories import emergency_record
 
 _ids = itertools.count(1)
@@ -71,14 +72,31 @@ def approve(client, account, case_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def verify_requester(factory, case_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Stands in for fraud verification, which sets the requester's status."""
+def verify_requester(client, account, factory, case_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Verify as the team does: a callback to the agency's directory number, confirmed by the
+    officer and a supervisor."""
     with factory() as session:
-        requester_id = session.get(Request, case_id).requester_id
-        session.execute(
-            update(Requester).where(Requester.id == requester_id).values(status="verified")
+        agency = Agency(
+            name="Springfield Police Department",
+            state="IL",
+            country="US",
+            source="staff",
+            verified_phone="+12175550100",
+            phone_source="agency website, non-emergency line",
         )
+        session.add(agency)
+        session.flush()
+        # Intake links an agency from the sender's domain; these tests start with no directory.
+        session.execute(update(Request).where(Request.id == case_id).values(agency_id=agency.id))
         session.commit()
+    callback = client.post(f"/api/v1/requests/{case_id}/callbacks", headers=account.headers)
+    assert callback.status_code == 201, callback.text
+    outcome = client.post(
+        f"/api/v1/callbacks/{callback.json()['id']}/outcome",
+        json={"outcome": "confirmed", "answered_by": "Desk sergeant", "supervisor_confirmed": True},
+        headers=account.headers,
+    )
+    assert outcome.status_code == 200, outcome.text
 
 
 def ready_for_approval(  # type: ignore[no-untyped-def]
@@ -97,7 +115,7 @@ def ready_for_approval(  # type: ignore[no-untyped-def]
     assert put_decision(client, analyst, case["id"], items_for(view, outcome)).status_code == 200
     assert submit(client, analyst, case["id"]).status_code == 200
     if verified:
-        verify_requester(factory, case["id"])
+        verify_requester(client, analyst, factory, case["id"])
     return case
 
 

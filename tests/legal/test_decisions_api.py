@@ -204,9 +204,9 @@ def test_approval_is_refused_until_the_requester_is_verified(client, analyst, le
     case = ready_for_approval(client, analyst, factory, verified=False)
     response = approve(client, lead, case["id"])
     assert response.status_code == 409
-    assert "not verified" in response.json()["error"]
+    assert "no callback" in response.json()["error"]
     assert "unverified" in audit_detail(factory, "decision.approve.refused")["reason"]
-    verify_requester(factory, case["id"])
+    verify_requester(client, analyst, factory, case["id"])
     assert approve(client, lead, case["id"]).status_code == 200
 
 

@@ -223,3 +223,20 @@ def test_first_requests_from_a_new_officer_at_once_all_succeed(client, officer, 
     assert statuses == [201] * 6
     assert count(factory, Request) == 6
     assert count(factory, Requester) == 1
+
+
+def test_nul_character_is_refused_by_field_name(client, officer, factory):
+    record = emergency_record(case_number="26-\x00001")
+    response = client.post("/api/v1/requests", json=record, headers=officer.headers)
+    assert response.status_code == 422
+    assert response.json()["error"] == "case_number: must not contain NUL characters"
+    assert count(factory, Request) == 0
+
+
+def test_nul_in_a_query_is_a_clear_error_not_a_crash(client, analyst):
+    response = client.get("/api/v1/requests?kind=sub%00poena", headers=analyst.headers)
+    if response.status_code == 200:  # SQLite can compare such text: it simply matches nothing
+        assert response.json()["items"] == []
+    else:
+        assert response.status_code == 422
+        assert "NUL" in response.json()["error"]

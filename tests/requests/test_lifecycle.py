@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from exigent.requests.lifecycle import TRANSITIONS, Status, allowed_next, can_move
-from exigent.requests.models import Request, TimelineEvent
+from exigent.requests.models import TimelineEvent
 from factories import emergency_record
-from legal.flows import ready_for_approval
+from legal.flows import ready_for_approval, verify_requester
 
 
 def create(client, account) -> dict:  # type: ignore[no-untyped-def]
@@ -42,9 +42,7 @@ def test_full_path_to_closed_records_every_step(client, analyst, lead, factory):
     decision = {"rationale": "Danger of death.", "emergency_attested": True, "items": items}
     client.put(f"/api/v1/requests/{case['id']}/decision", json=decision, headers=analyst.headers)
     client.post(f"/api/v1/requests/{case['id']}/decision/submit", headers=analyst.headers)
-    with factory() as session:
-        session.get(Request, case["id"]).requester.status = "verified"  # type: ignore[union-attr]
-        session.commit()
+    verify_requester(client, analyst, factory, case["id"])
     assert move(client, lead, case["id"], "approved").status_code == 200
     for status in ["producing", "delivered", "closed"]:
         assert move(client, analyst, case["id"], status).status_code == 200

@@ -30,6 +30,9 @@ from exigent.migrate import upgrade
 from exigent.requests import service
 from exigent.requests.models import Request, Target
 from exigent.requests.schemas import IntakeRecord
+from exigent.verification.gate import install_verification_gate
+from exigent.verification.models import CallbackOutcome
+from exigent.verification.service import CallbackResult, create_callback, record_outcome
 
 SEEDER = Actor.system("demo-seed")
 DEMO_DOMAIN = "exigent.demo"
@@ -95,6 +98,7 @@ def seed_demo(*, scale: int = 0, reset: bool = False, seed: int = 7) -> list[str
         _reset(url)
     upgrade(url)
     factory = make_session_factory(make_engine(url))
+    install_verification_gate()
     rng = random.Random(seed)
     with factory() as session:
         if session.execute(select(func.count()).select_from(Agency)).scalar_one() == 0:
@@ -320,10 +324,8 @@ def _decide(session: Session, case: Request, staff: dict[str, User], moment: dat
     ]
     if not items:
         return False
-    if requester is not None and any(i.outcome is Outcome.disclose for i in items):
-        requester.status = (
-            TrustStatus.verified
-        )  # demo: as if the callback had confirmed the officer
+    if any(i.outcome is Outcome.disclose for i in items):
+        _confirm_by_callback(session, case, staff["analyst"], moment)
     analyst = staff["analyst"]
     rationale = "Demo: good-faith belief of danger of death or serious physical injury."
     decisions.draft(
@@ -337,6 +339,26 @@ def _decide(session: Session, case: Request, staff: dict[str, User], moment: dat
     )
     decisions.submit(session, user=analyst, request_id=case.id, now=moment)
     return True
+
+
+def _confirm_by_callback(session: Session, case: Request, analyst: User, moment: datetime) -> None:
+    """Verify as the team does: call the agency's published number and have it confirmed."""
+    if case.agency_id is None:
+        return
+    agency = session.get(Agency, case.agency_id)
+    if agency is None:
+        return
+    if not agency.verified_phone:
+        agency.verified_phone = f"+1{(agency.id * 7919) % 800 + 200}5550{agency.id % 100:02d}"
+        agency.phone_source = "agency website (demo)"
+    callback = create_callback(session, user=analyst, request_id=case.id, now=moment)
+    result = CallbackResult(
+        outcome=CallbackOutcome.confirmed,
+        answered_by="Desk sergeant",
+        supervisor_confirmed=True,
+        notes="Demo: officer and supervisor confirmed the request.",
+    )
+    record_outcome(session, user=analyst, callback_id=callback.id, result=result, now=moment)
 
 
 HISTORY_BATCH = 5000

@@ -80,6 +80,14 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_nul_characters(cls, value: Any) -> Any:
+        # No database text type stores NUL; refuse it here, naming the field.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
 
 def _check_phone(value: str | None) -> str | None:
     if value is None or not value.strip():
