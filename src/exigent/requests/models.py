@@ -52,6 +52,12 @@ class Request(Base):
         UniqueConstraint("submitted_by_id", "idempotency_key"),
         Index("ix_requests_queue", "status", "decide_due_at", "id"),
         Index("ix_requests_received", "received_at", "id"),
+        # Filters lead with their own column and then follow each listing order, so a
+        # filtered page (the open P0 queue, the newest subpoenas) reads only rows it shows.
+        Index("ix_requests_priority_queue", "priority", "status", "decide_due_at", "id"),
+        Index("ix_requests_priority_received", "priority", "received_at", "id"),
+        Index("ix_requests_kind_queue", "kind", "status", "decide_due_at", "id"),
+        Index("ix_requests_kind_received", "kind", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -59,13 +65,13 @@ class Request(Base):
     # Digest of the submission, so a reused key with a different body is caught, not merged.
     submission_digest: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(500))
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
     received_via: Mapped[str] = mapped_column(String(16))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # The offset the requester wrote in, kept so deadlines read in their local time.
     received_offset_minutes: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[Status] = mapped_column(String(24), default=Status.received)
-    priority: Mapped[str] = mapped_column(String(2), index=True)
+    priority: Mapped[str] = mapped_column(String(2))
     case_number: Mapped[str | None] = mapped_column(String(500))
     emergency_nature: Mapped[str | None] = mapped_column(String(32))
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("requesters.id"), index=True)
