@@ -45,13 +45,12 @@ from exigent.legal.schemas import (
     TargetAgeIn,
 )
 from exigent.requests import service as case_service
-from exigent.requests.api import read_model
+from exigent.requests.api import CaseId, read_model
 from exigent.requests.models import Request as Case
 from exigent.requests.schemas import IntakeRecord, RequestRead
 
 router = APIRouter(prefix="/api/v1", tags=["legal"])
 
-CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="the case number (EXG-... digits)")]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 VersionNo = Annotated[int, Path(ge=1, le=2**31 - 1)]
 

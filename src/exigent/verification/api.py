@@ -12,6 +12,7 @@ from exigent.auth.deps import CurrentUser
 from exigent.db import SessionDep
 from exigent.errors import BadInput
 from exigent.requests import service as case_service
+from exigent.requests.api import MAX_ID, CaseId
 from exigent.requests.schemas import IntakeRecord
 from exigent.verification import service
 from exigent.verification.models import Callback, CallbackOutcome
@@ -19,8 +20,6 @@ from exigent.verification.schemas import AssessmentRead
 
 router = APIRouter(prefix="/api/v1", tags=["verification"])
 
-MAX_ID = 2**63 - 1
-CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="the case number (EXG-... digits)")]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_BATCH = 1000
 
