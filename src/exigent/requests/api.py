@@ -26,7 +26,7 @@ from exigent.db import SessionDep
 from exigent.errors import BadInput
 from exigent.files import FileStore
 from exigent.legal.versions import current_policy
-from exigent.requests import queries, service
+from exigent.requests import documents, queries, service
 from exigent.requests.lifecycle import allowed_next
 from exigent.requests.models import Request as Case
 from exigent.requests.schemas import (
@@ -247,7 +247,7 @@ def upload_document(
     media_type: Annotated[str | None, Form(description="defaults to the part's type")] = None,
 ) -> DocumentRead:
     """Attach a file; refused when too large or when its bytes are not its stated type."""
-    document = service.attach_document(
+    document = documents.attach_document(
         session,
         user=user,
         request_id=request_id,
@@ -266,7 +266,7 @@ def list_documents(
     request_id: CaseId, session: SessionDep, user: CurrentUser
 ) -> list[DocumentRead]:
     case = service.load_for(session, user, request_id)
-    documents = queries.documents_for(session, case)
+    rows = queries.documents_for(session, case)
     service.record_read(session, user, case)
     session.commit()
-    return [DocumentRead.model_validate(d, from_attributes=True) for d in documents]
+    return [DocumentRead.model_validate(d, from_attributes=True) for d in rows]

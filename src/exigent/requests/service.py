@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ from exigent.auth.service import actor_for, require
 from exigent.db import insert_ignoring_conflict, utcnow
 from exigent.directory.models import AgencyDomain
 from exigent.errors import BadInput, Conflict, Forbidden, NotFound
-from exigent.files import FileStore, check_media_type
+from exigent.files import FileStore
 from exigent.legal.approval import approval_gate
 from exigent.legal.checks import judge_case
 from exigent.legal.policy import Policy
@@ -164,7 +163,7 @@ def intake(
     session.flush()
     _add_targets_and_documents(session, request, record, store)
     actor = actor_for(user)
-    _timeline(
+    timeline_entry(
         session,
         request,
         actor,
@@ -224,7 +223,7 @@ def _add_targets_and_documents(
         )
 
 
-def _timeline(
+def timeline_entry(
     session: Session,
     request: Request,
     actor: Actor,
@@ -332,7 +331,7 @@ def transition(
         )
     _compare_and_swap(session, request, current, target, now)
     actor = actor_for(user)
-    _timeline(
+    timeline_entry(
         session,
         request,
         actor,
@@ -423,7 +422,7 @@ def assign(
     request.version += 1
     request.updated_at = now
     actor = actor_for(user)
-    _timeline(
+    timeline_entry(
         session,
         request,
         actor,
@@ -461,7 +460,7 @@ def add_note(
     # What an officer writes is by nature visible to them; staff choose per note.
     visible = True if user.role == Role.requester else visible_to_requester
     actor = actor_for(user)
-    event = _timeline(session, request, actor, "note", now, body=body, visible=visible)
+    event = timeline_entry(session, request, actor, "note", now, body=body, visible=visible)
     record_event(
         session,
         actor=actor,
@@ -473,70 +472,6 @@ def add_note(
     )
     session.flush()
     return event
-
-
-def attach_document(
-    session: Session,
-    *,
-    user: User,
-    request_id: int,
-    filename: str,
-    media_type: str,
-    stream: BinaryIO,
-    store: FileStore,
-    max_bytes: int,
-    now: datetime | None = None,
-) -> Document:
-    """Store an uploaded file after checking its size and that its bytes match its type."""
-    now = now or utcnow()
-    require(user, Permission.document_upload)
-    request = load_for(session, user, request_id)
-    if not filename.strip():
-        raise BadInput("file: has no file name", field="file")
-    sha, size, _ = store.put_stream(
-        stream, max_bytes=max_bytes, check=lambda path: check_media_type(path, media_type)
-    )
-    document = _pending_document(session, request, sha) or Document(
-        request_id=request.id,
-        sha256=sha,
-        filename=Path(filename).name[:500],
-        media_type=media_type.split(";")[0].strip().lower(),
-    )
-    document.size_bytes, document.stored, document.uploaded_by_id = size, True, user.id
-    session.add(document)
-    session.flush()
-    actor = actor_for(user)
-    _timeline(
-        session,
-        request,
-        actor,
-        "document",
-        now,
-        body=f"Document {document.filename} ({size} bytes) attached.",
-        visible=True,
-        data={"sha256": sha},
-    )
-    record_event(
-        session,
-        actor=actor,
-        action="document.attach",
-        object_type="document",
-        object_id=document.id,
-        after={"sha256": sha, "request_id": request.id},
-        at=now,
-    )
-    return document
-
-
-def _pending_document(session: Session, request: Request, sha: str) -> Document | None:
-    """A document the intake record named by digest whose bytes arrive now."""
-    return (
-        session.execute(
-            select(Document).where(Document.request_id == request.id, Document.sha256 == sha)
-        )
-        .scalars()
-        .first()
-    )
 
 
 def record_list(session: Session, user: User, request_ids: list[int]) -> None:
