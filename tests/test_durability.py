@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,16 +13,11 @@ from sqlalchemy import func, select
 
 from exigent.requests.models import Request
 from factories import emergency_record
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from net import free_port
 
 
 def test_acknowledged_case_survives_sigkill(settings, officer, factory) -> None:  # type: ignore[no-untyped-def]
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "EXIGENT_DATABASE_URL": settings.database_url,

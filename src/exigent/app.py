@@ -17,7 +17,7 @@ from exigent import __version__
 from exigent.config import Settings, get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
-from exigent.errors import ExigentError, field_path
+from exigent.errors import ExigentError, describe_problems
 from exigent.files import FileStore
 
 log = logging.getLogger(__name__)
@@ -42,21 +42,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = _describe_request_errors(exc)
+        problems = describe_problems(exc.errors())
         first = problems[0] if problems else {"field": "(body)", "problem": "is invalid"}
         return _problem(422, f"{first['field']}: {first['problem']}", problems=problems)
-
-
-def _describe_request_errors(exc: RequestValidationError) -> list[dict[str, str]]:
-    problems = []
-    for item in exc.errors():
-        loc = tuple(p for p in item.get("loc", ()) if p != "body")
-        message = str(item.get("msg", "is invalid"))
-        if item.get("type") == "extra_forbidden":
-            message = "is not a field of the intake record"
-        message = message.removeprefix("Value error, ")
-        problems.append({"field": field_path(loc), "problem": message})
-    return problems
 
 
 class BodySizeLimit:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -53,15 +54,17 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return path or "(record)"
 
 
-def describe_validation_error(error: ValidationError) -> list[dict[str, str]]:
+def describe_problems(items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     """Each problem as {field, problem}, in words an officer or an integrator can act on."""
     problems = []
-    for item in error.errors():
-        loc = tuple(p for p in item["loc"] if p not in ("body",))
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
+    for item in items:
+        loc = tuple(p for p in item.get("loc", ()) if p != "body")
+        message = str(item.get("msg", "is invalid")).removeprefix("Value error, ")
+        if item.get("type") == "extra_forbidden":
             message = "is not a field of the intake record"
-        elif message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
         problems.append({"field": field_path(loc), "problem": message})
     return problems
+
+
+def describe_validation_error(error: ValidationError) -> list[dict[str, str]]:
+    return describe_problems(error.errors())

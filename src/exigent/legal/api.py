@@ -26,7 +26,6 @@ from exigent.legal.models import Decision, PolicyVersion
 from exigent.legal.notify import mark_read, notifications_for
 from exigent.legal.refusals import Refused, record_refusal
 from exigent.legal.schemas import (
-    MAX_ID,
     ApprovalRead,
     CaseTargetRead,
     DecisionIn,
@@ -47,7 +46,7 @@ from exigent.legal.schemas import (
 from exigent.requests import service as case_service
 from exigent.requests.api import CaseId, read_model
 from exigent.requests.models import Request as Case
-from exigent.requests.schemas import IntakeRecord, RequestRead
+from exigent.requests.schemas import MAX_ID, IntakeRecord, RequestRead
 
 router = APIRouter(prefix="/api/v1", tags=["legal"])
 

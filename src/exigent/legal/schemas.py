@@ -17,7 +17,7 @@ from pydantic import (
 
 from exigent.legal.models import DecisionStatus, Outcome
 from exigent.legal.policy import Priority, Route
-from exigent.requests.schemas import DataCategory
+from exigent.requests.schemas import MAX_ID, DataCategory
 
 
 class CategoryRuling(StrEnum):
@@ -54,8 +54,6 @@ class LegalCheck(BaseModel):
 
 
 # Wire models of the legal routes
-
-MAX_ID = 2**63 - 1
 
 
 def _no_nul(value: str) -> str:

@@ -30,6 +30,7 @@ from exigent.requests import documents, queries, service
 from exigent.requests.lifecycle import allowed_next
 from exigent.requests.models import Request as Case
 from exigent.requests.schemas import (
+    MAX_ID,
     AssignIn,
     DocumentRead,
     IntakeRecord,
@@ -44,7 +45,6 @@ from exigent.requests.schemas import (
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
 
-MAX_ID = 2**63 - 1
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="the case number (EXG-... digits)")]
 RowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 

@@ -46,7 +46,11 @@ REASON_REQUIRED = frozenset({Status.rejected, Status.withdrawn, Status.need_info
 
 
 def submission_digest(record: IntakeRecord) -> str:
-    return hashlib.sha256(canonical(record.as_submitted()).encode()).hexdigest()
+    return _digest_of(record.as_submitted())
+
+
+def _digest_of(submitted: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(submitted).encode()).hexdigest()
 
 
 def _existing_for_key(session: Session, user: User, key: str) -> Request | None:
@@ -136,9 +140,10 @@ def intake(
     requester = _upsert_requester(session, record, now)
     clocks = clocks_for(policy, record.kind, record.received_at)
     offset = record.received_at.utcoffset() or timedelta(0)
+    submitted = record.as_submitted()
     request = Request(
         idempotency_key=idempotency_key or record.id,
-        submission_digest=submission_digest(record),
+        submission_digest=_digest_of(submitted),
         external_id=record.id,
         kind=record.kind,
         received_via=record.received_via,
@@ -152,7 +157,7 @@ def intake(
         agency_id=_agency_id_for_email(session, record.requester.email),
         agency_name=record.requester.agency_name,
         submitted_by_id=user.id,
-        record=record.as_submitted(),
+        record=submitted,
         raw_submission=raw,
         acknowledge_due_at=clocks.acknowledge_due_at.astimezone(UTC),
         decide_due_at=clocks.decide_due_at.astimezone(UTC),

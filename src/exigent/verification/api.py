@@ -12,8 +12,8 @@ from exigent.auth.deps import CurrentUser
 from exigent.db import SessionDep
 from exigent.errors import BadInput
 from exigent.requests import service as case_service
-from exigent.requests.api import MAX_ID, CaseId
-from exigent.requests.schemas import IntakeRecord
+from exigent.requests.api import CaseId
+from exigent.requests.schemas import MAX_ID, IntakeRecord
 from exigent.verification import service
 from exigent.verification.models import Callback, CallbackOutcome
 from exigent.verification.schemas import AssessmentRead
