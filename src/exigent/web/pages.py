@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from exigent import __version__
 from exigent.migrate import PROJECT_ROOT
+from exigent.web.templating import STATIC, templates
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 NODE_MODULES = PROJECT_ROOT / "node_modules"
-VENDOR = {"swagger-ui": "swagger-ui-dist", "htmx": "htmx.org/dist"}
+VENDOR = {
+    "swagger-ui": "swagger-ui-dist",
+    "htmx": "htmx.org/dist",
+    "alpine": "alpinejs/dist",
+    "chart": "chart.js/dist",
+}
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
 def front_page(request: Request) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, "index.html", {"version": __version__})
+    return templates.TemplateResponse(request, "index.html", {"version": __version__})
 
 
 @router.get("/api/docs", response_class=HTMLResponse)
@@ -37,7 +39,8 @@ def api_docs() -> HTMLResponse:
 
 
 def mount_vendor(app: FastAPI) -> None:
-    """Serve the npm packages installed at setup; a page works without them, only plainer."""
+    """Serve Exigent's own assets and the npm packages installed at setup."""
+    app.mount("/static/app", StaticFiles(directory=STATIC), name="app-static")
     for name, folder in VENDOR.items():
         path = NODE_MODULES / folder
         if path.is_dir():
