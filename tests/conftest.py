@@ -28,6 +28,7 @@ from exigent.config import Settings
 from exigent.db import make_engine, make_session_factory
 from exigent.migrate import upgrade
 from exigent.models import Base
+from mail_relay import MailRelay
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "correct horse battery staple"
@@ -93,14 +94,30 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def _mail_relay() -> Iterator[MailRelay]:
+    relay = MailRelay()
+    relay.start()
+    yield relay
+    relay.stop()
+
+
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def mailbox(_mail_relay: MailRelay) -> MailRelay:
+    """The local SMTP relay every test's settings point at, emptied for this test."""
+    _mail_relay.clear()
+    return _mail_relay
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, _mail_relay: MailRelay) -> Settings:
     return Settings(
         environment="test",
         database_url=database_url,
         file_store=tmp_path / "files",
         max_upload_bytes=1024 * 1024,
         embedded_worker=False,
+        smtp_port=_mail_relay.port,
     )
 
 

@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=5.0, gt=0)
     embedded_worker: bool = True
     base_url: str = "http://127.0.0.1:8000"
+    # Outgoing mail (account confirmation, user notice). Development points at a local relay.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=1025, gt=0, lt=65536)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "Exigent <ert@exigent.invalid>"
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> Settings:
