@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -65,3 +68,22 @@ def test_bad_input_exits_2_naming_line_and_field_with_nothing_written(tmp_path: 
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "line 3" in result.stderr and "requester.phone" in result.stderr
+
+
+def test_the_same_file_gets_the_same_judgement_in_every_process(tmp_path: Path) -> None:
+    # Legal reviews a score long after it was given: a re-run must reproduce it exactly,
+    # whatever hash salt the process started with.
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(eval_lines(300)) + "\n", encoding="utf-8")
+    outputs = set()
+    for seed in ("1", "2"):
+        run = subprocess.run(
+            [str(Path(sys.executable).with_name("exigent")), "assess", str(path)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+    assert "template_reuse" in outputs.pop()

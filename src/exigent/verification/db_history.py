@@ -33,7 +33,6 @@ from exigent.verification.history import (
     PastRequest,
     TextMatch,
     VerificationOutcome,
-    _low,
 )
 from exigent.verification.models import CallbackOutcome, MarkSubject, VerificationMark
 from exigent.verification.text import TextFingerprint
@@ -197,20 +196,8 @@ class DatabaseHistory(InMemoryHistory):
         )
 
     def _set_outcome(self, reference: str, outcome: VerificationOutcome | None) -> None:
-        old = self._by_id.get(reference)
-        if old is None or old.outcome == outcome:
-            return
-        new = replace(old, outcome=outcome)
-        for bucket in (
-            self.requests,
-            self._by_requester.get(_low(old.requester_email), []),
-            self._by_domain.get(_low(old.agency_domain), []),
-            *(self._by_target[target] for target in old.targets),
-        ):
-            for position, item in enumerate(bucket):
-                if item.request_id == reference:
-                    bucket[position] = new
-        self._by_id[reference] = new
+        if reference in self._by_id:
+            self.mark(reference, outcome)
 
     def marks_for_requester(self, email: str, *, before: datetime) -> Marks:
         """Outcomes of the requester's requests, and the requester's own standing mark."""

@@ -7,6 +7,7 @@ questions from stored requests and verification outcomes.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -106,13 +107,22 @@ SHINGLE_POSTINGS = 32
 
 @dataclass
 class InMemoryHistory:
-    """History held in memory: the earlier records of one file, or a test's hand-built past."""
+    """History held in memory: the earlier records of one file, or a test's hand-built past.
 
-    requests: list[PastRequest] = field(default_factory=list)
+    Every index keeps its requests in order of `received_at`, so a question about a window of
+    time costs a binary search, not a scan: a requester with thousands of earlier requests is
+    judged as fast as a newcomer.
+    """
+
     fingerprints: dict[str, TextFingerprint] = field(default_factory=dict)
     _by_requester: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
     _by_domain: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
     _by_target: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
+    # Only requests with a verification outcome: few, and all that marks are counted from.
+    _marked_requester: dict[str, list[PastRequest]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    _marked_domain: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
     _by_shingle: dict[int, deque[str]] = field(
         default_factory=lambda: defaultdict(lambda: deque(maxlen=SHINGLE_POSTINGS))
     )
@@ -120,33 +130,39 @@ class InMemoryHistory:
 
     def add(self, request: PastRequest, fingerprint: TextFingerprint | None = None) -> None:
         """Remember a request (and its narrative) for later judgements."""
-        self.requests.append(request)
         self._by_id[request.request_id] = request
-        if request.requester_email:
-            self._by_requester[request.requester_email.lower()].append(request)
-        if request.agency_domain:
-            self._by_domain[request.agency_domain.lower()].append(request)
-        for target in request.targets:
-            self._by_target[target].append(request)
+        for bucket in self._buckets(request):
+            _insert_in_order(bucket, request)
         if fingerprint is not None and fingerprint.shingles:
             self.fingerprints[request.request_id] = fingerprint
             for shingle in fingerprint.shingles:
                 self._by_shingle[shingle].append(request.request_id)
 
-    def mark(self, request_id: str, outcome: VerificationOutcome) -> None:
+    def mark(self, request_id: str, outcome: VerificationOutcome | None) -> None:
         """Record the outcome of verifying an earlier request."""
         old = self._by_id[request_id]
+        if old.outcome == outcome:
+            return
         new = replace(old, outcome=outcome)
-        for bucket in (
-            self.requests,
-            self._by_requester.get(_low(old.requester_email), []),
-            self._by_domain.get(_low(old.agency_domain), []),
-            *(self._by_target[target] for target in old.targets),
-        ):
-            for position, item in enumerate(bucket):
-                if item.request_id == request_id:
-                    bucket[position] = new
+        for bucket in self._buckets(old):
+            _remove(bucket, old)
+        for bucket in self._buckets(new):
+            _insert_in_order(bucket, new)
         self._by_id[request_id] = new
+
+    def _buckets(self, request: PastRequest) -> list[list[PastRequest]]:
+        buckets = [self._by_target[target] for target in request.targets]
+        email, domain = _low(request.requester_email), _low(request.agency_domain)
+        if email:
+            buckets.append(self._by_requester[email])
+        if domain:
+            buckets.append(self._by_domain[domain])
+        if request.outcome is not None:
+            if email:
+                buckets.append(self._marked_requester[email])
+            if domain:
+                buckets.append(self._marked_domain[domain])
+        return buckets
 
     def by_requester(
         self, email: str, *, before: datetime, since: datetime | None = None
@@ -163,9 +179,10 @@ class InMemoryHistory:
     ) -> Sequence[PastRequest]:
         seen: dict[str, PastRequest] = {}
         for target in targets:
-            for request in self._by_target.get(normalise_target(target), []):
+            bucket = self._by_target.get(normalise_target(target), [])
+            for request in _window(bucket, before, since):
                 seen.setdefault(request.request_id, request)
-        return _window(list(seen.values()), before, since)
+        return sorted(seen.values(), key=_received)
 
     def similar_texts(
         self, fingerprint: TextFingerprint, *, before: datetime, threshold: float
@@ -190,24 +207,44 @@ class InMemoryHistory:
         return sorted(matches, key=lambda match: -match.similarity)
 
     def marks_for_requester(self, email: str, *, before: datetime) -> Marks:
-        return _marks(self.by_requester(email, before=before))
+        return _marks(_window(self._marked_requester.get(email.lower(), []), before, None))
 
     def marks_for_domain(self, domain: str, *, before: datetime) -> Marks:
-        return _marks(self.by_domain(domain, before=before))
+        return _marks(_window(self._marked_domain.get(domain.lower(), []), before, None))
 
 
 def _low(value: str | None) -> str:
     return (value or "").lower()
 
 
+def _received(request: PastRequest) -> datetime:
+    return request.received_at
+
+
+def _insert_in_order(bucket: list[PastRequest], request: PastRequest) -> None:
+    # Requests nearly always arrive in order: appending is the common case.
+    if not bucket or bucket[-1].received_at <= request.received_at:
+        bucket.append(request)
+    else:
+        insort_right(bucket, request, key=_received)
+
+
+def _remove(bucket: list[PastRequest], request: PastRequest) -> None:
+    position = bisect_left(bucket, request.received_at, key=_received)
+    while position < len(bucket) and bucket[position].received_at == request.received_at:
+        if bucket[position].request_id == request.request_id:
+            del bucket[position]
+            return
+        position += 1
+
+
 def _window(
     requests: Sequence[PastRequest], before: datetime, since: datetime | None
-) -> list[PastRequest]:
-    return [
-        request
-        for request in requests
-        if request.received_at < before and (since is None or request.received_at >= since)
-    ]
+) -> Sequence[PastRequest]:
+    """The requests received in [since, before), from a list in order of `received_at`."""
+    low = 0 if since is None else bisect_left(requests, since, key=_received)
+    high = bisect_left(requests, before, key=_received)
+    return requests[low:high]
 
 
 def _marks(requests: Iterable[PastRequest]) -> Marks:

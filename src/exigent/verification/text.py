@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zlib import crc32
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,7 +42,9 @@ def fingerprint(texts: Iterable[str | None], targets: Iterable[str] = ()) -> Tex
             words.append("|")
     # Zipping shifted copies builds the same word tuples as a slice per position, faster.
     shifted = [words[offset:] for offset in range(SHINGLE_WORDS)]
-    shingles = {hash(shingle) for shingle in zip(*shifted, strict=False)}
+    # crc32, not hash(): Python salts string hashes per process, and the same records must get
+    # the same judgement on every run and in every worker.
+    shingles = {crc32(" ".join(shingle).encode()) for shingle in zip(*shifted, strict=False)}
     return TextFingerprint(frozenset(s for s in shingles if s % SAMPLE_EVERY == 0))
 
 
