@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import StatementError
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from exigent import __version__
@@ -68,7 +70,11 @@ class BodySizeLimit:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, *, run_worker: bool | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, run_worker: bool | None = None, warm: bool = False
+) -> FastAPI:
+    """The web app; `warm` loads the fraud checks' directory and history in the background
+    as the server starts (what `exigent serve` does) instead of on the first request."""
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
@@ -79,6 +85,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if start_worker:
             worker.start_in_background()
+        if warm:
+            threading.Thread(target=_warm_up, args=(factory,), name="warm-up", daemon=True).start()
         yield
         worker.stop()
         engine.dispose()
@@ -100,6 +108,20 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     _include_routers(app)
     return app
+
+
+def _warm_up(factory: sessionmaker[Session]) -> None:
+    from exigent.verification.intake import warm_up
+
+    try:
+        warm_up(factory)
+    except Exception:  # the first request will load what is missing, only slower
+        log.exception("warming the fraud checks' caches failed")
+
+
+def create_served_app() -> FastAPI:
+    """What `exigent serve` runs in each web process."""
+    return create_app(warm=True)
 
 
 def _include_routers(app: FastAPI) -> None:

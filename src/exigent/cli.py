@@ -79,7 +79,7 @@ def serve(
     import uvicorn
 
     uvicorn.run(
-        "exigent.app:create_app",
+        "exigent.app:create_served_app",
         factory=True,
         host=host,
         port=port,

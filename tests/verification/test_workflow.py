@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from exigent.app import create_app
 from exigent.directory.models import Agency, AgencyDomain
 from exigent.legal.approval import set_verification_gate, verification_gate
-from exigent.requests.models import Request, Requester
+from exigent.requests.models import Request, Requester, format_reference
 from exigent.verification.cli import run_assess_with_database
+from exigent.verification.db_history import _mirrors, history_lock
 from exigent.verification.gate import install_verification_gate
 from factories import emergency_record
 
@@ -203,3 +206,20 @@ def test_the_gate_blocks_a_verified_requester_on_a_risky_request(client, analyst
     finally:
         set_verification_gate(previous)
     assert passed is False and "requires a callback" in why
+
+
+def test_a_started_server_has_the_history_loaded_before_the_first_case(
+    client, analyst, settings
+) -> None:  # type: ignore[no-untyped-def]
+    stored = intake(client, analyst, emergency_record(id="before-restart"))
+    restarted = create_app(settings, run_worker=False, warm=True)
+    with TestClient(restarted):
+        engine = restarted.state.engine
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with history_lock():
+                mirror = _mirrors.get(engine)
+                if mirror is not None and format_reference(stored["id"]) in mirror._by_id:
+                    return
+            time.sleep(0.05)
+    raise AssertionError("the restarted server did not load the stored case into its history")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.requests.models import Request
 from exigent.requests.schemas import IntakeRecord
@@ -45,3 +45,13 @@ def store_assessment(
             assessed_at=at,
         )
     )
+
+
+def warm_up(factory: sessionmaker[Session]) -> None:
+    """Load the directory index and the history mirror before the first case arrives, so the
+    first emergency after a restart is not the one that waits for them."""
+    with factory() as session:
+        directory = directory_for(session)
+        with history_lock():
+            shared_history(session, directory)
+        session.rollback()

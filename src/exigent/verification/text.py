@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from zlib import crc32
 from collections.abc import Iterable
 from dataclasses import dataclass
+from zlib import crc32
 
 SHINGLE_WORDS = 3
 # Keep one shingle in SAMPLE_EVERY (chosen by hash, so every text keeps the same ones): the
