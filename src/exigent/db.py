@@ -45,6 +45,7 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 HOLDS_WRITER = "exigent_holds_writer"
+READ_ONLY = "exigent_read_only"
 SQLITE_WRITER_WAIT_SECONDS = 30
 
 
@@ -78,6 +79,10 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # WAL lets a reader run beside the writer: no need to queue for the write lock.
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
         if not writer.acquire(timeout=SQLITE_WRITER_WAIT_SECONDS):
             raise TimeoutError("the database stayed busy; try again")
         connection.info[HOLDS_WRITER] = True
@@ -115,6 +120,17 @@ def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine
         _configure_sqlite(engine, foreign_keys=foreign_keys)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+
+
+def begin_read_only(session: Session) -> None:
+    """Start the session's next transaction as a reader (call before its first statement).
+
+    On SQLite it then does not wait for the one write lock that every other transaction takes
+    up front; it must not write. On PostgreSQL nothing changes. A transaction already under
+    way is left as it is.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={READ_ONLY: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

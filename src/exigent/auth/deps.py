@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from exigent.auth.models import User
-from exigent.auth.service import session_for_cookie, user_for_token
-from exigent.db import SessionDep, utcnow
+from exigent.auth.service import session_for_cookie, token_for, token_use_is_stale, touch_token
+from exigent.db import SessionDep, begin_read_only, utcnow
 from exigent.errors import Forbidden, Unauthorized
 
 SESSION_COOKIE = "exigent_session"
@@ -26,16 +26,18 @@ def get_current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
     now = utcnow()
-    if credentials is not None:
-        user = user_for_token(session, credentials.credentials, now)
-        # End the look-up's transaction now: on SQLite it holds the one write lock, which the
-        # route should take only for its own work.
-        session.commit()
-        return user
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie:
+    if credentials is None and not request.cookies.get(SESSION_COOKIE):
         raise Unauthorized("log in, or send an API token as 'Authorization: Bearer exg_...'")
-    web_session = session_for_cookie(session, cookie, now)
+    # The look-up only reads: on SQLite it must not queue behind (or hold up) the writers.
+    begin_read_only(session)
+    if credentials is not None:
+        token = token_for(session, credentials.credentials, now)
+        session.commit()
+        if token_use_is_stale(token, now):
+            touch_token(session, token.id, now)
+            session.commit()
+        return token.user
+    web_session = session_for_cookie(session, request.cookies[SESSION_COOKIE], now)
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER) or ""
         if not hmac.compare_digest(sent, web_session.csrf_token):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
@@ -107,7 +107,11 @@ def issue_api_token(
     return token
 
 
-def user_for_token(session: Session, token: str, now: datetime) -> User:
+TOKEN_USE_PRECISION = timedelta(minutes=1)
+
+
+def token_for(session: Session, token: str, now: datetime) -> ApiToken:
+    """The live API token with this value (a read only: see `touch_token`)."""
     row = session.execute(
         select(ApiToken).where(ApiToken.token_hash == sha256_hex(token))
     ).scalar_one_or_none()
@@ -117,10 +121,17 @@ def user_for_token(session: Session, token: str, now: datetime) -> User:
         raise Unauthorized("the API token has expired; ask an administrator for a new one")
     if not row.user.is_active:
         raise Unauthorized("the account behind this API token is disabled")
+    return row
+
+
+def token_use_is_stale(token: ApiToken, now: datetime) -> bool:
     # Recording use on every call would turn each read into a write; a minute is precise enough.
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
-        row.last_used_at = now
-    return row.user
+    return token.last_used_at is None or now - token.last_used_at > TOKEN_USE_PRECISION
+
+
+def touch_token(session: Session, token_id: int, now: datetime) -> None:
+    """Record that a token was used (`last_used_at`), for admins reviewing idle tokens."""
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
 def log_in(session: Session, *, email: str, password: str, hours: int) -> tuple[str, WebSession]:

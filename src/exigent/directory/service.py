@@ -79,7 +79,7 @@ def import_directory(
         for a in fresh
     ):
         session.execute(insert(Agency), chunk)
-    by_ori = dict(session.execute(select(Agency.ori, Agency.id)).tuples().all())
+    by_ori = {ori: agency_id for ori, agency_id in session.execute(select(Agency.ori, Agency.id))}
     known_domains = set(session.execute(select(AgencyDomain.domain)).scalars())
     domains = _homepage_domains(homepages_path, by_ori, known_domains)
     domains += _dotgov_domains(dotgov_path, known_domains)
