@@ -14,7 +14,7 @@ from exigent.deadlines import Deadline
 from exigent.legal.coppa import coppa_reasons, stated_child
 from exigent.legal.engine import judge
 from exigent.legal.models import LegalCheckRecord
-from exigent.legal.schemas import Obligation
+from exigent.legal.schemas import LegalCheck, Obligation
 from exigent.legal.versions import current_policy
 from exigent.requests.models import Request
 from exigent.requests.schemas import IntakeRecord
@@ -28,11 +28,24 @@ def obligation_deadline_kind(kind: str) -> str:
 
 
 def judge_case(
-    session: Session, *, request: Request, record: IntakeRecord, actor: Actor, now: datetime
+    session: Session,
+    *,
+    request: Request,
+    record: IntakeRecord,
+    actor: Actor,
+    now: datetime,
+    prejudged: tuple[int, LegalCheck] | None = None,
 ) -> LegalCheckRecord:
-    """Judge the case under the current policy, store the check and (re)schedule obligations."""
+    """Judge the case under the current policy, store the check and (re)schedule obligations.
+
+    `prejudged` is (policy version, check) worked out before the write began; it is used when
+    that version is still the current one.
+    """
     current = current_policy(session)
-    check = judge(record, current.policy)
+    if prejudged is not None and prejudged[0] == current.version:
+        check = prejudged[1]
+    else:
+        check = judge(record, current.policy)
     row = LegalCheckRecord(
         request_id=request.id,
         policy_version=current.version,

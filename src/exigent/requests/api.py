@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.deps import CurrentUser
 from exigent.auth.models import User
-from exigent.db import SessionDep
+from exigent.db import SessionDep, begin_read_only
 from exigent.errors import BadInput
 from exigent.files import FileStore
 from exigent.legal.versions import current_policy
@@ -90,6 +90,9 @@ def _intake_committed(
     store: FileStore,
 ) -> tuple[Case, bool]:
     """Create and commit, so the answer is only sent once the case is durable."""
+    begin_read_only(session)
+    prejudged = service.prejudge(session, record=record)
+    session.commit()
     try:
         case, created = service.intake(
             session,
@@ -99,6 +102,7 @@ def _intake_committed(
             policy=current_policy(session).policy,
             idempotency_key=key,
             store=store,
+            prejudged=prejudged,
         )
         session.commit()
     except IntegrityError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,10 @@ from exigent.errors import BadInput, Conflict, Forbidden, NotFound
 from exigent.files import FileStore
 from exigent.legal.approval import approval_gate
 from exigent.legal.checks import judge_case
+from exigent.legal.engine import judge
 from exigent.legal.policy import Policy
+from exigent.legal.schemas import LegalCheck
+from exigent.legal.versions import current_policy
 from exigent.requests.clocks import clocks_for, schedule_sla_deadlines
 from exigent.requests.lifecycle import (
     ACKNOWLEDGED_STATUSES,
@@ -37,7 +41,7 @@ from exigent.requests.models import (
     TimelineEvent,
 )
 from exigent.requests.schemas import IntakeRecord
-from exigent.verification.intake import assess_on_intake
+from exigent.verification.intake import Assessed, assess_on_intake, assess_record
 
 # A clock skew of a few minutes is normal; a request from tomorrow is a data error.
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -119,6 +123,26 @@ def _check_received_at(record: IntakeRecord, now: datetime) -> None:
         raise BadInput("received_at: is in the future", field="received_at")
 
 
+@dataclass(frozen=True)
+class Prejudged:
+    """Intake's legal check and risk assessment, worked out before the case is written."""
+
+    policy_version: int
+    check: LegalCheck
+    assessed: Assessed
+
+
+def prejudge(session: Session, *, record: IntakeRecord) -> Prejudged:
+    """Judge and score a record without writing: run it in a read-only transaction, so that
+    on SQLite the one write lock is held for the case's writes and not for this thinking."""
+    current = current_policy(session, seed=False)
+    return Prejudged(
+        policy_version=current.version,
+        check=judge(record, current.policy),
+        assessed=assess_record(session, record),
+    )
+
+
 def intake(
     session: Session,
     *,
@@ -129,6 +153,7 @@ def intake(
     idempotency_key: str | None = None,
     store: FileStore | None = None,
     now: datetime | None = None,
+    prejudged: Prejudged | None = None,
 ) -> tuple[Request, bool]:
     """Turn an intake record into a case with its clocks; return (case, created)."""
     require(user, Permission.request_create)
@@ -180,8 +205,21 @@ def intake(
     schedule_sla_deadlines(
         session, request_id=request.id, policy=policy, received_at=record.received_at, clocks=clocks
     )
-    judge_case(session, request=request, record=record, actor=actor, now=now)
-    assess_on_intake(session, request=request, record=record, now=now)
+    judge_case(
+        session,
+        request=request,
+        record=record,
+        actor=actor,
+        now=now,
+        prejudged=(prejudged.policy_version, prejudged.check) if prejudged else None,
+    )
+    assess_on_intake(
+        session,
+        request=request,
+        record=record,
+        now=now,
+        assessed=prejudged.assessed if prejudged else None,
+    )
     record_event(
         session,
         actor=actor,

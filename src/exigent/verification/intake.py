@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert
@@ -17,21 +18,55 @@ from exigent.verification.schemas import AssessmentRead
 from exigent.verification.scoring import default_weights
 
 
-def assess_on_intake(
-    session: Session, *, request: Request, record: IntakeRecord, now: datetime
-) -> AssessmentRead:
-    """Score a new case against the database's history and store the result on it."""
+@dataclass(frozen=True)
+class Assessed:
+    """A record's assessment and the weights version that scored it."""
+
+    result: AssessmentRead
+    weights_version: int
+
+
+def assess_record(
+    session: Session, record: IntakeRecord, *, exclude: int | None = None
+) -> Assessed:
+    """Score a record against the database's history (`exclude`: the caller's own uncommitted
+    case, which must stay out of the history other sessions share). Reads only."""
     directory = directory_for(session)
+    weights = default_weights()
     with history_lock():
-        # The case itself is not committed yet, so it stays out of the shared history.
-        history = shared_history(session, directory, exclude=request.id)
-        result = Assessor(directory=directory).assess(record, history)
-    store_assessment(session, request_id=request.id, result=result, at=now)
-    return result
+        history = shared_history(session, directory, exclude=exclude)
+        result = Assessor(directory=directory, weights=weights).assess(record, history)
+    return Assessed(result=result, weights_version=weights.version)
+
+
+def assess_on_intake(
+    session: Session,
+    *,
+    request: Request,
+    record: IntakeRecord,
+    now: datetime,
+    assessed: Assessed | None = None,
+) -> AssessmentRead:
+    """Store the new case's risk assessment, scoring it now unless `assessed` already did."""
+    if assessed is None:
+        assessed = assess_record(session, record, exclude=request.id)
+    store_assessment(
+        session,
+        request_id=request.id,
+        result=assessed.result,
+        at=now,
+        weights_version=assessed.weights_version,
+    )
+    return assessed.result
 
 
 def store_assessment(
-    session: Session, *, request_id: int, result: AssessmentRead, at: datetime
+    session: Session,
+    *,
+    request_id: int,
+    result: AssessmentRead,
+    at: datetime,
+    weights_version: int,
 ) -> None:
     # A Core insert: this runs on every intake and the row is never read back here.
     session.execute(
@@ -41,7 +76,7 @@ def store_assessment(
             level=str(result.risk_level),
             verification_required=result.verification_required,
             signals=[signal.model_dump() for signal in result.signals],
-            weights_version=default_weights().version,
+            weights_version=weights_version,
             assessed_at=at,
         )
     )
