@@ -19,8 +19,10 @@ from exigent.auth.service import create_user
 from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.demo import texts
+from exigent.demo.media import attach_demo_media
 from exigent.directory.models import Agency, AgencyDomain, TrustStatus
 from exigent.directory.service import import_directory
+from exigent.files import FileStore
 from exigent.legal import decisions
 from exigent.legal.checks import latest_check
 from exigent.legal.decisions import ItemDraft
@@ -174,6 +176,7 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
             )
             _advance(session, rng, case, staff, record.received_at, now)
             progress.advance(task)
+    attach_demo_media(session, user=staff["analyst"], store=FileStore(get_settings().file_store))
 
 
 def _agencies_with_domains(
