@@ -39,8 +39,7 @@ CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNo = Annotated[int, Query(ge=1, le=10_000)]
 Reader = Annotated[User, Depends(page_permission(Permission.request_read_all))]
-PolicyPageNo = Annotated[int, Query(ge=1, le=10_000)]
-Reader = Annotated[User, Depends(page_permission(Permission.policy_read))]
+PolicyReader = Annotated[User, Depends(page_permission(Permission.policy_read))]
 DONE = {
     "assigned": "Assigned.",
     "moved": "Status changed.",
