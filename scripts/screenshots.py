@@ -60,6 +60,7 @@ def case_ids() -> dict[str, int]:
 
     from exigent.config import get_settings
     from exigent.db import make_engine, make_session_factory
+    from exigent.legal.models import Decision
     from exigent.requests.models import Document, Request
 
     factory = make_session_factory(make_engine(get_settings().database_url))
@@ -69,7 +70,8 @@ def case_ids() -> dict[str, int]:
         ).scalar_one()
         awaiting = session.execute(
             select(Request.id)
-            .where(Request.status == "awaiting_approval")
+            .join(Decision, Decision.request_id == Request.id)
+            .where(Request.status == "awaiting_approval", Decision.status == "submitted")
             .order_by(Request.decide_due_at)
             .limit(1)
         ).scalar_one()
