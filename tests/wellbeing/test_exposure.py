@@ -42,7 +42,7 @@ def test_media_is_hidden_until_one_item_is_revealed(client, analyst) -> None:  #
 def test_reveal_and_hide_record_capped_seconds_by_harm_category(  # type: ignore[no-untyped-def]
     client, analyst, factory
 ) -> None:
-    case_id, document_id = _case_with_image(client, analyst)
+    _, document_id = _case_with_image(client, analyst)
     token = sign_in(client, analyst.user.email)
     revealed = client.post(
         "/wellbeing/reveals", data={"document_id": document_id, "csrf_token": token}
@@ -93,7 +93,7 @@ def test_someone_elses_reveal_cannot_be_hidden(client, analyst, make_account) ->
 
 
 def test_service_caps_and_totals_by_category(db, factory, analyst, client) -> None:  # type: ignore[no-untyped-def]
-    case_id, document_id = _case_with_image(client, analyst)
+    _, document_id = _case_with_image(client, analyst)
     start = utcnow() - timedelta(minutes=2)
     user = db.get(type(analyst.user), analyst.user.id)
     event = service.reveal(db, user=user, document_id=document_id, now=start)
