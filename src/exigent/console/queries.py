@@ -15,7 +15,7 @@ from exigent.console.models import SavedView
 from exigent.deadlines import Deadline
 from exigent.directory.models import Agency
 from exigent.errors import BadInput
-from exigent.legal.approval import current_decision, needs_legal_sign_off
+from exigent.legal.approval import current_decision, discloses, needs_legal_sign_off
 from exigent.legal.checks import latest_check, obligation_deadlines
 from exigent.legal.models import Decision, LegalCheckRecord
 from exigent.legal.versions import current_policy
@@ -227,6 +227,7 @@ class CaseView:
     timeline: list[TimelineEvent]
     allowed_moves: list[str]
     staff: list[User]
+    discloses: bool = False
     names: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -267,5 +268,6 @@ def case_view(session: Session, user: User, case: Request) -> CaseView:
         timeline=case_queries.timeline_for(session, user, case),
         allowed_moves=[str(s) for s in allowed_next(Status(case.status))],
         staff=staff,
+        discloses=bool(decision and discloses(decision)),
         names={u.id: u.name for u in staff},
     )

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import io
 import math
+import random
 import struct
 import zlib
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
+from exigent.db import utcnow
 from exigent.files import FileStore
 from exigent.requests.documents import attach_document
-from exigent.requests.models import Request
+from exigent.requests.models import Document, Request
+from exigent.requests.schemas import EmergencyNature
+from exigent.wellbeing.models import ExposureEvent
+from exigent.wellbeing.service import shift_day
 
 MEDIA_CASES = 3
 
@@ -52,8 +58,8 @@ def png(width: int, height: int, hue: float) -> bytes:
     )
 
 
-def attach_demo_media(session: Session, *, user: User, store: FileStore) -> int:
-    """Attach two drawn images to each of the newest open emergencies; returns how many."""
+def attach_demo_media(session: Session, *, user: User, store: FileStore) -> list[Document]:
+    """Attach two drawn images to each of the most urgent open emergencies."""
     cases = session.execute(
         select(Request.id)
         .where(
@@ -63,11 +69,11 @@ def attach_demo_media(session: Session, *, user: User, store: FileStore) -> int:
         .order_by(Request.decide_due_at)
         .limit(MEDIA_CASES)
     ).scalars()
-    count = 0
+    attached = []
     for number, case_id in enumerate(list(cases)):
         for index in range(2):
             data = png(320, 200, hue=number * 1.7 + index)
-            attach_document(
+            document = attach_document(
                 session,
                 user=user,
                 request_id=case_id,
@@ -77,5 +83,33 @@ def attach_demo_media(session: Session, *, user: User, store: FileStore) -> int:
                 store=store,
                 max_bytes=len(data) + 1,
             )
-            count += 1
-    return count
+            attached.append(document)
+    return attached
+
+
+def seed_exposure(
+    session: Session, rng: random.Random, people: list[User], documents: list[Document]
+) -> None:
+    """A week of past reveals by the team, so the exposure pages have a story to tell."""
+    if not documents:
+        return
+    now = utcnow()
+    harms = list(EmergencyNature)
+    for person in people:
+        for _ in range(rng.randint(6, 18)):
+            document = rng.choice(documents)
+            revealed = now - timedelta(days=rng.randint(1, 6), minutes=rng.randint(0, 600))
+            seconds = rng.randint(5, 240)
+            session.add(
+                ExposureEvent(
+                    user_id=person.id,
+                    request_id=document.request_id,
+                    document_id=document.id,
+                    harm_category=str(rng.choice(harms)),
+                    revealed_at=revealed,
+                    hidden_at=revealed + timedelta(seconds=seconds),
+                    seconds=seconds,
+                    shift_on=shift_day(person, revealed),
+                )
+            )
+    session.flush()
