@@ -103,6 +103,7 @@ def shoot(base: str, out: Path) -> None:
 
             def save(name: str, page: Page = page, theme: str = theme, full: bool = True) -> None:
                 page.wait_for_load_state("networkidle")
+                page.evaluate("window.scrollTo(0, 0)")
                 page.wait_for_timeout(300)
                 path = out / f"{name}-{theme}.png"
                 page.screenshot(path=str(path), full_page=full)
