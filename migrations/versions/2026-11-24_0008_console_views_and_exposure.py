@@ -32,7 +32,7 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_saved_views_user_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_saved_views")),
-        sa.UniqueConstraint("user_id", "name", name=op.f("uq_saved_views_user_id")),
+        sa.UniqueConstraint("user_id", "name", name=op.f("uq_saved_views_user_id_name")),
     )
     with op.batch_alter_table("saved_views", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_saved_views_user_id"), ["user_id"], unique=False)
