@@ -138,6 +138,17 @@ def shoot(base: str, out: Path) -> None:
             page.goto(f"{base}/console/policy")
             save("policy")
             context.close()
+        # Responsive: the queue and a case on a phone-sized screen (light theme only).
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="light")
+        page = phone.new_page()
+        login(page, "analyst")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(out / "queue-phone-light.png"))
+        page.goto(f"{base}/console/cases/{ids['media']}")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(out / "case-phone-light.png"))
+        print("docs/screenshots/queue-phone-light.png, case-phone-light.png")
+        phone.close()
         browser.close()
 
 
