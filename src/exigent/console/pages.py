@@ -91,6 +91,7 @@ def queue_page(
         "filters": filters,
         "more": more,
         "page": page,
+        "count": queries.queue_count(session, user, filters, now=utcnow()),
         "staff": queries.assignable_staff(session),
         "agencies": queries.open_agencies(session),
         "views": queries.saved_views(session, user),

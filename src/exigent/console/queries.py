@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, defer, lazyload
 
 from exigent.auth.models import Role, User
@@ -156,6 +156,14 @@ def queue(
         for c in cases
     ]
     return rows, more
+
+
+def queue_count(session: Session, user: User, f: QueueFilters, *, now: datetime) -> int:
+    """How many cases the filters match (open cases number in the thousands at most)."""
+    statement = case_queries.filtered(
+        case_queries.readable_requests(user), request_filters(f, user, now)
+    )
+    return int(session.execute(select(func.count()).select_from(statement.subquery())).scalar_one())
 
 
 def staff_names(session: Session) -> dict[int, str]:
