@@ -417,3 +417,14 @@ def test_csrf_page_token_matches_the_session(client, analyst) -> None:  # type: 
     token = sign_in(client, analyst.user.email)
     assert token == csrf_of(client.get("/console/policy").text)
     assert put_decision and submit and emergency_record  # shared flows stay importable
+
+
+def test_an_officer_can_sign_out_too(client, officer) -> None:  # type: ignore[no-untyped-def]
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"email": officer.user.email, "password": "correct horse battery staple"},
+    )
+    token = login.json()["csrf_token"]
+    response = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303
+    assert client.get("/api/v1/auth/me").status_code == 401

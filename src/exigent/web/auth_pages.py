@@ -11,7 +11,7 @@ from exigent.auth import service
 from exigent.auth.deps import SESSION_COOKIE
 from exigent.db import SessionDep, utcnow
 from exigent.errors import Unauthorized
-from exigent.web.deps import PageUser, safe_next
+from exigent.web.deps import SignedInUser, safe_next
 from exigent.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +75,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep, user: PageUser) -> Response:
+def logout(request: Request, session: SessionDep, user: SignedInUser) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         service.log_out(session, service.session_for_cookie(session, cookie, utcnow()))

@@ -46,7 +46,8 @@ def login_url(next_path: str) -> str:
     return "/login?next=" + quote(safe_next(next_path), safe="/")
 
 
-async def get_page_user(request: Request, session: SessionDep) -> User:
+async def get_signed_in_user(request: Request, session: SessionDep) -> User:
+    """Anyone signed in (staff or officer), with the CSRF check on form posts."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
@@ -72,6 +73,14 @@ async def get_page_user(request: Request, session: SessionDep) -> User:
     user = web_session.user
     # End the look-up's transaction: on SQLite it would hold the write lock for the whole page.
     session.commit()
+    return user
+
+
+SignedInUser = Annotated[User, Depends(get_signed_in_user)]
+
+
+def get_page_user(user: SignedInUser) -> User:
+    """A staff member; officers are sent to their portal with a 403 page."""
     if not user.is_staff:
         raise Forbidden("the console is for staff; officers use the law-enforcement portal")
     return user
