@@ -428,3 +428,15 @@ def test_an_officer_can_sign_out_too(client, officer) -> None:  # type: ignore[n
     response = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303
     assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_a_case_with_a_sparse_record_still_renders(client, analyst, factory) -> None:  # type: ignore[no-untyped-def]
+    case = create_case(client, analyst)
+    with factory() as session:
+        sparse = {"kind": "other", "received_via": "email", "requester": None, "emergency": None}
+        session.execute(update(Request).where(Request.id == case["id"]).values(record=sparse))
+        session.commit()
+    sign_in(client, analyst.user.email)
+    page = client.get(f"/console/cases/{case['id']}")
+    assert page.status_code == 200
+    assert "Requester</dt><dd>—" in page.text
