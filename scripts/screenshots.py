@@ -72,7 +72,7 @@ def case_ids() -> dict[str, int]:
             select(Request.id)
             .join(Decision, Decision.request_id == Request.id)
             .where(Request.status == "awaiting_approval", Decision.status == "submitted")
-            .order_by(Request.decide_due_at)
+            .order_by((Request.kind == "emergency").desc(), Request.decide_due_at)
             .limit(1)
         ).scalar_one()
     return {"media": media, "awaiting": awaiting}
