@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from exigent import __version__
@@ -21,6 +23,8 @@ from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
 from exigent.errors import ExigentError, describe_problems
 from exigent.files import FileStore
+from exigent.web.deps import LoginRequired
+from exigent.web.errors import error_page, login_redirect, wants_html
 
 log = logging.getLogger(__name__)
 MULTIPART_OVERHEAD = 64 * 1024
@@ -31,22 +35,51 @@ def _problem(status_code: int, message: str, **extra: object) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    """JSON errors on API paths; on people's pages an HTML page that says what to do next."""
+
     @app.exception_handler(ExigentError)
-    async def domain_error(_: Request, exc: ExigentError) -> JSONResponse:
+    async def domain_error(request: Request, exc: ExigentError) -> Response:
+        if wants_html(request):
+            return error_page(request, exc.status_code, exc.message)
         return _problem(exc.status_code, exc.message, **exc.detail)
 
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        return login_redirect(request, exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_html(request):
+            message = {404: f"There is no page at {request.url.path}."}.get(
+                exc.status_code, str(exc.detail)
+            )
+            return error_page(request, exc.status_code, message)
+        return await http_exception_handler(request, exc)
+
     @app.exception_handler(StatementError)
-    async def unstorable_value(_: Request, exc: StatementError) -> JSONResponse:
+    async def unstorable_value(request: Request, exc: StatementError) -> Response:
         # PostgreSQL text cannot hold NUL; the driver refuses before anything is written.
         if "NUL" in str(exc.orig):
-            return _problem(422, "a text field contains a NUL character, which cannot be stored")
+            message = "a text field contains a NUL character, which cannot be stored"
+            if wants_html(request):
+                return error_page(request, 422, message)
+            return _problem(422, message)
         raise exc
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         problems = describe_problems(exc.errors())
         first = problems[0] if problems else {"field": "(body)", "problem": "is invalid"}
+        if wants_html(request):
+            return error_page(request, 422, f"{first['field']}: {first['problem']}")
         return _problem(422, f"{first['field']}: {first['problem']}", problems=problems)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if wants_html(request):
+            return error_page(request, 500, "The server could not finish this page.")
+        return _problem(500, "internal error; try again, and report it if it persists")
 
 
 class BodySizeLimit:
@@ -126,14 +159,17 @@ def create_served_app() -> FastAPI:
 
 def _include_routers(app: FastAPI) -> None:
     from exigent.auth.api import router as auth_router
+    from exigent.console.pages import router as console_router
     from exigent.directory.api import router as directory_router
     from exigent.legal.api import install as install_legal
     from exigent.mail.api import router as mail_router
     from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
+    from exigent.web.auth_pages import router as auth_pages_router
     from exigent.web.pages import mount_vendor
     from exigent.web.pages import router as web_router
+    from exigent.wellbeing.pages import router as wellbeing_router
 
     app.include_router(auth_router)
     app.include_router(requests_router)
@@ -144,6 +180,9 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(verification_router)
     app.include_router(mail_router)
     app.include_router(web_router)
+    app.include_router(auth_pages_router)
+    app.include_router(console_router)
+    app.include_router(wellbeing_router)
     mount_vendor(app)
 
     @app.get("/api/v1/health", tags=["meta"])

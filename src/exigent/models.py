@@ -2,6 +2,7 @@
 
 from exigent.audit.models import AuditEvent, AuditHead
 from exigent.auth.models import ApiToken, User, WebSession
+from exigent.console.models import SavedView
 from exigent.db import Base
 from exigent.deadlines import Deadline
 from exigent.directory.models import Agency, AgencyDomain
@@ -23,6 +24,7 @@ from exigent.requests.models import (
     TimelineEvent,
 )
 from exigent.verification.models import Callback, RiskAssessment, VerificationMark
+from exigent.wellbeing.models import ExposureEvent
 
 __all__ = [
     "Agency",
@@ -38,12 +40,14 @@ __all__ = [
     "Decision",
     "DecisionItem",
     "Document",
+    "ExposureEvent",
     "LegalCheckRecord",
     "Notification",
     "PolicyVersion",
     "Request",
     "Requester",
     "RiskAssessment",
+    "SavedView",
     "Target",
     "TargetAge",
     "TimelineEvent",

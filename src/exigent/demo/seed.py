@@ -19,8 +19,10 @@ from exigent.auth.service import create_user
 from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.demo import texts
+from exigent.demo.media import attach_demo_media, seed_exposure
 from exigent.directory.models import Agency, AgencyDomain, TrustStatus
 from exigent.directory.service import import_directory
+from exigent.files import FileStore
 from exigent.legal import decisions
 from exigent.legal.checks import latest_check
 from exigent.legal.decisions import ItemDraft
@@ -174,6 +176,11 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
             )
             _advance(session, rng, case, staff, record.received_at, now)
             progress.advance(task)
+    media = attach_demo_media(
+        session, user=staff["analyst"], store=FileStore(get_settings().file_store)
+    )
+    team = [staff[h] for h in ("analyst", "analyst2", "lead", "legal")]
+    seed_exposure(session, rng, team, media)
 
 
 def _agencies_with_domains(
@@ -292,8 +299,11 @@ def _advance(
             now=moments[0],
         )
     for status, moment in zip(path, moments, strict=True):
-        if status == "approved" and not _decide(session, case, staff, moment):
-            return
+        # Submitting the analyst's decision is what moves a case to awaiting approval.
+        if status == "awaiting_approval":
+            if not _decide(session, case, staff, moment):
+                return
+            continue
         user = staff["lead"] if status == "approved" else staff["analyst"]
         reason = "Demo: " + status.replace("_", " ")
         service.transition(

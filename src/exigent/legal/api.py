@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,7 @@ from exigent.requests import service as case_service
 from exigent.requests.api import CaseId, read_model
 from exigent.requests.models import Request as Case
 from exigent.requests.schemas import MAX_ID, IntakeRecord, RequestRead
+from exigent.web.errors import error_page, wants_html
 
 router = APIRouter(prefix="/api/v1", tags=["legal"])
 
@@ -59,8 +60,10 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
 
     @app.exception_handler(Refused)
-    async def refused(request: Request, exc: Refused) -> JSONResponse:
+    async def refused(request: Request, exc: Refused) -> Response:
         await run_in_threadpool(record_refusal, request.app.state.session_factory, exc)
+        if wants_html(request):
+            return error_page(request, exc.status_code, exc.message)
         return JSONResponse(
             status_code=exc.status_code, content={"error": exc.message, **exc.detail}
         )

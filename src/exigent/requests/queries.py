@@ -62,7 +62,7 @@ def _decode_cursor(cursor: str) -> list[Any]:
         raise BadInput("cursor: not a cursor this API returned", field="cursor") from None
 
 
-def _filtered(statement: Select[Request], f: RequestFilters) -> Select[Request]:
+def filtered(statement: Select[Request], f: RequestFilters) -> Select[Request]:
     if f.status:
         statement = statement.where(Request.status.in_(f.status))
     elif f.open_only:
@@ -90,7 +90,7 @@ def list_requests(
         raise BadInput(f"order: one of {', '.join(sorted(ORDERS))}", field="order")
     limit = max(1, min(limit, MAX_PAGE))
     # A page shows summaries: the stored submission and targets stay in the database.
-    statement = _filtered(readable_requests(user), filters).options(
+    statement = filtered(readable_requests(user), filters).options(
         defer(Request.record), defer(Request.raw_submission), lazyload(Request.targets)
     )
     if filters.order == "urgency":

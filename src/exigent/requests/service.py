@@ -167,7 +167,8 @@ def intake(
     offset = record.received_at.utcoffset() or timedelta(0)
     submitted = record.as_submitted()
     request = Request(
-        idempotency_key=idempotency_key or record.id,
+        # An empty key is no key: storing "" would make every later keyless submission collide.
+        idempotency_key=(idempotency_key or record.id) or None,
         submission_digest=_digest_of(submitted),
         external_id=record.id,
         kind=record.kind,

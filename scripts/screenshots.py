@@ -1,0 +1,156 @@
+"""Refresh docs/screenshots/*.png: each main console page, in light and dark, from demo data.
+
+Seeds a throwaway demo database (or uses --database), serves it on loopback, signs in with
+Debian's Chromium through Playwright and saves a full-page screenshot of every main page.
+Usage: scripts/screenshots [--database sqlite:///path.db] [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", help="an existing demo database URL instead of a new one")
+    parser.add_argument("--files", help="its file store (with --database)")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="exigent-shots-"))
+    os.environ["EXIGENT_DATABASE_URL"] = args.database or f"sqlite:///{workdir / 'demo.db'}"
+    os.environ["EXIGENT_FILE_STORE"] = args.files or str(workdir / "files")
+    os.environ.setdefault("EXIGENT_EMBEDDED_WORKER", "false")
+    from exigent.demo.seed import seed_demo
+
+    if not args.database:
+        seed_demo(scale=0)
+    base = serve()
+    shoot(base, Path(args.out))
+
+
+def serve() -> str:
+    import uvicorn
+
+    from exigent.app import create_app
+    from net import free_port
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(run_worker=False), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}"
+
+
+def case_ids() -> dict[str, int]:
+    from sqlalchemy import select
+
+    from exigent.config import get_settings
+    from exigent.db import make_engine, make_session_factory
+    from exigent.legal.models import Decision
+    from exigent.requests.models import Document, Request
+
+    factory = make_session_factory(make_engine(get_settings().database_url))
+    with factory() as session:
+        media = session.execute(
+            select(Document.request_id).where(Document.media_type == "image/png").limit(1)
+        ).scalar_one()
+        awaiting = session.execute(
+            select(Request.id)
+            .join(Decision, Decision.request_id == Request.id)
+            .where(Request.status == "awaiting_approval", Decision.status == "submitted")
+            .order_by((Request.kind == "emergency").desc(), Request.decide_due_at)
+            .limit(1)
+        ).scalar_one()
+    return {"media": media, "awaiting": awaiting}
+
+
+def shoot(base: str, out: Path) -> None:
+    from playwright.sync_api import Page, sync_playwright
+
+    from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    out.mkdir(parents=True, exist_ok=True)
+    ids = case_ids()
+
+    def login(page: Page, handle: str) -> None:
+        page.goto(f"{base}/login")
+        page.get_by_label("Email").fill(f"{handle}@exigent.demo")
+        page.get_by_label("Password").fill(f"{handle}-demo-2026")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{base}/console")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        for theme in ("light", "dark"):
+            context = browser.new_context(
+                viewport={"width": 1440, "height": 900}, color_scheme=theme
+            )
+            page = context.new_page()
+
+            def save(name: str, page: Page = page, theme: str = theme, full: bool = True) -> None:
+                page.wait_for_load_state("networkidle")
+                page.evaluate("window.scrollTo(0, 0)")
+                page.wait_for_timeout(300)
+                path = out / f"{name}-{theme}.png"
+                page.screenshot(path=str(path), full_page=full)
+                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+            page.goto(f"{base}/login")
+            save("login")
+            login(page, "lead")
+            page.keyboard.press("j")
+            page.keyboard.press("j")
+            save("queue", full=False)
+            page.goto(f"{base}/console/cases/{ids['media']}")
+            save("case")
+            # One item revealed, so the exposure pages have something to show.
+            item = page.locator("[data-viewer-item]").first
+            item.get_by_role("button", name="Reveal").click()
+            page.wait_for_selector("[data-viewer-item].revealed")
+            page.wait_for_timeout(1500)
+            save("case-revealed")
+            item.get_by_role("button", name="Hide").click()
+            page.wait_for_timeout(300)
+            page.goto(f"{base}/console/cases/{ids['awaiting']}")
+            save("case-approval")
+            page.goto(f"{base}/wellbeing")
+            save("exposure")
+            page.goto(f"{base}/wellbeing/team")
+            save("team-exposure")
+            page.goto(f"{base}/console/cases/999999999")
+            save("error-404")
+            context.clear_cookies()
+            login(page, "legal")
+            page.goto(f"{base}/console/policy")
+            save("policy")
+            context.close()
+        # Responsive: the queue and a case on a phone-sized screen (light theme only).
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="light")
+        page = phone.new_page()
+        login(page, "analyst")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(out / "queue-phone-light.png"))
+        page.goto(f"{base}/console/cases/{ids['media']}")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(out / "case-phone-light.png"))
+        print("docs/screenshots/queue-phone-light.png, case-phone-light.png")
+        phone.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

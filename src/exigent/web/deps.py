@@ -1,0 +1,112 @@
+"""`PageUser`: the signed-in staff member of an HTML page, or a redirect to the login page.
+
+Pages never answer a JSON 401: a browser that lost its session is sent to `/login?next=...`
+and comes back to where it was. Form posts carry the CSRF token as a hidden `csrf_token`
+field (or the htmx header that `app.js` adds), checked against the session's token.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+from urllib.parse import quote, urlsplit
+
+from fastapi import Depends, Request
+
+from exigent.auth.deps import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
+from exigent.auth.models import Role, User
+from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.service import session_for_cookie
+from exigent.db import SessionDep, utcnow
+from exigent.errors import Forbidden, Unauthorized
+
+CSRF_FIELD = "csrf_token"
+
+
+class LoginRequired(Exception):
+    """Raised by a page dependency; rendered as a redirect to the login page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def safe_next(value: str | None, default: str = "/console") -> str:
+    """A same-site path to return to after login; anything else falls back to `default`."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
+
+
+def login_url(next_path: str) -> str:
+    return "/login?next=" + quote(safe_next(next_path), safe="/")
+
+
+async def get_signed_in_user(request: Request, session: SessionDep) -> User:
+    """Anyone signed in (staff or officer), with the CSRF check on form posts."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise LoginRequired(here)
+    try:
+        web_session = session_for_cookie(session, cookie, utcnow())
+    except Unauthorized:
+        session.rollback()
+        raise LoginRequired(here) from None
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None:
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else ""
+        if not hmac.compare_digest(sent, web_session.csrf_token):
+            session.rollback()
+            raise Forbidden(
+                "this form was sent without its security token (or with an old one); "
+                "reload the page and try again"
+            )
+    request.state.csrf_token = web_session.csrf_token
+    user = web_session.user
+    # End the look-up's transaction: on SQLite it would hold the write lock for the whole page.
+    session.commit()
+    return user
+
+
+SignedInUser = Annotated[User, Depends(get_signed_in_user)]
+
+
+def get_page_user(user: SignedInUser) -> User:
+    """A staff member; officers are sent to their portal with a 403 page."""
+    if not user.is_staff:
+        raise Forbidden("the console is for staff; officers use the law-enforcement portal")
+    return user
+
+
+PageUser = Annotated[User, Depends(get_page_user)]
+
+
+def page_permission(permission: Permission) -> Callable[[User], User]:
+    """A dependency: the page user, refused with a 403 page when their role lacks `permission`."""
+
+    def check(user: PageUser) -> User:
+        if not user.is_active or not has_permission(Role(user.role), permission):
+            raise Forbidden(f"your role ({user.role}) cannot open this page: it needs {permission}")
+        return user
+
+    return check
+
+
+def page_roles(*roles: Role) -> Callable[[User], User]:
+    """A dependency: the page user, refused with a 403 page unless they hold one of `roles`."""
+
+    def check(user: PageUser) -> User:
+        if Role(user.role) not in roles:
+            names = ", ".join(str(r) for r in roles)
+            raise Forbidden(f"this page is for {names}; your role is {user.role}")
+        return user
+
+    return check

@@ -1,0 +1,68 @@
+"""Error pages for people: what happened and what to do next. API paths keep their JSON."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from exigent.web.deps import LoginRequired, login_url
+from exigent.web.templating import templates
+
+TITLES = {
+    400: "The request could not be understood",
+    401: "You are not signed in",
+    403: "You cannot do this",
+    404: "Not found",
+    405: "This page does not accept that",
+    409: "This could not be done as things stand",
+    413: "The file is too large",
+    422: "Something in the form needs fixing",
+    500: "Something went wrong on our side",
+}
+NEXT_STEPS = {
+    400: "Go back, check what you entered and try again.",
+    401: "Sign in again; you will come back to this page.",
+    403: "If you need this, ask your lead or an administrator for the right role. "
+    "Otherwise go back to the queue.",
+    404: "Check the case number or the address. Cases you cannot see are reported as not "
+    "found. Go back to the queue to find the case.",
+    405: "Use the buttons on the page rather than typing the address.",
+    409: "Reload the page to see the case as it is now, then try again. If it keeps happening, "
+    "tell your lead what you were trying to do.",
+    413: "Send a smaller file, or split it into parts.",
+    422: "Go back, correct the field named above and send the form again.",
+    500: "Try again in a minute. If it keeps happening, tell the on-call engineer the time "
+    "shown below; an emergency can be worked by phone meanwhile.",
+}
+
+
+def wants_html(request: Request) -> bool:
+    """A person's page rather than an API call."""
+    path = request.url.path
+    return not (path.startswith("/api/") or path == "/openapi.json")
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    from exigent.db import utcnow
+
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "status_code": status_code,
+            "heading": TITLES.get(status_code, "Something went wrong"),
+            "message": message,
+            "next_step": NEXT_STEPS.get(status_code, NEXT_STEPS[400]),
+            "at": utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "signed_in": bool(getattr(request.state, "csrf_token", None)),
+        },
+        status_code=status_code,
+    )
+
+
+def login_redirect(request: Request, exc: LoginRequired) -> Response:
+    target = login_url(exc.next_path)
+    if request.headers.get("HX-Request"):
+        # htmx would swap the login page into a fragment; ask it to navigate instead.
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)

@@ -1,0 +1,33 @@
+"""Exposure to harmful content: one row per item revealed in the viewer, with its seconds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from exigent.db import Base, UtcDateTime
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class ExposureEvent(Base):
+    """A person revealed one item; `seconds` is filled when they hide it or leave the page."""
+
+    __tablename__ = "exposure_events"
+    __table_args__ = (
+        Index("ix_exposure_events_user_shift", "user_id", "shift_on"),
+        Index("ix_exposure_events_shift", "shift_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    harm_category: Mapped[str] = mapped_column(String(32))
+    revealed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    seconds: Mapped[int] = mapped_column(Integer, default=0)
+    # The shift's day in the person's own time zone (rosters will refine this to real shifts).
+    shift_on: Mapped[date] = mapped_column(Date)
