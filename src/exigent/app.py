@@ -7,17 +7,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from sqlalchemy.exc import StatementError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from exigent import __version__
 from exigent.config import Settings, get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
-from exigent.errors import ExigentError, describe_problems
+from exigent.errors import ExigentError, NotFound, describe_problems
 from exigent.files import FileStore
 
 log = logging.getLogger(__name__)
@@ -28,10 +30,28 @@ def _problem(status_code: int, message: str, **extra: object) -> JSONResponse:
     return JSONResponse(status_code=status_code, content={"error": message, **extra})
 
 
+def _is_portal(request: Request) -> bool:
+    """Portal pages answer refusals with a page that says what to do next, not JSON."""
+    path = request.url.path
+    return path == "/portal" or path.startswith("/portal/")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ExigentError)
-    async def domain_error(_: Request, exc: ExigentError) -> JSONResponse:
+    async def domain_error(request: Request, exc: ExigentError) -> Response:
+        if _is_portal(request):
+            from exigent.portal.pages import error_page
+
+            return error_page(request, exc)
         return _problem(exc.status_code, exc.message, **exc.detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_portal(request) and exc.status_code == 404:
+            from exigent.portal.pages import not_found_page
+
+            return not_found_page(request)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(StatementError)
     async def unstorable_value(_: Request, exc: StatementError) -> JSONResponse:
@@ -41,9 +61,13 @@ def install_error_handlers(app: FastAPI) -> None:
         raise exc
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         problems = describe_problems(exc.errors())
         first = problems[0] if problems else {"field": "(body)", "problem": "is invalid"}
+        if _is_portal(request):
+            from exigent.portal.pages import error_page
+
+            return error_page(request, NotFound("There is no page at this address."))
         return _problem(422, f"{first['field']}: {first['problem']}", problems=problems)
 
 
@@ -107,6 +131,8 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.directory.api import router as directory_router
     from exigent.legal.api import install as install_legal
     from exigent.mail.api import router as mail_router
+    from exigent.portal.api import router as portal_api_router
+    from exigent.portal.pages import router as portal_router
     from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
@@ -121,6 +147,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(directory_router)
     app.include_router(verification_router)
     app.include_router(mail_router)
+    app.include_router(portal_api_router)
+    app.include_router(portal_router)
     app.include_router(web_router)
     mount_vendor(app)
 

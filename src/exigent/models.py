@@ -14,6 +14,7 @@ from exigent.legal.models import (
     PolicyVersion,
     TargetAge,
 )
+from exigent.portal.models import PortalAccount, PortalToken, RecoveryCode
 from exigent.requests.models import (
     Assignment,
     Document,
@@ -41,6 +42,9 @@ __all__ = [
     "LegalCheckRecord",
     "Notification",
     "PolicyVersion",
+    "PortalAccount",
+    "PortalToken",
+    "RecoveryCode",
     "Request",
     "Requester",
     "RiskAssessment",
