@@ -40,7 +40,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ExigentError)
     async def domain_error(request: Request, exc: ExigentError) -> Response:
         if _is_portal(request):
-            from exigent.portal.pages import error_page
+            from exigent.portal.rendering import error_page
 
             return error_page(request, exc)
         return _problem(exc.status_code, exc.message, **exc.detail)
@@ -48,7 +48,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_portal(request) and exc.status_code == 404:
-            from exigent.portal.pages import not_found_page
+            from exigent.portal.rendering import not_found_page
 
             return not_found_page(request)
         return await http_exception_handler(request, exc)
@@ -65,7 +65,7 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = describe_problems(exc.errors())
         first = problems[0] if problems else {"field": "(body)", "problem": "is invalid"}
         if _is_portal(request):
-            from exigent.portal.pages import error_page
+            from exigent.portal.rendering import error_page
 
             return error_page(request, NotFound("There is no page at this address."))
         return _problem(422, f"{first['field']}: {first['problem']}", problems=problems)
