@@ -53,9 +53,7 @@ def test_an_expired_link_says_so_and_a_new_one_works(client, mailbox, factory):
     register(client)
     link = link_from(mailbox, "dwhitfield@chicagopolice.org")
     with factory() as session:
-        session.execute(
-            update(PortalToken).values(expires_at=utcnow() - timedelta(minutes=1))
-        )
+        session.execute(update(PortalToken).values(expires_at=utcnow() - timedelta(minutes=1)))
         session.commit()
     expired = confirm(client, link)
     assert expired.status_code == 409
@@ -190,7 +188,9 @@ def test_enrolment_needs_a_matching_code(client, mailbox):
     register(client)
     confirm(client, link_from(mailbox, "dwhitfield@chicagopolice.org"))
     page = client.get("/portal/totp")
-    response = client.post("/portal/totp", data={"code": "000000", "csrf_token": csrf_of(page.text)})
+    response = client.post(
+        "/portal/totp", data={"code": "000000", "csrf_token": csrf_of(page.text)}
+    )
     assert response.status_code == 422
     assert "that code does not match" in response.text
     # Until the app is set up, the portal sends the officer back to set it up.

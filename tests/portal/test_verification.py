@@ -104,3 +104,18 @@ def test_the_staff_page_lists_and_marks_accounts(client, portal: Portal, lead, f
     refused = client.get("/portal/staff/accounts", headers={"Authorization": "Bearer nope"})
     assert refused.status_code == 401
     assert "Sign in to the staff console" in refused.text
+
+
+def test_a_disclosure_to_an_unverified_portal_account_waits(client, portal: Portal, analyst, lead):
+    from legal.flows import approve, items_for, legal_view, put_decision, submit, to_review
+    from portal.test_requests import case_id, emergency_form
+    from portal.test_requests import submit as submit_form
+
+    number = case_id(submit_form(client, "emergency", emergency_form()))
+    to_review(client, analyst, number)
+    view = legal_view(client, analyst, number)
+    assert put_decision(client, analyst, number, items_for(view)).status_code == 200
+    assert submit(client, analyst, number).status_code == 200
+    refused = approve(client, lead, number)
+    assert refused.status_code in (403, 409)
+    assert "dwhitfield@chicagopolice.org is unverified" in refused.json()["error"]
