@@ -197,3 +197,29 @@ def test_enrolment_needs_a_matching_code(client, mailbox):
     assert client.get("/portal/home", follow_redirects=False).headers["location"] == "/portal/totp"
     secret, codes = enrol(client)
     assert len(codes) == 8 and pyotp.TOTP(secret).now()
+
+
+def test_a_second_registration_of_one_address_is_refused(client, mailbox):
+    assert register(client).status_code == 200
+    again = register(client, name="Someone Else")
+    assert again.status_code == 409
+    assert "an account already exists for this address" in again.text
+
+
+def test_resending_at_once_does_not_flood_the_mailbox(client, mailbox):
+    register(client)
+    page = client.get("/portal/sign-in")
+    for _ in range(3):
+        client.post(
+            "/portal/confirm/resend",
+            data={"email": "dwhitfield@chicagopolice.org", "csrf_token": csrf_of(page.text)},
+        )
+    assert len(mailbox.to("dwhitfield@chicagopolice.org")) == 1
+
+
+def test_overlong_fields_are_named_not_stored(client, factory):
+    response = register(client, agency_state="Illinois State", name="D" * 201)
+    assert response.status_code == 422
+    assert response.text.count("Keep this under") == 2
+    with factory() as session:
+        assert session.execute(select(User)).first() is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.exc import IntegrityError
 
 from exigent.auth.deps import SESSION_COOKIE
 from exigent.auth.service import log_out
@@ -136,6 +137,17 @@ async def register(request: Request, session: SessionDep) -> Response:
     try:
         account, token = service.register(session, data=data, now=utcnow())
         session.commit()
+    except IntegrityError:
+        # Two registrations of one address raced; the other one won.
+        session.rollback()
+        values.pop("password")
+        taken = {"email": "an account already exists for this address; sign in instead"}
+        return render(
+            request,
+            "portal/register.html",
+            {"values": values, "problems": taken},
+            status_code=409,
+        )
     except ExigentError as exc:
         session.rollback()
         values.pop("password")

@@ -101,6 +101,7 @@ def uploads_of(form: FormData, name: str = "documents") -> list[cases.Upload]:
 # Errors: what happened, then what to do next.
 
 NEXT_STEP = {
+    401: "Sign in again, then repeat what you were doing.",
     403: "Go back to your requests, or sign in again with the right account.",
     404: "Check the address, or go back to your requests: every request you sent is listed there.",
     409: "Reload the page to see where things stand now, then try again.",

@@ -8,14 +8,14 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import phonenumbers
 import pyotp
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
@@ -40,6 +40,18 @@ MIN_PASSWORD = 12
 LOCK_AFTER = 5
 LOCK_MINUTES = 15
 RECOVERY_CODES = 8
+RESEND_GAP = timedelta(seconds=60)
+# The longest each registration field may be (the columns that keep them).
+LIMITS = {
+    "name": 200,
+    "title": 200,
+    "badge_number": 100,
+    "agency_name": 300,
+    "agency_state": 10,
+    "email": 320,
+    "supervisor_name": 300,
+}
+MAX_PASSWORD = 1000
 TOTP_ISSUER = "Exigent"
 # Who may verify, suspend or mark an officer's account fraudulent.
 VERIFIERS = frozenset({Role.lead, Role.admin})
@@ -116,8 +128,15 @@ def check_registration(data: Registration) -> Registration:
             problems,
             "supervisor_phone",
         )
+    for key, limit in LIMITS.items():
+        value = getattr(data, key).strip()
+        setattr(data, key, value)
+        if len(value) > limit and key not in problems:
+            problems[key] = f"Keep this under {limit} characters."
     if len(data.password) < MIN_PASSWORD:
         problems["password"] = f"Choose a password of at least {MIN_PASSWORD} characters."
+    elif len(data.password) > MAX_PASSWORD:
+        problems["password"] = f"Keep the password under {MAX_PASSWORD} characters."
     data.problems = problems
     return data
 
@@ -246,6 +265,17 @@ def resend_confirmation(
     account = account_for_email(session, email)
     if account is None or account.email_confirmed_at is not None:
         return None
+    newest = session.execute(
+        select(func.max(PortalToken.created_at)).where(
+            PortalToken.user_id == account.user_id,
+            PortalToken.used_at.is_(None),
+            PortalToken.expires_at > now,
+        )
+    ).scalar_one_or_none()
+    if isinstance(newest, str):  # SQLite hands an aggregate back as text
+        newest = datetime.fromisoformat(newest)
+    if newest is not None and newest.replace(tzinfo=newest.tzinfo or UTC) > now - RESEND_GAP:
+        return None  # a working link went out moments ago; do not flood the mailbox
     session.execute(
         update(PortalToken)
         .where(PortalToken.user_id == account.user_id, PortalToken.used_at.is_(None))
