@@ -107,6 +107,7 @@ def send_emergency(page: Page) -> str:
     )
     page.get_by_label("I attest that I am a law-enforcement officer").check()
     expect(missing).to_contain_text("Everything we need is there.")
+    expect(page.locator("#missing-summary")).to_contain_text("Everything we need is there.")
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_text("Request received.")).to_be_visible()
     shot(page, "case-received")

@@ -168,7 +168,7 @@ async def check_form(
     """The live list of what is still missing, for the form's htmx call."""
     form = await request.form()
     context = _form_context(request, session, officer, _kind(kind), form)
-    return render(request, "portal/_missing.html", context, officer=officer)
+    return render(request, "portal/_missing.html", {**context, "partial": True}, officer=officer)
 
 
 @router.post("/requests/new/{kind}", response_class=HTMLResponse)
