@@ -240,3 +240,70 @@ def test_another_officers_case_is_not_found(client, portal: Portal, make_account
     assert created.status_code == 201, created.text
     response = client.get(f"/portal/requests/{created.json()['id']}")
     assert response.status_code == 404
+
+
+KIND_PRIORITY = {
+    "emergency": "P0",
+    "subpoena": "P3",
+    "court_order": "P3",
+    "search_warrant": "P3",
+    "preservation": "P2",
+    "preservation_extension": "P2",
+    "consent": "P3",
+    "real_time": "P3",
+    "other": "P3",
+}
+
+
+def test_every_kind_has_a_form_that_makes_a_case(client, portal: Portal, factory):
+    for number, (kind, priority) in enumerate(KIND_PRIORITY.items()):
+        form = {
+            "idempotency_key": f"every-{kind}",
+            "target_type": ["username"],
+            "target_value": [f"user.{number}"],
+            "case_number": f"26-{number}",
+        }
+        created = case_id(submit(client, kind, form))
+        with factory() as session:
+            case = session.get(Request, created)
+            assert (case.kind, case.priority, case.received_via) == (kind, priority, "portal")
+
+
+def test_a_missing_document_is_answered_with_an_upload(client, portal: Portal, analyst, factory):
+    form = {
+        "idempotency_key": "k-nodoc",
+        "target_type": ["username"],
+        "target_value": ["night.owl.77"],
+        "data_requested": ["subscriber_info"],
+        "date_start": "2026-01-01",
+        "date_end": "2026-03-31",
+        "legal_authority": "18 U.S.C. 2703(c)(2)",
+    }
+    number = case_id(submit(client, "subpoena", form))
+    staff_asks(client, analyst, number)
+    page = client.get(f"/portal/requests/{number}")
+    assert "Copy of the legal process" in page.text
+    answer = client.post(
+        f"/portal/requests/{number}/answer",
+        data={"csrf_token": csrf_of(page.text)},
+        files=[("documents", ("subpoena.pdf", PDF, "application/pdf"))],
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    view = client.get(f"/api/v1/requests/{number}/legal", headers=analyst.headers).json()
+    assert view["missing_elements"] == []
+    with factory() as session:
+        assert session.get(Request, number).status == "triaged"
+        [document] = session.execute(select(Document)).scalars()
+        assert document.stored and document.filename == "subpoena.pdf"
+
+
+def test_an_empty_answer_is_named(client, portal: Portal, analyst):
+    number = case_id(submit(client, "emergency", emergency_form(emergency_how_data_helps="")))
+    staff_asks(client, analyst, number)
+    page = client.get(f"/portal/requests/{number}")
+    response = client.post(
+        f"/portal/requests/{number}/answer", data={"csrf_token": csrf_of(page.text)}
+    )
+    assert response.status_code == 422
+    assert "Write your answer, or add what we asked for." in response.text
