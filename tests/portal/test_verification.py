@@ -119,3 +119,16 @@ def test_a_disclosure_to_an_unverified_portal_account_waits(client, portal: Port
     refused = approve(client, lead, number)
     assert refused.status_code in (403, 409)
     assert "dwhitfield@chicagopolice.org is unverified" in refused.json()["error"]
+
+
+def test_a_requester_marked_fraudulent_elsewhere_is_shut_out(client, portal: Portal, lead, factory):
+    """A denial on callback (or the directory API) marks the requester, not the account."""
+    with factory() as session:
+        requester = session.execute(select(Requester)).scalar_one()
+        requester.status = "fraudulent"
+        session.commit()
+    shut = client.get("/portal/home")
+    assert shut.status_code == 403
+    assert "suspended" in shut.text
+    client.cookies.clear()
+    assert sign_in(client, portal.email, PASSWORD, portal.code()).status_code == 403

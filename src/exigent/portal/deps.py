@@ -16,6 +16,7 @@ from exigent.auth.service import session_for_cookie
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError, Forbidden
 from exigent.portal.models import PortalAccount
+from exigent.portal.service import IF_URGENT, barred
 
 # Before sign-in there is no session to hold a CSRF token: a cookie and a hidden field must
 # carry the same random value (double submit), which another site cannot read or set.
@@ -82,6 +83,11 @@ async def _officer(request: Request, session: SessionDep, *, enrolled: bool) -> 
     ).scalar_one_or_none()
     if account is None:
         raise Forbidden("This account has no portal profile; contact the response team.")
+    if barred(session, account):
+        raise Forbidden(
+            "This account is suspended. Your supervisor can contact the platform's "
+            f"law-enforcement response team. {IF_URGENT}"
+        )
     await check_csrf(request, web_session.csrf_token)
     if enrolled and account.totp_enrolled_at is None:
         raise SetupRequired("Set up your authenticator app before you continue.")

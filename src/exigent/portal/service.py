@@ -55,6 +55,7 @@ MAX_PASSWORD = 1000
 TOTP_ISSUER = "Exigent"
 # Who may verify, suspend or mark an officer's account fraudulent.
 VERIFIERS = frozenset({Role.lead, Role.admin})
+BARRED = frozenset({TrustStatus.suspended, TrustStatus.fraudulent})
 STAFF_MARKS = frozenset({TrustStatus.verified, TrustStatus.suspended, TrustStatus.fraudulent})
 IF_URGENT = (
     "If a life is at risk right now, call the emergency line published in the platform's "
@@ -500,7 +501,7 @@ def sign_in(
         if account is not None and account.locked_until is not None:
             raise Locked(_locked_message(account.locked_until))
         raise Unauthorized("password: the email or the password is wrong", field="password")
-    if not account.user.is_active:
+    if not account.user.is_active or barred(session, account):
         raise Forbidden(
             "This account is suspended. Your supervisor can contact the platform's "
             f"law-enforcement response team. {IF_URGENT}"
@@ -548,6 +549,13 @@ def sign_in(
         at=now,
     )
     return SignedIn(cookie, web_session, account)
+
+
+def barred(session: Session, account: PortalAccount) -> bool:
+    """Whether staff marked the officer suspended or fraudulent (by any path: this page, the
+    directory API, a callback the agency denied)."""
+    requester = session.get(Requester, account.requester_id)
+    return requester is not None and requester.status in BARRED
 
 
 def open_session_after_confirmation(
