@@ -575,6 +575,50 @@ def open_session_after_confirmation(
     return cookie, web_session
 
 
+# Demo
+
+
+# A fixed, published key: only for the demo officer, so anyone can add it to an app.
+DEMO_TOTP_SECRET = "EXIGENTDEMOPORTALOFFICER"
+
+
+def attach_demo_account(
+    session: Session, *, user: User, agency_name: str, secret_key: str, now: datetime
+) -> PortalAccount:
+    """Give the demo officer a confirmed portal account with the published demo key."""
+    requester = session.execute(
+        select(Requester).where(Requester.email == user.email)
+    ).scalar_one_or_none()
+    if requester is None:
+        requester = Requester(
+            email=user.email, name=user.name, agency_name=agency_name, first_seen_at=now
+        )
+        session.add(requester)
+        session.flush()
+    user.requester_id = requester.id
+    account = PortalAccount(
+        user_id=user.id,
+        requester_id=requester.id,
+        title="Detective",
+        phone="+12175550143",
+        agency_name=agency_name,
+        agency_country="US",
+        agency_state="IL",
+        supervisor_name="Lt. Omar Reyes",
+        supervisor_phone="+12175550100",
+        domain_standing=DomainStanding.unlisted,
+        domain_note="demo account",
+        email_confirmed_at=now,
+        totp_secret=_seal(DEMO_TOTP_SECRET, secret_key),
+        totp_enrolled_at=now,
+        failed_attempts=0,
+        created_at=now,
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
 # Staff verification
 
 
