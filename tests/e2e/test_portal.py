@@ -163,6 +163,9 @@ def test_answer_a_question_and_staff_verify(
     page.emulate_media(color_scheme="dark")
     page.goto(live_server + f"/portal/requests/{number}")
     shot(page, "case-dark-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server + "/portal/requests/new/subpoena")
+    shot(page, "subpoena-form-dark")
 
     context = browser.new_context(extra_http_headers={"Authorization": f"Bearer {lead.token}"})
     staff = context.new_page()

@@ -99,7 +99,7 @@ def _form_context(
     )
     valid, problems = forms.validate(record)
     missing = forms.missing_for(valid, current_policy(session).policy) if valid else []
-    return {"missing": missing, "invalid": problems if valid is None else {}}
+    return {"missing": missing, "invalid": problems if valid is None else {}, "kind": kind}
 
 
 def _placeholders(form: Any) -> list[dict[str, str]]:
