@@ -111,7 +111,7 @@ def test_sign_in_needs_a_confirmed_email(client, mailbox):
     response = sign_in(client, "dwhitfield@chicagopolice.org", PASSWORD, "")
     assert response.status_code == 403
     assert "Confirm your email first" in response.text
-    assert "Send me a new confirmation link" in response.text
+    assert "Send me a new link" in response.text
 
 
 def test_totp_is_required_and_a_wrong_code_is_refused(client, portal: Portal, factory):
@@ -223,3 +223,21 @@ def test_overlong_fields_are_named_not_stored(client, factory):
     assert response.text.count("Keep this under") == 2
     with factory() as session:
         assert session.execute(select(User)).first() is None
+
+
+def test_a_password_alone_cannot_set_up_the_authenticator(client, mailbox):
+    register(client)
+    confirm(client, link_from(mailbox, "dwhitfield@chicagopolice.org"))
+    client.cookies.clear()
+    response = sign_in(client, "dwhitfield@chicagopolice.org", PASSWORD, "")
+    assert response.status_code == 403
+    assert "can only be set up from a link we email" in response.text
+    assert client.get("/portal/totp", follow_redirects=False).status_code == 303
+    page = client.get("/portal/sign-in")
+    client.post(
+        "/portal/confirm/resend",
+        data={"email": "dwhitfield@chicagopolice.org", "csrf_token": csrf_of(page.text)},
+    )
+    assert len(mailbox.to("dwhitfield@chicagopolice.org")) == 2
+    opened = confirm(client, link_from(mailbox, "dwhitfield@chicagopolice.org"))
+    assert "Set up your authenticator app" in opened.text

@@ -262,9 +262,10 @@ def confirmation_text(name: str, link: str) -> str:
 def resend_confirmation(
     session: Session, *, email: str, now: datetime
 ) -> tuple[PortalAccount, str] | None:
-    """A new link for an unconfirmed account (earlier links stop working), or None."""
+    """A new link for an account without its authenticator yet (earlier links stop working),
+    or None."""
     account = account_for_email(session, email)
-    if account is None or account.email_confirmed_at is not None:
+    if account is None or account.totp_enrolled_at is not None:
         return None
     newest = session.execute(
         select(func.max(PortalToken.created_at)).where(
@@ -510,6 +511,14 @@ def sign_in(
         raise Forbidden(
             f"Confirm your email first: open the link we sent to {account.user.email}. "
             "You can ask for a new link below.",
+            unconfirmed=True,
+        )
+    if account.totp_enrolled_at is None:
+        # A password alone must not let someone else put their own authenticator on the
+        # account: setting one up needs a fresh link to the officer's mailbox.
+        raise Forbidden(
+            "Your authenticator app is not set up yet. It can only be set up from a link we "
+            f"email to {account.user.email}: ask for one below.",
             unconfirmed=True,
         )
     if account.totp_enrolled_at is not None:
