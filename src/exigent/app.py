@@ -21,7 +21,7 @@ from exigent import __version__
 from exigent.config import Settings, get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
-from exigent.errors import ExigentError, describe_problems
+from exigent.errors import ExigentError, NotFound, describe_problems
 from exigent.files import FileStore
 from exigent.web.deps import LoginRequired
 from exigent.web.errors import error_page, login_redirect, wants_html
@@ -34,11 +34,21 @@ def _problem(status_code: int, message: str, **extra: object) -> JSONResponse:
     return JSONResponse(status_code=status_code, content={"error": message, **extra})
 
 
+def _is_portal(request: Request) -> bool:
+    """Portal pages answer refusals with a page that says what to do next, not JSON."""
+    path = request.url.path
+    return path == "/portal" or path.startswith("/portal/")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """JSON errors on API paths; on people's pages an HTML page that says what to do next."""
 
     @app.exception_handler(ExigentError)
     async def domain_error(request: Request, exc: ExigentError) -> Response:
+        if _is_portal(request):
+            from exigent.portal.rendering import error_page as portal_error_page
+
+            return portal_error_page(request, exc)
         if wants_html(request):
             return error_page(request, exc.status_code, exc.message)
         return _problem(exc.status_code, exc.message, **exc.detail)
@@ -49,6 +59,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_portal(request) and exc.status_code == 404:
+            from exigent.portal.rendering import not_found_page
+
+            return not_found_page(request)
         if wants_html(request):
             message = {404: f"There is no page at {request.url.path}."}.get(
                 exc.status_code, str(exc.detail)
@@ -70,6 +84,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         problems = describe_problems(exc.errors())
         first = problems[0] if problems else {"field": "(body)", "problem": "is invalid"}
+        if _is_portal(request):
+            from exigent.portal.rendering import error_page as portal_error_page
+
+            return portal_error_page(request, NotFound("There is no page at this address."))
         if wants_html(request):
             return error_page(request, 422, f"{first['field']}: {first['problem']}")
         return _problem(422, f"{first['field']}: {first['problem']}", problems=problems)
@@ -163,6 +181,8 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.directory.api import router as directory_router
     from exigent.legal.api import install as install_legal
     from exigent.mail.api import router as mail_router
+    from exigent.portal.api import router as portal_api_router
+    from exigent.portal.pages import router as portal_router
     from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
@@ -179,6 +199,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(directory_router)
     app.include_router(verification_router)
     app.include_router(mail_router)
+    app.include_router(portal_api_router)
+    app.include_router(portal_router)
     app.include_router(web_router)
     app.include_router(auth_pages_router)
     app.include_router(console_router)

@@ -15,6 +15,7 @@ from exigent.legal.models import (
     PolicyVersion,
     TargetAge,
 )
+from exigent.portal.models import PortalAccount, PortalToken, RecoveryCode
 from exigent.requests.models import (
     Assignment,
     Document,
@@ -44,6 +45,9 @@ __all__ = [
     "LegalCheckRecord",
     "Notification",
     "PolicyVersion",
+    "PortalAccount",
+    "PortalToken",
+    "RecoveryCode",
     "Request",
     "Requester",
     "RiskAssessment",

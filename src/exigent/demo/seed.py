@@ -29,6 +29,7 @@ from exigent.legal.decisions import ItemDraft
 from exigent.legal.models import Outcome
 from exigent.legal.policy import default_policy
 from exigent.migrate import upgrade
+from exigent.portal.service import DEMO_TOTP_SECRET, attach_demo_account
 from exigent.requests import service
 from exigent.requests.models import Request, Target
 from exigent.requests.schemas import IntakeRecord
@@ -121,7 +122,7 @@ def login_lines() -> list[str]:
         f"{role:<11}{handle + '@' + DEMO_DOMAIN:<26}password {demo_password(handle)}"
         for role, handle in accounts
     ]
-    lines[-1] += "   (law-enforcement portal)"
+    lines[-1] += f"   (law-enforcement portal; authenticator key {DEMO_TOTP_SECRET})"
     return lines
 
 
@@ -158,6 +159,13 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
         name="Officer Dana Whitfield",
         role=Role.requester,
         password=demo_password("officer"),
+    )
+    attach_demo_account(
+        session,
+        user=officer,
+        agency_name="Springfield Police Department",
+        secret_key=get_settings().secret_key,
+        now=datetime.now(UTC),
     )
     agencies = _agencies_with_domains(session, rng, 60)
     now = datetime.now(UTC)

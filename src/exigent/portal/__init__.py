@@ -1,0 +1,1 @@
+"""The law-enforcement portal: officer accounts, their requests, answers and documents."""

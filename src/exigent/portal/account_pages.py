@@ -1,0 +1,261 @@
+"""Portal pages before the officer is fully in: sign-in, registration, the confirmation link
+and the authenticator set-up."""
+
+from __future__ import annotations
+
+import segno
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.exc import IntegrityError
+
+from exigent.auth.deps import SESSION_COOKIE
+from exigent.auth.service import log_out
+from exigent.db import SessionDep, utcnow
+from exigent.errors import ExigentError
+from exigent.notifications.email import MailNotSent, compose, send
+from exigent.portal import service
+from exigent.portal.deps import (
+    AnonCsrf,
+    EnrollingOfficer,
+    Officer,
+)
+from exigent.portal.models import PortalAccount
+from exigent.portal.rendering import (
+    problems_of,
+    redirect,
+    render,
+    set_session_cookie,
+    settings_of,
+)
+
+# Mounted under /portal by pages.router.
+router = APIRouter(include_in_schema=False)
+
+
+# Signing in and out
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_page(request: Request, next: str = "/portal/home") -> Response:
+    return render(request, "portal/sign_in.html", {"next": _safe_next(next), "values": {}})
+
+
+def _safe_next(value: str) -> str:
+    return value if value.startswith("/portal/") and "//" not in value else "/portal/home"
+
+
+@router.post("/sign-in", response_class=HTMLResponse, dependencies=[AnonCsrf])
+async def sign_in(request: Request, session: SessionDep) -> Response:
+    form = await request.form()
+    email, password = str(form.get("email") or ""), str(form.get("password") or "")
+    code, target = str(form.get("code") or ""), _safe_next(str(form.get("next") or ""))
+    settings = settings_of(request)
+    try:
+        signed = service.sign_in(
+            session,
+            email=email,
+            password=password,
+            code=code,
+            secret_key=settings.secret_key,
+            hours=settings.session_hours,
+            now=utcnow(),
+        )
+    except ExigentError as exc:
+        session.commit()  # failures are counted and audited
+        return render(
+            request,
+            "portal/sign_in.html",
+            {
+                "next": target,
+                "values": {"email": email},
+                "problems": problems_of(exc),
+                "unconfirmed": bool(exc.detail.get("unconfirmed")),
+            },
+            status_code=exc.status_code,
+        )
+    enrolled = signed.account.totp_enrolled_at is not None
+    session.commit()
+    response = redirect(target if enrolled else "/portal/totp")
+    set_session_cookie(request, response, signed.cookie, settings.session_hours)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, session: SessionDep, officer: EnrollingOfficer) -> Response:
+    log_out(session, officer.web_session)
+    session.commit()
+    response = redirect("/portal/sign-in")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# Registration and confirmation
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_page(request: Request) -> Response:
+    return render(request, "portal/register.html", {"values": {"agency_country": "US"}})
+
+
+def _mail_confirmation(request: Request, account: PortalAccount, token: str) -> str | None:
+    """Send the link; None when sent, else what went wrong (the account stays, resend works)."""
+    settings = settings_of(request)
+    link = str(request.base_url).rstrip("/") + f"/portal/confirm/{token}"
+    message = compose(
+        settings,
+        to=account.user.email,
+        subject="Confirm your email for the law-enforcement portal",
+        text=service.confirmation_text(account.user.name, link),
+    )
+    try:
+        send(settings, message)
+    except MailNotSent as exc:
+        return exc.message
+    return None
+
+
+@router.post("/register", response_class=HTMLResponse, dependencies=[AnonCsrf])
+async def register(request: Request, session: SessionDep) -> Response:
+    form = await request.form()
+    names = (
+        "name",
+        "title",
+        "badge_number",
+        "agency_name",
+        "agency_country",
+        "agency_state",
+        "email",
+        "phone",
+        "password",
+        "supervisor_name",
+        "supervisor_phone",
+    )
+    values = {name: str(form.get(name) or "") for name in names}
+    data = service.Registration()
+    for name, value in values.items():
+        setattr(data, name, value)
+    try:
+        account, token = service.register(session, data=data, now=utcnow())
+        session.commit()
+    except IntegrityError:
+        # Two registrations of one address raced; the other one won.
+        session.rollback()
+        values.pop("password")
+        taken = {"email": "an account already exists for this address; sign in instead"}
+        return render(
+            request,
+            "portal/register.html",
+            {"values": values, "problems": taken},
+            status_code=409,
+        )
+    except ExigentError as exc:
+        session.rollback()
+        values.pop("password")
+        return render(
+            request,
+            "portal/register.html",
+            {"values": values, "problems": problems_of(exc)},
+            status_code=exc.status_code,
+        )
+    # Mailed only once the account row is committed: the link must find it.
+    mail_error = _mail_confirmation(request, account, token)
+    return render(
+        request,
+        "portal/check_mail.html",
+        {"email": account.user.email, "mail_error": mail_error, "standing": account},
+    )
+
+
+@router.post("/confirm/resend", response_class=HTMLResponse, dependencies=[AnonCsrf])
+async def resend(request: Request, session: SessionDep) -> Response:
+    form = await request.form()
+    email = str(form.get("email") or "").strip().lower()
+    found = service.resend_confirmation(session, email=email, now=utcnow())
+    session.commit()
+    mail_error = _mail_confirmation(request, *found) if found else None
+    return render(
+        request,
+        "portal/check_mail.html",
+        {"email": email, "mail_error": mail_error, "resent": True},
+    )
+
+
+@router.get("/confirm/{token}", response_class=HTMLResponse)
+def confirm_page(request: Request, token: str) -> Response:
+    # Opening the link changes nothing: mail scanners fetch links, people press the button.
+    return render(request, "portal/confirm.html", {"token": token})
+
+
+@router.post("/confirm/{token}", response_class=HTMLResponse, dependencies=[AnonCsrf])
+def confirm(request: Request, token: str, session: SessionDep) -> Response:
+    settings = settings_of(request)
+    now = utcnow()
+    try:
+        account = service.confirm_email(session, token=token, now=now)
+    except ExigentError as exc:
+        session.rollback()
+        return render(
+            request,
+            "portal/confirm.html",
+            {"token": token, "failure": exc.message},
+            status_code=exc.status_code,
+        )
+    cookie, _ = service.open_session_after_confirmation(
+        session, account=account, hours=settings.session_hours, now=now
+    )
+    session.commit()
+    response = redirect("/portal/totp")
+    set_session_cookie(request, response, cookie, 1)
+    return response
+
+
+# Second factor
+
+
+def _qr_svg(uri: str) -> str:
+    return str(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
+
+
+@router.get("/totp", response_class=HTMLResponse)
+def totp_page(request: Request, session: SessionDep, officer: EnrollingOfficer) -> Response:
+    if officer.account.totp_enrolled_at is not None:
+        return redirect("/portal/home")
+    return _totp_form(request, session, officer, {})
+
+
+def _totp_form(
+    request: Request,
+    session: SessionDep,
+    officer: Officer,
+    problems: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    secret = service.enrolment_secret(officer.account, secret_key=settings_of(request).secret_key)
+    session.commit()
+    uri = service.provisioning_uri(officer.account, secret)
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return render(
+        request,
+        "portal/totp.html",
+        {"uri": uri, "secret": grouped, "qr": _qr_svg(uri), "problems": problems},
+        officer=officer,
+        status_code=status_code,
+    )
+
+
+@router.post("/totp", response_class=HTMLResponse)
+async def totp_enrol(request: Request, session: SessionDep, officer: EnrollingOfficer) -> Response:
+    form = await request.form()
+    try:
+        codes = service.complete_enrolment(
+            session,
+            account=officer.account,
+            code=str(form.get("code") or ""),
+            secret_key=settings_of(request).secret_key,
+            now=utcnow(),
+        )
+    except ExigentError as exc:
+        session.rollback()
+        return _totp_form(request, session, officer, problems_of(exc), exc.status_code)
+    session.commit()
+    return render(request, "portal/recovery_codes.html", {"codes": codes}, officer=officer)

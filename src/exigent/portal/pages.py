@@ -1,0 +1,414 @@
+"""The portal's pages for a signed-in officer (home, requests, case) and the staff account
+list. Thin: read the form, call the service, commit, render."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.exc import IntegrityError
+
+from exigent.audit.service import record_event
+from exigent.auth.deps import SESSION_COOKIE, CurrentUser
+from exigent.auth.service import actor_for
+from exigent.db import SessionDep, utcnow
+from exigent.directory.models import TrustStatus
+from exigent.errors import BadInput, ExigentError, NotFound
+from exigent.legal.decisions import SETTLED
+from exigent.legal.versions import current_policy
+from exigent.portal import cases, forms, service
+from exigent.portal.account_pages import router as account_router
+from exigent.portal.deps import (
+    CurrentOfficer,
+    Officer,
+)
+from exigent.portal.models import PortalAccount
+from exigent.portal.rendering import (
+    problems_of,
+    redirect,
+    render,
+    settings_of,
+    store_of,
+    uploads_of,
+)
+from exigent.requests import queries
+from exigent.requests import service as case_service
+from exigent.requests.lifecycle import Status
+from exigent.requests.models import Requester
+from exigent.requests.schemas import MAX_ID
+from exigent.web.templating import templates
+
+router = APIRouter(prefix="/portal", include_in_schema=False)
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
+AccountId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+router.include_router(account_router)
+
+
+@router.get("", response_class=HTMLResponse)
+def portal_root() -> Response:
+    return redirect("/portal/home")
+
+
+# Home and requests
+
+
+def _requester(session: SessionDep, officer: Officer) -> Requester | None:
+    return session.get(Requester, officer.account.requester_id)
+
+
+@router.get("/home", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep, officer: CurrentOfficer) -> Response:
+    page, _ = queries.list_requests(
+        session, officer.user, queries.RequestFilters(order="newest"), limit=100, cursor=None
+    )
+    case_service.record_list(session, officer.user, [case.id for case in page])
+    requester = _requester(session, officer)
+    session.commit()
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "cases": page,
+            "kinds": forms.KINDS,
+            "status_words": forms.status_words,
+            "awaiting": requester is None or requester.status == TrustStatus.unverified,
+        },
+        officer=officer,
+    )
+
+
+@router.get("/requests/new", response_class=HTMLResponse)
+def choose_kind(request: Request, officer: CurrentOfficer) -> Response:
+    return render(request, "portal/choose_kind.html", {"kinds": forms.KINDS}, officer=officer)
+
+
+def _kind(kind: str) -> str:
+    if kind not in forms.KINDS:
+        raise NotFound(f"There is no kind of request called {kind!r}.")
+    return kind
+
+
+def _form_context(
+    request: Request, session: SessionDep, officer: Officer, kind: str, form: Any
+) -> dict[str, Any]:
+    record = forms.record_from_form(
+        form, kind=kind, account=officer.account, now=utcnow(), documents=_placeholders(form)
+    )
+    valid, problems = forms.validate(record)
+    missing = forms.missing_for(valid, current_policy(session).policy) if valid else []
+    return {"missing": missing, "invalid": problems if valid is None else {}, "kind": kind}
+
+
+def _placeholders(form: Any) -> list[dict[str, str]]:
+    """The check cannot see files not yet sent; it counts what the officer has chosen."""
+    raw = form.get("documents_count") if hasattr(form, "get") else None
+    count = int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+    return [
+        {"sha256": "0" * 64, "filename": f"chosen-{i}", "media_type": "application/pdf"}
+        for i in range(min(count, 100))
+    ]
+
+
+class _Empty:
+    """A form nobody has filled in yet."""
+
+    def get(self, key: str, /) -> Any:
+        return None
+
+    def getlist(self, key: str, /) -> list[Any]:
+        return []
+
+
+def _request_form(
+    request: Request,
+    session: SessionDep,
+    officer: Officer,
+    kind: str,
+    form: Any,
+    *,
+    problems: dict[str, str] | None = None,
+    key: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = _form_context(request, session, officer, kind, form)
+    return render(
+        request,
+        "portal/request_form.html",
+        {
+            "kind": kind,
+            "kind_label": forms.KINDS[kind][0],
+            "kind_help": forms.KINDS[kind][1],
+            "parts": forms.sections(kind),
+            "form": form,
+            "key": key or uuid.uuid4().hex,
+            "problems": problems or {},
+            "forms": forms,
+            "account": officer.account,
+            **context,
+        },
+        officer=officer,
+        status_code=status_code,
+    )
+
+
+@router.get("/requests/new/{kind}", response_class=HTMLResponse)
+def request_form(
+    request: Request, kind: str, session: SessionDep, officer: CurrentOfficer
+) -> Response:
+    return _request_form(request, session, officer, _kind(kind), _Empty())
+
+
+@router.post("/requests/check/{kind}", response_class=HTMLResponse)
+async def check_form(
+    request: Request, kind: str, session: SessionDep, officer: CurrentOfficer
+) -> Response:
+    """The live list of what is still missing, for the form's htmx call."""
+    form = await request.form()
+    context = _form_context(request, session, officer, _kind(kind), form)
+    return render(request, "portal/_missing.html", {**context, "partial": True}, officer=officer)
+
+
+@router.post("/requests/new/{kind}", response_class=HTMLResponse)
+async def submit_request(
+    request: Request, kind: str, session: SessionDep, officer: CurrentOfficer
+) -> Response:
+    form = await request.form()
+    kind = _kind(kind)
+    key = str(form.get("idempotency_key") or "")
+    settings = settings_of(request)
+    try:
+        case, _ = cases.submit(
+            session,
+            user=officer.user,
+            account=officer.account,
+            kind=kind,
+            form=form,
+            idempotency_key=key,
+            uploads=uploads_of(form),
+            store=store_of(request),
+            max_bytes=settings.max_upload_bytes,
+            policy=current_policy(session).policy,
+            now=utcnow(),
+        )
+        session.commit()
+    except IntegrityError:
+        # The other click of a double-click won the race: show the case it created.
+        session.rollback()
+        existing = cases.existing_submission(session, officer.user, key)
+        if existing is None:
+            raise
+        case = existing
+    except ExigentError as exc:
+        session.rollback()
+        return _request_form(
+            request,
+            session,
+            officer,
+            kind,
+            form,
+            problems=problems_of(exc),
+            key=key,
+            status_code=exc.status_code,
+        )
+    return redirect(f"/portal/requests/{case.id}?sent=1")
+
+
+@router.get("/requests/{request_id}", response_class=HTMLResponse)
+def case_page(
+    request: Request,
+    request_id: CaseId,
+    session: SessionDep,
+    officer: CurrentOfficer,
+    sent: bool = False,
+) -> Response:
+    return _case_page(request, session, officer, request_id, sent=sent)
+
+
+def _case_page(
+    request: Request,
+    session: SessionDep,
+    officer: Officer,
+    request_id: int,
+    *,
+    sent: bool = False,
+    problems: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    case = case_service.load_for(session, officer.user, request_id)
+    case_service.record_read(session, officer.user, case)
+    question = cases.open_question(session, user=officer.user, case=case)
+    policy = current_policy(session).policy
+    missing = cases.still_missing(case, policy) if question else []
+    context = {
+        "case": case,
+        "record": case.record,
+        "sent": sent,
+        "words": forms.status_words(case.status),
+        "kinds": forms.KINDS,
+        "messages": cases.messages(session, user=officer.user, case=case),
+        "question": question,
+        "missing": missing,
+        "missing_fields": {field for field, _ in missing},
+        "documents": queries.documents_for(session, case),
+        "forms": forms,
+        "form": _Empty(),
+        "problems": problems or {},
+        "settled": Status(case.status) in SETTLED,
+    }
+    session.commit()
+    return render(request, "portal/case.html", context, officer=officer, status_code=status_code)
+
+
+@router.post("/requests/{request_id}/messages", response_class=HTMLResponse)
+async def send_message(
+    request: Request, request_id: CaseId, session: SessionDep, officer: CurrentOfficer
+) -> Response:
+    form = await request.form()
+    body = str(form.get("message") or "").strip()
+    if not body:
+        return _case_page(
+            request,
+            session,
+            officer,
+            request_id,
+            problems={"message": "Write a message before sending."},
+            status_code=422,
+        )
+    case_service.add_note(
+        session,
+        user=officer.user,
+        request_id=request_id,
+        body=body[:20_000],
+        visible_to_requester=True,
+    )
+    session.commit()
+    return redirect(f"/portal/requests/{request_id}#messages")
+
+
+@router.post("/requests/{request_id}/answer", response_class=HTMLResponse)
+async def answer(
+    request: Request, request_id: CaseId, session: SessionDep, officer: CurrentOfficer
+) -> Response:
+    form = await request.form()
+    try:
+        cases.answer(
+            session,
+            user=officer.user,
+            request_id=request_id,
+            message=str(form.get("message") or "")[:20_000],
+            form=form,
+            uploads=uploads_of(form),
+            store=store_of(request),
+            max_bytes=settings_of(request).max_upload_bytes,
+            now=utcnow(),
+        )
+        session.commit()
+    except (BadInput, cases.FormProblems) as exc:
+        session.rollback()
+        return _case_page(
+            request, session, officer, request_id, problems=problems_of(exc), status_code=422
+        )
+    return redirect(f"/portal/requests/{request_id}#messages")
+
+
+@router.post("/requests/{request_id}/documents", response_class=HTMLResponse)
+async def upload(
+    request: Request, request_id: CaseId, session: SessionDep, officer: CurrentOfficer
+) -> Response:
+    form = await request.form()
+    uploads = uploads_of(form)
+    if not uploads:
+        return _case_page(
+            request,
+            session,
+            officer,
+            request_id,
+            problems={"documents": "Choose a file to upload."},
+            status_code=422,
+        )
+    case = case_service.load_for(session, officer.user, request_id)
+    try:
+        refs = cases.attach(
+            session,
+            user=officer.user,
+            case=case,
+            uploads=uploads,
+            store=store_of(request),
+            max_bytes=settings_of(request).max_upload_bytes,
+        )
+        if Status(case.status) not in SETTLED:
+            from exigent.legal.cases import update_record
+
+            update_record(
+                session,
+                user=officer.user,
+                request_id=case.id,
+                changes={"documents": [*case.record.get("documents", []), *refs]},
+            )
+        session.commit()
+    except ExigentError as exc:
+        session.rollback()
+        return _case_page(
+            request, session, officer, request_id, problems=problems_of(exc), status_code=422
+        )
+    return redirect(f"/portal/requests/{request_id}#documents")
+
+
+# Staff: verifying officers' accounts (linked from the console)
+
+
+@router.get("/staff/accounts", response_class=HTMLResponse)
+def staff_accounts(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    rows = service.list_accounts(session, user=user)
+    record_event(
+        session,
+        actor=actor_for(user),
+        action="portal.accounts_list",
+        object_type="portal_account",
+        detail={"count": len(rows)},
+    )
+    session.commit()
+    return templates.TemplateResponse(
+        request,
+        "portal/staff_accounts.html",
+        {"rows": rows, "csrf_token": request.state.csrf_token if _cookie(request) else None},
+    )
+
+
+def _cookie(request: Request) -> bool:
+    return bool(request.cookies.get(SESSION_COOKIE)) and hasattr(request.state, "csrf_token")
+
+
+@router.post("/staff/accounts/{account_id}/status", response_class=HTMLResponse)
+async def staff_set_status(
+    request: Request, account_id: AccountId, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await request.form()
+    try:
+        account, requester = service.set_account_status(
+            session,
+            user=user,
+            account_id=account_id,
+            status=str(form.get("status") or ""),
+            reason=str(form.get("reason") or ""),
+            now=utcnow(),
+        )
+        session.commit()
+    except BadInput as exc:
+        session.rollback()
+        found = session.get(PortalAccount, account_id)
+        if found is None:
+            raise
+        # htmx swaps only successful answers; the row itself says what was wrong.
+        context = {
+            "account": found,
+            "requester": session.get(Requester, found.requester_id),
+            "error": exc.message,
+        }
+        return templates.TemplateResponse(request, "portal/_staff_row.html", context)
+    return templates.TemplateResponse(
+        request, "portal/_staff_row.html", {"account": account, "requester": requester}
+    )

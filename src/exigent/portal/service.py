@@ -1,0 +1,703 @@
+"""Officer accounts: registration, the confirmation link, the second factor, sign-in with
+lockout, and staff verification. Nothing here commits."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import phonenumbers
+import pyotp
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from exigent.audit.service import Actor, record_event
+from exigent.auth.models import Role, User, WebSession
+from exigent.auth.service import actor_for, create_user, password_matches, sha256_hex
+from exigent.directory.models import TrustStatus
+from exigent.directory.service import set_requester_status
+from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound, Unauthorized
+from exigent.portal.models import (
+    DomainStanding,
+    PortalAccount,
+    PortalToken,
+    RecoveryCode,
+    TokenPurpose,
+)
+from exigent.requests.models import Requester
+from exigent.verification.db_directory import directory_for
+from exigent.verification.domains import email_domain
+
+CONFIRM_HOURS = 24
+MIN_PASSWORD = 12
+LOCK_AFTER = 5
+LOCK_MINUTES = 15
+RECOVERY_CODES = 8
+RESEND_GAP = timedelta(seconds=60)
+# The longest each registration field may be (the columns that keep them).
+LIMITS = {
+    "name": 200,
+    "title": 200,
+    "badge_number": 100,
+    "agency_name": 300,
+    "agency_state": 10,
+    "email": 320,
+    "supervisor_name": 300,
+}
+MAX_PASSWORD = 1000
+TOTP_ISSUER = "Exigent"
+# Who may verify, suspend or mark an officer's account fraudulent.
+VERIFIERS = frozenset({Role.lead, Role.admin})
+BARRED = frozenset({TrustStatus.suspended, TrustStatus.fraudulent})
+STAFF_MARKS = frozenset({TrustStatus.verified, TrustStatus.suspended, TrustStatus.fraudulent})
+IF_URGENT = (
+    "If a life is at risk right now, call the emergency line published in the platform's "
+    "law-enforcement guidelines."
+)
+
+
+class Locked(ExigentError):
+    status_code = 429
+
+
+@dataclass
+class Registration:
+    """What an officer types on the registration form."""
+
+    name: str = ""
+    title: str = ""
+    badge_number: str = ""
+    agency_name: str = ""
+    agency_country: str = "US"
+    agency_state: str = ""
+    email: str = ""
+    phone: str = ""
+    password: str = ""
+    supervisor_name: str = ""
+    supervisor_phone: str = ""
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def _phone(value: str, country: str, label: str, problems: dict[str, str], key: str) -> str:
+    try:
+        number = phonenumbers.parse(value, country or "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        problems[key] = f"{label} is not a phone number we can dial; write it as +1 217 555 0143"
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def check_registration(data: Registration) -> Registration:
+    """Normalise the form; every problem is kept against its field, in plain words."""
+    problems: dict[str, str] = {}
+    for key, label in (
+        ("name", "your full name"),
+        ("agency_name", "your agency's name"),
+        ("email", "your official email address"),
+        ("phone", "a phone number where you can be reached"),
+        ("supervisor_name", "your supervisor's name"),
+    ):
+        value = getattr(data, key).strip()
+        setattr(data, key, value)
+        if not value:
+            problems[key] = f"Enter {label}."
+    country = data.agency_country.strip().upper() or "US"
+    if len(country) != 2 or not country.isalpha():
+        problems["agency_country"] = "Give the country as two letters, such as US or GB."
+    data.agency_country = country
+    if data.email and "email" not in problems:
+        try:
+            data.email = validate_email(data.email, check_deliverability=False).normalized.lower()
+        except EmailNotValidError as exc:
+            problems["email"] = f"This is not an email address we can write to: {exc}"
+    if data.phone and "phone" not in problems:
+        data.phone = _phone(data.phone, country, "Your phone", problems, "phone")
+    if data.supervisor_phone.strip():
+        data.supervisor_phone = _phone(
+            data.supervisor_phone.strip(),
+            country,
+            "Your supervisor's phone",
+            problems,
+            "supervisor_phone",
+        )
+    for key, limit in LIMITS.items():
+        value = getattr(data, key).strip()
+        setattr(data, key, value)
+        if len(value) > limit and key not in problems:
+            problems[key] = f"Keep this under {limit} characters."
+    if len(data.password) < MIN_PASSWORD:
+        problems["password"] = f"Choose a password of at least {MIN_PASSWORD} characters."
+    elif len(data.password) > MAX_PASSWORD:
+        problems["password"] = f"Keep the password under {MAX_PASSWORD} characters."
+    data.problems = problems
+    return data
+
+
+def judge_domain(session: Session, email: str) -> tuple[DomainStanding, str | None]:
+    """What the directories say about the address's domain; free mail is refused outright."""
+    domain = email_domain(email) or ""
+    index = directory_for(session)
+    facts = index.facts(domain)
+    if facts.free_mail:
+        raise BadInput(
+            f"email: {domain} is a free-mail provider anyone can sign up to; register with "
+            "the official address your agency gave you",
+            field="email",
+        )
+    if facts.listed:
+        return DomainStanding.listed, None
+    lookalike = index.lookalikes.match(domain)
+    if lookalike is not None:
+        return (
+            DomainStanding.lookalike,
+            f"{domain} looks like a known agency domain: {lookalike.how}",
+        )
+    return DomainStanding.unlisted, f"{domain} is in no agency directory"
+
+
+def register(session: Session, *, data: Registration, now: datetime) -> tuple[PortalAccount, str]:
+    """Create the officer's account (unconfirmed) and a confirmation token to mail them."""
+    data = check_registration(data)
+    if data.problems:
+        first, problem = next(iter(data.problems.items()))
+        raise BadInput(f"{first}: {problem}", field=first, problems=data.problems)
+    standing, note = judge_domain(session, data.email)
+    if session.execute(select(User.id).where(User.email == data.email)).first() is not None:
+        raise Conflict(
+            "email: an account already exists for this address; sign in, or ask for a new "
+            "confirmation link if you have not confirmed it yet",
+            field="email",
+        )
+    requester = session.execute(
+        select(Requester).where(Requester.email == data.email)
+    ).scalar_one_or_none()
+    if requester is None:
+        requester = Requester(email=data.email, first_seen_at=now, status=TrustStatus.unverified)
+        session.add(requester)
+    elif requester.status in (TrustStatus.suspended, TrustStatus.fraudulent):
+        raise Forbidden(
+            "email: this address cannot open a portal account; your agency's supervisor can "
+            "contact the platform's law-enforcement response team"
+        )
+    requester.name, requester.title = data.name, data.title or requester.title
+    requester.badge_number = data.badge_number or requester.badge_number
+    requester.phone, requester.agency_name = data.phone, data.agency_name
+    requester.last_seen_at = now
+    session.flush()
+    system = Actor.system("portal")
+    user = create_user(
+        session,
+        actor=system,
+        email=data.email,
+        name=data.name,
+        role=Role.requester,
+        password=data.password,
+        requester_id=requester.id,
+    )
+    account = PortalAccount(
+        user_id=user.id,
+        requester_id=requester.id,
+        title=data.title or None,
+        badge_number=data.badge_number or None,
+        phone=data.phone,
+        agency_name=data.agency_name,
+        agency_country=data.agency_country,
+        agency_state=data.agency_state.strip().upper() or None,
+        supervisor_name=data.supervisor_name or None,
+        supervisor_phone=data.supervisor_phone or None,
+        domain_standing=standing,
+        domain_note=note,
+        failed_attempts=0,
+        created_at=now,
+    )
+    session.add(account)
+    session.flush()
+    record_event(
+        session,
+        actor=actor_for(user),
+        action="portal.register",
+        object_type="portal_account",
+        object_id=account.id,
+        after={"email": user.email, "agency": data.agency_name, "domain": str(standing)},
+        detail={"domain_note": note},
+        at=now,
+    )
+    return account, _issue_confirmation(session, user.id, now)
+
+
+def _issue_confirmation(session: Session, user_id: int, now: datetime) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(
+        PortalToken(
+            user_id=user_id,
+            purpose=TokenPurpose.confirm_email,
+            token_hash=sha256_hex(token),
+            created_at=now,
+            expires_at=now + timedelta(hours=CONFIRM_HOURS),
+        )
+    )
+    session.flush()
+    return token
+
+
+def confirmation_text(name: str, link: str) -> str:
+    return (
+        f"Hello {name},\n\n"
+        "Someone (we hope you) registered this address for the law-enforcement portal.\n"
+        f"To confirm it, open this link within {CONFIRM_HOURS} hours; it works once:\n\n"
+        f"{link}\n\n"
+        "If you did not register, ignore this message; no account will be opened.\n"
+    )
+
+
+def resend_confirmation(
+    session: Session, *, email: str, now: datetime
+) -> tuple[PortalAccount, str] | None:
+    """A new link for an account without its authenticator yet (earlier links stop working),
+    or None."""
+    account = account_for_email(session, email)
+    if account is None or account.totp_enrolled_at is not None:
+        return None
+    newest = session.execute(
+        select(func.max(PortalToken.created_at)).where(
+            PortalToken.user_id == account.user_id,
+            PortalToken.used_at.is_(None),
+            PortalToken.expires_at > now,
+        )
+    ).scalar_one_or_none()
+    if isinstance(newest, str):  # SQLite hands an aggregate back as text
+        newest = datetime.fromisoformat(newest)
+    if newest is not None and newest.replace(tzinfo=newest.tzinfo or UTC) > now - RESEND_GAP:
+        return None  # a working link went out moments ago; do not flood the mailbox
+    session.execute(
+        update(PortalToken)
+        .where(PortalToken.user_id == account.user_id, PortalToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    record_event(
+        session,
+        actor=actor_for(account.user),
+        action="portal.confirmation_resent",
+        object_type="portal_account",
+        object_id=account.id,
+        at=now,
+    )
+    return account, _issue_confirmation(session, account.user_id, now)
+
+
+def account_for_email(session: Session, email: str) -> PortalAccount | None:
+    return session.execute(
+        select(PortalAccount)
+        .join(User, User.id == PortalAccount.user_id)
+        .where(User.email == email.strip().lower())
+    ).scalar_one_or_none()
+
+
+def account_for_user(session: Session, user: User) -> PortalAccount:
+    account = session.execute(
+        select(PortalAccount).where(PortalAccount.user_id == user.id)
+    ).scalar_one_or_none()
+    if account is None:
+        raise Forbidden("this is not a portal account; staff sign in to the console")
+    return account
+
+
+def confirm_email(session: Session, *, token: str, now: datetime) -> PortalAccount:
+    """Use a confirmation link: once, before it expires."""
+    row = session.execute(
+        select(PortalToken).where(
+            PortalToken.token_hash == sha256_hex(token),
+            PortalToken.purpose == TokenPurpose.confirm_email,
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(
+            "This confirmation link is not one we sent, or a newer link replaced it. "
+            "Ask for a new link below."
+        )
+    if row.used_at is not None:
+        raise Conflict("This link has already been used. Sign in with your email and password.")
+    if row.expires_at <= now:
+        raise Conflict(
+            f"This link has expired (links work for {CONFIRM_HOURS} hours). Ask for a new one "
+            "below."
+        )
+    row.used_at = now
+    account = session.execute(
+        select(PortalAccount).where(PortalAccount.user_id == row.user_id)
+    ).scalar_one()
+    account.email_confirmed_at = account.email_confirmed_at or now
+    record_event(
+        session,
+        actor=actor_for(account.user),
+        action="portal.email_confirmed",
+        object_type="portal_account",
+        object_id=account.id,
+        at=now,
+    )
+    return account
+
+
+# Second factor
+
+
+def _key(secret_key: str) -> bytes:
+    return hashlib.sha256(b"exigent-portal-totp\x00" + secret_key.encode()).digest()
+
+
+def _seal(secret: str, secret_key: str) -> str:
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(_key(secret_key)).encrypt(nonce, secret.encode(), b"totp")
+    return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def _open(sealed: str, secret_key: str) -> str:
+    raw = base64.urlsafe_b64decode(sealed.encode())
+    try:
+        return AESGCM(_key(secret_key)).decrypt(raw[:12], raw[12:], b"totp").decode()
+    except InvalidTag:
+        raise Conflict(
+            "the second-factor secret cannot be read with this server's key; ask the team to "
+            "reset your authenticator"
+        ) from None
+
+
+def enrolment_secret(account: PortalAccount, *, secret_key: str) -> str:
+    """The secret to put in the authenticator app; available only until enrolment is done."""
+    if account.totp_enrolled_at is not None:
+        raise Conflict("your authenticator is already set up; its secret is never shown again")
+    if account.totp_secret is None:
+        account.totp_secret = _seal(pyotp.random_base32(), secret_key)
+    return _open(account.totp_secret, secret_key)
+
+
+def provisioning_uri(account: PortalAccount, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=account.user.email, issuer_name=TOTP_ISSUER)
+
+
+def _totp_matches(account: PortalAccount, code: str, secret_key: str, now: datetime) -> bool:
+    """A current code (one step of clock drift either way) not accepted before."""
+    if account.totp_secret is None or not (code.isdigit() and len(code) == 6):
+        return False
+    totp = pyotp.TOTP(_open(account.totp_secret, secret_key))
+    step_now = int(now.timestamp()) // 30
+    for step in (step_now - 1, step_now, step_now + 1):
+        if account.totp_last_step is not None and step <= account.totp_last_step:
+            continue
+        if hmac.compare_digest(totp.at(step * 30), code):
+            account.totp_last_step = step
+            return True
+    return False
+
+
+def complete_enrolment(
+    session: Session, *, account: PortalAccount, code: str, secret_key: str, now: datetime
+) -> list[str]:
+    """Check the first code from the app; return recovery codes, shown this once."""
+    if account.totp_enrolled_at is not None:
+        raise Conflict("your authenticator is already set up")
+    if not _totp_matches(account, code.strip().replace(" ", ""), secret_key, now):
+        raise BadInput(
+            "code: that code does not match; check the app shows Exigent for this account and "
+            "type the 6 digits it shows now",
+            field="code",
+        )
+    account.totp_enrolled_at = now
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
+    session.add_all(
+        RecoveryCode(user_id=account.user_id, code_hash=sha256_hex(c), created_at=now)
+        for c in codes
+    )
+    record_event(
+        session,
+        actor=actor_for(account.user),
+        action="portal.totp_enrolled",
+        object_type="portal_account",
+        object_id=account.id,
+        at=now,
+    )
+    return codes
+
+
+def _recovery_code_matches(
+    session: Session, account: PortalAccount, code: str, now: datetime
+) -> bool:
+    row = session.execute(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == account.user_id,
+            RecoveryCode.code_hash == sha256_hex(code.lower()),
+            RecoveryCode.used_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        return False
+    row.used_at = now
+    return True
+
+
+# Signing in
+
+
+@dataclass
+class SignedIn:
+    cookie: str
+    web_session: WebSession
+    account: PortalAccount
+
+
+def _failed(session: Session, account: PortalAccount | None, email: str, now: datetime) -> None:
+    """Count a failure; the fifth in a row locks the account for a while."""
+    detail: dict[str, object] = {"email": email.strip().lower()[:320]}
+    if account is not None:
+        account.failed_attempts += 1
+        if account.failed_attempts >= LOCK_AFTER:
+            account.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            account.failed_attempts = 0
+            detail["locked_until"] = account.locked_until.isoformat()
+    record_event(
+        session,
+        actor=Actor.system("portal"),
+        action="portal.sign_in_failed",
+        object_type="portal_account",
+        object_id=account.id if account else None,
+        detail=detail,
+        at=now,
+    )
+
+
+def _locked_message(until: datetime) -> str:
+    return (
+        f"Too many wrong attempts: sign-in to this account is locked until "
+        f"{until:%H:%M} UTC. Try again after that. {IF_URGENT}"
+    )
+
+
+def sign_in(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    code: str,
+    secret_key: str,
+    hours: int,
+    now: datetime,
+) -> SignedIn:
+    """Password, then the authenticator's code (or a recovery code); the caller commits even
+    when this raises, so failures are counted and audited."""
+    account = account_for_email(session, email)
+    if account is not None and account.locked_until is not None and account.locked_until > now:
+        raise Locked(_locked_message(account.locked_until))
+    user = account.user if account else None
+    if not password_matches(user.password_hash if user else None, password) or account is None:
+        _failed(session, account, email, now)
+        if account is not None and account.locked_until is not None:
+            raise Locked(_locked_message(account.locked_until))
+        raise Unauthorized("password: the email or the password is wrong", field="password")
+    if not account.user.is_active or barred(session, account):
+        raise Forbidden(
+            "This account is suspended. Your supervisor can contact the platform's "
+            f"law-enforcement response team. {IF_URGENT}"
+        )
+    if account.email_confirmed_at is None:
+        raise Forbidden(
+            f"Confirm your email first: open the link we sent to {account.user.email}. "
+            "You can ask for a new link below.",
+            unconfirmed=True,
+        )
+    if account.totp_enrolled_at is None:
+        # A password alone must not let someone else put their own authenticator on the
+        # account: setting one up needs a fresh link to the officer's mailbox.
+        raise Forbidden(
+            "Your authenticator app is not set up yet. It can only be set up from a link we "
+            f"email to {account.user.email}: ask for one below.",
+            unconfirmed=True,
+        )
+    if account.totp_enrolled_at is not None:
+        code = code.strip().replace(" ", "")
+        if not code:
+            raise BadInput("code: enter the 6-digit code from your authenticator app", field="code")
+        if not (
+            _totp_matches(account, code, secret_key, now)
+            or (len(code) == 13 and _recovery_code_matches(session, account, code, now))
+        ):
+            _failed(session, account, email, now)
+            if account.locked_until is not None and account.locked_until > now:
+                raise Locked(_locked_message(account.locked_until))
+            raise Unauthorized(
+                "code: this code is wrong or was already used; wait for the next code and try "
+                "again",
+                field="code",
+            )
+    account.failed_attempts, account.locked_until = 0, None
+    cookie = secrets.token_urlsafe(32)
+    web_session = WebSession(
+        token_hash=sha256_hex(cookie),
+        csrf_token=secrets.token_urlsafe(24),
+        user_id=account.user_id,
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    session.add(web_session)
+    session.flush()
+    record_event(
+        session,
+        actor=actor_for(account.user),
+        action="portal.sign_in",
+        object_type="portal_account",
+        object_id=account.id,
+        detail={"second_factor": account.totp_enrolled_at is not None},
+        at=now,
+    )
+    return SignedIn(cookie, web_session, account)
+
+
+def barred(session: Session, account: PortalAccount) -> bool:
+    """Whether staff marked the officer suspended or fraudulent (by any path: this page, the
+    directory API, a callback the agency denied)."""
+    requester = session.get(Requester, account.requester_id)
+    return requester is not None and requester.status in BARRED
+
+
+def open_session_after_confirmation(
+    session: Session, *, account: PortalAccount, hours: int, now: datetime
+) -> tuple[str, WebSession]:
+    """The session that lets a just-confirmed officer set up the authenticator, and only that."""
+    cookie = secrets.token_urlsafe(32)
+    web_session = WebSession(
+        token_hash=sha256_hex(cookie),
+        csrf_token=secrets.token_urlsafe(24),
+        user_id=account.user_id,
+        created_at=now,
+        expires_at=now + timedelta(hours=min(hours, 1)),
+    )
+    session.add(web_session)
+    session.flush()
+    return cookie, web_session
+
+
+# Demo
+
+
+# A fixed, published key: only for the demo officer, so anyone can add it to an app.
+DEMO_TOTP_SECRET = "EXIGENTDEMOPORTALOFFICER"
+
+
+def attach_demo_account(
+    session: Session, *, user: User, agency_name: str, secret_key: str, now: datetime
+) -> PortalAccount:
+    """Give the demo officer a confirmed portal account with the published demo key."""
+    requester = session.execute(
+        select(Requester).where(Requester.email == user.email)
+    ).scalar_one_or_none()
+    if requester is None:
+        requester = Requester(
+            email=user.email, name=user.name, agency_name=agency_name, first_seen_at=now
+        )
+        session.add(requester)
+        session.flush()
+    user.requester_id = requester.id
+    account = PortalAccount(
+        user_id=user.id,
+        requester_id=requester.id,
+        title="Detective",
+        phone="+12175550143",
+        agency_name=agency_name,
+        agency_country="US",
+        agency_state="IL",
+        supervisor_name="Lt. Omar Reyes",
+        supervisor_phone="+12175550100",
+        domain_standing=DomainStanding.unlisted,
+        domain_note="demo account",
+        email_confirmed_at=now,
+        totp_secret=_seal(DEMO_TOTP_SECRET, secret_key),
+        totp_enrolled_at=now,
+        failed_attempts=0,
+        created_at=now,
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+# Staff verification
+
+
+def list_accounts(session: Session, *, user: User) -> list[tuple[PortalAccount, Requester]]:
+    """Every portal account, those awaiting verification first (staff who may verify)."""
+    _require_verifier(user)
+    rows = session.execute(
+        select(PortalAccount, Requester)
+        .join(Requester, Requester.id == PortalAccount.requester_id)
+        .order_by(PortalAccount.created_at.desc(), PortalAccount.id.desc())
+    ).all()
+    waiting = [(a, r) for a, r in rows if r.status == TrustStatus.unverified]
+    others = [(a, r) for a, r in rows if r.status != TrustStatus.unverified]
+    return waiting + others
+
+
+def _require_verifier(user: User) -> None:
+    if not user.is_active or user.role not in VERIFIERS:
+        raise Forbidden(f"your role ({user.role}) cannot verify portal accounts; a lead can")
+
+
+def set_account_status(
+    session: Session,
+    *,
+    user: User,
+    account_id: int,
+    status: str,
+    reason: str,
+    now: datetime,
+) -> tuple[PortalAccount, Requester]:
+    """Verify, suspend or mark fraudulent; a suspended or fraudulent account cannot sign in,
+    and the mark feeds the requester history the fraud engine reads."""
+    _require_verifier(user)
+    try:
+        mark = TrustStatus(status)
+    except ValueError:
+        mark = None
+    if mark not in STAFF_MARKS or mark is None:
+        raise BadInput("status: one of verified, suspended, fraudulent", field="status")
+    if not reason.strip():
+        raise BadInput(
+            "reason: say how you checked (who you called, on which number)", field="reason"
+        )
+    account = session.get(PortalAccount, account_id)
+    if account is None:
+        raise NotFound(f"no portal account {account_id}")
+    requester = set_requester_status(
+        session,
+        user=user,
+        requester_id=account.requester_id,
+        status=mark,
+        reason=reason.strip(),
+        now=now,
+    )
+    active = mark == TrustStatus.verified
+    account.user.is_active = active
+    if not active:
+        session.execute(
+            update(WebSession)
+            .where(WebSession.user_id == account.user_id, WebSession.ended_at.is_(None))
+            .values(ended_at=now)
+        )
+    record_event(
+        session,
+        actor=actor_for(user),
+        action="portal.account_status",
+        object_type="portal_account",
+        object_id=account.id,
+        after={"status": str(mark), "can_sign_in": active},
+        detail={"reason": reason.strip(), "email": account.user.email},
+        at=now,
+    )
+    return account, requester
