@@ -112,6 +112,24 @@ def test_queue_puts_overdue_first_then_soonest_due(client, analyst, factory) -> 
     assert "data-clock" in page.text and 'data-label="to decide"' in page.text
 
 
+def test_an_emergency_comes_before_any_overdue_routine_case(client, analyst, factory) -> None:  # type: ignore[no-untyped-def]
+    # At 3 a.m. a backlog of overdue subpoenas must not push a new emergency off the screen.
+    routine = create_case(client, analyst, subpoena_record())
+    emergency = create_case(client, analyst)
+    now = utcnow()
+    with factory() as session:
+        for case_id, due in (
+            (routine["id"], now - timedelta(days=3)),
+            (emergency["id"], now + timedelta(minutes=12)),
+        ):
+            session.execute(
+                update(Request).where(Request.id == case_id).values(acknowledge_due_at=due)
+            )
+        session.commit()
+    sign_in(client, analyst.user.email)
+    assert queue_ids(client.get("/console").text) == [emergency["id"], routine["id"]]
+
+
 def test_queue_filters_narrow_the_cases(client, analyst, lead) -> None:  # type: ignore[no-untyped-def]
     emergency = create_case(client, analyst)
     subpoena = create_case(client, analyst, subpoena_record())

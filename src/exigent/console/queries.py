@@ -123,18 +123,21 @@ class QueueRow:
 
 
 def urgency_order() -> tuple[Any, ...]:
-    """Undecided before decided; then the nearest unmet clock (acknowledge, else decide)."""
+    """Undecided before decided; a life at risk (P0, then P1) before any other work, however
+    overdue that is; then the nearest unmet clock (acknowledge, else decide)."""
     decided = case((Request.decided_at.is_not(None), 1), else_=0)
+    tier = case((Request.priority == "P0", 0), (Request.priority == "P1", 1), else_=2)
     due = case(
         (Request.acknowledged_at.is_(None), Request.acknowledge_due_at), else_=Request.decide_due_at
     )
-    return decided, due, Request.id
+    return decided, tier, due, Request.id
 
 
 def queue(
     session: Session, user: User, f: QueueFilters, *, now: datetime, page: int = 1
 ) -> tuple[list[QueueRow], bool]:
-    """Open cases most urgent first: overdue (longest overdue on top), then soonest due.
+    """Open cases most urgent first: emergencies, then overdue (longest overdue on top), then
+    soonest due.
 
     A case whose decide clock is met (awaiting approval, on hold) follows every case still
     waiting for an answer. Open cases are a few thousand at most, so the order is computed,
