@@ -107,6 +107,7 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.directory.api import router as directory_router
     from exigent.legal.api import install as install_legal
     from exigent.mail.api import router as mail_router
+    from exigent.production.api import router as production_router
     from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
@@ -121,6 +122,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(directory_router)
     app.include_router(verification_router)
     app.include_router(mail_router)
+    app.include_router(production_router)
     app.include_router(web_router)
     mount_vendor(app)
 

@@ -20,6 +20,14 @@ app.add_typer(directory_app, name="directory")
 intake_app = typer.Typer(no_args_is_help=True, help="Requests received by email.")
 app.add_typer(intake_app, name="intake")
 
+def _add_domain_apps() -> None:
+    from exigent.production.cli import production_app
+
+    app.add_typer(production_app, name="production")
+
+
+_add_domain_apps()
+
 InputFile = Annotated[Path, typer.Argument(help="JSON Lines file of intake records.")]
 
 

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # The platform's user data: which adapter reads it, and the demo adapter's store.
     platform_adapter: str = "demo"
     platform_store: Path = Path("./var/platform.db")
+    # How the platform is named to law enforcement on cover letters.
+    platform_name: str = "Exigent Demo Platform"
     # Productions: where packages are built, and how long a delivery link stays usable.
     production_dir: Path | None = None
     delivery_link_hours: int = Field(default=72, gt=0)

@@ -69,12 +69,10 @@ def _times(rng: random.Random, count: int, start: int, end: int) -> list[str]:
 
 def _ip(rng: random.Random) -> str:
     if rng.random() < 0.15:
-        return "2600:1700:%x:%x::%x" % (
-            rng.getrandbits(16),
-            rng.getrandbits(16),
-            rng.getrandbits(12),
-        )
-    return f"{rng.choice([24, 73, 98, 107, 172, 174, 209])}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"  # noqa: E501
+        a, b, c = rng.getrandbits(16), rng.getrandbits(16), rng.getrandbits(12)
+        return f"2600:1700:{a:x}:{b:x}::{c:x}"
+    first = rng.choice([24, 73, 98, 107, 172, 174, 209])
+    return f"{first}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
 
 
 def _sha(rng: random.Random) -> str:
