@@ -25,6 +25,7 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +112,8 @@ def _write_unit(collector: ScopedCollector, unit: Unit, folder: Path, base: str)
     ):
         writer = csv.writer(csv_text)
         writer.writerow(fields)
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        json_text.write('{"fields":' + encode(list(fields)) + ',"records":[')
+        encode = json_records(fields)
+        json_text.write('{"fields":' + json.dumps(list(fields)) + ',"records":[')
         rows = collector.rows(
             unit.item.target_id, unit.item.category, unit.dataset.name, unit.account
         )
@@ -121,10 +122,10 @@ def _write_unit(collector: ScopedCollector, unit: Unit, folder: Path, base: str)
         for row in rows:
             batch.append(row)
             if len(batch) >= BATCH:
-                records += _flush(batch, fields, writer, json_text, encode, separator)
+                records += _flush(batch, writer, json_text, encode, separator)
                 separator = ",\n"
         if batch:
-            records += _flush(batch, fields, writer, json_text, encode, separator)
+            records += _flush(batch, writer, json_text, encode, separator)
         json_text.write("\n]}\n")
     common = {
         "records": records,
@@ -150,18 +151,48 @@ def _write_unit(collector: ScopedCollector, unit: Unit, folder: Path, base: str)
     ]
 
 
+def json_records(fields: tuple[str, ...]) -> Callable[[list[Any]], str]:
+    """Rows to JSON objects, one per line, exactly as `json.dumps` writes them, faster.
+
+    A template with the keys already encoded and one C-level escape per text value is about
+    three times quicker than building a dict and encoding it for every row, which is what
+    keeps a million-record production within its time budget.
+    """
+    template = "{" + ",".join(encode_basestring(f) + ":%s" for f in fields) + "}"
+    other = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def encode(rows: list[Any]) -> str:
+        return ",\n".join(
+            [
+                template
+                % tuple(
+                    [
+                        encode_basestring(v)
+                        if v.__class__ is str
+                        else "null"
+                        if v is None
+                        else repr(v)
+                        if v.__class__ is int or v.__class__ is float
+                        else other(v)
+                        for v in row
+                    ]
+                )
+                for row in rows
+            ]
+        )
+
+    return encode
+
+
 def _flush(
     batch: list[Any],
-    fields: tuple[str, ...],
     writer: Any,
     json_text: io.TextIOWrapper,
-    encode: Callable[[Any], str],
+    encode: Callable[[list[Any]], str],
     separator: str,
 ) -> int:
     writer.writerows(batch)
-    json_text.write(
-        separator + ",\n".join(encode(dict(zip(fields, row, strict=True))) for row in batch)
-    )
+    json_text.write(separator + encode(batch))
     count = len(batch)
     batch.clear()
     return count

@@ -8,9 +8,7 @@ with its own commit; the services themselves never commit.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -27,8 +25,8 @@ from exigent.files import FileStore
 from exigent.legal.models import ApprovalKind, Decision
 from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.platform_data.adapter import PlatformAdapter
-from exigent.production import letter
-from exigent.production.collect import Preserved, ScopedCollector, plan
+from exigent.production.build import Prepared, run_build
+from exigent.production.collect import Preserved
 from exigent.production.custody import custody
 from exigent.production.models import (
     HoldStatus,
@@ -37,7 +35,7 @@ from exigent.production.models import (
     Production,
     ProductionStatus,
 )
-from exigent.production.package import BuildResult, build
+from exigent.production.package import BuildResult
 from exigent.production.scope import Scope, approved_scope
 from exigent.requests import service as cases
 from exigent.requests.lifecycle import Status
@@ -60,17 +58,6 @@ LEGAL_BASIS = {
     "court_order": "18 U.S.C. 2703(c) and (d): records compelled by court order",
     "search_warrant": "18 U.S.C. 2703(a), (b) and (c): content and records compelled by warrant",
 }
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """Everything the file-only build step needs, fixed in the database beforehand."""
-
-    production_id: int
-    scope: Scope
-    preserved: dict[tuple[str, str], Preserved]
-    facts: dict[str, Any]
-    root: Path
 
 
 def production_reference(request: Request, production_id: int) -> str:
@@ -245,34 +232,6 @@ def _user_names(session: Session, decision: Decision) -> dict[int, str]:
     ids = {decision.drafted_by_id, *(a.user_id for a in decision.approvals)}
     rows = session.execute(select(User.id, User.name, User.role).where(User.id.in_(ids)))
     return {uid: f"{name} ({role})" for uid, name, role in rows}
-
-
-def run_build(prepared: Prepared, adapter: PlatformAdapter, store: FileStore) -> BuildResult:
-    """Collect and package; touches only the platform's data and the file system."""
-    scope = prepared.scope
-    found = plan(adapter, scope)
-    today = date.today()
-    minors = sorted(
-        {
-            u.item.target_label
-            for u in found.units
-            if (age := u.account.age_on(today)) is not None and age < 13
-        }
-    )
-    collector = ScopedCollector(adapter, scope, store=store, preserved=prepared.preserved)
-    facts = {
-        **prepared.facts,
-        "not_found": sorted({n.target_label for n in found.not_found}),
-        "minors": minors,
-    }
-    return build(
-        prepared.root,
-        str(prepared.production_id),
-        collector=collector,
-        plan=found,
-        facts=facts,
-        render_letter=letter.render_pdf,
-    )
 
 
 def record_built(
