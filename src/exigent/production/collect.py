@@ -81,13 +81,13 @@ class ScopedCollector:
         self.datasets = {d.name: d for d in adapter.datasets()}
         # Which units drew on preserved data, for the custody record and the cover letter.
         self.used_preserved: set[tuple[str, str]] = set()
+        self._accounts: dict[int, Account | None] = {}
 
     def rows(
         self,
         target_id: int,
         category: str,
         dataset: str,
-        account: Account,
         *,
         start: str | None = None,
         end: str | None = None,
@@ -96,6 +96,7 @@ class ScopedCollector:
         found = self.datasets.get(dataset)
         if found is None or found.category != category:
             raise OutOfScope(f"dataset {dataset} is not part of {category}", category=category)
+        account = self._account(target_id)
         kept = self.preserved.get((account.account_id, dataset))
         if not found.ranged:
             yield from self._unranged(account, dataset, kept)
@@ -106,6 +107,16 @@ class ScopedCollector:
             yield from read_snapshot(self.store, kept.sha256, start=low, end=min(high, _next(kept)))
             after = kept.cutoff
         yield from self.adapter.stream(account, dataset, start=low, end=high, after=after)
+
+    def _account(self, target_id: int) -> Account:
+        """The target's account as the scope names it: a caller cannot point elsewhere."""
+        if target_id not in self._accounts:
+            item = next(i for i in self.scope.items if i.target_id == target_id)
+            self._accounts[target_id] = self.adapter.find_account(item.identifier_type, item.value)
+        account = self._accounts[target_id]
+        if account is None:
+            raise OutOfScope(f"target {target_id} has no account on the platform")
+        return account
 
     def _unranged(self, account: Account, dataset: str, kept: Preserved | None) -> Iterator[Row]:
         """The record as preserved, then as it stands now if it has changed since."""

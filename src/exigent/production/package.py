@@ -114,9 +114,7 @@ def _write_unit(collector: ScopedCollector, unit: Unit, folder: Path, base: str)
         writer.writerow(fields)
         encode = json_records(fields)
         json_text.write('{"fields":' + json.dumps(list(fields)) + ',"records":[')
-        rows = collector.rows(
-            unit.item.target_id, unit.item.category, unit.dataset.name, unit.account
-        )
+        rows = collector.rows(unit.item.target_id, unit.item.category, unit.dataset.name)
         batch: list[Any] = []
         separator = "\n"
         for row in rows:
