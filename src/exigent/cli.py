@@ -20,6 +20,7 @@ app.add_typer(directory_app, name="directory")
 intake_app = typer.Typer(no_args_is_help=True, help="Requests received by email.")
 app.add_typer(intake_app, name="intake")
 
+
 def _add_domain_apps() -> None:
     from exigent.production.cli import production_app
 
