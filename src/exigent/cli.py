@@ -119,11 +119,22 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
     port: Annotated[int, typer.Option()] = 8000,
     reset: Annotated[bool, typer.Option(help="start from an empty database")] = False,
+    platform_accounts: Annotated[
+        int, typer.Option(help="bystander accounts in the demo platform store")
+    ] = 300,
+    platform_records: Annotated[
+        int, typer.Option(help="average records per account in the demo platform store")
+    ] = 400,
 ) -> None:
     """Seed realistic demo data (agencies, people, a few hundred cases) and serve."""
     from exigent.demo.seed import seed_demo
 
-    logins = seed_demo(scale=scale, reset=reset)
+    logins = seed_demo(
+        scale=scale,
+        reset=reset,
+        platform_accounts=platform_accounts,
+        platform_records=platform_records,
+    )
     typer.echo("\nDemo logins:")
     for line in logins:
         typer.echo(f"  {line}")

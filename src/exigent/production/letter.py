@@ -27,7 +27,7 @@ def render_html(facts: dict[str, Any]) -> str:
 
 
 def render_pdf(facts: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # heavy import: only when a letter is printed
+    from weasyprint import HTML  # type: ignore[import-untyped]  # heavy: only when printing
 
     pdf: bytes = HTML(string=render_html(facts)).write_pdf()
     return pdf

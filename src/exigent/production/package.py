@@ -25,7 +25,7 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +125,7 @@ def _write_unit(collector: ScopedCollector, unit: Unit, folder: Path, base: str)
         if batch:
             records += _flush(batch, writer, json_text, encode, separator)
         json_text.write("\n]}\n")
-    common = {
+    common: dict[str, Any] = {
         "records": records,
         "target": unit.item.target_label,
         "category": unit.item.category,

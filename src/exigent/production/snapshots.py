@@ -25,7 +25,7 @@ class _Hashing:
     def write(self, data: bytes) -> int:
         self.digest.update(data)
         self.size += len(data)
-        return self.handle.write(data)  # type: ignore[attr-defined,no-any-return]
+        return self.handle.write(data)  # type: ignore[attr-defined]
 
     def flush(self) -> None:
         self.handle.flush()  # type: ignore[attr-defined]
@@ -39,7 +39,7 @@ def write_snapshot(store: FileStore, rows: Iterable[Row]) -> tuple[str, int, int
     try:
         with os.fdopen(fd, "wb") as raw:
             sink = _Hashing(raw)
-            with gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=5, mtime=0) as packed:  # type: ignore[arg-type]
+            with gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=5, mtime=0) as packed:
                 batch: list[str] = []
                 for row in rows:
                     batch.append(json.dumps(row, ensure_ascii=False))
