@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
         now=STORE_NOW,
         days=60,
         seed=9,
-        birth_date=date(2016, 3, 1),
+        birth_date=date.today() - timedelta(days=3700),  # ten years old
     )
     return settings.model_copy(update={"platform_store": store})
 

@@ -14,7 +14,7 @@ from typing import Any
 from exigent.files import FileStore
 from exigent.platform_data.adapter import PlatformAdapter
 from exigent.production import letter
-from exigent.production.collect import Preserved, ScopedCollector, plan
+from exigent.production.collect import Preserved, ScopedCollector, Unit, plan
 from exigent.production.package import BuildResult, build
 from exigent.production.scope import Scope
 
@@ -48,7 +48,7 @@ def run_build(prepared: Prepared, adapter: PlatformAdapter, store: FileStore) ->
         "not_found": sorted({n.target_label for n in found.not_found}),
         "minors": minors,
     }
-    return build(
+    result = build(
         prepared.root,
         str(prepared.production_id),
         collector=collector,
@@ -56,3 +56,11 @@ def run_build(prepared: Prepared, adapter: PlatformAdapter, store: FileStore) ->
         facts=facts,
         render_letter=letter.render_pdf,
     )
+    result.children = children_by_target(found.units, today)
+    return result
+
+
+def children_by_target(units: list[Unit], today: date) -> dict[int, int]:
+    """Targets whose platform account gives a birth date under 13 years ago (COPPA)."""
+    ages = {u.item.target_id: u.account.age_on(today) for u in units}
+    return {target: age for target, age in ages.items() if age is not None and age < 13}

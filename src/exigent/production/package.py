@@ -87,6 +87,8 @@ class BuildResult:
     counts: list[dict[str, Any]] = field(default_factory=list)
     manifest_sha256: str = ""
     letter_sha256: str = ""
+    # Target id -> age, for account holders the platform records as children under 13.
+    children: dict[int, int] = field(default_factory=dict)
 
     @property
     def record_count(self) -> int:

@@ -29,6 +29,7 @@ from exigent.legal.versions import current_policy
 from exigent.platform_data.adapter import PlatformAdapter, iso
 from exigent.production.custody import custody
 from exigent.production.models import HoldStatus, PreservationHold, PreservationSnapshot
+from exigent.production.service import note_children
 from exigent.production.snapshots import write_snapshot
 from exigent.requests import service as cases
 from exigent.requests.models import Request
@@ -79,6 +80,7 @@ def create_hold(
     cutoff = iso(request.received_at)
     end = iso(request.received_at + timedelta(seconds=1))
     kept, missing = 0, []
+    children: dict[int, int] = {}
     actor = actor_for(user)
     for target in request.targets:
         label = f"{target.identifier_type}:{target.value}"
@@ -86,6 +88,9 @@ def create_hold(
         if account is None:
             missing.append(label)
             continue
+        age = account.age_on(now.date())
+        if age is not None and age < 13:
+            children[target.id] = age
         for dataset in adapter.datasets():
             if dataset.category not in categories:
                 continue
@@ -118,6 +123,7 @@ def create_hold(
                 detail={"target": label, "dataset": dataset.name, "records": count},
             )
     _schedule(session, hold, settings)
+    note_children(session, user=user, request_id=request.id, ages=children, now=now)
     timeline_entry(
         session,
         request_id=request.id,

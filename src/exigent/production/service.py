@@ -22,6 +22,8 @@ from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.errors import NotFound
 from exigent.files import FileStore
+from exigent.legal.cases import mark_target_age
+from exigent.legal.coppa import known_ages
 from exigent.legal.models import ApprovalKind, Decision
 from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.platform_data.adapter import PlatformAdapter
@@ -273,6 +275,9 @@ def record_built(
         sha256=result.manifest_sha256,
         detail={"files": len(result.files) + 3, "cover_letter_sha256": result.letter_sha256},
     )
+    note_children(
+        session, user=user, request_id=production.request_id, ages=result.children, now=now
+    )
     request = session.get(Request, production.request_id)
     assert request is not None
     if Status(request.status) is Status.approved:
@@ -285,6 +290,26 @@ def record_built(
             now=now,
         )
     return production
+
+
+def note_children(
+    session: Session, *, user: User, request_id: int, ages: dict[int, int], now: datetime
+) -> None:
+    """Record what the platform says about a child's age, so the case is flagged for COPPA."""
+    if not ages:
+        return
+    known = known_ages(session, request_id)
+    for target_id, age in sorted(ages.items()):
+        if known.get(target_id) != age:
+            mark_target_age(
+                session,
+                user=user,
+                request_id=request_id,
+                target_id=target_id,
+                age=age,
+                source="platform records (account birth date)",
+                now=now,
+            )
 
 
 def record_failed(
