@@ -115,3 +115,15 @@ def test_the_cover_letter_tells_the_officer_what_they_got_and_why(  # type: igno
     assert f"total records {production['record_count']:,}" in flat.lower()
     assert "location not needed to locate the user" in flat
     assert production["manifest_sha256"] in flat.replace(" ", "")
+
+
+def test_verify_refuses_what_is_not_a_package(tmp_path: Path) -> None:
+    assert verify(tmp_path / "nowhere").exit_code == 2
+    stray = tmp_path / "notes.txt"
+    stray.write_text("hello")
+    result = verify(stray)
+    assert result.exit_code == 2
+    assert "neither a package folder nor its zip" in result.output
+    empty = verify(tmp_path)
+    assert empty.exit_code == 1
+    assert "missing: manifest.json" in empty.output

@@ -18,8 +18,16 @@ def verify_command(
     ] = None,
 ) -> None:
     """Check every file against the manifest; exit 1 naming each altered, missing or extra one."""
+    import zipfile
+
     from exigent.production.package import verify
 
+    if not path.exists():
+        typer.echo(f"error: PATH: {path} does not exist", err=True)
+        raise typer.Exit(code=2)
+    if path.is_file() and not zipfile.is_zipfile(path):
+        typer.echo(f"error: PATH: {path} is neither a package folder nor its zip", err=True)
+        raise typer.Exit(code=2)
     result = verify(path, seal=seal)
     if result.intact:
         typer.echo(f"package intact: {result.checked} files verified; seal {result.seal}")
