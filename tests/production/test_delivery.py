@@ -31,10 +31,15 @@ def _outcomes(client, analyst, production_id: int) -> list[str]:  # type: ignore
 
 
 def test_only_the_requesters_account_can_download_and_every_try_is_logged(  # type: ignore[no-untyped-def]
-    client, analyst, lead, officer, other_officer, factory
+    client, analyst, lead, officer, other_officer, factory, mailbox
 ):
     case, production, issued = _delivered(client, analyst, lead, officer, factory)
     assert issued["token"].startswith("exd_")
+    assert issued["mailed_to"] == officer.user.email and issued["mail_error"] is None
+    (mail,) = mailbox.to(officer.user.email)
+    body = mail.get_content()
+    assert issued["url"] in body
+    assert production["manifest_sha256"] in body
     status = client.get(f"/api/v1/requests/{case['id']}", headers=analyst.headers).json()
     assert status["status"] == "delivered"
 

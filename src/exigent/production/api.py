@@ -127,7 +127,16 @@ def deliver(
     )
     read = DeliveryLinkRead.model_validate(link)
     session.commit()
-    return DeliveryIssued(**read.model_dump(), token=token, url=f"/api/v1/deliveries/{token}")
+    # Mailed once the link is committed: a mail must never announce a link that was rolled back.
+    mailed_to, error = delivery.mail_link(session, request.app.state.settings, link, token)
+    session.commit()
+    return DeliveryIssued(
+        **read.model_dump(),
+        token=token,
+        url=f"/api/v1/deliveries/{token}",
+        mailed_to=mailed_to,
+        mail_error=error,
+    )
 
 
 @router.get("/productions/{production_id}/deliveries", response_model=list[DeliveryLinkRead])

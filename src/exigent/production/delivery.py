@@ -24,6 +24,7 @@ from exigent.db import utcnow
 from exigent.errors import Conflict, ExigentError, NotFound
 from exigent.legal.notify import timeline_entry
 from exigent.legal.refusals import require_or_refuse
+from exigent.notifications.email import MailNotSent, compose, send
 from exigent.production.custody import custody
 from exigent.production.models import (
     DeliveryLink,
@@ -165,6 +166,38 @@ def issue_link(
             now=now,
         )
     return link, token
+
+
+def mail_link(
+    session: Session, settings: Settings, link: DeliveryLink, token: str
+) -> tuple[str, str | None]:
+    """Send the link to the recipient's portal address; returns (address, error or None).
+
+    The mail only carries the link: opening it still needs the recipient's own portal login,
+    so a forwarded or intercepted message gives no one else the data.
+    """
+    recipient = session.get(User, link.recipient_id)
+    production = session.get(Production, link.production_id)
+    assert recipient is not None and production is not None
+    request = session.get(Request, production.request_id)
+    assert request is not None
+    reference = production_reference(request, production.id)
+    text = (
+        f"Production {reference} for your case {request.case_number or request.reference} is "
+        f"ready.\n\nDownload it, logged in to your portal account ({recipient.email}), from:\n"
+        f"{settings.base_url.rstrip('/')}/api/v1/deliveries/{token}\n\n"
+        f"The link works only for your account and expires {link.expires_at:%Y-%m-%d %H:%M} UTC. "
+        f"Every download is logged.\n\nThe package's seal (SHA-256 of manifest.json, also "
+        f"printed on the cover letter): {production.manifest_sha256}\n"
+    )
+    message = compose(
+        settings, to=recipient.email, subject=f"Production {reference} ready", text=text
+    )
+    try:
+        send(settings, message)
+    except MailNotSent as exc:
+        return recipient.email, exc.message
+    return recipient.email, None
 
 
 def _live_links(session: Session, production_id: int, now: datetime) -> list[DeliveryLink]:

@@ -49,6 +49,9 @@ class DeliveryIssued(DeliveryLinkRead):
     # Shown once: only its SHA-256 is kept.
     token: str
     url: str
+    # The link goes to the recipient's portal address; a failed mail says why.
+    mailed_to: str
+    mail_error: str | None
 
 
 class RevokeIn(BaseModel):
