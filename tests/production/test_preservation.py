@@ -9,8 +9,8 @@ from sqlalchemy import select
 from exigent.deadlines import Deadline, run_due
 from exigent.legal.models import Notification
 from exigent.platform_data.demo import DemoAdapter
-from factories import emergency_record
-from legal.flows import create_case
+from factories import emergency_record, subpoena_record
+from legal.flows import create_case, move
 from production.flows import approved_case, produce
 
 
@@ -102,3 +102,56 @@ def test_an_extended_hold_is_not_released_at_its_old_date(client, analyst, facto
     run_due(factory, now=datetime.fromisoformat(hold["expires_at"]) + timedelta(days=1))
     after = client.get(f"/api/v1/requests/{case['id']}/holds", headers=analyst.headers).json()
     assert after[0]["status"] == "active"
+
+
+def test_a_warrant_after_preservation_produces_what_the_user_deleted_since(  # type: ignore[no-untyped-def]
+    client, analyst, lead, officer, factory, settings
+):
+    """The usual order: preserve now, the warrant follows, the user deletes in between."""
+    record = emergency_record(kind="preservation", data_requested=["content"])
+    for key in ("emergency", "attestation"):
+        record.pop(key)
+    case = create_case(client, officer, record)
+    assert move(client, analyst, case["id"], "triaged").status_code == 200
+    hold = _hold(client, analyst, case["id"])
+    assert {s["dataset"] for s in hold["snapshots"]} == {"messages", "posts"}
+    status = client.get(f"/api/v1/requests/{case['id']}", headers=analyst.headers).json()
+    assert status["status"] == "preserved"
+
+    adapter = DemoAdapter(settings.platform_store)
+    account = adapter.find_account("username", "night.owl.77")
+    assert account is not None
+    wanted = [r for r in adapter.stream(account, "messages") if "2026-11-01" <= r[0] < "2026-11-25"]
+    assert adapter.delete_records(account, "messages") > 0
+    adapter.close()
+
+    # The warrant arrives as a new request from the same agency, citing the same case number.
+    warrant = subpoena_record(
+        kind="search_warrant",
+        case_number=record["case_number"],
+        legal_authority="18 U.S.C. 2703(a); state search warrant",
+        data_requested=["content"],
+        date_range={"start": "2026-11-01", "end": "2026-11-24"},
+    )
+    later = approved_case(client, analyst, lead, factory, warrant, submitter=officer)
+    production = produce(client, analyst, later["id"]).json()
+    messages = next(c for c in production["counts"] if c["dataset"] == "messages")
+    assert messages["records"] == len(wanted) > 0
+    assert messages["preserved"] is True
+
+    # Another agency's request that happens to use the same case number draws on nothing.
+    elsewhere = subpoena_record(
+        kind="search_warrant",
+        case_number=record["case_number"],
+        data_requested=["content"],
+        date_range={"start": "2026-11-01", "end": "2026-11-24"},
+    )
+    elsewhere["requester"] = {
+        **elsewhere["requester"],
+        "email": "jdoe@shelbyvillepd.org",
+        "agency_name": "Shelbyville Police Department",
+    }
+    other = approved_case(client, analyst, lead, factory, elsewhere)
+    unrelated = produce(client, analyst, other["id"]).json()
+    assert not any(c["preserved"] for c in unrelated["counts"])
+    assert next(c for c in unrelated["counts"] if c["dataset"] == "messages")["records"] == 0

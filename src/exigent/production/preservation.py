@@ -32,9 +32,11 @@ from exigent.production.models import HoldStatus, PreservationHold, Preservation
 from exigent.production.service import note_children
 from exigent.production.snapshots import write_snapshot
 from exigent.requests import service as cases
+from exigent.requests.lifecycle import Status, can_move
 from exigent.requests.models import Request
 from exigent.requests.schemas import DataCategory
 
+PRESERVATION_KINDS = frozenset({"preservation", "preservation_extension"})
 REMINDER = "preservation_reminder"
 RELEASE = "preservation_release"
 
@@ -136,6 +138,16 @@ def create_hold(
         visible=True,
         data={"hold_id": hold.id, "records": kept, "not_found": missing},
     )
+    if request.kind in PRESERVATION_KINDS and can_move(Status(request.status), Status.preserved):
+        # A preservation request is answered by the hold itself: nothing is disclosed.
+        cases.transition(
+            session,
+            user=user,
+            request_id=request.id,
+            to=Status.preserved,
+            reason=f"Preservation hold {hold.id} placed until {hold.expires_at:%Y-%m-%d}.",
+            now=now,
+        )
     return hold
 
 

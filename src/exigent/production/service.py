@@ -11,7 +11,7 @@ import shutil
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.audit.service import record_event
@@ -128,7 +128,7 @@ def prepare(
     prepared = Prepared(
         production_id=production.id,
         scope=scope,
-        preserved=_preserved(session, request.id),
+        preserved=_preserved(session, request),
         facts=_facts(session, request, decision, production, scope, settings, now),
         root=settings.productions_root,
     )
@@ -161,15 +161,36 @@ def _narrowed(user: User, request: Request, scope: Scope, categories: list[str])
     )
 
 
-def _preserved(session: Session, request_id: int) -> dict[tuple[str, str], Preserved]:
+def related_requests(session: Session, request: Request) -> list[int]:
+    """This case and the agency's earlier cases under the same case number: a preservation
+    request is followed by legal process from the same agency, citing the same case."""
+    ids = [request.id]
+    if not (request.case_number and request.case_number.strip()):
+        return ids
+    same_agency = []
+    if request.agency_id is not None:
+        same_agency.append(Request.agency_id == request.agency_id)
+    if request.agency_name:
+        same_agency.append(func.lower(Request.agency_name) == request.agency_name.lower())
+    if not same_agency:
+        return ids
+    statement = select(Request.id).where(
+        Request.case_number == request.case_number, Request.id != request.id, or_(*same_agency)
+    )
+    return ids + list(session.execute(statement.order_by(Request.id)).scalars())
+
+
+def _preserved(session: Session, request: Request) -> dict[tuple[str, str], Preserved]:
+    """Snapshots the active holds of this case (and of the agency's related cases) keep;
+    the oldest hold wins, since it preserves the most."""
     rows = session.execute(
         select(PreservationSnapshot)
         .join(PreservationHold, PreservationHold.id == PreservationSnapshot.hold_id)
         .where(
-            PreservationHold.request_id == request_id,
+            PreservationHold.request_id.in_(related_requests(session, request)),
             PreservationHold.status == HoldStatus.active,
         )
-        .order_by(PreservationSnapshot.id)
+        .order_by(PreservationHold.as_of.desc(), PreservationSnapshot.id.desc())
     ).scalars()
     return {
         (s.account_id, s.dataset): Preserved(s.hold_id, s.account_id, s.dataset, s.sha256, s.cutoff)
@@ -194,8 +215,11 @@ def _facts(
     sign_off = next((a for a in decision.approvals if a.kind == ApprovalKind.legal_sign_off), None)
     hold = session.execute(
         select(PreservationHold.as_of)
-        .where(PreservationHold.request_id == request.id)
-        .order_by(PreservationHold.id)
+        .where(
+            PreservationHold.request_id.in_(related_requests(session, request)),
+            PreservationHold.status == HoldStatus.active,
+        )
+        .order_by(PreservationHold.as_of)
         .limit(1)
     ).scalar_one_or_none()
     return {
