@@ -19,7 +19,7 @@ def test_a_childs_account_flags_the_case_and_the_cover_letter(  # type: ignore[n
     legal = client.get(f"/api/v1/requests/{case['id']}/legal", headers=analyst.headers).json()
     assert legal["coppa"] is True
     assert legal["targets"][0]["known_age"] == 10
-    letter = Path(settings.productions_root) / str(production.json()["id"]) / "cover_letter.pdf"
+    letter = Path(production.json()["package_path"]) / "cover_letter.pdf"
     text = subprocess.run(
         ["pdftotext", str(letter), "-"], check=True, capture_output=True, text=True
     ).stdout

@@ -42,15 +42,11 @@ def test_only_approved_categories_and_the_date_range_are_produced(  # type: igno
     production = response.json()
     assert {c["category"] for c in production["counts"]} == {"subscriber_info", "account_activity"}
     assert [w["category"] for w in production["withheld"]] == ["location"]
-    manifest = json.loads(
-        (Path(settings.productions_root) / str(production["id"]) / "manifest.json").read_text()
-    )
+    manifest = json.loads((Path(production["package_path"]) / "manifest.json").read_text())
     datasets = {f["dataset"] for f in manifest["files"]}
     assert datasets == {"subscriber", "logins"}
     logins = next(f for f in manifest["files"] if f["path"].endswith("logins.json"))
-    body = json.loads(
-        (Path(settings.productions_root) / str(production["id"]) / logins["path"]).read_text()
-    )
+    body = json.loads((Path(production["package_path"]) / logins["path"]).read_text())
     times = [r["at"] for r in body["records"]]
     assert times and all("2026-11-20" <= t < "2026-11-25" for t in times)
     assert len(times) == logins["records"]
@@ -101,3 +97,22 @@ def test_the_collector_refuses_any_other_target_category_or_range(  # type: igno
     for attempt in attempts:
         with pytest.raises(OutOfScope):
             list(attempt())
+
+
+def test_a_production_without_the_platform_store_fails_plainly(  # type: ignore[no-untyped-def]
+    client, analyst, lead, factory, settings
+):
+    case = approved_case(client, analyst, lead, factory, subpoena_record())
+    settings.platform_store.rename(settings.platform_store.with_suffix(".gone"))
+    response = produce(client, analyst, case["id"])
+    assert response.status_code == 503
+    assert "does not exist" in response.json()["error"]
+    listed = client.get(f"/api/v1/requests/{case['id']}/productions", headers=analyst.headers)
+    (failed,) = listed.json()
+    assert failed["status"] == "failed" and failed["package_path"] is None
+    assert "does not exist" in failed["error"]
+    assert (
+        not list(settings.productions_root.glob("*"))
+        if settings.productions_root.exists()
+        else True
+    )

@@ -24,7 +24,7 @@ def _built(client, analyst, lead, officer, factory, settings, **outcomes):  # ty
         client, analyst, lead, factory, record, submitter=officer, outcomes=outcomes or None
     )
     production = produce(client, analyst, case["id"]).json()
-    return case, production, Path(settings.productions_root) / str(production["id"])
+    return case, production, Path(production["package_path"])
 
 
 def verify(path: Path, *extra: str):  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ rest of Exigent: it needs only the adapter, the file system and the facts fixed 
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -50,7 +51,8 @@ def run_build(prepared: Prepared, adapter: PlatformAdapter, store: FileStore) ->
     }
     result = build(
         prepared.root,
-        str(prepared.production_id),
+        # The id alone could meet a folder left by an earlier database (a demo reset).
+        f"{prepared.production_id}-{secrets.token_hex(4)}",
         collector=collector,
         plan=found,
         facts=facts,
