@@ -155,3 +155,36 @@ def test_a_warrant_after_preservation_produces_what_the_user_deleted_since(  # t
     unrelated = produce(client, analyst, other["id"]).json()
     assert not any(c["preserved"] for c in unrelated["counts"])
     assert next(c for c in unrelated["counts"] if c["dataset"] == "messages")["records"] == 0
+
+
+def _preservation(kind: str = "preservation", **changes):  # type: ignore[no-untyped-def]
+    record = emergency_record(kind=kind, data_requested=[], **changes)
+    for key in ("emergency", "attestation"):
+        record.pop(key)
+    return record
+
+
+def test_an_extension_request_extends_the_agencys_hold_once(client, analyst, factory):  # type: ignore[no-untyped-def]
+    first = _preservation()
+    case = create_case(client, analyst, first)
+    hold = _hold(client, analyst, case["id"])
+    assert len(hold["categories"]) == 6  # nothing named: everything is kept
+    extension = create_case(
+        client,
+        analyst,
+        _preservation("preservation_extension", case_number=first["case_number"]),
+    )
+    move(client, analyst, extension["id"], "triaged")
+    extended = _hold(client, analyst, extension["id"])
+    assert extended["id"] == hold["id"]
+    assert extended["extensions"] == 1
+    status = client.get(f"/api/v1/requests/{extension['id']}", headers=analyst.headers).json()
+    assert status["status"] == "preserved"
+    again = create_case(
+        client,
+        analyst,
+        _preservation("preservation_extension", case_number=first["case_number"]),
+    )
+    refused = client.post(f"/api/v1/requests/{again['id']}/holds", headers=analyst.headers)
+    assert refused.status_code == 409
+    assert "already extended" in refused.json()["error"]

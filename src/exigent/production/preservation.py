@@ -29,7 +29,7 @@ from exigent.legal.versions import current_policy
 from exigent.platform_data.adapter import PlatformAdapter, iso
 from exigent.production.custody import custody
 from exigent.production.models import HoldStatus, PreservationHold, PreservationSnapshot
-from exigent.production.service import note_children
+from exigent.production.service import note_children, related_requests
 from exigent.production.snapshots import write_snapshot
 from exigent.requests import service as cases
 from exigent.requests.lifecycle import Status, can_move
@@ -64,6 +64,13 @@ def create_hold(
     existing = active_hold(session, request.id)
     if existing is not None:
         raise Conflict(f"case {request.reference} already has an active hold ({existing.id})")
+    if request.kind == "preservation_extension":
+        earlier = _related_hold(session, request)
+        if earlier is not None:
+            # The agency asks to keep what it already preserved: the same hold, extended.
+            hold = _extend(session, user, earlier, settings, now, via=request)
+            _answer_with_hold(session, user, request, hold, now)
+            return hold
     policy = current_policy(session).policy
     categories = _categories(request)
     hold = PreservationHold(
@@ -138,17 +145,39 @@ def create_hold(
         visible=True,
         data={"hold_id": hold.id, "records": kept, "not_found": missing},
     )
+    _answer_with_hold(session, user, request, hold, now)
+    return hold
+
+
+def _answer_with_hold(
+    session: Session, user: User, request: Request, hold: PreservationHold, now: datetime
+) -> None:
+    """A preservation request is answered by the hold itself: nothing is disclosed."""
     if request.kind in PRESERVATION_KINDS and can_move(Status(request.status), Status.preserved):
-        # A preservation request is answered by the hold itself: nothing is disclosed.
         cases.transition(
             session,
             user=user,
             request_id=request.id,
             to=Status.preserved,
-            reason=f"Preservation hold {hold.id} placed until {hold.expires_at:%Y-%m-%d}.",
+            reason=f"Preservation hold {hold.id} keeps the data until {hold.expires_at:%Y-%m-%d}.",
             now=now,
         )
-    return hold
+
+
+def _related_hold(session: Session, request: Request) -> PreservationHold | None:
+    """The active hold of the same agency's earlier case under the same case number."""
+    related = [i for i in related_requests(session, request) if i != request.id]
+    if not related:
+        return None
+    return session.execute(
+        select(PreservationHold)
+        .where(
+            PreservationHold.request_id.in_(related),
+            PreservationHold.status == HoldStatus.active,
+        )
+        .order_by(PreservationHold.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def _schedule(session: Session, hold: PreservationHold, settings: Settings) -> None:
@@ -210,6 +239,18 @@ def extend_hold(
         action="preservation.extend",
         request_id=hold.request_id,
     )
+    return _extend(session, user, hold, settings, now, via=None)
+
+
+def _extend(
+    session: Session,
+    user: User,
+    hold: PreservationHold,
+    settings: Settings,
+    now: datetime,
+    *,
+    via: Request | None,
+) -> PreservationHold:
     if hold.status != HoldStatus.active:
         raise Conflict(
             f"hold {hold.id} was released on {hold.released_at:%Y-%m-%d}; it cannot be extended"
@@ -222,7 +263,7 @@ def extend_hold(
             f"{policy.max_preservation_extensions}",
             status_code=409,
             action="preservation.extend",
-            request_id=hold.request_id,
+            request_id=via.id if via else hold.request_id,
         )
     before = hold.expires_at
     hold.expires_at = before + timedelta(days=policy.obligations.preservation_days)
@@ -230,6 +271,9 @@ def extend_hold(
     _cancel_pending(session, hold, now)
     session.flush()
     _schedule(session, hold, settings)
+    detail = {"from": before.isoformat(), "to": hold.expires_at.isoformat()}
+    if via is not None:
+        detail["requested_by_case"] = via.reference
     custody(
         session,
         request_id=hold.request_id,
@@ -237,7 +281,7 @@ def extend_hold(
         actor=actor_for(user),
         event="hold_extended",
         at=now,
-        detail={"from": before.isoformat(), "to": hold.expires_at.isoformat()},
+        detail=detail,
     )
     return hold
 
