@@ -183,6 +183,7 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.mail.api import router as mail_router
     from exigent.portal.api import router as portal_api_router
     from exigent.portal.pages import router as portal_router
+    from exigent.production.api import router as production_router
     from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
@@ -201,6 +202,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(mail_router)
     app.include_router(portal_api_router)
     app.include_router(portal_router)
+    app.include_router(production_router)
     app.include_router(web_router)
     app.include_router(auth_pages_router)
     app.include_router(console_router)

@@ -20,6 +20,15 @@ app.add_typer(directory_app, name="directory")
 intake_app = typer.Typer(no_args_is_help=True, help="Requests received by email.")
 app.add_typer(intake_app, name="intake")
 
+
+def _add_domain_apps() -> None:
+    from exigent.production.cli import production_app
+
+    app.add_typer(production_app, name="production")
+
+
+_add_domain_apps()
+
 InputFile = Annotated[Path, typer.Argument(help="JSON Lines file of intake records.")]
 
 
@@ -110,11 +119,22 @@ def demo(
     serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True,
     port: Annotated[int, typer.Option()] = 8000,
     reset: Annotated[bool, typer.Option(help="start from an empty database")] = False,
+    platform_accounts: Annotated[
+        int, typer.Option(help="bystander accounts in the demo platform store")
+    ] = 300,
+    platform_records: Annotated[
+        int, typer.Option(help="average records per account in the demo platform store")
+    ] = 400,
 ) -> None:
     """Seed realistic demo data (agencies, people, a few hundred cases) and serve."""
     from exigent.demo.seed import seed_demo
 
-    logins = seed_demo(scale=scale, reset=reset)
+    logins = seed_demo(
+        scale=scale,
+        reset=reset,
+        platform_accounts=platform_accounts,
+        platform_records=platform_records,
+    )
     typer.echo("\nDemo logins:")
     for line in logins:
         typer.echo(f"  {line}")

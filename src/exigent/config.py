@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     mail_from: str = "Exigent <ert@exigent.invalid>"
+    # The platform's user data: which adapter reads it, and the demo adapter's store.
+    platform_adapter: str = "demo"
+    platform_store: Path = Path("./var/platform.db")
+    # How the platform is named to law enforcement on cover letters.
+    platform_name: str = "Exigent Demo Platform"
+    # Productions: where packages are built, and how long a delivery link stays usable.
+    production_dir: Path | None = None
+    delivery_link_hours: int = Field(default=72, gt=0)
+    # Before a preservation hold expires, the case's assignee is reminded this many days ahead.
+    preservation_reminder_days: int = Field(default=14, gt=0)
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> Settings:
@@ -44,6 +54,10 @@ class Settings(BaseSettings):
         if self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("EXIGENT_SECRET_KEY must be at least 32 characters in production")
         return self
+
+    @property
+    def productions_root(self) -> Path:
+        return self.production_dir or self.file_store / "productions"
 
 
 @lru_cache(maxsize=1)

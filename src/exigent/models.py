@@ -16,6 +16,14 @@ from exigent.legal.models import (
     TargetAge,
 )
 from exigent.portal.models import PortalAccount, PortalToken, RecoveryCode
+from exigent.production.models import (
+    CustodyEvent,
+    DeliveryLink,
+    DownloadAttempt,
+    PreservationHold,
+    PreservationSnapshot,
+    Production,
+)
 from exigent.requests.models import (
     Assignment,
     Document,
@@ -37,16 +45,22 @@ __all__ = [
     "AuditHead",
     "Base",
     "Callback",
+    "CustodyEvent",
     "Deadline",
     "Decision",
     "DecisionItem",
+    "DeliveryLink",
     "Document",
+    "DownloadAttempt",
     "ExposureEvent",
     "LegalCheckRecord",
     "Notification",
     "PolicyVersion",
     "PortalAccount",
     "PortalToken",
+    "PreservationHold",
+    "PreservationSnapshot",
+    "Production",
     "RecoveryCode",
     "Request",
     "Requester",

@@ -27,6 +27,9 @@ class Permission(StrEnum):
     directory_edit = "directory.edit"
     verification_callback = "verification.callback"
     verification_assess = "verification.assess"
+    production_build = "production.build"
+    production_deliver = "production.deliver"
+    preservation_manage = "preservation.manage"
     audit_read = "audit.read"
     users_manage = "users.manage"
 
@@ -49,11 +52,18 @@ STAFF_WORK = {
 }
 # Who may write a decision; approving one is a different person's permission.
 DRAFTING = {P.decision_draft}
+# Collecting, packaging and delivering approved data, and keeping preservation holds.
+PRODUCING = {P.production_build, P.production_deliver, P.preservation_manage}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.analyst: frozenset(STAFF_WORK | DRAFTING | {P.request_assign}),
-    Role.lead: frozenset(STAFF_WORK | DRAFTING | {P.request_assign, P.disclosure_approve}),
+    Role.analyst: frozenset(STAFF_WORK | DRAFTING | PRODUCING | {P.request_assign}),
+    Role.lead: frozenset(
+        STAFF_WORK | DRAFTING | PRODUCING | {P.request_assign, P.disclosure_approve}
+    ),
     Role.legal: frozenset(
-        STAFF_WORK | DRAFTING | {P.disclosure_approve, P.decision_sign_off, P.policy_edit}
+        STAFF_WORK
+        | DRAFTING
+        | PRODUCING
+        | {P.disclosure_approve, P.decision_sign_off, P.policy_edit}
     ),
     Role.leadership: frozenset({P.request_read_all, P.policy_read}),
     Role.scheduler: frozenset(),

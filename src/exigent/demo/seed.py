@@ -91,7 +91,14 @@ def demo_password(handle: str) -> str:
     return f"{handle}-demo-2026"
 
 
-def seed_demo(*, scale: int = 0, reset: bool = False, seed: int = 7) -> list[str]:
+def seed_demo(
+    *,
+    scale: int = 0,
+    reset: bool = False,
+    seed: int = 7,
+    platform_accounts: int = 300,
+    platform_records: int = 400,
+) -> list[str]:
     """Migrate, seed what is missing, add `scale` historical cases; return the login lines."""
     settings = get_settings()
     if settings.environment == "production":
@@ -113,6 +120,20 @@ def seed_demo(*, scale: int = 0, reset: bool = False, seed: int = 7) -> list[str
             session.commit()
     if scale:
         seed_history(factory, scale, rng)
+    if reset:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{settings.platform_store}{suffix}").unlink(missing_ok=True)
+    # The platform's own (synthetic) user data, so approved demo cases have data to produce.
+    from exigent.platform_data.seed import seed_platform_store
+
+    print(
+        seed_platform_store(
+            settings,
+            factory,
+            accounts=platform_accounts,
+            records_per_account=platform_records,
+        )
+    )
     return login_lines()
 
 

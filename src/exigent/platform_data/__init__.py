@@ -1,0 +1,1 @@
+"""The platform's user data, reached only through an adapter (`adapter.py`)."""

@@ -1,0 +1,1 @@
+"""Productions: scoped collection, sealed packages, delivery, custody and preservation."""
