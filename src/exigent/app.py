@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool | None = No
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
-    worker = Worker(factory, settings.worker_poll_seconds)
+    worker = Worker(factory, settings.worker_poll_seconds, settings)
     start_worker = settings.embedded_worker if run_worker is None else run_worker
 
     @asynccontextmanager
@@ -107,6 +107,7 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.directory.api import router as directory_router
     from exigent.legal.api import install as install_legal
     from exigent.mail.api import router as mail_router
+    from exigent.notice.api import router as notice_router
     from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
@@ -121,6 +122,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(directory_router)
     app.include_router(verification_router)
     app.include_router(mail_router)
+    app.include_router(notice_router)
     app.include_router(web_router)
     mount_vendor(app)
 

@@ -14,6 +14,7 @@ from exigent.legal.models import (
     PolicyVersion,
     TargetAge,
 )
+from exigent.notice.models import UserNotice
 from exigent.requests.models import (
     Assignment,
     Document,
@@ -48,6 +49,7 @@ __all__ = [
     "TargetAge",
     "TimelineEvent",
     "User",
+    "UserNotice",
     "VerificationMark",
     "WebSession",
 ]

@@ -27,6 +27,9 @@ class Permission(StrEnum):
     directory_edit = "directory.edit"
     verification_callback = "verification.callback"
     verification_assess = "verification.assess"
+    notice_decide = "notice.decide"
+    weights_read = "weights.read"
+    weights_edit = "weights.edit"
     audit_read = "audit.read"
     users_manage = "users.manage"
 
@@ -49,16 +52,23 @@ STAFF_WORK = {
 }
 # Who may write a decision; approving one is a different person's permission.
 DRAFTING = {P.decision_draft}
+# The fraud-risk weights are tuned by those who answer for the queue and its risks.
+WEIGHTS = {P.weights_read, P.weights_edit}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.analyst: frozenset(STAFF_WORK | DRAFTING | {P.request_assign}),
-    Role.lead: frozenset(STAFF_WORK | DRAFTING | {P.request_assign, P.disclosure_approve}),
+    Role.lead: frozenset(
+        STAFF_WORK | DRAFTING | WEIGHTS | {P.request_assign, P.disclosure_approve, P.notice_decide}
+    ),
     Role.legal: frozenset(
-        STAFF_WORK | DRAFTING | {P.disclosure_approve, P.decision_sign_off, P.policy_edit}
+        STAFF_WORK
+        | DRAFTING
+        | WEIGHTS
+        | {P.disclosure_approve, P.decision_sign_off, P.policy_edit, P.notice_decide}
     ),
     Role.leadership: frozenset({P.request_read_all, P.policy_read}),
     Role.scheduler: frozenset(),
     Role.auditor: frozenset({P.request_read_all, P.audit_read, P.policy_read}),
-    Role.admin: frozenset(STAFF_WORK | {P.request_assign, P.users_manage, P.audit_read}),
+    Role.admin: frozenset(STAFF_WORK | WEIGHTS | {P.request_assign, P.users_manage, P.audit_read}),
     # Officers act only on their own requests; reads are scoped in the queries.
     Role.requester: frozenset(
         {
