@@ -23,7 +23,12 @@ from exigent.requests.models import (
     Target,
     TimelineEvent,
 )
-from exigent.verification.models import Callback, RiskAssessment, VerificationMark
+from exigent.verification.models import (
+    Callback,
+    RiskAssessment,
+    RiskWeightSet,
+    VerificationMark,
+)
 
 __all__ = [
     "Agency",
@@ -45,6 +50,7 @@ __all__ = [
     "Request",
     "Requester",
     "RiskAssessment",
+    "RiskWeightSet",
     "Target",
     "TargetAge",
     "TimelineEvent",

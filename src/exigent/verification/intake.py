@@ -14,7 +14,7 @@ from exigent.verification.db_history import history_lock, shared_history
 from exigent.verification.engine import Assessor
 from exigent.verification.models import RiskAssessment
 from exigent.verification.schemas import AssessmentRead
-from exigent.verification.scoring import default_weights
+from exigent.verification.weight_sets import current_weights
 
 
 def assess_on_intake(
@@ -22,16 +22,24 @@ def assess_on_intake(
 ) -> AssessmentRead:
     """Score a new case against the database's history and store the result on it."""
     directory = directory_for(session)
+    weights = current_weights(session)
     with history_lock():
         # The case itself is not committed yet, so it stays out of the shared history.
         history = shared_history(session, directory, exclude=request.id)
-        result = Assessor(directory=directory).assess(record, history)
-    store_assessment(session, request_id=request.id, result=result, at=now)
+        result = Assessor(directory=directory, weights=weights).assess(record, history)
+    store_assessment(
+        session, request_id=request.id, result=result, at=now, weights_version=weights.version
+    )
     return result
 
 
 def store_assessment(
-    session: Session, *, request_id: int, result: AssessmentRead, at: datetime
+    session: Session,
+    *,
+    request_id: int,
+    result: AssessmentRead,
+    at: datetime,
+    weights_version: int,
 ) -> None:
     # A Core insert: this runs on every intake and the row is never read back here.
     session.execute(
@@ -41,7 +49,7 @@ def store_assessment(
             level=str(result.risk_level),
             verification_required=result.verification_required,
             signals=[signal.model_dump() for signal in result.signals],
-            weights_version=default_weights().version,
+            weights_version=weights_version,
             assessed_at=at,
         )
     )
