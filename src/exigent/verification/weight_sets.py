@@ -161,7 +161,7 @@ def current_weights(session: Session, *, seed: bool = True) -> Weights:
     cached = session.info.get(CACHE_KEY)
     # Within one transaction the answer cannot change but through this session: reuse it.
     if cached is not None and transaction is not None and cached[0] is transaction:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     newest = _newest(session)
     if newest is None:
         if not seed:
