@@ -151,3 +151,22 @@ def test_an_emergency_notice_is_due_90_days_after(client, analyst, factory, sett
 def test_a_subpoena_without_permission_owes_no_notice(client, analyst):
     case = create_case(client, analyst, permitted_subpoena(user_notice_permitted=False))
     assert notices(client, analyst, case["id"]) == []
+
+
+def test_a_hold_staff_recorded_survives_a_record_change(
+    client, officer, analyst, legal, factory, settings
+):
+    case = create_case(client, officer, permitted_subpoena())
+    work(factory, settings, utcnow())
+    [notice] = notices(client, analyst, case["id"])
+    held = decide(client, legal, notice["id"], action="hold", reason="order served by fax")
+    assert held.status_code == 200, held.text
+    response = client.patch(
+        f"/api/v1/requests/{case['id']}/record",
+        json={"offense": "18 U.S.C. 875(c)"},
+        headers=officer.headers,
+    )
+    assert response.status_code == 200, response.text
+    [notice] = notices(client, analyst, case["id"])
+    assert notice["status"] == "held"
+    assert notice["order_source"] == f"recorded by {legal.user.name}"

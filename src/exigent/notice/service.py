@@ -332,7 +332,7 @@ def decide(
             words, audit = f"hold released ({reason}); the notice is {notice.status}", "release"
         case _:  # pragma: no cover - the enum is exhaustive
             raise BadInput(f"action: unknown action {action}", field="action")
-    notice.reason = reason if reason is not None else notice.reason
+    notice.reason = reason
     notice.decided_by_id = user.id
     notice.decided_by = user.name
     notice.decided_at = now

@@ -118,6 +118,9 @@ def _apply(
         return  # sent or withheld: the decision stands
     if not new and notice.status in IN_OUTBOX and not ordered:
         return  # already on its way and nothing forbids it
+    staff_hold = notice.status == NoticeStatus.held and notice.order_source != FROM_RECORD
+    if not new and not ordered and staff_hold:
+        return  # an order staff recorded stands until staff release it
     before = None if new else state(notice)
     previous = None if new else notice.status
     if not new:
