@@ -198,3 +198,16 @@ def test_only_admin_lead_and_legal_read_or_publish(client, analyst, officer, mak
     assert (
         client.get("/api/v1/risk-weights/versions", headers=admin.headers).json()[0]["version"] == 1
     )
+
+
+def test_another_process_sees_a_publish_on_its_next_assessment(client, analyst, lead, settings):
+    from fastapi.testclient import TestClient
+
+    from exigent.app import create_app
+
+    record = free_mail_record()
+    with TestClient(create_app(settings, run_worker=False)) as other:
+        # The other process has read (and cached) version 1 already.
+        assert weight_of(assess(other, analyst, record), "free_mail_domain") == 45
+        assert publish(client, lead, weights_with(free_mail_domain=9)).status_code == 201
+        assert weight_of(assess(other, analyst, record), "free_mail_domain") == 9
