@@ -166,3 +166,23 @@ def test_a_username_target_needs_an_address_before_sending(
     assert given.status_code == 200, given.text
     work(factory, settings, utcnow())
     assert len(mailbox.to("Owl@example.com")) == 1
+
+
+def test_the_draft_says_what_an_approved_decision_disclosed(
+    client, analyst, lead, factory, settings
+):
+    from legal.flows import approve, ready_for_approval
+    from notice.helpers import RECEIVED
+
+    case = ready_for_approval(client, analyst, factory)
+    assert approve(client, lead, case["id"]).status_code == 200
+    work(factory, settings, RECEIVED + timedelta(days=91))
+    [notice] = notices(client, analyst, case["id"])
+    assert notice["status"] == "drafted"
+    body = notice["body"]
+    provided = body.split("We provided:", 1)[1]
+    assert "basic account information" in provided
+    assert "account activity" in provided
+    assert "We have not provided" not in body
+    # What the analysts wrote about the case never reaches the user.
+    assert "Good-faith belief" not in body
