@@ -186,3 +186,28 @@ def test_the_draft_says_what_an_approved_decision_disclosed(
     assert "We have not provided" not in body
     # What the analysts wrote about the case never reaches the user.
     assert "Good-faith belief" not in body
+
+
+def test_disclosure_waits_for_the_notice_the_process_permits(
+    client, analyst, lead, legal, factory, settings, mailbox
+):
+    from legal.flows import approve, ready_for_approval
+
+    record = permitted_subpoena(
+        targets=[{"identifier_type": "email", "value": USER_EMAIL}],
+    )
+    case = ready_for_approval(client, analyst, factory, record)
+    work(factory, settings, utcnow())
+    refused = approve(client, lead, case["id"])
+    assert refused.status_code == 409
+    assert "before the user is notified" in refused.json()["error"]
+    assert "is drafted" in refused.json()["error"]
+
+    [notice] = notices(client, analyst, case["id"])
+    assert decide(client, legal, notice["id"], action="send").status_code == 200
+    # Queued is not yet told: still waiting.
+    assert approve(client, lead, case["id"]).status_code == 409
+    work(factory, settings, utcnow())
+    assert len(mailbox.to(USER_EMAIL)) == 1
+    approved = approve(client, lead, case["id"])
+    assert approved.status_code == 200, approved.text

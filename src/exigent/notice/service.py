@@ -36,6 +36,7 @@ DUE = "due"
 ORDER_EXPIRED = "order_expired"
 ORDER_REVIEW = "order_review"
 S = NoticeStatus
+BEFORE_DISCLOSURE = "user_notice_before_disclosure"
 # Statuses a record change may still reshape; decided notices keep their decision.
 OPEN = frozenset({S.pending, S.held, S.drafted})
 IN_OUTBOX = frozenset({S.queued, S.failed})
@@ -202,6 +203,17 @@ def notices_for(session: Session, request_id: int) -> list[UserNotice]:
             select(UserNotice).where(UserNotice.request_id == request_id).order_by(UserNotice.id)
         ).scalars()
     )
+
+
+def awaiting_before_disclosure(session: Session, request_id: int) -> list[UserNotice]:
+    """Notices owed before disclosure (compulsory process permitting notice) not yet sent or
+    withheld by a decision; disclosure waits for them."""
+    waiting = OPEN | IN_OUTBOX
+    return [
+        notice
+        for notice in notices_for(session, request_id)
+        if notice.basis == BEFORE_DISCLOSURE and notice.status in waiting
+    ]
 
 
 def load_notice(session: Session, notice_id: int) -> UserNotice:
