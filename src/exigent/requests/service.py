@@ -142,7 +142,7 @@ def intake(
     offset = record.received_at.utcoffset() or timedelta(0)
     submitted = record.as_submitted()
     request = Request(
-        idempotency_key=idempotency_key or record.id or None,  # "" is no key
+        idempotency_key=idempotency_key or record.id,
         submission_digest=_digest_of(submitted),
         external_id=record.id,
         kind=record.kind,
