@@ -22,7 +22,8 @@ def assess_on_intake(
 ) -> AssessmentRead:
     """Score a new case against the database's history and store the result on it."""
     directory = directory_for(session)
-    weights = current_weights(session)
+    # Reads only: an empty table scores with the shipped file, which is what version 1 holds.
+    weights = current_weights(session, seed=False)
     with history_lock():
         # The case itself is not committed yet, so it stays out of the shared history.
         history = shared_history(session, directory, exclude=request.id)
