@@ -28,6 +28,8 @@ from exigent.web.errors import error_page, login_redirect, wants_html
 
 log = logging.getLogger(__name__)
 MULTIPART_OVERHEAD = 64 * 1024
+# PostgreSQL's deadlock_detected and serialization_failure.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 
 
 def _problem(status_code: int, message: str, **extra: object) -> JSONResponse:
@@ -72,13 +74,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StatementError)
     async def unstorable_value(request: Request, exc: StatementError) -> Response:
+        status, message = 0, ""
         # PostgreSQL text cannot hold NUL; the driver refuses before anything is written.
         if "NUL" in str(exc.orig):
-            message = "a text field contains a NUL character, which cannot be stored"
-            if wants_html(request):
-                return error_page(request, 422, message)
-            return _problem(422, message)
-        raise exc
+            status, message = 422, "a text field contains a NUL character, which cannot be stored"
+        # Two transactions that waited on each other: the database undid one of them whole.
+        elif getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+            status, message = 409, "someone else changed this at the same moment; reload and retry"
+        if not status:
+            raise exc
+        if wants_html(request):
+            return error_page(request, status, message)
+        return _problem(status, message)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -129,7 +136,7 @@ def create_app(
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
-    worker = Worker(factory, settings.worker_poll_seconds)
+    worker = Worker(factory, settings.worker_poll_seconds, settings)
     start_worker = settings.embedded_worker if run_worker is None else run_worker
 
     @asynccontextmanager
@@ -181,6 +188,7 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.directory.api import router as directory_router
     from exigent.legal.api import install as install_legal
     from exigent.mail.api import router as mail_router
+    from exigent.notice.api import router as notice_router
     from exigent.portal.api import router as portal_api_router
     from exigent.portal.pages import router as portal_router
     from exigent.production.api import router as production_router
@@ -203,6 +211,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(portal_api_router)
     app.include_router(portal_router)
     app.include_router(production_router)
+    app.include_router(notice_router)
     app.include_router(web_router)
     app.include_router(auth_pages_router)
     app.include_router(console_router)

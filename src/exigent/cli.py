@@ -108,7 +108,7 @@ def worker() -> None:
     factory = make_session_factory(make_engine(settings.database_url))
     typer.echo(f"deadline worker polling every {settings.worker_poll_seconds}s")
     try:
-        Worker(factory, settings.worker_poll_seconds).run_forever()
+        Worker(factory, settings.worker_poll_seconds, settings).run_forever()
     except KeyboardInterrupt:
         typer.echo("stopped")
 

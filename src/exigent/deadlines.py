@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from exigent.config import Settings
 from exigent.db import Base, UtcDateTime, utcnow
 
 log = logging.getLogger(__name__)
@@ -83,19 +84,30 @@ def _claim_due(session: Session, now: datetime, limit: int) -> list[Deadline]:
 def _load_handlers() -> None:
     # Handlers live with their domain; importing the module registers them.
     import exigent.legal.jobs
+    import exigent.notice.jobs
     import exigent.production.jobs
     import exigent.requests.jobs  # noqa: F401
 
 
 def run_due(
-    factory: sessionmaker[Session], *, now: datetime | None = None, limit: int = 100
+    factory: sessionmaker[Session],
+    *,
+    now: datetime | None = None,
+    limit: int = 100,
+    settings: Settings | None = None,
 ) -> int:
-    """Fire every deadline due by `now`, one transaction per deadline; return how many fired."""
+    """Fire every deadline due by `now`, one transaction per deadline; return how many fired.
+
+    Handlers that talk to the outside (the notice outbox's SMTP relay) find `settings` in
+    `session.info["settings"]`.
+    """
     _load_handlers()
     fired = 0
     while True:
         moment = now or utcnow()
         with factory() as session:
+            if settings is not None:
+                session.info["settings"] = settings
             claimed = _claim_due(session, moment, 1)
             if not claimed:
                 session.rollback()
@@ -132,9 +144,15 @@ def _record_failure(factory: sessionmaker[Session], deadline_id: int, exc: Excep
 class Worker:
     """Polls for due deadlines until stopped; one per process, any number per database."""
 
-    def __init__(self, factory: sessionmaker[Session], poll_seconds: float) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        poll_seconds: float,
+        settings: Settings | None = None,
+    ) -> None:
         self.factory = factory
         self.poll_seconds = poll_seconds
+        self.settings = settings
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -142,7 +160,7 @@ class Worker:
         while not self._stop.is_set():
             try:
                 # A full batch means more may be due: go again at once instead of sleeping.
-                if run_due(self.factory, limit=BATCH) >= BATCH:
+                if run_due(self.factory, limit=BATCH, settings=self.settings) >= BATCH:
                     continue
             except Exception:
                 log.exception("deadline worker pass failed; retrying")

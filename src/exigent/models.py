@@ -15,6 +15,7 @@ from exigent.legal.models import (
     PolicyVersion,
     TargetAge,
 )
+from exigent.notice.models import UserNotice
 from exigent.portal.models import PortalAccount, PortalToken, RecoveryCode
 from exigent.production.models import (
     CustodyEvent,
@@ -32,7 +33,12 @@ from exigent.requests.models import (
     Target,
     TimelineEvent,
 )
-from exigent.verification.models import Callback, RiskAssessment, VerificationMark
+from exigent.verification.models import (
+    Callback,
+    RiskAssessment,
+    RiskWeightSet,
+    VerificationMark,
+)
 from exigent.wellbeing.models import ExposureEvent
 
 __all__ = [
@@ -65,11 +71,13 @@ __all__ = [
     "Request",
     "Requester",
     "RiskAssessment",
+    "RiskWeightSet",
     "SavedView",
     "Target",
     "TargetAge",
     "TimelineEvent",
     "User",
+    "UserNotice",
     "VerificationMark",
     "WebSession",
 ]

@@ -30,6 +30,9 @@ class Permission(StrEnum):
     production_build = "production.build"
     production_deliver = "production.deliver"
     preservation_manage = "preservation.manage"
+    notice_decide = "notice.decide"
+    weights_read = "weights.read"
+    weights_edit = "weights.edit"
     audit_read = "audit.read"
     users_manage = "users.manage"
 
@@ -54,21 +57,28 @@ STAFF_WORK = {
 DRAFTING = {P.decision_draft}
 # Collecting, packaging and delivering approved data, and keeping preservation holds.
 PRODUCING = {P.production_build, P.production_deliver, P.preservation_manage}
+# The fraud-risk weights are tuned by those who answer for the queue and its risks.
+WEIGHTS = {P.weights_read, P.weights_edit}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.analyst: frozenset(STAFF_WORK | DRAFTING | PRODUCING | {P.request_assign}),
     Role.lead: frozenset(
-        STAFF_WORK | DRAFTING | PRODUCING | {P.request_assign, P.disclosure_approve}
+        STAFF_WORK
+        | DRAFTING
+        | PRODUCING
+        | WEIGHTS
+        | {P.request_assign, P.disclosure_approve, P.notice_decide}
     ),
     Role.legal: frozenset(
         STAFF_WORK
         | DRAFTING
         | PRODUCING
-        | {P.disclosure_approve, P.decision_sign_off, P.policy_edit}
+        | WEIGHTS
+        | {P.disclosure_approve, P.decision_sign_off, P.policy_edit, P.notice_decide}
     ),
     Role.leadership: frozenset({P.request_read_all, P.policy_read}),
     Role.scheduler: frozenset(),
     Role.auditor: frozenset({P.request_read_all, P.audit_read, P.policy_read}),
-    Role.admin: frozenset(STAFF_WORK | {P.request_assign, P.users_manage, P.audit_read}),
+    Role.admin: frozenset(STAFF_WORK | WEIGHTS | {P.request_assign, P.users_manage, P.audit_read}),
     # Officers act only on their own requests; reads are scoped in the queries.
     Role.requester: frozenset(
         {

@@ -34,6 +34,7 @@ from exigent.legal.notify import timeline_entry
 from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.legal.schemas import CategoryRuling
 from exigent.legal.versions import current_policy
+from exigent.notice.service import awaiting_before_disclosure
 from exigent.requests.lifecycle import Status, can_move
 from exigent.requests.models import Request, Requester
 
@@ -131,6 +132,7 @@ def approve_decision(session: Session, *, user: User, request: Request, now: dat
         passed, why = verification_gate(session, request)
         if not passed:
             raise _refusal(user, request, f"disclosure cannot be approved: {why}", 409)
+        _check_user_notified(session, user, request)
     mark_decided(session, decision, DecisionStatus.approved, now)
     record_approval(session, user, request, decision, ApprovalKind.approval, None, now)
     return decision
@@ -140,6 +142,20 @@ def _refusal(user: User, request: Request, message: str, status: int) -> Excepti
     return refuse(
         user, message, status_code=status, action="decision.approve", request_id=request.id
     )
+
+
+def _check_user_notified(session: Session, user: User, request: Request) -> None:
+    """Process that permits user notice asks for it before disclosure: send or withhold first."""
+    waiting = awaiting_before_disclosure(session, request.id)
+    if waiting:
+        names = ", ".join(f"notice {n.id} to {n.target_label} is {n.status}" for n in waiting)
+        raise _refusal(
+            user,
+            request,
+            "disclosure cannot be approved before the user is notified: "
+            f"{names}; send it (and let it go out) or withhold it with a reason",
+            409,
+        )
 
 
 def _check_second_person(user: User, request: Request, decision: Decision) -> None:

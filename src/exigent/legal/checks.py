@@ -66,6 +66,18 @@ def judge_case(
     schedule_obligations(
         session, request=request, obligations=check.obligations, now=now, first=first
     )
+    # Imported here: the notice domain builds on the legal one, not the other way round.
+    from exigent.notice.sync import sync_notices
+
+    sync_notices(
+        session,
+        request=request,
+        record=record,
+        obligations=check.obligations,
+        actor=actor,
+        now=now,
+        first=first,
+    )
     if first:
         # At intake `request.create` already records the record, and the check is a pure
         # function of it and the policy version stored on the case: no event of its own.

@@ -296,9 +296,15 @@ def timeline_entry(
     return event
 
 
-def load_for(session: Session, user: User, request_id: int) -> Request:
-    """The case if this user may see it; 404 otherwise (never confirm a case exists)."""
-    request = session.get(Request, request_id)
+def load_for(session: Session, user: User, request_id: int, *, for_update: bool = False) -> Request:
+    """The case if this user may see it; 404 otherwise (never confirm a case exists).
+
+    `for_update` locks its row first, so that work which also appends to the audit chain
+    takes its locks in one order (case, then chain head) and two such moves cannot deadlock.
+    """
+    request = session.get(
+        Request, request_id, with_for_update=for_update, populate_existing=for_update
+    )
     if request is None or not may_read(user, request):
         raise NotFound(f"no request {request_id} that you can see")
     return request
@@ -355,7 +361,7 @@ def transition(
     """Move a case to another status; exactly one of two racing moves wins, the other gets 409."""
     now = now or utcnow()
     target = _parse_status(to)
-    request = load_for(session, user, request_id)
+    request = load_for(session, user, request_id, for_update=True)
     current = Status(request.status)
     approval_gate(session, user=user, request=request, to=target, now=now)
     _check_transition_rights(user, target)

@@ -7,15 +7,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path
 from pydantic import BaseModel, ConfigDict, StringConstraints
+from sqlalchemy.exc import IntegrityError
 
 from exigent.auth.deps import CurrentUser
 from exigent.db import SessionDep
-from exigent.errors import BadInput
+from exigent.errors import BadInput, Conflict
 from exigent.requests import service as case_service
 from exigent.requests.api import CaseId
 from exigent.requests.schemas import MAX_ID, IntakeRecord
-from exigent.verification import service
-from exigent.verification.models import Callback, CallbackOutcome
+from exigent.verification import service, weight_sets
+from exigent.verification.models import Callback, CallbackOutcome, RiskWeightSet
 from exigent.verification.schemas import AssessmentRead
 
 router = APIRouter(prefix="/api/v1", tags=["verification"])
@@ -62,6 +63,31 @@ class VerificationRead(BaseModel):
     request_id: int
     passed: bool
     reason: str
+
+
+class WeightsVersionSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    reason: str
+    created_by: str
+    created_at: datetime
+
+
+class WeightsVersionRead(WeightsVersionSummary):
+    document: dict[str, Any]
+
+
+class WeightsChange(BaseModel):
+    """A new weights table (the shape of `weights.json`) and why it changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weights: dict[str, Any]
+    reason: Annotated[str, StringConstraints(max_length=4000)]
+
+
+VersionNo = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _callback(row: Callback) -> CallbackRead:
@@ -151,3 +177,50 @@ def get_verification(
     case_service.record_read(session, user, case)
     session.commit()
     return VerificationRead(request_id=case.id, passed=passed, reason=reason)
+
+
+# Risk weights (admin, lead, legal)
+
+
+def _weights_read(row: RiskWeightSet) -> WeightsVersionRead:
+    return WeightsVersionRead.model_validate(row, from_attributes=True)
+
+
+@router.get("/risk-weights", response_model=WeightsVersionRead)
+def get_weights(session: SessionDep, user: CurrentUser) -> WeightsVersionRead:
+    """The current fraud-risk weights with their version, author and reason."""
+    result = _weights_read(weight_sets.newest_version(session, user=user))
+    session.commit()
+    return result
+
+
+@router.get("/risk-weights/versions", response_model=list[WeightsVersionSummary])
+def list_weights_versions(session: SessionDep, user: CurrentUser) -> list[WeightsVersionSummary]:
+    """Every published version, newest first."""
+    rows = weight_sets.list_versions(session, user=user)
+    session.commit()
+    return [WeightsVersionSummary.model_validate(row) for row in rows]
+
+
+@router.get("/risk-weights/versions/{version}", response_model=WeightsVersionRead)
+def get_weights_version(
+    version: VersionNo, session: SessionDep, user: CurrentUser
+) -> WeightsVersionRead:
+    result = _weights_read(weight_sets.get_version(session, user=user, version=version))
+    session.commit()
+    return result
+
+
+@router.post("/risk-weights", status_code=201, response_model=WeightsVersionRead)
+def publish_weights(
+    body: WeightsChange, session: SessionDep, user: CurrentUser
+) -> WeightsVersionRead:
+    """Publish a new version of the weights; the next assessment scores with it."""
+    row = weight_sets.publish_weights(session, user=user, document=body.weights, reason=body.reason)
+    result = _weights_read(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("someone published weights at the same moment; reload and retry") from None
+    return result

@@ -18,6 +18,7 @@ from exigent.verification.db_history import DatabaseHistory
 from exigent.verification.directory_index import DirectoryIndex
 from exigent.verification.engine import Assessor, assess_in_arrival_order
 from exigent.verification.history import InMemoryHistory
+from exigent.verification.scoring import Weights, default_weights
 
 
 @contextmanager
@@ -76,27 +77,33 @@ def run_assess_with_database(path: Path, out: TextIO, database_url: str) -> None
     if loaded is None:
         write_assessments(records, out)
         return
-    directory, history = loaded
-    write_assessments(records, out, assessor=Assessor(directory=directory), history=history)
+    directory, history, weights = loaded
+    assessor = Assessor(directory=directory, weights=weights)
+    write_assessments(records, out, assessor=assessor, history=history)
 
 
-def _database_view(database_url: str) -> tuple[DirectoryIndex, DatabaseHistory] | None:
-    """The database's directory and a private copy of its history; None without a database."""
+def _database_view(database_url: str) -> tuple[DirectoryIndex, DatabaseHistory, Weights] | None:
+    """The database's directory, a private copy of its history and its current weights;
+    None without a database (the shipped weights file is used then)."""
     from exigent.db import make_engine, make_session_factory
     from exigent.verification.db_directory import directory_for
     from exigent.verification.db_history import snapshot_history
+    from exigent.verification.weight_sets import current_weights
 
     if not _database_exists(database_url):
         return None
     engine = make_engine(database_url)
     try:
-        if not inspect(engine).has_table("requests"):
+        tables = inspect(engine)
+        if not tables.has_table("requests"):
             return None
+        stored_weights = tables.has_table("risk_weight_sets")
         with make_session_factory(engine)() as session, batch_gc():
             directory = directory_for(session)
             history = snapshot_history(session, directory)
+            weights = current_weights(session, seed=False) if stored_weights else default_weights()
             session.rollback()
-        return directory, history
+        return directory, history, weights
     except SQLAlchemyError:
         return None  # an unreachable database leaves the file's own history
     finally:

@@ -15,7 +15,7 @@ from exigent.verification.db_history import history_lock, shared_history
 from exigent.verification.engine import Assessor
 from exigent.verification.models import RiskAssessment
 from exigent.verification.schemas import AssessmentRead
-from exigent.verification.scoring import default_weights
+from exigent.verification.weight_sets import current_weights
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ def assess_record(
     """Score a record against the database's history (`exclude`: the caller's own uncommitted
     case, which must stay out of the history other sessions share). Reads only."""
     directory = directory_for(session)
-    weights = default_weights()
+    # Reads only: an empty table scores with the shipped file, which is what version 1 holds.
+    weights = current_weights(session, seed=False)
     with history_lock():
         history = shared_history(session, directory, exclude=exclude)
         result = Assessor(directory=directory, weights=weights).assess(record, history)

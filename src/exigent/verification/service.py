@@ -38,6 +38,7 @@ from exigent.verification.models import (
     RiskAssessment,
 )
 from exigent.verification.schemas import AssessmentRead
+from exigent.verification.weight_sets import current_weights
 
 
 def assess_records(
@@ -46,7 +47,7 @@ def assess_records(
     """Judge records against the database's history, in order of arrival, storing nothing."""
     require(user, Permission.verification_assess)
     directory = directory_for(session)
-    assessor = Assessor(directory=directory)
+    assessor = Assessor(directory=directory, weights=current_weights(session, seed=False))
     order = sorted(range(len(records)), key=lambda index: records[index].received_at)
     results: dict[int, AssessmentRead] = {}
     with history_lock():

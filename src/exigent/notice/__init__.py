@@ -1,0 +1,1 @@
+"""User notice: telling the affected user about a request, when the law and the order allow."""

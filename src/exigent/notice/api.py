@@ -1,0 +1,63 @@
+"""JSON routes for user notices: list a case's notices, read one, decide. Thin."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from exigent.auth.deps import CurrentUser
+from exigent.auth.permissions import Permission
+from exigent.auth.service import require
+from exigent.db import SessionDep, utcnow
+from exigent.notice import service
+from exigent.notice.models import UserNotice
+from exigent.notice.schemas import NoticeDecisionIn, NoticeRead
+from exigent.requests import service as cases
+from exigent.requests.api import CaseId
+from exigent.requests.schemas import MAX_ID
+
+router = APIRouter(prefix="/api/v1", tags=["notice"])
+
+NoticeId = Annotated[int, Path(ge=1, le=MAX_ID, description="the user notice's id")]
+
+
+def _read(notice: UserNotice) -> NoticeRead:
+    return NoticeRead.model_validate(notice, from_attributes=True)
+
+
+@router.get("/requests/{request_id}/notices", response_model=list[NoticeRead])
+def list_notices(request_id: CaseId, session: SessionDep, user: CurrentUser) -> list[NoticeRead]:
+    """The case's user notices, one per target (staff only)."""
+    require(user, Permission.request_read_all)
+    case = cases.load_for(session, user, request_id)
+    result = [_read(n) for n in service.notices_for(session, case.id)]
+    cases.record_read(session, user, case)
+    session.commit()
+    return result
+
+
+@router.get("/notices/{notice_id}", response_model=NoticeRead)
+def get_notice(notice_id: NoticeId, session: SessionDep, user: CurrentUser) -> NoticeRead:
+    """One notice with its draft text (staff only)."""
+    require(user, Permission.request_read_all)
+    notice = service.load_notice(session, notice_id)
+    case = cases.load_for(session, user, notice.request_id)
+    result = _read(notice)
+    cases.record_read(session, user, case)
+    session.commit()
+    return result
+
+
+@router.post("/notices/{notice_id}/decision", response_model=NoticeRead)
+def decide(
+    notice_id: NoticeId, body: NoticeDecisionIn, session: SessionDep, user: CurrentUser
+) -> NoticeRead:
+    """Send, resend, withhold (with a reason), edit the text, hold under an order or release."""
+    require(user, Permission.request_read_all)
+    notice = service.load_notice(session, notice_id)
+    case = cases.load_for(session, user, notice.request_id)
+    service.decide(session, user=user, request=case, notice=notice, decision=body, now=utcnow())
+    result = _read(notice)
+    session.commit()
+    return result
