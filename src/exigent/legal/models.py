@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -20,24 +19,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exigent.db import Base, UtcDateTime, utcnow
+from exigent.versions import VersionColumns
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
-class PolicyVersion(Base):
+class PolicyVersion(VersionColumns, Base):
     """One version of the disclosure policy; rows are only ever added, never edited."""
 
     __tablename__ = "policy_versions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, unique=True)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # SHA-256 of the canonical document: lets a process reuse its parsed copy safely.
-    digest: Mapped[str] = mapped_column(String(64))
-    reason: Mapped[str] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_by: Mapped[str] = mapped_column(String(320))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class LegalCheckRecord(Base):

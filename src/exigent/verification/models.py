@@ -10,6 +10,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exigent.db import Base, UtcDateTime, utcnow
+from exigent.versions import VersionColumns
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -81,17 +82,7 @@ class VerificationMark(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class RiskWeightSet(Base):
+class RiskWeightSet(VersionColumns, Base):
     """One version of the fraud-risk weights; rows are only ever added, never edited."""
 
     __tablename__ = "risk_weight_sets"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, unique=True)
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # SHA-256 of the canonical document: lets a process reuse its parsed copy safely.
-    digest: Mapped[str] = mapped_column(String(64))
-    reason: Mapped[str] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_by: Mapped[str] = mapped_column(String(320))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

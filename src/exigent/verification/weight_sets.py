@@ -1,38 +1,30 @@
 """Fraud-risk weights in the database: versions published by staff, the newest is current.
 
-The shipped `weights.json` is version 1, seeded on first use (so an empty database and a
-truncated test database behave the same). Assessment asks for the current set on every
-intake; the answer costs one indexed query for the newest (version, digest), and the parsed
-table is kept per process keyed by both, so a version published by another process is seen
-on the next assessment and nothing is parsed twice.
+The shipped `weights.json` is version 1 (see `exigent.versions` for how versions are kept,
+seeded and cached); this module says what a valid weights table is and who may publish one.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exigent.audit.service import Actor, canonical, record_event
+from exigent.audit.service import Actor, record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for
-from exigent.db import insert_ignoring_conflict, utcnow
-from exigent.errors import BadInput, Conflict, NotFound, describe_validation_error
+from exigent.db import utcnow
+from exigent.errors import BadInput, describe_validation_error
 from exigent.legal.refusals import require_or_refuse
 from exigent.verification.models import RiskWeightSet
 from exigent.verification.scoring import WEIGHTS_FILE, Weights, default_weights
+from exigent.versions import DocumentVersions
 
-SEED_REASON = "the weights shipped with Exigent"
-SEEDER = Actor.system("weights-seed")
-CACHE_KEY = "exigent.current_weights"
 # Bounds that keep one signal from deciding a 0-100 score alone in either direction.
 MAX_WEIGHT = 100
-_parsed: dict[tuple[int, str], Weights] = {}
 
 Weight = Annotated[StrictInt, Field(ge=-MAX_WEIGHT, le=MAX_WEIGHT)]
 Threshold = Annotated[StrictInt, Field(ge=1, le=100)]
@@ -84,10 +76,6 @@ def shipped_document() -> dict[str, Any]:
     return validated(WeightsDocument.model_validate_json(WEIGHTS_FILE.read_bytes()).model_dump())
 
 
-def document_digest(document: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical(document).encode()).hexdigest()
-
-
 def validated(document: dict[str, Any]) -> dict[str, Any]:
     """The normalised document, or BadInput naming the first field and its problem."""
     try:
@@ -125,31 +113,15 @@ def validated(document: dict[str, Any]) -> dict[str, Any]:
     return normalised
 
 
-def _newest(session: Session) -> tuple[int, str] | None:
-    row = session.execute(
-        select(RiskWeightSet.version, RiskWeightSet.digest)
-        .order_by(RiskWeightSet.version.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else (row.version, row.digest)
-
-
-def _seed(session: Session, now: datetime) -> None:
-    """Version 1 is the shipped file; two first users racing both end up reading it."""
-    document = shipped_document()
-    insert_ignoring_conflict(
-        session,
-        RiskWeightSet,
-        {
-            "version": 1,
-            "document": document,
-            "digest": document_digest(document),
-            "reason": SEED_REASON,
-            "created_by": SEEDER.label,
-            "created_at": now,
-        },
-        conflict_on=["version"],
-    )
+WEIGHT_SETS: DocumentVersions[Weights] = DocumentVersions(
+    model=RiskWeightSet,
+    name="weights table",
+    shipped=lambda: shipped_document(),
+    seeder=Actor.system("weights-seed"),
+    seed_reason="the weights shipped with Exigent",
+    parse=lambda version, document: Weights.from_dict({**document, "version": version}),
+    unseeded=default_weights,
+)
 
 
 def current_weights(session: Session, *, seed: bool = True) -> Weights:
@@ -157,31 +129,7 @@ def current_weights(session: Session, *, seed: bool = True) -> Weights:
 
     With `seed=False` nothing is written: an empty table reads as the shipped file.
     """
-    transaction = session.get_transaction()
-    cached = session.info.get(CACHE_KEY)
-    # Within one transaction the answer cannot change but through this session: reuse it.
-    if cached is not None and transaction is not None and cached[0] is transaction:
-        return cached[1]
-    newest = _newest(session)
-    if newest is None:
-        if not seed:
-            return default_weights()
-        _seed(session, utcnow())
-        newest = _newest(session)
-        assert newest is not None
-    weights = _weights_for(session, *newest)
-    session.info[CACHE_KEY] = (session.get_transaction(), weights)
-    return weights
-
-
-def _weights_for(session: Session, version: int, digest: str) -> Weights:
-    weights = _parsed.get((version, digest))
-    if weights is None:
-        document = session.execute(
-            select(RiskWeightSet.document).where(RiskWeightSet.version == version)
-        ).scalar_one()
-        weights = _parsed[(version, digest)] = Weights.from_dict({**document, "version": version})
-    return weights
+    return WEIGHT_SETS.current(session, seed=seed)
 
 
 # Reads and publishing (admin, lead, legal)
@@ -189,25 +137,16 @@ def _weights_for(session: Session, version: int, digest: str) -> Weights:
 
 def get_version(session: Session, *, user: User, version: int) -> RiskWeightSet:
     require_or_refuse(user, Permission.weights_read, action="weights.read", request_id=None)
-    current_weights(session)
-    row = session.execute(
-        select(RiskWeightSet).where(RiskWeightSet.version == version)
-    ).scalar_one_or_none()
-    if row is None:
-        raise NotFound(f"no weights version {version}")
-    return row
+    return WEIGHT_SETS.row(session, version)
 
 
 def newest_version(session: Session, *, user: User) -> RiskWeightSet:
-    return get_version(session, user=user, version=current_weights(session).version)
+    return get_version(session, user=user, version=WEIGHT_SETS.newest_version(session))
 
 
 def list_versions(session: Session, *, user: User) -> list[RiskWeightSet]:
     require_or_refuse(user, Permission.weights_read, action="weights.read", request_id=None)
-    current_weights(session)
-    return list(
-        session.execute(select(RiskWeightSet).order_by(RiskWeightSet.version.desc())).scalars()
-    )
+    return WEIGHT_SETS.rows(session)
 
 
 def publish_weights(
@@ -224,23 +163,7 @@ def publish_weights(
     if not reason.strip():
         raise BadInput("reason: required; say why the weights change", field="reason")
     normalised = validated(document)
-    current = current_weights(session)
-    previous = get_version(session, user=user, version=current.version)
-    digest = document_digest(normalised)
-    if digest == previous.digest:
-        raise Conflict(f"the weights are identical to version {previous.version}; nothing changed")
-    row = RiskWeightSet(
-        version=current.version + 1,
-        document=normalised,
-        digest=digest,
-        reason=reason.strip(),
-        created_by_id=user.id,
-        created_by=user.email,
-        created_at=now,
-    )
-    session.add(row)
-    session.flush()
-    session.info.pop(CACHE_KEY, None)
+    row, previous = WEIGHT_SETS.add(session, user=user, document=normalised, reason=reason, now=now)
     changed = {
         code: [previous.document["signals"].get(code), weight]
         for code, weight in normalised["signals"].items()
