@@ -33,6 +33,7 @@ class Permission(StrEnum):
     notice_decide = "notice.decide"
     weights_read = "weights.read"
     weights_edit = "weights.edit"
+    portal_account_verify = "portal.account_verify"
     audit_read = "audit.read"
     users_manage = "users.manage"
 
@@ -66,7 +67,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | DRAFTING
         | PRODUCING
         | WEIGHTS
-        | {P.request_assign, P.disclosure_approve, P.notice_decide}
+        | {P.request_assign, P.disclosure_approve, P.notice_decide, P.portal_account_verify}
     ),
     Role.legal: frozenset(
         STAFF_WORK
@@ -78,7 +79,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.leadership: frozenset({P.request_read_all, P.policy_read}),
     Role.scheduler: frozenset(),
     Role.auditor: frozenset({P.request_read_all, P.audit_read, P.policy_read}),
-    Role.admin: frozenset(STAFF_WORK | WEIGHTS | {P.request_assign, P.users_manage, P.audit_read}),
+    Role.admin: frozenset(
+        STAFF_WORK
+        | WEIGHTS
+        | {P.request_assign, P.users_manage, P.audit_read, P.portal_account_verify}
+    ),
     # Officers act only on their own requests; reads are scoped in the queries.
     Role.requester: frozenset(
         {

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
 from exigent.auth.models import Role, User, WebSession
+from exigent.auth.permissions import Permission, has_permission
 from exigent.auth.service import actor_for, create_user, password_matches, sha256_hex
 from exigent.directory.models import TrustStatus
 from exigent.directory.service import set_requester_status
@@ -54,7 +55,6 @@ LIMITS = {
 MAX_PASSWORD = 1000
 TOTP_ISSUER = "Exigent"
 # Who may verify, suspend or mark an officer's account fraudulent.
-VERIFIERS = frozenset({Role.lead, Role.admin})
 BARRED = frozenset({TrustStatus.suspended, TrustStatus.fraudulent})
 STAFF_MARKS = frozenset({TrustStatus.verified, TrustStatus.suspended, TrustStatus.fraudulent})
 IF_URGENT = (
@@ -645,7 +645,7 @@ def list_accounts(session: Session, *, user: User) -> list[tuple[PortalAccount, 
 
 
 def _require_verifier(user: User) -> None:
-    if not user.is_active or user.role not in VERIFIERS:
+    if not user.is_active or not has_permission(user.role, Permission.portal_account_verify):
         raise Forbidden(f"your role ({user.role}) cannot verify portal accounts; a lead can")
 
 
