@@ -189,6 +189,7 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.legal.api import install as install_legal
     from exigent.mail.api import router as mail_router
     from exigent.notice.api import router as notice_router
+    from exigent.notice.pages import router as notice_pages_router
     from exigent.portal.api import router as portal_api_router
     from exigent.portal.pages import router as portal_router
     from exigent.production.api import router as production_router
@@ -215,6 +216,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(web_router)
     app.include_router(auth_pages_router)
     app.include_router(console_router)
+    app.include_router(notice_pages_router)
     app.include_router(wellbeing_router)
     mount_vendor(app)
 
