@@ -196,6 +196,7 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
+    from exigent.verification.pages import router as weights_pages_router
     from exigent.web.auth_pages import router as auth_pages_router
     from exigent.web.pages import mount_vendor
     from exigent.web.pages import router as web_router
@@ -217,6 +218,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(auth_pages_router)
     app.include_router(console_router)
     app.include_router(notice_pages_router)
+    app.include_router(weights_pages_router)
     app.include_router(wellbeing_router)
     mount_vendor(app)
 
