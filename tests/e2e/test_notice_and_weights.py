@@ -36,6 +36,13 @@ def test_legal_withholds_a_notice_from_the_case_page(  # type: ignore[no-untyped
     panel = page.locator("#notices")
     expect(panel.locator("[data-field=status]")).to_have_text("Due: a draft waits for a decision")
 
+    # A refusal from the service is shown inline in the panel (a 4xx swapped in by htmx).
+    panel.get_by_text("Edit the text").click()
+    panel.get_by_label("Subject").fill("")
+    panel.get_by_label("Body").fill("")
+    panel.get_by_role("button", name="Save text").click()
+    expect(panel.get_by_role("alert")).to_contain_text("body: give the new subject or body")
+
     # The browser asks for the reason before anything is sent.
     panel.get_by_role("button", name="Withhold notice").click()
     expect(panel.locator("[data-notice-id]")).to_have_attribute("data-status", "drafted")
