@@ -77,6 +77,12 @@ def test_errors_are_shown_next_to_the_field_and_nothing_is_published(client, lea
     assert 'name="signals.idn_domain" type="number"' in no_reason.text
     assert 'value="9"' in no_reason.text
 
+    emptied = [*changed(fields, levels__medium=""), ("reason", "try")]
+    response = client.post("/console/risk-weights", data=as_data(emptied))
+    assert response.status_code == 422
+    assert "levels.medium: give a number" in response.text
+    assert 'name="levels.medium" type="number" step="1" min="1" max="100" value=""' in response.text
+
     too_big = [*changed(fields, signals__idn_domain="500"), ("reason", "try")]
     response = client.post("/console/risk-weights", data=as_data(too_big))
     assert response.status_code == 422

@@ -65,6 +65,11 @@ def _history(rows: list[RiskWeightSet]) -> list[tuple[RiskWeightSet, list[str]]]
     return list(reversed(result))
 
 
+def _codes(document: dict[str, Any]) -> list[str]:
+    """Every signal the checks emit, and any the current version still lists."""
+    return sorted(set(document["signals"]) | weight_sets.known_signals())
+
+
 def _page(
     request: Request,
     session: Session,
@@ -87,6 +92,7 @@ def _page(
             "current": current,
             "doc": doc,
             "history": _history(rows),
+            "codes": _codes(doc),
             "descriptions": DESCRIPTIONS,
             "typed": typed,
             "errors": errors or {},
@@ -132,7 +138,7 @@ def _document(
 
     signals = {
         code: _whole_number(one(f"signals.{code}"), f"signals.{code}", errors)
-        for code in base["signals"]
+        for code in _codes(base)
     }
     levels = {
         level: _whole_number(one(f"levels.{level}"), f"levels.{level}", errors) for level in LEVELS
