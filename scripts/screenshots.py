@@ -61,6 +61,7 @@ def case_ids() -> dict[str, int]:
     from exigent.config import get_settings
     from exigent.db import make_engine, make_session_factory
     from exigent.legal.models import Decision
+    from exigent.notice.models import UserNotice
     from exigent.requests.models import Document, Request
 
     factory = make_session_factory(make_engine(get_settings().database_url))
@@ -75,7 +76,13 @@ def case_ids() -> dict[str, int]:
             .order_by((Request.kind == "emergency").desc(), Request.decide_due_at)
             .limit(1)
         ).scalar_one()
-    return {"media": media, "awaiting": awaiting}
+        # A case whose notice waits for a decision (else any case with a notice).
+        notice = session.execute(
+            select(UserNotice.request_id)
+            .order_by((UserNotice.status == "drafted").desc(), UserNotice.id)
+            .limit(1)
+        ).scalar_one()
+    return {"media": media, "awaiting": awaiting, "notice": notice}
 
 
 def shoot(base: str, out: Path) -> None:
@@ -137,6 +144,24 @@ def shoot(base: str, out: Path) -> None:
             login(page, "legal")
             page.goto(f"{base}/console/policy")
             save("policy")
+            page.goto(f"{base}/console/cases/{ids['notice']}")
+            panel = page.locator("#notices")
+            first = panel.locator("[data-notice-id]").first
+            if theme == "light" and first.get_attribute("data-status") != "held":
+                # Legal records an order on the first target, so the panel shows both states.
+                first.get_by_text("Hold under a non-disclosure order").click()
+                first.get_by_label("Which order holds it").fill("2705(b) order, D. Ill.")
+                first.get_by_label("Order expires on").fill("2027-09-30")
+                first.get_by_role("button", name="Hold notice", exact=True).click()
+                page.wait_for_selector("#notices [data-status=held]")
+                page.goto(f"{base}/console/cases/{ids['notice']}")
+            page.wait_for_selector("#notices [data-notice-id]")
+            page.wait_for_load_state("networkidle")
+            page.add_style_tag(content=".topbar { position: static !important; }")
+            panel.screenshot(path=str(out / f"notice-panel-{theme}.png"))
+            print(f"docs/screenshots/notice-panel-{theme}.png")
+            page.goto(f"{base}/console/risk-weights")
+            save("risk-weights")
             context.close()
         # Responsive: the queue and a case on a phone-sized screen (light theme only).
         phone = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="light")

@@ -189,12 +189,14 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.legal.api import install as install_legal
     from exigent.mail.api import router as mail_router
     from exigent.notice.api import router as notice_router
+    from exigent.notice.pages import router as notice_pages_router
     from exigent.portal.api import router as portal_api_router
     from exigent.portal.pages import router as portal_router
     from exigent.production.api import router as production_router
     from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
+    from exigent.verification.pages import router as weights_pages_router
     from exigent.web.auth_pages import router as auth_pages_router
     from exigent.web.pages import mount_vendor
     from exigent.web.pages import router as web_router
@@ -215,6 +217,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(web_router)
     app.include_router(auth_pages_router)
     app.include_router(console_router)
+    app.include_router(notice_pages_router)
+    app.include_router(weights_pages_router)
     app.include_router(wellbeing_router)
     mount_vendor(app)
 

@@ -85,6 +85,7 @@ def _load_handlers() -> None:
     # Handlers live with their domain; importing the module registers them.
     import exigent.legal.jobs
     import exigent.notice.jobs
+    import exigent.portal.jobs
     import exigent.production.jobs
     import exigent.requests.jobs  # noqa: F401
 

@@ -24,6 +24,7 @@ from exigent.legal.engine import judge
 from exigent.legal.policy import Policy
 from exigent.legal.schemas import LegalCheck
 from exigent.legal.versions import current_policy
+from exigent.portal.messages import tell_officer
 from exigent.requests.clocks import clocks_for, schedule_sla_deadlines
 from exigent.requests.lifecycle import (
     ACKNOWLEDGED_STATUSES,
@@ -381,7 +382,7 @@ def transition(
         )
     _compare_and_swap(session, request, current, target, now)
     actor = actor_for(user)
-    timeline_entry(
+    event = timeline_entry(
         session,
         request,
         actor,
@@ -403,6 +404,7 @@ def transition(
         detail={"reason": reason},
         at=now,
     )
+    tell_officer(session, request, event, author=user, now=now)
     session.refresh(request)
     return request
 
@@ -520,6 +522,7 @@ def add_note(
         after={"body": body, "visible": visible},
         at=now,
     )
+    tell_officer(session, request, event, author=user, now=now)
     session.flush()
     return event
 
