@@ -1,9 +1,9 @@
 """The case page's production panel: approved scope, build, productions, delivery, custody and
 preservation holds. Thin HTML routes, loaded into the console's case page with htmx.
 
-Each action posts (CSRF checked by `PageUser`) and answers the panel again, with what was done
-or, inline, why it was refused (the refusal's own status code is kept in a header for htmx,
-which only swaps 2xx answers).
+Each action posts (CSRF checked by `PageUser`) and answers the panel again with 200, saying what
+was done or, inline, why it was refused with the refusal's status code in the text (htmx swaps
+only 2xx answers). A done action also swaps the case's status badge out of band.
 """
 
 from __future__ import annotations
@@ -98,10 +98,7 @@ def _panel(
     }
     cases.record_read(session, user, case)
     session.commit()
-    response = templates.TemplateResponse(request, "production/_panel.html", context)
-    if error:
-        response.headers["X-Exigent-Refused"] = error[1]
-    return response
+    return templates.TemplateResponse(request, "production/_panel.html", context)
 
 
 @router.get("/cases/{case_id}/production", response_class=HTMLResponse)
