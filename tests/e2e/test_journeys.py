@@ -213,7 +213,6 @@ def test_emergency_from_registration_to_download(  # type: ignore[no-untyped-def
     expect(desk.locator("#case-status")).to_contain_text("delivered")
     expect(panel.get_by_role("button", name="Build again")).to_be_visible()
     assert any("ready" in m["subject"] for m in mailbox.to(OFFICER))
-    shot(desk, "case-production-light")
 
     # The officer downloads the zip; its files match the manifest, whose digest is the seal.
     officer.goto(f"{live_server}/portal/home")
@@ -234,6 +233,11 @@ def test_emergency_from_registration_to_download(  # type: ignore[no-untyped-def
     desk.reload()
     expect(desk.locator("[data-custody]")).to_contain_text("downloaded")
     expect(desk.locator("[data-custody]")).to_contain_text("127.0.0.1")
+    shot(desk, "case-production-light")
+    if SHOTS:
+        desk.emulate_media(color_scheme="dark")
+        desk.wait_for_timeout(200)
+        shot(desk, "case-production-dark")
 
 
 def test_a_lookalike_domain_is_flagged_and_cannot_be_approved(  # type: ignore[no-untyped-def]
