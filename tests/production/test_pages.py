@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from console.helpers import sign_in
@@ -117,13 +118,14 @@ def test_a_hold_is_placed_extended_once_and_released(client, analyst, lead, offi
     assert "extended until" in extended and "(extended once)" in extended
     refused = _post(client, f"/console/holds/{hold}/extend", csrf)
     assert f'data-error="hold-{hold}"' in refused
+    assert "already extended 1 time(s); the policy allows 1 (409)" in refused
     released = _post(client, f"/console/holds/{hold}/release", csrf, reason="case closed")
     assert "released" in released and "case closed" in released
     assert "Place preservation hold" in released
 
 
 def test_the_officer_downloads_from_the_portal_and_sees_only_their_own(  # type: ignore[no-untyped-def]
-    client, portal: Portal, analyst, lead, factory, tmp_path: Path
+    client, portal: Portal, analyst, lead, factory, mailbox, tmp_path: Path
 ):
     home = client.get("/portal/home")
     assert "Nothing has been delivered to you yet." in home.text
@@ -168,5 +170,26 @@ def test_the_officer_downloads_from_the_portal_and_sees_only_their_own(  # type:
     home = client.get("/portal/home")
     assert "Revoked" in home.text and "Replaced by a newer link." in home.text
     assert client.get(link.group(1)).status_code == 410
-    # Someone else's delivery is not found, and the try is logged.
     assert client.get("/portal/deliveries/999999/download").status_code == 404
+
+    # Another officer sees none of it, and their try at this officer's link is a logged 404.
+    with TestClient(client.app) as other:
+        assert register(other, email="jdoe@chicagopolice.org", name="J Doe").status_code == 200
+        assert confirm(other, link_from(mailbox, "jdoe@chicagopolice.org")).status_code == 200
+        enrol(other)
+        home = other.get("/portal/home")
+        assert "Nothing has been delivered to you yet." in home.text
+        assert production["manifest_sha256"] not in home.text
+        newest = issued["id"] + 1
+        assert other.get(f"/portal/deliveries/{newest}/download").status_code == 404
+    with factory() as session:
+        outcomes = session.execute(select(DownloadAttempt.outcome)).scalars().all()
+        assert outcomes[-1] == "wrong_account"
+
+
+def test_the_console_links_portal_accounts_for_leads_only(client, analyst, lead) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, analyst.user.email)
+    assert "/portal/staff/accounts" not in client.get("/console").text
+    client.cookies.clear()
+    sign_in(client, lead.user.email)
+    assert '<a href="/portal/staff/accounts">Portal accounts</a>' in client.get("/console").text
