@@ -5,14 +5,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from console.helpers import sign_in
-from exigent.production.models import CustodyEvent, DownloadAttempt
+from exigent.db import utcnow
+from exigent.production.models import CustodyEvent, DeliveryLink, DownloadAttempt
 from exigent.production.package import verify
 from factories import emergency_record
 from legal.flows import (
@@ -171,6 +173,17 @@ def test_the_officer_downloads_from_the_portal_and_sees_only_their_own(  # type:
     assert "Revoked" in home.text and "Replaced by a newer link." in home.text
     assert client.get(link.group(1)).status_code == 410
     assert client.get("/portal/deliveries/999999/download").status_code == 404
+    # An expired link says so, and what to do; its download is refused (410) and logged.
+    with factory() as session:
+        session.execute(
+            update(DeliveryLink)
+            .where(DeliveryLink.id == issued["id"] + 1)
+            .values(expires_at=utcnow() - timedelta(minutes=1))
+        )
+        session.commit()
+    home = client.get("/portal/home")
+    assert "Expired" in home.text and "Ask the response team to deliver it again" in home.text
+    assert client.get(f"/portal/deliveries/{issued['id'] + 1}/download").status_code == 410
 
     # Another officer sees none of it, and their try at this officer's link is a logged 404.
     with TestClient(client.app) as other:

@@ -73,7 +73,13 @@ def _panel(
             links[link.production_id].append(link)
     holds = preservation.holds_for(session, user=user, request_id=case.id)
     settings = request.app.state.settings
-    names = {u.id: u.name for u in session.execute(select(User)).scalars()}
+    people = {p.created_by_id for p in productions} | {
+        i for ls in links.values() for link in ls for i in (link.recipient_id, link.issued_by_id)
+    }
+    names: dict[int, str] = {}
+    if people:
+        for user_id, name in session.execute(select(User.id, User.name).where(User.id.in_(people))):
+            names[user_id] = name
     context = {
         "user": user,
         "c": case,
