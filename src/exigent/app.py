@@ -193,6 +193,7 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.portal.api import router as portal_api_router
     from exigent.portal.pages import router as portal_router
     from exigent.production.api import router as production_router
+    from exigent.production.pages import router as production_pages_router
     from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
@@ -219,6 +220,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(console_router)
     app.include_router(notice_pages_router)
     app.include_router(weights_pages_router)
+    app.include_router(production_pages_router)
     app.include_router(wellbeing_router)
     mount_vendor(app)
 

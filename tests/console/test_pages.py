@@ -288,7 +288,9 @@ def test_decision_drafted_in_the_form_and_approved_by_a_second_person(  # type: 
     assert approved.status_code == 303
     page = client.get(approved.headers["location"])
     assert "Decision approved" in page.text
-    assert "production service is not yet available" in page.text.lower()
+    assert f'hx-get="/console/cases/{case["id"]}/production"' in page.text
+    panel = client.get(f"/console/cases/{case['id']}/production")
+    assert "Build production" in panel.text
     assert (
         client.get(f"/api/v1/requests/{case['id']}", headers=lead.headers).json()["status"]
         == "approved"

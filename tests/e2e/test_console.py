@@ -133,7 +133,7 @@ def test_decision_then_approval_by_a_second_person(  # type: ignore[no-untyped-d
     lead_page.goto(f"{live_server}/console/cases/{case['id']}")
     lead_page.get_by_role("button", name="Approve decision").click()
     expect(lead_page.get_by_role("status").first).to_contain_text("Decision approved")
-    expect(lead_page.locator("#production")).to_contain_text("not yet available")
+    expect(lead_page.locator("#production-panel")).to_contain_text("Build production")
     other.close()
 
 

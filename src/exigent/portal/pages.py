@@ -3,11 +3,12 @@ list. Thin: read the form, call the service, commit, render."""
 
 from __future__ import annotations
 
+import pathlib
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.exc import IntegrityError
 
 from exigent.audit.service import record_event
@@ -33,6 +34,9 @@ from exigent.portal.rendering import (
     store_of,
     uploads_of,
 )
+from exigent.production import delivery
+from exigent.production.models import DownloadOutcome
+from exigent.production.package import zip_stream
 from exigent.requests import queries
 from exigent.requests import service as case_service
 from exigent.requests.lifecycle import Status
@@ -66,6 +70,7 @@ def home(request: Request, session: SessionDep, officer: CurrentOfficer) -> Resp
     )
     case_service.record_list(session, officer.user, [case.id for case in page])
     requester = _requester(session, officer)
+    deliveries = delivery.delivered_to(session, officer.user)
     session.commit()
     return render(
         request,
@@ -75,6 +80,7 @@ def home(request: Request, session: SessionDep, officer: CurrentOfficer) -> Resp
             "kinds": forms.KINDS,
             "status_words": forms.status_words,
             "awaiting": requester is None or requester.status == TrustStatus.unverified,
+            "deliveries": deliveries,
         },
         officer=officer,
     )
@@ -257,9 +263,39 @@ def _case_page(
         "form": _Empty(),
         "problems": problems or {},
         "settled": Status(case.status) in SETTLED,
+        "deliveries": delivery.delivered_to(session, officer.user, request_id=case.id),
     }
     session.commit()
     return render(request, "portal/case.html", context, officer=officer, status_code=status_code)
+
+
+@router.get("/deliveries/{link_id}/download")
+def download(
+    request: Request, link_id: AccountId, session: SessionDep, officer: CurrentOfficer
+) -> Response:
+    """The Download button: the officer's own delivery as a streamed zip; every try is logged
+    (who, when, IP) in the chain of custody, refused ones included."""
+    opened = delivery.open_own_link(
+        session,
+        user=officer.user,
+        link_id=link_id,
+        ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+    )
+    session.commit()
+    if opened.outcome is DownloadOutcome.wrong_account:
+        raise NotFound(f"no delivery {link_id} for your account")
+    opened.raise_unless_granted()
+    production = opened.production
+    folder = f"production-{production.id}"
+    return StreamingResponse(
+        zip_stream(pathlib.Path(production.package_path or ""), folder),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{folder}.zip"',
+            "X-Manifest-SHA256": production.manifest_sha256 or "",
+        },
+    )
 
 
 @router.post("/requests/{request_id}/messages", response_class=HTMLResponse)

@@ -281,6 +281,75 @@ def open_link(
     ).scalar_one_or_none()
     if link is None:
         raise NotFound("no such delivery link")
+    return _judge(session, user=user, link=link, ip=ip, user_agent=user_agent, now=now)
+
+
+def open_own_link(
+    session: Session,
+    *,
+    user: User,
+    link_id: int,
+    ip: str | None,
+    user_agent: str | None,
+    now: datetime | None = None,
+) -> Opened:
+    """The portal's download button: the link by its id, judged and logged like a token's use.
+
+    The caller commits (so a refused try stays logged), then answers or streams; the page
+    answers another account's link with a 404, not confirming it exists.
+    """
+    now = now or utcnow()
+    link = session.get(DeliveryLink, link_id)
+    if link is None:
+        raise NotFound(f"no delivery {link_id} for your account")
+    return _judge(session, user=user, link=link, ip=ip, user_agent=user_agent, now=now)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """One delivery link of the signed-in officer, as the portal lists it."""
+
+    link: DeliveryLink
+    production: Production
+    request: Request
+    state: str  # live, expired, revoked
+
+
+def delivered_to(
+    session: Session, user: User, *, request_id: int | None = None, now: datetime | None = None
+) -> list[Delivered]:
+    """The delivery links issued to `user`'s own account (newest first); nobody else's."""
+    now = now or utcnow()
+    statement = (
+        select(DeliveryLink, Production, Request)
+        .join(Production, Production.id == DeliveryLink.production_id)
+        .join(Request, Request.id == Production.request_id)
+        .where(DeliveryLink.recipient_id == user.id)
+        .order_by(DeliveryLink.issued_at.desc(), DeliveryLink.id.desc())
+    )
+    if request_id is not None:
+        statement = statement.where(Production.request_id == request_id)
+    result = []
+    for link, production, request in session.execute(statement).all():
+        if link.revoked_at is not None:
+            state = "revoked"
+        elif link.expires_at <= now:
+            state = "expired"
+        else:
+            state = "live"
+        result.append(Delivered(link, production, request, state))
+    return result
+
+
+def _judge(
+    session: Session,
+    *,
+    user: User,
+    link: DeliveryLink,
+    ip: str | None,
+    user_agent: str | None,
+    now: datetime,
+) -> Opened:
     production = session.get(Production, link.production_id)
     assert production is not None
     if link.recipient_id != user.id:
