@@ -22,7 +22,7 @@ from exigent.auth.deps import SESSION_COOKIE
 from exigent.config import Settings
 from exigent.db import make_engine, make_session_factory, utcnow
 from exigent.migrate import upgrade
-from exigent.portal import service
+from exigent.portal import authenticator, service
 
 FORM = {
     "emergency_nature": "suicide_self_harm",
@@ -49,9 +49,9 @@ def officer_cookie(settings: Settings) -> str:
         )
         account, token = service.register(session, data=data, now=utcnow())
         service.confirm_email(session, token=token, now=utcnow())
-        secret = service.enrolment_secret(account, secret_key=settings.secret_key)
+        secret = authenticator.enrolment_secret(account, secret_key=settings.secret_key)
         code = pyotp.TOTP(secret).now()
-        service.complete_enrolment(
+        authenticator.complete_enrolment(
             session, account=account, code=code, secret_key=settings.secret_key, now=utcnow()
         )
         session.commit()

@@ -13,7 +13,7 @@ from exigent.auth.service import log_out
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError
 from exigent.notifications.email import MailNotSent, compose, send
-from exigent.portal import service
+from exigent.portal import authenticator, service
 from exigent.portal.deps import (
     AnonCsrf,
     EnrollingOfficer,
@@ -230,9 +230,11 @@ def _totp_form(
     problems: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    secret = service.enrolment_secret(officer.account, secret_key=settings_of(request).secret_key)
+    secret = authenticator.enrolment_secret(
+        officer.account, secret_key=settings_of(request).secret_key
+    )
     session.commit()
-    uri = service.provisioning_uri(officer.account, secret)
+    uri = authenticator.provisioning_uri(officer.account, secret)
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     return render(
         request,
@@ -247,7 +249,7 @@ def _totp_form(
 async def totp_enrol(request: Request, session: SessionDep, officer: EnrollingOfficer) -> Response:
     form = await request.form()
     try:
-        codes = service.complete_enrolment(
+        codes = authenticator.complete_enrolment(
             session,
             account=officer.account,
             code=str(form.get("code") or ""),

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from exigent.auth.deps import CurrentUser
 from exigent.db import SessionDep, utcnow
-from exigent.portal import service
+from exigent.portal import staff
 from exigent.portal.models import PortalAccount
 from exigent.requests.models import Requester
 
@@ -74,7 +74,7 @@ def read(account: PortalAccount, requester: Requester) -> AccountRead:
 @router.get("/accounts", response_model=list[AccountRead])
 def list_accounts(session: SessionDep, user: CurrentUser) -> list[AccountRead]:
     """Officers' portal accounts, those awaiting verification first (lead, admin)."""
-    rows = service.list_accounts(session, user=user)
+    rows = staff.list_accounts(session, user=user)
     session.commit()
     return [read(account, requester) for account, requester in rows]
 
@@ -84,7 +84,7 @@ def set_status(
     account_id: AccountId, body: StatusIn, session: SessionDep, user: CurrentUser
 ) -> AccountRead:
     """Verify, suspend or mark fraudulent (audited; suspended and fraudulent cannot sign in)."""
-    account, requester = service.set_account_status(
+    account, requester = staff.set_account_status(
         session,
         user=user,
         account_id=account_id,

@@ -19,7 +19,7 @@ from exigent.directory.models import TrustStatus
 from exigent.errors import BadInput, ExigentError, NotFound
 from exigent.legal.decisions import SETTLED
 from exigent.legal.versions import current_policy
-from exigent.portal import cases, forms, service
+from exigent.portal import cases, forms, staff
 from exigent.portal.account_pages import router as account_router
 from exigent.portal.deps import (
     CurrentOfficer,
@@ -398,7 +398,7 @@ async def upload(
 
 @router.get("/staff/accounts", response_class=HTMLResponse)
 def staff_accounts(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    rows = service.list_accounts(session, user=user)
+    rows = staff.list_accounts(session, user=user)
     record_event(
         session,
         actor=actor_for(user),
@@ -424,7 +424,7 @@ async def staff_set_status(
 ) -> Response:
     form = await request.form()
     try:
-        account, requester = service.set_account_status(
+        account, requester = staff.set_account_status(
             session,
             user=user,
             account_id=account_id,

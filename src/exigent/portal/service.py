@@ -1,35 +1,27 @@
-"""Officer accounts: registration, the confirmation link, the second factor, sign-in with
-lockout, and staff verification. Nothing here commits."""
+"""Officer accounts: registration, the confirmation link and sign-in with lockout (the second
+factor is in `authenticator`, staff verification in `staff`). Nothing here commits."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import phonenumbers
-import pyotp
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
 from exigent.auth.models import Role, User, WebSession
-from exigent.auth.permissions import Permission, has_permission
 from exigent.auth.service import actor_for, create_user, password_matches, sha256_hex
 from exigent.directory.models import TrustStatus
-from exigent.directory.service import set_requester_status
 from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound, Unauthorized
+from exigent.portal.authenticator import recovery_code_matches, seal, totp_matches
 from exigent.portal.models import (
     DomainStanding,
     PortalAccount,
     PortalToken,
-    RecoveryCode,
     TokenPurpose,
 )
 from exigent.requests.models import Requester
@@ -40,7 +32,6 @@ CONFIRM_HOURS = 24
 MIN_PASSWORD = 12
 LOCK_AFTER = 5
 LOCK_MINUTES = 15
-RECOVERY_CODES = 8
 RESEND_GAP = timedelta(seconds=60)
 # The longest each registration field may be (the columns that keep them).
 LIMITS = {
@@ -53,10 +44,7 @@ LIMITS = {
     "supervisor_name": 300,
 }
 MAX_PASSWORD = 1000
-TOTP_ISSUER = "Exigent"
-# Who may verify, suspend or mark an officer's account fraudulent.
 BARRED = frozenset({TrustStatus.suspended, TrustStatus.fraudulent})
-STAFF_MARKS = frozenset({TrustStatus.verified, TrustStatus.suspended, TrustStatus.fraudulent})
 IF_URGENT = (
     "If a life is at risk right now, call the emergency line published in the platform's "
     "law-enforcement guidelines."
@@ -347,103 +335,6 @@ def confirm_email(session: Session, *, token: str, now: datetime) -> PortalAccou
     return account
 
 
-# Second factor
-
-
-def _key(secret_key: str) -> bytes:
-    return hashlib.sha256(b"exigent-portal-totp\x00" + secret_key.encode()).digest()
-
-
-def _seal(secret: str, secret_key: str) -> str:
-    nonce = secrets.token_bytes(12)
-    sealed = AESGCM(_key(secret_key)).encrypt(nonce, secret.encode(), b"totp")
-    return base64.urlsafe_b64encode(nonce + sealed).decode()
-
-
-def _open(sealed: str, secret_key: str) -> str:
-    raw = base64.urlsafe_b64decode(sealed.encode())
-    try:
-        return AESGCM(_key(secret_key)).decrypt(raw[:12], raw[12:], b"totp").decode()
-    except InvalidTag:
-        raise Conflict(
-            "the second-factor secret cannot be read with this server's key; ask the team to "
-            "reset your authenticator"
-        ) from None
-
-
-def enrolment_secret(account: PortalAccount, *, secret_key: str) -> str:
-    """The secret to put in the authenticator app; available only until enrolment is done."""
-    if account.totp_enrolled_at is not None:
-        raise Conflict("your authenticator is already set up; its secret is never shown again")
-    if account.totp_secret is None:
-        account.totp_secret = _seal(pyotp.random_base32(), secret_key)
-    return _open(account.totp_secret, secret_key)
-
-
-def provisioning_uri(account: PortalAccount, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=account.user.email, issuer_name=TOTP_ISSUER)
-
-
-def _totp_matches(account: PortalAccount, code: str, secret_key: str, now: datetime) -> bool:
-    """A current code (one step of clock drift either way) not accepted before."""
-    if account.totp_secret is None or not (code.isdigit() and len(code) == 6):
-        return False
-    totp = pyotp.TOTP(_open(account.totp_secret, secret_key))
-    step_now = int(now.timestamp()) // 30
-    for step in (step_now - 1, step_now, step_now + 1):
-        if account.totp_last_step is not None and step <= account.totp_last_step:
-            continue
-        if hmac.compare_digest(totp.at(step * 30), code):
-            account.totp_last_step = step
-            return True
-    return False
-
-
-def complete_enrolment(
-    session: Session, *, account: PortalAccount, code: str, secret_key: str, now: datetime
-) -> list[str]:
-    """Check the first code from the app; return recovery codes, shown this once."""
-    if account.totp_enrolled_at is not None:
-        raise Conflict("your authenticator is already set up")
-    if not _totp_matches(account, code.strip().replace(" ", ""), secret_key, now):
-        raise BadInput(
-            "code: that code does not match; check the app shows Exigent for this account and "
-            "type the 6 digits it shows now",
-            field="code",
-        )
-    account.totp_enrolled_at = now
-    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
-    session.add_all(
-        RecoveryCode(user_id=account.user_id, code_hash=sha256_hex(c), created_at=now)
-        for c in codes
-    )
-    record_event(
-        session,
-        actor=actor_for(account.user),
-        action="portal.totp_enrolled",
-        object_type="portal_account",
-        object_id=account.id,
-        at=now,
-    )
-    return codes
-
-
-def _recovery_code_matches(
-    session: Session, account: PortalAccount, code: str, now: datetime
-) -> bool:
-    row = session.execute(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == account.user_id,
-            RecoveryCode.code_hash == sha256_hex(code.lower()),
-            RecoveryCode.used_at.is_(None),
-        )
-    ).scalar_one_or_none()
-    if row is None:
-        return False
-    row.used_at = now
-    return True
-
-
 # Signing in
 
 
@@ -526,8 +417,8 @@ def sign_in(
         if not code:
             raise BadInput("code: enter the 6-digit code from your authenticator app", field="code")
         if not (
-            _totp_matches(account, code, secret_key, now)
-            or (len(code) == 13 and _recovery_code_matches(session, account, code, now))
+            totp_matches(account, code, secret_key, now)
+            or (len(code) == 13 and recovery_code_matches(session, account, code, now))
         ):
             _failed(session, account, email, now)
             if account.locked_until is not None and account.locked_until > now:
@@ -618,7 +509,7 @@ def attach_demo_account(
         domain_standing=DomainStanding.unlisted,
         domain_note="demo account",
         email_confirmed_at=now,
-        totp_secret=_seal(DEMO_TOTP_SECRET, secret_key),
+        totp_secret=seal(DEMO_TOTP_SECRET, secret_key),
         totp_enrolled_at=now,
         failed_attempts=0,
         created_at=now,
@@ -626,78 +517,3 @@ def attach_demo_account(
     session.add(account)
     session.flush()
     return account
-
-
-# Staff verification
-
-
-def list_accounts(session: Session, *, user: User) -> list[tuple[PortalAccount, Requester]]:
-    """Every portal account, those awaiting verification first (staff who may verify)."""
-    _require_verifier(user)
-    rows = session.execute(
-        select(PortalAccount, Requester)
-        .join(Requester, Requester.id == PortalAccount.requester_id)
-        .order_by(PortalAccount.created_at.desc(), PortalAccount.id.desc())
-    ).all()
-    waiting = [(a, r) for a, r in rows if r.status == TrustStatus.unverified]
-    others = [(a, r) for a, r in rows if r.status != TrustStatus.unverified]
-    return waiting + others
-
-
-def _require_verifier(user: User) -> None:
-    if not user.is_active or not has_permission(user.role, Permission.portal_account_verify):
-        raise Forbidden(f"your role ({user.role}) cannot verify portal accounts; a lead can")
-
-
-def set_account_status(
-    session: Session,
-    *,
-    user: User,
-    account_id: int,
-    status: str,
-    reason: str,
-    now: datetime,
-) -> tuple[PortalAccount, Requester]:
-    """Verify, suspend or mark fraudulent; a suspended or fraudulent account cannot sign in,
-    and the mark feeds the requester history the fraud engine reads."""
-    _require_verifier(user)
-    try:
-        mark = TrustStatus(status)
-    except ValueError:
-        mark = None
-    if mark not in STAFF_MARKS or mark is None:
-        raise BadInput("status: one of verified, suspended, fraudulent", field="status")
-    if not reason.strip():
-        raise BadInput(
-            "reason: say how you checked (who you called, on which number)", field="reason"
-        )
-    account = session.get(PortalAccount, account_id)
-    if account is None:
-        raise NotFound(f"no portal account {account_id}")
-    requester = set_requester_status(
-        session,
-        user=user,
-        requester_id=account.requester_id,
-        status=mark,
-        reason=reason.strip(),
-        now=now,
-    )
-    active = mark == TrustStatus.verified
-    account.user.is_active = active
-    if not active:
-        session.execute(
-            update(WebSession)
-            .where(WebSession.user_id == account.user_id, WebSession.ended_at.is_(None))
-            .values(ended_at=now)
-        )
-    record_event(
-        session,
-        actor=actor_for(user),
-        action="portal.account_status",
-        object_type="portal_account",
-        object_id=account.id,
-        after={"status": str(mark), "can_sign_in": active},
-        detail={"reason": reason.strip(), "email": account.user.email},
-        at=now,
-    )
-    return account, requester
