@@ -30,7 +30,7 @@ from exigent.legal.models import Outcome
 from exigent.legal.policy import default_policy
 from exigent.migrate import upgrade
 from exigent.portal.service import DEMO_TOTP_SECRET, attach_demo_account
-from exigent.requests import service
+from exigent.requests import intake, service
 from exigent.requests.models import Request, Target
 from exigent.requests.schemas import IntakeRecord
 from exigent.verification.gate import install_verification_gate
@@ -195,7 +195,7 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
         for number in range(LIVE_CASES):
             record = _live_record(rng, agencies, now, number)
             submitter = officer if record.received_via == "portal" else staff["analyst"]
-            case, _ = service.intake(
+            case, _ = intake.intake(
                 session,
                 user=submitter,
                 record=record,

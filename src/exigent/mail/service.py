@@ -21,6 +21,7 @@ from exigent.errors import PayloadTooLarge
 from exigent.files import FileStore
 from exigent.legal.policy import default_policy
 from exigent.mail.parse import ParsedEmail, parse_message
+from exigent.requests import intake as case_intake
 from exigent.requests import service as case_service
 from exigent.requests.models import Request
 from exigent.requests.schemas import IntakeRecord
@@ -55,7 +56,7 @@ def intake_message(
     record = _valid_record(
         {**parsed.record, "id": f"eml-{sha}", "documents": documents[:100]}, parsed.problems
     )
-    case, created = case_service.intake(
+    case, created = case_intake.intake(
         session,
         user=user,
         record=record,

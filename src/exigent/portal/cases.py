@@ -24,6 +24,7 @@ from exigent.legal.policy import Policy
 from exigent.portal import forms
 from exigent.portal.models import PortalAccount
 from exigent.requests import documents, queries
+from exigent.requests import intake as case_intake
 from exigent.requests import service as case_service
 from exigent.requests.lifecycle import Status, can_move
 from exigent.requests.models import Document, Request, TimelineEvent
@@ -157,7 +158,7 @@ def submit(
     record, problems = forms.validate(data)
     if record is None:
         raise FormProblems(problems)
-    case, created = case_service.intake(
+    case, created = case_intake.intake(
         session,
         user=user,
         record=record,

@@ -26,7 +26,7 @@ from exigent.db import SessionDep, begin_read_only
 from exigent.errors import BadInput
 from exigent.files import FileStore
 from exigent.legal.versions import current_policy
-from exigent.requests import documents, queries, service
+from exigent.requests import documents, intake, queries, service
 from exigent.requests.lifecycle import allowed_next
 from exigent.requests.models import Request as Case
 from exigent.requests.schemas import (
@@ -91,10 +91,10 @@ def _intake_committed(
 ) -> tuple[Case, bool]:
     """Create and commit, so the answer is only sent once the case is durable."""
     begin_read_only(session)
-    prejudged = service.prejudge(session, record=record)
+    prejudged = intake.prejudge(session, record=record)
     session.commit()
     try:
-        case, created = service.intake(
+        case, created = intake.intake(
             session,
             user=user,
             record=record,
@@ -108,7 +108,7 @@ def _intake_committed(
     except IntegrityError:
         # Two retries of one submission raced; the loser answers with the winner's case.
         session.rollback()
-        replay = service.find_replay(session, user=user, record=record, idempotency_key=key)
+        replay = intake.find_replay(session, user=user, record=record, idempotency_key=key)
         if replay is None:
             raise
         case, created = replay, False

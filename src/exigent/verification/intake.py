@@ -1,4 +1,4 @@
-"""Scoring a case as it arrives (called by `requests.service.intake`, inside its transaction)."""
+"""Scoring a case as it arrives (called by `requests.intake.intake`, inside its transaction)."""
 
 from __future__ import annotations
 
