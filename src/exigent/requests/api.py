@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.deps import CurrentUser
 from exigent.auth.models import User
+from exigent.auth.permissions import Permission
+from exigent.auth.service import require
 from exigent.db import SessionDep, begin_read_only
 from exigent.errors import BadInput
 from exigent.files import FileStore
@@ -90,6 +92,7 @@ def _intake_committed(
     store: FileStore,
 ) -> tuple[Case, bool]:
     """Create and commit, so the answer is only sent once the case is durable."""
+    require(user, Permission.request_create)  # before any work is done for a caller who may not
     begin_read_only(session)
     prejudged = intake.prejudge(session, record=record)
     session.commit()
