@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from exigent.auth.models import Role
 from exigent.models import AuditEvent, Deadline, Request, Target
 from factories import emergency_record, subpoena_record
 
@@ -121,6 +122,13 @@ def test_request_without_token_is_401(client):
     response = client.post("/api/v1/requests", json=emergency_record())
     assert response.status_code == 401
     assert "token" in response.json()["error"]
+
+
+def test_a_role_that_may_not_submit_is_refused_and_nothing_is_stored(client, make_account, factory):
+    auditor = make_account(Role.auditor)
+    response = client.post("/api/v1/requests", json=emergency_record(), headers=auditor.headers)
+    assert response.status_code == 403
+    assert count(factory, Request) == 0
 
 
 def test_intake_schedules_sla_deadlines_and_audits_creation(client, officer, factory):
