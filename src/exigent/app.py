@@ -23,6 +23,7 @@ from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
 from exigent.errors import ExigentError, NotFound, describe_problems
 from exigent.files import FileStore
+from exigent.requests.batcher import IntakeBatcher
 from exigent.web.deps import LoginRequired
 from exigent.web.errors import error_page, login_redirect, wants_html
 
@@ -137,6 +138,8 @@ def create_app(
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     worker = Worker(factory, settings.worker_poll_seconds, settings)
+    file_store = FileStore(settings.file_store)
+    batcher = IntakeBatcher(factory, file_store)
     start_worker = settings.embedded_worker if run_worker is None else run_worker
 
     @asynccontextmanager
@@ -146,6 +149,7 @@ def create_app(
         if warm:
             threading.Thread(target=_warm_up, args=(factory,), name="warm-up", daemon=True).start()
         yield
+        batcher.stop()
         worker.stop()
         engine.dispose()
 
@@ -161,7 +165,8 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = factory
-    app.state.file_store = FileStore(settings.file_store)
+    app.state.file_store = file_store
+    app.state.intake_batcher = batcher
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     _include_routers(app)

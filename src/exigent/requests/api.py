@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated
 
@@ -17,20 +18,14 @@ from fastapi import (
     Response,
     UploadFile,
 )
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from exigent.auth.deps import CurrentUser
-from exigent.auth.models import User
-from exigent.auth.permissions import Permission
-from exigent.auth.service import require
-from exigent.db import SessionDep, begin_read_only
+from exigent.db import SessionDep
 from exigent.errors import BadInput
 from exigent.files import FileStore
-from exigent.legal.versions import current_policy
-from exigent.requests import documents, intake, queries, service
-from exigent.requests.lifecycle import allowed_next
-from exigent.requests.models import Request as Case
+from exigent.requests import documents, queries, service
+from exigent.requests.batcher import IntakeBatcher, Submission
+from exigent.requests.reads import read_model, summary
 from exigent.requests.schemas import (
     MAX_ID,
     AssignIn,
@@ -39,8 +34,6 @@ from exigent.requests.schemas import (
     NoteIn,
     RequestPage,
     RequestRead,
-    RequestSummary,
-    TargetRead,
     TimelineEventRead,
     TransitionIn,
 )
@@ -60,62 +53,9 @@ def file_store(request: Request) -> FileStore:
     return store
 
 
-def summary(case: Case) -> RequestSummary:
-    return RequestSummary.model_validate(case, from_attributes=True)
-
-
-def read_model(case: Case, targets: list[TargetRead] | None = None) -> RequestRead:
-    """The case as the API shows it; `targets` spares a query when the caller has them."""
-    if targets is None:
-        targets = [
-            TargetRead(identifier_type=t.identifier_type, value=t.value) for t in case.targets
-        ]
-    return RequestRead(
-        **summary(case).model_dump(),
-        requester_id=case.requester_id,
-        agency_id=case.agency_id,
-        allowed_transitions=[str(s) for s in allowed_next(case.status)],
-        targets=targets,
-        record=case.record,
-        needs_completion=case.needs_completion,
-        policy_version=case.policy_version,
-        coppa=bool(case.coppa),
-    )
-
-
-def _intake_committed(
-    session: Session,
-    user: User,
-    record: IntakeRecord,
-    raw: str,
-    key: str | None,
-    store: FileStore,
-) -> tuple[Case, bool]:
-    """Create and commit, so the answer is only sent once the case is durable."""
-    require(user, Permission.request_create)  # before any work is done for a caller who may not
-    begin_read_only(session)
-    prejudged = intake.prejudge(session, record=record)
-    session.commit()
-    try:
-        case, created = intake.intake(
-            session,
-            user=user,
-            record=record,
-            raw=raw,
-            policy=current_policy(session).policy,
-            idempotency_key=key,
-            store=store,
-            prejudged=prejudged,
-        )
-        session.commit()
-    except IntegrityError:
-        # Two retries of one submission raced; the loser answers with the winner's case.
-        session.rollback()
-        replay = intake.find_replay(session, user=user, record=record, idempotency_key=key)
-        if replay is None:
-            raise
-        case, created = replay, False
-    return case, created
+def intake_batcher(request: Request) -> IntakeBatcher:
+    batcher: IntakeBatcher = request.app.state.intake_batcher
+    return batcher
 
 
 @router.post(
@@ -124,26 +64,30 @@ def _intake_committed(
     response_model=RequestRead,
     responses={200: {"description": "a retry of an earlier submission"}},
 )
-def create_request(
+async def create_request(
     record: IntakeRecord,
-    session: SessionDep,
     user: CurrentUser,
     response: Response,
     body: Annotated[bytes, Depends(raw_body)],
-    store: Annotated[FileStore, Depends(file_store)],
+    batcher: Annotated[IntakeBatcher, Depends(intake_batcher)],
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> RequestRead:
-    """Submit a request (the intake record). Retrying with the same key returns the same case."""
-    case, created = _intake_committed(
-        session, user, record, body.decode("utf-8", "replace"), idempotency_key, store
+    """Submit a request (the intake record). Retrying with the same key returns the same case.
+
+    The answer comes once the case is committed: a crash after it loses nothing.
+    """
+    submission = Submission(
+        user=user,
+        record=record,
+        raw=body.decode("utf-8", "replace"),
+        idempotency_key=idempotency_key,
     )
-    response.headers["Location"] = f"/api/v1/requests/{case.id}"
-    if not created:
+    built = await asyncio.wrap_future(batcher.submit(submission))
+    response.headers["Location"] = f"/api/v1/requests/{built.case.id}"
+    if not built.created:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
-        return read_model(case)
-    targets = [TargetRead(identifier_type=t.identifier_type, value=t.value) for t in record.targets]
-    return read_model(case, targets)
+    return built.case
 
 
 @router.get("", response_model=RequestPage)

@@ -1,0 +1,205 @@
+"""Group commit for API intake: submissions that arrive together become cases together.
+
+Every case still gets its own checks, clocks, score and audit event. What a batch shares is
+the work around them: one read of the policy, weights and fraud history, one write
+transaction (on SQLite, one hold of the write lock) and one commit. A submission that fails
+rolls back alone, to a savepoint of its own. Nothing is answered before the batch's commit
+has returned, so an acknowledged case survives a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission
+from exigent.auth.service import require
+from exigent.db import begin_read_only
+from exigent.errors import ExigentError
+from exigent.files import FileStore
+from exigent.legal.policy import Policy
+from exigent.legal.versions import current_policy
+from exigent.requests import intake
+from exigent.requests.reads import read_model
+from exigent.requests.schemas import IntakeRecord, RequestRead, TargetRead
+
+log = logging.getLogger(__name__)
+
+# Enough to carry a burst in one commit; small enough that the write lock is never held long.
+MAX_BATCH = 64
+# An idle batcher's thread ends; the next submission starts another.
+IDLE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Submission:
+    user: User
+    record: IntakeRecord
+    raw: str
+    idempotency_key: str | None
+
+
+@dataclass(frozen=True)
+class Built:
+    """The case a submission made (`created`) or found (a retry), as the API shows it."""
+
+    case: RequestRead
+    created: bool
+
+
+_Item = tuple[Submission, "Future[Built]"]
+
+
+class IntakeBatcher:
+    """Builds submitted records into cases on one thread, a batch per transaction."""
+
+    def __init__(self, factory: sessionmaker[Session], store: FileStore) -> None:
+        self._factory = factory
+        self._store = store
+        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, submission: Submission) -> Future[Built]:
+        future: Future[Built] = Future()
+        self._queue.put((submission, future))
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="intake-batcher", daemon=True
+                )
+                self._thread.start()
+        return future
+
+    def stop(self) -> None:
+        """Build what is queued, then end the thread."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            self._queue.put(None)
+            thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                first = self._queue.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:
+                    # Decided under the lock `submit` starts threads under: nothing is stranded.
+                    if self._queue.empty():
+                        self._thread = None
+                        return
+                continue
+            batch, stopping = self._gather(first)
+            if batch:
+                self._build(batch)
+            if stopping:
+                with self._lock:
+                    self._thread = None
+                return
+
+    def _gather(self, first: _Item | None) -> tuple[list[_Item], bool]:
+        batch: list[_Item] = []
+        item = first
+        while item is not None:
+            batch.append(item)
+            if len(batch) >= MAX_BATCH:
+                return batch, False
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return batch, False
+        return batch, True
+
+    def _build(self, batch: list[_Item]) -> None:
+        live = [(s, f) for s, f in batch if f.set_running_or_notify_cancel()]
+        try:
+            with self._factory() as session:
+                outcomes = build_cases(session, [s for s, _ in live], self._store)
+        except Exception as exc:  # the batch as a whole failed: the database is gone, say
+            log.exception("an intake batch of %d failed", len(live))
+            for _, future in live:
+                future.set_exception(exc)
+            return
+        for (_, future), outcome in zip(live, outcomes, strict=True):
+            if isinstance(outcome, Built):
+                future.set_result(outcome)
+            else:
+                future.set_exception(outcome)
+
+
+def build_cases(
+    session: Session, submissions: list[Submission], store: FileStore | None
+) -> list[Built | Exception]:
+    """Build each submission into a case (or find the case a retry already made); commit once.
+
+    What goes wrong with one submission is its own answer and leaves the others alone.
+    """
+    # Judging and scoring only read: on SQLite they run before the write lock is taken.
+    begin_read_only(session)
+    prejudged = [_prejudge(session, submission) for submission in submissions]
+    session.commit()
+    policy = current_policy(session).policy
+    outcomes = [
+        pre if isinstance(pre, Exception) else _build_one(session, submission, pre, policy, store)
+        for submission, pre in zip(submissions, prejudged, strict=True)
+    ]
+    session.commit()
+    return outcomes
+
+
+def _prejudge(session: Session, submission: Submission) -> intake.Prejudged | Exception:
+    try:
+        # Before any work is done for a caller who may not submit.
+        require(submission.user, Permission.request_create)
+        return intake.prejudge(session, record=submission.record)
+    except ExigentError as exc:
+        return exc
+
+
+def _build_one(
+    session: Session,
+    submission: Submission,
+    prejudged: intake.Prejudged,
+    policy: Policy,
+    store: FileStore | None,
+) -> Built | Exception:
+    try:
+        with session.begin_nested():
+            case, created = intake.intake(
+                session,
+                user=submission.user,
+                record=submission.record,
+                raw=submission.raw,
+                policy=policy,
+                idempotency_key=submission.idempotency_key,
+                store=store,
+                prejudged=prejudged,
+            )
+            targets = _targets(submission.record) if created else None
+            return Built(case=read_model(case, targets), created=created)
+    except IntegrityError as exc:
+        # A retry of this submission won a race from another process: answer with its case.
+        replay = intake.find_replay(
+            session,
+            user=submission.user,
+            record=submission.record,
+            idempotency_key=submission.idempotency_key,
+        )
+        return Built(case=read_model(replay), created=False) if replay else exc
+    except ExigentError as exc:
+        return exc
+    except Exception as exc:
+        log.exception("building a case from a submission failed")
+        return exc
+
+
+def _targets(record: IntakeRecord) -> list[TargetRead]:
+    return [TargetRead(identifier_type=t.identifier_type, value=t.value) for t in record.targets]
