@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from exigent import __version__
+from exigent.auth.token_cache import TokenCache
 from exigent.config import Settings, get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
@@ -167,6 +168,7 @@ def create_app(
     app.state.session_factory = factory
     app.state.file_store = file_store
     app.state.intake_batcher = batcher
+    app.state.token_cache = TokenCache()
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     _include_routers(app)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import ApiToken
+from exigent.auth.token_cache import TokenCache, forget_all
 
 
 def _last_used(factory: sessionmaker[Session], user_id: int):  # type: ignore[no-untyped-def]
@@ -31,6 +33,7 @@ def test_a_token_records_its_use_about_once_a_minute(client, analyst, factory) -
         stale = first - timedelta(minutes=5)
         session.execute(update(ApiToken).values(last_used_at=stale))
         session.commit()
+    forget_all()  # as the token cache's seconds run out
     assert client.get("/api/v1/auth/me", headers=analyst.headers).status_code == 200
     assert _last_used(factory, analyst.user.id) > first
 
@@ -44,3 +47,30 @@ def test_a_revoked_token_is_refused_with_the_reason(client, analyst, factory) ->
 
     assert response.status_code == 401
     assert "revoked" in response.json()["error"]
+
+
+def _revoke_all(factory: sessionmaker[Session]) -> None:
+    with factory() as session:
+        session.execute(update(ApiToken).values(revoked_at=ApiToken.created_at))
+        session.commit()
+
+
+def test_a_token_revoked_elsewhere_is_refused_once_its_cached_seconds_pass(  # type: ignore[no-untyped-def]
+    client, analyst, factory
+) -> None:
+    client.app.state.token_cache = TokenCache(ttl_seconds=0.2)
+    assert client.get("/api/v1/auth/me", headers=analyst.headers).status_code == 200
+
+    _revoke_all(factory)
+    time.sleep(0.3)
+
+    assert client.get("/api/v1/auth/me", headers=analyst.headers).status_code == 401
+
+
+def test_a_standing_change_in_this_process_takes_effect_at_once(client, analyst, factory) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/api/v1/auth/me", headers=analyst.headers).status_code == 200
+
+    _revoke_all(factory)
+    forget_all()
+
+    assert client.get("/api/v1/auth/me", headers=analyst.headers).status_code == 401

@@ -6,11 +6,20 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import User
-from exigent.auth.service import session_for_cookie, token_for, token_use_is_stale, touch_token
-from exigent.db import SessionDep, begin_read_only, utcnow
+from exigent.auth.service import (
+    session_for_cookie,
+    sha256_hex,
+    token_for,
+    token_use_is_stale,
+    touch_token,
+)
+from exigent.auth.token_cache import TokenCache
+from exigent.db import begin_read_only, utcnow
 from exigent.errors import Forbidden, Unauthorized
 
 SESSION_COOKIE = "exigent_session"
@@ -20,31 +29,44 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer = HTTPBearer(auto_error=False, description="API token (exg_...) issued by an admin")
 
 
-def get_current_user(
+async def get_current_user(
     request: Request,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> User:
-    now = utcnow()
     if credentials is None and not request.cookies.get(SESSION_COOKIE):
         raise Unauthorized("log in, or send an API token as 'Authorization: Bearer exg_...'")
-    # The look-up only reads: on SQLite it must not queue behind (or hold up) the writers.
-    begin_read_only(session)
     if credentials is not None:
-        token = token_for(session, credentials.credentials, now)
-        session.commit()
-        if token_use_is_stale(token, now):
-            touch_token(session, token.id, now)
+        cache: TokenCache = request.app.state.token_cache
+        known = cache.user_for(sha256_hex(credentials.credentials), utcnow())
+        if known is not None:
+            return known
+    return await run_in_threadpool(_look_up_user, request, credentials)
+
+
+def _look_up_user(request: Request, credentials: HTTPAuthorizationCredentials | None) -> User:
+    """The caller from the database, in a session of its own (the user comes back detached,
+    its columns loaded)."""
+    now = utcnow()
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    with factory() as session:
+        # The look-up only reads: on SQLite it must not queue behind (or hold up) the writers.
+        begin_read_only(session)
+        if credentials is not None:
+            token = token_for(session, credentials.credentials, now)
             session.commit()
-        return token.user
-    web_session = session_for_cookie(session, request.cookies[SESSION_COOKIE], now)
-    if request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER) or ""
-        if not hmac.compare_digest(sent, web_session.csrf_token):
-            raise Forbidden(f"missing or wrong {CSRF_HEADER} header for a cookie session")
-    request.state.csrf_token = web_session.csrf_token
-    session.commit()
-    return web_session.user
+            if token_use_is_stale(token, now):
+                touch_token(session, token.id, now)
+                session.commit()
+            request.app.state.token_cache.remember(sha256_hex(credentials.credentials), token)
+            return token.user
+        web_session = session_for_cookie(session, request.cookies[SESSION_COOKIE], now)
+        if request.method not in SAFE_METHODS:
+            sent = request.headers.get(CSRF_HEADER) or ""
+            if not hmac.compare_digest(sent, web_session.csrf_token):
+                raise Forbidden(f"missing or wrong {CSRF_HEADER} header for a cookie session")
+        request.state.csrf_token = web_session.csrf_token
+        session.commit()
+        return web_session.user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

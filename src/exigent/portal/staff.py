@@ -12,6 +12,7 @@ from exigent.audit.service import record_event
 from exigent.auth.models import User, WebSession
 from exigent.auth.permissions import Permission, has_permission
 from exigent.auth.service import actor_for
+from exigent.auth.token_cache import forget_all
 from exigent.directory.models import TrustStatus
 from exigent.directory.service import set_requester_status
 from exigent.errors import BadInput, Forbidden, NotFound
@@ -74,6 +75,7 @@ def set_account_status(
     )
     active = mark == TrustStatus.verified
     account.user.is_active = active
+    forget_all()  # a cached API token of this account must not outlive its standing
     if not active:
         session.execute(
             update(WebSession)

@@ -144,7 +144,7 @@ def build_cases(
     """
     # Judging and scoring only read: on SQLite they run before the write lock is taken.
     begin_read_only(session)
-    prejudged = [_prejudge(session, submission) for submission in submissions]
+    prejudged = _prejudge(session, submissions)
     session.commit()
     policy = current_policy(session).policy
     outcomes = [
@@ -155,13 +155,21 @@ def build_cases(
     return outcomes
 
 
-def _prejudge(session: Session, submission: Submission) -> intake.Prejudged | Exception:
-    try:
-        # Before any work is done for a caller who may not submit.
-        require(submission.user, Permission.request_create)
-        return intake.prejudge(session, record=submission.record)
-    except ExigentError as exc:
-        return exc
+def _prejudge(
+    session: Session, submissions: list[Submission]
+) -> list[intake.Prejudged | Exception]:
+    """Each submission's judgement and score, or why its caller may not submit at all (checked
+    before any work is done for them)."""
+    refusals: list[Exception | None] = []
+    for submission in submissions:
+        try:
+            require(submission.user, Permission.request_create)
+            refusals.append(None)
+        except ExigentError as exc:
+            refusals.append(exc)
+    allowed = [s.record for s, refused in zip(submissions, refusals, strict=True) if not refused]
+    judged = iter(intake.prejudge_all(session, allowed) if allowed else [])
+    return [refused or next(judged) for refused in refusals]
 
 
 def _build_one(

@@ -36,7 +36,7 @@ from exigent.requests.models import (
 )
 from exigent.requests.schemas import IntakeRecord
 from exigent.requests.service import timeline_entry
-from exigent.verification.intake import Assessed, assess_on_intake, assess_record
+from exigent.verification.intake import Assessed, assess_on_intake, assess_records
 
 # A clock skew of a few minutes is normal; a request from tomorrow is a data error.
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -128,12 +128,22 @@ class Prejudged:
 def prejudge(session: Session, *, record: IntakeRecord) -> Prejudged:
     """Judge and score a record without writing: run it in a read-only transaction, so that
     on SQLite the one write lock is held for the case's writes and not for this thinking."""
+    return prejudge_all(session, [record])[0]
+
+
+def prejudge_all(session: Session, records: list[IntakeRecord]) -> list[Prejudged]:
+    """`prejudge` for records that arrived together, with one look-up of the policy, weights,
+    directory and history for all of them."""
     current = current_policy(session, seed=False)
-    return Prejudged(
-        policy_version=current.version,
-        check=judge(record, current.policy),
-        assessed=assess_record(session, record),
-    )
+    scores = assess_records(session, records)
+    return [
+        Prejudged(
+            policy_version=current.version,
+            check=judge(record, current.policy),
+            assessed=assessed,
+        )
+        for record, assessed in zip(records, scores, strict=True)
+    ]
 
 
 def intake(

@@ -31,13 +31,22 @@ def assess_record(
 ) -> Assessed:
     """Score a record against the database's history (`exclude`: the caller's own uncommitted
     case, which must stay out of the history other sessions share). Reads only."""
+    return assess_records(session, [record], exclude=exclude)[0]
+
+
+def assess_records(
+    session: Session, records: list[IntakeRecord], *, exclude: int | None = None
+) -> list[Assessed]:
+    """Score records that arrived together: the directory, weights and history are looked up
+    once for all of them. Reads only."""
     directory = directory_for(session)
     # Reads only: an empty table scores with the shipped file, which is what version 1 holds.
     weights = current_weights(session, seed=False)
+    assessor = Assessor(directory=directory, weights=weights)
     with history_lock():
         history = shared_history(session, directory, exclude=exclude)
-        result = Assessor(directory=directory, weights=weights).assess(record, history)
-    return Assessed(result=result, weights_version=weights.version)
+        results = [assessor.assess(record, history) for record in records]
+    return [Assessed(result=result, weights_version=weights.version) for result in results]
 
 
 def assess_on_intake(
