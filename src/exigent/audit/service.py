@@ -78,6 +78,21 @@ CHAINED_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class Event:
+    """One thing to put on the record: who did what to which object, with digests of the
+    object's state before and after."""
+
+    actor: Actor
+    action: str
+    object_type: str
+    object_id: str | int | None = None
+    before: Any = None
+    after: Any = None
+    detail: dict[str, Any] | None = None
+    at: datetime | None = None
+
+
 def record_event(
     session: Session,
     *,
@@ -91,31 +106,50 @@ def record_event(
     at: datetime | None = None,
 ) -> dict[str, Any]:
     """Append one event, chained to the tip; the head lock is held until the caller commits."""
+    event = Event(actor, action, object_type, object_id, before, after, detail, at)
+    return record_events(session, [event])[0]
+
+
+def record_events(session: Session, events: list[Event]) -> list[dict[str, Any]]:
+    """Append events in order, chained to the tip and to each other, in three statements
+    whatever their number; the head lock is held until the caller commits."""
+    if not events:
+        return []
     seq, prev_hash = session.execute(
         select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()
     ).one()
-    values: dict[str, Any] = {
-        "seq": seq + 1,
-        "at": (at or utcnow()).astimezone(UTC),
-        "actor_id": actor.id,
-        "actor": actor.label,
-        "action": action,
-        "object_type": object_type,
-        "object_id": None if object_id is None else str(object_id),
-        "before_digest": digest(before),
-        "after_digest": digest(after),
-        "detail": json.loads(canonical(detail or {})),
-    }
-    values["prev_hash"] = prev_hash
-    values["hash"] = _event_hash(prev_hash, values)
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        seq += 1
+        values = _chained(event, seq, prev_hash)
+        prev_hash = values["hash"]
+        rows.append(values)
     # Core statements, not the unit of work: this runs on every read and write of case data.
-    session.execute(insert(AuditEvent).values(**values))
+    session.execute(insert(AuditEvent), rows)
     session.execute(
         update(AuditHead)
         .where(AuditHead.id == HEAD_ID)
-        .values(seq=values["seq"], hash=values["hash"])
+        .values(seq=seq, hash=prev_hash)
         .execution_options(synchronize_session=False)
     )
+    return rows
+
+
+def _chained(event: Event, seq: int, prev_hash: str) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "seq": seq,
+        "at": (event.at or utcnow()).astimezone(UTC),
+        "actor_id": event.actor.id,
+        "actor": event.actor.label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": None if event.object_id is None else str(event.object_id),
+        "before_digest": digest(event.before),
+        "after_digest": digest(event.after),
+        "detail": json.loads(canonical(event.detail or {})),
+    }
+    values["prev_hash"] = prev_hash
+    values["hash"] = _event_hash(prev_hash, values)
     return values
 
 

@@ -46,16 +46,7 @@ def judge_case(
         check = prejudged[1]
     else:
         check = judge(record, current.policy)
-    row = LegalCheckRecord(
-        request_id=request.id,
-        policy_version=current.version,
-        route=str(check.route),
-        categories={str(k): str(v) for k, v in check.categories.items()},
-        missing_elements=list(check.missing_elements),
-        obligations=[{"kind": str(o.kind), "due": o.due.isoformat()} for o in check.obligations],
-        priority=str(check.priority),
-        judged_at=now,
-    )
+    row = LegalCheckRecord(**check_row(request.id, current.version, check, now))
     session.add(row)
     # A case judged for the first time (intake, the hot path) has no ages or deadlines yet.
     first = request.policy_version is None
@@ -97,6 +88,22 @@ def judge_case(
         at=now,
     )
     return row
+
+
+def check_row(
+    request_id: int, policy_version: int, check: LegalCheck, now: datetime
+) -> dict[str, Any]:
+    """The stored form of a judgement."""
+    return {
+        "request_id": request_id,
+        "policy_version": policy_version,
+        "route": str(check.route),
+        "categories": {str(k): str(v) for k, v in check.categories.items()},
+        "missing_elements": list(check.missing_elements),
+        "obligations": [{"kind": str(o.kind), "due": o.due.isoformat()} for o in check.obligations],
+        "priority": str(check.priority),
+        "judged_at": now,
+    }
 
 
 def latest_check(session: Session, request_id: int) -> LegalCheckRecord | None:
@@ -143,24 +150,39 @@ def schedule_obligations(
             .execution_options(synchronize_session=False)
         )
         fired = _fired_obligations(session, request.id)
+    rows = obligation_rows(
+        request.id, request.received_offset_minutes, obligations, now, already_fired=fired
+    )
+    if rows:
+        session.execute(insert(Deadline), rows)
+
+
+def obligation_rows(
+    request_id: int,
+    offset_minutes: int,
+    obligations: list[Obligation],
+    now: datetime,
+    *,
+    already_fired: set[tuple[str, str]] | None = None,
+) -> list[dict[str, Any]]:
+    """A deadline per obligation, but for one that already fired with the same due."""
     rows: list[dict[str, Any]] = []
     for obligation in obligations:
         kind = obligation_deadline_kind(obligation.kind)
         due = obligation.due.isoformat()
-        if (kind, due) in fired:
+        if already_fired and (kind, due) in already_fired:
             continue
         rows.append(
             {
                 "kind": kind,
-                "due_at": due_instant(obligation.due, request.received_offset_minutes),
-                "request_id": request.id,
+                "due_at": due_instant(obligation.due, offset_minutes),
+                "request_id": request_id,
                 "data": {"obligation": str(obligation.kind), "due": due},
                 "attempts": 0,
                 "created_at": now,
             }
         )
-    if rows:
-        session.execute(insert(Deadline), rows)
+    return rows
 
 
 def _fired_obligations(session: Session, request_id: int) -> set[tuple[str, str]]:

@@ -7,7 +7,9 @@ order that arrives before a queued notice leaves the outbox still holds it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +42,7 @@ NOTICE_KINDS = frozenset(
     }
 )
 FROM_RECORD = "stated in the request"
+HELD = "held: the request states a non-disclosure order"
 
 
 def sync_notices(
@@ -53,7 +56,7 @@ def sync_notices(
     first: bool,
 ) -> None:
     """Create, hold, release or cancel the case's notices to match the current judgement."""
-    owed = next((o for o in obligations if o.kind in NOTICE_KINDS), None)
+    owed = owed_notice(obligations)
     existing = (
         {}
         if first
@@ -111,15 +114,14 @@ def _apply(
     *,
     first: bool,
 ) -> None:
-    order = record.nondisclosure_order
-    ordered = order is not None and order.present
+    terms = terms_for(record, owed, request.received_offset_minutes, now)
     new = notice.id is None
     if not new and notice.status not in OPEN | IN_OUTBOX | {NoticeStatus.cancelled}:
         return  # sent or withheld: the decision stands
-    if not new and notice.status in IN_OUTBOX and not ordered:
+    if not new and notice.status in IN_OUTBOX and not terms.held:
         return  # already on its way and nothing forbids it
     staff_hold = notice.status == NoticeStatus.held and notice.order_source != FROM_RECORD
-    if not new and not ordered and staff_hold:
+    if not new and not terms.held and staff_hold:
         return  # an order staff recorded stands until staff release it
     before = None if new else state(notice)
     previous = None if new else notice.status
@@ -127,23 +129,17 @@ def _apply(
         cancel_due(session, notice, now)
     notice.basis = str(owed.kind)
     notice.updated_at = now
-    if ordered:
-        assert order is not None
+    if terms.held:
         notice.status = NoticeStatus.held
         notice.order_present = True
-        notice.order_expires_on = order.expires_on
+        notice.order_expires_on = terms.order_expires_on
         notice.order_source = FROM_RECORD
         notice.due_at = None
+        notice.order_ends_at = terms.order_ends_at
         if previous in IN_OUTBOX:
             notice.send_round += 1  # the queued send must not go out
         session.flush()
-        if order.expires_on is not None:
-            notice.order_ends_at = first_moment(order.expires_on, request.received_offset_minutes)
-            schedule_due(session, notice, at=notice.order_ends_at, why=ORDER_EXPIRED)
-        else:
-            notice.order_ends_at = None
-            due = owed.due if isinstance(owed.due, datetime) else now
-            schedule_due(session, notice, at=due, why=ORDER_REVIEW)
+        schedule_due(session, notice, at=terms.review_at, why=terms.review_why)
         if previous != NoticeStatus.held:
             log(
                 session,
@@ -151,7 +147,7 @@ def _apply(
                 request,
                 actor=actor,
                 action="hold",
-                body="held: the request states a non-disclosure order",
+                body=HELD,
                 now=now,
                 before=before,
             )
@@ -159,17 +155,12 @@ def _apply(
     # No order: the notice falls due when the obligation says (at once for compulsory process).
     if notice.order_source == FROM_RECORD:
         notice.order_present = False
-    due_at = (
-        owed.due
-        if isinstance(owed.due, datetime)
-        else first_moment(owed.due, request.received_offset_minutes)
-    )
-    notice.due_at = due_at
+    notice.due_at = terms.due_at
     if notice.status == NoticeStatus.drafted:
         return
     notice.status = NoticeStatus.pending
     session.flush()
-    schedule_due(session, notice, at=due_at, why=DUE)
+    schedule_due(session, notice, at=terms.review_at, why=terms.review_why)
     if first:
         # At intake a notice owed later is a pure function of the record that `request.create`
         # audits (as the legal check is); its drafting and every decision are logged.
@@ -180,10 +171,68 @@ def _apply(
         request,
         actor=actor,
         action="owed" if new else "reopened",
-        body=f"owed to the user, due {due_at.isoformat()}",
+        body=f"owed to the user, due {terms.review_at.isoformat()}",
         now=now,
         before=before,
     )
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the record says of a notice it owes: held by an order, or due at a time; and when
+    its deadline fires, and why."""
+
+    held: bool
+    due_at: datetime | None
+    review_at: datetime
+    review_why: str
+    order_expires_on: date | None = None
+    order_ends_at: datetime | None = None
+
+
+def terms_for(record: IntakeRecord, owed: Obligation, offset_minutes: int, now: datetime) -> Terms:
+    order = record.nondisclosure_order
+    if order is not None and order.present:
+        if order.expires_on is not None:
+            ends = first_moment(order.expires_on, offset_minutes)
+            return Terms(True, None, ends, ORDER_EXPIRED, order.expires_on, ends)
+        review = owed.due if isinstance(owed.due, datetime) else now
+        return Terms(True, None, review, ORDER_REVIEW)
+    due_at = owed.due if isinstance(owed.due, datetime) else first_moment(owed.due, offset_minutes)
+    return Terms(False, due_at, due_at, DUE)
+
+
+def owed_notice(obligations: list[Obligation]) -> Obligation | None:
+    """The obligation that calls for a user notice, if any."""
+    return next((o for o in obligations if o.kind in NOTICE_KINDS), None)
+
+
+def new_notice_row(
+    request_id: int,
+    target: tuple[int, str, str],
+    owed: Obligation,
+    terms: Terms,
+    now: datetime,
+) -> dict[str, Any]:
+    """A new case's notice to the user behind one target (id, identifier type, value)."""
+    target_id, identifier_type, value = target
+    return {
+        "request_id": request_id,
+        "target_id": target_id,
+        "target_label": target_label(identifier_type, value),
+        "recipient": contact_for_target(identifier_type, value),
+        "basis": str(owed.kind),
+        "status": NoticeStatus.held if terms.held else NoticeStatus.pending,
+        "due_at": terms.due_at,
+        "order_present": terms.held,
+        "order_expires_on": terms.order_expires_on,
+        "order_ends_at": terms.order_ends_at,
+        "order_source": FROM_RECORD if terms.held else None,
+        "attempts": 0,
+        "send_round": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _cancel(

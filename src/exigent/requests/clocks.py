@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -40,6 +41,12 @@ def deadline_kind(clock: str, stage: str) -> str:
 def schedule_sla_deadlines(
     session: Session, *, request_id: int, policy: Policy, received_at: datetime, clocks: Clocks
 ) -> None:
+    session.execute(insert(Deadline), sla_deadline_rows(request_id, policy, received_at, clocks))
+
+
+def sla_deadline_rows(
+    request_id: int, policy: Policy, received_at: datetime, clocks: Clocks
+) -> list[dict[str, Any]]:
     """Four deadlines per case: a warning at the policy's fraction and a breach, per clock."""
     rows = []
     for clock, due in ((ACKNOWLEDGE, clocks.acknowledge_due_at), (DECIDE, clocks.decide_due_at)):
@@ -55,4 +62,4 @@ def schedule_sla_deadlines(
                     "attempts": 0,
                 }
             )
-    session.execute(insert(Deadline), rows)
+    return rows

@@ -48,19 +48,46 @@ def timeline_entry(
     data: dict[str, Any] | None = None,
 ) -> TimelineEvent:
     event = TimelineEvent(
-        request_id=request.id,
-        at=at,
-        kind=kind,
-        actor_id=actor.id,
-        actor=actor.label,
-        from_status=from_status,
-        to_status=to_status,
-        body=body,
-        visible_to_requester=visible,
-        data=data or {},
+        **timeline_row(
+            request.id,
+            actor,
+            kind,
+            at,
+            from_status=from_status,
+            to_status=to_status,
+            body=body,
+            visible=visible,
+            data=data,
+        )
     )
     session.add(event)
     return event
+
+
+def timeline_row(
+    request_id: int,
+    actor: Actor,
+    kind: str,
+    at: datetime,
+    *,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    body: str | None = None,
+    visible: bool = False,
+    data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "request_id": request_id,
+        "at": at,
+        "kind": kind,
+        "actor_id": actor.id,
+        "actor": actor.label,
+        "from_status": from_status,
+        "to_status": to_status,
+        "body": body,
+        "visible_to_requester": visible,
+        "data": data or {},
+    }
 
 
 def load_for(session: Session, user: User, request_id: int, *, for_update: bool = False) -> Request:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -80,16 +81,22 @@ def store_assessment(
 ) -> None:
     # A Core insert: this runs on every intake and the row is never read back here.
     session.execute(
-        insert(RiskAssessment).values(
-            request_id=request_id,
-            score=result.risk_score,
-            level=str(result.risk_level),
-            verification_required=result.verification_required,
-            signals=[signal.model_dump() for signal in result.signals],
-            weights_version=weights_version,
-            assessed_at=at,
-        )
+        insert(RiskAssessment).values(**assessment_row(request_id, result, at, weights_version))
     )
+
+
+def assessment_row(
+    request_id: int, result: AssessmentRead, at: datetime, weights_version: int
+) -> dict[str, Any]:
+    return {
+        "request_id": request_id,
+        "score": result.risk_score,
+        "level": str(result.risk_level),
+        "verification_required": result.verification_required,
+        "signals": [signal.model_dump() for signal in result.signals],
+        "weights_version": weights_version,
+        "assessed_at": at,
+    }
 
 
 def warm_up(factory: sessionmaker[Session]) -> None:
