@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -78,7 +79,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unstorable_value(request: Request, exc: StatementError) -> Response:
         status, message = 0, ""
         # PostgreSQL text cannot hold NUL; the driver refuses before anything is written.
-        if "NUL" in str(exc.orig):
+        if re.search(r"\bNUL\b", str(exc.orig)):  # and not a NOT NULL constraint
             status, message = 422, "a text field contains a NUL character, which cannot be stored"
         # Two transactions that waited on each other: the database undid one of them whole.
         elif getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:

@@ -24,7 +24,8 @@ from exigent.db import SessionDep
 from exigent.errors import BadInput
 from exigent.files import FileStore
 from exigent.requests import documents, queries, service
-from exigent.requests.batcher import IntakeBatcher, Submission
+from exigent.requests.batcher import IntakeBatcher
+from exigent.requests.intake import Submission
 from exigent.requests.reads import read_model, summary
 from exigent.requests.schemas import (
     MAX_ID,

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
 from exigent.db import begin_read_only
@@ -27,6 +26,7 @@ from exigent.files import FileStore
 from exigent.legal.policy import Policy
 from exigent.legal.versions import current_policy
 from exigent.requests import intake
+from exigent.requests.intake import Submission
 from exigent.requests.reads import read_model
 from exigent.requests.schemas import IntakeRecord, RequestRead, TargetRead
 
@@ -36,14 +36,6 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 64
 # An idle batcher's thread ends; the next submission starts another.
 IDLE_SECONDS = 30.0
-
-
-@dataclass(frozen=True)
-class Submission:
-    user: User
-    record: IntakeRecord
-    raw: str
-    idempotency_key: str | None
 
 
 @dataclass(frozen=True)
@@ -147,10 +139,28 @@ def build_cases(
     prejudged = _prejudge(session, submissions)
     session.commit()
     policy = current_policy(session).policy
-    outcomes = [
-        pre if isinstance(pre, Exception) else _build_one(session, submission, pre, policy, store)
-        for submission, pre in zip(submissions, prejudged, strict=True)
+    allowed = [i for i, pre in enumerate(prejudged) if not isinstance(pre, Exception)]
+    # A refused caller's answer is its refusal; every other place is filled below.
+    outcomes: list[Built | Exception] = [
+        pre if isinstance(pre, Exception) else _PENDING for pre in prejudged
     ]
+    try:
+        with session.begin_nested():
+            made = intake.intake_many(
+                session,
+                [submissions[i] for i in allowed],
+                policy=policy,
+                store=store,
+                prejudged=[_judged(prejudged[i]) for i in allowed],
+            )
+            for i, outcome in zip(allowed, made, strict=True):
+                outcomes[i] = _answer(outcome, submissions[i])
+    except Exception:
+        # One submission spoiled the batch's statements (its key raced in from another
+        # process, say): build each alone, so that only that one fails.
+        log.warning("an intake batch failed as a whole; building its cases one at a time")
+        for i in allowed:
+            outcomes[i] = _build_one(session, submissions[i], _judged(prejudged[i]), policy, store)
     session.commit()
     return outcomes
 
@@ -170,6 +180,23 @@ def _prejudge(
     allowed = [s.record for s, refused in zip(submissions, refusals, strict=True) if not refused]
     judged = iter(intake.prejudge_all(session, allowed) if allowed else [])
     return [refused or next(judged) for refused in refusals]
+
+
+_PENDING = RuntimeError("not built")
+
+
+def _judged(pre: intake.Prejudged | Exception) -> intake.Prejudged:
+    assert not isinstance(pre, Exception)
+    return pre
+
+
+def _answer(outcome: intake.Made | Exception, submission: Submission) -> Built | Exception:
+    if isinstance(outcome, Exception):
+        return outcome
+    case, created = outcome
+    return Built(
+        case=read_model(case, _targets(submission.record) if created else None), created=created
+    )
 
 
 def _build_one(

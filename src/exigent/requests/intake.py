@@ -5,38 +5,29 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exigent.audit.service import canonical, record_event
+from exigent.audit.service import canonical
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
-from exigent.auth.service import actor_for, require
-from exigent.db import insert_ignoring_conflict, utcnow
-from exigent.directory.models import AgencyDomain
-from exigent.errors import BadInput, Conflict
+from exigent.auth.service import require
+from exigent.db import utcnow
+from exigent.errors import BadInput, Conflict, ExigentError
 from exigent.files import FileStore
-from exigent.legal.checks import judge_case
 from exigent.legal.engine import judge
 from exigent.legal.policy import Policy
 from exigent.legal.schemas import LegalCheck
 from exigent.legal.versions import current_policy
-from exigent.requests.clocks import clocks_for, schedule_sla_deadlines
-from exigent.requests.lifecycle import (
-    Status,
-)
 from exigent.requests.models import (
-    Document,
     Request,
-    Requester,
-    Target,
 )
+from exigent.requests.newcases import NewCase, write_new_cases
 from exigent.requests.schemas import IntakeRecord
-from exigent.requests.service import timeline_entry
-from exigent.verification.intake import Assessed, assess_on_intake, assess_records
+from exigent.verification.intake import Assessed, assess_records
 
 # A clock skew of a few minutes is normal; a request from tomorrow is a data error.
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -76,41 +67,6 @@ def find_replay(
     return existing
 
 
-def _upsert_requester(session: Session, record: IntakeRecord, now: datetime) -> Requester | None:
-    """The requester row for the record's email, created on first sight. Two first requests
-    from one officer may arrive at once, so creation tolerates the other having won."""
-    person = record.requester
-    if not person.email or not person.email.strip():
-        return None
-    email = person.email.strip().lower()
-    by_email = select(Requester).where(Requester.email == email)
-    requester = session.execute(by_email).scalar_one_or_none()
-    if requester is None:
-        insert_ignoring_conflict(
-            session,
-            Requester,
-            {"email": email, "first_seen_at": now, "last_seen_at": now, "status": "unverified"},
-            conflict_on=["email"],
-        )
-        requester = session.execute(by_email).scalar_one()
-    requester.name = person.name or requester.name
-    requester.title = person.title or requester.title
-    requester.badge_number = person.badge_number or requester.badge_number
-    requester.phone = person.phone or requester.phone
-    requester.agency_name = person.agency_name or requester.agency_name
-    requester.last_seen_at = now
-    return requester
-
-
-def _agency_id_for_email(session: Session, email: str | None) -> int | None:
-    if not email or "@" not in email:
-        return None
-    domain = email.rsplit("@", 1)[1].strip().lower()
-    return session.execute(
-        select(AgencyDomain.agency_id).where(AgencyDomain.domain == domain)
-    ).scalar_one_or_none()
-
-
 def _check_received_at(record: IntakeRecord, now: datetime) -> None:
     if record.received_at > now + FUTURE_TOLERANCE:
         raise BadInput("received_at: is in the future", field="received_at")
@@ -146,6 +102,19 @@ def prejudge_all(session: Session, records: list[IntakeRecord]) -> list[Prejudge
     ]
 
 
+@dataclass(frozen=True)
+class Submission:
+    """A record as a caller submitted it."""
+
+    user: User
+    record: IntakeRecord
+    raw: str
+    idempotency_key: str | None = None
+
+
+Made = tuple[Request, bool]
+
+
 def intake(
     session: Session,
     *,
@@ -157,114 +126,131 @@ def intake(
     store: FileStore | None = None,
     now: datetime | None = None,
     prejudged: Prejudged | None = None,
-) -> tuple[Request, bool]:
+) -> Made:
     """Turn an intake record into a case with its clocks; return (case, created)."""
-    require(user, Permission.request_create)
+    submission = Submission(user, record, raw, idempotency_key)
+    outcome = intake_many(
+        session,
+        [submission],
+        policy=policy,
+        store=store,
+        now=now,
+        prejudged=[prejudged] if prejudged else None,
+    )[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def intake_many(
+    session: Session,
+    submissions: list[Submission],
+    *,
+    policy: Policy,
+    store: FileStore | None = None,
+    now: datetime | None = None,
+    prejudged: list[Prejudged] | None = None,
+) -> list[Made | Exception]:
+    """Turn records that arrived together into cases; each gets (case, created) or what was
+    wrong with it alone. A retry (same key, same body) finds the case it already made, even
+    one made earlier in the same batch."""
     now = now or utcnow()
-    replay = find_replay(session, user=user, record=record, idempotency_key=idempotency_key)
-    if replay is not None:
-        return replay, False
-    _check_received_at(record, now)
-    requester = _upsert_requester(session, record, now)
-    clocks = clocks_for(policy, record.kind, record.received_at)
-    offset = record.received_at.utcoffset() or timedelta(0)
-    submitted = record.as_submitted()
-    request = Request(
-        # An empty key is no key: storing "" would make every later keyless submission collide.
-        idempotency_key=(idempotency_key or record.id) or None,
-        submission_digest=_digest_of(submitted),
-        external_id=record.id,
-        kind=record.kind,
-        received_via=record.received_via,
-        received_at=record.received_at.astimezone(UTC),
-        received_offset_minutes=int(offset.total_seconds() // 60),
-        status=Status.received,
-        priority=clocks.priority,
-        case_number=record.case_number,
-        emergency_nature=record.emergency.nature if record.emergency else None,
-        requester_id=requester.id if requester else None,
-        agency_id=_agency_id_for_email(session, record.requester.email),
-        agency_name=record.requester.agency_name,
-        submitted_by_id=user.id,
-        record=submitted,
-        raw_submission=raw,
-        acknowledge_due_at=clocks.acknowledge_due_at.astimezone(UTC),
-        decide_due_at=clocks.decide_due_at.astimezone(UTC),
-        created_at=now,
-        updated_at=now,
+    outcomes: list[Made | Exception | None] = [None] * len(submissions)
+    earlier = _cases_for_keys(session, submissions)
+    first_with_key: dict[tuple[int, str], int] = {}
+    echoes: dict[int, int] = {}
+    fresh: list[int] = []
+    for index, submission in enumerate(submissions):
+        try:
+            require(submission.user, Permission.request_create)
+            key = submission.idempotency_key or submission.record.id
+            if key:
+                owner_key = (submission.user.id, key)
+                prior = earlier.get(owner_key)
+                if prior is not None:
+                    outcomes[index] = (_replayed(prior, submission.record, key), False)
+                    continue
+                if owner_key in first_with_key:
+                    echoes[index] = first_with_key[owner_key]
+                    continue
+                first_with_key[owner_key] = index
+            _check_received_at(submission.record, now)
+            fresh.append(index)
+        except ExigentError as exc:
+            outcomes[index] = exc
+    judged = _judged(
+        session, [submissions[i] for i in fresh], prejudged and [prejudged[i] for i in fresh]
     )
-    session.add(request)
-    session.flush()
-    _add_targets_and_documents(session, request, record, store)
-    actor = actor_for(user)
-    timeline_entry(
-        session,
-        request,
-        actor,
-        "received",
-        now,
-        to_status=Status.received,
-        body=f"Received by {record.received_via} as {record.kind}, {clocks.priority}.",
-    )
-    schedule_sla_deadlines(
-        session, request_id=request.id, policy=policy, received_at=record.received_at, clocks=clocks
-    )
-    judge_case(
-        session,
-        request=request,
-        record=record,
-        actor=actor,
-        now=now,
-        prejudged=(prejudged.policy_version, prejudged.check) if prejudged else None,
-    )
-    assess_on_intake(
-        session,
-        request=request,
-        record=record,
-        now=now,
-        assessed=prejudged.assessed if prejudged else None,
-    )
-    record_event(
-        session,
-        actor=actor,
-        action="request.create",
-        object_type="request",
-        object_id=request.id,
-        after=request.record,
-        at=now,
-    )
-    return request, True
+    ids = write_new_cases(session, judged, policy=policy, now=now, store=store)
+    made = {case.id: case for case in session.scalars(select(Request).where(Request.id.in_(ids)))}
+    for index, case_id in zip(fresh, ids, strict=True):
+        outcomes[index] = (made[case_id], True)
+    for index, first in echoes.items():
+        original = outcomes[first]
+        assert original is not None  # every first submission has its outcome by now
+        outcomes[index] = _echo(original, submissions[index])
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _add_targets_and_documents(
-    session: Session, request: Request, record: IntakeRecord, store: FileStore | None
-) -> None:
-    # Core executemany: intake is the hot path, and these rows need no identity map.
-    if record.targets:
-        session.execute(
-            insert(Target),
-            [
-                {
-                    "request_id": request.id,
-                    "position": position,
-                    "identifier_type": target.identifier_type,
-                    "value": target.value,
-                }
-                for position, target in enumerate(record.targets)
-            ],
+def _cases_for_keys(
+    session: Session, submissions: list[Submission]
+) -> dict[tuple[int, str], Request]:
+    keys = {key for s in submissions if (key := s.idempotency_key or s.record.id)}
+    if not keys:
+        return {}
+    rows = session.scalars(select(Request).where(Request.idempotency_key.in_(keys)))
+    return {
+        (case.submitted_by_id, case.idempotency_key): case
+        for case in rows
+        if case.submitted_by_id and case.idempotency_key
+    }
+
+
+def _replayed(case: Request, record: IntakeRecord, key: str) -> Request:
+    if case.submission_digest != submission_digest(record):
+        raise Conflict(
+            f"idempotency key {key!r} was already used for a different request "
+            f"({case.reference}); use a new key for a new request",
+            reference=case.reference,
         )
-    if record.documents:
-        session.execute(
-            insert(Document),
-            [
-                {
-                    "request_id": request.id,
-                    "sha256": ref.sha256,
-                    "filename": ref.filename,
-                    "media_type": ref.media_type,
-                    "stored": store is not None and store.has(ref.sha256),
-                    "created_at": request.created_at,
-                }
-                for ref in record.documents
-            ],
+    return case
+
+
+def _echo(first: Made | Exception, submission: Submission) -> Made | Exception:
+    """A second submission of one key in the same batch answers as a retry of the first."""
+    if isinstance(first, Exception):
+        return first
+    key = submission.idempotency_key or submission.record.id or ""
+    try:
+        return _replayed(first[0], submission.record, key), False
+    except ExigentError as exc:
+        return exc
+
+
+def _judged(
+    session: Session, submissions: list[Submission], prejudged: list[Prejudged] | None
+) -> list[NewCase]:
+    """Each submission with its judgement (again, should the policy have changed since it was
+    prejudged) and score."""
+    current = current_policy(session)
+    prejudged = prejudged or prejudge_all(session, [s.record for s in submissions])
+    cases = []
+    for submission, pre in zip(submissions, prejudged, strict=True):
+        check = pre.check
+        if pre.policy_version != current.version:
+            check = judge(submission.record, current.policy)
+        submitted = submission.record.as_submitted()
+        cases.append(
+            NewCase(
+                user=submission.user,
+                record=submission.record,
+                raw=submission.raw,
+                idempotency_key=submission.idempotency_key,
+                submitted=submitted,
+                digest=_digest_of(submitted),
+                policy_version=current.version,
+                check=check,
+                assessed=pre.assessed,
+            )
         )
+    return cases

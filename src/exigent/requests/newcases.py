@@ -1,0 +1,365 @@
+"""A new case's rows, written for many cases at once.
+
+A case is born as about a dozen rows in nine tables: the case, its targets and documents, the
+"received" timeline entry, SLA and obligation deadlines, the legal check, the notices owed to
+the user, the risk assessment and the audit events. Each table gets one statement for all the
+cases of a batch, so the cost of a case is its own rows, not a round of statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from exigent.audit.service import Actor, Event, record_events
+from exigent.auth.models import User
+from exigent.auth.service import actor_for
+from exigent.db import insert_ignoring_conflict
+from exigent.deadlines import Deadline
+from exigent.directory.models import AgencyDomain
+from exigent.files import FileStore
+from exigent.legal.checks import check_row, obligation_rows
+from exigent.legal.coppa import stated_child
+from exigent.legal.models import LegalCheckRecord
+from exigent.legal.policy import Policy
+from exigent.legal.schemas import LegalCheck
+from exigent.notice.models import UserNotice
+from exigent.notice.service import DUE_KIND, state
+from exigent.notice.sync import HELD, new_notice_row, owed_notice, terms_for
+from exigent.requests.clocks import Clocks, clocks_for, sla_deadline_rows
+from exigent.requests.lifecycle import Status
+from exigent.requests.models import Document, Request, Requester, Target, TimelineEvent
+from exigent.requests.schemas import IntakeRecord
+from exigent.requests.service import timeline_row
+from exigent.verification.intake import Assessed, assessment_row
+from exigent.verification.models import RiskAssessment
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """A record on its way to becoming a case, judged and scored."""
+
+    user: User
+    record: IntakeRecord
+    raw: str
+    idempotency_key: str | None
+    submitted: dict[str, Any]
+    digest: str
+    policy_version: int
+    check: LegalCheck
+    assessed: Assessed
+
+
+def write_new_cases(
+    session: Session,
+    cases: Sequence[NewCase],
+    *,
+    policy: Policy,
+    now: datetime,
+    store: FileStore | None,
+) -> list[int]:
+    """Insert every row of these new cases; return their ids, in order."""
+    if not cases:
+        return []
+    requesters = _requesters(session, [case.record for case in cases], now)
+    agencies = _agencies(session, [case.record.requester.email for case in cases])
+    clocks = [clocks_for(policy, case.record.kind, case.record.received_at) for case in cases]
+    ids = list(
+        session.scalars(
+            insert(Request).returning(Request.id, sort_by_parameter_order=True),
+            [
+                _request_row(case, clock, requesters, agencies, now)
+                for case, clock in zip(cases, clocks, strict=True)
+            ],
+        )
+    )
+    targets = _insert_targets(session, cases, ids)
+    _insert(session, Document, _document_rows(cases, ids, store, now))
+    _insert(
+        session,
+        Deadline,
+        [
+            row
+            for case, clock, case_id in zip(cases, clocks, ids, strict=True)
+            for row in sla_deadline_rows(case_id, policy, case.record.received_at, clock)
+        ]
+        + [
+            row
+            for case, case_id in zip(cases, ids, strict=True)
+            for row in obligation_rows(
+                case_id, _offset_minutes(case.record), case.check.obligations, now
+            )
+        ],
+    )
+    _insert(
+        session,
+        LegalCheckRecord,
+        [
+            check_row(case_id, case.policy_version, case.check, now)
+            for case, case_id in zip(cases, ids, strict=True)
+        ],
+    )
+    _insert(
+        session,
+        RiskAssessment,
+        [
+            assessment_row(case_id, case.assessed.result, now, case.assessed.weights_version)
+            for case, case_id in zip(cases, ids, strict=True)
+        ],
+    )
+    timeline = [
+        timeline_row(
+            case_id,
+            actor_for(case.user),
+            "received",
+            now,
+            to_status=Status.received,
+            body=f"Received by {case.record.received_via} as {case.record.kind}, {clock.priority}.",
+        )
+        for case, clock, case_id in zip(cases, clocks, ids, strict=True)
+    ]
+    events = [
+        Event(
+            actor=actor_for(case.user),
+            action="request.create",
+            object_type="request",
+            object_id=case_id,
+            after=case.submitted,
+            at=now,
+        )
+        for case, case_id in zip(cases, ids, strict=True)
+    ]
+    held = _insert_notices(session, cases, ids, targets, now)
+    for case, notice in held:
+        actor = actor_for(case.user)
+        timeline.append(_hold_entry(notice, actor, now))
+        events.append(_hold_event(notice, actor, now))
+    _insert(session, TimelineEvent, timeline)
+    record_events(session, events)
+    return ids
+
+
+def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(model), rows)
+
+
+def _offset_minutes(record: IntakeRecord) -> int:
+    offset = record.received_at.utcoffset() or timedelta(0)
+    return int(offset.total_seconds() // 60)
+
+
+def _request_row(
+    case: NewCase,
+    clocks: Clocks,
+    requesters: dict[str, Requester],
+    agencies: dict[str, int],
+    now: datetime,
+) -> dict[str, Any]:
+    record = case.record
+    email = _normal_email(record.requester.email)
+    requester = requesters.get(email) if email else None
+    return {
+        # An empty key is no key: storing "" would make every later keyless submission collide.
+        "idempotency_key": (case.idempotency_key or record.id) or None,
+        "submission_digest": case.digest,
+        "external_id": record.id,
+        "kind": record.kind,
+        "received_via": record.received_via,
+        "received_at": record.received_at.astimezone(UTC),
+        "received_offset_minutes": _offset_minutes(record),
+        "status": Status.received,
+        "priority": clocks.priority,
+        "case_number": record.case_number,
+        "emergency_nature": record.emergency.nature if record.emergency else None,
+        "requester_id": requester.id if requester else None,
+        "agency_id": agencies.get(_domain(record.requester.email) or ""),
+        "agency_name": record.requester.agency_name,
+        "submitted_by_id": case.user.id,
+        "record": case.submitted,
+        "raw_submission": case.raw,
+        "policy_version": case.policy_version,
+        # First judgement: no ages recorded or deadlines past yet, only what the record states.
+        "coppa": stated_child(record),
+        "acknowledge_due_at": clocks.acknowledge_due_at.astimezone(UTC),
+        "decide_due_at": clocks.decide_due_at.astimezone(UTC),
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _normal_email(email: str | None) -> str | None:
+    return email.strip().lower() if email and email.strip() else None
+
+
+def _domain(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return None
+    return email.rsplit("@", 1)[1].strip().lower()
+
+
+def _requesters(
+    session: Session, records: list[IntakeRecord], now: datetime
+) -> dict[str, Requester]:
+    """The requester of each email, created on first sight and brought up to date with what
+    its newest record says. Two first requests from one officer may arrive at once from two
+    processes, so creation tolerates the other having won."""
+    latest = {email: r.requester for r in records if (email := _normal_email(r.requester.email))}
+    if not latest:
+        return {}
+    found = _requesters_by_email(session, latest)
+    missing = [email for email in latest if email not in found]
+    if missing:
+        for email in missing:
+            insert_ignoring_conflict(
+                session,
+                Requester,
+                {"email": email, "first_seen_at": now, "last_seen_at": now, "status": "unverified"},
+                conflict_on=["email"],
+            )
+        found.update(_requesters_by_email(session, missing))
+    for email, person in latest.items():
+        requester = found[email]
+        requester.name = person.name or requester.name
+        requester.title = person.title or requester.title
+        requester.badge_number = person.badge_number or requester.badge_number
+        requester.phone = person.phone or requester.phone
+        requester.agency_name = person.agency_name or requester.agency_name
+        requester.last_seen_at = now
+    session.flush()
+    return found
+
+
+def _requesters_by_email(session: Session, emails: Iterable[str]) -> dict[str, Requester]:
+    rows = session.scalars(select(Requester).where(Requester.email.in_(list(emails))))
+    return {requester.email: requester for requester in rows}
+
+
+def _agencies(session: Session, emails: list[str | None]) -> dict[str, int]:
+    domains = {domain for email in emails if (domain := _domain(email))}
+    if not domains:
+        return {}
+    rows = session.execute(
+        select(AgencyDomain.domain, AgencyDomain.agency_id).where(AgencyDomain.domain.in_(domains))
+    )
+    return {row.domain: row.agency_id for row in rows}
+
+
+def _insert_targets(
+    session: Session, cases: Sequence[NewCase], ids: list[int]
+) -> list[list[tuple[int, str, str]]]:
+    """Each case's targets as (id, identifier type, value), in the record's order."""
+    rows: list[dict[str, Any]] = [
+        {
+            "request_id": case_id,
+            "position": position,
+            "identifier_type": target.identifier_type,
+            "value": target.value,
+        }
+        for case, case_id in zip(cases, ids, strict=True)
+        for position, target in enumerate(case.record.targets)
+    ]
+    target_ids = (
+        list(
+            session.scalars(insert(Target).returning(Target.id, sort_by_parameter_order=True), rows)
+        )
+        if rows
+        else []
+    )
+    by_case: dict[int, list[tuple[int, str, str]]] = {case_id: [] for case_id in ids}
+    for row, target_id in zip(rows, target_ids, strict=True):
+        by_case[row["request_id"]].append((target_id, row["identifier_type"], row["value"]))
+    return [by_case[case_id] for case_id in ids]
+
+
+def _document_rows(
+    cases: Sequence[NewCase], ids: list[int], store: FileStore | None, now: datetime
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "request_id": case_id,
+            "sha256": ref.sha256,
+            "filename": ref.filename,
+            "media_type": ref.media_type,
+            "stored": store is not None and store.has(ref.sha256),
+            "created_at": now,
+        }
+        for case, case_id in zip(cases, ids, strict=True)
+        for ref in case.record.documents
+    ]
+
+
+def _insert_notices(
+    session: Session,
+    cases: Sequence[NewCase],
+    ids: list[int],
+    targets: list[list[tuple[int, str, str]]],
+    now: datetime,
+) -> list[tuple[NewCase, UserNotice]]:
+    """The notices each case owes the user behind each target, with the deadline that reviews
+    them; return the ones held by an order, whose holding goes on the record."""
+    planned: list[tuple[NewCase, dict[str, Any], datetime, str]] = []
+    for case, case_id, case_targets in zip(cases, ids, targets, strict=True):
+        owed = owed_notice(case.check.obligations)
+        if owed is None:
+            continue
+        terms = terms_for(case.record, owed, _offset_minutes(case.record), now)
+        for target in case_targets:
+            row = new_notice_row(case_id, target, owed, terms, now)
+            planned.append((case, row, terms.review_at, terms.review_why))
+    if not planned:
+        return []
+    notice_ids = list(
+        session.scalars(
+            insert(UserNotice).returning(UserNotice.id, sort_by_parameter_order=True),
+            [row for _, row, _, _ in planned],
+        )
+    )
+    _insert(
+        session,
+        Deadline,
+        [
+            {
+                "kind": DUE_KIND,
+                "due_at": review_at,
+                "request_id": row["request_id"],
+                "data": {"notice_id": notice_id, "why": why},
+                "attempts": 0,
+                "created_at": now,
+            }
+            for (_, row, review_at, why), notice_id in zip(planned, notice_ids, strict=True)
+        ],
+    )
+    return [
+        (case, UserNotice(id=notice_id, **row))
+        for (case, row, _, _), notice_id in zip(planned, notice_ids, strict=True)
+        if row["order_present"]
+    ]
+
+
+def _hold_entry(notice: UserNotice, actor: Actor, now: datetime) -> dict[str, Any]:
+    return timeline_row(
+        notice.request_id,
+        actor,
+        "user_notice",
+        now,
+        body=f"User notice to {notice.target_label}: {HELD}",
+        data={"notice_id": notice.id, "action": "hold", "status": str(notice.status)},
+    )
+
+
+def _hold_event(notice: UserNotice, actor: Actor, now: datetime) -> Event:
+    return Event(
+        actor=actor,
+        action="notice.hold",
+        object_type="user_notice",
+        object_id=notice.id,
+        after=state(notice),
+        detail={"request_id": notice.request_id, "target": notice.target_label},
+        at=now,
+    )
