@@ -54,7 +54,7 @@ def file_store(request: Request) -> FileStore:
     return store
 
 
-def intake_batcher(request: Request) -> IntakeBatcher:
+async def intake_batcher(request: Request) -> IntakeBatcher:
     batcher: IntakeBatcher = request.app.state.intake_batcher
     return batcher
 
@@ -68,27 +68,28 @@ def intake_batcher(request: Request) -> IntakeBatcher:
 async def create_request(
     record: IntakeRecord,
     user: CurrentUser,
-    response: Response,
     body: Annotated[bytes, Depends(raw_body)],
     batcher: Annotated[IntakeBatcher, Depends(intake_batcher)],
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> RequestRead:
+) -> Response:
     """Submit a request (the intake record). Retrying with the same key returns the same case.
 
     The answer comes once the case is committed: a crash after it loses nothing.
     """
-    submission = Submission(
-        user=user,
-        record=record,
-        raw=body.decode("utf-8", "replace"),
-        idempotency_key=idempotency_key,
-    )
+    raw = body.decode("utf-8", "replace")
+    submission = Submission(user=user, record=record, raw=raw, idempotency_key=idempotency_key)
     built = await asyncio.wrap_future(batcher.submit(submission))
-    response.headers["Location"] = f"/api/v1/requests/{built.case.id}"
+    headers = {"Location": f"/api/v1/requests/{built.case.id}"}
     if not built.created:
-        response.status_code = 200
-        response.headers["Idempotent-Replayed"] = "true"
-    return built.case
+        headers["Idempotent-Replayed"] = "true"
+    # Serialised here, once: the model was built from the committed row and needs no second
+    # validation on the way out.
+    return Response(
+        built.case.model_dump_json(),
+        status_code=201 if built.created else 200,
+        media_type="application/json",
+        headers=headers,
+    )
 
 
 @router.get("", response_model=RequestPage)

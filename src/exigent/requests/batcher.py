@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 # Enough to carry a burst in one commit; small enough that the write lock is never held long.
 MAX_BATCH = 64
+# How long a batch under load waits for the rest of a burst: a fraction of building one case.
+LINGER_SECONDS = 0.01
 # An idle batcher's thread ends; the next submission starts another.
 IDLE_SECONDS = 30.0
 
@@ -58,6 +60,7 @@ class IntakeBatcher:
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._last_size = 0
 
     def submit(self, submission: Submission) -> Future[Built]:
         future: Future[Built] = Future()
@@ -98,17 +101,30 @@ class IntakeBatcher:
                 return
 
     def _gather(self, first: _Item | None) -> tuple[list[_Item], bool]:
+        """The first item and whatever else is waiting; under load (the last batch was not
+        alone) it lingers a moment for the rest of a burst rather than build one case now
+        and the others a batch later."""
         batch: list[_Item] = []
         item = first
+        lingered = self._last_size <= 1
         while item is not None:
             batch.append(item)
             if len(batch) >= MAX_BATCH:
-                return batch, False
+                break
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
-                return batch, False
-        return batch, True
+                if lingered:
+                    break
+                lingered = True
+                try:
+                    item = self._queue.get(timeout=LINGER_SECONDS)
+                except queue.Empty:
+                    break
+        else:
+            return batch, True
+        self._last_size = len(batch)
+        return batch, False
 
     def _build(self, batch: list[_Item]) -> None:
         live = [(s, f) for s, f in batch if f.set_running_or_notify_cancel()]

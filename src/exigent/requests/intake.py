@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from exigent.audit.service import canonical
 from exigent.auth.models import User
@@ -182,7 +182,7 @@ def intake_many(
         session, [submissions[i] for i in fresh], prejudged and [prejudged[i] for i in fresh]
     )
     ids = write_new_cases(session, judged, policy=policy, now=now, store=store)
-    made = {case.id: case for case in session.scalars(select(Request).where(Request.id.in_(ids)))}
+    made = _cases_by_id(session, ids)
     for index, case_id in zip(fresh, ids, strict=True):
         outcomes[index] = (made[case_id], True)
     for index, first in echoes.items():
@@ -195,15 +195,29 @@ def intake_many(
 def _cases_for_keys(
     session: Session, submissions: list[Submission]
 ) -> dict[tuple[int, str], Request]:
+    """The cases earlier submissions with these keys made (almost always none: the ids are
+    looked up first, and only a retry's case is loaded)."""
     keys = {key for s in submissions if (key := s.idempotency_key or s.record.id)}
     if not keys:
         return {}
-    rows = session.scalars(select(Request).where(Request.idempotency_key.in_(keys)))
-    return {
-        (case.submitted_by_id, case.idempotency_key): case
-        for case in rows
-        if case.submitted_by_id and case.idempotency_key
-    }
+    found = session.execute(
+        select(Request.id, Request.submitted_by_id, Request.idempotency_key).where(
+            Request.idempotency_key.in_(keys)
+        )
+    ).all()
+    by_id = {row.id: (row.submitted_by_id, row.idempotency_key) for row in found}
+    if not by_id:
+        return {}
+    cases = session.scalars(select(Request).where(Request.id.in_(by_id)))
+    return {by_id[case.id]: case for case in cases}
+
+
+def _cases_by_id(session: Session, ids: list[int]) -> dict[int, Request]:
+    if not ids:
+        return {}
+    # Their targets are on the records in hand; load them only if someone asks.
+    new = select(Request).where(Request.id.in_(ids)).options(lazyload(Request.targets))
+    return {case.id: case for case in session.scalars(new)}
 
 
 def _replayed(case: Request, record: IntakeRecord, key: str) -> Request:

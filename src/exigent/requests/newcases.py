@@ -69,14 +69,13 @@ def write_new_cases(
     requesters = _requesters(session, [case.record for case in cases], now)
     agencies = _agencies(session, [case.record.requester.email for case in cases])
     clocks = [clocks_for(policy, case.record.kind, case.record.received_at) for case in cases]
-    ids = list(
-        session.scalars(
-            insert(Request).returning(Request.id, sort_by_parameter_order=True),
-            [
-                _request_row(case, clock, requesters, agencies, now)
-                for case, clock in zip(cases, clocks, strict=True)
-            ],
-        )
+    ids = _insert_returning_ids(
+        session,
+        Request,
+        [
+            _request_row(case, clock, requesters, agencies, now)
+            for case, clock in zip(cases, clocks, strict=True)
+        ],
     )
     targets = _insert_targets(session, cases, ids)
     _insert(session, Document, _document_rows(cases, ids, store, now))
@@ -145,8 +144,21 @@ def write_new_cases(
 
 
 def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    # On the connection, not the session: these rows need no identity map, and the ORM's bulk
+    # path costs a third again per row.
     if rows:
-        session.execute(insert(model), rows)
+        session.connection().execute(insert(model.__table__), rows)
+
+
+def _insert_returning_ids(
+    session: Session, model: type[Any], rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert and return the new ids in the order of `rows`."""
+    if not rows:
+        return []
+    table = model.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.connection().execute(statement, rows).scalars())
 
 
 def _offset_minutes(record: IntakeRecord) -> int:
@@ -264,13 +276,7 @@ def _insert_targets(
         for case, case_id in zip(cases, ids, strict=True)
         for position, target in enumerate(case.record.targets)
     ]
-    target_ids = (
-        list(
-            session.scalars(insert(Target).returning(Target.id, sort_by_parameter_order=True), rows)
-        )
-        if rows
-        else []
-    )
+    target_ids = _insert_returning_ids(session, Target, rows)
     by_case: dict[int, list[tuple[int, str, str]]] = {case_id: [] for case_id in ids}
     for row, target_id in zip(rows, target_ids, strict=True):
         by_case[row["request_id"]].append((target_id, row["identifier_type"], row["value"]))
@@ -314,12 +320,7 @@ def _insert_notices(
             planned.append((case, row, terms.review_at, terms.review_why))
     if not planned:
         return []
-    notice_ids = list(
-        session.scalars(
-            insert(UserNotice).returning(UserNotice.id, sort_by_parameter_order=True),
-            [row for _, row, _, _ in planned],
-        )
-    )
+    notice_ids = _insert_returning_ids(session, UserNotice, [row for _, row, _, _ in planned])
     _insert(
         session,
         Deadline,
