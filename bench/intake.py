@@ -43,6 +43,30 @@ def parse_wrk(output: str) -> dict[str, float]:
     }
 
 
+WARM_UP_SECONDS = 5
+
+
+def wrk(token: str, template: Path, seconds: int, connections: int) -> str:
+    return subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(HERE / "intake.lua"),
+            "http://127.0.0.1:8765",
+            "--",
+            token,
+            str(template),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def run_case(app: str, backend: str, seconds: int, connections: int, work: Path) -> dict:
     url = fresh_database(backend, work)
     try:
@@ -59,24 +83,10 @@ def run_case(app: str, backend: str, seconds: int, connections: int, work: Path)
             8765,
         )
         try:
-            output = subprocess.run(
-                [
-                    "wrk",
-                    "-t2",
-                    f"-c{connections}",
-                    f"-d{seconds}s",
-                    "--latency",
-                    "-s",
-                    str(HERE / "intake.lua"),
-                    "http://127.0.0.1:8765",
-                    "--",
-                    token,
-                    str(template),
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
+            # Both servers get the same few seconds of load before the measured run, so that
+            # neither is timed loading its caches or warming the database.
+            wrk(token, template, WARM_UP_SECONDS, connections)
+            output = wrk(token, template, seconds, connections)
         finally:
             server.terminate()
             server.wait(timeout=30)

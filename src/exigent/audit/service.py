@@ -91,6 +91,8 @@ class Event:
     after: Any = None
     detail: dict[str, Any] | None = None
     at: datetime | None = None
+    # The digest of `after` when the caller already has it (intake: the submission digest).
+    after_digest: str | None = None
 
 
 def record_event(
@@ -145,7 +147,7 @@ def _chained(event: Event, seq: int, prev_hash: str) -> dict[str, Any]:
         "object_type": event.object_type,
         "object_id": None if event.object_id is None else str(event.object_id),
         "before_digest": digest(event.before),
-        "after_digest": digest(event.after),
+        "after_digest": event.after_digest or digest(event.after),
         "detail": json.loads(canonical(event.detail or {})),
     }
     values["prev_hash"] = prev_hash

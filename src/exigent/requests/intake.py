@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, lazyload
 
 from exigent.audit.service import canonical
@@ -197,12 +197,21 @@ def _cases_for_keys(
 ) -> dict[tuple[int, str], Request]:
     """The cases earlier submissions with these keys made (almost always none: the ids are
     looked up first, and only a retry's case is loaded)."""
-    keys = {key for s in submissions if (key := s.idempotency_key or s.record.id)}
-    if not keys:
+    keys_by_user: dict[int, set[str]] = {}
+    for submission in submissions:
+        if key := submission.idempotency_key or submission.record.id:
+            keys_by_user.setdefault(submission.user.id, set()).add(key)
+    if not keys_by_user:
         return {}
+    # Per caller, so that each term reads the (submitted_by_id, idempotency_key) index.
     found = session.execute(
         select(Request.id, Request.submitted_by_id, Request.idempotency_key).where(
-            Request.idempotency_key.in_(keys)
+            or_(
+                *(
+                    and_(Request.submitted_by_id == user_id, Request.idempotency_key.in_(keys))
+                    for user_id, keys in keys_by_user.items()
+                )
+            )
         )
     ).all()
     by_id = {row.id: (row.submitted_by_id, row.idempotency_key) for row in found}

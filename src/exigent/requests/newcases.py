@@ -130,6 +130,7 @@ def write_new_cases(
             object_id=case_id,
             after=case.submitted,
             at=now,
+            after_digest=case.digest,
         )
         for case, case_id in zip(cases, ids, strict=True)
     ]
