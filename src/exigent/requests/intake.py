@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from exigent.audit.service import canonical
 from exigent.auth.models import User
@@ -181,10 +181,9 @@ def intake_many(
     judged = _judged(
         session, [submissions[i] for i in fresh], prejudged and [prejudged[i] for i in fresh]
     )
-    ids = write_new_cases(session, judged, policy=policy, now=now, store=store)
-    made = _cases_by_id(session, ids)
-    for index, case_id in zip(fresh, ids, strict=True):
-        outcomes[index] = (made[case_id], True)
+    made = write_new_cases(session, judged, policy=policy, now=now, store=store)
+    for index, case in zip(fresh, made, strict=True):
+        outcomes[index] = (case, True)
     for index, first in echoes.items():
         original = outcomes[first]
         assert original is not None  # every first submission has its outcome by now
@@ -219,14 +218,6 @@ def _cases_for_keys(
         return {}
     cases = session.scalars(select(Request).where(Request.id.in_(by_id)))
     return {by_id[case.id]: case for case in cases}
-
-
-def _cases_by_id(session: Session, ids: list[int]) -> dict[int, Request]:
-    if not ids:
-        return {}
-    # Their targets are on the records in hand; load them only if someone asks.
-    new = select(Request).where(Request.id.in_(ids)).options(lazyload(Request.targets))
-    return {case.id: case for case in session.scalars(new)}
 
 
 def _replayed(case: Request, record: IntakeRecord, key: str) -> Request:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from exigent.audit.service import Actor, Event, record_events
 from exigent.auth.models import User
@@ -62,21 +62,18 @@ def write_new_cases(
     policy: Policy,
     now: datetime,
     store: FileStore | None,
-) -> list[int]:
-    """Insert every row of these new cases; return their ids, in order."""
+) -> list[Request]:
+    """Insert every row of these new cases; return the cases, in order."""
     if not cases:
         return []
     requesters = _requesters(session, [case.record for case in cases], now)
     agencies = _agencies(session, [case.record.requester.email for case in cases])
     clocks = [clocks_for(policy, case.record.kind, case.record.received_at) for case in cases]
-    ids = _insert_returning_ids(
-        session,
-        Request,
-        [
-            _request_row(case, clock, requesters, agencies, now)
-            for case, clock in zip(cases, clocks, strict=True)
-        ],
-    )
+    request_rows = [
+        _with_defaults(Request, _request_row(case, clock, requesters, agencies, now))
+        for case, clock in zip(cases, clocks, strict=True)
+    ]
+    ids = _insert_returning_ids(session, Request, request_rows)
     targets = _insert_targets(session, cases, ids)
     _insert(session, Document, _document_rows(cases, ids, store, now))
     _insert(
@@ -141,7 +138,29 @@ def write_new_cases(
         events.append(_hold_event(notice, actor, now))
     _insert(session, TimelineEvent, timeline)
     record_events(session, events)
-    return ids
+    return [
+        _persistent(session, Request, row, case_id)
+        for row, case_id in zip(request_rows, ids, strict=True)
+    ]
+
+
+def _with_defaults(model: type[Any], row: dict[str, Any]) -> dict[str, Any]:
+    """The row with every column the insert leaves to a plain default filled in, so that the
+    object made from it holds what the database holds."""
+    full = dict(row)
+    for column in model.__table__.columns:
+        if column.key not in full and not column.primary_key:
+            default = column.default
+            full[column.key] = default.arg if default is not None and default.is_scalar else None
+    return full
+
+
+def _persistent(session: Session, model: type[Any], row: dict[str, Any], row_id: int) -> Any:
+    """The just-inserted row as a persistent object, without reading it back."""
+    instance = model(**row, id=row_id)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
