@@ -45,18 +45,9 @@ CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="the case number (EXG-
 RowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 
 
-async def raw_body(request: Request) -> bytes:
-    return await request.body()
-
-
 def file_store(request: Request) -> FileStore:
     store: FileStore = request.app.state.file_store
     return store
-
-
-async def intake_batcher(request: Request) -> IntakeBatcher:
-    batcher: IntakeBatcher = request.app.state.intake_batcher
-    return batcher
 
 
 @router.post(
@@ -68,16 +59,16 @@ async def intake_batcher(request: Request) -> IntakeBatcher:
 async def create_request(
     record: IntakeRecord,
     user: CurrentUser,
-    body: Annotated[bytes, Depends(raw_body)],
-    batcher: Annotated[IntakeBatcher, Depends(intake_batcher)],
+    request: Request,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
     """Submit a request (the intake record). Retrying with the same key returns the same case.
 
     The answer comes once the case is committed: a crash after it loses nothing.
     """
-    raw = body.decode("utf-8", "replace")
+    raw = (await request.body()).decode("utf-8", "replace")  # already read: FastAPI keeps it
     submission = Submission(user=user, record=record, raw=raw, idempotency_key=idempotency_key)
+    batcher: IntakeBatcher = request.app.state.intake_batcher
     built = await asyncio.wrap_future(batcher.submit(submission))
     headers = {"Location": f"/api/v1/requests/{built.case.id}"}
     if not built.created:

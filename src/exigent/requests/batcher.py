@@ -29,6 +29,8 @@ from exigent.requests import intake
 from exigent.requests.intake import Submission
 from exigent.requests.reads import read_model
 from exigent.requests.schemas import IntakeRecord, RequestRead, TargetRead
+from exigent.verification.db_directory import directory_for
+from exigent.verification.db_history import remember_committed
 
 log = logging.getLogger(__name__)
 
@@ -171,13 +173,27 @@ def build_cases(
             )
             for i, outcome in zip(allowed, made, strict=True):
                 outcomes[i] = _answer(outcome, submissions[i])
+            created = [
+                (case.id, submissions[i].record, case.requester_id, case.agency_id)
+                for i, outcome in zip(allowed, made, strict=True)
+                if isinstance(outcome, tuple)
+                for case, is_new in [outcome]
+                if is_new
+            ]
     except Exception:
         # One submission spoiled the batch's statements (its key raced in from another
         # process, say): build each alone, so that only that one fails.
         log.warning("an intake batch failed as a whole; building its cases one at a time")
         for i in allowed:
             outcomes[i] = _build_one(session, submissions[i], _judged(prejudged[i]), policy, store)
+        created = []
     session.commit()
+    if created:
+        # The next batch's fraud checks see these cases without reading them back.
+        begin_read_only(session)
+        directory = directory_for(session)
+        session.rollback()
+        remember_committed(session, created, directory)
     return outcomes
 
 

@@ -58,6 +58,10 @@ def _worst(*outcomes: VerificationOutcome | None) -> VerificationOutcome | None:
     return max(outcomes, key=lambda outcome: _SEVERITY[outcome])
 
 
+# A committed case as history keeps it: (id, record, requester id, agency id).
+NewlyCommitted = tuple[int, IntakeRecord, int | None, int | None]
+
+
 @dataclass
 class DatabaseHistory(InMemoryHistory):
     """The database's requests and marks, mirrored in memory and caught up before each use."""
@@ -115,6 +119,15 @@ class DatabaseHistory(InMemoryHistory):
             except ValidationError:
                 continue  # a record stored under an older schema still counts as seen
             self._add_case(request_id, intake, requester_id, agency_id, directory)
+
+    def add_committed(self, cases: Sequence[NewlyCommitted], directory: DirectoryIndex) -> None:
+        """Cases this process has just committed, from the records in hand."""
+        for request_id, record, requester_id, agency_id in cases:
+            if request_id in self._loaded:
+                continue
+            self._loaded.add(request_id)
+            self._newest_request = max(self._newest_request, request_id)
+            self._add_case(request_id, record, requester_id, agency_id, directory)
 
     def _add_case(
         self,
@@ -307,6 +320,17 @@ def shared_history(
         history = _mirrors[engine] = DatabaseHistory()
     history.catch_up(session, directory, exclude=exclude)
     return history
+
+
+def remember_committed(
+    session: Session, cases: Sequence[NewlyCommitted], directory: DirectoryIndex
+) -> None:
+    """Cases this process has just committed join its mirror without being read back (the
+    mirror's look-back still reads whatever other processes committed around them)."""
+    with _lock:
+        history = _mirrors.get(engine_of(session))
+        if history is not None:  # else the first catch-up reads them with everything else
+            history.add_committed(cases, directory)
 
 
 def history_lock() -> threading.RLock:
