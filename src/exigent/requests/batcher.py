@@ -29,7 +29,7 @@ from exigent.requests import intake
 from exigent.requests.intake import Submission
 from exigent.requests.reads import read_model
 from exigent.requests.schemas import IntakeRecord, RequestRead, TargetRead
-from exigent.verification.db_directory import directory_for
+from exigent.verification.db_directory import known_directory
 from exigent.verification.db_history import remember_committed
 
 log = logging.getLogger(__name__)
@@ -188,11 +188,10 @@ def build_cases(
             outcomes[i] = _build_one(session, submissions[i], _judged(prejudged[i]), policy, store)
         created = []
     session.commit()
-    if created:
-        # The next batch's fraud checks see these cases without reading them back.
-        begin_read_only(session)
-        directory = directory_for(session)
-        session.rollback()
+    # The next batch's fraud checks see these cases without reading them back, with the
+    # directory this batch was scored against.
+    directory = known_directory(session)
+    if created and directory is not None:
         remember_committed(session, created, directory)
     return outcomes
 

@@ -60,6 +60,13 @@ def directory_for(session: Session) -> DirectoryIndex:
         return index
 
 
+def known_directory(session: Session) -> DirectoryIndex | None:
+    """The index last merged for this session's database, without asking whether it moved
+    (for work that follows at once on a `directory_for`)."""
+    cached = _merged.get(_key(session))
+    return cached[1] if cached is not None else None
+
+
 def _key(session: Session) -> Engine:
     from exigent.verification.db_history import engine_of
 
