@@ -174,11 +174,11 @@ def build_cases(
             for i, outcome in zip(allowed, made, strict=True):
                 outcomes[i] = _answer(outcome, submissions[i])
             created = [
-                (case.id, submissions[i].record, case.requester_id, case.agency_id)
+                (case.id, context, case.requester_id, case.agency_id)
                 for i, outcome in zip(allowed, made, strict=True)
                 if isinstance(outcome, tuple)
                 for case, is_new in [outcome]
-                if is_new
+                if is_new and (context := _judged(prejudged[i]).assessed.context) is not None
             ]
     except Exception:
         # One submission spoiled the batch's statements (its key raced in from another

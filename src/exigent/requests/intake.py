@@ -203,7 +203,8 @@ def _cases_for_keys(
     if not keys_by_user:
         return {}
     # Per caller, so that each term reads the (submitted_by_id, idempotency_key) index.
-    found = session.execute(
+    # Columns only, on the connection: the ORM's machinery has nothing to add to this look-up.
+    found = session.connection().execute(
         select(Request.id, Request.submitted_by_id, Request.idempotency_key).where(
             or_(
                 *(

@@ -276,7 +276,7 @@ def _agencies(session: Session, emails: list[str | None]) -> dict[str, int]:
     domains = {domain for email in emails if (domain := _domain(email))}
     if not domains:
         return {}
-    rows = session.execute(
+    rows = session.connection().execute(
         select(AgencyDomain.domain, AgencyDomain.agency_id).where(AgencyDomain.domain.in_(domains))
     )
     return {row.domain: row.agency_id for row in rows}

@@ -58,8 +58,9 @@ def _worst(*outcomes: VerificationOutcome | None) -> VerificationOutcome | None:
     return max(outcomes, key=lambda outcome: _SEVERITY[outcome])
 
 
-# A committed case as history keeps it: (id, record, requester id, agency id).
-NewlyCommitted = tuple[int, IntakeRecord, int | None, int | None]
+# A committed case as history keeps it: (id, the checks' context of its record, requester id,
+# agency id).
+NewlyCommitted = tuple[int, Context, int | None, int | None]
 
 
 @dataclass
@@ -122,12 +123,12 @@ class DatabaseHistory(InMemoryHistory):
 
     def add_committed(self, cases: Sequence[NewlyCommitted], directory: DirectoryIndex) -> None:
         """Cases this process has just committed, from the records in hand."""
-        for request_id, record, requester_id, agency_id in cases:
+        for request_id, ctx, requester_id, agency_id in cases:
             if request_id in self._loaded:
                 continue
             self._loaded.add(request_id)
             self._newest_request = max(self._newest_request, request_id)
-            self._add_case(request_id, record, requester_id, agency_id, directory)
+            self._add_case(request_id, ctx.record, requester_id, agency_id, directory, ctx)
 
     def _add_case(
         self,
@@ -136,10 +137,11 @@ class DatabaseHistory(InMemoryHistory):
         requester_id: int | None,
         agency_id: int | None,
         directory: DirectoryIndex,
+        ctx: Context | None = None,
     ) -> None:
         from exigent.verification.engine import past_request
 
-        ctx = Context(record=record, directory=directory, history=self)
+        ctx = ctx or Context(record=record, directory=directory, history=self)
         reference = format_reference(request_id)
         past = past_request(ctx, reference)
         past = replace(past, request_id=reference)

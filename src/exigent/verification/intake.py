@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.requests.models import Request
 from exigent.requests.schemas import IntakeRecord
+from exigent.verification.context import Context
 from exigent.verification.db_directory import directory_for
 from exigent.verification.db_history import history_lock, shared_history
 from exigent.verification.engine import Assessor
@@ -25,6 +26,9 @@ class Assessed:
 
     result: AssessmentRead
     weights_version: int
+    # What the checks worked out about the record (its text fingerprint, say), for history to
+    # reuse once the case is committed.
+    context: Context | None = field(default=None, compare=False, repr=False)
 
 
 def assess_record(
@@ -46,8 +50,12 @@ def assess_records(
     assessor = Assessor(directory=directory, weights=weights)
     with history_lock():
         history = shared_history(session, directory, exclude=exclude)
-        results = [assessor.assess(record, history) for record in records]
-    return [Assessed(result=result, weights_version=weights.version) for result in results]
+        contexts = [assessor.context(record, history) for record in records]
+        results = [assessor.assess_context(ctx) for ctx in contexts]
+    return [
+        Assessed(result=result, weights_version=weights.version, context=ctx)
+        for result, ctx in zip(results, contexts, strict=True)
+    ]
 
 
 def assess_on_intake(
