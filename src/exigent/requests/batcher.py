@@ -103,12 +103,13 @@ class IntakeBatcher:
                 return
 
     def _gather(self, first: _Item | None) -> tuple[list[_Item], bool]:
-        """The first item and whatever else is waiting; under load (the last batch was not
-        alone) it lingers a moment for the rest of a burst rather than build one case now
-        and the others a batch later."""
+        """The first item and whatever else is waiting. Under load it lingers a moment for
+        the rest of a burst, until the batch is as large as the last one: building one case
+        now and the others a batch later would cost a second round of look-ups and a second
+        commit. Never longer: those who could add to it may all be waiting in it."""
         batch: list[_Item] = []
         item = first
-        lingered = self._last_size <= 1
+        expected = min(self._last_size, MAX_BATCH)
         while item is not None:
             batch.append(item)
             if len(batch) >= MAX_BATCH:
@@ -116,9 +117,8 @@ class IntakeBatcher:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
-                if lingered:
+                if len(batch) >= expected:
                     break
-                lingered = True
                 try:
                     item = self._queue.get(timeout=LINGER_SECONDS)
                 except queue.Empty:
