@@ -204,16 +204,20 @@ def _cases_for_keys(
         return {}
     # Per caller, so that each term reads the (submitted_by_id, idempotency_key) index.
     # Columns only, on the connection: the ORM's machinery has nothing to add to this look-up.
-    found = session.connection().execute(
-        select(Request.id, Request.submitted_by_id, Request.idempotency_key).where(
-            or_(
-                *(
-                    and_(Request.submitted_by_id == user_id, Request.idempotency_key.in_(keys))
-                    for user_id, keys in keys_by_user.items()
+    found = (
+        session.connection()
+        .execute(
+            select(Request.id, Request.submitted_by_id, Request.idempotency_key).where(
+                or_(
+                    *(
+                        and_(Request.submitted_by_id == user_id, Request.idempotency_key.in_(keys))
+                        for user_id, keys in keys_by_user.items()
+                    )
                 )
             )
         )
-    ).all()
+        .all()
+    )
     by_id = {row.id: (row.submitted_by_id, row.idempotency_key) for row in found}
     if not by_id:
         return {}
