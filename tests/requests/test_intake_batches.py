@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -154,7 +155,9 @@ def test_concurrent_submissions_over_http_each_get_their_own_committed_case(  # 
             ]
             return list(await asyncio.gather(*posts))
 
-    responses = asyncio.run(submit_all())
+    # A loop of its own, on a thread of its own: a browser test may leave one running here.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        responses = thread.submit(asyncio.run, submit_all()).result()
 
     assert [r.status_code for r in responses] == [201] * 24
     ids = {r.json()["id"] for r in responses}

@@ -56,15 +56,7 @@ def find_replay(
     if not key:
         return None
     existing = _existing_for_key(session, user, key)
-    if existing is None:
-        return None
-    if existing.submission_digest != submission_digest(record):
-        raise Conflict(
-            f"idempotency key {key!r} was already used for a different request "
-            f"({existing.reference}); use a new key for a new request",
-            reference=existing.reference,
-        )
-    return existing
+    return None if existing is None else _replayed(existing, record, key)
 
 
 def _check_received_at(record: IntakeRecord, now: datetime) -> None:
@@ -226,6 +218,7 @@ def _cases_for_keys(
 
 
 def _replayed(case: Request, record: IntakeRecord, key: str) -> Request:
+    """The case again for a retry; a conflict when the key came with another body."""
     if case.submission_digest != submission_digest(record):
         raise Conflict(
             f"idempotency key {key!r} was already used for a different request "

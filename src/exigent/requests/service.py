@@ -35,31 +35,10 @@ REASON_REQUIRED = frozenset({Status.rejected, Status.withdrawn, Status.need_info
 
 
 def timeline_entry(
-    session: Session,
-    request: Request,
-    actor: Actor,
-    kind: str,
-    at: datetime,
-    *,
-    from_status: str | None = None,
-    to_status: str | None = None,
-    body: str | None = None,
-    visible: bool = False,
-    data: dict[str, Any] | None = None,
+    session: Session, request: Request, actor: Actor, kind: str, at: datetime, **details: Any
 ) -> TimelineEvent:
-    event = TimelineEvent(
-        **timeline_row(
-            request.id,
-            actor,
-            kind,
-            at,
-            from_status=from_status,
-            to_status=to_status,
-            body=body,
-            visible=visible,
-            data=data,
-        )
-    )
+    """Add an entry to the case's timeline; `details` as `timeline_row` takes them."""
+    event = TimelineEvent(**timeline_row(request.id, actor, kind, at, **details))
     session.add(event)
     return event
 
