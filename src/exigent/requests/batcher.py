@@ -2,8 +2,9 @@
 
 Every case still gets its own checks, clocks, score and audit event. What a batch shares is
 the work around them: one read of the policy, weights and fraud history, one write
-transaction (on SQLite, one hold of the write lock) and one commit. A submission that fails
-rolls back alone, to a savepoint of its own. Nothing is answered before the batch's commit
+transaction (on SQLite, one hold of the write lock) and one commit. A submission that is
+wrong gets its own answer; should the batch's shared statements fail, each case is built
+again alone, behind a savepoint of its own. Nothing is answered before the batch's commit
 has returned, so an acknowledged case survives a crash.
 """
 

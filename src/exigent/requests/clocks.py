@@ -6,10 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
-
-from exigent.deadlines import Deadline
 from exigent.legal.policy import Policy, Priority
 
 ACKNOWLEDGE, DECIDE = "acknowledge", "decide"
@@ -36,12 +32,6 @@ def clocks_for(policy: Policy, kind: str, received_at: datetime) -> Clocks:
 
 def deadline_kind(clock: str, stage: str) -> str:
     return f"sla_{clock}_{stage}"
-
-
-def schedule_sla_deadlines(
-    session: Session, *, request_id: int, policy: Policy, received_at: datetime, clocks: Clocks
-) -> None:
-    session.execute(insert(Deadline), sla_deadline_rows(request_id, policy, received_at, clocks))
 
 
 def sla_deadline_rows(

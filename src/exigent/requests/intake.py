@@ -73,15 +73,10 @@ class Prejudged:
     assessed: Assessed
 
 
-def prejudge(session: Session, *, record: IntakeRecord) -> Prejudged:
-    """Judge and score a record without writing: run it in a read-only transaction, so that
-    on SQLite the one write lock is held for the case's writes and not for this thinking."""
-    return prejudge_all(session, [record])[0]
-
-
 def prejudge_all(session: Session, records: list[IntakeRecord]) -> list[Prejudged]:
-    """`prejudge` for records that arrived together, with one look-up of the policy, weights,
-    directory and history for all of them."""
+    """Judge and score records that arrived together, without writing, with one look-up of
+    the policy, weights, directory and history for all of them. Run it in a read-only
+    transaction: on SQLite the one write lock is then held for the cases' writes only."""
     current = current_policy(session, seed=False)
     scores = assess_records(session, records)
     return [

@@ -1,4 +1,5 @@
-"""Scoring a case as it arrives (called by `requests.intake.intake`, inside its transaction)."""
+"""Scoring records as they arrive (intake scores a batch before it writes; the rows are
+stored by `requests.newcases`)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from exigent.requests.models import Request
 from exigent.requests.schemas import IntakeRecord
 from exigent.verification.context import Context
 from exigent.verification.db_directory import directory_for
 from exigent.verification.db_history import history_lock, shared_history
 from exigent.verification.engine import Assessor
-from exigent.verification.models import RiskAssessment
 from exigent.verification.schemas import AssessmentRead
 from exigent.verification.weight_sets import current_weights
 
@@ -56,41 +54,6 @@ def assess_records(
         Assessed(result=result, weights_version=weights.version, context=ctx)
         for result, ctx in zip(results, contexts, strict=True)
     ]
-
-
-def assess_on_intake(
-    session: Session,
-    *,
-    request: Request,
-    record: IntakeRecord,
-    now: datetime,
-    assessed: Assessed | None = None,
-) -> AssessmentRead:
-    """Store the new case's risk assessment, scoring it now unless `assessed` already did."""
-    if assessed is None:
-        assessed = assess_record(session, record, exclude=request.id)
-    store_assessment(
-        session,
-        request_id=request.id,
-        result=assessed.result,
-        at=now,
-        weights_version=assessed.weights_version,
-    )
-    return assessed.result
-
-
-def store_assessment(
-    session: Session,
-    *,
-    request_id: int,
-    result: AssessmentRead,
-    at: datetime,
-    weights_version: int,
-) -> None:
-    # A Core insert: this runs on every intake and the row is never read back here.
-    session.execute(
-        insert(RiskAssessment).values(**assessment_row(request_id, result, at, weights_version))
-    )
 
 
 def assessment_row(
