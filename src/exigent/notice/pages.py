@@ -135,22 +135,13 @@ def decide(
             session, user=user, request=case, notice=notice, decision=decision, now=utcnow()
         )
         session.commit()
-    except Refused as exc:
-        session.rollback()
-        record_refusal(request.app.state.session_factory, exc)
-        return _panel(
-            request,
-            session,
-            user,
-            case_id,
-            error=(notice_id, exc.message),
-            status_code=exc.status_code,
-        )
     except NotFound:
         session.rollback()
         raise
     except ExigentError as exc:
         session.rollback()
+        if isinstance(exc, Refused):  # a refusal the rules made goes on the record
+            record_refusal(request.app.state.session_factory, exc)
         return _panel(
             request,
             session,

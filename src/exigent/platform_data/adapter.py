@@ -12,6 +12,7 @@ costs nothing to write into CSV or JSON, and a range bound is a plain string com
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -105,6 +106,16 @@ _FACTORIES: dict[str, AdapterFactory] = {}
 
 def register_adapter(name: str, factory: AdapterFactory) -> None:
     _FACTORIES[name] = factory
+
+
+@contextmanager
+def open_adapter(settings: Settings) -> Iterator[PlatformAdapter]:
+    """The configured adapter for one piece of work, closed when it is done."""
+    adapter = get_adapter(settings)
+    try:
+        yield adapter
+    finally:
+        adapter.close()
 
 
 def get_adapter(settings: Settings) -> PlatformAdapter:

@@ -12,7 +12,7 @@ from exigent.auth.permissions import Permission
 from exigent.auth.service import require
 from exigent.db import SessionDep
 from exigent.errors import Conflict, NotFound
-from exigent.platform_data.adapter import get_adapter
+from exigent.platform_data.adapter import open_adapter
 from exigent.production import delivery, preservation, service
 from exigent.production.custody import custody_log
 from exigent.production.models import Production, ProductionStatus
@@ -44,8 +44,7 @@ def create_production(
 ) -> ProductionRead:
     """Collect exactly what the approved decision allows and seal it in a package."""
     settings = request.app.state.settings
-    adapter = get_adapter(settings)
-    try:
+    with open_adapter(settings) as adapter:
         production_id = service.build_production(
             request.app.state.session_factory,
             user=user,
@@ -54,8 +53,6 @@ def create_production(
             adapter=adapter,
             categories=[str(c) for c in body.categories] if body.categories else None,
         )
-    finally:
-        adapter.close()
     with request.app.state.session_factory() as session:
         return ProductionRead.model_validate(session.get(Production, production_id))
 
@@ -236,8 +233,7 @@ def create_hold(
     request_id: CaseId, request: Request, session: SessionDep, user: CurrentUser
 ) -> HoldRead:
     """Preserve the target accounts' data as of the request."""
-    adapter = get_adapter(request.app.state.settings)
-    try:
+    with open_adapter(request.app.state.settings) as adapter:
         hold = preservation.create_hold(
             session,
             user=user,
@@ -245,8 +241,6 @@ def create_hold(
             settings=request.app.state.settings,
             adapter=adapter,
         )
-    finally:
-        adapter.close()
     result = _hold_read(session, hold)
     session.commit()
     return result

@@ -22,7 +22,7 @@ from exigent.auth.permissions import Permission, has_permission
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError, NotFound
 from exigent.legal.refusals import Refused, record_refusal
-from exigent.platform_data.adapter import get_adapter
+from exigent.platform_data.adapter import open_adapter
 from exigent.production import delivery, preservation, service
 from exigent.production.custody import custody_log
 from exigent.production.models import DeliveryLink, PreservationHold, Production
@@ -146,8 +146,7 @@ def _act(
 def build(case_id: CaseId, request: Request, session: SessionDep, user: Reader) -> HTMLResponse:
     def run() -> str:
         settings = request.app.state.settings
-        adapter = get_adapter(settings)
-        try:
+        with open_adapter(settings) as adapter:
             production_id = service.build_production(
                 request.app.state.session_factory,
                 user=user,
@@ -155,8 +154,6 @@ def build(case_id: CaseId, request: Request, session: SessionDep, user: Reader) 
                 settings=settings,
                 adapter=adapter,
             )
-        finally:
-            adapter.close()
         built = session.get(Production, production_id)
         assert built is not None
         return f"Production {production_id} built: {built.record_count} records, sealed."
@@ -199,8 +196,7 @@ def place_hold(
     case_id: CaseId, request: Request, session: SessionDep, user: Reader
 ) -> HTMLResponse:
     def run() -> str:
-        adapter = get_adapter(request.app.state.settings)
-        try:
+        with open_adapter(request.app.state.settings) as adapter:
             hold = preservation.create_hold(
                 session,
                 user=user,
@@ -208,8 +204,6 @@ def place_hold(
                 settings=request.app.state.settings,
                 adapter=adapter,
             )
-        finally:
-            adapter.close()
         return f"Hold {hold.id} placed until {hold.expires_at:%Y-%m-%d}."
 
     return _act(request, session, user, case_id, "holds", run)
