@@ -17,7 +17,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from exigent import __version__
 from exigent.auth.token_cache import TokenCache
@@ -27,11 +26,12 @@ from exigent.deadlines import Worker
 from exigent.errors import ExigentError, NotFound, describe_problems
 from exigent.files import FileStore
 from exigent.requests.batcher import IntakeBatcher
+from exigent.requests.ratelimit import IntakeLimiter
 from exigent.web.deps import LoginRequired
 from exigent.web.errors import error_page, login_redirect, wants_html
+from exigent.web.limits import BodyLimits
 
 log = logging.getLogger(__name__)
-MULTIPART_OVERHEAD = 64 * 1024
 YOUNG_COLLECTION_THRESHOLD = 20_000
 # PostgreSQL's deadlock_detected and serialization_failure.
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
@@ -112,27 +112,6 @@ def install_error_handlers(app: FastAPI) -> None:
         return _problem(500, "internal error; try again, and report it if it persists")
 
 
-class BodySizeLimit:
-    """Refuse an oversize body from its Content-Length before reading a byte of it.
-
-    Plain ASGI rather than BaseHTTPMiddleware, which costs every request a task and a copy.
-    """
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = dict(scope["headers"]).get(b"content-length", b"")
-            if length.isdigit() and int(length) > self.max_bytes + MULTIPART_OVERHEAD:
-                limit_mb = self.max_bytes // (1024 * 1024)
-                response = _problem(413, f"file: larger than the {limit_mb} MB limit", field="file")
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
 def create_app(
     settings: Settings | None = None, *, run_worker: bool | None = None, warm: bool = False
 ) -> FastAPI:
@@ -171,9 +150,10 @@ def create_app(
     app.state.session_factory = factory
     app.state.file_store = file_store
     app.state.intake_batcher = batcher
+    app.state.intake_limiter = IntakeLimiter(factory, settings)
     app.state.token_cache = TokenCache()
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(BodyLimits, settings=settings)
     _include_routers(app)
     return app
 

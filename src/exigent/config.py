@@ -23,6 +23,15 @@ class Settings(BaseSettings):
     # Derived data that is rebuilt when missing (the directory index); safe to delete.
     cache_dir: Path = Path("./var/cache")
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    # Every body that is not a multipart upload (JSON, a form without files): only multipart
+    # carries files, so the rest is held to a much smaller size, and JSON to a nesting depth.
+    max_json_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    max_json_depth: int = Field(default=64, gt=0)
+    # Intake per submitting account, over a sliding window: beyond the allowance an emergency
+    # is still accepted but flagged for review; anything else is refused with 429.
+    intake_window_seconds: int = Field(default=3600, gt=0)
+    intake_limit_unverified: int = Field(default=10, gt=0)
+    intake_limit_verified: int = Field(default=100, gt=0)
     session_hours: int = Field(default=12, gt=0)
     worker_poll_seconds: float = Field(default=5.0, gt=0)
     embedded_worker: bool = True

@@ -37,7 +37,7 @@ from exigent.portal.rendering import (
 from exigent.production import delivery
 from exigent.production.models import DownloadOutcome
 from exigent.production.package import zip_stream
-from exigent.requests import queries
+from exigent.requests import queries, ratelimit
 from exigent.requests import service as case_service
 from exigent.requests.lifecycle import Status
 from exigent.requests.models import Requester
@@ -185,8 +185,17 @@ async def submit_request(
     kind = _kind(kind)
     key = str(form.get("idempotency_key") or "")
     settings = settings_of(request)
+    now = utcnow()
     try:
-        case, _ = cases.submit(
+        verdict = ratelimit.judge(
+            session,
+            settings,
+            user=officer.user,
+            emergency=kind == "emergency",
+            idempotency_key=key,
+            now=now,
+        )
+        case, created = cases.submit(
             session,
             user=officer.user,
             account=officer.account,
@@ -197,8 +206,10 @@ async def submit_request(
             store=store_of(request),
             max_bytes=settings.max_upload_bytes,
             policy=current_policy(session).policy,
-            now=utcnow(),
+            now=now,
         )
+        if created and verdict.over:
+            ratelimit.flag(session, request_id=case.id, user=officer.user, verdict=verdict, now=now)
         session.commit()
     except IntegrityError:
         # The other click of a double-click won the race: show the case it created.
@@ -209,16 +220,22 @@ async def submit_request(
         case = existing
     except ExigentError as exc:
         session.rollback()
-        return _request_form(
+        problems = problems_of(exc)
+        if isinstance(exc, ratelimit.RateLimited):  # said above the form, which stays filled in
+            problems = {"form": exc.message.split(": ", 1)[-1]}
+        page = _request_form(
             request,
             session,
             officer,
             kind,
             form,
-            problems=problems_of(exc),
+            problems=problems,
             key=key,
             status_code=exc.status_code,
         )
+        if isinstance(exc, ratelimit.RateLimited):
+            page.headers["Retry-After"] = str(exc.detail["retry_after"])
+        return page
     return redirect(f"/portal/requests/{case.id}?sent=1")
 
 

@@ -26,6 +26,7 @@ from exigent.files import FileStore
 from exigent.requests import documents, queries, service
 from exigent.requests.batcher import IntakeBatcher
 from exigent.requests.intake import Submission
+from exigent.requests.ratelimit import FLAGGED_HEADER, IntakeLimiter
 from exigent.requests.reads import read_model, summary
 from exigent.requests.schemas import (
     MAX_ID,
@@ -69,10 +70,18 @@ async def create_request(
     raw = (await request.body()).decode("utf-8", "replace")  # already read: FastAPI keeps it
     submission = Submission(user=user, record=record, raw=raw, idempotency_key=idempotency_key)
     batcher: IntakeBatcher = request.app.state.intake_batcher
-    built = await asyncio.wrap_future(batcher.submit(submission))
+    limiter: IntakeLimiter = request.app.state.intake_limiter
+    verdict = await limiter.admit(user, record, idempotency_key)  # 429 when over, unless P0
+    try:
+        built = await asyncio.wrap_future(batcher.submit(submission))
+    finally:
+        limiter.done(user, verdict)
     headers = {"Location": f"/api/v1/requests/{built.case.id}"}
     if not built.created:
         headers["Idempotent-Replayed"] = "true"
+    elif verdict.over:
+        await limiter.flag(request_id=built.case.id, user=user, verdict=verdict)
+        headers[FLAGGED_HEADER] = verdict.flag_text()
     # Serialised here, once: the model was built from the committed row and needs no second
     # validation on the way out.
     return Response(
@@ -85,6 +94,7 @@ async def create_request(
 
 @router.get("", response_model=RequestPage)
 def list_requests(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     status: Annotated[list[str] | None, Query()] = None,
@@ -113,7 +123,14 @@ def list_requests(
         decide_due_before=decide_due_before,
         order=order,
     )
-    page, next_cursor = queries.list_requests(session, user, filters, limit=limit, cursor=cursor)
+    page, next_cursor = queries.list_requests(
+        session,
+        user,
+        filters,
+        limit=limit,
+        cursor=cursor,
+        secret_key=request.app.state.settings.secret_key,
+    )
     service.record_list(session, user, [case.id for case in page])
     session.commit()
     return RequestPage(items=[summary(case) for case in page], next_cursor=next_cursor)

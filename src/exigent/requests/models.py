@@ -58,6 +58,8 @@ class Request(Base):
         Index("ix_requests_priority_received", "priority", "received_at", "id"),
         Index("ix_requests_kind_queue", "kind", "status", "decide_due_at", "id"),
         Index("ix_requests_kind_received", "kind", "received_at", "id"),
+        # An account's recent cases, counted against its intake allowance on every submission.
+        Index("ix_requests_submitted_recent", "submitted_by_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from operator import attrgetter
 
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, defer, lazyload
 
@@ -15,6 +14,7 @@ from exigent.auth.models import Role, User
 from exigent.errors import BadInput
 from exigent.requests.lifecycle import OPEN_STATUSES
 from exigent.requests.models import Document, Request, TimelineEvent
+from exigent.requests.schemas import MAX_ID
 
 MAX_PAGE = 200
 
@@ -47,19 +47,41 @@ class RequestFilters:
 ORDERS = {"urgency", "newest"}
 
 
-def _encode_cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+CURSOR_SALT = "exigent.requests.cursor"
+# Longer than any cursor handed out (about 100 characters).
+MAX_CURSOR = 500
 
 
-def _decode_cursor(cursor: str) -> list[Any]:
+def _signer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=CURSOR_SALT)
+
+
+def _encode_cursor(order: str, key: datetime, last_id: int, secret_key: str) -> str:
+    """Where a page ended, signed: a cursor is only ever one this API handed out."""
+    return str(_signer(secret_key).dumps([order, key.isoformat(), last_id]))
+
+
+def _decode_cursor(cursor: str, order: str, secret_key: str | None) -> tuple[datetime, int]:
+    """The position a cursor names; 422 for anything this API did not issue for this order."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(values, list) or len(values) != 2:
+        if secret_key is None or len(cursor) > MAX_CURSOR:
+            raise BadData("not a cursor")
+        values = _signer(secret_key).loads(cursor)
+        # Signed by us, still checked: a cursor from an older release may read differently.
+        if not (isinstance(values, list) and len(values) == 3 and values[0] == order):
             raise ValueError
-        return values
-    except ValueError:
-        raise BadInput("cursor: not a cursor this API returned", field="cursor") from None
+        _, key, last_id = values
+        if not (isinstance(key, str) and type(last_id) is int and 1 <= last_id <= MAX_ID):
+            raise ValueError
+        at = datetime.fromisoformat(key)
+        if at.tzinfo is None:
+            raise ValueError
+        return at, last_id
+    except (BadData, ValueError):
+        raise BadInput(
+            "cursor: not a cursor this API returned for this order; start from the first page",
+            field="cursor",
+        ) from None
 
 
 def filtered(statement: Select[Request], f: RequestFilters) -> Select[Request]:
@@ -83,9 +105,18 @@ def filtered(statement: Select[Request], f: RequestFilters) -> Select[Request]:
 
 
 def list_requests(
-    session: Session, user: User, filters: RequestFilters, *, limit: int, cursor: str | None
+    session: Session,
+    user: User,
+    filters: RequestFilters,
+    *,
+    limit: int,
+    cursor: str | None,
+    secret_key: str | None = None,
 ) -> tuple[list[Request], str | None]:
-    """One page in a stable order (keyset pagination: deep pages cost the same as the first)."""
+    """One page in a stable order (keyset pagination: deep pages cost the same as the first).
+
+    Cursors are signed with `secret_key`; a caller without one reads the first page only.
+    """
     if filters.order not in ORDERS:
         raise BadInput(f"order: one of {', '.join(sorted(ORDERS))}", field="order")
     limit = max(1, min(limit, MAX_PAGE))
@@ -93,25 +124,28 @@ def list_requests(
     statement = filtered(readable_requests(user), filters).options(
         defer(Request.record), defer(Request.raw_submission), lazyload(Request.targets)
     )
+    after = _decode_cursor(cursor, filters.order, secret_key) if cursor else None
     if filters.order == "urgency":
-        key, key_of = Request.decide_due_at, lambda r: r.decide_due_at.isoformat()
-        if cursor:
-            due, last_id = _decode_cursor(cursor)
-            due_at = datetime.fromisoformat(due)
-            statement = statement.where(or_(key > due_at, (key == due_at) & (Request.id > last_id)))
-        statement = statement.order_by(key, Request.id)
+        key_of = attrgetter("decide_due_at")
+        if after:
+            due_at, last_id = after
+            due = Request.decide_due_at
+            statement = statement.where(or_(due > due_at, (due == due_at) & (Request.id > last_id)))
+        statement = statement.order_by(Request.decide_due_at, Request.id)
     else:
-        key_of = lambda r: r.received_at.isoformat()  # noqa: E731
-        if cursor:
-            received, last_id = _decode_cursor(cursor)
-            at = datetime.fromisoformat(received)
+        key_of = attrgetter("received_at")
+        if after:
+            at, last_id = after
             statement = statement.where(
                 or_(Request.received_at < at, (Request.received_at == at) & (Request.id < last_id))
             )
         statement = statement.order_by(Request.received_at.desc(), Request.id.desc())
     rows = list(session.execute(statement.limit(limit + 1)).scalars())
     page, more = rows[:limit], len(rows) > limit
-    next_cursor = _encode_cursor([key_of(page[-1]), page[-1].id]) if more and page else None
+    next_cursor = None
+    if more and page and secret_key is not None:
+        last = page[-1]
+        next_cursor = _encode_cursor(filters.order, key_of(last), last.id, secret_key)
     return page, next_cursor
 
 
