@@ -87,6 +87,8 @@ def serve(
     """Serve the web app and API (with the deadline worker inside, in embedded mode)."""
     import uvicorn
 
+    from exigent.logs import log_config
+
     uvicorn.run(
         "exigent.app:create_served_app",
         factory=True,
@@ -94,6 +96,8 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        # Delivery and confirmation links carry their secret in the path: never logged.
+        log_config=log_config(),
     )
 
 

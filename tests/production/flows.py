@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from exigent.production.models import Production
 from legal.flows import (
     approve,
     create_case,
@@ -49,3 +51,11 @@ def produce(client, account, case_id: int, **body: Any):  # type: ignore[no-unty
     return client.post(
         f"/api/v1/requests/{case_id}/productions", json=body, headers=account.headers
     )
+
+
+def package_dir(factory, production_id: int) -> Path:  # type: ignore[no-untyped-def]
+    """Where the package was built: on the production's row, never in what the API shows."""
+    with factory() as session:
+        production = session.get(Production, production_id)
+        assert production is not None and production.package_path
+        return Path(production.package_path)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 from factories import emergency_record
-from production.flows import approved_case, produce
+from production.flows import approved_case, package_dir, produce
 
 
 def test_a_childs_account_flags_the_case_and_the_cover_letter(  # type: ignore[no-untyped-def]
@@ -19,7 +18,7 @@ def test_a_childs_account_flags_the_case_and_the_cover_letter(  # type: ignore[n
     legal = client.get(f"/api/v1/requests/{case['id']}/legal", headers=analyst.headers).json()
     assert legal["coppa"] is True
     assert legal["targets"][0]["known_age"] == 10
-    letter = Path(production.json()["package_path"]) / "cover_letter.pdf"
+    letter = package_dir(factory, production.json()["id"]) / "cover_letter.pdf"
     text = subprocess.run(
         ["pdftotext", str(letter), "-"], check=True, capture_output=True, text=True
     ).stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,7 @@ from exigent.production.collect import ScopedCollector
 from exigent.production.scope import OutOfScope, Scope
 from factories import emergency_record, subpoena_record
 from legal.flows import audit_actions, create_case, to_review
-from production.flows import approved_case, produce
+from production.flows import approved_case, package_dir, produce
 
 
 def test_a_case_that_is_not_approved_cannot_be_collected(client, analyst, factory):  # type: ignore[no-untyped-def]
@@ -42,11 +41,12 @@ def test_only_approved_categories_and_the_date_range_are_produced(  # type: igno
     production = response.json()
     assert {c["category"] for c in production["counts"]} == {"subscriber_info", "account_activity"}
     assert [w["category"] for w in production["withheld"]] == ["location"]
-    manifest = json.loads((Path(production["package_path"]) / "manifest.json").read_text())
+    package = package_dir(factory, production["id"])
+    manifest = json.loads((package / "manifest.json").read_text())
     datasets = {f["dataset"] for f in manifest["files"]}
     assert datasets == {"subscriber", "logins"}
     logins = next(f for f in manifest["files"] if f["path"].endswith("logins.json"))
-    body = json.loads((Path(production["package_path"]) / logins["path"]).read_text())
+    body = json.loads((package / logins["path"]).read_text())
     times = [r["at"] for r in body["records"]]
     assert times and all("2026-11-20" <= t < "2026-11-25" for t in times)
     assert len(times) == logins["records"]
@@ -109,10 +109,49 @@ def test_a_production_without_the_platform_store_fails_plainly(  # type: ignore[
     assert "does not exist" in response.json()["error"]
     listed = client.get(f"/api/v1/requests/{case['id']}/productions", headers=analyst.headers)
     (failed,) = listed.json()
-    assert failed["status"] == "failed" and failed["package_path"] is None
+    assert failed["status"] == "failed" and "package_path" not in failed
+    assert str(settings.platform_store.parent) not in failed["error"]
+    assert str(settings.platform_store.parent) not in response.text
     assert "does not exist" in failed["error"]
     assert (
         not list(settings.productions_root.glob("*"))
         if settings.productions_root.exists()
         else True
     )
+
+
+def test_a_decision_that_discloses_nothing_builds_nothing_and_says_why(  # type: ignore[no-untyped-def]
+    client, analyst, lead, factory, settings
+):
+    withheld = {"subscriber_info": "withhold", "account_activity": "withhold"}
+    case = approved_case(client, analyst, lead, factory, emergency_record(), outcomes=withheld)
+    response = produce(client, analyst, case["id"])
+    assert response.status_code == 409, response.text
+    assert set(response.json()) == {"error"}
+    error = response.json()["error"]
+    assert "discloses nothing" in error and "there is nothing to produce" in error
+    assert str(settings.file_store) not in response.text and "/" not in error
+    listed = client.get(f"/api/v1/requests/{case['id']}/productions", headers=analyst.headers)
+    assert listed.json() == []
+    assert "production.build.refused" in audit_actions(factory)
+    root = settings.productions_root
+    assert not root.exists() or not list(root.iterdir())
+    status = client.get(f"/api/v1/requests/{case['id']}", headers=analyst.headers).json()
+    assert status["status"] == "approved"
+
+
+def test_a_target_the_platform_does_not_know_still_gets_its_letter(  # type: ignore[no-untyped-def]
+    client, analyst, lead, factory
+):
+    record = emergency_record(targets=[{"identifier_type": "username", "value": "no.such.user"}])
+    case = approved_case(client, analyst, lead, factory, record)
+    response = produce(client, analyst, case["id"])
+    assert response.status_code == 201, response.text
+    production = response.json()
+    assert production["status"] == "built" and production["record_count"] == 0
+    assert "package_path" not in production
+    manifest = client.get(
+        f"/api/v1/productions/{production['id']}/manifest", headers=analyst.headers
+    )
+    assert manifest.json()["not_found"] == ["username:no.such.user"]
+    assert manifest.json()["files"] == []

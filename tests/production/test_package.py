@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from exigent.cli import app
 from factories import emergency_record
-from production.flows import approved_case, produce
+from production.flows import approved_case, package_dir, produce
 
 runner = CliRunner()
 
@@ -24,7 +24,7 @@ def _built(client, analyst, lead, officer, factory, settings, **outcomes):  # ty
         client, analyst, lead, factory, record, submitter=officer, outcomes=outcomes or None
     )
     production = produce(client, analyst, case["id"]).json()
-    return case, production, Path(production["package_path"])
+    return case, production, package_dir(factory, production["id"])
 
 
 def verify(path: Path, *extra: str):  # type: ignore[no-untyped-def]

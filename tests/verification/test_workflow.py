@@ -57,7 +57,7 @@ def test_risk_is_stored_at_intake_and_shown(client, analyst, officer) -> None:  
     assert {"domain_unlisted", "requester_first_seen"} <= codes(risk["signals"])
     assert risk["risk_level"] in {"medium", "high", "critical"} and risk["weights_version"] == 1
     hidden = client.get(f"/api/v1/requests/{case['id']}/risk", headers=officer.headers)
-    assert hidden.status_code == 404
+    assert hidden.status_code == 403
 
 
 def test_later_cases_see_earlier_ones_and_fraud_marks(client, analyst) -> None:  # type: ignore[no-untyped-def]

@@ -144,8 +144,10 @@ FETCH = 5000
 
 def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     if not create and not path.is_file():
+        # Said without the path: the message reaches API answers and production records.
         raise AdapterUnavailable(
-            f"the demo platform store {path} does not exist; run `exigent demo` to generate it"
+            "the demo platform store (EXIGENT_PLATFORM_STORE) does not exist; run "
+            "`exigent demo` to generate it"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)

@@ -34,7 +34,7 @@ from exigent.portal.rendering import (
     store_of,
     uploads_of,
 )
-from exigent.production import delivery
+from exigent.production import delivery, reads
 from exigent.production.models import DownloadOutcome
 from exigent.production.package import zip_stream
 from exigent.requests import queries, ratelimit
@@ -71,6 +71,7 @@ def home(request: Request, session: SessionDep, officer: CurrentOfficer) -> Resp
     case_service.record_list(session, officer.user, [case.id for case in page])
     requester = _requester(session, officer)
     deliveries = delivery.delivered_to(session, officer.user)
+    reads.record_deliveries_read(session, officer.user, deliveries)
     session.commit()
     return render(
         request,
@@ -265,6 +266,8 @@ def _case_page(
     question = cases.open_question(session, user=officer.user, case=case)
     policy = current_policy(session).policy
     missing = cases.still_missing(case, policy) if question else []
+    deliveries = delivery.delivered_to(session, officer.user, request_id=case.id)
+    reads.record_deliveries_read(session, officer.user, deliveries)
     context = {
         "case": case,
         "record": case.record,
@@ -280,7 +283,7 @@ def _case_page(
         "form": _Empty(),
         "problems": problems or {},
         "settled": Status(case.status) in SETTLED,
-        "deliveries": delivery.delivered_to(session, officer.user, request_id=case.id),
+        "deliveries": deliveries,
     }
     session.commit()
     return render(request, "portal/case.html", context, officer=officer, status_code=status_code)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, StreamingResponse
+from sqlalchemy import select
 
 from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
@@ -13,9 +16,9 @@ from exigent.auth.service import require
 from exigent.db import SessionDep
 from exigent.errors import Conflict, NotFound
 from exigent.platform_data.adapter import open_adapter
-from exigent.production import delivery, preservation, service
+from exigent.production import delivery, preservation, reads, service
 from exigent.production.custody import custody_log
-from exigent.production.models import Production, ProductionStatus
+from exigent.production.models import DeliveryLink, Production, ProductionStatus
 from exigent.production.package import LETTER, MANIFEST, zip_stream
 from exigent.production.schemas import (
     CustodyEventRead,
@@ -34,8 +37,8 @@ from exigent.requests.api import CaseId
 from exigent.requests.schemas import MAX_ID
 
 router = APIRouter(prefix="/api/v1", tags=["production"])
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Token = Annotated[str, Path(min_length=10, max_length=200, pattern=r"^exd_[A-Za-z0-9_-]+$")]
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+Token = Annotated[str, PathParam(min_length=10, max_length=200, pattern=r"^exd_[A-Za-z0-9_-]+$")]
 
 
 @router.post("/requests/{request_id}/productions", status_code=201, response_model=ProductionRead)
@@ -63,13 +66,13 @@ def list_productions(
 ) -> list[ProductionRead]:
     require(user, Permission.request_read_all)
     case = cases.load_for(session, user, request_id)
-    from sqlalchemy import select
-
-    rows = session.execute(
-        select(Production).where(Production.request_id == case.id).order_by(Production.id)
-    ).scalars()
+    rows = list(
+        session.execute(
+            select(Production).where(Production.request_id == case.id).order_by(Production.id)
+        ).scalars()
+    )
     result = [ProductionRead.model_validate(r) for r in rows]
-    cases.record_read(session, user, case)
+    reads.record_productions_list(session, user, case.id, rows)
     session.commit()
     return result
 
@@ -83,16 +86,23 @@ def _staff_production(session: SessionDep, user: CurrentUser, production_id: int
 def get_production(production_id: RowId, session: SessionDep, user: CurrentUser) -> ProductionRead:
     production = _staff_production(session, user, production_id)
     result = ProductionRead.model_validate(production)
+    reads.record_production_read(session, user, production, part="production")
     session.commit()
     return result
 
 
-def _package_file(production: Production, name: str) -> FileResponse:
+def _package_file(
+    session: SessionDep, user: CurrentUser, production_id: int, name: str, part: str
+) -> FileResponse:
+    """One file of a built package; the read is audited once the file is known to be there."""
+    production = _staff_production(session, user, production_id)
     if production.status != ProductionStatus.built or not production.package_path:
         raise Conflict(f"production {production.id} is {production.status}; it has no package")
-    path = __import__("pathlib").Path(production.package_path) / name
+    path = Path(production.package_path) / name
     if not path.is_file():
         raise NotFound(f"{name} is missing from the package of production {production.id}")
+    reads.record_production_read(session, user, production, part=part)
+    session.commit()
     media = "application/pdf" if name.endswith(".pdf") else "application/json"
     return FileResponse(path, media_type=media, filename=f"{production.id}-{name}")
 
@@ -100,16 +110,12 @@ def _package_file(production: Production, name: str) -> FileResponse:
 @router.get("/productions/{production_id}/manifest")
 def get_manifest(production_id: RowId, session: SessionDep, user: CurrentUser) -> FileResponse:
     """The package's manifest.json as built (its SHA-256 is the production's seal)."""
-    production = _staff_production(session, user, production_id)
-    session.commit()
-    return _package_file(production, MANIFEST)
+    return _package_file(session, user, production_id, MANIFEST, "manifest")
 
 
 @router.get("/productions/{production_id}/cover-letter")
 def get_cover_letter(production_id: RowId, session: SessionDep, user: CurrentUser) -> FileResponse:
-    production = _staff_production(session, user, production_id)
-    session.commit()
-    return _package_file(production, LETTER)
+    return _package_file(session, user, production_id, LETTER, "cover_letter")
 
 
 @router.post(
@@ -140,17 +146,14 @@ def deliver(
 def list_links(
     production_id: RowId, session: SessionDep, user: CurrentUser
 ) -> list[DeliveryLinkRead]:
-    _staff_production(session, user, production_id)
-    from sqlalchemy import select
-
-    from exigent.production.models import DeliveryLink
-
+    production = _staff_production(session, user, production_id)
     rows = session.execute(
         select(DeliveryLink)
         .where(DeliveryLink.production_id == production_id)
         .order_by(DeliveryLink.id)
     ).scalars()
     result = [DeliveryLinkRead.model_validate(r) for r in rows]
+    reads.record_production_read(session, user, production, part="deliveries")
     session.commit()
     return result
 
@@ -170,10 +173,11 @@ def list_downloads(
     production_id: RowId, session: SessionDep, user: CurrentUser
 ) -> list[DownloadAttemptRead]:
     """Every use of the production's links, granted or refused."""
-    _staff_production(session, user, production_id)
+    production = _staff_production(session, user, production_id)
     result = [
         DownloadAttemptRead.model_validate(a) for a in delivery.attempts(session, production_id)
     ]
+    reads.record_production_read(session, user, production, part="downloads")
     session.commit()
     return result
 
@@ -195,7 +199,7 @@ def download(
     production = opened.production
     folder = f"production-{production.id}"
     return StreamingResponse(
-        zip_stream(__import__("pathlib").Path(production.package_path or ""), folder),
+        zip_stream(Path(production.package_path or ""), folder),
         media_type="application/zip",
         headers={
             "Content-Disposition": f'attachment; filename="{folder}.zip"',
@@ -251,6 +255,7 @@ def list_holds(request_id: CaseId, session: SessionDep, user: CurrentUser) -> li
     require(user, Permission.request_read_all)
     holds = preservation.holds_for(session, user=user, request_id=request_id)
     result = [_hold_read(session, h) for h in holds]
+    reads.record_holds_read(session, user, request_id, holds)
     session.commit()
     return result
 

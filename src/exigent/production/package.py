@@ -216,6 +216,9 @@ def build(
         raise FileExistsError(f"package {final} already exists")
     result = BuildResult(directory=final)
     try:
+        # Made here, not by the first data file: a target with no account on the platform
+        # writes none, and its package is still the letter saying so.
+        scratch.mkdir()
         for unit in plan.units:
             base = f"data/{slug(unit.item.target_label)}"
             entries = _write_unit(collector, unit, scratch / base, base)

@@ -23,7 +23,7 @@ from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError, NotFound
 from exigent.legal.refusals import Refused, record_refusal
 from exigent.platform_data.adapter import open_adapter
-from exigent.production import delivery, preservation, service
+from exigent.production import delivery, preservation, reads, service
 from exigent.production.custody import custody_log
 from exigent.production.models import DeliveryLink, PreservationHold, Production
 from exigent.production.scope import approved_scope
@@ -103,6 +103,8 @@ def _panel(
         "can": lambda p: has_permission(Role(user.role), Permission(p)),
     }
     cases.record_read(session, user, case)
+    reads.record_productions_list(session, user, case.id, productions)
+    reads.record_holds_read(session, user, case.id, holds)
     session.commit()
     return templates.TemplateResponse(request, "production/_panel.html", context)
 

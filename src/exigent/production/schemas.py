@@ -27,8 +27,8 @@ class ProductionRead(BaseModel):
     withheld: list[dict[str, Any]]
     counts: list[dict[str, Any]]
     record_count: int
-    # Where the package lies on the server, for staff checking it with `production verify`.
-    package_path: str | None
+    # The package's place on the server is never shown: the manifest, the letter and the
+    # download are reached through their routes.
     manifest_sha256: str | None
     cover_letter_sha256: str | None
     error: str | None

@@ -7,6 +7,7 @@ with its own commit; the services themselves never commit.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,7 @@ from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for
 from exigent.config import Settings
 from exigent.db import utcnow
-from exigent.errors import NotFound
+from exigent.errors import ExigentError, NotFound
 from exigent.files import FileStore
 from exigent.legal.cases import mark_target_age
 from exigent.legal.coppa import known_ages
@@ -42,6 +43,8 @@ from exigent.production.scope import Scope, approved_scope
 from exigent.requests import service as cases
 from exigent.requests.lifecycle import Status
 from exigent.requests.models import Request
+
+log = logging.getLogger(__name__)
 
 KIND_LABELS = {
     "emergency": "emergency disclosure request",
@@ -95,6 +98,15 @@ def prepare(
         raise
     if categories is not None:
         scope = _narrowed(user, request, scope, categories)
+    if not scope.items:
+        raise refuse(
+            user,
+            f"the approved decision of case {request.reference} discloses nothing (every item "
+            "is withheld); there is nothing to produce",
+            status_code=409,
+            action="production.build",
+            request_id=request.id,
+        )
     decision = session.get(Decision, scope.decision_id)
     assert decision is not None
     production = Production(
@@ -356,6 +368,14 @@ def record_failed(
     )
 
 
+def failure_reason(exc: BaseException) -> str:
+    """What a failed production's row says: a domain error in its own words; anything else by
+    its kind only, since its text may name places on the server (the log has it in full)."""
+    if isinstance(exc, ExigentError):
+        return exc.message
+    return f"the package could not be built ({type(exc).__name__}); the server log has details"
+
+
 def build_production(
     factory: sessionmaker[Session],
     *,
@@ -375,13 +395,12 @@ def build_production(
     try:
         result = run_build(prepared, adapter, FileStore(settings.file_store))
     except Exception as exc:
+        if not isinstance(exc, ExigentError):
+            log.exception("production %s could not be built", production.id)
         with factory() as session:
             user = session.merge(user, load=False)
             record_failed(
-                session,
-                user=user,
-                production_id=production.id,
-                error=f"{type(exc).__name__}: {exc}",
+                session, user=user, production_id=production.id, error=failure_reason(exc)
             )
             session.commit()
         raise

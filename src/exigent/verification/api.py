@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from exigent.auth.deps import CurrentUser
 from exigent.db import SessionDep
 from exigent.errors import BadInput, Conflict
-from exigent.requests import service as case_service
 from exigent.requests.api import CaseId
 from exigent.requests.schemas import MAX_ID, IntakeRecord
 from exigent.verification import service, weight_sets
@@ -113,7 +112,7 @@ def assess(
 
 @router.get("/requests/{request_id}/risk", response_model=RiskRead)
 def get_risk(request_id: CaseId, session: SessionDep, user: CurrentUser) -> RiskRead:
-    """The case's current fraud-risk assessment, made at intake."""
+    """The case's current fraud-risk assessment, made at intake (staff only)."""
     row = service.current_risk(session, user=user, request_id=request_id)
     result = RiskRead(
         request_id=row.request_id,
@@ -140,9 +139,10 @@ def create_callback(request_id: CaseId, session: SessionDep, user: CurrentUser) 
 def list_callbacks(
     request_id: CaseId, session: SessionDep, user: CurrentUser
 ) -> list[CallbackRead]:
-    case = case_service.load_for(session, user, request_id)
-    rows = [_callback(row) for row in service.callbacks_for(session, case.id)]
-    case_service.record_read(session, user, case)
+    """The case's callbacks: number dialled, who answered, outcome and notes (staff only)."""
+    rows = [
+        _callback(row) for row in service.read_callbacks(session, user=user, request_id=request_id)
+    ]
     session.commit()
     return rows
 
@@ -171,10 +171,8 @@ def record_outcome(
 def get_verification(
     request_id: CaseId, session: SessionDep, user: CurrentUser
 ) -> VerificationRead:
-    """Whether the case's verification has passed, and why (or why not)."""
-    case = case_service.load_for(session, user, request_id)
-    passed, reason = service.verification_status(session, case)
-    case_service.record_read(session, user, case)
+    """Whether the case's verification has passed, and why or why not (staff only)."""
+    case, passed, reason = service.read_status(session, user=user, request_id=request_id)
     session.commit()
     return VerificationRead(request_id=case.id, passed=passed, reason=reason)
 

@@ -13,13 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
-from exigent.auth.models import User
-from exigent.auth.permissions import Permission
+from exigent.auth.models import Role, User
+from exigent.auth.permissions import Permission, has_permission
 from exigent.auth.service import actor_for, require
 from exigent.db import utcnow
 from exigent.directory.models import Agency, TrustStatus
 from exigent.directory.service import set_requester_status
 from exigent.errors import BadInput, Conflict, NotFound
+from exigent.legal.refusals import refuse
 from exigent.requests import service as case_service
 from exigent.requests.models import Request, Requester
 from exigent.requests.schemas import IntakeRecord, RequestKind
@@ -59,11 +60,26 @@ def assess_records(
     return [results[index] for index in range(len(records))]
 
 
+def require_internal_read(user: User, request_id: int) -> None:
+    """Only the team reads how a case was verified: the number dialled, who answered, the
+    notes, the risk score and its signals. Asked before the case is looked up, so an officer
+    gets the same answer for their own case as for any other, and the try is audited."""
+    if user.is_active and has_permission(Role(user.role), Permission.request_read_all):
+        return
+    raise refuse(
+        user,
+        "verification details (callbacks, risk score and signals) are internal to the "
+        f"response team; your role ({user.role}) cannot read them",
+        status_code=403,
+        action="verification.read",
+        request_id=request_id,
+    )
+
+
 def current_risk(session: Session, *, user: User, request_id: int) -> RiskAssessment:
     """The case's newest stored assessment."""
+    require_internal_read(user, request_id)
     case = case_service.load_for(session, user, request_id)
-    if not user.is_staff:
-        raise NotFound(f"no risk assessment for request {request_id} that you can see")
     row = _newest_risk(session, case.id)
     if row is None:
         raise NotFound(f"request {request_id} has not been assessed")
@@ -206,6 +222,24 @@ def _mark_requester(session: Session, user: User, callback: Callback, now: datet
         reason=f"{reason} {callback.id} to {callback.number_dialled}",
         now=now,
     )
+
+
+def read_callbacks(session: Session, *, user: User, request_id: int) -> list[Callback]:
+    """The case's callbacks, for the team only; the read is audited."""
+    require_internal_read(user, request_id)
+    case = case_service.load_for(session, user, request_id)
+    rows = callbacks_for(session, case.id)
+    case_service.record_read(session, user, case)
+    return rows
+
+
+def read_status(session: Session, *, user: User, request_id: int) -> tuple[Request, bool, str]:
+    """Whether the case's verification has passed and why, for the team only; audited."""
+    require_internal_read(user, request_id)
+    case = case_service.load_for(session, user, request_id)
+    passed, reason = verification_status(session, case)
+    case_service.record_read(session, user, case)
+    return case, passed, reason
 
 
 def callbacks_for(session: Session, request_id: int) -> list[Callback]:
