@@ -30,6 +30,7 @@ from exigent.requests.ratelimit import IntakeLimiter
 from exigent.web.deps import LoginRequired
 from exigent.web.errors import error_page, login_redirect, wants_html
 from exigent.web.limits import BodyLimits
+from exigent.web.security_headers import SecurityHeaders, add_security_headers
 
 log = logging.getLogger(__name__)
 YOUNG_COLLECTION_THRESHOLD = 20_000
@@ -108,8 +109,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         if wants_html(request):
-            return error_page(request, 500, "The server could not finish this page.")
-        return _problem(500, "internal error; try again, and report it if it persists")
+            response: Response = error_page(request, 500, "The server could not finish this page.")
+        else:
+            response = _problem(500, "internal error; try again, and report it if it persists")
+        # This handler answers from outside every middleware, SecurityHeaders included.
+        add_security_headers(response.headers, request.scope)
+        return response
 
 
 def create_app(
@@ -154,6 +159,7 @@ def create_app(
     app.state.token_cache = TokenCache()
     install_error_handlers(app)
     app.add_middleware(BodyLimits, settings=settings)
+    app.add_middleware(SecurityHeaders)
     _include_routers(app)
     return app
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from email import message_from_bytes, policy
@@ -32,6 +33,30 @@ ACCEPTED_MEDIA_TYPES = frozenset(
         "application/zip",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     }
+)
+# What the browser may show of a stored file, by what its bytes are: the types the viewer
+# displays. A sender's claimed type is never used to serve a file.
+VIEWABLE_MEDIA_TYPES = frozenset(
+    {
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "video/mp4",
+        "video/webm",
+        "audio/mpeg",
+        "audio/ogg",
+        "text/plain",
+    }
+)
+# Markup a browser could render as a page (HTML, SVG, XML). Served as text/plain with nosniff
+# it would stay text, but an older or careless client could still sniff it into a page, so
+# such a file is only ever downloaded.
+_MARKUP = re.compile(
+    rb"<(?:!--|!doctype|\?xml|(?:html|head|body|script|style|iframe|frame|object|embed|svg"
+    rb"|math|link|meta|base|form|img|title|table|div|font|h1|a|b|p|br)[\s/>])",
+    re.IGNORECASE,
 )
 _ZIP_BASED = {
     "application/zip",
@@ -118,3 +143,15 @@ def check_media_type(path: Path, claimed: str) -> None:
         return
     if actual != claimed:
         raise BadInput(f"file: content is {actual or 'unrecognised'}, not {claimed}")
+
+
+def viewable_media_type(path: Path) -> str | None:
+    """The type the bytes of a stored file are, when the viewer may show it; else None."""
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime if kind.mime in VIEWABLE_MEDIA_TYPES else None
+    if _sniff_text(head) and not _MARKUP.search(head):
+        return "text/plain"
+    return None

@@ -20,6 +20,7 @@ from exigent.auth.permissions import Permission, has_permission
 from exigent.console import queries, service
 from exigent.db import SessionDep, utcnow
 from exigent.errors import BadInput, ExigentError, NotFound
+from exigent.files import viewable_media_type
 from exigent.legal import cases as legal_cases
 from exigent.legal import decisions, versions
 from exigent.legal.models import Outcome
@@ -30,6 +31,7 @@ from exigent.requests.schemas import MAX_ID
 from exigent.verification import service as verification
 from exigent.verification.models import CallbackOutcome
 from exigent.web.deps import page_permission
+from exigent.web.security_headers import DOCUMENT_POLICY
 from exigent.web.templating import templates
 from exigent.wellbeing.service import harm_category, is_media
 
@@ -483,13 +485,27 @@ def document_file(
     path = request.app.state.file_store.path_for(document.sha256)
     if not path.is_file():
         raise NotFound(f"the bytes of document {document_id} are missing from the file store")
+    # The type is what the bytes are, never what the sender claimed: a page claimed as text,
+    # or text claimed as a page, would run in the console's origin as the person opening it.
+    media_type = viewable_media_type(path)
+    if media_type is None:
+        return FileResponse(
+            path,
+            media_type="application/octet-stream",
+            headers={
+                "Cache-Control": "private, no-store",
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}",
+            },
+        )
+    if media_type == "text/plain":
+        media_type = "text/plain; charset=utf-8"
     return FileResponse(
         path,
-        media_type=document.media_type,
+        media_type=media_type,
         headers={
             "Cache-Control": "private, no-store",
             "Content-Disposition": f"inline; filename*=UTF-8''{quote(document.filename)}",
-            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": DOCUMENT_POLICY,
         },
     )
 
