@@ -53,6 +53,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ExigentError)
     async def domain_error(request: Request, exc: ExigentError) -> Response:
+        response = _domain_error_response(request, exc)
+        if "retry_after" in exc.detail:
+            response.headers["Retry-After"] = str(exc.detail["retry_after"])
+        return response
+
+    def _domain_error_response(request: Request, exc: ExigentError) -> Response:
         if _is_portal(request):
             from exigent.portal.rendering import error_page as portal_error_page
 
@@ -200,6 +206,7 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
     from exigent.verification.pages import router as weights_pages_router
+    from exigent.web.account_pages import router as account_pages_router
     from exigent.web.auth_pages import router as auth_pages_router
     from exigent.web.pages import mount_vendor
     from exigent.web.pages import router as web_router
@@ -219,6 +226,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(notice_router)
     app.include_router(web_router)
     app.include_router(auth_pages_router)
+    app.include_router(account_pages_router)
     app.include_router(console_router)
     app.include_router(notice_pages_router)
     app.include_router(weights_pages_router)

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     intake_limit_unverified: int = Field(default=10, gt=0)
     intake_limit_verified: int = Field(default=100, gt=0)
     session_hours: int = Field(default=12, gt=0)
+    # Staff second factor: "required" refuses a staff sign-in without an authenticator app;
+    # "if_enrolled" asks for it only from those who set one up. Unset: required in production.
+    staff_second_factor: Literal["required", "if_enrolled"] | None = None
     worker_poll_seconds: float = Field(default=5.0, gt=0)
     embedded_worker: bool = True
     base_url: str = "http://127.0.0.1:8000"
@@ -63,6 +66,12 @@ class Settings(BaseSettings):
         if self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("EXIGENT_SECRET_KEY must be at least 32 characters in production")
         return self
+
+    @property
+    def staff_second_factor_required(self) -> bool:
+        if self.staff_second_factor is None:
+            return self.environment == "production"
+        return self.staff_second_factor == "required"
 
     @property
     def productions_root(self) -> Path:

@@ -1,7 +1,7 @@
 """Every domain's tables, imported in one place so metadata and migrations see them all."""
 
 from exigent.audit.models import AuditEvent, AuditHead
-from exigent.auth.models import ApiToken, User, WebSession
+from exigent.auth.models import ApiToken, RecoveryCode, SignInFailures, User, WebSession
 from exigent.console.models import SavedView
 from exigent.db import Base
 from exigent.deadlines import Deadline
@@ -9,6 +9,7 @@ from exigent.directory.models import Agency, AgencyDomain
 from exigent.legal.models import (
     Approval,
     Decision,
+    DecisionHand,
     DecisionItem,
     LegalCheckRecord,
     Notification,
@@ -16,7 +17,7 @@ from exigent.legal.models import (
     TargetAge,
 )
 from exigent.notice.models import UserNotice
-from exigent.portal.models import PortalAccount, PortalToken, RecoveryCode
+from exigent.portal.models import PortalAccount, PortalToken
 from exigent.production.models import (
     CustodyEvent,
     DeliveryLink,
@@ -54,6 +55,7 @@ __all__ = [
     "CustodyEvent",
     "Deadline",
     "Decision",
+    "DecisionHand",
     "DecisionItem",
     "DeliveryLink",
     "Document",
@@ -73,6 +75,7 @@ __all__ = [
     "RiskAssessment",
     "RiskWeightSet",
     "SavedView",
+    "SignInFailures",
     "Target",
     "TargetAge",
     "TimelineEvent",

@@ -8,14 +8,22 @@ from fastapi.testclient import TestClient
 
 from conftest import PASSWORD
 
+LOGIN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def post_login(client: TestClient, **data: str):  # type: ignore[no-untyped-def]
+    """Post the staff sign-in form as a browser does: first open it for its CSRF value."""
+    form = client.get("/login")
+    match = LOGIN_CSRF.search(form.text)
+    assert match, "the sign-in form carries no CSRF field"
+    return client.post(
+        "/login", data={"csrf_token": match.group(1), **data}, follow_redirects=False
+    )
+
 
 def sign_in(client: TestClient, email: str, next_path: str = "/console") -> str:
     """Sign in through the login form; returns the CSRF token the console pages carry."""
-    response = client.post(
-        "/login",
-        data={"email": email, "password": PASSWORD, "next": next_path},
-        follow_redirects=False,
-    )
+    response = post_login(client, email=email, password=PASSWORD, next=next_path)
     assert response.status_code == 303, response.text
     page = client.get("/console")
     assert page.status_code == 200, page.text

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from console.helpers import csrf_of, queue_ids, sign_in
+from console.helpers import csrf_of, post_login, queue_ids, sign_in
 from exigent.auth.models import Role
 from exigent.db import utcnow
 from exigent.requests.models import Request, TimelineEvent
@@ -27,14 +27,11 @@ def test_a_page_without_a_session_redirects_to_login_and_back(client, analyst) -
     response = client.get("/console?priority=P0", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/console%3Fpriority%3DP0"
-    login = client.post(
-        "/login",
-        data={
-            "email": analyst.user.email,
-            "password": "correct horse battery staple",
-            "next": "/console?priority=P0",
-        },
-        follow_redirects=False,
+    login = post_login(
+        client,
+        email=analyst.user.email,
+        password="correct horse battery staple",
+        next="/console?priority=P0",
     )
     assert login.status_code == 303
     assert login.headers["location"] == "/console?priority=P0"
@@ -42,18 +39,12 @@ def test_a_page_without_a_session_redirects_to_login_and_back(client, analyst) -
 
 
 def test_login_refuses_a_wrong_password_and_an_offsite_next(client, analyst) -> None:  # type: ignore[no-untyped-def]
-    wrong = client.post("/login", data={"email": analyst.user.email, "password": "nope"})
+    wrong = post_login(client, email=analyst.user.email, password="nope")
     assert wrong.status_code == 401
     assert "email or password is wrong" in wrong.text.lower()
     for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
-        response = client.post(
-            "/login",
-            data={
-                "email": analyst.user.email,
-                "password": "correct horse battery staple",
-                "next": evil,
-            },
-            follow_redirects=False,
+        response = post_login(
+            client, email=analyst.user.email, password="correct horse battery staple", next=evil
         )
         assert response.headers["location"] == "/console"
 
@@ -67,10 +58,8 @@ def test_sign_out_ends_the_session(client, analyst) -> None:  # type: ignore[no-
 
 def test_roles_without_case_access_get_a_403_page(client, make_account) -> None:  # type: ignore[no-untyped-def]
     scheduler = make_account(Role.scheduler)
-    sign_in_page = client.post(
-        "/login",
-        data={"email": scheduler.user.email, "password": "correct horse battery staple"},
-        follow_redirects=False,
+    sign_in_page = post_login(
+        client, email=scheduler.user.email, password="correct horse battery staple"
     )
     assert sign_in_page.status_code == 303
     response = client.get("/console")
@@ -81,12 +70,11 @@ def test_roles_without_case_access_get_a_403_page(client, make_account) -> None:
 
 
 def test_officers_cannot_open_the_console(client, officer) -> None:  # type: ignore[no-untyped-def]
-    client.post(
-        "/login", data={"email": officer.user.email, "password": "correct horse battery staple"}
-    )
-    response = client.get("/console")
-    assert response.status_code == 403
-    assert "portal" in response.text
+    refused = post_login(client, email=officer.user.email, password="correct horse battery staple")
+    assert refused.status_code == 403
+    assert "/portal/sign-in" in refused.text
+    assert not client.cookies.get("exigent_session")
+    assert client.get("/console", follow_redirects=False).status_code == 303
 
 
 def test_queue_puts_overdue_first_then_soonest_due(client, analyst, factory) -> None:  # type: ignore[no-untyped-def]
@@ -439,14 +427,13 @@ def test_csrf_page_token_matches_the_session(client, analyst) -> None:  # type: 
     assert put_decision and submit and emergency_record  # shared flows stay importable
 
 
-def test_an_officer_can_sign_out_too(client, officer) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_cannot_sign_in_at_the_staff_door_of_the_api(client, officer) -> None:  # type: ignore[no-untyped-def]
     login = client.post(
         "/api/v1/auth/login",
         json={"email": officer.user.email, "password": "correct horse battery staple"},
     )
-    token = login.json()["csrf_token"]
-    response = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
-    assert response.status_code == 303
+    assert login.status_code == 403
+    assert "/portal/sign-in" in login.json()["error"]
     assert client.get("/api/v1/auth/me").status_code == 401
 
 

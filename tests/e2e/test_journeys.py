@@ -106,7 +106,13 @@ def officer_registers(page: Page, base: str, mailbox: MailRelay, email: str) -> 
     secret = page.locator("#secret").inner_text().replace(" ", "")
     page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Turn on").click()
-    page.get_by_role("link", name="I have saved them: continue").click()
+    page.get_by_role("link", name="I have saved them: sign in").click()
+    page.get_by_label("Official email address").fill(email)
+    page.get_by_label("Password").fill("a long portal passphrase")
+    page.get_by_label("Code from your authenticator app").fill(
+        pyotp.TOTP(secret).at(time.time() + 30)
+    )
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="My requests")).to_be_visible()
 
 

@@ -219,7 +219,7 @@ def test_the_verification_gate_can_be_replaced(client, analyst, lead, factory):
     case = ready_for_approval(client, analyst, factory, verified=False)
     calls: list[int] = []
 
-    def callback_confirmed(session: Any, request: Request) -> tuple[bool, str]:
+    def callback_confirmed(session: Any, request: Request, hands: Any = None) -> tuple[bool, str]:
         calls.append(request.id)
         return True, "callback confirmed"
 

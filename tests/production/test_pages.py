@@ -27,7 +27,7 @@ from legal.flows import (
     to_review,
     verify_requester,
 )
-from portal.conftest import Portal, confirm, enrol, link_from, register
+from portal.conftest import Portal, sign_up
 from portal.test_requests import case_id, emergency_form
 from portal.test_requests import submit as portal_submit
 from production.flows import approved_case
@@ -36,11 +36,7 @@ from production.flows import approved_case
 @pytest.fixture
 def portal(client, mailbox) -> Portal:  # type: ignore[no-untyped-def]
     """An officer signed in to the portal in `client` (confirmed, TOTP set up)."""
-    assert register(client).status_code == 200
-    email = "dwhitfield@chicagopolice.org"
-    assert confirm(client, link_from(mailbox, email)).status_code == 200
-    secret, codes = enrol(client)
-    return Portal(email=email, secret=secret, recovery_codes=codes)
+    return sign_up(client, mailbox)
 
 
 def _panel(client, case_number: int) -> str:  # type: ignore[no-untyped-def]
@@ -187,9 +183,7 @@ def test_the_officer_downloads_from_the_portal_and_sees_only_their_own(  # type:
 
     # Another officer sees none of it, and their try at this officer's link is a logged 404.
     with TestClient(client.app) as other:
-        assert register(other, email="jdoe@chicagopolice.org", name="J Doe").status_code == 200
-        assert confirm(other, link_from(mailbox, "jdoe@chicagopolice.org")).status_code == 200
-        enrol(other)
+        sign_up(other, mailbox, email="jdoe@chicagopolice.org", name="J Doe")
         home = other.get("/portal/home")
         assert "Nothing has been delivered to you yet." in home.text
         assert production["manifest_sha256"] not in home.text

@@ -192,12 +192,14 @@ def test_a_denied_callback_marks_the_requester_fraudulent(client, analyst, facto
     assert "requester_failed_verification" in codes(again.json()["signals"])
 
 
-def test_the_gate_blocks_a_verified_requester_on_a_risky_request(client, analyst, factory) -> None:  # type: ignore[no-untyped-def]
+def test_the_gate_blocks_a_verified_requester_on_a_risky_request(
+    client, analyst, lead, factory
+) -> None:  # type: ignore[no-untyped-def]
     case = intake(client, analyst, emergency_record())
     client.post(
         f"/api/v1/directory/requesters/{case['requester_id']}/status",
         json={"status": "verified", "reason": "known officer"},
-        headers=analyst.headers,
+        headers=lead.headers,
     )
     previous = install_verification_gate()
     try:

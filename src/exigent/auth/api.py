@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from exigent.auth import service
-from exigent.auth.deps import SESSION_COOKIE, CurrentUser
+from exigent.auth.deps import SESSION_COOKIE, CurrentUser, client_address
 from exigent.auth.schemas import LoginIn, LoginOut, UserRead
 from exigent.db import SessionDep, utcnow
 
@@ -14,10 +14,18 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 @router.post("/login", response_model=LoginOut)
 def login(body: LoginIn, request: Request, response: Response, session: SessionDep) -> LoginOut:
-    hours = request.app.state.settings.session_hours
+    settings = request.app.state.settings
+    hours = settings.session_hours
     try:
         token, web_session = service.log_in(
-            session, email=body.email, password=body.password, hours=hours
+            session,
+            email=body.email,
+            password=body.password,
+            code=body.code,
+            address=client_address(request),
+            secret_key=settings.secret_key,
+            second_factor_required=settings.staff_second_factor_required,
+            hours=hours,
         )
     finally:
         # A failed attempt is audited too, so commit either way.

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import User
 from exigent.auth.service import (
-    session_for_cookie,
     sha256_hex,
+    signed_in_session,
     token_for,
     token_use_is_stale,
     touch_token,
@@ -25,6 +25,13 @@ from exigent.errors import Forbidden, Unauthorized
 SESSION_COOKIE = "exigent_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server saw it (behind a proxy, configure uvicorn's
+    --forwarded-allow-ips so this is the client's, not the proxy's)."""
+    return request.client.host if request.client else "unknown"
+
 
 bearer = HTTPBearer(auto_error=False, description="API token (exg_...) issued by an admin")
 
@@ -59,7 +66,7 @@ def _look_up_user(request: Request, credentials: HTTPAuthorizationCredentials | 
                 session.commit()
             request.app.state.token_cache.remember(sha256_hex(credentials.credentials), token)
             return token.user
-        web_session = session_for_cookie(session, request.cookies[SESSION_COOKIE], now)
+        web_session = signed_in_session(session, request.cookies[SESSION_COOKIE], now)
         if request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER) or ""
             if not hmac.compare_digest(sent, web_session.csrf_token):

@@ -22,6 +22,23 @@ class Role(StrEnum):
     requester = "requester"
 
 
+class Door(StrEnum):
+    """Which sign-in a session came through: staff and officers never share one."""
+
+    staff = "staff"
+    portal = "portal"
+
+
+class Proof(StrEnum):
+    """What a session's holder proved when it was opened."""
+
+    password = "password"
+    # The password and a code from the authenticator app (or a one-time recovery code).
+    second_factor = "second_factor"
+    # A link mailed to the account's address: enough to set up an authenticator, nothing else.
+    email_link = "email_link"
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -34,8 +51,16 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Access to US persons' data is a clearance, not a role (ABAC on top of RBAC).
     us_data_cleared: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The requester this account is, once established: by the administrator who made an API
+    # account, or by staff verifying a portal account. Until then the account sees only what it
+    # submitted itself and borrows no one's standing.
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("requesters.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Staff second factor: AES-GCM sealed TOTP secret, set up from a mailed link or while
+    # signed in; the last accepted 30-second step is kept so a code works once.
+    totp_secret: Mapped[str | None] = mapped_column(String(200))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def is_staff(self) -> bool:
@@ -58,8 +83,11 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Space-separated permissions the token is limited to; None means all of its user's role.
+    scopes: Mapped[str | None] = mapped_column(String(1000))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])
 
 
 class WebSession(Base):
@@ -72,5 +100,31 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    door: Mapped[Door] = mapped_column(String(10), default=Door.staff)
+    proof: Mapped[Proof] = mapped_column(String(20), default=Proof.password)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class SignInFailures(Base):
+    """Recent failed sign-ins per key (an account from one address, an address, an account):
+    each key earns its own growing delay, so a stranger cannot lock an officer out."""
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator app (officers and staff alike);
+    only its SHA-256 is kept."""
+
+    __tablename__ = "portal_recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -34,6 +34,9 @@ class Permission(StrEnum):
     weights_read = "weights.read"
     weights_edit = "weights.edit"
     portal_account_verify = "portal.account_verify"
+    # Vouching for a requester's identity: a lead's word, never the drafter's own (the
+    # approval checks that too).
+    requester_verify = "requester.verify"
     audit_read = "audit.read"
     users_manage = "users.manage"
 
@@ -67,7 +70,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | DRAFTING
         | PRODUCING
         | WEIGHTS
-        | {P.request_assign, P.disclosure_approve, P.notice_decide, P.portal_account_verify}
+        | {
+            P.request_assign,
+            P.disclosure_approve,
+            P.notice_decide,
+            P.portal_account_verify,
+            P.requester_verify,
+        }
     ),
     Role.legal: frozenset(
         STAFF_WORK
@@ -82,7 +91,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(
         STAFF_WORK
         | WEIGHTS
-        | {P.request_assign, P.users_manage, P.audit_read, P.portal_account_verify}
+        | {
+            P.request_assign,
+            P.users_manage,
+            P.audit_read,
+            P.portal_account_verify,
+            P.requester_verify,
+        }
     ),
     # Officers act only on their own requests; reads are scoped in the queries.
     Role.requester: frozenset(

@@ -9,6 +9,11 @@ class LoginIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str = Field(max_length=320)
     password: str = Field(max_length=1000)
+    code: str = Field(
+        default="",
+        max_length=20,
+        description="the authenticator app's 6-digit code, or a recovery code",
+    )
 
 
 class UserRead(BaseModel):

@@ -12,10 +12,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
-from exigent.auth.models import ApiToken, Role, User, WebSession
+from exigent.auth import second_factor, throttle
+from exigent.auth.models import ApiToken, Door, Proof, Role, User, WebSession
 from exigent.auth.permissions import Permission, has_permission
-from exigent.db import utcnow
-from exigent.errors import Forbidden, Unauthorized
+from exigent.db import insert_ignoring_conflict, utcnow
+from exigent.errors import BadInput, Forbidden, Unauthorized
+from exigent.requests.models import Requester
 
 _hasher = PasswordHasher()
 # Verifying against a real hash when the user does not exist keeps timing from telling.
@@ -58,7 +60,13 @@ def create_user(
     timezone: str = "UTC",
     us_data_cleared: bool = False,
     requester_id: int | None = None,
+    link_requester: bool = True,
 ) -> User:
+    """A new account. An officer's account made by an administrator is the requester of its
+    own address (the administrator vouches for it); one an officer registers is linked only
+    when staff verify it (`link_requester=False`)."""
+    if role == Role.requester and requester_id is None and link_requester:
+        requester_id = requester_id_for_email(session, email, utcnow())
     user = User(
         email=email.strip().lower(),
         name=name,
@@ -79,6 +87,18 @@ def create_user(
         after={"email": user.email, "role": str(role)},
     )
     return user
+
+
+def requester_id_for_email(session: Session, email: str, now: datetime) -> int:
+    """The requester row of an address, made on first sight."""
+    email = email.strip().lower()
+    insert_ignoring_conflict(
+        session,
+        Requester,
+        {"email": email, "first_seen_at": now, "last_seen_at": now, "status": "unverified"},
+        conflict_on=["email"],
+    )
+    return session.execute(select(Requester.id).where(Requester.email == email)).scalar_one()
 
 
 def issue_api_token(
@@ -134,43 +154,123 @@ def touch_token(session: Session, token_id: int, now: datetime) -> None:
     session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
-def log_in(session: Session, *, email: str, password: str, hours: int) -> tuple[str, WebSession]:
-    """Check the password and open a session; the cookie value is returned, only its hash kept."""
-    user = session.execute(
-        select(User).where(User.email == email.strip().lower())
-    ).scalar_one_or_none()
+WRONG_PASSWORD = "email or password is wrong"
+
+
+def log_in(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    hours: int,
+    code: str = "",
+    address: str = "",
+    secret_key: str = "",
+    second_factor_required: bool = False,
+    now: datetime | None = None,
+) -> tuple[str, WebSession]:
+    """The staff door: password, then the authenticator's code when one is set up (always when
+    `second_factor_required`). The cookie value is returned, only its hash kept. The caller
+    commits even when this raises, so failures are counted and audited."""
+    now = now or utcnow()
+    email = email.strip().lower()
+    throttle.check(session, email=email, address=address, now=now)
+    user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if not password_matches(user.password_hash if user else None, password) or user is None:
-        record_event(
-            session,
-            actor=Actor.system("login"),
-            action="auth.login_failed",
-            object_type="user",
-            object_id=None,
-            detail={"email": email.strip().lower()[:320]},
+        _login_failed(session, user, email, address, now, "password")
+        raise Unauthorized(WRONG_PASSWORD, field="password")
+    if not user.is_staff:
+        # Officers prove more (a confirmed address, always an authenticator) at their own door.
+        raise Forbidden(
+            "this sign-in is for staff; officers sign in to the law-enforcement portal at "
+            "/portal/sign-in",
+            field="email",
         )
-        raise Unauthorized("email or password is wrong")
     if not user.is_active:
         raise Unauthorized("this account is disabled; ask an administrator")
-    token = secrets.token_urlsafe(32)
-    web_session = WebSession(
-        token_hash=sha256_hex(token),
-        csrf_token=secrets.token_urlsafe(24),
-        user_id=user.id,
-        expires_at=utcnow() + timedelta(hours=hours),
+    proof = _second_factor(session, user, email, code, address, secret_key, now)
+    if proof is None and second_factor_required:
+        raise Forbidden(
+            "staff accounts need an authenticator app here, and yours is not set up: ask an "
+            "administrator to send you a set-up link",
+            field="code",
+        )
+    throttle.succeeded(session, email=email, address=address)
+    token, web_session = open_session(
+        session, user=user, door=Door.staff, proof=proof or Proof.password, hours=hours, now=now
     )
-    session.add(web_session)
-    session.flush()
     record_event(
         session,
         actor=actor_for(user),
         action="auth.login",
         object_type="user",
         object_id=user.id,
+        detail={"proof": str(web_session.proof)},
+        at=now,
     )
     return token, web_session
 
 
+def _second_factor(
+    session: Session,
+    user: User,
+    email: str,
+    code: str,
+    address: str,
+    secret_key: str,
+    now: datetime,
+) -> Proof | None:
+    """`Proof.second_factor` when the user has an authenticator and gave a good code; None
+    when they have none; refuses a missing or wrong code."""
+    if user.totp_enrolled_at is None:
+        return None
+    if not code.strip():
+        raise BadInput("code: enter the 6-digit code from your authenticator app", field="code")
+    if not second_factor.code_proves(session, user, user.id, code, secret_key, now):
+        _login_failed(session, user, email, address, now, "code")
+        raise Unauthorized(
+            "code: this code is wrong or was already used; wait for the next code and try again",
+            field="code",
+        )
+    return Proof.second_factor
+
+
+def _login_failed(
+    session: Session, user: User | None, email: str, address: str, now: datetime, what: str
+) -> None:
+    throttle.failed(session, email=email, address=address, now=now)
+    record_event(
+        session,
+        actor=Actor.system("login"),
+        action="auth.login_failed",
+        object_type="user",
+        object_id=user.id if user else None,
+        detail={"email": email[:320], "address": address[:64], "failed": what},
+        at=now,
+    )
+
+
+def open_session(
+    session: Session, *, user: User, door: Door, proof: Proof, hours: int, now: datetime
+) -> tuple[str, WebSession]:
+    """A new web session recording the door it came through and what its holder proved."""
+    token = secrets.token_urlsafe(32)
+    web_session = WebSession(
+        token_hash=sha256_hex(token),
+        csrf_token=secrets.token_urlsafe(24),
+        user_id=user.id,
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+        door=door,
+        proof=proof,
+    )
+    session.add(web_session)
+    session.flush()
+    return token, web_session
+
+
 def session_for_cookie(session: Session, token: str, now: datetime) -> WebSession:
+    """The live session behind a cookie, whatever it proved (see `fully_signed_in`)."""
     row = session.execute(
         select(WebSession).where(WebSession.token_hash == sha256_hex(token))
     ).scalar_one_or_none()
@@ -178,6 +278,26 @@ def session_for_cookie(session: Session, token: str, now: datetime) -> WebSessio
         raise Unauthorized("your session has ended; log in again")
     if not row.user.is_active:
         raise Unauthorized("this account is disabled; ask an administrator")
+    return row
+
+
+def fully_signed_in(web_session: WebSession) -> bool:
+    """Whether the session proved all its holder's door asks: staff come through the staff
+    door; officers through the portal with their authenticator. A session opened by a mailed
+    link proves the mailbox only, enough to set up an authenticator and nothing else."""
+    if web_session.user.is_staff:
+        return web_session.door == Door.staff and web_session.proof in (
+            Proof.password,
+            Proof.second_factor,
+        )
+    return web_session.door == Door.portal and web_session.proof == Proof.second_factor
+
+
+def signed_in_session(session: Session, token: str, now: datetime) -> WebSession:
+    """The live, fully signed-in session behind a cookie (what every page and API call needs)."""
+    row = session_for_cookie(session, token, now)
+    if not fully_signed_in(row):
+        raise Unauthorized("this session has not finished signing in; sign in again")
     return row
 
 

@@ -8,19 +8,22 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
+from exigent.auth.standing import shut_out
 from exigent.db import utcnow
 from exigent.directory import sources
 from exigent.directory.models import Agency, AgencyDomain, TrustStatus
 from exigent.directory.schemas import AgencyCreate, AgencyUpdate, DomainCreate
 from exigent.errors import BadInput, Conflict, NotFound
-from exigent.requests.models import Requester
+from exigent.portal.models import PortalAccount
+from exigent.production.models import DeliveryLink
+from exigent.requests.models import Request, Requester
 from exigent.verification.marks import append_mark
 from exigent.verification.models import MarkSubject
 
@@ -267,6 +270,10 @@ def update_agency(
             reason=changes.reason,
             now=now,
         )
+        if changes.status in BARRED:
+            bar_agency(
+                session, agency.id, reason=f"agency {changes.status}: {changes.reason}", now=now
+            )
     agency.updated_at = now
     session.flush()
     record_event(
@@ -320,6 +327,9 @@ def add_domain(
     return row
 
 
+BARRED = frozenset({TrustStatus.suspended, TrustStatus.fraudulent})
+
+
 def set_requester_status(
     session: Session,
     *,
@@ -329,8 +339,26 @@ def set_requester_status(
     reason: str,
     now: datetime | None = None,
 ) -> Requester:
-    """Mark a requester verified, suspended or fraudulent; history reads the mark."""
+    """Staff mark a requester verified (a lead's permission), suspended or fraudulent."""
     require(user, Permission.directory_edit)
+    if status == TrustStatus.verified:
+        require(user, Permission.requester_verify)
+    return record_requester_status(
+        session, user=user, requester_id=requester_id, status=status, reason=reason, now=now
+    )
+
+
+def record_requester_status(
+    session: Session,
+    *,
+    user: User,
+    requester_id: int,
+    status: TrustStatus,
+    reason: str,
+    now: datetime | None = None,
+) -> Requester:
+    """Record a requester's new standing (history reads the mark); a bar shuts out every
+    account that is, or claims to be, this requester, and revokes their live delivery links."""
     now = now or utcnow()
     requester = session.get(Requester, requester_id)
     if requester is None:
@@ -347,6 +375,8 @@ def set_requester_status(
         now=now,
     )
     session.flush()
+    if status in BARRED:
+        bar_requesters(session, [requester.id], reason=f"requester {status}: {reason}", now=now)
     record_event(
         session,
         actor=actor_for(user),
@@ -359,3 +389,34 @@ def set_requester_status(
         at=now,
     )
     return requester
+
+
+def bar_requesters(
+    session: Session, requester_ids: list[int], *, reason: str, now: datetime
+) -> list[int]:
+    """Shut out the accounts of these requesters at once and revoke their live links; returns
+    the accounts shut out."""
+    if not requester_ids:
+        return []
+    linked = select(User.id).where(User.requester_id.in_(requester_ids))
+    claimed = select(PortalAccount.user_id).where(PortalAccount.requester_id.in_(requester_ids))
+    user_ids = set(session.execute(linked).scalars()) | set(session.execute(claimed).scalars())
+    shut_out(session, user_ids, now)
+    if user_ids:
+        session.execute(
+            update(DeliveryLink)
+            .where(DeliveryLink.recipient_id.in_(user_ids), DeliveryLink.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason=reason[:500])
+        )
+    return sorted(user_ids)
+
+
+def bar_agency(session: Session, agency_id: int, *, reason: str, now: datetime) -> list[int]:
+    """An agency marked fraudulent or suspended: its requesters, and whoever sent its cases."""
+    own = select(Requester.id).where(Requester.agency_id == agency_id)
+    sent = select(Request.requester_id).where(
+        Request.agency_id == agency_id, Request.requester_id.is_not(None)
+    )
+    ids = set(session.execute(own).scalars())
+    ids |= {i for i in session.execute(sent).scalars() if i is not None}
+    return bar_requesters(session, sorted(ids), reason=reason, now=now)

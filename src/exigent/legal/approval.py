@@ -22,6 +22,7 @@ from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for
 from exigent.directory.models import TrustStatus
 from exigent.errors import Conflict
+from exigent.legal.checks import latest_check
 from exigent.legal.models import (
     DISCLOSING,
     Approval,
@@ -40,12 +41,18 @@ from exigent.requests.models import Request, Requester
 
 
 class VerificationGate(Protocol):
-    """Whether a disclosure to this case's requester may be approved, and why (or why not)."""
+    """Whether a disclosure to this case's requester may be approved, and why (or why not).
+    `hands` are the people who wrote the decision: their own word that the requester is
+    verified does not count."""
 
-    def __call__(self, session: Session, request: Request) -> tuple[bool, str]: ...
+    def __call__(
+        self, session: Session, request: Request, hands: frozenset[int] = frozenset()
+    ) -> tuple[bool, str]: ...
 
 
-def requester_verified(session: Session, request: Request) -> tuple[bool, str]:
+def requester_verified(
+    session: Session, request: Request, hands: frozenset[int] = frozenset()
+) -> tuple[bool, str]:
     """The default gate: the case's requester must have been verified."""
     requester = session.get(Requester, request.requester_id) if request.requester_id else None
     if requester is None:
@@ -65,8 +72,10 @@ def set_verification_gate(gate: VerificationGate | None) -> VerificationGate:
     return previous
 
 
-def verification_gate(session: Session, request: Request) -> tuple[bool, str]:
-    return _gate(session, request)
+def verification_gate(
+    session: Session, request: Request, hands: frozenset[int] = frozenset()
+) -> tuple[bool, str]:
+    return _gate(session, request, hands)
 
 
 AUDIT_ACTIONS = {
@@ -129,7 +138,8 @@ def approve_decision(session: Session, *, user: User, request: Request, now: dat
     _check_policy_current(session, user, request, decision)
     _check_sign_off(session, user, request, decision)
     if discloses(decision):
-        passed, why = verification_gate(session, request)
+        _check_legal_process(session, user, request)
+        passed, why = verification_gate(session, request, frozenset(decision.hand_ids))
         if not passed:
             raise _refusal(user, request, f"disclosure cannot be approved: {why}", 409)
         _check_user_notified(session, user, request)
@@ -159,9 +169,48 @@ def _check_user_notified(session: Session, user: User, request: Request) -> None
 
 
 def _check_second_person(user: User, request: Request, decision: Decision) -> None:
-    if decision.drafted_by_id == user.id:
+    """The approver had no hand in the decision: not its drafter, nor anyone who edited or
+    submitted it, nor the legal reviewer who signed it off (two people, two judgements)."""
+    if user.id in decision.hand_ids:
         raise _refusal(
-            user, request, "a second person must approve: you drafted this decision", 403
+            user,
+            request,
+            "a second person must approve: you drafted, edited or submitted this decision",
+            403,
+        )
+    if any(
+        a.kind == ApprovalKind.legal_sign_off and a.user_id == user.id for a in decision.approvals
+    ):
+        raise _refusal(
+            user,
+            request,
+            "a second person must approve: you signed this decision off for legal, and "
+            "sign-off and approval come from two different people",
+            403,
+        )
+
+
+# A disclosure needs what the request's route asks for; an emergency never waits for paper.
+NOT_DISCLOSING_ROUTES = frozenset({"request_info", "reject", "preserve_only"})
+
+
+def _check_legal_process(session: Session, user: User, request: Request) -> None:
+    """Compulsory process must carry its required elements (the warrant itself, say) before
+    anything is disclosed under it; emergencies are excepted (18 U.S.C. 2702(b)(8))."""
+    if request.kind == "emergency":
+        return
+    check = latest_check(session, request.id)
+    if check is None:
+        return
+    missing = sorted(check.missing_elements)
+    if missing or check.route in NOT_DISCLOSING_ROUTES:
+        what = ", ".join(missing) if missing else f"the request's route is {check.route}"
+        raise _refusal(
+            user,
+            request,
+            f"disclosure cannot be approved: the legal process is incomplete ({what}); ask "
+            "the requester for it (need info) and re-check before disclosing",
+            409,
         )
 
 

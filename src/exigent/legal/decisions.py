@@ -28,6 +28,7 @@ from exigent.legal.models import (
     DISCLOSING,
     ApprovalKind,
     Decision,
+    DecisionHand,
     DecisionItem,
     DecisionStatus,
     LegalCheckRecord,
@@ -98,6 +99,7 @@ def draft(
     # Old items go first: the new set may reuse a (target, category) pair the unique key guards.
     decision.items.clear()
     session.flush()
+    _add_hand(decision, user, now)
     decision.items.extend(
         DecisionItem(
             target_id=item.target_id,
@@ -198,6 +200,12 @@ def _open_draft(
     return decision
 
 
+def _add_hand(decision: Decision, user: User, now: datetime) -> None:
+    """Remember everyone who wrote or submitted the decision: none of them may approve it."""
+    if all(hand.user_id != user.id for hand in decision.hands):
+        decision.hands.append(DecisionHand(user_id=user.id, first_at=now))
+
+
 def _snapshot(decision: Decision) -> dict[str, object]:
     return {
         "rationale": decision.rationale,
@@ -223,6 +231,7 @@ def submit(
     if decision is None or decision.status != DecisionStatus.draft:
         raise Conflict("there is no draft decision to submit on this case")
     _check_complete(session, request, decision)
+    _add_hand(decision, user, now)
     decision.status = DecisionStatus.submitted
     decision.submitted_at = decision.updated_at = now
     session.flush()
@@ -288,10 +297,10 @@ def sign_off(
     decision = current_decision(session, request.id)
     if decision is None or decision.status != DecisionStatus.submitted:
         raise Conflict("there is no submitted decision to sign off on this case")
-    if decision.drafted_by_id == user.id:
+    if user.id in decision.hand_ids:
         raise refuse(
             user,
-            "legal sign-off must come from someone other than the drafter",
+            "legal sign-off must come from someone who did not draft, edit or submit the decision",
             status_code=403,
             action="decision.legal_sign_off",
             request_id=request.id,

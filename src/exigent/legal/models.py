@@ -88,6 +88,24 @@ class Decision(Base):
         order_by="DecisionItem.id", lazy="selectin", cascade="all, delete-orphan"
     )
     approvals: Mapped[list[Approval]] = relationship(order_by="Approval.id", lazy="selectin")
+    hands: Mapped[list[DecisionHand]] = relationship(order_by="DecisionHand.id", lazy="selectin")
+
+    @property
+    def hand_ids(self) -> set[int]:
+        """Everyone who drafted, edited or submitted this decision."""
+        return {hand.user_id for hand in self.hands} | {self.drafted_by_id}
+
+
+class DecisionHand(Base):
+    """Someone who had a hand in writing a decision: none of them may approve it."""
+
+    __tablename__ = "decision_hands"
+    __table_args__ = (UniqueConstraint("decision_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    first_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class DecisionItem(Base):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.exc import IntegrityError
 
-from exigent.auth.deps import SESSION_COOKIE
+from exigent.auth.deps import SESSION_COOKIE, client_address
 from exigent.auth.service import log_out
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError
@@ -59,10 +59,12 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
             secret_key=settings.secret_key,
             hours=settings.session_hours,
             now=utcnow(),
+            address=client_address(request),
         )
     except ExigentError as exc:
         session.commit()  # failures are counted and audited
-        return render(
+        retry = exc.detail.get("retry_after")
+        page = render(
             request,
             "portal/sign_in.html",
             {
@@ -73,9 +75,11 @@ async def sign_in(request: Request, session: SessionDep) -> Response:
             },
             status_code=exc.status_code,
         )
-    enrolled = signed.account.totp_enrolled_at is not None
+        if retry:
+            page.headers["Retry-After"] = str(retry)
+        return page
     session.commit()
-    response = redirect(target if enrolled else "/portal/totp")
+    response = redirect(target)
     set_session_cookie(request, response, signed.cookie, settings.session_hours)
     return response
 
@@ -259,5 +263,9 @@ async def totp_enrol(request: Request, session: SessionDep, officer: EnrollingOf
     except ExigentError as exc:
         session.rollback()
         return _totp_form(request, session, officer, problems_of(exc), exc.status_code)
+    # The link's session proved the mailbox only: the password and the new app sign in next.
+    log_out(session, officer.web_session)
     session.commit()
-    return render(request, "portal/recovery_codes.html", {"codes": codes}, officer=officer)
+    response = render(request, "portal/recovery_codes.html", {"codes": codes})
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response

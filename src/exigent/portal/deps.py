@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 
 from exigent.auth.deps import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
-from exigent.auth.models import Role, User, WebSession
+from exigent.auth.models import Door, Proof, Role, User, WebSession
 from exigent.auth.service import session_for_cookie
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError, Forbidden
@@ -76,8 +76,11 @@ async def _officer(request: Request, session: SessionDep, *, enrolled: bool) -> 
     except ExigentError:
         raise SignInRequired("Your session has ended; sign in again.") from None
     user = web_session.user
-    if user.role != Role.requester:
+    if user.role != Role.requester or web_session.door != Door.portal:
         raise Forbidden("This is the law-enforcement portal; staff use the console.")
+    # A session from the mailed link proves the mailbox, enough only to set up the app.
+    if web_session.proof not in (Proof.second_factor, Proof.email_link):
+        raise SignInRequired("Sign in with your authenticator app to continue.")
     account = session.execute(
         select(PortalAccount).where(PortalAccount.user_id == user.id)
     ).scalar_one_or_none()
@@ -91,6 +94,8 @@ async def _officer(request: Request, session: SessionDep, *, enrolled: bool) -> 
     await check_csrf(request, web_session.csrf_token)
     if enrolled and account.totp_enrolled_at is None:
         raise SetupRequired("Set up your authenticator app before you continue.")
+    if enrolled and web_session.proof != Proof.second_factor:
+        raise SignInRequired("Sign in with your authenticator app to continue.")
     request.state.csrf_token = web_session.csrf_token
     session.commit()
     return Officer(user=user, account=account, web_session=web_session)

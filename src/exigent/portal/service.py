@@ -13,11 +13,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
-from exigent.auth.models import Role, User, WebSession
-from exigent.auth.service import actor_for, create_user, password_matches, sha256_hex
+from exigent.auth import second_factor, throttle
+from exigent.auth.models import Door, Proof, Role, User, WebSession
+from exigent.auth.service import actor_for, create_user, open_session, password_matches, sha256_hex
 from exigent.directory.models import TrustStatus
-from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound, Unauthorized
-from exigent.portal.authenticator import recovery_code_matches, seal, totp_matches
+from exigent.errors import BadInput, Conflict, Forbidden, NotFound, Unauthorized
 from exigent.portal.models import (
     DomainStanding,
     PortalAccount,
@@ -30,8 +30,6 @@ from exigent.verification.domains import email_domain
 
 CONFIRM_HOURS = 24
 MIN_PASSWORD = 12
-LOCK_AFTER = 5
-LOCK_MINUTES = 15
 RESEND_GAP = timedelta(seconds=60)
 # The longest each registration field may be (the columns that keep them).
 LIMITS = {
@@ -49,10 +47,6 @@ IF_URGENT = (
     "If a life is at risk right now, call the emergency line published in the platform's "
     "law-enforcement guidelines."
 )
-
-
-class Locked(ExigentError):
-    status_code = 429
 
 
 @dataclass
@@ -165,23 +159,10 @@ def register(session: Session, *, data: Registration, now: datetime) -> tuple[Po
             "confirmation link if you have not confirmed it yet",
             field="email",
         )
-    requester = session.execute(
-        select(Requester).where(Requester.email == data.email)
-    ).scalar_one_or_none()
-    if requester is None:
-        requester = Requester(email=data.email, first_seen_at=now, status=TrustStatus.unverified)
-        session.add(requester)
-    elif requester.status in (TrustStatus.suspended, TrustStatus.fraudulent):
-        raise Forbidden(
-            "email: this address cannot open a portal account; your agency's supervisor can "
-            "contact the platform's law-enforcement response team"
-        )
-    requester.name, requester.title = data.name, data.title or requester.title
-    requester.badge_number = data.badge_number or requester.badge_number
-    requester.phone, requester.agency_name = data.phone, data.agency_name
-    requester.last_seen_at = now
-    session.flush()
+    requester = _claimed_requester(session, data, now)
     system = Actor.system("portal")
+    # Not linked to the requester yet (`requester_id` stays empty): the account sees only what
+    # it submits itself, and borrows no one's standing, until staff verify it.
     user = create_user(
         session,
         actor=system,
@@ -189,7 +170,7 @@ def register(session: Session, *, data: Registration, now: datetime) -> tuple[Po
         name=data.name,
         role=Role.requester,
         password=data.password,
-        requester_id=requester.id,
+        link_requester=False,
     )
     account = PortalAccount(
         user_id=user.id,
@@ -220,6 +201,35 @@ def register(session: Session, *, data: Registration, now: datetime) -> tuple[Po
         at=now,
     )
     return account, _issue_confirmation(session, user.id, now)
+
+
+def _claimed_requester(session: Session, data: Registration, now: datetime) -> Requester:
+    """The requester this address belongs to, as the account claims: a new one on first sight.
+    An existing requester's profile is never overwritten from the form: what the officer
+    typed stays on the account, for staff to accept when they verify it."""
+    requester = session.execute(
+        select(Requester).where(Requester.email == data.email)
+    ).scalar_one_or_none()
+    if requester is None:
+        requester = Requester(
+            email=data.email,
+            name=data.name,
+            title=data.title or None,
+            badge_number=data.badge_number or None,
+            phone=data.phone,
+            agency_name=data.agency_name,
+            first_seen_at=now,
+            last_seen_at=now,
+            status=TrustStatus.unverified,
+        )
+        session.add(requester)
+        session.flush()
+    elif requester.status in BARRED:
+        raise Forbidden(
+            "email: this address cannot open a portal account; your agency's supervisor can "
+            "contact the platform's law-enforcement response team"
+        )
+    return requester
 
 
 def _issue_confirmation(session: Session, user_id: int, now: datetime) -> str:
@@ -345,30 +355,19 @@ class SignedIn:
     account: PortalAccount
 
 
-def _failed(session: Session, account: PortalAccount | None, email: str, now: datetime) -> None:
-    """Count a failure; the fifth in a row locks the account for a while."""
-    detail: dict[str, object] = {"email": email.strip().lower()[:320]}
-    if account is not None:
-        account.failed_attempts += 1
-        if account.failed_attempts >= LOCK_AFTER:
-            account.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            account.failed_attempts = 0
-            detail["locked_until"] = account.locked_until.isoformat()
+def _failed(
+    session: Session, account: PortalAccount | None, email: str, address: str, now: datetime
+) -> None:
+    """Count a failure against the throttle's keys, and audit it."""
+    throttle.failed(session, email=email, address=address, now=now)
     record_event(
         session,
         actor=Actor.system("portal"),
         action="portal.sign_in_failed",
         object_type="portal_account",
         object_id=account.id if account else None,
-        detail=detail,
+        detail={"email": email.strip().lower()[:320], "address": address[:64]},
         at=now,
-    )
-
-
-def _locked_message(until: datetime) -> str:
-    return (
-        f"Too many wrong attempts: sign-in to this account is locked until "
-        f"{until:%H:%M} UTC. Try again after that. {IF_URGENT}"
     )
 
 
@@ -381,17 +380,16 @@ def sign_in(
     secret_key: str,
     hours: int,
     now: datetime,
+    address: str = "",
 ) -> SignedIn:
     """Password, then the authenticator's code (or a recovery code); the caller commits even
     when this raises, so failures are counted and audited."""
+    email = email.strip().lower()
+    throttle.check(session, email=email, address=address, now=now)
     account = account_for_email(session, email)
-    if account is not None and account.locked_until is not None and account.locked_until > now:
-        raise Locked(_locked_message(account.locked_until))
     user = account.user if account else None
     if not password_matches(user.password_hash if user else None, password) or account is None:
-        _failed(session, account, email, now)
-        if account is not None and account.locked_until is not None:
-            raise Locked(_locked_message(account.locked_until))
+        _failed(session, account, email, address, now)
         raise Unauthorized("password: the email or the password is wrong", field="password")
     if not account.user.is_active or barred(session, account):
         raise Forbidden(
@@ -412,40 +410,30 @@ def sign_in(
             f"email to {account.user.email}: ask for one below.",
             unconfirmed=True,
         )
-    if account.totp_enrolled_at is not None:
-        code = code.strip().replace(" ", "")
-        if not code:
-            raise BadInput("code: enter the 6-digit code from your authenticator app", field="code")
-        if not (
-            totp_matches(account, code, secret_key, now)
-            or (len(code) == 13 and recovery_code_matches(session, account, code, now))
-        ):
-            _failed(session, account, email, now)
-            if account.locked_until is not None and account.locked_until > now:
-                raise Locked(_locked_message(account.locked_until))
-            raise Unauthorized(
-                "code: this code is wrong or was already used; wait for the next code and try "
-                "again",
-                field="code",
-            )
-    account.failed_attempts, account.locked_until = 0, None
-    cookie = secrets.token_urlsafe(32)
-    web_session = WebSession(
-        token_hash=sha256_hex(cookie),
-        csrf_token=secrets.token_urlsafe(24),
-        user_id=account.user_id,
-        created_at=now,
-        expires_at=now + timedelta(hours=hours),
+    if not code.strip():
+        raise BadInput("code: enter the 6-digit code from your authenticator app", field="code")
+    if not second_factor.code_proves(session, account, account.user_id, code, secret_key, now):
+        _failed(session, account, email, address, now)
+        raise Unauthorized(
+            "code: this code is wrong or was already used; wait for the next code and try again",
+            field="code",
+        )
+    throttle.succeeded(session, email=email, address=address)
+    cookie, web_session = open_session(
+        session,
+        user=account.user,
+        door=Door.portal,
+        proof=Proof.second_factor,
+        hours=hours,
+        now=now,
     )
-    session.add(web_session)
-    session.flush()
     record_event(
         session,
         actor=actor_for(account.user),
         action="portal.sign_in",
         object_type="portal_account",
         object_id=account.id,
-        detail={"second_factor": account.totp_enrolled_at is not None},
+        detail={"second_factor": True},
         at=now,
     )
     return SignedIn(cookie, web_session, account)
@@ -462,17 +450,14 @@ def open_session_after_confirmation(
     session: Session, *, account: PortalAccount, hours: int, now: datetime
 ) -> tuple[str, WebSession]:
     """The session that lets a just-confirmed officer set up the authenticator, and only that."""
-    cookie = secrets.token_urlsafe(32)
-    web_session = WebSession(
-        token_hash=sha256_hex(cookie),
-        csrf_token=secrets.token_urlsafe(24),
-        user_id=account.user_id,
-        created_at=now,
-        expires_at=now + timedelta(hours=min(hours, 1)),
+    return open_session(
+        session,
+        user=account.user,
+        door=Door.portal,
+        proof=Proof.email_link,
+        hours=min(hours, 1),
+        now=now,
     )
-    session.add(web_session)
-    session.flush()
-    return cookie, web_session
 
 
 # Demo
@@ -509,7 +494,8 @@ def attach_demo_account(
         domain_standing=DomainStanding.unlisted,
         domain_note="demo account",
         email_confirmed_at=now,
-        totp_secret=seal(DEMO_TOTP_SECRET, secret_key),
+        verified_at=now,
+        totp_secret=second_factor.seal(DEMO_TOTP_SECRET, secret_key),
         totp_enrolled_at=now,
         failed_attempts=0,
         created_at=now,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
-from exigent.auth.models import User, WebSession
+from exigent.auth.models import User
 from exigent.auth.permissions import Permission, has_permission
 from exigent.auth.service import actor_for
+from exigent.auth.standing import shut_out
 from exigent.auth.token_cache import forget_all
 from exigent.directory.models import TrustStatus
 from exigent.directory.service import set_requester_status
@@ -74,14 +75,10 @@ def set_account_status(
         now=now,
     )
     active = mark == TrustStatus.verified
-    account.user.is_active = active
-    forget_all()  # a cached API token of this account must not outlive its standing
-    if not active:
-        session.execute(
-            update(WebSession)
-            .where(WebSession.user_id == account.user_id, WebSession.ended_at.is_(None))
-            .values(ended_at=now)
-        )
+    if active:
+        _link(account, requester, user, now)
+    else:
+        shut_out(session, [account.user_id], now)
     record_event(
         session,
         actor=actor_for(user),
@@ -93,3 +90,17 @@ def set_account_status(
         at=now,
     )
     return account, requester
+
+
+def _link(account: PortalAccount, requester: Requester, user: User, now: datetime) -> None:
+    """Verified: the account becomes its requester (their cases and deliveries are now its
+    own), and what the officer typed at registration is accepted as the requester's profile."""
+    account.verified_at, account.verified_by_id = now, user.id
+    account.user.is_active = True
+    account.user.requester_id = requester.id
+    requester.name = account.user.name
+    requester.title = account.title or requester.title
+    requester.badge_number = account.badge_number or requester.badge_number
+    requester.phone = account.phone
+    requester.agency_name = account.agency_name
+    forget_all()

@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from exigent.audit.service import Actor, Event, record_events
-from exigent.auth.models import User
+from exigent.auth.models import Role, User
 from exigent.auth.service import actor_for
 from exigent.db import insert_ignoring_conflict
 from exigent.deadlines import Deadline
@@ -66,8 +66,10 @@ def write_new_cases(
     """Insert every row of these new cases; return the cases, in order."""
     if not cases:
         return []
-    requesters = _requesters(session, [case.record for case in cases], now)
-    agencies = _agencies(session, [case.record.requester.email for case in cases])
+    # An officer's case is theirs: the requester block they type names no one else's standing.
+    typed = [case.record for case in cases if not _officer(case.user)]
+    requesters = _requesters(session, typed, now)
+    agencies = _agencies(session, [_sender_email(case) for case in cases])
     clocks = [clocks_for(policy, case.record.kind, case.record.received_at) for case in cases]
     request_rows = [
         _with_defaults(Request, _request_row(case, clock, requesters, agencies, now))
@@ -118,6 +120,10 @@ def write_new_cases(
             body=f"Received by {case.record.received_via} as {case.record.kind}, {clock.priority}.",
         )
         for case, clock, case_id in zip(cases, clocks, ids, strict=True)
+    ] + [
+        _named_someone_else(case, case_id, now)
+        for case, case_id in zip(cases, ids, strict=True)
+        if _names_someone_else(case)
     ]
     events = [
         Event(
@@ -186,6 +192,38 @@ def _offset_minutes(record: IntakeRecord) -> int:
     return int(offset.total_seconds() // 60)
 
 
+def _officer(user: User) -> bool:
+    return user.role == Role.requester
+
+
+def _sender_email(case: NewCase) -> str | None:
+    """Whose address the case came from: an officer's own account, else the typed record."""
+    return case.user.email if _officer(case.user) else case.record.requester.email
+
+
+def _names_someone_else(case: NewCase) -> bool:
+    typed = _normal_email(case.record.requester.email)
+    return _officer(case.user) and typed is not None and typed != case.user.email.lower()
+
+
+def _named_someone_else(case: NewCase, case_id: int, now: datetime) -> dict[str, Any]:
+    """A note for staff: an officer's account sent a request in another person's name."""
+    typed = _normal_email(case.record.requester.email)
+    return timeline_row(
+        case_id,
+        actor_for(case.user),
+        "requester_mismatch",
+        now,
+        body=(
+            f"Sent by the account {case.user.email}, but the request names {typed} as the "
+            "requester. The case is the account's: the named person's standing does not carry "
+            "over, and they must be verified on their own. Treat it as a fraud signal until "
+            "the agency explains it."
+        ),
+        data={"account": case.user.email, "named": typed},
+    )
+
+
 def _request_row(
     case: NewCase,
     clocks: Clocks,
@@ -194,8 +232,13 @@ def _request_row(
     now: datetime,
 ) -> dict[str, Any]:
     record = case.record
-    email = _normal_email(record.requester.email)
-    requester = requesters.get(email) if email else None
+    if _officer(case.user):
+        # Only the account's established requester: none until staff verify a portal account.
+        requester_id = case.user.requester_id
+    else:
+        email = _normal_email(record.requester.email)
+        requester = requesters.get(email) if email else None
+        requester_id = requester.id if requester else None
     return {
         # An empty key is no key: storing "" would make every later keyless submission collide.
         "idempotency_key": (case.idempotency_key or record.id) or None,
@@ -209,8 +252,8 @@ def _request_row(
         "priority": clocks.priority,
         "case_number": record.case_number,
         "emergency_nature": record.emergency.nature if record.emergency else None,
-        "requester_id": requester.id if requester else None,
-        "agency_id": agencies.get(_domain(record.requester.email) or ""),
+        "requester_id": requester_id,
+        "agency_id": agencies.get(_domain(_sender_email(case)) or ""),
         "agency_name": record.requester.agency_name,
         "submitted_by_id": case.user.id,
         "record": case.submitted,
@@ -238,8 +281,9 @@ def _domain(email: str | None) -> str | None:
 def _requesters(
     session: Session, records: list[IntakeRecord], now: datetime
 ) -> dict[str, Requester]:
-    """The requester of each email, created on first sight and brought up to date with what
-    its newest record says. Two first requests from one officer may arrive at once from two
+    """The requester of each email, created on first sight; what a record says fills only what
+    is still unknown (a change of name or phone is for staff to accept, never taken from an
+    unverified record). Two first requests from one officer may arrive at once from two
     processes, so creation tolerates the other having won."""
     latest = {email: r.requester for r in records if (email := _normal_email(r.requester.email))}
     if not latest:
@@ -257,11 +301,11 @@ def _requesters(
         found.update(_requesters_by_email(session, missing))
     for email, person in latest.items():
         requester = found[email]
-        requester.name = person.name or requester.name
-        requester.title = person.title or requester.title
-        requester.badge_number = person.badge_number or requester.badge_number
-        requester.phone = person.phone or requester.phone
-        requester.agency_name = person.agency_name or requester.agency_name
+        requester.name = requester.name or person.name
+        requester.title = requester.title or person.title
+        requester.badge_number = requester.badge_number or person.badge_number
+        requester.phone = requester.phone or person.phone
+        requester.agency_name = requester.agency_name or person.agency_name
         requester.last_seen_at = now
     session.flush()
     return found

@@ -16,9 +16,10 @@ from exigent.audit.service import record_event
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
 from exigent.auth.service import actor_for, require
+from exigent.auth.standing import shut_out
 from exigent.db import utcnow
 from exigent.directory.models import Agency, TrustStatus
-from exigent.directory.service import set_requester_status
+from exigent.directory.service import record_requester_status
 from exigent.errors import BadInput, Conflict, NotFound
 from exigent.legal.refusals import refuse
 from exigent.requests import service as case_service
@@ -37,6 +38,7 @@ from exigent.verification.models import (
     CallbackOutcome,
     MarkSubject,
     RiskAssessment,
+    VerificationMark,
 )
 from exigent.verification.schemas import AssessmentRead
 from exigent.verification.weight_sets import current_weights
@@ -204,7 +206,10 @@ def record_outcome(
 def _mark_requester(session: Session, user: User, callback: Callback, now: datetime) -> None:
     """A callback that verifies the case verifies its requester; a denial exposes them."""
     case = session.get(Request, callback.request_id)
-    if case is None or case.requester_id is None:
+    if case is None:
+        return
+    if case.requester_id is None:
+        _shut_out_denied_sender(session, case, callback, now)
         return
     if callback.outcome == CallbackOutcome.denied:
         status, reason = TrustStatus.fraudulent, "the agency denied the request on callback"
@@ -214,7 +219,7 @@ def _mark_requester(session: Session, user: User, callback: Callback, now: datet
         status, reason = TrustStatus.verified, "the agency confirmed the request on callback"
     else:
         return
-    set_requester_status(
+    record_requester_status(
         session,
         user=user,
         requester_id=case.requester_id,
@@ -242,6 +247,42 @@ def read_status(session: Session, *, user: User, request_id: int) -> tuple[Reque
     return case, passed, reason
 
 
+def _no_requester(session: Session, request: Request) -> str:
+    """Why a case without a requester cannot pass: usually an officer account not verified yet."""
+    sender = session.get(User, request.submitted_by_id) if request.submitted_by_id else None
+    if sender is not None and not sender.is_staff:
+        return (
+            f"no callback confirmed the request, and the sending account {sender.email} is "
+            "unverified: verify the portal account, or confirm the request by a callback"
+        )
+    return "no callback confirmed the request and there is no requester on record"
+
+
+def _verified_by(session: Session, requester_id: int) -> int | None:
+    """Who made the requester's newest `verified` mark."""
+    return session.execute(
+        select(VerificationMark.created_by_id)
+        .where(
+            VerificationMark.subject_type == MarkSubject.requester,
+            VerificationMark.subject_id == requester_id,
+            VerificationMark.status == str(TrustStatus.verified),
+        )
+        .order_by(VerificationMark.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _shut_out_denied_sender(
+    session: Session, case: Request, callback: Callback, now: datetime
+) -> None:
+    """An unverified officer account whose request the agency denied cannot send another."""
+    if callback.outcome != CallbackOutcome.denied or case.submitted_by_id is None:
+        return
+    sender = session.get(User, case.submitted_by_id)
+    if sender is not None and not sender.is_staff:
+        shut_out(session, [sender.id], now)
+
+
 def callbacks_for(session: Session, request_id: int) -> list[Callback]:
     return list(
         session.execute(
@@ -250,8 +291,11 @@ def callbacks_for(session: Session, request_id: int) -> list[Callback]:
     )
 
 
-def verification_status(session: Session, request: Request) -> tuple[bool, str]:
-    """Whether the case's requester counts as verified for a disclosure, and why."""
+def verification_status(
+    session: Session, request: Request, hands: frozenset[int] = frozenset()
+) -> tuple[bool, str]:
+    """Whether the case's requester counts as verified for a disclosure, and why. A requester
+    marked verified by one of `hands` (the decision's own writers) does not count."""
     for callback in reversed(callbacks_for(session, request.id)):
         if callback.outcome == CallbackOutcome.denied:
             return False, f"the agency denied the request on callback {callback.id}"
@@ -268,11 +312,17 @@ def verification_status(session: Session, request: Request) -> tuple[bool, str]:
             )
     requester = session.get(Requester, request.requester_id) if request.requester_id else None
     if requester is None:
-        return False, "no callback confirmed the request and there is no requester on record"
+        return False, _no_requester(session, request)
     if requester.status != TrustStatus.verified:
         return False, (
             f"no callback to a directory number confirmed the request, and requester "
             f"{requester.email} is {requester.status}"
+        )
+    vouched_by = _verified_by(session, requester.id)
+    if vouched_by in hands:
+        return False, (
+            f"requester {requester.email} was marked verified by someone who wrote this "
+            "decision; another person must verify them (a callback or a lead's mark)"
         )
     risk = _newest_risk(session, request.id)
     if risk is None or risk.verification_required:

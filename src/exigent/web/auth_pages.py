@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from exigent.auth import service
-from exigent.auth.deps import SESSION_COOKIE
+from exigent.auth.deps import SESSION_COOKIE, client_address
 from exigent.db import SessionDep, utcnow
-from exigent.errors import Unauthorized
+from exigent.errors import ExigentError
 from exigent.web.deps import SignedInUser, safe_next
 from exigent.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
+
+
+# Before sign-in there is no session to hold a CSRF token: a cookie and a hidden field carry
+# the same random value (double submit), so another site cannot sign a browser in as itself.
+LOGIN_CSRF_COOKIE = "exigent_login_csrf"
 
 
 def _login_form(
@@ -23,14 +30,28 @@ def _login_form(
     *,
     email: str = "",
     error: str | None = None,
+    field: str | None = None,
     status: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    return templates.TemplateResponse(
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
+    settings = request.app.state.settings
+    response = templates.TemplateResponse(
         request,
         "login.html",
-        {"next": safe_next(next_path), "email": email, "error": error},
+        {
+            "next": safe_next(next_path),
+            "email": email,
+            "error": error,
+            "field": field,
+            "login_csrf": token,
+            "code_required": settings.staff_second_factor_required,
+        },
         status_code=status,
+        headers=headers,
     )
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login")
+    return response
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -44,34 +65,67 @@ def login(
     session: SessionDep,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
+    code: Annotated[str, Form(max_length=20)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/console",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
+    if not expected or not hmac.compare_digest(csrf_token, expected):
+        return _login_form(
+            request,
+            next,
+            email=email,
+            error="This sign-in form has expired or did not come from this site. Try again.",
+            status=403,
+        )
     if not email.strip() or not password:
         field = "email" if not email.strip() else "password"
         return _login_form(request, next, email=email, error=f"Enter your {field}.", status=422)
-    hours = request.app.state.settings.session_hours
+    settings = request.app.state.settings
     try:
-        token, web_session = service.log_in(session, email=email, password=password, hours=hours)
-    except Unauthorized as exc:
-        session.commit()  # the failed attempt is audited
+        token, _ = service.log_in(
+            session,
+            email=email,
+            password=password,
+            code=code,
+            address=client_address(request),
+            secret_key=settings.secret_key,
+            second_factor_required=settings.staff_second_factor_required,
+            hours=settings.session_hours,
+        )
+    except ExigentError as exc:
+        session.commit()  # the failed attempt is counted and audited
+        retry = exc.detail.get("retry_after")
         return _login_form(
-            request, next, email=email, error=exc.message.capitalize() + ".", status=401
+            request,
+            next,
+            email=email,
+            error=_sentence(exc.message),
+            field=exc.detail.get("field"),
+            status=exc.status_code,
+            headers={"Retry-After": str(retry)} if retry else None,
         )
     session.commit()
-    target = safe_next(next)
-    if not web_session.user.is_staff:
-        target = "/portal"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=hours * 3600,
+        max_age=settings.session_hours * 3600,
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
         path="/",
     )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
+
+
+def _sentence(message: str) -> str:
+    """An error as a sentence; the field's name that leads API errors is dropped."""
+    for prefix in ("code: ", "password: ", "email: "):
+        message = message.removeprefix(prefix)
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith(".") else message + "."
 
 
 @router.post("/logout")

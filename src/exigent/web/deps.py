@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 from exigent.auth.deps import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
-from exigent.auth.service import session_for_cookie
+from exigent.auth.service import signed_in_session
 from exigent.db import SessionDep, utcnow
 from exigent.errors import Forbidden, Unauthorized
 
@@ -53,7 +53,7 @@ async def get_signed_in_user(request: Request, session: SessionDep) -> User:
     if not cookie:
         raise LoginRequired(here)
     try:
-        web_session = session_for_cookie(session, cookie, utcnow())
+        web_session = signed_in_session(session, cookie, utcnow())
     except Unauthorized:
         session.rollback()
         raise LoginRequired(here) from None
