@@ -31,7 +31,7 @@ from exigent.legal.policy import default_policy
 from exigent.migrate import upgrade
 from exigent.portal.service import DEMO_TOTP_SECRET, attach_demo_account
 from exigent.requests import intake, service
-from exigent.requests.models import Request, Target
+from exigent.requests.models import Request, Requester, Target
 from exigent.requests.schemas import IntakeRecord
 from exigent.verification.gate import install_verification_gate
 from exigent.verification.models import CallbackOutcome
@@ -189,6 +189,7 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
         now=datetime.now(UTC),
     )
     agencies = _agencies_with_domains(session, rng, 60)
+    _place_demo_officer(session, officer, agencies)
     now = datetime.now(UTC)
     with Progress(transient=True) as progress:
         task = progress.add_task("demo cases", total=LIVE_CASES)
@@ -210,6 +211,23 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     )
     team = [staff[h] for h in ("analyst", "analyst2", "lead", "legal")]
     seed_exposure(session, rng, team, media)
+
+
+def _place_demo_officer(
+    session: Session, officer: User, agencies: list[tuple[str, str, str]]
+) -> None:
+    """The demo officer's account was verified by staff: their requester belongs to an agency
+    of the directory, which is whom callbacks about their cases go to."""
+    if not agencies or officer.requester_id is None:
+        return
+    _, _, domain = agencies[0]
+    agency_id = session.execute(
+        select(AgencyDomain.agency_id).where(AgencyDomain.domain == domain)
+    ).scalar_one()
+    requester = session.get(Requester, officer.requester_id)
+    if requester is not None:
+        requester.agency_id = agency_id
+        session.flush()
 
 
 def _agencies_with_domains(

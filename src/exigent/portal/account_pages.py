@@ -118,6 +118,19 @@ def _mail_confirmation(request: Request, account: PortalAccount, token: str) -> 
     return None
 
 
+def _mail_notice(request: Request, email: str, text: str) -> str | None:
+    """Tell the mailbox why no new account was opened; None when sent."""
+    settings = settings_of(request)
+    message = compose(
+        settings, to=email, subject="Your law-enforcement portal registration", text=text
+    )
+    try:
+        send(settings, message)
+    except MailNotSent as exc:
+        return exc.message
+    return None
+
+
 @router.post("/register", response_class=HTMLResponse, dependencies=[AnonCsrf])
 async def register(request: Request, session: SessionDep) -> Response:
     form = await request.form()
@@ -141,16 +154,15 @@ async def register(request: Request, session: SessionDep) -> Response:
     try:
         account, token = service.register(session, data=data, now=utcnow())
         session.commit()
-    except IntegrityError:
-        # Two registrations of one address raced; the other one won.
+    except (service.AddressTaken, IntegrityError) as exc:
+        # Taken, or two registrations of one address raced: the same answer as a new account.
         session.rollback()
-        values.pop("password")
-        taken = {"email": "an account already exists for this address; sign in instead"}
+        email = exc.email if isinstance(exc, service.AddressTaken) else data.email
+        notice = exc.notice if isinstance(exc, service.AddressTaken) else service.ALREADY_REGISTERED
         return render(
             request,
-            "portal/register.html",
-            {"values": values, "problems": taken},
-            status_code=409,
+            "portal/check_mail.html",
+            {"email": email, "mail_error": _mail_notice(request, email, notice)},
         )
     except ExigentError as exc:
         session.rollback()

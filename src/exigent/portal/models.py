@@ -58,6 +58,8 @@ class PortalAccount(Base):
 
 class TokenPurpose(StrEnum):
     confirm_email = "confirm_email"
+    # An invited (or reset) staff member chooses a password and sets up the authenticator.
+    staff_setup = "staff_setup"
 
 
 class PortalToken(Base):

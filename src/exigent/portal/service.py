@@ -17,7 +17,7 @@ from exigent.auth import second_factor, throttle
 from exigent.auth.models import Door, Proof, Role, User, WebSession
 from exigent.auth.service import actor_for, create_user, open_session, password_matches, sha256_hex
 from exigent.directory.models import TrustStatus
-from exigent.errors import BadInput, Conflict, Forbidden, NotFound, Unauthorized
+from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound, Unauthorized
 from exigent.portal.models import (
     DomainStanding,
     PortalAccount,
@@ -46,6 +46,28 @@ BARRED = frozenset({TrustStatus.suspended, TrustStatus.fraudulent})
 IF_URGENT = (
     "If a life is at risk right now, call the emergency line published in the platform's "
     "law-enforcement guidelines."
+)
+
+
+class AddressTaken(ExigentError):
+    """The address cannot get a new account. The page answers exactly as for a new account, so
+    a stranger learns nothing of who is registered; only the mailbox hears why."""
+
+    def __init__(self, email: str, notice: str) -> None:
+        super().__init__("address taken")
+        self.email, self.notice = email, notice
+
+
+ALREADY_REGISTERED = (
+    "Someone asked to register this address for the law-enforcement portal, but it already "
+    "has an account. If it was you, sign in, or ask for a new confirmation link on the sign-in "
+    "page if you never confirmed it. If it was not you, you can ignore this message: nothing "
+    "has changed.\n"
+)
+CANNOT_REGISTER = (
+    "Someone asked to register this address for the law-enforcement portal. This address "
+    "cannot open a portal account; your agency's supervisor can contact the platform's "
+    "law-enforcement response team.\n"
 )
 
 
@@ -154,11 +176,7 @@ def register(session: Session, *, data: Registration, now: datetime) -> tuple[Po
         raise BadInput(f"{first}: {problem}", field=first, problems=data.problems)
     standing, note = judge_domain(session, data.email)
     if session.execute(select(User.id).where(User.email == data.email)).first() is not None:
-        raise Conflict(
-            "email: an account already exists for this address; sign in, or ask for a new "
-            "confirmation link if you have not confirmed it yet",
-            field="email",
-        )
+        raise AddressTaken(data.email, ALREADY_REGISTERED)
     requester = _claimed_requester(session, data, now)
     system = Actor.system("portal")
     # Not linked to the requester yet (`requester_id` stays empty): the account sees only what
@@ -225,10 +243,7 @@ def _claimed_requester(session: Session, data: Registration, now: datetime) -> R
         session.add(requester)
         session.flush()
     elif requester.status in BARRED:
-        raise Forbidden(
-            "email: this address cannot open a portal account; your agency's supervisor can "
-            "contact the platform's law-enforcement response team"
-        )
+        raise AddressTaken(data.email, CANNOT_REGISTER)
     return requester
 
 

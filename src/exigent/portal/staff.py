@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
 from exigent.auth.models import User
-from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import actor_for
 from exigent.auth.standing import shut_out
 from exigent.auth.token_cache import forget_all
@@ -37,7 +37,7 @@ def list_accounts(session: Session, *, user: User) -> list[tuple[PortalAccount, 
 
 
 def _require_verifier(user: User) -> None:
-    if not user.is_active or not has_permission(user.role, Permission.portal_account_verify):
+    if not user_can(user, Permission.portal_account_verify):
         raise Forbidden(f"your role ({user.role}) cannot verify portal accounts; a lead can")
 
 

@@ -70,9 +70,12 @@ def write_new_cases(
     typed = [case.record for case in cases if not _officer(case.user)]
     requesters = _requesters(session, typed, now)
     agencies = _agencies(session, [_sender_email(case) for case in cases])
+    officer_agencies = _officer_agencies(session, cases)
     clocks = [clocks_for(policy, case.record.kind, case.record.received_at) for case in cases]
     request_rows = [
-        _with_defaults(Request, _request_row(case, clock, requesters, agencies, now))
+        _with_defaults(
+            Request, _request_row(case, clock, requesters, agencies, officer_agencies, now)
+        )
         for case, clock in zip(cases, clocks, strict=True)
     ]
     ids = _insert_returning_ids(session, Request, request_rows)
@@ -229,6 +232,7 @@ def _request_row(
     clocks: Clocks,
     requesters: dict[str, Requester],
     agencies: dict[str, int],
+    officer_agencies: dict[int, int],
     now: datetime,
 ) -> dict[str, Any]:
     record = case.record
@@ -253,7 +257,8 @@ def _request_row(
         "case_number": record.case_number,
         "emergency_nature": record.emergency.nature if record.emergency else None,
         "requester_id": requester_id,
-        "agency_id": agencies.get(_domain(_sender_email(case)) or ""),
+        "agency_id": officer_agencies.get(requester_id or 0)
+        or agencies.get(_domain(_sender_email(case)) or ""),
         "agency_name": record.requester.agency_name,
         "submitted_by_id": case.user.id,
         "record": case.submitted,
@@ -314,6 +319,19 @@ def _requesters(
 def _requesters_by_email(session: Session, emails: Iterable[str]) -> dict[str, Requester]:
     rows = session.scalars(select(Requester).where(Requester.email.in_(list(emails))))
     return {requester.email: requester for requester in rows}
+
+
+def _officer_agencies(session: Session, cases: Sequence[NewCase]) -> dict[int, int]:
+    """The agency staff established for each officer's requester, by requester id."""
+    ids = {case.user.requester_id for case in cases if _officer(case.user)} - {None}
+    if not ids:
+        return {}
+    rows = session.connection().execute(
+        select(Requester.id, Requester.agency_id).where(
+            Requester.id.in_(ids), Requester.agency_id.is_not(None)
+        )
+    )
+    return {row.id: row.agency_id for row in rows}
 
 
 def _agencies(session: Session, emails: list[str | None]) -> dict[str, int]:
