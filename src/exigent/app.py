@@ -191,6 +191,10 @@ def create_served_app() -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
+    from exigent.admin.api import router as admin_router
+    from exigent.admin.pages import router as admin_pages_router
+    from exigent.admin.token_pages import router as admin_token_pages_router
+    from exigent.admin.welcome_pages import router as welcome_router
     from exigent.auth.api import router as auth_router
     from exigent.console.pages import router as console_router
     from exigent.directory.api import router as directory_router
@@ -232,6 +236,10 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(weights_pages_router)
     app.include_router(production_pages_router)
     app.include_router(wellbeing_router)
+    app.include_router(admin_router)
+    app.include_router(admin_pages_router)
+    app.include_router(admin_token_pages_router)
+    app.include_router(welcome_router)
     mount_vendor(app)
 
     @app.get("/api/v1/health", tags=["meta"])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import User
 from exigent.auth.service import (
+    caller_of,
     sha256_hex,
     signed_in_session,
     token_for,
@@ -65,7 +66,7 @@ def _look_up_user(request: Request, credentials: HTTPAuthorizationCredentials | 
                 touch_token(session, token.id, now)
                 session.commit()
             request.app.state.token_cache.remember(sha256_hex(credentials.credentials), token)
-            return token.user
+            return caller_of(token)
         web_session = signed_in_session(session, request.cookies[SESSION_COOKIE], now)
         if request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER) or ""

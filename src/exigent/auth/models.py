@@ -41,6 +41,8 @@ class Proof(StrEnum):
 
 class User(Base):
     __tablename__ = "users"
+    # `token_scopes` below is a plain attribute, not a column.
+    __allow_unmapped__ = True
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
@@ -61,6 +63,10 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(200))
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+    # Never stored: set on the caller of an API token limited to some permissions (None: the
+    # whole role), and read by `permissions.user_can`.
+    token_scopes: frozenset[str] | None = None
 
     @property
     def is_staff(self) -> bool:

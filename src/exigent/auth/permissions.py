@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from exigent.auth.models import Role
+from exigent.auth.models import Role, User
 
 
 class Permission(StrEnum):
@@ -114,3 +114,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 def has_permission(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def user_can(user: User, permission: Permission) -> bool:
+    """The one permission check: the account is active, its role allows `permission`, and when
+    it came with an API token limited to some permissions, the token names this one."""
+    if not user.is_active or not has_permission(Role(user.role), permission):
+        return False
+    return user.token_scopes is None or str(permission) in user.token_scopes
+
+
+def parse_scopes(value: str | None) -> frozenset[str] | None:
+    """An API token's stored scopes (space-separated permissions); None is the whole role."""
+    return None if value is None else frozenset(value.split())

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import Actor, record_event
 from exigent.auth import second_factor, throttle
 from exigent.auth.models import ApiToken, Door, Proof, Role, User, WebSession
-from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.permissions import Permission, parse_scopes, user_can
 from exigent.db import insert_ignoring_conflict, utcnow
 from exigent.errors import BadInput, Forbidden, Unauthorized
 from exigent.requests.models import Requester
@@ -45,7 +45,7 @@ def actor_for(user: User) -> Actor:
 
 
 def require(user: User, permission: Permission) -> None:
-    if not user.is_active or not has_permission(Role(user.role), permission):
+    if not user_can(user, permission):
         raise Forbidden(f"your role ({user.role}) does not allow {permission}")
 
 
@@ -102,9 +102,16 @@ def requester_id_for_email(session: Session, email: str, now: datetime) -> int:
 
 
 def issue_api_token(
-    session: Session, *, actor: Actor, user: User, name: str, days: int | None = 365
+    session: Session,
+    *,
+    actor: Actor,
+    user: User,
+    name: str,
+    days: int | None = 365,
+    scopes: frozenset[Permission] | None = None,
 ) -> str:
-    """A new token for `user`; the plain value is returned once and never stored."""
+    """A new token for `user`, limited to `scopes` when given (None: all of the user's role);
+    the plain value is returned once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=days) if days else None
     row = ApiToken(
@@ -113,6 +120,8 @@ def issue_api_token(
         token_hash=sha256_hex(token),
         prefix=token[:10],
         expires_at=expires,
+        scopes=" ".join(sorted(scopes)) if scopes is not None else None,
+        created_by_id=actor.id,
     )
     session.add(row)
     session.flush()
@@ -122,9 +131,23 @@ def issue_api_token(
         action="api_token.issue",
         object_type="api_token",
         object_id=row.id,
-        after={"user_id": user.id, "name": name, "prefix": row.prefix},
+        after={"user_id": user.id, "name": name, "prefix": row.prefix, "scopes": row.scopes},
     )
     return token
+
+
+def caller_of(token: ApiToken) -> User:
+    """The user behind a live token, carrying the token's scopes for `user_can`."""
+    user = token.user
+    user.token_scopes = parse_scopes(token.scopes)
+    return user
+
+
+def merged(session: Session, user: User) -> User:
+    """`user` taken into `session` without losing its token's scopes (merge copies columns)."""
+    copy = session.merge(user, load=False)
+    copy.token_scopes = user.token_scopes
+    return copy
 
 
 TOKEN_USE_PRECISION = timedelta(minutes=1)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import make_transient_to_detached
 
 from exigent.auth.models import ApiToken, User
+from exigent.auth.permissions import parse_scopes
 
 TTL_SECONDS = 2.0
 MAX_ENTRIES = 4096
@@ -34,6 +35,7 @@ def forget_all() -> None:
 @dataclass(frozen=True)
 class _Known:
     user: dict[str, Any]
+    scopes: frozenset[str] | None
     expires_at: datetime | None
     until: float
     generation: int
@@ -60,11 +62,13 @@ class TokenCache:
         # Each caller gets its own instance: a request's session may take it in.
         user = User(**known.user)
         make_transient_to_detached(user)
+        user.token_scopes = known.scopes
         return user
 
     def remember(self, token_hash: str, token: ApiToken) -> None:
         known = _Known(
             user={name: getattr(token.user, name) for name in USER_FIELDS},
+            scopes=parse_scopes(token.scopes),
             expires_at=token.expires_at,
             until=time.monotonic() + self._ttl,
             generation=_generation,

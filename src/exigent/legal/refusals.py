@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.audit.service import Actor, record_event
-from exigent.auth.models import Role, User
-from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import actor_for
 from exigent.errors import ExigentError
 
@@ -64,7 +64,7 @@ def require_or_refuse(
     user: User, permission: Permission, *, action: str, request_id: int | None
 ) -> None:
     """`require`, but the refusal is audited: a role trying what it may not is worth knowing."""
-    if not user.is_active or not has_permission(Role(user.role), permission):
+    if not user_can(user, permission):
         raise refuse(
             user,
             f"your role ({user.role}) does not allow {permission}",

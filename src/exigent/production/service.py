@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
-from exigent.auth.service import actor_for
+from exigent.auth.service import actor_for, merged
 from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.errors import ExigentError, NotFound
@@ -387,7 +387,7 @@ def build_production(
 ) -> int:
     """The three steps, each committed; returns the production's id."""
     with factory() as session:
-        user = session.merge(user, load=False)
+        user = merged(session, user)
         production, prepared = prepare(
             session, user=user, request_id=request_id, settings=settings, categories=categories
         )
@@ -398,7 +398,7 @@ def build_production(
         if not isinstance(exc, ExigentError):
             log.exception("production %s could not be built", production.id)
         with factory() as session:
-            user = session.merge(user, load=False)
+            user = merged(session, user)
             record_failed(
                 session, user=user, production_id=production.id, error=failure_reason(exc)
             )
@@ -406,7 +406,7 @@ def build_production(
         raise
     try:
         with factory() as session:
-            user = session.merge(user, load=False)
+            user = merged(session, user)
             record_built(session, user=user, production_id=production.id, result=result)
             session.commit()
     except BaseException:

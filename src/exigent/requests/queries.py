@@ -11,6 +11,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, defer, lazyload
 
 from exigent.auth.models import Role, User
+from exigent.auth.permissions import Permission, user_can
 from exigent.errors import BadInput
 from exigent.requests.lifecycle import OPEN_STATUSES
 from exigent.requests.models import Document, Request, TimelineEvent
@@ -26,7 +27,7 @@ def readable_requests(user: User) -> Select[Request]:
         if user.requester_id is not None:
             mine.append(Request.requester_id == user.requester_id)
         return statement.where(or_(*mine))
-    if user.role == Role.scheduler or not user.is_staff:
+    if not user.is_staff or not user_can(user, Permission.request_read_all):
         return statement.where(Request.id.is_(None))
     return statement
 

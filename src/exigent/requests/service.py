@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
 from exigent.auth.models import Role, User
-from exigent.auth.permissions import Permission
+from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import actor_for, require
 from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict, Forbidden, NotFound
@@ -88,7 +88,7 @@ def may_read(user: User, request: Request) -> bool:
         return request.submitted_by_id == user.id or (
             user.requester_id is not None and request.requester_id == user.requester_id
         )
-    return user.is_staff and user.role != Role.scheduler
+    return user.is_staff and user_can(user, Permission.request_read_all)
 
 
 def record_read(session: Session, user: User, request: Request) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
-from exigent.auth.models import Role, User
-from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import actor_for, require
 from exigent.auth.standing import shut_out
 from exigent.db import utcnow
@@ -66,7 +66,7 @@ def require_internal_read(user: User, request_id: int) -> None:
     """Only the team reads how a case was verified: the number dialled, who answered, the
     notes, the risk score and its signals. Asked before the case is looked up, so an officer
     gets the same answer for their own case as for any other, and the try is audited."""
-    if user.is_active and has_permission(Role(user.role), Permission.request_read_all):
+    if user_can(user, Permission.request_read_all):
         return
     raise refuse(
         user,

@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 
 from exigent.auth.deps import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
 from exigent.auth.models import Role, User
-from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import signed_in_session
 from exigent.db import SessionDep, utcnow
 from exigent.errors import Forbidden, Unauthorized
@@ -93,7 +93,7 @@ def page_permission(permission: Permission) -> Callable[[User], User]:
     """A dependency: the page user, refused with a 403 page when their role lacks `permission`."""
 
     def check(user: PageUser) -> User:
-        if not user.is_active or not has_permission(Role(user.role), permission):
+        if not user_can(user, permission):
             raise Forbidden(f"your role ({user.role}) cannot open this page: it needs {permission}")
         return user
 

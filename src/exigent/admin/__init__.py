@@ -1,0 +1,1 @@
+"""Administration: staff accounts and API tokens, for holders of `users.manage`."""

@@ -1,0 +1,116 @@
+"""`/welcome/{token}`: an invited (or reset) staff member chooses a password and sets up the
+authenticator, then signs in at /login.
+
+Opening the link changes nothing (mail scanners fetch links); each step is a form post. The
+posts need no separate CSRF value: the link's token is in the address they post to, and
+another site cannot know it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+from exigent.admin import setup
+from exigent.auth import second_factor
+from exigent.auth.models import User
+from exigent.db import SessionDep, utcnow
+from exigent.errors import ExigentError
+from exigent.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+Token = Annotated[str, Path(min_length=20, max_length=100)]
+Password = Annotated[str, Form(max_length=setup.MAX_PASSWORD)]
+
+
+def _page(
+    request: Request,
+    user: User,
+    token: str,
+    secret_key: str,
+    problems: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "person": user,
+        "token": token,
+        "problems": problems or {},
+        "step": "authenticator" if setup.awaits_authenticator(user) else "password",
+        "min_password": setup.MIN_PASSWORD,
+    }
+    if context["step"] == "authenticator":
+        secret = second_factor.enrolment_secret(user, secret_key=secret_key)
+        uri = second_factor.provisioning_uri(user.email, secret)
+        context |= {
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "qr": str(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")),
+        }
+    return templates.TemplateResponse(request, "admin/welcome.html", context, status_code)
+
+
+def _problem(exc: ExigentError) -> dict[str, str]:
+    return {str(exc.detail.get("field") or "code"): exc.message.split(": ", 1)[-1]}
+
+
+@router.get("/welcome/{token}", response_class=HTMLResponse)
+def welcome(token: Token, request: Request, session: SessionDep) -> Response:
+    _, user = setup.open_link(session, token, utcnow())
+    page = _page(request, user, token, request.app.state.settings.secret_key)
+    session.rollback()  # a look only: nothing it touched is kept
+    return page
+
+
+@router.post("/welcome/{token}/password", response_class=HTMLResponse)
+def choose_password(
+    token: Token,
+    request: Request,
+    session: SessionDep,
+    password: Password = "",
+    password_again: Password = "",
+) -> Response:
+    secret_key = request.app.state.settings.secret_key
+    try:
+        user, _ = setup.choose_password(
+            session,
+            token=token,
+            password=password,
+            again=password_again,
+            secret_key=secret_key,
+            now=utcnow(),
+        )
+    except setup.LinkGone:
+        raise
+    except ExigentError as exc:
+        session.rollback()
+        _, user = setup.open_link(session, token, utcnow())
+        return _page(request, user, token, secret_key, _problem(exc), exc.status_code)
+    session.commit()
+    return _page(request, user, token, secret_key)
+
+
+@router.post("/welcome/{token}/authenticator", response_class=HTMLResponse)
+def set_up_authenticator(
+    token: Token,
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    secret_key = request.app.state.settings.secret_key
+    try:
+        user, codes = setup.finish(
+            session, token=token, code=code, secret_key=secret_key, now=utcnow()
+        )
+    except setup.LinkGone:
+        raise
+    except ExigentError as exc:
+        session.rollback()
+        _, user = setup.open_link(session, token, utcnow())
+        return _page(request, user, token, secret_key, _problem(exc), exc.status_code)
+    session.commit()
+    return templates.TemplateResponse(
+        request, "admin/welcome_done.html", {"person": user, "codes": codes}
+    )
