@@ -1,0 +1,118 @@
+"""Who may call each operation of the JSON API: the table the authorization matrix test checks.
+
+Every operation in the OpenAPI document has one row. A row is either a permission of
+`ROLE_PERMISSIONS` (the roles that hold it may call the operation; for an operation on a case,
+an officer who holds it may call it on their own case only) or one of the markers below.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from exigent.auth.permissions import Permission as P
+
+
+class Marker(StrEnum):
+    # Anyone, signed in or not.
+    public = "public"
+    # Any signed-in account; what it sees is scoped to itself (its notifications, its cases).
+    any_signed_in = "any_signed_in"
+    # Staff who read every case (`request.read_all`), and an officer on their own case.
+    read_case = "read_case"
+    # Any signed-in account may try; only the holder of a live delivery token gets the package.
+    token_holder = "token_holder"
+
+
+Rule = P | Marker
+
+TABLE: dict[tuple[str, str], Rule] = {
+    # Sign-in
+    ("POST", "/api/v1/auth/login"): Marker.public,
+    ("POST", "/api/v1/auth/logout"): Marker.any_signed_in,
+    ("GET", "/api/v1/auth/me"): Marker.any_signed_in,
+    ("GET", "/api/v1/health"): Marker.public,
+    # Cases
+    ("POST", "/api/v1/requests"): P.request_create,
+    ("GET", "/api/v1/requests"): Marker.any_signed_in,
+    ("GET", "/api/v1/requests/{request_id}"): Marker.read_case,
+    ("POST", "/api/v1/requests/{request_id}/transitions"): P.request_transition,
+    ("POST", "/api/v1/requests/{request_id}/assignment"): P.request_assign,
+    ("POST", "/api/v1/requests/{request_id}/notes"): P.request_note,
+    ("GET", "/api/v1/requests/{request_id}/timeline"): Marker.read_case,
+    ("POST", "/api/v1/requests/{request_id}/documents"): P.document_upload,
+    ("GET", "/api/v1/requests/{request_id}/documents"): Marker.read_case,
+    ("POST", "/api/v1/intake/eml"): P.verification_callback,
+    # Policy and legal checks
+    ("GET", "/api/v1/policy"): P.policy_read,
+    ("POST", "/api/v1/policy"): P.policy_edit,
+    ("GET", "/api/v1/policy/versions"): P.policy_read,
+    ("GET", "/api/v1/policy/versions/{version}"): P.policy_read,
+    ("POST", "/api/v1/legal-check"): P.legal_check,
+    ("GET", "/api/v1/requests/{request_id}/legal"): P.request_read_all,
+    ("POST", "/api/v1/requests/{request_id}/legal/recheck"): P.legal_check,
+    ("GET", "/api/v1/requests/{request_id}/obligations"): P.request_read_all,
+    # Decisions and approval
+    ("GET", "/api/v1/requests/{request_id}/decision"): P.request_read_all,
+    ("PUT", "/api/v1/requests/{request_id}/decision"): P.decision_draft,
+    ("POST", "/api/v1/requests/{request_id}/decision/submit"): P.decision_draft,
+    ("POST", "/api/v1/requests/{request_id}/decision/sign-off"): P.decision_sign_off,
+    ("POST", "/api/v1/requests/{request_id}/decision/approve"): P.disclosure_approve,
+    ("POST", "/api/v1/requests/{request_id}/decision/reject"): P.disclosure_approve,
+    ("POST", "/api/v1/requests/{request_id}/request-info"): P.request_ask_info,
+    ("PATCH", "/api/v1/requests/{request_id}/record"): P.request_update_record,
+    ("POST", "/api/v1/requests/{request_id}/targets/{target_id}/age"): P.target_mark_age,
+    # Notifications are each account's own.
+    ("GET", "/api/v1/notifications"): Marker.any_signed_in,
+    ("POST", "/api/v1/notifications/{notification_id}/read"): Marker.any_signed_in,
+    # Directory
+    ("GET", "/api/v1/directory/agencies"): P.request_read_all,
+    ("POST", "/api/v1/directory/agencies"): P.directory_edit,
+    ("PATCH", "/api/v1/directory/agencies/{agency_id}"): P.directory_edit,
+    ("POST", "/api/v1/directory/domains"): P.directory_edit,
+    # The body marks the requester verified, which is a lead's or an admin's word.
+    ("POST", "/api/v1/directory/requesters/{requester_id}/status"): P.requester_verify,
+    # Verification
+    ("POST", "/api/v1/assess"): P.verification_assess,
+    ("GET", "/api/v1/requests/{request_id}/risk"): P.request_read_all,
+    ("POST", "/api/v1/requests/{request_id}/callbacks"): P.verification_callback,
+    ("GET", "/api/v1/requests/{request_id}/callbacks"): P.request_read_all,
+    ("POST", "/api/v1/callbacks/{callback_id}/outcome"): P.verification_callback,
+    ("GET", "/api/v1/requests/{request_id}/verification"): P.request_read_all,
+    ("GET", "/api/v1/risk-weights"): P.weights_read,
+    ("POST", "/api/v1/risk-weights"): P.weights_edit,
+    ("GET", "/api/v1/risk-weights/versions"): P.weights_read,
+    ("GET", "/api/v1/risk-weights/versions/{version}"): P.weights_read,
+    # Portal accounts
+    ("GET", "/api/v1/portal/accounts"): P.portal_account_verify,
+    ("POST", "/api/v1/portal/accounts/{account_id}/status"): P.portal_account_verify,
+    # Productions, delivery, custody and holds
+    ("POST", "/api/v1/requests/{request_id}/productions"): P.production_build,
+    ("GET", "/api/v1/requests/{request_id}/productions"): P.request_read_all,
+    ("GET", "/api/v1/productions/{production_id}"): P.request_read_all,
+    ("GET", "/api/v1/productions/{production_id}/manifest"): P.request_read_all,
+    ("GET", "/api/v1/productions/{production_id}/cover-letter"): P.request_read_all,
+    ("POST", "/api/v1/productions/{production_id}/deliveries"): P.production_deliver,
+    ("GET", "/api/v1/productions/{production_id}/deliveries"): P.request_read_all,
+    ("POST", "/api/v1/deliveries/{link_id}/revoke"): P.production_deliver,
+    ("GET", "/api/v1/productions/{production_id}/downloads"): P.request_read_all,
+    ("GET", "/api/v1/deliveries/{token}"): Marker.token_holder,
+    ("GET", "/api/v1/requests/{request_id}/custody"): P.request_read_all,
+    ("POST", "/api/v1/requests/{request_id}/holds"): P.preservation_manage,
+    ("GET", "/api/v1/requests/{request_id}/holds"): P.request_read_all,
+    ("POST", "/api/v1/holds/{hold_id}/extend"): P.preservation_manage,
+    ("POST", "/api/v1/holds/{hold_id}/release"): P.preservation_manage,
+    # Accounts and API tokens (admin)
+    ("GET", "/api/v1/admin/users"): P.users_manage,
+    ("POST", "/api/v1/admin/users"): P.users_manage,
+    ("POST", "/api/v1/admin/users/{user_id}/disable"): P.users_manage,
+    ("POST", "/api/v1/admin/users/{user_id}/enable"): P.users_manage,
+    ("POST", "/api/v1/admin/users/{user_id}/role"): P.users_manage,
+    ("POST", "/api/v1/admin/users/{user_id}/second-factor/reset"): P.users_manage,
+    ("GET", "/api/v1/admin/tokens"): P.users_manage,
+    ("POST", "/api/v1/admin/tokens"): P.users_manage,
+    ("POST", "/api/v1/admin/tokens/{token_id}/revoke"): P.users_manage,
+    # User notices
+    ("GET", "/api/v1/requests/{request_id}/notices"): P.request_read_all,
+    ("GET", "/api/v1/notices/{notice_id}"): P.request_read_all,
+    ("POST", "/api/v1/notices/{notice_id}/decision"): P.notice_decide,
+}
