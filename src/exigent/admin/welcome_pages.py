@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import segno
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -44,11 +43,7 @@ def _page(
     }
     if context["step"] == "authenticator":
         secret = second_factor.enrolment_secret(user, secret_key=secret_key)
-        uri = second_factor.provisioning_uri(user.email, secret)
-        context |= {
-            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            "qr": str(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")),
-        }
+        context |= second_factor.setup_view(user.email, secret)
     return templates.TemplateResponse(request, "admin/welcome.html", context, status_code)
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Protocol
 
 import pyotp
+import segno
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select, update
@@ -66,6 +67,16 @@ def enrolment_secret(holder: TotpHolder, *, secret_key: str) -> str:
 
 def provisioning_uri(email: str, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=TOTP_ISSUER)
+
+
+def setup_view(email: str, secret: str) -> dict[str, str]:
+    """What a set-up page shows: the otpauth URI, the key in groups of four, its QR code."""
+    uri = provisioning_uri(email, secret)
+    return {
+        "uri": uri,
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "qr": str(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")),
+    }
 
 
 def totp_matches(holder: TotpHolder, code: str, secret_key: str, now: datetime) -> bool:

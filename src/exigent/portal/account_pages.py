@@ -3,11 +3,11 @@ and the authenticator set-up."""
 
 from __future__ import annotations
 
-import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.exc import IntegrityError
 
+from exigent.auth import second_factor
 from exigent.auth.deps import SESSION_COOKIE, client_address
 from exigent.auth.service import log_out
 from exigent.db import SessionDep, utcnow
@@ -228,10 +228,6 @@ def confirm(request: Request, token: str, session: SessionDep) -> Response:
 # Second factor
 
 
-def _qr_svg(uri: str) -> str:
-    return str(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
-
-
 @router.get("/totp", response_class=HTMLResponse)
 def totp_page(request: Request, session: SessionDep, officer: EnrollingOfficer) -> Response:
     if officer.account.totp_enrolled_at is not None:
@@ -250,12 +246,11 @@ def _totp_form(
         officer.account, secret_key=settings_of(request).secret_key
     )
     session.commit()
-    uri = authenticator.provisioning_uri(officer.account, secret)
-    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    view = second_factor.setup_view(officer.account.user.email, secret)
     return render(
         request,
         "portal/totp.html",
-        {"uri": uri, "secret": grouped, "qr": _qr_svg(uri), "problems": problems},
+        {**view, "problems": problems},
         officer=officer,
         status_code=status_code,
     )

@@ -18,10 +18,6 @@ def enrolment_secret(account: PortalAccount, *, secret_key: str) -> str:
     return second_factor.enrolment_secret(account, secret_key=secret_key)
 
 
-def provisioning_uri(account: PortalAccount, secret: str) -> str:
-    return second_factor.provisioning_uri(account.user.email, secret)
-
-
 def complete_enrolment(
     session: Session, *, account: PortalAccount, code: str, secret_key: str, now: datetime
 ) -> list[str]:

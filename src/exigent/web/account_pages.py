@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -32,12 +31,7 @@ def _page(
         secret = second_factor.enrolment_secret(
             user, secret_key=request.app.state.settings.secret_key
         )
-        uri = second_factor.provisioning_uri(user.email, secret)
-        context |= {
-            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            "uri": uri,
-            "qr": str(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")),
-        }
+        context |= second_factor.setup_view(user.email, secret)
     session.commit()  # the sealed secret is kept until the first code confirms it
     return render(request, user, "account/security.html", context, status_code)
 
