@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from exigent.cases.models import TimelineEvent
 from exigent.deadlines import Deadline, run_due
-from exigent.requests.models import TimelineEvent
 from factories import emergency_record
 
 

@@ -25,8 +25,8 @@ from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
 from exigent.errors import ExigentError, NotFound, describe_problems
 from exigent.files import FileStore
-from exigent.requests.batcher import IntakeBatcher
-from exigent.requests.ratelimit import IntakeLimiter
+from exigent.intake.batcher import IntakeBatcher
+from exigent.intake.ratelimit import IntakeLimiter
 from exigent.web.deps import LoginRequired
 from exigent.web.errors import error_page, login_redirect, wants_html
 from exigent.web.limits import BodyLimits
@@ -196,6 +196,7 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.admin.token_pages import router as admin_token_pages_router
     from exigent.admin.welcome_pages import router as welcome_router
     from exigent.auth.api import router as auth_router
+    from exigent.cases.api import router as requests_router
     from exigent.console.pages import router as console_router
     from exigent.directory.api import router as directory_router
     from exigent.legal.api import install as install_legal
@@ -206,7 +207,6 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.portal.pages import router as portal_router
     from exigent.production.api import router as production_router
     from exigent.production.pages import router as production_pages_router
-    from exigent.requests.api import router as requests_router
     from exigent.verification.api import router as verification_router
     from exigent.verification.gate import install_verification_gate
     from exigent.verification.pages import router as weights_pages_router

@@ -84,10 +84,10 @@ def _claim_due(session: Session, now: datetime, limit: int) -> list[Deadline]:
 def _load_handlers() -> None:
     # Handlers live with their domain; importing the module registers them.
     import exigent.legal.jobs
+    import exigent.legal.sla  # noqa: F401
     import exigent.notice.jobs
     import exigent.portal.jobs
     import exigent.production.jobs
-    import exigent.requests.jobs  # noqa: F401
 
 
 def run_due(

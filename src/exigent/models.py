@@ -2,6 +2,14 @@
 
 from exigent.audit.models import AuditEvent, AuditHead
 from exigent.auth.models import ApiToken, RecoveryCode, SignInFailures, User, WebSession
+from exigent.cases.models import (
+    Assignment,
+    Document,
+    Request,
+    Requester,
+    Target,
+    TimelineEvent,
+)
 from exigent.console.models import SavedView
 from exigent.db import Base
 from exigent.deadlines import Deadline
@@ -25,14 +33,6 @@ from exigent.production.models import (
     PreservationHold,
     PreservationSnapshot,
     Production,
-)
-from exigent.requests.models import (
-    Assignment,
-    Document,
-    Request,
-    Requester,
-    Target,
-    TimelineEvent,
 )
 from exigent.verification.models import (
     Callback,

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from exigent.auth.models import Role
+from exigent.cases.models import Request
 from exigent.legal.approval import set_verification_gate
 from exigent.legal.models import Decision
-from exigent.requests.models import Request
 from legal.flows import (
     RATIONALE,
     approve,

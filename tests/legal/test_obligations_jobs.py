@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from exigent.cases.models import TimelineEvent
 from exigent.deadlines import Deadline, run_due
-from exigent.requests.models import TimelineEvent
 from factories import emergency_record, subpoena_record
 from legal.flows import create_case
 from legal.intake import complete

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from exigent.audit.models import AuditEvent
+from exigent.cases.models import TimelineEvent
 from exigent.deadlines import run_due
-from exigent.requests.models import TimelineEvent
 from factories import subpoena_record
 
 RECEIVED = datetime.fromisoformat("2026-11-24T02:10:00-05:00")

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from exigent.app import create_app
+from exigent.cases.models import Request, Requester, format_reference
 from exigent.directory.models import Agency, AgencyDomain
 from exigent.legal.approval import set_verification_gate, verification_gate
-from exigent.requests.models import Request, Requester, format_reference
 from exigent.verification.cli import run_assess_with_database
 from exigent.verification.db_history import _mirrors, history_lock
 from exigent.verification.gate import install_verification_gate

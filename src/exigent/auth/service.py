@@ -15,9 +15,9 @@ from exigent.audit.service import Actor, record_event
 from exigent.auth import second_factor, throttle
 from exigent.auth.models import ApiToken, Door, Proof, Role, User, WebSession
 from exigent.auth.permissions import Permission, parse_scopes, user_can
+from exigent.cases.models import Requester
 from exigent.db import insert_ignoring_conflict, utcnow
 from exigent.errors import BadInput, Forbidden, Unauthorized
-from exigent.requests.models import Requester
 
 _hasher = PasswordHasher()
 # Verifying against a real hash when the user does not exist keeps timing from telling.

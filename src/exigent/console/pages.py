@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
+from exigent.cases import service as case_service
+from exigent.cases.models import Document, parse_reference
+from exigent.cases.schemas import MAX_ID
 from exigent.console import queries, service
 from exigent.db import SessionDep, utcnow
 from exigent.errors import BadInput, ExigentError, NotFound
@@ -25,9 +28,6 @@ from exigent.legal import cases as legal_cases
 from exigent.legal import decisions, versions
 from exigent.legal.models import Outcome
 from exigent.legal.refusals import Refused, record_refusal
-from exigent.requests import service as case_service
-from exigent.requests.models import Document, parse_reference
-from exigent.requests.schemas import MAX_ID
 from exigent.verification import service as verification
 from exigent.verification.models import CallbackOutcome
 from exigent.web.deps import page_permission

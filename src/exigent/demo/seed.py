@@ -16,6 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from exigent.audit.service import Actor, record_event
 from exigent.auth.models import Role, User
 from exigent.auth.service import create_user
+from exigent.cases import service
+from exigent.cases.models import Request, Requester, Target
+from exigent.cases.schemas import IntakeRecord
 from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.demo import texts
@@ -23,6 +26,7 @@ from exigent.demo.media import attach_demo_media, seed_exposure
 from exigent.directory.models import Agency, AgencyDomain, TrustStatus
 from exigent.directory.service import import_directory
 from exigent.files import FileStore
+from exigent.intake import intake
 from exigent.legal import decisions
 from exigent.legal.checks import latest_check
 from exigent.legal.decisions import ItemDraft
@@ -30,9 +34,6 @@ from exigent.legal.models import Outcome
 from exigent.legal.policy import default_policy
 from exigent.migrate import upgrade
 from exigent.portal.service import DEMO_TOTP_SECRET, attach_demo_account
-from exigent.requests import intake, service
-from exigent.requests.models import Request, Requester, Target
-from exigent.requests.schemas import IntakeRecord
 from exigent.verification.gate import install_verification_gate
 from exigent.verification.models import CallbackOutcome
 from exigent.verification.service import CallbackResult, create_callback, record_outcome

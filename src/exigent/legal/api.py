@@ -15,6 +15,10 @@ from sqlalchemy.orm import Session
 from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
+from exigent.cases import service as case_service
+from exigent.cases.api import CaseId, read_model
+from exigent.cases.models import Request as Case
+from exigent.cases.schemas import MAX_ID, IntakeRecord, RequestRead
 from exigent.db import SessionDep, utcnow
 from exigent.errors import Conflict, NotFound
 from exigent.legal import cases, decisions, versions
@@ -43,10 +47,6 @@ from exigent.legal.schemas import (
     RequestInfoIn,
     TargetAgeIn,
 )
-from exigent.requests import service as case_service
-from exigent.requests.api import CaseId, read_model
-from exigent.requests.models import Request as Case
-from exigent.requests.schemas import MAX_ID, IntakeRecord, RequestRead
 from exigent.web.errors import error_page, wants_html
 
 router = APIRouter(prefix="/api/v1", tags=["legal"])

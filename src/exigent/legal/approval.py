@@ -20,6 +20,8 @@ from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for
+from exigent.cases.lifecycle import Status, can_move
+from exigent.cases.models import Request, Requester
 from exigent.directory.models import TrustStatus
 from exigent.errors import Conflict
 from exigent.legal.checks import latest_check
@@ -36,8 +38,6 @@ from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.legal.schemas import CategoryRuling
 from exigent.legal.versions import current_policy
 from exigent.notice.service import awaiting_before_disclosure
-from exigent.requests.lifecycle import Status, can_move
-from exigent.requests.models import Request, Requester
 
 
 class VerificationGate(Protocol):

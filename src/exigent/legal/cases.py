@@ -14,6 +14,10 @@ from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
+from exigent.cases import service as cases
+from exigent.cases.lifecycle import Status, can_move
+from exigent.cases.models import Request, Target
+from exigent.cases.schemas import IntakeRecord
 from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict, NotFound, describe_validation_error
 from exigent.legal.checks import judge_case, latest_check
@@ -22,10 +26,6 @@ from exigent.legal.decisions import SETTLED
 from exigent.legal.models import Decision, DecisionStatus, LegalCheckRecord, TargetAge
 from exigent.legal.notify import notify, timeline_entry
 from exigent.legal.policy import Route
-from exigent.requests import service as cases
-from exigent.requests.lifecycle import Status, can_move
-from exigent.requests.models import Request, Target
-from exigent.requests.schemas import IntakeRecord
 
 # What each required element is called when we ask an officer for it.
 PLAIN_WORDS = {

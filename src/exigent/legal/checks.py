@@ -10,14 +10,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
+from exigent.cases.models import Request
+from exigent.cases.schemas import IntakeRecord
 from exigent.deadlines import Deadline
 from exigent.legal.coppa import coppa_reasons, stated_child
 from exigent.legal.engine import judge
 from exigent.legal.models import LegalCheckRecord
 from exigent.legal.schemas import LegalCheck, Obligation
 from exigent.legal.versions import current_policy
-from exigent.requests.models import Request
-from exigent.requests.schemas import IntakeRecord
 
 OBLIGATION_PREFIX = "obligation_"
 

@@ -15,6 +15,10 @@ from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for
+from exigent.cases import service as cases
+from exigent.cases.lifecycle import Status, can_move
+from exigent.cases.models import Request
+from exigent.cases.schemas import IntakeRecord, RequestKind
 from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict
 from exigent.legal.approval import (
@@ -37,10 +41,6 @@ from exigent.legal.models import (
 from exigent.legal.notify import timeline_entry
 from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.legal.schemas import CategoryRuling
-from exigent.requests import service as cases
-from exigent.requests.lifecycle import Status, can_move
-from exigent.requests.models import Request
-from exigent.requests.schemas import IntakeRecord, RequestKind
 
 # Once a case is approved or beyond, its decision is history, not a draft.
 SETTLED = frozenset(

@@ -11,7 +11,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from exigent.requests.schemas import DataCategory, IntakeRecord, RequestKind
+from exigent.cases.schemas import DataCategory, IntakeRecord, RequestKind
 
 Verdict = Literal["P", "N", "L"]
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor
+from exigent.cases.models import Request
 from exigent.config import Settings, get_settings
 from exigent.deadlines import Deadline, handles, schedule
 from exigent.notice.models import NoticeStatus, UserNotice
@@ -32,7 +33,6 @@ from exigent.notice.service import (
     state,
 )
 from exigent.notifications.email import MailNotSent, compose, send
-from exigent.requests.models import Request
 
 WORKER = Actor.system("deadline-worker")
 FIRST_RETRY = timedelta(minutes=1)

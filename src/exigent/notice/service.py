@@ -17,6 +17,7 @@ from exigent.audit.service import Actor, digest, record_event
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for
+from exigent.cases.models import Request
 from exigent.deadlines import Deadline, schedule
 from exigent.errors import BadInput, Conflict, NotFound
 from exigent.legal.notify import notify, timeline_entry
@@ -26,7 +27,6 @@ from exigent.notice.contact import normalised_email
 from exigent.notice.drafting import disclosed_categories, draft_text
 from exigent.notice.models import NoticeStatus, UserNotice
 from exigent.notice.schemas import NoticeAction, NoticeDecisionIn
-from exigent.requests.models import Request
 
 DUE_KIND = "notice_due"
 SEND_KIND = "notice_send"

@@ -17,18 +17,18 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.service import actor_for
+from exigent.cases import documents, queries
+from exigent.cases import service as case_service
+from exigent.cases.lifecycle import Status, can_move
+from exigent.cases.models import Document, Request, TimelineEvent
+from exigent.cases.schemas import IntakeRecord
 from exigent.errors import BadInput, Conflict, ExigentError
 from exigent.files import FileStore, check_media_type
+from exigent.intake import intake as case_intake
 from exigent.legal import cases as legal_cases
 from exigent.legal.policy import Policy
 from exigent.portal import forms
 from exigent.portal.models import PortalAccount
-from exigent.requests import documents, queries
-from exigent.requests import intake as case_intake
-from exigent.requests import service as case_service
-from exigent.requests.lifecycle import Status, can_move
-from exigent.requests.models import Document, Request, TimelineEvent
-from exigent.requests.schemas import IntakeRecord
 
 # Where a case goes back to when the officer answers, if it came from somewhere else.
 RESUME_DEFAULT = Status.triaged

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
+from exigent.cases.models import Request
 from exigent.config import Settings, get_settings
 from exigent.deadlines import Deadline, handles, schedule
 from exigent.notifications.email import MailNotSent, compose, send
 from exigent.portal.messages import MAIL_KIND, mail_text, recipient
-from exigent.requests.models import Request
 
 WORKER = Actor.system("deadline-worker")
 FIRST_RETRY = timedelta(minutes=1)

@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
+from exigent.cases.lifecycle import Status
+from exigent.cases.models import Request, TimelineEvent
 from exigent.config import Settings
 from exigent.deadlines import schedule
-from exigent.requests.lifecycle import Status
-from exigent.requests.models import Request, TimelineEvent
 
 MAIL_KIND = "officer_message_mail"
 

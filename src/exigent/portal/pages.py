@@ -14,9 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from exigent.audit.service import record_event
 from exigent.auth.deps import SESSION_COOKIE, CurrentUser
 from exigent.auth.service import actor_for
+from exigent.cases import queries
+from exigent.cases import service as case_service
+from exigent.cases.lifecycle import Status
+from exigent.cases.models import Requester
+from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
 from exigent.directory.models import TrustStatus
 from exigent.errors import BadInput, ExigentError, NotFound
+from exigent.intake import ratelimit
 from exigent.legal.decisions import SETTLED
 from exigent.legal.versions import current_policy
 from exigent.portal import cases, forms, staff
@@ -37,11 +43,6 @@ from exigent.portal.rendering import (
 from exigent.production import delivery, reads
 from exigent.production.models import DownloadOutcome
 from exigent.production.package import zip_stream
-from exigent.requests import queries, ratelimit
-from exigent.requests import service as case_service
-from exigent.requests.lifecycle import Status
-from exigent.requests.models import Requester
-from exigent.requests.schemas import MAX_ID
 from exigent.web.templating import templates
 
 router = APIRouter(prefix="/portal", include_in_schema=False)

@@ -16,6 +16,7 @@ from exigent.audit.service import Actor, record_event
 from exigent.auth import second_factor, throttle
 from exigent.auth.models import Door, Proof, Role, User, WebSession
 from exigent.auth.service import actor_for, create_user, open_session, password_matches, sha256_hex
+from exigent.cases.models import Requester
 from exigent.directory.models import TrustStatus
 from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound, Unauthorized
 from exigent.portal.models import (
@@ -24,7 +25,6 @@ from exigent.portal.models import (
     PortalToken,
     TokenPurpose,
 )
-from exigent.requests.models import Requester
 from exigent.verification.db_directory import directory_for
 from exigent.verification.domains import email_domain
 

@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for
+from exigent.cases import service as cases
+from exigent.cases.lifecycle import Status
+from exigent.cases.models import Request
 from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.errors import Conflict, ExigentError, NotFound
@@ -34,9 +37,6 @@ from exigent.production.models import (
     ProductionStatus,
 )
 from exigent.production.service import production_reference
-from exigent.requests import service as cases
-from exigent.requests.lifecycle import Status
-from exigent.requests.models import Request
 
 TOKEN_PREFIX = "exd_"
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
+from exigent.cases.models import Request
 from exigent.deadlines import Deadline, handles
 from exigent.legal.notify import notify, timeline_entry
 from exigent.production.models import HoldStatus, PreservationHold
 from exigent.production.preservation import RELEASE, REMINDER, release_hold
-from exigent.requests.models import Request
 
 WORKER = Actor.system("deadline-worker")
 

@@ -19,6 +19,9 @@ from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, merged
+from exigent.cases import service as cases
+from exigent.cases.lifecycle import Status
+from exigent.cases.models import Request
 from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.errors import ExigentError, NotFound
@@ -40,9 +43,6 @@ from exigent.production.models import (
 )
 from exigent.production.package import BuildResult
 from exigent.production.scope import Scope, approved_scope
-from exigent.requests import service as cases
-from exigent.requests.lifecycle import Status
-from exigent.requests.models import Request
 
 log = logging.getLogger(__name__)
 

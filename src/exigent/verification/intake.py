@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from exigent.requests.schemas import IntakeRecord
+from exigent.cases.schemas import IntakeRecord
 from exigent.verification.context import Context
 from exigent.verification.db_directory import directory_for
 from exigent.verification.db_history import history_lock, shared_history

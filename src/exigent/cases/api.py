@@ -20,15 +20,9 @@ from fastapi import (
 )
 
 from exigent.auth.deps import CurrentUser
-from exigent.db import SessionDep
-from exigent.errors import BadInput
-from exigent.files import FileStore
-from exigent.requests import documents, queries, service
-from exigent.requests.batcher import IntakeBatcher
-from exigent.requests.intake import Submission
-from exigent.requests.ratelimit import FLAGGED_HEADER, IntakeLimiter
-from exigent.requests.reads import read_model, summary
-from exigent.requests.schemas import (
+from exigent.cases import documents, queries, service
+from exigent.cases.reads import read_model, summary
+from exigent.cases.schemas import (
     MAX_ID,
     AssignIn,
     DocumentRead,
@@ -39,6 +33,12 @@ from exigent.requests.schemas import (
     TimelineEventRead,
     TransitionIn,
 )
+from exigent.db import SessionDep
+from exigent.errors import BadInput
+from exigent.files import FileStore
+from exigent.intake.batcher import IntakeBatcher
+from exigent.intake.intake import Submission
+from exigent.intake.ratelimit import FLAGGED_HEADER, IntakeLimiter
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
 

@@ -13,22 +13,22 @@ from exigent.audit.service import Actor, record_event
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import actor_for, require
-from exigent.db import utcnow
-from exigent.errors import BadInput, Conflict, Forbidden, NotFound
-from exigent.legal.approval import approval_gate
-from exigent.portal.messages import tell_officer
-from exigent.requests.lifecycle import (
+from exigent.cases.lifecycle import (
     ACKNOWLEDGED_STATUSES,
     DECIDED_STATUSES,
     Status,
     allowed_next,
     can_move,
 )
-from exigent.requests.models import (
+from exigent.cases.models import (
     Assignment,
     Request,
     TimelineEvent,
 )
+from exigent.db import utcnow
+from exigent.errors import BadInput, Conflict, Forbidden, NotFound
+from exigent.legal.approval import approval_gate
+from exigent.portal.messages import tell_officer
 
 # Moves that must say why, because someone will later ask.
 REASON_REQUIRED = frozenset({Status.rejected, Status.withdrawn, Status.need_info})

@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exigent.cases.lifecycle import Status
 from exigent.db import Base, UtcDateTime, utcnow
 from exigent.directory.models import TrustStatus
-from exigent.requests.lifecycle import Status
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
+from exigent.cases.models import Request, TimelineEvent
 from exigent.deadlines import Deadline, handles
-from exigent.requests.clocks import ACKNOWLEDGE, BREACH, DECIDE, WARNING, deadline_kind
-from exigent.requests.models import Request, TimelineEvent
+from exigent.legal.clocks import ACKNOWLEDGE, BREACH, DECIDE, WARNING, deadline_kind
 
 WORKER = Actor.system("deadline-worker")
 
