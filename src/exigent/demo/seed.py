@@ -38,6 +38,7 @@ from exigent.officers.service import DEMO_TOTP_SECRET, attach_demo_account
 from exigent.verification.models import CallbackOutcome
 from exigent.verification.service import CallbackResult, create_callback, record_outcome
 from exigent.workflow.approval import approval_checks, approval_guard
+from exigent.workflow.judging import AFTER_JUDGING
 
 SEEDER = Actor.system("demo-seed")
 DEMO_DOMAIN = "exigent.demo"
@@ -404,6 +405,7 @@ def _decide(session: Session, case: Request, staff: dict[str, User], moment: dat
         emergency_attested=True,
         items=items,
         now=moment,
+        after_judging=AFTER_JUDGING,
     )
     decisions.submit(session, user=analyst, request_id=case.id, now=moment)
     return True
