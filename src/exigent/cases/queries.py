@@ -11,25 +11,20 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, defer, lazyload
 
 from exigent.auth.models import Role, User
-from exigent.auth.permissions import Permission, user_can
 from exigent.cases.lifecycle import OPEN_STATUSES
 from exigent.cases.models import Document, Request, TimelineEvent
 from exigent.cases.schemas import MAX_ID
+from exigent.cases.scope import read_scope
 from exigent.errors import BadInput
 
 MAX_PAGE = 200
 
 
 def readable_requests(user: User) -> Select[Request]:
+    """Every case `user` may read (`cases.scope`); lists and filters start from this."""
+    scope = read_scope(user)
     statement = select(Request)
-    if user.role == Role.requester:
-        mine = [Request.submitted_by_id == user.id]
-        if user.requester_id is not None:
-            mine.append(Request.requester_id == user.requester_id)
-        return statement.where(or_(*mine))
-    if not user.is_staff or not user_can(user, Permission.request_read_all):
-        return statement.where(Request.id.is_(None))
-    return statement
+    return statement if scope.everything else statement.where(scope.condition())
 
 
 @dataclass(frozen=True)

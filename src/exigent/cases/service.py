@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
 from exigent.auth.models import Role, User
-from exigent.auth.permissions import Permission, user_can
+from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
 from exigent.cases.lifecycle import (
     ACKNOWLEDGED_STATUSES,
@@ -26,6 +26,7 @@ from exigent.cases.models import (
     TimelineEvent,
 )
 from exigent.cases.officer_mail import tell_officer
+from exigent.cases.scope import read_scope
 from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict, Forbidden, NotFound
 
@@ -83,11 +84,7 @@ def load_for(session: Session, user: User, request_id: int, *, for_update: bool 
 
 
 def may_read(user: User, request: Request) -> bool:
-    if user.role == Role.requester:
-        return request.submitted_by_id == user.id or (
-            user.requester_id is not None and request.requester_id == user.requester_id
-        )
-    return user.is_staff and user_can(user, Permission.request_read_all)
+    return read_scope(user).admits(request)
 
 
 def record_read(session: Session, user: User, request: Request) -> None:
