@@ -197,7 +197,11 @@ def _include_routers(app: FastAPI) -> None:
     from exigent.admin.welcome_pages import router as welcome_router
     from exigent.auth.api import router as auth_router
     from exigent.cases.api import router as requests_router
-    from exigent.console.pages import router as console_router
+    from exigent.console.case_actions import router as case_actions_router
+    from exigent.console.case_pages import router as case_pages_router
+    from exigent.console.decision_actions import router as decision_actions_router
+    from exigent.console.policy_pages import router as policy_pages_router
+    from exigent.console.queue_pages import router as queue_pages_router
     from exigent.directory.api import router as directory_router
     from exigent.legal.api import install as install_legal
     from exigent.mail.api import router as mail_router
@@ -231,7 +235,11 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(web_router)
     app.include_router(auth_pages_router)
     app.include_router(account_pages_router)
-    app.include_router(console_router)
+    app.include_router(queue_pages_router)
+    app.include_router(case_pages_router)
+    app.include_router(case_actions_router)
+    app.include_router(decision_actions_router)
+    app.include_router(policy_pages_router)
     app.include_router(notice_pages_router)
     app.include_router(weights_pages_router)
     app.include_router(production_pages_router)
