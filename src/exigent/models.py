@@ -25,7 +25,7 @@ from exigent.legal.models import (
     TargetAge,
 )
 from exigent.notice.models import UserNotice
-from exigent.portal.models import PortalAccount, PortalToken
+from exigent.officers.models import PortalAccount, PortalToken
 from exigent.production.models import (
     CustodyEvent,
     DeliveryLink,

@@ -9,9 +9,9 @@ import pytest
 
 from console.helpers import sign_in
 from exigent.auth.models import Role
+from exigent.auth.refusals import refuse
 from exigent.errors import BadInput, ExigentError, NotFound
-from exigent.legal.refusals import refuse
-from exigent.web.refusals import turned_down
+from exigent.web import refusals
 from legal.flows import audit_actions, audit_detail, create_case
 
 
@@ -25,12 +25,21 @@ class _Session:
         self.calls.append("rollback")
 
 
-def _helper(exc: ExigentError, **options: Any) -> list[str]:
-    calls: list[str] = []
-    shown = turned_down(
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the helper did, in order; recording a refusal included."""
+    done: list[str] = []
+    monkeypatch.setattr(
+        refusals, "record_refusal", lambda factory, error: done.append(f"record {error.message}")
+    )
+    return done
+
+
+def _helper(calls: list[str], exc: ExigentError, **options: Any) -> list[str]:
+    shown = refusals.turned_down(
         _Session(calls),  # type: ignore[arg-type]
         exc,
-        record=lambda error: calls.append(f"record {error.message}"),
+        factory=None,  # type: ignore[arg-type]
         show=lambda error: calls.append(f"show {error.message} {error.status_code}") or calls,
         **options,
     )
@@ -38,25 +47,25 @@ def _helper(exc: ExigentError, **options: Any) -> list[str]:
     return calls
 
 
-def test_it_rolls_back_before_recording_and_showing(analyst) -> None:  # type: ignore[no-untyped-def]
+def test_it_rolls_back_before_recording_a_refusal_and_showing_it(calls, analyst) -> None:  # type: ignore[no-untyped-def]
     refused = refuse(analyst.user, "no", status_code=403, action="x", request_id=1)
-    assert _helper(refused) == ["rollback", "record no", "show no 403"]
-    # Whether an error is a refusal worth recording is the recorder's to say.
-    assert _helper(BadInput("bad")) == ["rollback", "record bad", "show bad 422"]
+    assert _helper(calls, refused) == ["rollback", "record no", "show no 403"]
 
 
-def test_something_missing_is_the_404_page_unless_the_page_stands_alone() -> None:
-    calls: list[str] = []
+def test_other_errors_are_shown_but_not_recorded(calls) -> None:  # type: ignore[no-untyped-def]
+    assert _helper(calls, BadInput("bad")) == ["rollback", "show bad 422"]
+
+
+def test_something_missing_is_the_404_page_unless_the_page_stands_alone(calls) -> None:  # type: ignore[no-untyped-def]
     missing = NotFound("no request 9 that you can see")
     with pytest.raises(NotFound):
-        turned_down(
-            _Session(calls),  # type: ignore[arg-type]
-            missing,
-            record=lambda error: calls.append("record"),
-            show=lambda error: calls.append("show"),
-        )
+        _helper(calls, missing)
     assert calls == ["rollback"]
-    assert _helper(missing, not_found_raises=False)[-1] == "show no request 9 that you can see 404"
+    calls.clear()
+    assert _helper(calls, missing, not_found_raises=False) == [
+        "rollback",
+        "show no request 9 that you can see 404",
+    ]
 
 
 def test_a_refused_case_action_is_audited_and_shown_by_its_panel(  # type: ignore[no-untyped-def]

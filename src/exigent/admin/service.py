@@ -22,7 +22,7 @@ from exigent.auth.token_cache import forget_all
 from exigent.config import Settings
 from exigent.errors import BadInput, Conflict, NotFound
 from exigent.notifications.email import MailNotSent, compose, send
-from exigent.portal.models import PortalToken, TokenPurpose
+from exigent.officers.models import PortalToken, TokenPurpose
 
 STAFF_ROLES = tuple(role for role in Role if role != Role.requester)
 SETUP_LINK_HOURS = 24

@@ -14,7 +14,7 @@ from exigent.auth import second_factor
 from exigent.auth.models import User
 from exigent.auth.service import actor_for, hash_password, sha256_hex
 from exigent.errors import BadInput, Conflict, ExigentError
-from exigent.portal.models import PortalToken, TokenPurpose
+from exigent.officers.models import PortalToken, TokenPurpose
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1000

@@ -7,7 +7,6 @@ case page again with the reason next to the panel it came from, and a 4xx status
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -17,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
 from exigent.cases import service as case_service
+from exigent.cases.deps import MoveGuardDep
 from exigent.console.case_pages import show_case
 from exigent.console.params import CaseId, RowId
 from exigent.db import SessionDep
 from exigent.errors import BadInput, ExigentError
 from exigent.legal import cases as legal_cases
-from exigent.legal.refusals import record_if_refused
 from exigent.verification import service as verification
 from exigent.verification.models import CallbackOutcome
 from exigent.web.deps import Reader
@@ -48,7 +47,7 @@ def act(
         return turned_down(
             session,
             exc,
-            record=partial(record_if_refused, request.app.state.session_factory),
+            factory=request.app.state.session_factory,
             show=lambda error: show_case(
                 request,
                 session,
@@ -98,6 +97,7 @@ def transition(
     request: Request,
     session: SessionDep,
     user: Reader,
+    guard: MoveGuardDep,
     to: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=20_000)] = "",
     version: Annotated[int | None, Form(ge=1, le=2**31)] = None,
@@ -110,6 +110,7 @@ def transition(
             to=to,
             reason=reason.strip() or None,
             expected_version=version,
+            guard=guard,
         )
 
     return act(request, session, user, case_id, "status", "moved", run)

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from exigent.cases.deps import MoveGuardDep
 from exigent.console.case_actions import act, act_in_thread
 from exigent.console.params import CaseId
 from exigent.db import SessionDep
@@ -86,6 +87,7 @@ def approve_decision(
     request: Request,
     session: SessionDep,
     user: Reader,
+    guard: MoveGuardDep,
     note: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     return act(
@@ -96,7 +98,7 @@ def approve_decision(
         "approval",
         "approved",
         lambda: decisions.approve(
-            session, user=user, request_id=case_id, note=note.strip() or None
+            session, user=user, request_id=case_id, note=note.strip() or None, guard=guard
         ),
     )
 

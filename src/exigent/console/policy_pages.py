@@ -5,7 +5,6 @@ the reason and what was typed."""
 from __future__ import annotations
 
 import json
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -17,7 +16,6 @@ from exigent.auth.permissions import Permission
 from exigent.db import SessionDep
 from exigent.errors import BadInput, ExigentError
 from exigent.legal import versions
-from exigent.legal.refusals import record_if_refused
 from exigent.web.deps import page_permission
 from exigent.web.refusals import turned_down
 from exigent.web.render import render
@@ -72,7 +70,7 @@ def change_policy(
         return turned_down(
             session,
             exc,
-            record=partial(record_if_refused, request.app.state.session_factory),
+            factory=request.app.state.session_factory,
             show=lambda error: _policy_error(request, session, user, error, document, reason),
             # The page stands on its own: even a missing version is said next to the form.
             not_found_raises=False,

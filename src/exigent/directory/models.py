@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from exigent.cases.models import TrustStatus
 from exigent.db import Base, UtcDateTime, utcnow
-
-
-class TrustStatus(StrEnum):
-    unverified = "unverified"
-    verified = "verified"
-    suspended = "suspended"
-    fraudulent = "fraudulent"
 
 
 class Agency(Base):

@@ -16,13 +16,13 @@ from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
 from exigent.auth.standing import shut_out
-from exigent.cases.models import Request, Requester
+from exigent.cases.models import Request, Requester, TrustStatus
 from exigent.db import utcnow
 from exigent.directory import sources
-from exigent.directory.models import Agency, AgencyDomain, TrustStatus
+from exigent.directory.models import Agency, AgencyDomain
 from exigent.directory.schemas import AgencyCreate, AgencyUpdate, DomainCreate
 from exigent.errors import BadInput, Conflict, NotFound
-from exigent.portal.models import PortalAccount
+from exigent.officers.models import PortalAccount
 from exigent.production.models import DeliveryLink
 from exigent.verification.marks import append_mark
 from exigent.verification.models import MarkSubject

@@ -8,7 +8,6 @@ Without htmx a successful decision goes back to the case page (Post/Redirect/Get
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
@@ -22,7 +21,6 @@ from exigent.cases import service as cases
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
 from exigent.errors import BadInput, ExigentError, describe_validation_error
-from exigent.legal.refusals import record_if_refused
 from exigent.notice import service
 from exigent.notice.schemas import NoticeAction, NoticeDecisionIn
 from exigent.web.deps import Reader
@@ -140,7 +138,7 @@ def decide(
         return turned_down(
             session,
             exc,
-            record=partial(record_if_refused, request.app.state.session_factory),
+            factory=request.app.state.session_factory,
             show=lambda error: _panel(
                 request,
                 session,

@@ -13,13 +13,13 @@ from exigent.auth.service import log_out
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError
 from exigent.notifications.email import MailNotSent, compose, send
-from exigent.portal import authenticator, service
+from exigent.officers import authenticator, service
+from exigent.officers.models import PortalAccount
 from exigent.portal.deps import (
     AnonCsrf,
     EnrollingOfficer,
     Officer,
 )
-from exigent.portal.models import PortalAccount
 from exigent.portal.rendering import (
     problems_of,
     redirect,

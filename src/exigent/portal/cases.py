@@ -27,8 +27,8 @@ from exigent.files import FileStore, check_media_type
 from exigent.intake import intake as case_intake
 from exigent.legal import cases as legal_cases
 from exigent.legal.policy import Policy
+from exigent.officers.models import PortalAccount
 from exigent.portal import forms
-from exigent.portal.models import PortalAccount
 
 # Where a case goes back to when the officer answers, if it came from somewhere else.
 RESUME_DEFAULT = Status.triaged

@@ -22,7 +22,7 @@ from exigent.errors import describe_validation_error
 from exigent.legal.cases import missing_in_plain_words
 from exigent.legal.engine import missing_elements
 from exigent.legal.policy import Policy
-from exigent.portal.models import PortalAccount
+from exigent.officers.models import PortalAccount
 
 KINDS: dict[str, tuple[str, str]] = {
     "emergency": (

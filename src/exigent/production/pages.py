@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
@@ -24,7 +23,6 @@ from exigent.cases import service as cases
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError
-from exigent.legal.refusals import record_if_refused
 from exigent.platform_data.adapter import open_adapter
 from exigent.production import delivery, preservation, reads, service
 from exigent.production.custody import custody_log
@@ -134,7 +132,7 @@ def _act(
         return turned_down(
             session,
             exc,
-            record=partial(record_if_refused, request.app.state.session_factory),
+            factory=request.app.state.session_factory,
             show=lambda error: _panel(
                 request,
                 session,

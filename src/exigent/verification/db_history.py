@@ -21,10 +21,9 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from exigent.cases.models import Request, Requester, format_reference
+from exigent.cases.models import Request, Requester, TrustStatus, format_reference
 from exigent.cases.schemas import IntakeRecord
 from exigent.db import utcnow
-from exigent.directory.models import TrustStatus
 from exigent.verification.context import Context
 from exigent.verification.directory_index import DirectoryIndex
 from exigent.verification.history import (

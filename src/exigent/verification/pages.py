@@ -7,7 +7,6 @@ next to the field the service named, with a 4xx status.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,7 +18,6 @@ from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
 from exigent.db import SessionDep
 from exigent.errors import BadInput, Conflict, ExigentError
-from exigent.legal.refusals import record_if_refused
 from exigent.verification import weight_sets
 from exigent.verification.models import RiskWeightSet
 from exigent.verification.signal_descriptions import DESCRIPTIONS
@@ -210,7 +208,7 @@ async def publish(request: Request, session: SessionDep, user: WeightsReader) ->
         return turned_down(
             session,
             exc,
-            record=partial(record_if_refused, request.app.state.session_factory),
+            factory=request.app.state.session_factory,
             show=lambda error: _page(
                 request,
                 session,

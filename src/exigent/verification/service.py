@@ -15,16 +15,16 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, user_can
+from exigent.auth.refusals import refuse
 from exigent.auth.service import actor_for, require
 from exigent.auth.standing import shut_out
 from exigent.cases import service as case_service
-from exigent.cases.models import Request, Requester
+from exigent.cases.models import Request, Requester, TrustStatus
 from exigent.cases.schemas import IntakeRecord, RequestKind
 from exigent.db import utcnow
-from exigent.directory.models import Agency, TrustStatus
+from exigent.directory.models import Agency
 from exigent.directory.service import record_requester_status
 from exigent.errors import BadInput, Conflict, NotFound
-from exigent.legal.refusals import refuse
 from exigent.verification.db_directory import directory_for
 from exigent.verification.db_history import (
     LayeredHistory,

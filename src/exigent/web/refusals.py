@@ -3,8 +3,7 @@
 A page's action runs in the request's session. When the service says no, nothing the action
 did may stay, a refusal of an attempt the rules forbid must still reach the audit log (in a
 transaction of its own, since this one is rolled back), and the person sees why next to the
-panel they used, with the error's status. The toolkit knows no domain: the page says how a
-refusal is recorded and how its panel shows a reason.
+panel they used. The toolkit knows no domain: the page says how its panel shows a reason.
 """
 
 from __future__ import annotations
@@ -12,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from exigent.auth.refusals import Refused, record_refusal
 from exigent.errors import ExigentError, NotFound
 
 Shown = TypeVar("Shown")
@@ -23,11 +23,11 @@ def turned_down(
     session: Session,
     exc: ExigentError,
     *,
-    record: Callable[[ExigentError], None],
+    factory: sessionmaker[Session],
     show: Callable[[ExigentError], Shown],
     not_found_raises: bool = True,
 ) -> Shown:
-    """Roll back, have `record` audit the error if it is a refusal, answer with `show(exc)`.
+    """Roll back, record `exc` with `factory` if it is a refusal, answer with `show(exc)`.
 
     Something missing (or not the user's to see) is raised again when `not_found_raises`:
     the page it was on cannot be shown either, so it becomes the 404 page.
@@ -35,5 +35,6 @@ def turned_down(
     session.rollback()
     if not_found_raises and isinstance(exc, NotFound):
         raise exc
-    record(exc)
+    if isinstance(exc, Refused):
+        record_refusal(factory, exc)
     return show(exc)

@@ -86,9 +86,3 @@ def record_refusal(factory: sessionmaker[Session], refused: Refused) -> None:
             detail={"reason": refused.message, "status": refused.status_code, **refused.detail},
         )
         session.commit()
-
-
-def record_if_refused(factory: sessionmaker[Session], error: ExigentError) -> None:
-    """For pages that catch every error of an action: only a refusal goes on the record."""
-    if isinstance(error, Refused):
-        record_refusal(factory, error)

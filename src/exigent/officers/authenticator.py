@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import record_event
 from exigent.auth import second_factor
 from exigent.auth.service import actor_for
-from exigent.portal.models import PortalAccount
+from exigent.officers.models import PortalAccount
 
 
 def enrolment_secret(account: PortalAccount, *, secret_key: str) -> str:

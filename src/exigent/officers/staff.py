@@ -14,11 +14,10 @@ from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import actor_for
 from exigent.auth.standing import shut_out
 from exigent.auth.token_cache import forget_all
-from exigent.cases.models import Requester
-from exigent.directory.models import TrustStatus
+from exigent.cases.models import Requester, TrustStatus
 from exigent.directory.service import set_requester_status
 from exigent.errors import BadInput, Forbidden, NotFound
-from exigent.portal.models import PortalAccount
+from exigent.officers.models import PortalAccount
 
 STAFF_MARKS = frozenset({TrustStatus.verified, TrustStatus.suspended, TrustStatus.fraudulent})
 
