@@ -200,13 +200,15 @@ def place_hold(
 ) -> HTMLResponse:
     def run() -> str:
         with open_adapter(request.app.state.settings) as adapter:
-            hold = preservation.create_hold(
-                session,
+            hold_id = preservation.place_hold(
+                request.app.state.session_factory,
                 user=user,
                 request_id=case_id,
                 settings=request.app.state.settings,
                 adapter=adapter,
             )
+        hold = session.get(PreservationHold, hold_id)
+        assert hold is not None
         return f"Hold {hold.id} placed until {hold.expires_at:%Y-%m-%d}."
 
     return _act(request, session, user, case_id, "holds", run)
