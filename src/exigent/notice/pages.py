@@ -21,7 +21,7 @@ from exigent.cases import service as cases
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
 from exigent.errors import BadInput, ExigentError, describe_validation_error
-from exigent.notice import service
+from exigent.notice import reads, service
 from exigent.notice.schemas import NoticeAction, NoticeDecisionIn
 from exigent.web.deps import Reader
 from exigent.web.refusals import turned_down
@@ -51,10 +51,10 @@ def _panel(
     error: tuple[int, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    case = cases.load_for(session, user, case_id)
-    notices = service.notices_for(session, case.id)
+    case, notices = reads.case_notices(session, user, case_id)
     now = utcnow()
     cases.record_read(session, user, case)
+    reads.record_notices_listed(session, user, case.id, notices)
     session.commit()
     return templates.TemplateResponse(
         request,
@@ -118,8 +118,7 @@ def decide(
     order_expires_on: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """Send, withhold, edit, hold or release one notice; answer with the panel again."""
-    notice = service.load_notice(session, notice_id)
-    case = cases.load_for(session, user, notice.request_id)
+    notice, case = reads.notice_for(session, user, notice_id)
     case_id = case.id
     fields = {
         "reason": reason,
