@@ -14,16 +14,16 @@ from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
 from exigent.auth import second_factor, throttle
-from exigent.auth.models import Door, Proof, Role, User, WebSession
-from exigent.auth.service import actor_for, create_user, open_session, password_matches, sha256_hex
-from exigent.cases.models import Requester, TrustStatus
-from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound, Unauthorized
-from exigent.officers.models import (
+from exigent.auth.accounts import (
     DomainStanding,
     PortalAccount,
     PortalToken,
     TokenPurpose,
 )
+from exigent.auth.models import Door, Proof, Role, User, WebSession
+from exigent.auth.service import actor_for, create_user, open_session, password_matches, sha256_hex
+from exigent.cases.models import Requester, TrustStatus
+from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound, Unauthorized
 from exigent.verification.db_directory import directory_for
 from exigent.verification.domains import email_domain
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.exc import IntegrityError
 
 from exigent.audit.service import record_event
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.deps import SESSION_COOKIE, CurrentUser
 from exigent.auth.service import actor_for
 from exigent.cases import queries
@@ -25,7 +26,6 @@ from exigent.intake import ratelimit
 from exigent.legal.decisions import SETTLED
 from exigent.legal.versions import current_policy
 from exigent.officers import staff
-from exigent.officers.models import PortalAccount
 from exigent.portal import cases, forms
 from exigent.portal.account_pages import router as account_router
 from exigent.portal.deps import (

@@ -22,7 +22,8 @@ from exigent.cases import service as case_service
 from exigent.cases.models import Request, Requester, TrustStatus
 from exigent.cases.schemas import IntakeRecord, RequestKind
 from exigent.db import utcnow
-from exigent.directory.models import Agency
+from exigent.directory.marks import append_mark
+from exigent.directory.models import Agency, MarkSubject, VerificationMark
 from exigent.directory.service import record_requester_status
 from exigent.errors import BadInput, Conflict, NotFound
 from exigent.verification.db_directory import directory_for
@@ -32,14 +33,7 @@ from exigent.verification.db_history import (
     shared_history,
 )
 from exigent.verification.engine import Assessor, past_request
-from exigent.verification.marks import append_mark
-from exigent.verification.models import (
-    Callback,
-    CallbackOutcome,
-    MarkSubject,
-    RiskAssessment,
-    VerificationMark,
-)
+from exigent.verification.models import Callback, CallbackOutcome, RiskAssessment
 from exigent.verification.schemas import AssessmentRead
 from exigent.verification.weight_sets import current_weights
 
