@@ -17,7 +17,8 @@ from sqlalchemy.pool import NullPool
 
 from console.helpers import sign_in
 from exigent.config import Settings
-from exigent.platform_data.adapter import Account, Availability, Dataset, Row, register_adapter
+from exigent.platform_data import registry
+from exigent.platform_data.adapter import Account, Availability, Dataset, Row
 from exigent.platform_data.demo import DemoAdapter
 from exigent.production.models import HoldStatus, PreservationHold
 from factories import emergency_record
@@ -93,7 +94,9 @@ class ProbingAdapter:
 
 
 @pytest.fixture
-def probing(settings: Settings) -> Iterator[tuple[Settings, list[ProbingAdapter], list[Any]]]:
+def probing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Settings, list[ProbingAdapter], list[Any]]]:
     """Settings that open a probing adapter; the adapters opened; what to run mid-collection."""
     url = settings.database_url
     probe = _sqlite_probe(url) if url.startswith("sqlite") else _postgres_probe(url)
@@ -109,7 +112,7 @@ def probing(settings: Settings) -> Iterator[tuple[Settings, list[ProbingAdapter]
         opened.append(adapter)
         return adapter
 
-    register_adapter("probing", open_probing)
+    monkeypatch.setitem(registry.ADAPTERS, "probing", open_probing)
     yield settings.model_copy(update={"platform_adapter": "probing"}), opened, during
 
 

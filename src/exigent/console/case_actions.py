@@ -22,6 +22,7 @@ from exigent.console.params import CaseId, RowId
 from exigent.db import SessionDep
 from exigent.errors import BadInput, ExigentError
 from exigent.legal import cases as legal_cases
+from exigent.legal.deps import AfterJudgingDep
 from exigent.verification import service as verification
 from exigent.verification.models import CallbackOutcome
 from exigent.web.deps import Reader
@@ -183,7 +184,13 @@ def callback_outcome(
 
 
 @router.post("/cases/{case_id}/recheck")
-def recheck(case_id: CaseId, request: Request, session: SessionDep, user: Reader) -> Response:
+def recheck(
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    after_judging: AfterJudgingDep,
+) -> Response:
     return act(
         request,
         session,
@@ -191,5 +198,7 @@ def recheck(case_id: CaseId, request: Request, session: SessionDep, user: Reader
         case_id,
         "legal",
         "rechecked",
-        lambda: legal_cases.recheck(session, user=user, request_id=case_id),
+        lambda: legal_cases.recheck(
+            session, user=user, request_id=case_id, after_judging=after_judging
+        ),
     )

@@ -17,6 +17,7 @@ from exigent.console.params import CaseId
 from exigent.db import SessionDep
 from exigent.errors import BadInput
 from exigent.legal import decisions
+from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.models import Outcome
 from exigent.web.deps import Reader
 
@@ -48,7 +49,11 @@ def _items(fields: dict[str, str]) -> list[decisions.ItemDraft]:
 
 @router.post("/cases/{case_id}/decision")
 async def draft_decision(
-    case_id: CaseId, request: Request, session: SessionDep, user: Reader
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    after_judging: AfterJudgingDep,
 ) -> Response:
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -61,6 +66,7 @@ async def draft_decision(
             rationale=fields.get("rationale", ""),
             emergency_attested=fields.get("emergency_attested") == "yes",
             items=_items(fields),
+            after_judging=after_judging,
         )
 
     return await act_in_thread(request, session, user, case_id, "decision", "draft", run)

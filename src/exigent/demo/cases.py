@@ -23,6 +23,7 @@ from exigent.legal.policy import default_policy
 from exigent.verification.models import CallbackOutcome
 from exigent.verification.service import CallbackResult, create_callback, record_outcome
 from exigent.workflow.approval import approval_checks, approval_guard
+from exigent.workflow.judging import AFTER_JUDGING
 
 LIVE_CASES = 300
 # Where a live case has got to, and how often; each path follows the lifecycle's moves.
@@ -154,6 +155,7 @@ def _decide(session: Session, case: Request, staff: dict[str, User], moment: dat
         emergency_attested=True,
         items=items,
         now=moment,
+        after_judging=AFTER_JUDGING,
     )
     decisions.submit(session, user=analyst, request_id=case.id, now=moment)
     return True

@@ -26,6 +26,7 @@ from exigent.directory.models import Agency
 from exigent.directory.service import import_directory
 from exigent.files import FileStore
 from exigent.migrate import upgrade
+from exigent.platform_data.seed import seed_platform_store
 
 
 def seed_demo(
@@ -60,7 +61,6 @@ def seed_demo(
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.platform_store}{suffix}").unlink(missing_ok=True)
     # The platform's own (synthetic) user data, so approved demo cases have data to produce.
-    from exigent.platform_data.seed import seed_platform_store
 
     print(
         seed_platform_store(
