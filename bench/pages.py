@@ -36,7 +36,8 @@ def main() -> None:
     os.environ["EXIGENT_EMBEDDED_WORKER"] = "false"
     from exigent.config import get_settings
     from exigent.db import make_engine, make_session_factory
-    from exigent.demo.seed import seed_demo, seed_history
+    from exigent.demo.history import seed_history
+    from exigent.demo.seed import seed_demo
 
     if not args.database:
         started = time.perf_counter()

@@ -28,7 +28,7 @@ from exigent.auth.refusals import Refused, record_refusal
 from exigent.auth.token_cache import TokenCache
 from exigent.cases import api as cases_api
 from exigent.config import Settings, get_settings
-from exigent.console import pages as console_pages
+from exigent.console import case_actions, case_pages, decision_actions, policy_pages, queue_pages
 from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
 from exigent.directory import api as directory_api
@@ -240,7 +240,11 @@ ROUTERS = (
     web_pages.router,
     auth_pages.router,
     account_pages.router,
-    console_pages.router,
+    queue_pages.router,
+    case_pages.router,
+    case_actions.router,
+    decision_actions.router,
+    policy_pages.router,
     notice_pages.router,
     verification_pages.router,
     production_pages.router,

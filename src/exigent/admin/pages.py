@@ -16,10 +16,10 @@ from exigent.admin import service, tokens
 from exigent.admin.service import STAFF_ROLES, commit_now
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import ROLE_PERMISSIONS, Permission, parse_scopes
-from exigent.console.pages import render
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError
 from exigent.web.deps import page_permission
+from exigent.web.render import render
 
 router = APIRouter(prefix="/console/admin", include_in_schema=False)
 

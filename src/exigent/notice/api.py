@@ -13,7 +13,7 @@ from exigent.cases import service as cases
 from exigent.cases.api import CaseId
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
-from exigent.notice import service
+from exigent.notice import reads, service
 from exigent.notice.models import UserNotice
 from exigent.notice.schemas import NoticeDecisionIn, NoticeRead
 
@@ -30,9 +30,10 @@ def _read(notice: UserNotice) -> NoticeRead:
 def list_notices(request_id: CaseId, session: SessionDep, user: CurrentUser) -> list[NoticeRead]:
     """The case's user notices, one per target (staff only)."""
     require(user, Permission.request_read_all)
-    case = cases.load_for(session, user, request_id)
-    result = [_read(n) for n in service.notices_for(session, case.id)]
+    case, found = reads.case_notices(session, user, request_id)
+    result = [_read(n) for n in found]
     cases.record_read(session, user, case)
+    reads.record_notices_listed(session, user, case.id, found)
     session.commit()
     return result
 
@@ -41,10 +42,10 @@ def list_notices(request_id: CaseId, session: SessionDep, user: CurrentUser) -> 
 def get_notice(notice_id: NoticeId, session: SessionDep, user: CurrentUser) -> NoticeRead:
     """One notice with its draft text (staff only)."""
     require(user, Permission.request_read_all)
-    notice = service.load_notice(session, notice_id)
-    case = cases.load_for(session, user, notice.request_id)
+    notice, case = reads.notice_for(session, user, notice_id)
     result = _read(notice)
     cases.record_read(session, user, case)
+    reads.record_notice_read(session, user, notice)
     session.commit()
     return result
 
@@ -55,8 +56,7 @@ def decide(
 ) -> NoticeRead:
     """Send, resend, withhold (with a reason), edit the text, hold under an order or release."""
     require(user, Permission.request_read_all)
-    notice = service.load_notice(session, notice_id)
-    case = cases.load_for(session, user, notice.request_id)
+    notice, case = reads.notice_for(session, user, notice_id)
     service.decide(session, user=user, request=case, notice=notice, decision=body, now=utcnow())
     result = _read(notice)
     session.commit()

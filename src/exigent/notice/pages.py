@@ -10,28 +10,27 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
-from exigent.auth.refusals import Refused, record_refusal
 from exigent.cases import service as cases
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
-from exigent.errors import BadInput, ExigentError, NotFound, describe_validation_error
-from exigent.notice import service
+from exigent.errors import BadInput, ExigentError, describe_validation_error
+from exigent.notice import reads, service
 from exigent.notice.schemas import NoticeAction, NoticeDecisionIn
-from exigent.web.deps import page_permission
+from exigent.web.deps import Reader
+from exigent.web.refusals import turned_down
 from exigent.web.templating import templates
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
 NoticeId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Reader = Annotated[User, Depends(page_permission(Permission.request_read_all))]
 DONE = {
     NoticeAction.send: "Approved to send; it leaves once the outbox hands it to the relay.",
     NoticeAction.resend: "Queued to be sent again.",
@@ -52,10 +51,10 @@ def _panel(
     error: tuple[int, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    case = cases.load_for(session, user, case_id)
-    notices = service.notices_for(session, case.id)
+    case, notices = reads.case_notices(session, user, case_id)
     now = utcnow()
     cases.record_read(session, user, case)
+    reads.record_notices_listed(session, user, case.id, notices)
     session.commit()
     return templates.TemplateResponse(
         request,
@@ -119,8 +118,7 @@ def decide(
     order_expires_on: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """Send, withhold, edit, hold or release one notice; answer with the panel again."""
-    notice = service.load_notice(session, notice_id)
-    case = cases.load_for(session, user, notice.request_id)
+    notice, case = reads.notice_for(session, user, notice_id)
     case_id = case.id
     fields = {
         "reason": reason,
@@ -135,20 +133,19 @@ def decide(
             session, user=user, request=case, notice=notice, decision=decision, now=utcnow()
         )
         session.commit()
-    except NotFound:
-        session.rollback()
-        raise
     except ExigentError as exc:
-        session.rollback()
-        if isinstance(exc, Refused):  # a refusal the rules made goes on the record
-            record_refusal(request.app.state.session_factory, exc)
-        return _panel(
-            request,
+        return turned_down(
             session,
-            user,
-            case_id,
-            error=(notice_id, exc.message),
-            status_code=exc.status_code,
+            exc,
+            factory=request.app.state.session_factory,
+            show=lambda error: _panel(
+                request,
+                session,
+                user,
+                case_id,
+                error=(notice_id, error.message),
+                status_code=error.status_code,
+            ),
         )
     if request.headers.get("HX-Request") != "true":
         return RedirectResponse(f"/console/cases/{case_id}#notices", status_code=303)

@@ -20,7 +20,7 @@ from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for
 from exigent.cases.models import Request
 from exigent.deadlines import Deadline, schedule
-from exigent.errors import BadInput, Conflict, NotFound
+from exigent.errors import BadInput, Conflict
 from exigent.legal.notify import notify, timeline_entry
 from exigent.legal.versions import current_policy
 from exigent.notice.contact import normalised_email
@@ -198,6 +198,7 @@ def target_label(identifier_type: str, value: str) -> str:
 
 
 def notices_for(session: Session, request_id: int) -> list[UserNotice]:
+    """Every notice of a case, for the rules; a person's reads go through `notice.reads`."""
     return list(
         session.execute(
             select(UserNotice).where(UserNotice.request_id == request_id).order_by(UserNotice.id)
@@ -214,13 +215,6 @@ def awaiting_before_disclosure(session: Session, request_id: int) -> list[UserNo
         for notice in notices_for(session, request_id)
         if notice.basis == BEFORE_DISCLOSURE and notice.status in waiting
     ]
-
-
-def load_notice(session: Session, notice_id: int) -> UserNotice:
-    notice = session.get(UserNotice, notice_id)
-    if notice is None:
-        raise NotFound(f"no user notice {notice_id}")
-    return notice
 
 
 # Decisions

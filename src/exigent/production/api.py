@@ -21,7 +21,12 @@ from exigent.errors import Conflict, NotFound
 from exigent.platform_data.registry import open_adapter
 from exigent.production import delivery, preservation, reads, service
 from exigent.production.custody import custody_log
-from exigent.production.models import DeliveryLink, Production, ProductionStatus
+from exigent.production.models import (
+    DeliveryLink,
+    PreservationHold,
+    Production,
+    ProductionStatus,
+)
 from exigent.production.package import LETTER, MANIFEST, zip_stream
 from exigent.production.schemas import (
     CustodyEventRead,
@@ -238,14 +243,14 @@ def create_hold(
 ) -> HoldRead:
     """Preserve the target accounts' data as of the request."""
     with open_adapter(request.app.state.settings) as adapter:
-        hold = preservation.create_hold(
-            session,
+        hold_id = preservation.place_hold(
+            request.app.state.session_factory,
             user=user,
             request_id=request_id,
             settings=request.app.state.settings,
             adapter=adapter,
         )
-    result = _hold_read(session, hold)
+    result = _hold_read(session, session.get(PreservationHold, hold_id))
     session.commit()
     return result
 

@@ -12,31 +12,30 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
-from exigent.auth.refusals import Refused, record_refusal
 from exigent.cases import service as cases
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
-from exigent.errors import ExigentError, NotFound
+from exigent.errors import ExigentError
 from exigent.platform_data.registry import open_adapter
 from exigent.production import delivery, preservation, reads, service
 from exigent.production.custody import custody_log
 from exigent.production.models import DeliveryLink, PreservationHold, Production
 from exigent.production.scope import approved_scope
-from exigent.web.deps import page_permission
+from exigent.web.deps import Reader
+from exigent.web.refusals import turned_down
 from exigent.web.templating import templates
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Reader = Annotated[User, Depends(page_permission(Permission.request_read_all))]
 
 
 def _scope(session: Session, case: Any) -> tuple[Any, str | None]:
@@ -128,18 +127,20 @@ def _act(
     try:
         outcome = action()
         session.commit()
-    except Refused as exc:
-        session.rollback()
-        record_refusal(request.app.state.session_factory, exc)
-        message = f"{exc.message} ({exc.status_code})"
-        return _panel(request, session, user, case_id, error=(where, message))
-    except NotFound:
-        session.rollback()
-        raise
     except ExigentError as exc:
-        session.rollback()
-        message = f"{exc.message} ({exc.status_code})"
-        return _panel(request, session, user, case_id, error=(where, message))
+        # htmx swaps only 2xx answers: the status goes into the text, the answer is a 200.
+        return turned_down(
+            session,
+            exc,
+            factory=request.app.state.session_factory,
+            show=lambda error: _panel(
+                request,
+                session,
+                user,
+                case_id,
+                error=(where, f"{error.message} ({error.status_code})"),
+            ),
+        )
     done, url = outcome if isinstance(outcome, tuple) else (outcome, None)
     return _panel(request, session, user, case_id, done=done, token_url=url)
 
@@ -199,13 +200,15 @@ def place_hold(
 ) -> HTMLResponse:
     def run() -> str:
         with open_adapter(request.app.state.settings) as adapter:
-            hold = preservation.create_hold(
-                session,
+            hold_id = preservation.place_hold(
+                request.app.state.session_factory,
                 user=user,
                 request_id=case_id,
                 settings=request.app.state.settings,
                 adapter=adapter,
             )
+        hold = session.get(PreservationHold, hold_id)
+        assert hold is not None
         return f"Hold {hold.id} placed until {hold.expires_at:%Y-%m-%d}."
 
     return _act(request, session, user, case_id, "holds", run)

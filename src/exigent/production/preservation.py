@@ -12,29 +12,35 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.audit.service import Actor
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.refusals import refuse, require_or_refuse
-from exigent.auth.service import actor_for
+from exigent.auth.service import actor_for, merged
 from exigent.cases import service as cases
 from exigent.cases.lifecycle import Status, can_move
 from exigent.cases.models import Request
 from exigent.cases.schemas import DataCategory
 from exigent.config import Settings
-from exigent.db import utcnow
+from exigent.db import begin_read_only, utcnow
 from exigent.deadlines import Deadline, schedule
 from exigent.errors import Conflict, NotFound
 from exigent.files import FileStore
 from exigent.legal.notify import timeline_entry
 from exigent.legal.versions import current_policy
-from exigent.platform_data.adapter import PlatformAdapter, iso
+from exigent.platform_data.adapter import PlatformAdapter
 from exigent.production.custody import custody
+from exigent.production.hold_collect import (
+    Collected,
+    HoldPlan,
+    PlannedTarget,
+    Taken,
+    collect_hold,
+)
 from exigent.production.models import HoldStatus, PreservationHold, PreservationSnapshot
 from exigent.production.service import note_children, related_requests
-from exigent.production.snapshots import write_snapshot
 
 PRESERVATION_KINDS = frozenset({"preservation", "preservation_extension"})
 REMINDER = "preservation_reminder"
@@ -46,17 +52,39 @@ def _categories(request: Request) -> list[str]:
     return asked or [str(c) for c in DataCategory]
 
 
-def create_hold(
-    session: Session,
+def place_hold(
+    factory: sessionmaker[Session],
     *,
     user: User,
     request_id: int,
     settings: Settings,
     adapter: PlatformAdapter,
     now: datetime | None = None,
-) -> PreservationHold:
-    """Preserve the case's target accounts as of the request; one active hold per case."""
+) -> int:
+    """Preserve the case's target accounts as of the request; one active hold per case.
+
+    Three steps, as a production's build: what to keep is read in a reader's transaction, the
+    platform's data is written to the file store outside any transaction (it can take
+    minutes, and the case must stay writable meanwhile), then the hold is recorded in one
+    write transaction and committed. Returns the hold's id.
+    """
     now = now or utcnow()
+    with factory() as session:
+        begin_read_only(session)
+        plan = _plan(session, merged(session, user), request_id)
+    collected = None
+    if plan is not None:
+        collected = collect_hold(plan, adapter, FileStore(settings.file_store), now.date())
+    # A failure from here on leaves the stored snapshots without rows: the store is content
+    # addressed, so the same bytes may belong to another hold, and they are left in place.
+    with factory() as session:
+        hold = _record(session, merged(session, user), request_id, plan, collected, settings, now)
+        session.commit()
+        return hold.id
+
+
+def _checked(session: Session, user: User, request_id: int) -> Request:
+    """The case, if the user may place a hold on it and it has none yet."""
     request = cases.load_for(session, user, request_id)
     require_or_refuse(
         user, Permission.preservation_manage, action="preservation.create", request_id=request.id
@@ -64,15 +92,71 @@ def create_hold(
     existing = active_hold(session, request.id)
     if existing is not None:
         raise Conflict(f"case {request.reference} already has an active hold ({existing.id})")
-    if request.kind == "preservation_extension":
-        earlier = _related_hold(session, request)
-        if earlier is not None:
-            # The agency asks to keep what it already preserved: the same hold, extended.
-            hold = _extend(session, user, earlier, settings, now, via=request)
-            _answer_with_hold(session, user, request, hold, now)
-            return hold
+    return request
+
+
+def _extends(session: Session, request: Request) -> PreservationHold | None:
+    """The agency's earlier hold an extension request keeps for longer, if there is one."""
+    if request.kind != "preservation_extension":
+        return None
+    return _related_hold(session, request)
+
+
+def _plan(session: Session, user: User, request_id: int) -> HoldPlan | None:
+    """What to collect; None when the case extends an earlier hold and collects nothing."""
+    request = _checked(session, user, request_id)
+    if _extends(session, request) is not None:
+        return None
+    return _plan_of(request)
+
+
+def _plan_of(request: Request) -> HoldPlan:
+    return HoldPlan(
+        request_id=request.id,
+        received_at=request.received_at,
+        categories=tuple(_categories(request)),
+        targets=tuple(PlannedTarget(t.id, t.identifier_type, t.value) for t in request.targets),
+    )
+
+
+def _record(
+    session: Session,
+    user: User,
+    request_id: int,
+    plan: HoldPlan | None,
+    collected: Collected | None,
+    settings: Settings,
+    now: datetime,
+) -> PreservationHold:
+    """The hold as collected, after the same checks again: the case may have moved on."""
+    request = _checked(session, user, request_id)
+    earlier = _extends(session, request)
+    if earlier is not None:
+        # The agency asks to keep what it already preserved: the same hold, extended.
+        hold = _extend(session, user, earlier, settings, now, via=request)
+        _answer_with_hold(session, user, request, hold, now)
+        return hold
+    if plan is None or collected is None or plan != _plan_of(request):
+        raise Conflict(
+            f"case {request.reference} changed while its data was being preserved "
+            "(its targets, categories or the hold it extends); place the hold again"
+        )
+    hold = _new_hold(session, user, request, plan, collected, settings, now)
+    _answer_with_hold(session, user, request, hold, now)
+    return hold
+
+
+def _new_hold(
+    session: Session,
+    user: User,
+    request: Request,
+    plan: HoldPlan,
+    collected: Collected,
+    settings: Settings,
+    now: datetime,
+) -> PreservationHold:
     policy = current_policy(session).policy
-    categories = _categories(request)
+    categories = list(plan.categories)
     hold = PreservationHold(
         request_id=request.id,
         status=HoldStatus.active,
@@ -85,68 +169,58 @@ def create_hold(
     )
     session.add(hold)
     session.flush()
-    store = FileStore(settings.file_store)
-    cutoff = iso(request.received_at)
-    end = iso(request.received_at + timedelta(seconds=1))
-    kept, missing = 0, []
-    children: dict[int, int] = {}
     actor = actor_for(user)
-    for target in request.targets:
-        label = f"{target.identifier_type}:{target.value}"
-        account = adapter.find_account(target.identifier_type, target.value)
-        if account is None:
-            missing.append(label)
-            continue
-        age = account.age_on(now.date())
-        if age is not None and age < 13:
-            children[target.id] = age
-        for dataset in adapter.datasets():
-            if dataset.category not in categories:
-                continue
-            rows = adapter.stream(account, dataset.name, end=end if dataset.ranged else None)
-            sha, size, count = write_snapshot(store, rows)
-            session.add(
-                PreservationSnapshot(
-                    hold_id=hold.id,
-                    target_id=target.id,
-                    target_label=label,
-                    account_id=account.account_id,
-                    dataset=dataset.name,
-                    category=dataset.category,
-                    sha256=sha,
-                    size_bytes=size,
-                    records=count,
-                    cutoff=cutoff,
-                    taken_at=now,
-                )
-            )
-            kept += count
-            custody(
-                session,
-                request_id=request.id,
-                hold_id=hold.id,
-                actor=actor,
-                event="preserved",
-                at=now,
-                sha256=sha,
-                detail={"target": label, "dataset": dataset.name, "records": count},
-            )
+    for taken in collected.taken:
+        session.add(_snapshot_row(hold, taken, plan.cutoff, now))
+        custody(
+            session,
+            request_id=request.id,
+            hold_id=hold.id,
+            actor=actor,
+            event="preserved",
+            at=now,
+            sha256=taken.sha256,
+            detail={
+                "target": taken.target_label,
+                "dataset": taken.dataset,
+                "records": taken.records,
+            },
+        )
     _schedule(session, hold, settings)
-    note_children(session, user=user, request_id=request.id, ages=children, now=now)
+    note_children(session, user=user, request_id=request.id, ages=collected.children, now=now)
+    missing = collected.missing
     timeline_entry(
         session,
         request_id=request.id,
         actor=actor,
         kind="preservation_hold",
         at=now,
-        body=f"Preservation hold {hold.id}: {kept} records of {', '.join(categories)} kept as "
-        f"of {request.received_at:%Y-%m-%d %H:%M} UTC until {hold.expires_at:%Y-%m-%d}."
+        body=f"Preservation hold {hold.id}: {collected.records} records of "
+        f"{', '.join(categories)} kept as of {request.received_at:%Y-%m-%d %H:%M} UTC until "
+        f"{hold.expires_at:%Y-%m-%d}."
         + (f" No account found for {', '.join(missing)}." if missing else ""),
         visible=True,
-        data={"hold_id": hold.id, "records": kept, "not_found": missing},
+        data={"hold_id": hold.id, "records": collected.records, "not_found": missing},
     )
-    _answer_with_hold(session, user, request, hold, now)
     return hold
+
+
+def _snapshot_row(
+    hold: PreservationHold, taken: Taken, cutoff: str, now: datetime
+) -> PreservationSnapshot:
+    return PreservationSnapshot(
+        hold_id=hold.id,
+        target_id=taken.target_id,
+        target_label=taken.target_label,
+        account_id=taken.account_id,
+        dataset=taken.dataset,
+        category=taken.category,
+        sha256=taken.sha256,
+        size_bytes=taken.size_bytes,
+        records=taken.records,
+        cutoff=cutoff,
+        taken_at=now,
+    )
 
 
 def _answer_with_hold(

@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
-from exigent.auth.refusals import Refused, record_refusal
-from exigent.console.pages import render
 from exigent.db import SessionDep
 from exigent.errors import BadInput, Conflict, ExigentError
 from exigent.verification import weight_sets
 from exigent.verification.models import RiskWeightSet
 from exigent.verification.signal_descriptions import DESCRIPTIONS
 from exigent.web.deps import page_permission
+from exigent.web.refusals import turned_down
+from exigent.web.render import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -169,6 +169,22 @@ def _field_errors(exc: BadInput) -> dict[str, str]:
     return found
 
 
+def _form_errors(exc: ExigentError) -> dict[str, str]:
+    """Bad input next to the fields it names; anything else above the form."""
+    return _field_errors(exc) if isinstance(exc, BadInput) else {"form": exc.message}
+
+
+def _publish(session: Session, user: User, document: dict[str, Any], reason: str) -> int:
+    """Publish and commit; returns the new version."""
+    try:
+        row = weight_sets.publish_weights(session, user=user, document=document, reason=reason)
+        version = row.version
+        session.commit()
+    except IntegrityError:
+        raise Conflict("someone published weights at the same moment; reload and retry") from None
+    return version
+
+
 @router.post("/risk-weights", response_class=HTMLResponse)
 async def publish(request: Request, session: SessionDep, user: WeightsReader) -> Response:
     """Publish a new version from the form; the next assessment scores with it."""
@@ -187,34 +203,21 @@ async def publish(request: Request, session: SessionDep, user: WeightsReader) ->
         session.rollback()
         return _page(request, session, user, typed=typed, errors=errors, status_code=422)
     try:
-        row = weight_sets.publish_weights(session, user=user, document=document, reason=reason)
-        version = row.version
-        session.commit()
-    except Refused as exc:
-        session.rollback()
-        record_refusal(request.app.state.session_factory, exc)
-        return _page(
-            request, session, user, typed=typed, errors={"form": exc.message}, status_code=403
-        )
-    except BadInput as exc:
-        session.rollback()
-        return _page(
-            request, session, user, typed=typed, errors=_field_errors(exc), status_code=422
-        )
-    except IntegrityError:
-        session.rollback()
-        exc2 = Conflict("someone published weights at the same moment; reload and retry")
-        return _page(
-            request, session, user, typed=typed, errors={"form": exc2.message}, status_code=409
-        )
+        version = _publish(session, user, document, reason)
     except ExigentError as exc:
-        session.rollback()
-        return _page(
-            request,
+        return turned_down(
             session,
-            user,
-            typed=typed,
-            errors={"form": exc.message},
-            status_code=exc.status_code,
+            exc,
+            factory=request.app.state.session_factory,
+            show=lambda error: _page(
+                request,
+                session,
+                user,
+                typed=typed,
+                errors=_form_errors(error),
+                status_code=error.status_code,
+            ),
+            # The page stands on its own: whatever went wrong is said next to the form.
+            not_found_raises=False,
         )
     return RedirectResponse(f"/console/risk-weights?published={version}", status_code=303)

@@ -11,10 +11,10 @@ from exigent.audit.service import record_event
 from exigent.auth import second_factor
 from exigent.auth.models import User
 from exigent.auth.service import actor_for, password_matches
-from exigent.console.pages import render
 from exigent.db import SessionDep, utcnow
 from exigent.errors import BadInput, ExigentError
 from exigent.web.deps import PageUser
+from exigent.web.render import render
 
 router = APIRouter(include_in_schema=False)
 

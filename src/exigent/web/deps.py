@@ -110,3 +110,7 @@ def page_roles(*roles: Role) -> Callable[[User], User]:
         return user
 
     return check
+
+
+# Staff who read every case: the queue, a case and the panels loaded into its page.
+Reader = Annotated[User, Depends(page_permission(Permission.request_read_all))]

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from exigent.cases.schemas import MAX_ID
-from exigent.console.pages import Reader, render
 from exigent.db import SessionDep, utcnow
-from exigent.web.deps import PageUser
+from exigent.web.deps import PageUser, Reader
+from exigent.web.render import render
 from exigent.wellbeing import service
 
 router = APIRouter(prefix="/wellbeing", include_in_schema=False)

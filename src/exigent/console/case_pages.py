@@ -1,0 +1,119 @@
+"""A case in the console: its page (with the reason of a turned-down action next to the panel
+it came from) and its documents' bytes for the viewer. Thin HTML routes."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from exigent.auth.models import User
+from exigent.cases import service as case_service
+from exigent.cases.models import Document
+from exigent.console import queries
+from exigent.console.params import CaseId, RowId
+from exigent.db import SessionDep
+from exigent.errors import NotFound
+from exigent.files import viewable_media_type
+from exigent.legal.models import Outcome
+from exigent.verification.models import CallbackOutcome
+from exigent.web.deps import Reader
+from exigent.web.render import render
+from exigent.web.security_headers import DOCUMENT_POLICY
+from exigent.wellbeing.service import harm_category, is_media
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+# What the page says after a successful action, named by the `done` of its redirect.
+DONE = {
+    "assigned": "Assigned.",
+    "moved": "Status changed.",
+    "note": "Note added.",
+    "callback": "Callback task opened: call the number shown.",
+    "outcome": "Callback outcome recorded.",
+    "draft": "Draft decision saved.",
+    "submitted": "Decision submitted for approval by a second person.",
+    "approved": "Decision approved. The case is approved for production.",
+    "rejected": "Decision sent back to review.",
+    "signed_off": "Legal sign-off recorded.",
+    "rechecked": "Legal check run again under the current policy.",
+}
+
+
+def show_case(
+    request: Request,
+    session: Session,
+    user: User,
+    case_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The case page; `errors` maps a panel to the reason its action was turned down."""
+    case = case_service.load_for(session, user, case_id)
+    view = queries.case_view(session, user, case)
+    case_service.record_read(session, user, case)
+    session.commit()
+    done = request.query_params.get("done", "")
+    return render(
+        request,
+        user,
+        "console/case.html",
+        {
+            "v": view,
+            "c": view.case,
+            "errors": errors or {},
+            "flash": {"kind": "ok", "text": DONE[done]} if done in DONE else None,
+            "media": [d for d in view.documents if d.stored and is_media(d)],
+            "harm": harm_category(view.case),
+            "outcomes": [str(o) for o in Outcome],
+            "callback_outcomes": [str(o) for o in CallbackOutcome],
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(case_id: CaseId, request: Request, session: SessionDep, user: Reader) -> HTMLResponse:
+    return show_case(request, session, user, case_id)
+
+
+@router.get("/documents/{document_id}/file")
+def document_file(
+    document_id: RowId, request: Request, session: SessionDep, user: Reader
+) -> Response:
+    """A document's bytes for the viewer (the page shows media blurred until revealed)."""
+    document = session.get(Document, document_id)
+    if document is None or not document.stored:
+        raise NotFound(f"no stored document {document_id} that you can see")
+    case = case_service.load_for(session, user, document.request_id)
+    case_service.record_read(session, user, case)
+    session.commit()
+    path = request.app.state.file_store.path_for(document.sha256)
+    if not path.is_file():
+        raise NotFound(f"the bytes of document {document_id} are missing from the file store")
+    # The type is what the bytes are, never what the sender claimed: a page claimed as text,
+    # or text claimed as a page, would run in the console's origin as the person opening it.
+    media_type = viewable_media_type(path)
+    if media_type is None:
+        return FileResponse(
+            path,
+            media_type="application/octet-stream",
+            headers={
+                "Cache-Control": "private, no-store",
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}",
+            },
+        )
+    if media_type == "text/plain":
+        media_type = "text/plain; charset=utf-8"
+    return FileResponse(
+        path,
+        media_type=media_type,
+        headers={
+            "Cache-Control": "private, no-store",
+            "Content-Disposition": f"inline; filename*=UTF-8''{quote(document.filename)}",
+            "Content-Security-Policy": DOCUMENT_POLICY,
+        },
+    )

@@ -1,0 +1,149 @@
+"""A case's disclosure decision in the console: draft, submit, approve, reject, sign off. Thin.
+
+Each is a form post run by `act`: back to the case on success, else the reason next to the
+decision or approval panel.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from exigent.cases.deps import MoveGuardDep
+from exigent.console.case_actions import act, act_in_thread
+from exigent.console.params import CaseId
+from exigent.db import SessionDep
+from exigent.errors import BadInput
+from exigent.legal import decisions
+from exigent.legal.deps import AfterJudgingDep
+from exigent.legal.models import Outcome
+from exigent.web.deps import Reader
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+def _items(fields: dict[str, str]) -> list[decisions.ItemDraft]:
+    """The decision's items from the form's `outcome:<target>:<category>` and `reason:...`."""
+    items = []
+    for key, outcome in fields.items():
+        if not key.startswith("outcome:"):
+            continue
+        _, target, category = key.split(":", 2)
+        if not target.isdigit() or outcome not in {str(o) for o in Outcome}:
+            raise BadInput(f"{category}: choose disclose, partial or withhold")
+        reason = fields.get(f"reason:{target}:{category}", "").strip()
+        if not reason:
+            raise BadInput(f"{category}: give a reason for {outcome}")
+        items.append(
+            decisions.ItemDraft(
+                target_id=int(target),
+                category=category,
+                outcome=Outcome(outcome),
+                reason=reason,
+            )
+        )
+    return items
+
+
+@router.post("/cases/{case_id}/decision")
+async def draft_decision(
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    after_judging: AfterJudgingDep,
+) -> Response:
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+
+    def run() -> object:
+        return decisions.draft(
+            session,
+            user=user,
+            request_id=case_id,
+            rationale=fields.get("rationale", ""),
+            emergency_attested=fields.get("emergency_attested") == "yes",
+            items=_items(fields),
+            after_judging=after_judging,
+        )
+
+    return await act_in_thread(request, session, user, case_id, "decision", "draft", run)
+
+
+@router.post("/cases/{case_id}/decision/submit")
+def submit_decision(
+    case_id: CaseId, request: Request, session: SessionDep, user: Reader
+) -> Response:
+    return act(
+        request,
+        session,
+        user,
+        case_id,
+        "decision",
+        "submitted",
+        lambda: decisions.submit(session, user=user, request_id=case_id),
+    )
+
+
+@router.post("/cases/{case_id}/decision/approve")
+def approve_decision(
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    guard: MoveGuardDep,
+    note: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    return act(
+        request,
+        session,
+        user,
+        case_id,
+        "approval",
+        "approved",
+        lambda: decisions.approve(
+            session, user=user, request_id=case_id, note=note.strip() or None, guard=guard
+        ),
+    )
+
+
+@router.post("/cases/{case_id}/decision/reject")
+def reject_decision(
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    note: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    return act(
+        request,
+        session,
+        user,
+        case_id,
+        "approval",
+        "rejected",
+        lambda: decisions.reject(session, user=user, request_id=case_id, note=note),
+    )
+
+
+@router.post("/cases/{case_id}/decision/sign-off")
+def sign_off_decision(
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    note: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    return act(
+        request,
+        session,
+        user,
+        case_id,
+        "approval",
+        "signed_off",
+        lambda: decisions.sign_off(
+            session, user=user, request_id=case_id, note=note.strip() or None
+        ),
+    )

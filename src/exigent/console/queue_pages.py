@@ -1,0 +1,86 @@
+"""The console's queue: the filtered list of cases, its refresh, jumping to a case by its
+reference, and the saved views (named filters) above it. Thin HTML routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from exigent.cases import service as case_service
+from exigent.cases.models import parse_reference
+from exigent.cases.schemas import MAX_ID
+from exigent.console import queries, service
+from exigent.console.params import PageNo, RowId
+from exigent.db import SessionDep, utcnow
+from exigent.errors import BadInput
+from exigent.web.deps import Reader
+from exigent.web.render import render
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+@router.get("", response_class=HTMLResponse)
+def queue_page(
+    request: Request, session: SessionDep, user: Reader, page: PageNo = 1
+) -> HTMLResponse:
+    filters = queries.parse_filters(request.query_params)
+    rows, more = queries.queue(session, user, filters, now=utcnow(), page=page)
+    case_service.record_list(session, user, [row.case.id for row in rows])
+    context = {
+        "rows": rows,
+        "filters": filters,
+        "more": more,
+        "page": page,
+        "count": queries.queue_count(session, user, filters, now=utcnow()),
+        "staff": queries.assignable_staff(session),
+        "agencies": queries.open_agencies(session),
+        "views": queries.saved_views(session, user),
+        "query": filters.query_string(),
+    }
+    session.commit()
+    return render(request, user, "console/queue.html", context)
+
+
+@router.get("/queue-rows", response_class=HTMLResponse)
+def queue_rows(
+    request: Request, session: SessionDep, user: Reader, page: PageNo = 1
+) -> HTMLResponse:
+    """The queue's rows alone, for the 30-second refresh."""
+    filters = queries.parse_filters(request.query_params)
+    rows, _ = queries.queue(session, user, filters, now=utcnow(), page=page)
+    case_service.record_list(session, user, [row.case.id for row in rows])
+    session.commit()
+    return render(request, user, "console/_queue_rows.html", {"rows": rows})
+
+
+@router.get("/find")
+def find_case(user: Reader, ref: str = "") -> Response:
+    """Jump to a case by its reference (EXG-0001234 or the digits)."""
+    number = parse_reference(ref)
+    if number is None or not 1 <= number <= MAX_ID:
+        raise BadInput(f"ref: {ref!r} is not a case reference like EXG-0001234")
+    return RedirectResponse(f"/console/cases/{number}", status_code=303)
+
+
+# Saved views
+
+
+@router.post("/views")
+def save_view(
+    session: SessionDep,
+    user: Reader,
+    name: Annotated[str, Form(max_length=200)] = "",
+    query: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    view = service.save_view(session, user=user, name=name, query=query)
+    session.commit()
+    return RedirectResponse(f"/console?{view.query}", status_code=303)
+
+
+@router.post("/views/{view_id}/delete")
+def delete_view(view_id: RowId, session: SessionDep, user: Reader) -> Response:
+    service.delete_view(session, user=user, view_id=view_id)
+    session.commit()
+    return RedirectResponse("/console", status_code=303)
