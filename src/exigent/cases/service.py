@@ -135,7 +135,7 @@ def transition(
     now = now or utcnow()
     target = _parse_status(to)
     request = load_for(session, user, request_id, for_update=True)
-    current = Status(request.status)
+    current = request.status
     approval_gate(session, user=user, request=request, to=target, now=now)
     _check_transition_rights(user, target)
     if not can_move(current, target):

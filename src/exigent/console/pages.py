@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from exigent.auth.models import Role, User
+from exigent.auth.models import User
 from exigent.auth.permissions import Permission, has_permission
 from exigent.cases import service as case_service
 from exigent.cases.models import Document, parse_reference
@@ -70,7 +70,7 @@ def render(
         {
             "user": user,
             "csrf_token": getattr(request.state, "csrf_token", None),
-            "can": lambda p: has_permission(Role(user.role), Permission(p)),
+            "can": lambda p: has_permission(user.role, Permission(p)),
             "now": utcnow(),
             **context,
         },

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from exigent.db import Base, UtcDateTime, utcnow
-
-
-class TrustStatus(StrEnum):
-    unverified = "unverified"
-    verified = "verified"
-    suspended = "suspended"
-    fraudulent = "fraudulent"
+from exigent.cases.models import TrustStatus
+from exigent.db import Base, EnumText, UtcDateTime, utcnow
 
 
 class Agency(Base):
@@ -31,7 +24,9 @@ class Agency(Base):
     # A number taken from the agency's own site or a directory; never from a request.
     verified_phone: Mapped[str | None] = mapped_column(String(32))
     phone_source: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[TrustStatus] = mapped_column(String(20), default=TrustStatus.unverified)
+    status: Mapped[TrustStatus] = mapped_column(
+        EnumText(TrustStatus, 20), default=TrustStatus.unverified
+    )
     source: Mapped[str] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -16,7 +16,6 @@ from exigent.auth.deps import SESSION_COOKIE, CurrentUser
 from exigent.auth.service import actor_for
 from exigent.cases import queries
 from exigent.cases import service as case_service
-from exigent.cases.lifecycle import Status
 from exigent.cases.models import Requester
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
@@ -283,7 +282,7 @@ def _case_page(
         "forms": forms,
         "form": _Empty(),
         "problems": problems or {},
-        "settled": Status(case.status) in SETTLED,
+        "settled": case.status in SETTLED,
         "deliveries": deliveries,
     }
     session.commit()
@@ -396,7 +395,7 @@ async def upload(
             store=store_of(request),
             max_bytes=settings_of(request).max_upload_bytes,
         )
-        if Status(case.status) not in SETTLED:
+        if case.status not in SETTLED:
             from exigent.legal.cases import update_record
 
             update_record(
