@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from exigent.audit.models import AuditEvent
 from exigent.cases.models import Requester
-from exigent.verification.models import VerificationMark
+from exigent.directory.models import VerificationMark
 from portal.conftest import PASSWORD, Portal, sign_in
 
 

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.refusals import Refused, record_refusal
 from exigent.cases import service as case_service
+from exigent.cases.deps import MoveGuardDep
 from exigent.cases.models import Document, parse_reference
 from exigent.cases.schemas import MAX_ID
 from exigent.console import queries, service
@@ -27,7 +29,6 @@ from exigent.files import viewable_media_type
 from exigent.legal import cases as legal_cases
 from exigent.legal import decisions, versions
 from exigent.legal.models import Outcome
-from exigent.legal.refusals import Refused, record_refusal
 from exigent.verification import service as verification
 from exigent.verification.models import CallbackOutcome
 from exigent.web.deps import page_permission
@@ -247,6 +248,7 @@ def transition(
     request: Request,
     session: SessionDep,
     user: Reader,
+    guard: MoveGuardDep,
     to: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=20_000)] = "",
     version: Annotated[int | None, Form(ge=1, le=2**31)] = None,
@@ -259,6 +261,7 @@ def transition(
             to=to,
             reason=reason.strip() or None,
             expected_version=version,
+            guard=guard,
         )
 
     return _act(request, session, user, case_id, "status", "moved", run)
@@ -416,6 +419,7 @@ def approve_decision(
     request: Request,
     session: SessionDep,
     user: Reader,
+    guard: MoveGuardDep,
     note: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     return _act(
@@ -426,7 +430,7 @@ def approve_decision(
         "approval",
         "approved",
         lambda: decisions.approve(
-            session, user=user, request_id=case_id, note=note.strip() or None
+            session, user=user, request_id=case_id, note=note.strip() or None, guard=guard
         ),
     )
 

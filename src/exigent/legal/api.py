@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Body, Path, Query
+from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,7 @@ from exigent.auth.permissions import Permission
 from exigent.auth.service import require
 from exigent.cases import service as case_service
 from exigent.cases.api import CaseId, read_model
+from exigent.cases.deps import MoveGuardDep
 from exigent.cases.models import Request as Case
 from exigent.cases.schemas import MAX_ID, IntakeRecord, RequestRead
 from exigent.db import SessionDep, utcnow
@@ -28,7 +28,6 @@ from exigent.legal.coppa import known_ages
 from exigent.legal.engine import judge
 from exigent.legal.models import Decision, PolicyVersion
 from exigent.legal.notify import mark_read, notifications_for
-from exigent.legal.refusals import Refused, record_refusal
 from exigent.legal.schemas import (
     ApprovalRead,
     CaseTargetRead,
@@ -47,26 +46,11 @@ from exigent.legal.schemas import (
     RequestInfoIn,
     TargetAgeIn,
 )
-from exigent.web.errors import error_page, wants_html
 
 router = APIRouter(prefix="/api/v1", tags=["legal"])
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 VersionNo = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-def install(app: FastAPI) -> None:
-    """Add the routes, and the handler that audits refused attempts after their rollback."""
-    app.include_router(router)
-
-    @app.exception_handler(Refused)
-    async def refused(request: Request, exc: Refused) -> Response:
-        await run_in_threadpool(record_refusal, request.app.state.session_factory, exc)
-        if wants_html(request):
-            return error_page(request, exc.status_code, exc.message)
-        return JSONResponse(
-            status_code=exc.status_code, content={"error": exc.message, **exc.detail}
-        )
 
 
 # Policy
@@ -272,10 +256,10 @@ def sign_off_decision(
 
 @router.post("/requests/{request_id}/decision/approve", response_model=RequestRead)
 def approve_decision(
-    request_id: CaseId, body: NoteIn, session: SessionDep, user: CurrentUser
+    request_id: CaseId, body: NoteIn, session: SessionDep, user: CurrentUser, guard: MoveGuardDep
 ) -> RequestRead:
     """Second-person approval: the case moves to `approved`."""
-    case = decisions.approve(session, user=user, request_id=request_id, note=body.note)
+    case = decisions.approve(session, user=user, request_id=request_id, note=body.note, guard=guard)
     session.commit()
     return read_model(case)
 

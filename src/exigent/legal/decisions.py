@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for
 from exigent.cases import service as cases
 from exigent.cases.lifecycle import Status, can_move
@@ -39,7 +40,6 @@ from exigent.legal.models import (
     Outcome,
 )
 from exigent.legal.notify import timeline_entry
-from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.legal.schemas import CategoryRuling
 
 # Once a case is approved or beyond, its decision is history, not a draft.
@@ -310,11 +310,23 @@ def sign_off(
 
 
 def approve(
-    session: Session, *, user: User, request_id: int, note: str | None, now: datetime | None = None
+    session: Session,
+    *,
+    user: User,
+    request_id: int,
+    note: str | None,
+    guard: cases.MoveGuard,
+    now: datetime | None = None,
 ) -> Request:
-    """Approve by moving the case to `approved`: the lifecycle runs every approval check."""
+    """Approve by moving the case to `approved`: `guard` runs every approval check."""
     return cases.transition(
-        session, user=user, request_id=request_id, to=Status.approved, reason=note, now=now
+        session,
+        user=user,
+        request_id=request_id,
+        to=Status.approved,
+        reason=note,
+        now=now,
+        guard=guard,
     )
 
 

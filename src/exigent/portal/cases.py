@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.models import User
 from exigent.auth.service import actor_for
 from exigent.cases import documents, queries
@@ -28,7 +29,6 @@ from exigent.intake import intake as case_intake
 from exigent.legal import cases as legal_cases
 from exigent.legal.policy import Policy
 from exigent.portal import forms
-from exigent.portal.models import PortalAccount
 
 # Where a case goes back to when the officer answers, if it came from somewhere else.
 RESUME_DEFAULT = Status.triaged

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from exigent.auth.accounts import PortalAccount
 from exigent.cases.schemas import (
     COMPULSORY_KINDS,
     PRESERVATION_KINDS,
@@ -22,7 +23,6 @@ from exigent.errors import describe_validation_error
 from exigent.legal.cases import missing_in_plain_words
 from exigent.legal.engine import missing_elements
 from exigent.legal.policy import Policy
-from exigent.portal.models import PortalAccount
 
 KINDS: dict[str, tuple[str, str]] = {
     "emergency": (

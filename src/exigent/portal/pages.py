@@ -12,25 +12,25 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.exc import IntegrityError
 
 from exigent.audit.service import record_event
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.deps import SESSION_COOKIE, CurrentUser
 from exigent.auth.service import actor_for
 from exigent.cases import queries
 from exigent.cases import service as case_service
-from exigent.cases.models import Requester
+from exigent.cases.models import Requester, TrustStatus
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
-from exigent.directory.models import TrustStatus
 from exigent.errors import BadInput, ExigentError, NotFound
 from exigent.intake import ratelimit
 from exigent.legal.decisions import SETTLED
 from exigent.legal.versions import current_policy
-from exigent.portal import cases, forms, staff
+from exigent.officers import staff
+from exigent.portal import cases, forms
 from exigent.portal.account_pages import router as account_router
 from exigent.portal.deps import (
     CurrentOfficer,
     Officer,
 )
-from exigent.portal.models import PortalAccount
 from exigent.portal.rendering import (
     problems_of,
     redirect,

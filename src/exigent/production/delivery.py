@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import require_or_refuse
 from exigent.auth.service import actor_for
 from exigent.cases import service as cases
 from exigent.cases.lifecycle import Status
@@ -26,7 +27,6 @@ from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.errors import Conflict, ExigentError, NotFound
 from exigent.legal.notify import timeline_entry
-from exigent.legal.refusals import require_or_refuse
 from exigent.notifications.email import MailNotSent, compose, send
 from exigent.production.custody import custody
 from exigent.production.models import (

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import Actor
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for
 from exigent.cases import service as cases
 from exigent.cases.lifecycle import Status, can_move
@@ -28,7 +29,6 @@ from exigent.deadlines import Deadline, schedule
 from exigent.errors import Conflict, NotFound
 from exigent.files import FileStore
 from exigent.legal.notify import timeline_entry
-from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.legal.versions import current_policy
 from exigent.platform_data.adapter import PlatformAdapter, iso
 from exigent.production.custody import custody
