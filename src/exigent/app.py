@@ -59,6 +59,7 @@ from exigent.web.security_headers import SecurityHeaders, add_security_headers
 from exigent.wellbeing import pages as wellbeing_pages
 from exigent.workflow.approval import approval_checks, approval_guard
 from exigent.workflow.jobs import deadline_handlers
+from exigent.workflow.judging import AFTER_JUDGING
 
 log = logging.getLogger(__name__)
 YOUNG_COLLECTION_THRESHOLD = 20_000
@@ -195,6 +196,8 @@ def create_app(
     app.state.token_cache = TokenCache()
     # Approval's checks, contributed by legal, verification and notice.
     app.state.move_guard = approval_guard(approval_checks())
+    # What other domains keep in step when a case is judged again (notice's user notices).
+    app.state.after_judging = AFTER_JUDGING
     install_error_handlers(app)
     app.add_middleware(BodyLimits, settings=settings, portal_page=portal_error_page)
     app.add_middleware(SecurityHeaders)

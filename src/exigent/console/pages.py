@@ -28,6 +28,7 @@ from exigent.errors import BadInput, ExigentError, NotFound
 from exigent.files import viewable_media_type
 from exigent.legal import cases as legal_cases
 from exigent.legal import decisions, versions
+from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.models import Outcome
 from exigent.verification import service as verification
 from exigent.verification.models import CallbackOutcome
@@ -334,7 +335,13 @@ def callback_outcome(
 
 
 @router.post("/cases/{case_id}/recheck")
-def recheck(case_id: CaseId, request: Request, session: SessionDep, user: Reader) -> Response:
+def recheck(
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    after_judging: AfterJudgingDep,
+) -> Response:
     return _act(
         request,
         session,
@@ -342,13 +349,19 @@ def recheck(case_id: CaseId, request: Request, session: SessionDep, user: Reader
         case_id,
         "legal",
         "rechecked",
-        lambda: legal_cases.recheck(session, user=user, request_id=case_id),
+        lambda: legal_cases.recheck(
+            session, user=user, request_id=case_id, after_judging=after_judging
+        ),
     )
 
 
 @router.post("/cases/{case_id}/decision")
 async def draft_decision(
-    case_id: CaseId, request: Request, session: SessionDep, user: Reader
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    after_judging: AfterJudgingDep,
 ) -> Response:
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -379,6 +392,7 @@ async def draft_decision(
             rationale=fields.get("rationale", ""),
             emergency_attested=fields.get("emergency_attested") == "yes",
             items=items,
+            after_judging=after_judging,
         )
 
     return await _run_async(request, session, user, case_id, "decision", "draft", run)

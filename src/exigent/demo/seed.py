@@ -35,9 +35,11 @@ from exigent.legal.models import Outcome
 from exigent.legal.policy import default_policy
 from exigent.migrate import upgrade
 from exigent.officers.service import DEMO_TOTP_SECRET, attach_demo_account
+from exigent.platform_data.seed import seed_platform_store
 from exigent.verification.models import CallbackOutcome
 from exigent.verification.service import CallbackResult, create_callback, record_outcome
 from exigent.workflow.approval import approval_checks, approval_guard
+from exigent.workflow.judging import AFTER_JUDGING
 
 SEEDER = Actor.system("demo-seed")
 DEMO_DOMAIN = "exigent.demo"
@@ -128,7 +130,6 @@ def seed_demo(
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.platform_store}{suffix}").unlink(missing_ok=True)
     # The platform's own (synthetic) user data, so approved demo cases have data to produce.
-    from exigent.platform_data.seed import seed_platform_store
 
     print(
         seed_platform_store(
@@ -404,6 +405,7 @@ def _decide(session: Session, case: Request, staff: dict[str, User], moment: dat
         emergency_attested=True,
         items=items,
         now=moment,
+        after_judging=AFTER_JUDGING,
     )
     decisions.submit(session, user=analyst, request_id=case.id, now=moment)
     return True

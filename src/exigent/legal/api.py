@@ -25,6 +25,7 @@ from exigent.legal import cases, decisions, versions
 from exigent.legal.approval import current_decision, needs_legal_sign_off
 from exigent.legal.checks import obligation_deadlines
 from exigent.legal.coppa import known_ages
+from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.engine import judge
 from exigent.legal.models import Decision, PolicyVersion
 from exigent.legal.notify import mark_read, notifications_for
@@ -119,9 +120,11 @@ def get_legal_check(request_id: CaseId, session: SessionDep, user: CurrentUser) 
 
 
 @router.post("/requests/{request_id}/legal/recheck", response_model=LegalCheckRead)
-def recheck(request_id: CaseId, session: SessionDep, user: CurrentUser) -> LegalCheckRead:
+def recheck(
+    request_id: CaseId, session: SessionDep, user: CurrentUser, after_judging: AfterJudgingDep
+) -> LegalCheckRead:
     """Judge the case again under the current policy; obligations are recomputed."""
-    check = cases.recheck(session, user=user, request_id=request_id)
+    check = cases.recheck(session, user=user, request_id=request_id, after_judging=after_judging)
     case = case_service.load_for(session, user, request_id)
     session.refresh(case)
     result = _check_read(session, case, check, cases.case_coppa_reasons(session, case))
@@ -214,7 +217,11 @@ def get_decision(request_id: CaseId, session: SessionDep, user: CurrentUser) -> 
 
 @router.put("/requests/{request_id}/decision", response_model=DecisionRead)
 def draft_decision(
-    request_id: CaseId, body: DecisionIn, session: SessionDep, user: CurrentUser
+    request_id: CaseId,
+    body: DecisionIn,
+    session: SessionDep,
+    user: CurrentUser,
+    after_judging: AfterJudgingDep,
 ) -> DecisionRead:
     """Write the draft: an outcome per target and requested category, each with a reason."""
     decision = decisions.draft(
@@ -229,6 +236,7 @@ def draft_decision(
             )
             for i in body.items
         ],
+        after_judging=after_judging,
     )
     result = _decision_read(session, decision)
     session.commit()
@@ -293,9 +301,12 @@ def update_record(
     session: SessionDep,
     user: CurrentUser,
     changes: Annotated[dict[str, Any], Body(description="top-level intake fields; null removes")],
+    after_judging: AfterJudgingDep,
 ) -> RequestRead:
     """Change top-level fields of the intake record; the case is judged again."""
-    case, _ = cases.update_record(session, user=user, request_id=request_id, changes=changes)
+    case, _ = cases.update_record(
+        session, user=user, request_id=request_id, changes=changes, after_judging=after_judging
+    )
     session.commit()
     session.refresh(case)
     return read_model(case)

@@ -6,6 +6,7 @@ the lifecycle, so there is exactly one way to approve a disclosure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,7 +29,7 @@ from exigent.legal.approval import (
     needs_legal_sign_off,
     record_approval,
 )
-from exigent.legal.checks import judge_case, latest_check
+from exigent.legal.checks import AfterJudging, judge_case, latest_check
 from exigent.legal.models import (
     DISCLOSING,
     ApprovalKind,
@@ -63,12 +64,25 @@ class ItemDraft:
     reason: str
 
 
-def ensure_check(session: Session, user: User, request: Request, now: datetime) -> LegalCheckRecord:
+def ensure_check(
+    session: Session,
+    user: User,
+    request: Request,
+    now: datetime,
+    after_judging: Sequence[AfterJudging],
+) -> LegalCheckRecord:
     """The case's current legal check; a case from before the engine ran is judged now."""
     check = latest_check(session, request.id)
     if check is None:
         record = IntakeRecord.model_validate(request.record)
-        check = judge_case(session, request=request, record=record, actor=actor_for(user), now=now)
+        check = judge_case(
+            session,
+            request=request,
+            record=record,
+            actor=actor_for(user),
+            now=now,
+            after_judging=after_judging,
+        )
     return check
 
 
@@ -80,6 +94,7 @@ def draft(
     rationale: str,
     emergency_attested: bool,
     items: list[ItemDraft],
+    after_judging: Sequence[AfterJudging],
     now: datetime | None = None,
 ) -> Decision:
     """Write (or rewrite) the case's draft decision; refuses categories the policy forbids."""
@@ -90,7 +105,7 @@ def draft(
     )
     if request.status in SETTLED:
         raise Conflict(f"the case is {request.status}; its decision can no longer change")
-    check = ensure_check(session, user, request, now)
+    check = ensure_check(session, user, request, now, after_judging)
     _check_rationale(request, rationale, emergency_attested)
     labels = _check_items(user, request, check, items)
     decision = _open_draft(session, user, request, check, now)

@@ -5,6 +5,7 @@ nothing here commits."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -27,6 +28,7 @@ from exigent.errors import BadInput, Conflict, ExigentError
 from exigent.files import FileStore, check_media_type
 from exigent.intake import intake as case_intake
 from exigent.legal import cases as legal_cases
+from exigent.legal.checks import AfterJudging
 from exigent.legal.policy import Policy
 from exigent.portal import forms
 
@@ -245,6 +247,7 @@ def answer(
     store: FileStore,
     max_bytes: int,
     now: datetime,
+    after_judging: Sequence[AfterJudging],
 ) -> Request:
     """The officer's answer: the record gains what they added, their words go on the case,
     and a case waiting on them goes back to where it was."""
@@ -256,7 +259,12 @@ def answer(
     if changes:
         try:
             case, _ = legal_cases.update_record(
-                session, user=user, request_id=case.id, changes=changes, now=now
+                session,
+                user=user,
+                request_id=case.id,
+                changes=changes,
+                now=now,
+                after_judging=after_judging,
             )
         except BadInput as exc:
             field = str(exc.detail.get("field") or "message")

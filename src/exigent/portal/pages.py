@@ -22,7 +22,9 @@ from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
 from exigent.errors import BadInput, ExigentError, NotFound
 from exigent.intake import ratelimit
+from exigent.legal.cases import update_record
 from exigent.legal.decisions import SETTLED
+from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.versions import current_policy
 from exigent.officers import staff
 from exigent.portal import cases, forms
@@ -346,7 +348,11 @@ async def send_message(
 
 @router.post("/requests/{request_id}/answer", response_class=HTMLResponse)
 async def answer(
-    request: Request, request_id: CaseId, session: SessionDep, officer: CurrentOfficer
+    request: Request,
+    request_id: CaseId,
+    session: SessionDep,
+    officer: CurrentOfficer,
+    after_judging: AfterJudgingDep,
 ) -> Response:
     form = await request.form()
     try:
@@ -360,6 +366,7 @@ async def answer(
             store=store_of(request),
             max_bytes=settings_of(request).max_upload_bytes,
             now=utcnow(),
+            after_judging=after_judging,
         )
         session.commit()
     except (BadInput, cases.FormProblems) as exc:
@@ -372,7 +379,11 @@ async def answer(
 
 @router.post("/requests/{request_id}/documents", response_class=HTMLResponse)
 async def upload(
-    request: Request, request_id: CaseId, session: SessionDep, officer: CurrentOfficer
+    request: Request,
+    request_id: CaseId,
+    session: SessionDep,
+    officer: CurrentOfficer,
+    after_judging: AfterJudgingDep,
 ) -> Response:
     form = await request.form()
     uploads = uploads_of(form)
@@ -396,13 +407,12 @@ async def upload(
             max_bytes=settings_of(request).max_upload_bytes,
         )
         if case.status not in SETTLED:
-            from exigent.legal.cases import update_record
-
             update_record(
                 session,
                 user=officer.user,
                 request_id=case.id,
                 changes={"documents": [*case.record.get("documents", []), *refs]},
+                after_judging=after_judging,
             )
         session.commit()
     except ExigentError as exc:
