@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -44,6 +45,38 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+class EnumText(TypeDecorator[E]):
+    """A `StrEnum` kept as its value in a plain VARCHAR(length); rows load as members.
+
+    A VARCHAR, not a database enum or a CHECK: adding a member needs no migration, and the
+    columns stay what the migrations made. A value that is not a member fails both ways, so a
+    typo is caught before it is written and a stray row is reported instead of passed on.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+        self.length = length
+
+    @property
+    def python_type(self) -> type[E]:
+        return self.enum
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        # A plain string is accepted when it is a member's value: filters and literals in
+        # queries (`Request.priority == "P0"`) still compare as before.
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> E | None:
+        return None if value is None else self.enum(value)
+
+
 HOLDS_WRITER = "exigent_holds_writer"
 READ_ONLY = "exigent_read_only"
 SQLITE_WRITER_WAIT_SECONDS = 30
@@ -51,6 +84,25 @@ SQLITE_WRITER_WAIT_SECONDS = 30
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _to_member(enum: type[StrEnum]) -> Any:
+    def coerce(_target: Any, value: Any, _old: Any, _initiator: Any) -> Any:
+        return enum(value) if isinstance(value, str) else value
+
+    return coerce
+
+
+@event.listens_for(Base, "mapper_configured", propagate=True)
+def _members_on_assignment(mapper: Any, class_: type) -> None:
+    """A string set on an enum column becomes its member at once: sessions keep objects after
+    commit, so without this a row made with `kind="emergency"` would hold a str until reloaded.
+    """
+    for prop in mapper.column_attrs:
+        column_type = prop.columns[0].type
+        if isinstance(column_type, EnumText):
+            coerce = _to_member(column_type.enum)
+            event.listen(getattr(class_, prop.key), "set", coerce, retval=True)
 
 
 def utcnow() -> datetime:

@@ -29,13 +29,16 @@ class Deadline(Base):
     __table_args__ = (Index("ix_deadlines_due", "fired_at", "due_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # Text, not an enum: the kinds are the keys of handlers that domains register (some built
+    # from words, as `sla_decide_breach`), and this worker knows no domain.
     kind: Mapped[str] = mapped_column(String(48))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     fired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    # What firing found: "fired", "met" (the clock was stopped in time), "cancelled".
+    # What firing found: "fired", "met" (the clock was stopped in time), "cancelled", or a
+    # word of the handler's own ("relay_failed"); text for the same reason as `kind`.
     outcome: Mapped[str | None] = mapped_column(String(24))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

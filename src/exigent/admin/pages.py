@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from exigent.admin import service, tokens
 from exigent.admin.service import STAFF_ROLES, commit_now
-from exigent.auth.models import Role, User
+from exigent.auth.models import User
 from exigent.auth.permissions import ROLE_PERMISSIONS, Permission, parse_scopes
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError
@@ -134,7 +134,7 @@ def user_view(
         "row": row,
         "person": row.user,
         "roles": STAFF_ROLES,
-        "permissions": sorted(ROLE_PERMISSIONS.get(Role(row.user.role), frozenset())),
+        "permissions": sorted(ROLE_PERMISSIONS.get(row.user.role, frozenset())),
         "tokens": tokens.list_tokens(session, user_id=user_id),
         "scopes_of": parse_scopes,
         "problems": problems or {},

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from exigent.admin.service import get_user
 from exigent.audit.service import record_event
-from exigent.auth.models import ApiToken, Role, User
+from exigent.auth.models import ApiToken, User
 from exigent.auth.permissions import ROLE_PERMISSIONS, Permission
 from exigent.auth.service import actor_for, issue_api_token, sha256_hex
 from exigent.auth.token_cache import forget_all
@@ -23,7 +23,7 @@ def check_scopes(user: User, scopes: list[str] | None) -> frozenset[Permission] 
     """The scopes as permissions, each one the user's role holds; None is the whole role."""
     if scopes is None:
         return None
-    allowed = ROLE_PERMISSIONS.get(Role(user.role), frozenset())
+    allowed = ROLE_PERMISSIONS.get(user.role, frozenset())
     wanted = {s.strip() for s in scopes if s.strip()}
     if not wanted:
         raise BadInput("scopes: name at least one permission, or leave scopes out", field="scopes")

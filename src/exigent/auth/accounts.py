@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exigent.auth.models import User
-from exigent.db import Base, UtcDateTime, utcnow
+from exigent.db import Base, EnumText, UtcDateTime, utcnow
 
 
 class DomainStanding(StrEnum):
@@ -37,7 +37,7 @@ class PortalAccount(Base):
     agency_state: Mapped[str | None] = mapped_column(String(10))
     supervisor_name: Mapped[str | None] = mapped_column(String(300))
     supervisor_phone: Mapped[str | None] = mapped_column(String(32))
-    domain_standing: Mapped[DomainStanding] = mapped_column(String(16))
+    domain_standing: Mapped[DomainStanding] = mapped_column(EnumText(DomainStanding, 16))
     # Why staff should look twice (unlisted, looks like a known agency's domain), or None.
     domain_note: Mapped[str | None] = mapped_column(Text)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -70,7 +70,7 @@ class PortalToken(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    purpose: Mapped[TokenPurpose] = mapped_column(String(20))
+    purpose: Mapped[TokenPurpose] = mapped_column(EnumText(TokenPurpose, 20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exigent.db import Base, UtcDateTime, utcnow
+from exigent.db import Base, EnumText, UtcDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -47,7 +47,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(EnumText(Role, 20))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -106,8 +106,8 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    door: Mapped[Door] = mapped_column(String(10), default=Door.staff)
-    proof: Mapped[Proof] = mapped_column(String(20), default=Proof.password)
+    door: Mapped[Door] = mapped_column(EnumText(Door, 10), default=Door.staff)
+    proof: Mapped[Proof] = mapped_column(EnumText(Proof, 20), default=Proof.password)
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -119,7 +119,7 @@ def has_permission(role: Role, permission: Permission) -> bool:
 def user_can(user: User, permission: Permission) -> bool:
     """The one permission check: the account is active, its role allows `permission`, and when
     it came with an API token limited to some permissions, the token names this one."""
-    if not user.is_active or not has_permission(Role(user.role), permission):
+    if not user.is_active or not has_permission(user.role, permission):
         return False
     return user.token_scopes is None or str(permission) in user.token_scopes
 

@@ -65,11 +65,12 @@ def list_requests(
     """Cases you can see, filtered, most urgent first (or newest), a page at a time."""
     if decide_due_before is not None and decide_due_before.tzinfo is None:
         raise BadInput("decide_due_before: needs a time-zone offset", field="decide_due_before")
+    chosen = queries.list_choices(status=status, priority=priority, kind=kind)
     filters = queries.RequestFilters(
-        status=status,
+        status=list(chosen.status) or None,
         open_only=open_only,
-        priority=priority,
-        kind=kind,
+        priority=list(chosen.priority) or None,
+        kind=list(chosen.kind) or None,
         agency_id=agency_id,
         assignee_id=assignee_id,
         unassigned=unassigned,

@@ -21,7 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exigent.cases.lifecycle import Status
-from exigent.db import Base, UtcDateTime, utcnow
+from exigent.cases.schemas import EmergencyNature, IdentifierType, ReceivedVia, RequestKind
+from exigent.db import Base, EnumText, UtcDateTime, utcnow
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -57,7 +58,9 @@ class Requester(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     agency_name: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[TrustStatus] = mapped_column(String(20), default=TrustStatus.unverified)
+    status: Mapped[TrustStatus] = mapped_column(
+        EnumText(TrustStatus, 20), default=TrustStatus.unverified
+    )
     first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -85,15 +88,15 @@ class Request(Base):
     # Digest of the submission, so a reused key with a different body is caught, not merged.
     submission_digest: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(500))
-    kind: Mapped[str] = mapped_column(String(32))
-    received_via: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[RequestKind] = mapped_column(EnumText(RequestKind, 32))
+    received_via: Mapped[ReceivedVia] = mapped_column(EnumText(ReceivedVia, 16))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # The offset the requester wrote in, kept so deadlines read in their local time.
     received_offset_minutes: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[Status] = mapped_column(String(24), default=Status.received)
-    priority: Mapped[str] = mapped_column(String(2))
+    status: Mapped[Status] = mapped_column(EnumText(Status, 24), default=Status.received)
+    priority: Mapped[Priority] = mapped_column(EnumText(Priority, 2))
     case_number: Mapped[str | None] = mapped_column(String(500))
-    emergency_nature: Mapped[str | None] = mapped_column(String(32))
+    emergency_nature: Mapped[EmergencyNature | None] = mapped_column(EnumText(EmergencyNature, 32))
     requester_id: Mapped[int | None] = mapped_column(ForeignKey("requesters.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     agency_name: Mapped[str | None] = mapped_column(String(300))
@@ -144,7 +147,7 @@ class Target(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    identifier_type: Mapped[str] = mapped_column(String(16))
+    identifier_type: Mapped[IdentifierType] = mapped_column(EnumText(IdentifierType, 16))
     value: Mapped[str] = mapped_column(String(320), index=True)
 
     request: Mapped[Request] = relationship(back_populates="targets")
@@ -186,11 +189,13 @@ class TimelineEvent(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Stays text: each domain names the entries it writes (`decision_approval`, `sla_breach`,
+    # `user_notice`, ...), some built from words, and the kernel's table must not list them all.
     kind: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor: Mapped[str] = mapped_column(String(320))
-    from_status: Mapped[str | None] = mapped_column(String(24))
-    to_status: Mapped[str | None] = mapped_column(String(24))
+    from_status: Mapped[Status | None] = mapped_column(EnumText(Status, 24))
+    to_status: Mapped[Status | None] = mapped_column(EnumText(Status, 24))
     body: Mapped[str | None] = mapped_column(Text)
     # Internal notes stay internal; only visible entries reach the requester's portal.
     visible_to_requester: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from operator import attrgetter
+from typing import Any, ClassVar
 
 from itsdangerous import BadData, URLSafeSerializer
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, defer, lazyload
 
 from exigent.auth.models import Role, User
-from exigent.cases.lifecycle import OPEN_STATUSES
-from exigent.cases.models import Document, Request, TimelineEvent
-from exigent.cases.schemas import MAX_ID
+from exigent.cases.lifecycle import OPEN_STATUSES, Status
+from exigent.cases.models import Document, Priority, Request, TimelineEvent
+from exigent.cases.schemas import MAX_ID, RequestKind
 from exigent.cases.scope import read_scope
-from exigent.errors import BadInput
+from exigent.errors import BadInput, describe_validation_error
 
 MAX_PAGE = 200
 
@@ -27,12 +30,61 @@ def readable_requests(user: User) -> Select[Request]:
     return statement if scope.everything else statement.where(scope.condition())
 
 
+class ListChoices(BaseModel):
+    """The status, priority and kind filters of a list of cases, checked in one place for the
+    JSON API and the console queue: a value that is not a member is refused by name (422)
+    rather than matching nothing."""
+
+    model_config = ConfigDict(frozen=True)
+    ENUMS: ClassVar[dict[str, type[StrEnum]]] = {
+        "status": Status,
+        "priority": Priority,
+        "kind": RequestKind,
+    }
+
+    status: tuple[Status, ...] = ()
+    priority: tuple[Priority, ...] = ()
+    kind: tuple[RequestKind, ...] = ()
+
+    @field_validator("status", "priority", "kind", mode="before")
+    @classmethod
+    def members_only(cls, values: Any, info: ValidationInfo) -> Any:
+        # Checked before pydantic's own enum check, so the words match the console's and a
+        # NUL (which no database text stores) is named as such.
+        enum = cls.ENUMS[str(info.field_name)]
+        allowed = {str(member) for member in enum}
+        for value in values if isinstance(values, list | tuple) else [values]:
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError("must not contain NUL characters")
+            if value not in allowed:
+                raise ValueError(f"{value!r} is not one of {', '.join(sorted(allowed))}")
+        return values
+
+
+def list_choices(
+    *,
+    status: list[str] | None = None,
+    priority: list[str] | None = None,
+    kind: list[str] | None = None,
+) -> ListChoices:
+    """The filters as members; 422 naming the filter and its allowed values otherwise."""
+    given = {"status": status, "priority": priority, "kind": kind}
+    try:
+        return ListChoices.model_validate({k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        problems = describe_validation_error(exc)
+        first = problems[0]
+        raise BadInput(
+            f"{first['field']}: {first['problem']}", field=first["field"], problems=problems
+        ) from None
+
+
 @dataclass(frozen=True)
 class RequestFilters:
-    status: list[str] | None = None
+    status: list[Status] | None = None
     open_only: bool = False
-    priority: list[str] | None = None
-    kind: list[str] | None = None
+    priority: list[Priority] | None = None
+    kind: list[RequestKind] | None = None
     agency_id: int | None = None
     assignee_id: int | None = None
     unassigned: bool = False

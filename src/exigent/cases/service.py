@@ -141,7 +141,7 @@ def transition(
     now = now or utcnow()
     target = _parse_status(to)
     request = load_for(session, user, request_id, for_update=True)
-    current = Status(request.status)
+    current = request.status
     if guard is not None:
         guard(session, user=user, request=request, to=target, now=now)
     elif target is Status.approved:

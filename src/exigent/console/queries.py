@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, defer, lazyload
 from exigent.auth.models import Role, User
 from exigent.cases import queries as case_queries
 from exigent.cases.lifecycle import OPEN_STATUSES, Status, allowed_next
-from exigent.cases.models import Document, Request, Requester, TimelineEvent
+from exigent.cases.models import Document, Priority, Request, Requester, TimelineEvent
 from exigent.cases.schemas import RequestKind
 from exigent.console.models import SavedView
 from exigent.deadlines import Deadline
@@ -26,7 +26,6 @@ from exigent.legal.versions import current_policy
 from exigent.verification.models import Callback, RiskAssessment
 from exigent.verification.service import callbacks_for, verification_status
 
-PRIORITIES = ("P0", "P1", "P2", "P3")
 DUE_WINDOWS = {
     "breached": timedelta(0),
     "1h": timedelta(hours=1),
@@ -41,9 +40,9 @@ ASSIGNABLE_ROLES = (Role.analyst, Role.lead, Role.legal, Role.admin)
 class QueueFilters:
     """The queue's filters as GET parameters; an empty filter means all open cases."""
 
-    status: tuple[str, ...] = ()
-    priority: tuple[str, ...] = ()
-    kind: tuple[str, ...] = ()
+    status: tuple[Status, ...] = ()
+    priority: tuple[Priority, ...] = ()
+    kind: tuple[RequestKind, ...] = ()
     assignee: str = ""
     agency: int | None = None
     due: str = ""
@@ -65,12 +64,9 @@ class QueueFilters:
         return bool(self.query_string())
 
 
-def _choices(values: list[str], allowed: set[str] | tuple[str, ...], name: str) -> tuple[str, ...]:
-    chosen = tuple(v for v in values if v)
-    for value in chosen:
-        if value not in allowed:
-            raise BadInput(f"{name}: {value!r} is not one of {', '.join(sorted(allowed))}")
-    return chosen
+def _given(values: list[str]) -> list[str]:
+    # The form's blank option means "any", not a value to check.
+    return [value for value in values if value]
 
 
 def parse_filters(params: Any) -> QueueFilters:
@@ -86,10 +82,15 @@ def parse_filters(params: Any) -> QueueFilters:
     due = first("due")
     if due and due not in DUE_WINDOWS:
         raise BadInput(f"due: one of {', '.join(DUE_WINDOWS)}")
+    chosen = case_queries.list_choices(
+        status=_given(get_list("status")),
+        priority=_given(get_list("priority")),
+        kind=_given(get_list("kind")),
+    )
     return QueueFilters(
-        status=_choices(get_list("status"), {str(s) for s in Status}, "status"),
-        priority=_choices(get_list("priority"), PRIORITIES, "priority"),
-        kind=_choices(get_list("kind"), {str(k) for k in RequestKind}, "kind"),
+        status=chosen.status,
+        priority=chosen.priority,
+        kind=chosen.kind,
         assignee=assignee,
         agency=int(agency_text) if agency_text else None,
         due=due,
@@ -277,7 +278,7 @@ def case_view(session: Session, user: User, case: Request) -> CaseView:
         decision=decision,
         legal_sign_off_needed=needs_legal_sign_off(session, decision) if decision else [],
         timeline=case_queries.timeline_for(session, user, case),
-        allowed_moves=[str(s) for s in allowed_next(Status(case.status))],
+        allowed_moves=[str(s) for s in allowed_next(case.status)],
         staff=staff,
         discloses=bool(decision and discloses(decision)),
         names={u.id: u.name for u in staff},

@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exigent.cases.models import TrustStatus
-from exigent.db import Base, UtcDateTime, utcnow
+from exigent.db import Base, EnumText, UtcDateTime, utcnow
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -27,7 +27,9 @@ class Agency(Base):
     # A number taken from the agency's own site or a directory; never from a request.
     verified_phone: Mapped[str | None] = mapped_column(String(32))
     phone_source: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[TrustStatus] = mapped_column(String(20), default=TrustStatus.unverified)
+    status: Mapped[TrustStatus] = mapped_column(
+        EnumText(TrustStatus, 20), default=TrustStatus.unverified
+    )
     source: Mapped[str] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -61,9 +63,10 @@ class VerificationMark(Base):
     __tablename__ = "verification_marks"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    subject_type: Mapped[MarkSubject] = mapped_column(String(16))
+    subject_type: Mapped[MarkSubject] = mapped_column(EnumText(MarkSubject, 16))
     subject_id: Mapped[int] = mapped_column(BigId)
-    # A requester's, agency's or case's status or outcome as of this mark.
+    # A requester's, agency's or case's status or outcome as of this mark: the values of two
+    # enums (TrustStatus, CallbackOutcome) by subject, so it stays text.
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -105,7 +105,7 @@ def approval_gate(
     checks: Sequence[ApprovalCheck],
 ) -> None:
     """The lifecycle's guard: moving a case to `approved` approves its submitted decision."""
-    if to is not Status.approved or not can_move(Status(request.status), to):
+    if to is not Status.approved or not can_move(request.status, to):
         return  # other moves, and moves the lifecycle refuses with its own answer
     approve_decision(session, user=user, request=request, now=now, checks=checks)
 

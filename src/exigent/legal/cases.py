@@ -143,7 +143,7 @@ def request_info(
         detail={"missing_elements": check.missing_elements},
         at=now,
     )
-    if can_move(Status(request.status), Status.need_info):
+    if can_move(request.status, Status.need_info):
         request = cases.transition(
             session,
             user=user,
@@ -169,7 +169,7 @@ def update_record(
     now = now or utcnow()
     require(user, Permission.request_update_record)
     request = cases.load_for(session, user, request_id)
-    if Status(request.status) in SETTLED:
+    if request.status in SETTLED:
         raise Conflict(f"the case is {request.status}; its record can no longer change")
     record = _merged(request.record, changes)
     before = dict(request.record)
@@ -269,7 +269,7 @@ def _apply(session: Session, request: Request, record: IntakeRecord, now: dateti
 def _refresh_targets(session: Session, request: Request, record: IntakeRecord) -> None:
     """Keep targets that are still named (their decisions and ages stay), add and remove others."""
     existing = {(t.identifier_type, t.value): t for t in request.targets}
-    wanted = [(str(t.identifier_type), t.value) for t in record.targets]
+    wanted = [(t.identifier_type, t.value) for t in record.targets]
     for position, key in enumerate(wanted):
         target = existing.pop(key, None)
         if target is None:

@@ -103,7 +103,7 @@ def draft(
     require_or_refuse(
         user, Permission.decision_draft, action="decision.draft", request_id=request.id
     )
-    if Status(request.status) in SETTLED:
+    if request.status in SETTLED:
         raise Conflict(f"the case is {request.status}; its decision can no longer change")
     check = ensure_check(session, user, request, now, after_judging)
     _check_rationale(request, rationale, emergency_attested)
@@ -273,7 +273,7 @@ def submit(
         detail={"request_id": request.id},
         at=now,
     )
-    if can_move(Status(request.status), Status.awaiting_approval):
+    if can_move(request.status, Status.awaiting_approval):
         cases.transition(
             session,
             user=user,
@@ -361,7 +361,7 @@ def reject(
         raise Conflict("there is no submitted decision to reject on this case")
     mark_decided(session, decision, DecisionStatus.rejected, now)
     record_approval(session, user, request, decision, ApprovalKind.rejection, note, now)
-    if Status(request.status) is Status.awaiting_approval:
+    if request.status is Status.awaiting_approval:
         cases.transition(
             session, user=user, request_id=request.id, to=Status.under_review, reason=note, now=now
         )

@@ -18,7 +18,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exigent.db import Base, UtcDateTime, utcnow
+from exigent.auth.models import Role
+from exigent.cases.models import Priority
+from exigent.cases.schemas import DataCategory
+from exigent.db import Base, EnumText, UtcDateTime, utcnow
+from exigent.legal.policy import Route
 from exigent.versions import VersionColumns
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
@@ -39,11 +43,11 @@ class LegalCheckRecord(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"))
     policy_version: Mapped[int] = mapped_column(Integer)
-    route: Mapped[str] = mapped_column(String(24))
+    route: Mapped[Route] = mapped_column(EnumText(Route, 24))
     categories: Mapped[dict[str, str]] = mapped_column(JSON)
     missing_elements: Mapped[list[str]] = mapped_column(JSON)
     obligations: Mapped[list[dict[str, str]]] = mapped_column(JSON)
-    priority: Mapped[str] = mapped_column(String(2))
+    priority: Mapped[Priority] = mapped_column(EnumText(Priority, 2))
     judged_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -76,7 +80,9 @@ class Decision(Base):
     rationale: Mapped[str] = mapped_column(Text)
     # The drafter's explicit statement of the good-faith emergency belief (2702(b)(8)).
     emergency_attested: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[DecisionStatus] = mapped_column(String(16), default=DecisionStatus.draft)
+    status: Mapped[DecisionStatus] = mapped_column(
+        EnumText(DecisionStatus, 16), default=DecisionStatus.draft
+    )
     policy_version: Mapped[int] = mapped_column(Integer)
     legal_check_id: Mapped[int] = mapped_column(ForeignKey("legal_checks.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -117,8 +123,8 @@ class DecisionItem(Base):
     # Kept as text too: a target removed by a later record update must still be readable here.
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
     target_label: Mapped[str] = mapped_column(String(340))
-    category: Mapped[str] = mapped_column(String(32))
-    outcome: Mapped[Outcome] = mapped_column(String(16))
+    category: Mapped[DataCategory] = mapped_column(EnumText(DataCategory, 32))
+    outcome: Mapped[Outcome] = mapped_column(EnumText(Outcome, 16))
     reason: Mapped[str] = mapped_column(Text)
 
 
@@ -136,8 +142,9 @@ class Approval(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    role: Mapped[str] = mapped_column(String(20))
-    kind: Mapped[ApprovalKind] = mapped_column(String(20))
+    # The approver's role when they approved: a later change of role does not rewrite it.
+    role: Mapped[Role] = mapped_column(EnumText(Role, 20))
+    kind: Mapped[ApprovalKind] = mapped_column(EnumText(ApprovalKind, 20))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from exigent.db import Base, UtcDateTime, utcnow
+from exigent.db import Base, EnumText, UtcDateTime, utcnow
+from exigent.legal.schemas import ObligationKind
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -51,8 +52,8 @@ class UserNotice(Base):
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
     target_label: Mapped[str] = mapped_column(String(340))
     # The obligation that calls for the notice (user_notice_review, nondisclosure_review, ...).
-    basis: Mapped[str] = mapped_column(String(40))
-    status: Mapped[NoticeStatus] = mapped_column(String(16))
+    basis: Mapped[ObligationKind] = mapped_column(EnumText(ObligationKind, 40))
+    status: Mapped[NoticeStatus] = mapped_column(EnumText(NoticeStatus, 16))
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     recipient: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(String(300))

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from exigent.auth.models import Role, User
+from exigent.auth.models import User
 from exigent.auth.permissions import Permission, has_permission
 from exigent.cases import service as cases
 from exigent.cases.schemas import MAX_ID
@@ -63,7 +63,7 @@ def _panel(
             "c": case,
             "notices": notices,
             "in_force": {n.id: service.order_in_force(n, now) for n in notices},
-            "may_decide": has_permission(Role(user.role), Permission.notice_decide),
+            "may_decide": has_permission(user.role, Permission.notice_decide),
             "csrf_token": getattr(request.state, "csrf_token", None),
             "flash": flash,
             "error": error,

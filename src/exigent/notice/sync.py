@@ -127,7 +127,7 @@ def _apply(
     previous = None if new else notice.status
     if not new:
         cancel_due(session, notice, now)
-    notice.basis = str(owed.kind)
+    notice.basis = owed.kind
     notice.updated_at = now
     if terms.held:
         notice.status = NoticeStatus.held

@@ -296,8 +296,8 @@ def _status_before_need_info(session: Session, case: Request) -> Status:
         .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-    if came_from and can_move(Status.need_info, Status(came_from)):
-        return Status(came_from)
+    if came_from and can_move(Status.need_info, came_from):
+        return came_from
     return RESUME_DEFAULT
 
 

@@ -17,7 +17,6 @@ from exigent.auth.deps import SESSION_COOKIE, CurrentUser
 from exigent.auth.service import actor_for
 from exigent.cases import queries
 from exigent.cases import service as case_service
-from exigent.cases.lifecycle import Status
 from exigent.cases.models import Requester, TrustStatus
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
@@ -285,7 +284,7 @@ def _case_page(
         "forms": forms,
         "form": _Empty(),
         "problems": problems or {},
-        "settled": Status(case.status) in SETTLED,
+        "settled": case.status in SETTLED,
         "deliveries": deliveries,
     }
     session.commit()
@@ -407,7 +406,7 @@ async def upload(
             store=store_of(request),
             max_bytes=settings_of(request).max_upload_bytes,
         )
-        if Status(case.status) not in SETTLED:
+        if case.status not in SETTLED:
             update_record(
                 session,
                 user=officer.user,

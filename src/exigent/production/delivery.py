@@ -98,7 +98,7 @@ def issue_link(
         raise Conflict(f"production {production.id} is {production.status}; only a built one ships")
     request = session.get(Request, production.request_id)
     assert request is not None
-    if Status(request.status) not in {Status.producing, Status.delivered}:
+    if request.status not in {Status.producing, Status.delivered}:
         raise Conflict(f"case {request.reference} is {request.status}; it cannot be delivered")
     recipient = recipient_for(session, request)
     if recipient is None:
@@ -156,7 +156,7 @@ def issue_link(
         visible=True,
         data={"production_id": production.id, "link_id": link.id},
     )
-    if Status(request.status) is Status.producing:
+    if request.status is Status.producing:
         cases.transition(
             session,
             user=user,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from exigent.db import Base, UtcDateTime, utcnow
+from exigent.db import Base, EnumText, UtcDateTime, utcnow
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -28,7 +28,7 @@ class Production(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
-    status: Mapped[ProductionStatus] = mapped_column(String(16))
+    status: Mapped[ProductionStatus] = mapped_column(EnumText(ProductionStatus, 16))
     adapter: Mapped[str] = mapped_column(String(64))
     # What the decision allowed, fixed when the production was created: targets x categories
     # and the date range, so a later reading of the case cannot widen it.
@@ -82,7 +82,7 @@ class DownloadAttempt(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(500))
-    outcome: Mapped[DownloadOutcome] = mapped_column(String(16))
+    outcome: Mapped[DownloadOutcome] = mapped_column(EnumText(DownloadOutcome, 16))
 
 
 class CustodyEvent(Base):
@@ -116,7 +116,7 @@ class PreservationHold(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
-    status: Mapped[HoldStatus] = mapped_column(String(16))
+    status: Mapped[HoldStatus] = mapped_column(EnumText(HoldStatus, 16))
     categories: Mapped[list[str]] = mapped_column(JSON)
     # The moment the data is preserved as of (the request's receipt).
     as_of: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -227,7 +227,7 @@ def _answer_with_hold(
     session: Session, user: User, request: Request, hold: PreservationHold, now: datetime
 ) -> None:
     """A preservation request is answered by the hold itself: nothing is disclosed."""
-    if request.kind in PRESERVATION_KINDS and can_move(Status(request.status), Status.preserved):
+    if request.kind in PRESERVATION_KINDS and can_move(request.status, Status.preserved):
         cases.transition(
             session,
             user=user,

@@ -121,7 +121,7 @@ def approved_decision(session: Session, request_id: int) -> Decision | None:
 
 def approved_scope(session: Session, request: Request) -> Scope:
     """The scope of the case's approved decision; 409 when the case is not approved."""
-    if Status(request.status) not in PRODUCIBLE:
+    if request.status not in PRODUCIBLE:
         raise Conflict(
             f"case {request.reference} is {request.status}, not approved: nothing may be "
             "collected until a second person approves its decision",

@@ -316,7 +316,7 @@ def record_built(
     )
     request = session.get(Request, production.request_id)
     assert request is not None
-    if Status(request.status) is Status.approved:
+    if request.status is Status.approved:
         cases.transition(
             session,
             user=user,

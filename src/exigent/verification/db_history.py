@@ -174,7 +174,7 @@ class DatabaseHistory(InMemoryHistory):
                 continue
             self._seen_marks.add(mark_id)
             self._newest_mark = max(self._newest_mark, mark_id)
-            self._apply_mark(session, MarkSubject(subject_type), subject_id, status)
+            self._apply_mark(session, subject_type, subject_id, status)
 
     def _apply_mark(
         self, session: Session, subject: MarkSubject, subject_id: int, status: str

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from exigent.db import Base, UtcDateTime, utcnow
+from exigent.db import Base, EnumText, UtcDateTime, utcnow
+from exigent.verification.scoring import RiskLevel
 from exigent.versions import VersionColumns
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
@@ -24,7 +25,7 @@ class RiskAssessment(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"))
     score: Mapped[int] = mapped_column(Integer)
-    level: Mapped[str] = mapped_column(String(16))
+    level: Mapped[RiskLevel] = mapped_column(EnumText(RiskLevel, 16))
     verification_required: Mapped[bool] = mapped_column(Boolean)
     signals: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     weights_version: Mapped[int] = mapped_column(Integer)
@@ -52,7 +53,7 @@ class Callback(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     called_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_by: Mapped[str | None] = mapped_column(String(300))
-    outcome: Mapped[CallbackOutcome | None] = mapped_column(String(16))
+    outcome: Mapped[CallbackOutcome | None] = mapped_column(EnumText(CallbackOutcome, 16))
     supervisor_confirmed: Mapped[bool | None] = mapped_column(Boolean)
     notes: Mapped[str | None] = mapped_column(Text)
     called_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

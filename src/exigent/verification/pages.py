@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from exigent.auth.models import Role, User
+from exigent.auth.models import User
 from exigent.auth.permissions import Permission, has_permission
 from exigent.db import SessionDep
 from exigent.errors import BadInput, Conflict, ExigentError
@@ -97,7 +97,7 @@ def _page(
             "typed": typed,
             "errors": errors or {},
             "published": published,
-            "can_publish": has_permission(Role(user.role), Permission.weights_edit),
+            "can_publish": has_permission(user.role, Permission.weights_edit),
         },
         status_code=status_code,
     )

@@ -25,6 +25,7 @@ class ExposureEvent(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    # An emergency's nature, or "unclassified" when the case has none: not one enum's values.
     harm_category: Mapped[str] = mapped_column(String(32))
     revealed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

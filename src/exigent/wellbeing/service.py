@@ -159,7 +159,7 @@ class PersonTotal:
 
 def team_exposure(session: Session, *, user: User, since: date, until: date) -> list[PersonTotal]:
     """Seconds of revealed media per person and harm category, for leads (aggregates only)."""
-    if Role(user.role) not in LEAD_ROLES:
+    if user.role not in LEAD_ROLES:
         raise Forbidden(
             f"the team's exposure is for leads, schedulers and admins; you are {user.role}"
         )
