@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exigent import __version__
+from exigent.auth.service import prepare_password_checks
 from exigent.auth.token_cache import TokenCache
 from exigent.config import Settings, get_settings
 from exigent.db import make_engine, make_session_factory
@@ -177,6 +178,7 @@ def _warm_up(factory: sessionmaker[Session]) -> None:
         warm_up(factory)
     except Exception:  # the first request will load what is missing, only slower
         log.exception("warming the fraud checks' caches failed")
+    prepare_password_checks()
     # What is loaded by now (modules, the directory index, the history mirror) lives as long
     # as the process: frozen, the collector stops re-scanning it in every full collection.
     gc.freeze()
