@@ -24,8 +24,9 @@ from exigent.auth.token_cache import TokenCache
 from exigent.config import Settings, get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
-from exigent.errors import ExigentError, NotFound, describe_problems
+from exigent.errors import ExigentError, NotFound, ServiceUnavailable, describe_problems
 from exigent.files import FileStore
+from exigent.outages import RETRY_AFTER_SECONDS, database_lost, outage_of, unavailable
 from exigent.requests.batcher import IntakeBatcher
 from exigent.requests.ratelimit import IntakeLimiter
 from exigent.web.deps import LoginRequired
@@ -54,6 +55,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ExigentError)
     async def domain_error(request: Request, exc: ExigentError) -> Response:
+        if isinstance(exc, ServiceUnavailable):
+            outage_of(request.app.state.engine).refused()
         response = _domain_error_response(request, exc)
         if "retry_after" in exc.detail:
             response.headers["Retry-After"] = str(exc.detail["retry_after"])
@@ -87,6 +90,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StatementError)
     async def unstorable_value(request: Request, exc: StatementError) -> Response:
+        if database_lost(exc):
+            # A blip, not a bug: answered here (the connection stays open, the caller is told
+            # when to retry) and logged once per outage by the engine, not once per request.
+            return await domain_error(request, unavailable())
         status, message = 0, ""
         # PostgreSQL text cannot hold NUL; the driver refuses before anything is written.
         if re.search(r"\bNUL\b", str(exc.orig)):  # and not a NOT NULL constraint
@@ -176,8 +183,9 @@ def _warm_up(factory: sessionmaker[Session]) -> None:
 
     try:
         warm_up(factory)
-    except Exception:  # the first request will load what is missing, only slower
-        log.exception("warming the fraud checks' caches failed")
+    except Exception as exc:  # the first request will load what is missing, only slower
+        if not database_lost(exc):  # an outage is logged once, by the engine
+            log.exception("warming the fraud checks' caches failed")
     prepare_password_checks()
     # What is loaded by now (modules, the directory index, the history mirror) lives as long
     # as the process: frozen, the collector stops re-scanning it in every full collection.
@@ -244,8 +252,22 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(welcome_router)
     mount_vendor(app)
 
-    @app.get("/api/v1/health", tags=["meta"])
-    def health() -> dict[str, str]:
-        with app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__}
+    @app.get(
+        "/api/v1/health",
+        tags=["meta"],
+        responses={503: {"description": "the database is out of reach"}},
+    )
+    def health() -> Response:
+        """Whether the service can answer: 503 while its database is out of reach."""
+        try:
+            with app.state.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except StatementError as exc:
+            if not database_lost(exc):
+                raise
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable", "version": __version__},
+                status_code=503,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        return JSONResponse({"status": "ok", "database": "reachable", "version": __version__})
