@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from exigent.jsonl import read_intake_file
+from exigent.cases.jsonl import read_intake_file
 from exigent.legal.cli import cycle_collection_paused, run_legal_check
 from exigent.legal.engine import judge
 from exigent.legal.policy import default_policy

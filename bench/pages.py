@@ -62,8 +62,8 @@ def measure(calls: int) -> None:
     from sqlalchemy import func, select
 
     from exigent.app import create_app
-    from exigent.requests.lifecycle import OPEN_STATUSES
-    from exigent.requests.models import Request
+    from exigent.cases.lifecycle import OPEN_STATUSES
+    from exigent.cases.models import Request
 
     app = create_app(run_worker=False)
     client = TestClient(app)

@@ -22,7 +22,7 @@ from exigent.auth.deps import SESSION_COOKIE
 from exigent.config import Settings
 from exigent.db import make_engine, make_session_factory, utcnow
 from exigent.migrate import upgrade
-from exigent.portal import authenticator, service
+from exigent.officers import authenticator, service
 
 FORM = {
     "emergency_nature": "suicide_self_harm",

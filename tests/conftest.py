@@ -24,8 +24,9 @@ from exigent.app import create_app
 from exigent.audit.service import Actor
 from exigent.auth.models import Role, User
 from exigent.auth.service import create_user, issue_api_token
+from exigent.cases.requesters import requester_id_for_email
 from exigent.config import Settings
-from exigent.db import make_engine, make_session_factory
+from exigent.db import make_engine, make_session_factory, utcnow
 from exigent.migrate import upgrade
 from exigent.models import Base
 from mail_relay import MailRelay
@@ -160,6 +161,12 @@ def make_account(factory: sessionmaker[Session]):  # type: ignore[no-untyped-def
                 name=f"Test {role}",
                 role=role,
                 password=PASSWORD,
+                # An officer made here is vouched for, as an administrator's would be.
+                requester_id=(
+                    requester_id_for_email(session, email or f"{role}@example.test", utcnow())
+                    if role == Role.requester
+                    else None
+                ),
             )
             token = issue_api_token(session, actor=Actor.system("tests"), user=user, name="t")
             session.commit()

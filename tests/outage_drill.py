@@ -30,9 +30,9 @@ from sqlalchemy import create_engine, select, text
 from exigent.audit.service import Actor
 from exigent.auth.models import Role
 from exigent.auth.service import create_user, issue_api_token
+from exigent.cases.models import Request
 from exigent.db import make_engine, make_session_factory
 from exigent.migrate import upgrade
-from exigent.requests.models import Request
 from factories import emergency_record
 from net import free_port
 from pg_cluster import ThrowawayPostgres

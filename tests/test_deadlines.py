@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from exigent.cases.models import TimelineEvent
 from exigent.deadlines import Deadline, run_due
-from exigent.requests.models import TimelineEvent
+from exigent.workflow.jobs import deadline_handlers
 from factories import emergency_record
 
 
@@ -25,10 +26,10 @@ def sla_events(factory) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def
 def test_warning_at_80_percent_then_breach(client, officer, factory):
     client.post("/api/v1/requests", json=emergency_record(), headers=officer.headers)
     received = datetime.fromisoformat("2026-11-24T02:10:00-05:00")
-    assert run_due(factory, now=received + timedelta(minutes=11)) == 0
-    assert run_due(factory, now=received + timedelta(minutes=12)) == 1
+    assert run_due(factory, deadline_handlers(), now=received + timedelta(minutes=11)) == 0
+    assert run_due(factory, deadline_handlers(), now=received + timedelta(minutes=12)) == 1
     assert sla_events(factory) == [("sla_warning", "acknowledge")]
-    run_due(factory, now=received + timedelta(minutes=15))
+    run_due(factory, deadline_handlers(), now=received + timedelta(minutes=15))
     assert sla_events(factory)[-1] == ("sla_breach", "acknowledge")
 
 
@@ -40,7 +41,7 @@ def test_acknowledged_case_does_not_warn(client, officer, analyst, factory):
         headers=analyst.headers,
     )
     received = datetime.fromisoformat("2026-11-24T02:10:00-05:00")
-    run_due(factory, now=received + timedelta(minutes=20))
+    run_due(factory, deadline_handlers(), now=received + timedelta(minutes=20))
     assert sla_events(factory) == []
     with factory() as session:
         outcomes = set(
@@ -58,7 +59,7 @@ def test_two_workers_never_fire_the_same_deadline_twice(client, officer, factory
     fired: list[int] = []
 
     def work() -> None:
-        fired.append(run_due(factory, now=later, limit=1000))
+        fired.append(run_due(factory, deadline_handlers(), now=later, limit=1000))
 
     threads = [threading.Thread(target=work) for _ in range(3)]
     for thread in threads:
@@ -68,7 +69,7 @@ def test_two_workers_never_fire_the_same_deadline_twice(client, officer, factory
     assert sum(fired) == 40
     events = sla_events(factory)
     assert len(events) == 40  # 10 cases x 2 clocks x (warning + breach), none doubled
-    assert run_due(factory, now=later) == 0
+    assert run_due(factory, deadline_handlers(), now=later) == 0
 
 
 def test_embedded_worker_in_serve_fires_overdue_clocks(settings, officer, analyst):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ import time
 import httpx
 from sqlalchemy import func, select
 
-from exigent.requests.models import Request
+from exigent.cases.models import Request
 from factories import emergency_record
 from net import free_port
 

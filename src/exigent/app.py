@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -19,20 +20,48 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exigent import __version__
+from exigent.admin import api as admin_api
+from exigent.admin import pages as admin_pages
+from exigent.admin import token_pages, welcome_pages
+from exigent.auth import api as auth_api
+from exigent.auth.refusals import Refused, record_refusal
 from exigent.auth.service import prepare_password_checks
 from exigent.auth.token_cache import TokenCache
+from exigent.cases import api as cases_api
 from exigent.config import Settings, get_settings
+from exigent.console import pages as console_pages
 from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
+from exigent.directory import api as directory_api
 from exigent.errors import ExigentError, NotFound, ServiceUnavailable, describe_problems
 from exigent.files import FileStore
+from exigent.intake import api as intake_api
+from exigent.intake.batcher import IntakeBatcher
+from exigent.intake.ratelimit import IntakeLimiter
+from exigent.legal import api as legal_api
+from exigent.mail import api as mail_api
+from exigent.notice import api as notice_api
+from exigent.notice import pages as notice_pages
+from exigent.officers import api as officers_api
 from exigent.outages import RETRY_AFTER_SECONDS, database_lost, outage_of, unavailable
-from exigent.requests.batcher import IntakeBatcher
-from exigent.requests.ratelimit import IntakeLimiter
+from exigent.portal import pages as portal_pages
+from exigent.portal.rendering import error_page as portal_error_page
+from exigent.portal.rendering import not_found_page
+from exigent.production import api as production_api
+from exigent.production import pages as production_pages
+from exigent.verification import api as verification_api
+from exigent.verification import pages as verification_pages
+from exigent.verification.intake import warm_up
+from exigent.web import account_pages, auth_pages
+from exigent.web import pages as web_pages
 from exigent.web.deps import LoginRequired
 from exigent.web.errors import error_page, login_redirect, wants_html
 from exigent.web.limits import BodyLimits
 from exigent.web.security_headers import SecurityHeaders, add_security_headers
+from exigent.wellbeing import pages as wellbeing_pages
+from exigent.workflow.approval import approval_checks, approval_guard
+from exigent.workflow.jobs import deadline_handlers
+from exigent.workflow.judging import AFTER_JUDGING
 
 log = logging.getLogger(__name__)
 YOUNG_COLLECTION_THRESHOLD = 20_000
@@ -64,9 +93,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     def _domain_error_response(request: Request, exc: ExigentError) -> Response:
         if _is_portal(request):
-            from exigent.portal.rendering import error_page as portal_error_page
-
             return portal_error_page(request, exc)
+        if wants_html(request):
+            return error_page(request, exc.status_code, exc.message)
+        return _problem(exc.status_code, exc.message, **exc.detail)
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> Response:
+        # The attempt's transaction was rolled back: the refusal is written in one of its own.
+        try:
+            await run_in_threadpool(record_refusal, request.app.state.session_factory, exc)
+        except StatementError as error:
+            if not database_lost(error):
+                raise
+            return await domain_error(request, unavailable())  # nothing done, nothing recorded
         if wants_html(request):
             return error_page(request, exc.status_code, exc.message)
         return _problem(exc.status_code, exc.message, **exc.detail)
@@ -78,8 +118,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_portal(request) and exc.status_code == 404:
-            from exigent.portal.rendering import not_found_page
-
             return not_found_page(request)
         if wants_html(request):
             message = {404: f"There is no page at {request.url.path}."}.get(
@@ -112,8 +150,6 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = describe_problems(exc.errors())
         first = problems[0] if problems else {"field": "(body)", "problem": "is invalid"}
         if _is_portal(request):
-            from exigent.portal.rendering import error_page as portal_error_page
-
             return portal_error_page(request, NotFound("There is no page at this address."))
         if wants_html(request):
             return error_page(request, 422, f"{first['field']}: {first['problem']}")
@@ -139,7 +175,7 @@ def create_app(
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
-    worker = Worker(factory, settings.worker_poll_seconds, settings)
+    worker = Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings)
     file_store = FileStore(settings.file_store)
     batcher = IntakeBatcher(factory, file_store)
     start_worker = settings.embedded_worker if run_worker is None else run_worker
@@ -171,16 +207,18 @@ def create_app(
     app.state.intake_batcher = batcher
     app.state.intake_limiter = IntakeLimiter(factory, settings)
     app.state.token_cache = TokenCache()
+    # Approval's checks, contributed by legal, verification and notice.
+    app.state.move_guard = approval_guard(approval_checks())
+    # What other domains keep in step when a case is judged again (notice's user notices).
+    app.state.after_judging = AFTER_JUDGING
     install_error_handlers(app)
-    app.add_middleware(BodyLimits, settings=settings)
+    app.add_middleware(BodyLimits, settings=settings, portal_page=portal_error_page)
     app.add_middleware(SecurityHeaders)
     _include_routers(app)
     return app
 
 
 def _warm_up(factory: sessionmaker[Session]) -> None:
-    from exigent.verification.intake import warm_up
-
     try:
         warm_up(factory)
     except Exception as exc:  # the first request will load what is missing, only slower
@@ -200,57 +238,39 @@ def create_served_app() -> FastAPI:
     return create_app(warm=True)
 
 
-def _include_routers(app: FastAPI) -> None:
-    from exigent.admin.api import router as admin_router
-    from exigent.admin.pages import router as admin_pages_router
-    from exigent.admin.token_pages import router as admin_token_pages_router
-    from exigent.admin.welcome_pages import router as welcome_router
-    from exigent.auth.api import router as auth_router
-    from exigent.console.pages import router as console_router
-    from exigent.directory.api import router as directory_router
-    from exigent.legal.api import install as install_legal
-    from exigent.mail.api import router as mail_router
-    from exigent.notice.api import router as notice_router
-    from exigent.notice.pages import router as notice_pages_router
-    from exigent.portal.api import router as portal_api_router
-    from exigent.portal.pages import router as portal_router
-    from exigent.production.api import router as production_router
-    from exigent.production.pages import router as production_pages_router
-    from exigent.requests.api import router as requests_router
-    from exigent.verification.api import router as verification_router
-    from exigent.verification.gate import install_verification_gate
-    from exigent.verification.pages import router as weights_pages_router
-    from exigent.web.account_pages import router as account_pages_router
-    from exigent.web.auth_pages import router as auth_pages_router
-    from exigent.web.pages import mount_vendor
-    from exigent.web.pages import router as web_router
-    from exigent.wellbeing.pages import router as wellbeing_router
+# Every screen and domain route, in the order they are matched. A new domain adds its routers
+# here.
+ROUTERS = (
+    auth_api.router,
+    intake_api.router,
+    cases_api.router,
+    legal_api.router,
+    directory_api.router,
+    verification_api.router,
+    mail_api.router,
+    officers_api.router,
+    portal_pages.router,
+    production_api.router,
+    notice_api.router,
+    web_pages.router,
+    auth_pages.router,
+    account_pages.router,
+    console_pages.router,
+    notice_pages.router,
+    verification_pages.router,
+    production_pages.router,
+    wellbeing_pages.router,
+    admin_api.router,
+    admin_pages.router,
+    token_pages.router,
+    welcome_pages.router,
+)
 
-    app.include_router(auth_router)
-    app.include_router(requests_router)
-    install_legal(app)
-    # Approval of a disclosure waits for a passed verification (callback or verified requester).
-    install_verification_gate()
-    app.include_router(directory_router)
-    app.include_router(verification_router)
-    app.include_router(mail_router)
-    app.include_router(portal_api_router)
-    app.include_router(portal_router)
-    app.include_router(production_router)
-    app.include_router(notice_router)
-    app.include_router(web_router)
-    app.include_router(auth_pages_router)
-    app.include_router(account_pages_router)
-    app.include_router(console_router)
-    app.include_router(notice_pages_router)
-    app.include_router(weights_pages_router)
-    app.include_router(production_pages_router)
-    app.include_router(wellbeing_router)
-    app.include_router(admin_router)
-    app.include_router(admin_pages_router)
-    app.include_router(admin_token_pages_router)
-    app.include_router(welcome_router)
-    mount_vendor(app)
+
+def _include_routers(app: FastAPI) -> None:
+    for router in ROUTERS:
+        app.include_router(router)
+    web_pages.mount_vendor(app)
 
     @app.get(
         "/api/v1/health",

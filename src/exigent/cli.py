@@ -107,12 +107,13 @@ def worker() -> None:
     from exigent.config import get_settings
     from exigent.db import make_engine, make_session_factory
     from exigent.deadlines import Worker
+    from exigent.workflow.jobs import deadline_handlers
 
     settings = get_settings()
     factory = make_session_factory(make_engine(settings.database_url))
     typer.echo(f"deadline worker polling every {settings.worker_poll_seconds}s")
     try:
-        Worker(factory, settings.worker_poll_seconds, settings).run_forever()
+        Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings).run_forever()
     except KeyboardInterrupt:
         typer.echo("stopped")
 

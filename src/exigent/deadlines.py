@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,20 +42,13 @@ class Deadline(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+# A handler fires one deadline and returns the outcome it reached ("fired", "met", ...).
 Handler = Callable[[Session, Deadline, datetime], str]
-HANDLERS: dict[str, Handler] = {}
+# The handler for each kind of deadline. The worker knows no domain: each domain offers its
+# handlers and the application assembles them at start-up (`exigent.workflow.jobs`).
+Handlers = Mapping[str, Handler]
 MAX_ATTEMPTS = 5
 BATCH = 100
-
-
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register the handler for one kind of deadline; it returns the outcome it reached."""
-
-    def register(handler: Handler) -> Handler:
-        HANDLERS[kind] = handler
-        return handler
-
-    return register
 
 
 def schedule(
@@ -82,17 +75,9 @@ def _claim_due(session: Session, now: datetime, limit: int) -> list[Deadline]:
     return list(session.execute(statement).scalars())
 
 
-def _load_handlers() -> None:
-    # Handlers live with their domain; importing the module registers them.
-    import exigent.legal.jobs
-    import exigent.notice.jobs
-    import exigent.portal.jobs
-    import exigent.production.jobs
-    import exigent.requests.jobs  # noqa: F401
-
-
 def run_due(
     factory: sessionmaker[Session],
+    handlers: Handlers,
     *,
     now: datetime | None = None,
     limit: int = 100,
@@ -103,7 +88,6 @@ def run_due(
     Handlers that talk to the outside (the notice outbox's SMTP relay) find `settings` in
     `session.info["settings"]`.
     """
-    _load_handlers()
     fired = 0
     while True:
         moment = now or utcnow()
@@ -116,7 +100,7 @@ def run_due(
                 return fired
             deadline = claimed[0]
             try:
-                deadline.outcome = HANDLERS[deadline.kind](session, deadline, moment)
+                deadline.outcome = handlers[deadline.kind](session, deadline, moment)
                 deadline.fired_at = moment
                 session.commit()
                 fired += 1
@@ -151,10 +135,12 @@ class Worker:
     def __init__(
         self,
         factory: sessionmaker[Session],
+        handlers: Handlers,
         poll_seconds: float,
         settings: Settings | None = None,
     ) -> None:
         self.factory = factory
+        self.handlers = handlers
         self.poll_seconds = poll_seconds
         self.settings = settings
         self._stop = threading.Event()
@@ -164,7 +150,10 @@ class Worker:
         while not self._stop.is_set():
             try:
                 # A full batch means more may be due: go again at once instead of sleeping.
-                if run_due(self.factory, limit=BATCH, settings=self.settings) >= BATCH:
+                if (
+                    run_due(self.factory, self.handlers, limit=BATCH, settings=self.settings)
+                    >= BATCH
+                ):
                     continue
             except Exception as exc:
                 # An outage is logged once, as it starts and ends, not at every poll.

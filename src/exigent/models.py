@@ -1,11 +1,20 @@
 """Every domain's tables, imported in one place so metadata and migrations see them all."""
 
 from exigent.audit.models import AuditEvent, AuditHead
+from exigent.auth.accounts import PortalAccount, PortalToken
 from exigent.auth.models import ApiToken, RecoveryCode, SignInFailures, User, WebSession
+from exigent.cases.models import (
+    Assignment,
+    Document,
+    Request,
+    Requester,
+    Target,
+    TimelineEvent,
+)
 from exigent.console.models import SavedView
 from exigent.db import Base
 from exigent.deadlines import Deadline
-from exigent.directory.models import Agency, AgencyDomain
+from exigent.directory.models import Agency, AgencyDomain, VerificationMark
 from exigent.legal.models import (
     Approval,
     Decision,
@@ -17,7 +26,6 @@ from exigent.legal.models import (
     TargetAge,
 )
 from exigent.notice.models import UserNotice
-from exigent.portal.models import PortalAccount, PortalToken
 from exigent.production.models import (
     CustodyEvent,
     DeliveryLink,
@@ -26,20 +34,7 @@ from exigent.production.models import (
     PreservationSnapshot,
     Production,
 )
-from exigent.requests.models import (
-    Assignment,
-    Document,
-    Request,
-    Requester,
-    Target,
-    TimelineEvent,
-)
-from exigent.verification.models import (
-    Callback,
-    RiskAssessment,
-    RiskWeightSet,
-    VerificationMark,
-)
+from exigent.verification.models import Callback, RiskAssessment, RiskWeightSet
 from exigent.wellbeing.models import ExposureEvent
 
 __all__ = [

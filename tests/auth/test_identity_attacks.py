@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from console.helpers import post_login
 from exigent.auth.models import Role
-from exigent.requests.models import Requester, TimelineEvent
+from exigent.cases.models import Requester, TimelineEvent
 from factories import emergency_record, subpoena_record
 from legal.flows import (
     approve,
@@ -268,17 +268,12 @@ def test_an_analyst_cannot_vouch_for_a_requester(client, analyst, lead) -> None:
 
 
 def test_a_drafters_own_mark_does_not_pass_the_gate(client, lead, analyst, factory) -> None:  # type: ignore[no-untyped-def]
-    from exigent.legal.approval import set_verification_gate, verification_gate
-    from exigent.requests.models import Request
-    from exigent.verification.gate import install_verification_gate
+    from exigent.cases.models import Request
+    from exigent.verification.service import verification_status
 
     case = create_case(client, analyst, subpoena_record())
     _verify_requester(client, lead, case["requester_id"])
-    previous = install_verification_gate()
-    try:
-        with factory() as session:
-            request = session.get(Request, case["id"])
-            passed, why = verification_gate(session, request, frozenset({lead.user.id}))
-    finally:
-        set_verification_gate(previous)
+    with factory() as session:
+        request = session.get(Request, case["id"])
+        passed, why = verification_status(session, request, frozenset({lead.user.id}))
     assert passed is False and "wrote this decision" in why

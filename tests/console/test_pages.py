@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 
 from console.helpers import csrf_of, post_login, queue_ids, sign_in
 from exigent.auth.models import Role
+from exigent.cases.models import Request, TimelineEvent
 from exigent.db import utcnow
-from exigent.requests.models import Request, TimelineEvent
 from factories import emergency_record, subpoena_record
 from legal.flows import (
     audit_actions,

@@ -11,9 +11,9 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
 
 from conftest import PASSWORD
+from exigent.cases.models import Request
 from exigent.db import utcnow
 from exigent.demo.media import png
-from exigent.requests.models import Request
 from factories import subpoena_record
 from legal.flows import create_case, ready_for_approval, to_review, verify_requester
 

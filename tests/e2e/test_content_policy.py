@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from console.test_document_file import submitted_document
 from e2e.test_console import sign_in
+from exigent.cases.models import TimelineEvent
 from exigent.db import utcnow
 from exigent.demo.media import png
-from exigent.requests.models import TimelineEvent
 from legal.flows import create_case
 from notice.helpers import permitted_subpoena, work
 from portal.conftest import PASSWORD as PORTAL_PASSWORD

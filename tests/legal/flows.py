@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select, update
 
 from exigent.audit.models import AuditEvent
+from exigent.cases.models import Request
 from exigent.directory.models import Agency
-from exigent.requests.models import Request
 from factories import emergency_record
 
 _ids = itertools.count(1)

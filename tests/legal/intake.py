@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from exigent.cases.schemas import IntakeRecord
 from exigent.legal.engine import judge
 from exigent.legal.policy import Policy, default_policy
 from exigent.legal.schemas import LegalCheck
-from exigent.requests.schemas import IntakeRecord
 
 CATEGORIES = [
     "subscriber_info",

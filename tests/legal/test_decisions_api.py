@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from exigent.auth.models import Role
-from exigent.legal.approval import set_verification_gate
+from exigent.cases.models import Request
 from exigent.legal.models import Decision
-from exigent.requests.models import Request
+from exigent.workflow.approval import approval_checks, approval_guard
 from legal.flows import (
     RATIONALE,
     approve,
@@ -223,11 +223,8 @@ def test_the_verification_gate_can_be_replaced(client, analyst, lead, factory):
         calls.append(request.id)
         return True, "callback confirmed"
 
-    previous = set_verification_gate(callback_confirmed)
-    try:
-        assert approve(client, lead, case["id"]).status_code == 200
-    finally:
-        set_verification_gate(previous)
+    client.app.state.move_guard = approval_guard(approval_checks(callback_confirmed))
+    assert approve(client, lead, case["id"]).status_code == 200
     assert calls == [case["id"]]
 
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exigent.cases.jsonl import parse_intake_line
 from exigent.errors import BadInput
-from exigent.jsonl import parse_intake_line
 from exigent.legal.policy import default_policy, load_policy
 from legal.intake import ABSENT, CATEGORIES, COMPULSORY, KINDS, check, complete, put, wire
 

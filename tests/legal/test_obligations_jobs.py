@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from exigent.cases.models import TimelineEvent
 from exigent.deadlines import Deadline, run_due
-from exigent.requests.models import TimelineEvent
+from exigent.workflow.jobs import deadline_handlers
 from factories import emergency_record, subpoena_record
 from legal.flows import create_case
 from legal.intake import complete
@@ -23,7 +24,7 @@ def obligations(client, account, case_id: int) -> list[dict]:  # type: ignore[no
 
 def fire_obligations(factory, now: datetime) -> None:  # type: ignore[no-untyped-def]
     """Fire everything due by `now`; SLA deadlines fire too, which is what a worker does."""
-    run_due(factory, now=now, limit=1000)
+    run_due(factory, deadline_handlers(), now=now, limit=1000)
 
 
 def test_emergency_owes_user_notice_review_after_90_days(client, analyst):

@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from exigent.audit.models import AuditEvent
+from exigent.cases.models import Request
 from exigent.legal.cli import legal_check_lines
 from exigent.legal.models import LegalCheckRecord, PolicyVersion
 from exigent.legal.policy import default_policy
-from exigent.requests.models import Request
 from factories import emergency_record
 from legal.flows import audit_actions, audit_detail, create_case, legal_view
 

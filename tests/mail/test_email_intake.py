@@ -9,9 +9,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from exigent.cases.models import Document, Request, TimelineEvent
 from exigent.config import Settings
 from exigent.mail.cli import poll_maildir
-from exigent.requests.models import Document, Request, TimelineEvent
 
 AUTH = (
     "mx.platform.example; dkim=pass header.i=@springfieldpd.org; spf=pass "

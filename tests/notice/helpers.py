@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 
 from exigent.audit.models import AuditEvent
+from exigent.cases.models import TimelineEvent
 from exigent.deadlines import run_due
-from exigent.requests.models import TimelineEvent
+from exigent.workflow.jobs import deadline_handlers
 from factories import subpoena_record
 
 RECEIVED = datetime.fromisoformat("2026-11-24T02:10:00-05:00")
@@ -37,7 +38,7 @@ def decide(client, account, notice_id: int, **body: Any):  # type: ignore[no-unt
 
 def work(factory, settings, now: datetime) -> int:  # type: ignore[no-untyped-def]
     """What the deadline worker does at `now`."""
-    return run_due(factory, now=now, limit=1000, settings=settings)
+    return run_due(factory, deadline_handlers(), now=now, limit=1000, settings=settings)
 
 
 def audit_actions(factory, notice_id: int) -> list[str]:  # type: ignore[no-untyped-def]

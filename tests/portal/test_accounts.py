@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from exigent.audit.models import AuditEvent
+from exigent.auth.accounts import PortalAccount, PortalToken
 from exigent.auth.models import RecoveryCode, User
 from exigent.db import utcnow
-from exigent.portal.models import PortalAccount, PortalToken
 from mail_relay import MailRelay
 from portal.conftest import (
     PASSWORD,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from exigent.audit.models import AuditEvent
 from exigent.db import utcnow
 from exigent.deadlines import run_due
+from exigent.workflow.jobs import deadline_handlers
 from factories import subpoena_record
 from legal.flows import create_case, move
 from net import free_port
@@ -18,7 +19,7 @@ NOTE = "We found two accounts; the second one belongs to the suspect's sister."
 
 
 def _work(factory, settings, now) -> int:  # type: ignore[no-untyped-def]
-    return run_due(factory, now=now, limit=1000, settings=settings)
+    return run_due(factory, deadline_handlers(), now=now, limit=1000, settings=settings)
 
 
 def _note(client, account, case_id: int, body: str, visible: bool):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from exigent.requests.models import Document, Request
+from exigent.cases.models import Document, Request
 from portal.conftest import Portal, csrf_of
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

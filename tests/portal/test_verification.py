@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from exigent.audit.models import AuditEvent
-from exigent.requests.models import Requester
-from exigent.verification.models import VerificationMark
+from exigent.cases.models import Requester
+from exigent.directory.models import VerificationMark
 from portal.conftest import PASSWORD, Portal, sign_in
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from exigent.deadlines import Deadline, run_due
 from exigent.legal.models import Notification
 from exigent.platform_data.demo import DemoAdapter
+from exigent.workflow.jobs import deadline_handlers
 from factories import emergency_record, subpoena_record
 from legal.flows import create_case, move
 from production.flows import approved_case, produce
@@ -73,7 +74,7 @@ def test_the_worker_reminds_before_expiry_and_releases_at_it(  # type: ignore[no
     assert assigned.status_code == 200, assigned.text
     hold = _hold(client, analyst, case["id"])
     expires = datetime.fromisoformat(hold["expires_at"])
-    run_due(factory, now=expires - timedelta(days=13))
+    run_due(factory, deadline_handlers(), now=expires - timedelta(days=13))
     with factory() as session:
         notes = session.execute(
             select(Notification.body).where(Notification.user_id == analyst.user.id)
@@ -81,7 +82,7 @@ def test_the_worker_reminds_before_expiry_and_releases_at_it(  # type: ignore[no
         assert any(f"Preservation hold {hold['id']}" in n for n in notes)
     still = client.get(f"/api/v1/requests/{case['id']}/holds", headers=analyst.headers).json()
     assert still[0]["status"] == "active"
-    run_due(factory, now=expires + timedelta(seconds=1))
+    run_due(factory, deadline_handlers(), now=expires + timedelta(seconds=1))
     released = client.get(f"/api/v1/requests/{case['id']}/holds", headers=analyst.headers).json()
     assert released[0]["status"] == "released"
     assert "preservation period ended" in released[0]["release_reason"]
@@ -99,7 +100,11 @@ def test_an_extended_hold_is_not_released_at_its_old_date(client, analyst, facto
     case = create_case(client, analyst, emergency_record(kind="preservation"))
     hold = _hold(client, analyst, case["id"])
     client.post(f"/api/v1/holds/{hold['id']}/extend", headers=analyst.headers)
-    run_due(factory, now=datetime.fromisoformat(hold["expires_at"]) + timedelta(days=1))
+    run_due(
+        factory,
+        deadline_handlers(),
+        now=datetime.fromisoformat(hold["expires_at"]) + timedelta(days=1),
+    )
     after = client.get(f"/api/v1/requests/{case['id']}/holds", headers=analyst.headers).json()
     assert after[0]["status"] == "active"
 

@@ -217,7 +217,7 @@ def test_bad_cursor_is_a_clear_error(client, analyst):
 
 def test_first_requests_from_a_new_officer_at_once_all_succeed(client, officer, factory):
     """A new officer's requests racing in must not fail on creating the officer's record."""
-    from exigent.requests.models import Requester
+    from exigent.cases.models import Requester
 
     records = [emergency_record() for _ in range(6)]
     for record in records:

@@ -6,7 +6,7 @@ import hashlib
 
 from sqlalchemy import func, select
 
-from exigent.requests.models import Document
+from exigent.cases.models import Document
 from factories import emergency_record, subpoena_record
 
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

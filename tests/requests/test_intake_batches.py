@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from exigent.audit.models import AuditEvent
 from exigent.audit.service import verify_chain
 from exigent.auth.models import Role, User
+from exigent.cases.models import Request, Target
+from exigent.cases.schemas import IntakeRecord
 from exigent.errors import BadInput, Conflict, Forbidden
 from exigent.files import FileStore
+from exigent.intake import intake
+from exigent.intake.batcher import Built, build_cases
+from exigent.intake.intake import Submission
 from exigent.notice.models import UserNotice
-from exigent.requests import intake
-from exigent.requests.batcher import Built, build_cases
-from exigent.requests.intake import Submission
-from exigent.requests.models import Request, Target
-from exigent.requests.schemas import IntakeRecord
 from exigent.verification.models import RiskAssessment
 from factories import emergency_record, subpoena_record
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from exigent.requests.lifecycle import TRANSITIONS, Status, allowed_next, can_move
-from exigent.requests.models import TimelineEvent
+from exigent.cases.lifecycle import TRANSITIONS, Status, allowed_next, can_move
+from exigent.cases.models import TimelineEvent
 from factories import emergency_record
 from legal.flows import ready_for_approval, verify_requester
 

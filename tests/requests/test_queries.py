@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from itsdangerous import URLSafeSerializer
 
+from exigent.cases.queries import CURSOR_SALT
 from exigent.config import DEV_SECRET
-from exigent.requests.queries import CURSOR_SALT
 from factories import emergency_record, subpoena_record
 
 

@@ -14,10 +14,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.app import create_app
+from exigent.cases.models import TrustStatus
 from exigent.config import Settings
-from exigent.directory.models import TrustStatus
+from exigent.intake.ratelimit import FLAGGED_HEADER
 from exigent.models import AuditEvent, Request, Requester, TimelineEvent
-from exigent.requests.ratelimit import FLAGGED_HEADER
 from factories import emergency_record, subpoena_record
 from portal.conftest import csrf_of, portal  # noqa: F401 - the signed-in portal fixture
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from exigent.requests.schemas import IntakeRecord
+from exigent.cases.schemas import IntakeRecord
 from exigent.verification.engine import Assessor
 
 RecordFactory = Callable[..., IntakeRecord]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from exigent.requests.schemas import IntakeRecord
+from exigent.cases.schemas import IntakeRecord
 from exigent.verification.engine import Assessor, assess_in_arrival_order, past_request
 from exigent.verification.history import InMemoryHistory, VerificationOutcome
 from exigent.verification.schemas import AssessmentRead

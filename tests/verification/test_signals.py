@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from exigent.requests.schemas import IntakeRecord
+from exigent.cases.schemas import IntakeRecord
 from exigent.verification.engine import Assessor
 from exigent.verification.history import InMemoryHistory
 from exigent.verification.schemas import AssessmentRead

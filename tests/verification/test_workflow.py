@@ -12,12 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from exigent.app import create_app
+from exigent.cases.models import Request, Requester, format_reference
 from exigent.directory.models import Agency, AgencyDomain
-from exigent.legal.approval import set_verification_gate, verification_gate
-from exigent.requests.models import Request, Requester, format_reference
 from exigent.verification.cli import run_assess_with_database
 from exigent.verification.db_history import _mirrors, history_lock
-from exigent.verification.gate import install_verification_gate
+from exigent.verification.service import verification_status
 from factories import emergency_record
 
 TEMPLATE = (
@@ -201,12 +200,8 @@ def test_the_gate_blocks_a_verified_requester_on_a_risky_request(
         json={"status": "verified", "reason": "known officer"},
         headers=lead.headers,
     )
-    previous = install_verification_gate()
-    try:
-        with factory() as session:
-            passed, why = verification_gate(session, session.get(Request, case["id"]))
-    finally:
-        set_verification_gate(previous)
+    with factory() as session:
+        passed, why = verification_status(session, session.get(Request, case["id"]))
     assert passed is False and "requires a callback" in why
 
 

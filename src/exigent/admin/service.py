@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from exigent.audit.models import AuditEvent
 from exigent.audit.service import record_event
 from exigent.auth import second_factor
+from exigent.auth.accounts import PortalToken, TokenPurpose
 from exigent.auth.models import Role, User, WebSession
 from exigent.auth.service import actor_for, create_user, sha256_hex
 from exigent.auth.standing import shut_out
@@ -22,7 +23,6 @@ from exigent.auth.token_cache import forget_all
 from exigent.config import Settings
 from exigent.errors import BadInput, Conflict, NotFound
 from exigent.notifications.email import MailNotSent, compose, send
-from exigent.portal.models import PortalToken, TokenPurpose
 
 STAFF_ROLES = tuple(role for role in Role if role != Role.requester)
 SETUP_LINK_HOURS = 24

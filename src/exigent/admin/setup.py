@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
 from exigent.auth import second_factor
+from exigent.auth.accounts import PortalToken, TokenPurpose
 from exigent.auth.models import User
 from exigent.auth.service import actor_for, hash_password, sha256_hex
 from exigent.errors import BadInput, Conflict, ExigentError
-from exigent.portal.models import PortalToken, TokenPurpose
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1000

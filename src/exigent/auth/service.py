@@ -16,9 +16,8 @@ from exigent.audit.service import Actor, record_event
 from exigent.auth import second_factor, throttle
 from exigent.auth.models import ApiToken, Door, Proof, Role, User, WebSession
 from exigent.auth.permissions import Permission, parse_scopes, user_can
-from exigent.db import insert_ignoring_conflict, utcnow
+from exigent.db import utcnow
 from exigent.errors import BadInput, Forbidden, Unauthorized
-from exigent.requests.models import Requester
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "exg_"
@@ -72,13 +71,9 @@ def create_user(
     timezone: str = "UTC",
     us_data_cleared: bool = False,
     requester_id: int | None = None,
-    link_requester: bool = True,
 ) -> User:
-    """A new account. An officer's account made by an administrator is the requester of its
-    own address (the administrator vouches for it); one an officer registers is linked only
-    when staff verify it (`link_requester=False`)."""
-    if role == Role.requester and requester_id is None and link_requester:
-        requester_id = requester_id_for_email(session, email, utcnow())
+    """A new account. An officer's account is linked to a requester (`requester_id`) only by
+    whoever vouches for it: staff verifying a registration, or a seeded officer."""
     user = User(
         email=email.strip().lower(),
         name=name,
@@ -99,18 +94,6 @@ def create_user(
         after={"email": user.email, "role": str(role)},
     )
     return user
-
-
-def requester_id_for_email(session: Session, email: str, now: datetime) -> int:
-    """The requester row of an address, made on first sight."""
-    email = email.strip().lower()
-    insert_ignoring_conflict(
-        session,
-        Requester,
-        {"email": email, "first_seen_at": now, "last_seen_at": now, "status": "unverified"},
-        conflict_on=["email"],
-    )
-    return session.execute(select(Requester.id).where(Requester.email == email)).scalar_one()
 
 
 def issue_api_token(

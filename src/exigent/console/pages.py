@@ -17,17 +17,19 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.refusals import Refused, record_refusal
+from exigent.cases import service as case_service
+from exigent.cases.deps import MoveGuardDep
+from exigent.cases.models import Document, parse_reference
+from exigent.cases.schemas import MAX_ID
 from exigent.console import queries, service
 from exigent.db import SessionDep, utcnow
 from exigent.errors import BadInput, ExigentError, NotFound
 from exigent.files import viewable_media_type
 from exigent.legal import cases as legal_cases
 from exigent.legal import decisions, versions
+from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.models import Outcome
-from exigent.legal.refusals import Refused, record_refusal
-from exigent.requests import service as case_service
-from exigent.requests.models import Document, parse_reference
-from exigent.requests.schemas import MAX_ID
 from exigent.verification import service as verification
 from exigent.verification.models import CallbackOutcome
 from exigent.web.deps import page_permission
@@ -247,6 +249,7 @@ def transition(
     request: Request,
     session: SessionDep,
     user: Reader,
+    guard: MoveGuardDep,
     to: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=20_000)] = "",
     version: Annotated[int | None, Form(ge=1, le=2**31)] = None,
@@ -259,6 +262,7 @@ def transition(
             to=to,
             reason=reason.strip() or None,
             expected_version=version,
+            guard=guard,
         )
 
     return _act(request, session, user, case_id, "status", "moved", run)
@@ -331,7 +335,13 @@ def callback_outcome(
 
 
 @router.post("/cases/{case_id}/recheck")
-def recheck(case_id: CaseId, request: Request, session: SessionDep, user: Reader) -> Response:
+def recheck(
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    after_judging: AfterJudgingDep,
+) -> Response:
     return _act(
         request,
         session,
@@ -339,13 +349,19 @@ def recheck(case_id: CaseId, request: Request, session: SessionDep, user: Reader
         case_id,
         "legal",
         "rechecked",
-        lambda: legal_cases.recheck(session, user=user, request_id=case_id),
+        lambda: legal_cases.recheck(
+            session, user=user, request_id=case_id, after_judging=after_judging
+        ),
     )
 
 
 @router.post("/cases/{case_id}/decision")
 async def draft_decision(
-    case_id: CaseId, request: Request, session: SessionDep, user: Reader
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    after_judging: AfterJudgingDep,
 ) -> Response:
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -376,6 +392,7 @@ async def draft_decision(
             rationale=fields.get("rationale", ""),
             emergency_attested=fields.get("emergency_attested") == "yes",
             items=items,
+            after_judging=after_judging,
         )
 
     return await _run_async(request, session, user, case_id, "decision", "draft", run)
@@ -416,6 +433,7 @@ def approve_decision(
     request: Request,
     session: SessionDep,
     user: Reader,
+    guard: MoveGuardDep,
     note: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     return _act(
@@ -426,7 +444,7 @@ def approve_decision(
         "approval",
         "approved",
         lambda: decisions.approve(
-            session, user=user, request_id=case_id, note=note.strip() or None
+            session, user=user, request_id=case_id, note=note.strip() or None, guard=guard
         ),
     )
 

@@ -11,6 +11,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, defer, lazyload
 
 from exigent.auth.models import Role, User
+from exigent.cases import queries as case_queries
+from exigent.cases.lifecycle import OPEN_STATUSES, Status, allowed_next
+from exigent.cases.models import Document, Request, Requester, TimelineEvent
+from exigent.cases.schemas import RequestKind
 from exigent.console.models import SavedView
 from exigent.deadlines import Deadline
 from exigent.directory.models import Agency
@@ -19,10 +23,6 @@ from exigent.legal.approval import current_decision, discloses, needs_legal_sign
 from exigent.legal.checks import latest_check, obligation_deadlines
 from exigent.legal.models import Decision, LegalCheckRecord
 from exigent.legal.versions import current_policy
-from exigent.requests import queries as case_queries
-from exigent.requests.lifecycle import OPEN_STATUSES, Status, allowed_next
-from exigent.requests.models import Document, Request, Requester, TimelineEvent
-from exigent.requests.schemas import RequestKind
 from exigent.verification.models import Callback, RiskAssessment
 from exigent.verification.service import callbacks_for, verification_status
 

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
+from exigent.cases.documents import attach_document
+from exigent.cases.models import Document, Request
+from exigent.cases.schemas import EmergencyNature
 from exigent.db import utcnow
 from exigent.files import FileStore
-from exigent.requests.documents import attach_document
-from exigent.requests.models import Document, Request
-from exigent.requests.schemas import EmergencyNature
 from exigent.wellbeing.models import ExposureEvent
 from exigent.wellbeing.service import shift_day
 

@@ -16,26 +16,29 @@ from sqlalchemy.orm import Session, sessionmaker
 from exigent.audit.service import Actor, record_event
 from exigent.auth.models import Role, User
 from exigent.auth.service import create_user
+from exigent.cases import service
+from exigent.cases.models import Request, Requester, Target, TrustStatus
+from exigent.cases.requesters import requester_id_for_email
+from exigent.cases.schemas import IntakeRecord
 from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.demo import texts
 from exigent.demo.media import attach_demo_media, seed_exposure
-from exigent.directory.models import Agency, AgencyDomain, TrustStatus
+from exigent.directory.models import Agency, AgencyDomain
 from exigent.directory.service import import_directory
 from exigent.files import FileStore
+from exigent.intake import intake
 from exigent.legal import decisions
 from exigent.legal.checks import latest_check
 from exigent.legal.decisions import ItemDraft
 from exigent.legal.models import Outcome
 from exigent.legal.policy import default_policy
 from exigent.migrate import upgrade
-from exigent.portal.service import DEMO_TOTP_SECRET, attach_demo_account
-from exigent.requests import intake, service
-from exigent.requests.models import Request, Requester, Target
-from exigent.requests.schemas import IntakeRecord
-from exigent.verification.gate import install_verification_gate
+from exigent.officers.service import DEMO_TOTP_SECRET, attach_demo_account
 from exigent.verification.models import CallbackOutcome
 from exigent.verification.service import CallbackResult, create_callback, record_outcome
+from exigent.workflow.approval import approval_checks, approval_guard
+from exigent.workflow.judging import AFTER_JUDGING
 
 SEEDER = Actor.system("demo-seed")
 DEMO_DOMAIN = "exigent.demo"
@@ -86,6 +89,9 @@ PATHS: list[tuple[list[str], int]] = [
     (["triaged", "rejected"], 4),
 ]
 
+# Demo cases are approved through the same checks as real ones.
+APPROVAL = approval_guard(approval_checks())
+
 
 def demo_password(handle: str) -> str:
     return f"{handle}-demo-2026"
@@ -108,7 +114,6 @@ def seed_demo(
         _reset(url)
     upgrade(url)
     factory = make_session_factory(make_engine(url))
-    install_verification_gate()
     rng = random.Random(seed)
     with factory() as session:
         if session.execute(select(func.count()).select_from(Agency)).scalar_one() == 0:
@@ -180,6 +185,7 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
         name="Officer Dana Whitfield",
         role=Role.requester,
         password=demo_password("officer"),
+        requester_id=requester_id_for_email(session, f"officer@{DEMO_DOMAIN}", datetime.now(UTC)),
     )
     attach_demo_account(
         session,
@@ -354,7 +360,13 @@ def _advance(
         user = staff["lead"] if status == "approved" else staff["analyst"]
         reason = "Demo: " + status.replace("_", " ")
         service.transition(
-            session, user=user, request_id=case.id, to=status, reason=reason, now=moment
+            session,
+            user=user,
+            request_id=case.id,
+            to=status,
+            reason=reason,
+            now=moment,
+            guard=APPROVAL,
         )
 
 
@@ -393,6 +405,7 @@ def _decide(session: Session, case: Request, staff: dict[str, User], moment: dat
         emergency_attested=True,
         items=items,
         now=moment,
+        after_judging=AFTER_JUDGING,
     )
     decisions.submit(session, user=analyst, request_id=case.id, now=moment)
     return True

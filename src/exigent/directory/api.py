@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from exigent.auth.deps import CurrentUser
+from exigent.cases.models import TrustStatus
 from exigent.db import SessionDep
 from exigent.directory import service
-from exigent.directory.models import Agency, TrustStatus
+from exigent.directory.models import Agency
 from exigent.directory.schemas import (
     AgencyCreate,
     AgencyRead,

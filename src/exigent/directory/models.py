@@ -5,17 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from exigent.cases.models import TrustStatus
 from exigent.db import Base, UtcDateTime, utcnow
 
-
-class TrustStatus(StrEnum):
-    unverified = "unverified"
-    verified = "verified"
-    suspended = "suspended"
-    fraudulent = "fraudulent"
+BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
 class Agency(Base):
@@ -48,3 +44,27 @@ class AgencyDomain(Base):
     source: Mapped[str] = mapped_column(String(40))
     organization: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class MarkSubject(StrEnum):
+    requester = "requester"
+    agency = "agency"
+    request = "request"
+
+
+class VerificationMark(Base):
+    """A change of trust, in order: a requester or agency marked, a callback's outcome.
+
+    Append-only, so every process can catch up on what changed since it last looked.
+    """
+
+    __tablename__ = "verification_marks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    subject_type: Mapped[MarkSubject] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column(BigId)
+    # A requester's, agency's or case's status or outcome as of this mark.
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -9,8 +9,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from exigent.directory.models import TrustStatus
-from exigent.requests.schemas import E164
+from exigent.cases.models import TrustStatus
+from exigent.cases.schemas import E164
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Notes = Annotated[str, StringConstraints(max_length=20_000)]

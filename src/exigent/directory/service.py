@@ -12,20 +12,19 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
 from exigent.auth.standing import shut_out
+from exigent.cases.models import Request, Requester, TrustStatus
 from exigent.db import utcnow
 from exigent.directory import sources
-from exigent.directory.models import Agency, AgencyDomain, TrustStatus
+from exigent.directory.marks import append_mark
+from exigent.directory.models import Agency, AgencyDomain, MarkSubject
 from exigent.directory.schemas import AgencyCreate, AgencyUpdate, DomainCreate
 from exigent.errors import BadInput, Conflict, NotFound
-from exigent.portal.models import PortalAccount
 from exigent.production.models import DeliveryLink
-from exigent.requests.models import Request, Requester
-from exigent.verification.marks import append_mark
-from exigent.verification.models import MarkSubject
 
 BATCH = 2000
 # Homepages hosted on these say nothing about who owns a mailbox on the same domain.

@@ -6,25 +6,29 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Body, Path, Query
+from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
+from exigent.cases import service as case_service
+from exigent.cases.api import CaseId, read_model
+from exigent.cases.deps import MoveGuardDep
+from exigent.cases.models import Request as Case
+from exigent.cases.schemas import MAX_ID, IntakeRecord, RequestRead
 from exigent.db import SessionDep, utcnow
 from exigent.errors import Conflict, NotFound
 from exigent.legal import cases, decisions, versions
 from exigent.legal.approval import current_decision, needs_legal_sign_off
 from exigent.legal.checks import obligation_deadlines
 from exigent.legal.coppa import known_ages
+from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.engine import judge
 from exigent.legal.models import Decision, PolicyVersion
 from exigent.legal.notify import mark_read, notifications_for
-from exigent.legal.refusals import Refused, record_refusal
 from exigent.legal.schemas import (
     ApprovalRead,
     CaseTargetRead,
@@ -43,30 +47,11 @@ from exigent.legal.schemas import (
     RequestInfoIn,
     TargetAgeIn,
 )
-from exigent.requests import service as case_service
-from exigent.requests.api import CaseId, read_model
-from exigent.requests.models import Request as Case
-from exigent.requests.schemas import MAX_ID, IntakeRecord, RequestRead
-from exigent.web.errors import error_page, wants_html
 
 router = APIRouter(prefix="/api/v1", tags=["legal"])
 
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 VersionNo = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-def install(app: FastAPI) -> None:
-    """Add the routes, and the handler that audits refused attempts after their rollback."""
-    app.include_router(router)
-
-    @app.exception_handler(Refused)
-    async def refused(request: Request, exc: Refused) -> Response:
-        await run_in_threadpool(record_refusal, request.app.state.session_factory, exc)
-        if wants_html(request):
-            return error_page(request, exc.status_code, exc.message)
-        return JSONResponse(
-            status_code=exc.status_code, content={"error": exc.message, **exc.detail}
-        )
 
 
 # Policy
@@ -135,9 +120,11 @@ def get_legal_check(request_id: CaseId, session: SessionDep, user: CurrentUser) 
 
 
 @router.post("/requests/{request_id}/legal/recheck", response_model=LegalCheckRead)
-def recheck(request_id: CaseId, session: SessionDep, user: CurrentUser) -> LegalCheckRead:
+def recheck(
+    request_id: CaseId, session: SessionDep, user: CurrentUser, after_judging: AfterJudgingDep
+) -> LegalCheckRead:
     """Judge the case again under the current policy; obligations are recomputed."""
-    check = cases.recheck(session, user=user, request_id=request_id)
+    check = cases.recheck(session, user=user, request_id=request_id, after_judging=after_judging)
     case = case_service.load_for(session, user, request_id)
     session.refresh(case)
     result = _check_read(session, case, check, cases.case_coppa_reasons(session, case))
@@ -230,7 +217,11 @@ def get_decision(request_id: CaseId, session: SessionDep, user: CurrentUser) -> 
 
 @router.put("/requests/{request_id}/decision", response_model=DecisionRead)
 def draft_decision(
-    request_id: CaseId, body: DecisionIn, session: SessionDep, user: CurrentUser
+    request_id: CaseId,
+    body: DecisionIn,
+    session: SessionDep,
+    user: CurrentUser,
+    after_judging: AfterJudgingDep,
 ) -> DecisionRead:
     """Write the draft: an outcome per target and requested category, each with a reason."""
     decision = decisions.draft(
@@ -245,6 +236,7 @@ def draft_decision(
             )
             for i in body.items
         ],
+        after_judging=after_judging,
     )
     result = _decision_read(session, decision)
     session.commit()
@@ -272,10 +264,10 @@ def sign_off_decision(
 
 @router.post("/requests/{request_id}/decision/approve", response_model=RequestRead)
 def approve_decision(
-    request_id: CaseId, body: NoteIn, session: SessionDep, user: CurrentUser
+    request_id: CaseId, body: NoteIn, session: SessionDep, user: CurrentUser, guard: MoveGuardDep
 ) -> RequestRead:
     """Second-person approval: the case moves to `approved`."""
-    case = decisions.approve(session, user=user, request_id=request_id, note=body.note)
+    case = decisions.approve(session, user=user, request_id=request_id, note=body.note, guard=guard)
     session.commit()
     return read_model(case)
 
@@ -309,9 +301,12 @@ def update_record(
     session: SessionDep,
     user: CurrentUser,
     changes: Annotated[dict[str, Any], Body(description="top-level intake fields; null removes")],
+    after_judging: AfterJudgingDep,
 ) -> RequestRead:
     """Change top-level fields of the intake record; the case is judged again."""
-    case, _ = cases.update_record(session, user=user, request_id=request_id, changes=changes)
+    case, _ = cases.update_record(
+        session, user=user, request_id=request_id, changes=changes, after_judging=after_judging
+    )
     session.commit()
     session.refresh(case)
     return read_model(case)

@@ -1,15 +1,15 @@
-"""Two-person approval of a decision, and the seam that says whether a requester is verified.
+"""Approving a decision: a second person, under the current policy, with legal sign-off where
+the policy asks for it, and every other check the application assembles.
 
-Every path to an approved case goes through `approve_decision`: the decision's own approve
-route and the lifecycle move to `approved` alike (`approval_gate` is called by the lifecycle).
-
-Verification seam: `verification_gate(session, request) -> (passed, why)` decides whether a
-disclosure to the case's requester may be approved. The default passes only a requester whose
-status is `verified`; fraud verification replaces it with `set_verification_gate(gate)`.
+Approval runs a tuple of `ApprovalCheck`s. Legal contributes its own (`LEGAL_CHECKS`);
+verification contributes whether the requester is verified (`verification/approval.py`) and
+notice whether the user was told first (`notice/approval.py`); the application joins them
+(`exigent.workflow.approval`) and hands them to the lifecycle's move to `approved`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for
-from exigent.directory.models import TrustStatus
+from exigent.cases.lifecycle import Status, can_move
+from exigent.cases.models import Request
 from exigent.errors import Conflict
 from exigent.legal.checks import latest_check
 from exigent.legal.models import (
@@ -32,12 +34,16 @@ from exigent.legal.models import (
     LegalCheckRecord,
 )
 from exigent.legal.notify import timeline_entry
-from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.legal.schemas import CategoryRuling
 from exigent.legal.versions import current_policy
-from exigent.notice.service import awaiting_before_disclosure
-from exigent.requests.lifecycle import Status, can_move
-from exigent.requests.models import Request, Requester
+
+
+class ApprovalCheck(Protocol):
+    """One rule an approval must pass; it raises an audited refusal when the rule is not met."""
+
+    def __call__(
+        self, session: Session, user: User, request: Request, decision: Decision
+    ) -> None: ...
 
 
 class VerificationGate(Protocol):
@@ -48,34 +54,6 @@ class VerificationGate(Protocol):
     def __call__(
         self, session: Session, request: Request, hands: frozenset[int] = frozenset()
     ) -> tuple[bool, str]: ...
-
-
-def requester_verified(
-    session: Session, request: Request, hands: frozenset[int] = frozenset()
-) -> tuple[bool, str]:
-    """The default gate: the case's requester must have been verified."""
-    requester = session.get(Requester, request.requester_id) if request.requester_id else None
-    if requester is None:
-        return False, "the case has no requester on record to verify"
-    if requester.status == TrustStatus.verified:
-        return True, f"requester {requester.email} is verified"
-    return False, f"requester {requester.email} is {requester.status}, not verified"
-
-
-_gate: VerificationGate = requester_verified
-
-
-def set_verification_gate(gate: VerificationGate | None) -> VerificationGate:
-    """Install `gate` (None restores the default); returns the gate it replaced."""
-    global _gate
-    previous, _gate = _gate, gate or requester_verified
-    return previous
-
-
-def verification_gate(
-    session: Session, request: Request, hands: frozenset[int] = frozenset()
-) -> tuple[bool, str]:
-    return _gate(session, request, hands)
 
 
 AUDIT_ACTIONS = {
@@ -118,61 +96,58 @@ def discloses(decision: Decision) -> bool:
 
 
 def approval_gate(
-    session: Session, *, user: User, request: Request, to: Status, now: datetime
+    session: Session,
+    *,
+    user: User,
+    request: Request,
+    to: Status,
+    now: datetime,
+    checks: Sequence[ApprovalCheck],
 ) -> None:
-    """The lifecycle's hook: moving a case to `approved` approves its submitted decision."""
+    """The lifecycle's guard: moving a case to `approved` approves its submitted decision."""
     if to is not Status.approved or not can_move(Status(request.status), to):
         return  # other moves, and moves the lifecycle refuses with its own answer
-    approve_decision(session, user=user, request=request, now=now)
+    approve_decision(session, user=user, request=request, now=now, checks=checks)
 
 
-def approve_decision(session: Session, *, user: User, request: Request, now: datetime) -> Decision:
+def approve_decision(
+    session: Session,
+    *,
+    user: User,
+    request: Request,
+    now: datetime,
+    checks: Sequence[ApprovalCheck],
+) -> Decision:
     """Approve the case's submitted decision as its second person, after every check."""
     require_or_refuse(
         user, Permission.disclosure_approve, action="decision.approve", request_id=request.id
     )
     decision = current_decision(session, request.id)
     if decision is None or decision.status != DecisionStatus.submitted:
-        raise _refusal(user, request, "there is no submitted decision to approve on this case", 409)
-    _check_second_person(user, request, decision)
-    _check_policy_current(session, user, request, decision)
-    _check_sign_off(session, user, request, decision)
-    if discloses(decision):
-        _check_legal_process(session, user, request)
-        passed, why = verification_gate(session, request, frozenset(decision.hand_ids))
-        if not passed:
-            raise _refusal(user, request, f"disclosure cannot be approved: {why}", 409)
-        _check_user_notified(session, user, request)
+        raise approval_refusal(
+            user, request, "there is no submitted decision to approve on this case", 409
+        )
+    for check in checks:
+        check(session, user, request, decision)
     mark_decided(session, decision, DecisionStatus.approved, now)
     record_approval(session, user, request, decision, ApprovalKind.approval, None, now)
     return decision
 
 
-def _refusal(user: User, request: Request, message: str, status: int) -> Exception:
+def approval_refusal(user: User, request: Request, message: str, status: int) -> Exception:
+    """An audited refusal of this approval, for a check to raise."""
     return refuse(
         user, message, status_code=status, action="decision.approve", request_id=request.id
     )
 
 
-def _check_user_notified(session: Session, user: User, request: Request) -> None:
-    """Process that permits user notice asks for it before disclosure: send or withhold first."""
-    waiting = awaiting_before_disclosure(session, request.id)
-    if waiting:
-        names = ", ".join(f"notice {n.id} to {n.target_label} is {n.status}" for n in waiting)
-        raise _refusal(
-            user,
-            request,
-            "disclosure cannot be approved before the user is notified: "
-            f"{names}; send it (and let it go out) or withhold it with a reason",
-            409,
-        )
-
-
-def _check_second_person(user: User, request: Request, decision: Decision) -> None:
+def _check_second_person(
+    session: Session, user: User, request: Request, decision: Decision
+) -> None:
     """The approver had no hand in the decision: not its drafter, nor anyone who edited or
     submitted it, nor the legal reviewer who signed it off (two people, two judgements)."""
     if user.id in decision.hand_ids:
-        raise _refusal(
+        raise approval_refusal(
             user,
             request,
             "a second person must approve: you drafted, edited or submitted this decision",
@@ -181,7 +156,7 @@ def _check_second_person(user: User, request: Request, decision: Decision) -> No
     if any(
         a.kind == ApprovalKind.legal_sign_off and a.user_id == user.id for a in decision.approvals
     ):
-        raise _refusal(
+        raise approval_refusal(
             user,
             request,
             "a second person must approve: you signed this decision off for legal, and "
@@ -194,10 +169,12 @@ def _check_second_person(user: User, request: Request, decision: Decision) -> No
 NOT_DISCLOSING_ROUTES = frozenset({"request_info", "reject", "preserve_only"})
 
 
-def _check_legal_process(session: Session, user: User, request: Request) -> None:
+def _check_legal_process(
+    session: Session, user: User, request: Request, decision: Decision
+) -> None:
     """Compulsory process must carry its required elements (the warrant itself, say) before
     anything is disclosed under it; emergencies are excepted (18 U.S.C. 2702(b)(8))."""
-    if request.kind == "emergency":
+    if request.kind == "emergency" or not discloses(decision):
         return
     check = latest_check(session, request.id)
     if check is None:
@@ -205,7 +182,7 @@ def _check_legal_process(session: Session, user: User, request: Request) -> None
     missing = sorted(check.missing_elements)
     if missing or check.route in NOT_DISCLOSING_ROUTES:
         what = ", ".join(missing) if missing else f"the request's route is {check.route}"
-        raise _refusal(
+        raise approval_refusal(
             user,
             request,
             f"disclosure cannot be approved: the legal process is incomplete ({what}); ask "
@@ -219,7 +196,7 @@ def _check_policy_current(
 ) -> None:
     current = current_policy(session).version
     if decision.policy_version < current:
-        raise _refusal(
+        raise approval_refusal(
             user,
             request,
             f"the decision was drafted under policy version {decision.policy_version}, and "
@@ -232,12 +209,21 @@ def _check_policy_current(
 def _check_sign_off(session: Session, user: User, request: Request, decision: Decision) -> None:
     pending = needs_legal_sign_off(session, decision)
     if pending and not has_legal_sign_off(decision):
-        raise _refusal(
+        raise approval_refusal(
             user,
             request,
             f"legal sign-off is needed first for: {', '.join(pending)}",
             409,
         )
+
+
+# Legal's own checks, in the order a refusal should name them.
+LEGAL_CHECKS: tuple[ApprovalCheck, ...] = (
+    _check_second_person,
+    _check_policy_current,
+    _check_sign_off,
+    _check_legal_process,
+)
 
 
 def mark_decided(

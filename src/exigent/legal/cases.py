@@ -3,6 +3,7 @@ from the requester, and what staff learn about a target's age."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,18 +15,18 @@ from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
+from exigent.cases import service as cases
+from exigent.cases.lifecycle import Status, can_move
+from exigent.cases.models import Request, Target
+from exigent.cases.schemas import IntakeRecord
 from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict, NotFound, describe_validation_error
-from exigent.legal.checks import judge_case, latest_check
+from exigent.legal.checks import AfterJudging, judge_case, latest_check
 from exigent.legal.coppa import coppa_reasons
 from exigent.legal.decisions import SETTLED
 from exigent.legal.models import Decision, DecisionStatus, LegalCheckRecord, TargetAge
 from exigent.legal.notify import notify, timeline_entry
 from exigent.legal.policy import Route
-from exigent.requests import service as cases
-from exigent.requests.lifecycle import Status, can_move
-from exigent.requests.models import Request, Target
-from exigent.requests.schemas import IntakeRecord
 
 # What each required element is called when we ask an officer for it.
 PLAIN_WORDS = {
@@ -66,14 +67,26 @@ def case_coppa_reasons(session: Session, request: Request) -> list[str]:
 
 
 def recheck(
-    session: Session, *, user: User, request_id: int, now: datetime | None = None
+    session: Session,
+    *,
+    user: User,
+    request_id: int,
+    after_judging: Sequence[AfterJudging],
+    now: datetime | None = None,
 ) -> LegalCheckRecord:
     """Judge the case again under the current policy (after the policy changed)."""
     now = now or utcnow()
     require(user, Permission.legal_check)
     request = cases.load_for(session, user, request_id)
     record = IntakeRecord.model_validate(request.record)
-    return judge_case(session, request=request, record=record, actor=actor_for(user), now=now)
+    return judge_case(
+        session,
+        request=request,
+        record=record,
+        actor=actor_for(user),
+        now=now,
+        after_judging=after_judging,
+    )
 
 
 def missing_in_plain_words(missing: list[str]) -> list[str]:
@@ -148,6 +161,7 @@ def update_record(
     user: User,
     request_id: int,
     changes: dict[str, Any],
+    after_judging: Sequence[AfterJudging],
     now: datetime | None = None,
 ) -> tuple[Request, LegalCheckRecord]:
     """Merge the given top-level fields into the case's record (null removes one) and judge
@@ -186,7 +200,14 @@ def update_record(
         at=now,
     )
     _supersede_open_decisions(session, request.id, now)
-    check = judge_case(session, request=request, record=record, actor=actor, now=now)
+    check = judge_case(
+        session,
+        request=request,
+        record=record,
+        actor=actor,
+        now=now,
+        after_judging=after_judging,
+    )
     if request.assignee_id is not None and request.assignee_id != user.id:
         notify(
             session,

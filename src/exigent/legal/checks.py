@@ -3,21 +3,22 @@ turn its obligations into deadlines and keep the COPPA flag current."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
+from exigent.cases.models import Request
+from exigent.cases.schemas import IntakeRecord
 from exigent.deadlines import Deadline
 from exigent.legal.coppa import coppa_reasons, stated_child
 from exigent.legal.engine import judge
 from exigent.legal.models import LegalCheckRecord
 from exigent.legal.schemas import LegalCheck, Obligation
 from exigent.legal.versions import current_policy
-from exigent.requests.models import Request
-from exigent.requests.schemas import IntakeRecord
 
 OBLIGATION_PREFIX = "obligation_"
 
@@ -27,6 +28,23 @@ def obligation_deadline_kind(kind: str) -> str:
     return f"{OBLIGATION_PREFIX}{kind}"
 
 
+class AfterJudging(Protocol):
+    """What another domain does once a case is judged (notice keeps the user notices in step
+    with the obligations); the application assembles these (`exigent.workflow.judging`)."""
+
+    def __call__(
+        self,
+        session: Session,
+        *,
+        request: Request,
+        record: IntakeRecord,
+        obligations: list[Obligation],
+        actor: Actor,
+        now: datetime,
+        first: bool,
+    ) -> None: ...
+
+
 def judge_case(
     session: Session,
     *,
@@ -34,6 +52,7 @@ def judge_case(
     record: IntakeRecord,
     actor: Actor,
     now: datetime,
+    after_judging: Sequence[AfterJudging],
     prejudged: tuple[int, LegalCheck] | None = None,
 ) -> LegalCheckRecord:
     """Judge the case under the current policy, store the check and (re)schedule obligations.
@@ -57,18 +76,16 @@ def judge_case(
     schedule_obligations(
         session, request=request, obligations=check.obligations, now=now, first=first
     )
-    # Imported here: the notice domain builds on the legal one, not the other way round.
-    from exigent.notice.sync import sync_notices
-
-    sync_notices(
-        session,
-        request=request,
-        record=record,
-        obligations=check.obligations,
-        actor=actor,
-        now=now,
-        first=first,
-    )
+    for follow in after_judging:
+        follow(
+            session,
+            request=request,
+            record=record,
+            obligations=check.obligations,
+            actor=actor,
+            now=now,
+            first=first,
+        )
     if first:
         # At intake `request.create` already records the record, and the check is a pure
         # function of it and the policy version stored on the case: no event of its own.

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from exigent.jsonl import read_intake_file
+from exigent.cases.jsonl import read_intake_file
 from exigent.legal.engine import judge
 from exigent.legal.policy import default_policy
 

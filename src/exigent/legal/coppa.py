@@ -7,8 +7,8 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from exigent.cases.schemas import IntakeRecord
 from exigent.legal.models import TargetAge
-from exigent.requests.schemas import IntakeRecord
 
 COPPA_AGE = 13
 # Ages as officers write them: "aged 9", "a 12-year-old", "12 yo", "believed 11", "14 months".

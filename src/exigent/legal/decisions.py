@@ -6,6 +6,7 @@ the lifecycle, so there is exactly one way to approve a disclosure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,12 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for
+from exigent.cases import service as cases
+from exigent.cases.lifecycle import Status, can_move
+from exigent.cases.models import Request
+from exigent.cases.schemas import IntakeRecord, RequestKind
 from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict
 from exigent.legal.approval import (
@@ -23,7 +29,7 @@ from exigent.legal.approval import (
     needs_legal_sign_off,
     record_approval,
 )
-from exigent.legal.checks import judge_case, latest_check
+from exigent.legal.checks import AfterJudging, judge_case, latest_check
 from exigent.legal.models import (
     DISCLOSING,
     ApprovalKind,
@@ -35,12 +41,7 @@ from exigent.legal.models import (
     Outcome,
 )
 from exigent.legal.notify import timeline_entry
-from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.legal.schemas import CategoryRuling
-from exigent.requests import service as cases
-from exigent.requests.lifecycle import Status, can_move
-from exigent.requests.models import Request
-from exigent.requests.schemas import IntakeRecord, RequestKind
 
 # Once a case is approved or beyond, its decision is history, not a draft.
 SETTLED = frozenset(
@@ -63,12 +64,25 @@ class ItemDraft:
     reason: str
 
 
-def ensure_check(session: Session, user: User, request: Request, now: datetime) -> LegalCheckRecord:
+def ensure_check(
+    session: Session,
+    user: User,
+    request: Request,
+    now: datetime,
+    after_judging: Sequence[AfterJudging],
+) -> LegalCheckRecord:
     """The case's current legal check; a case from before the engine ran is judged now."""
     check = latest_check(session, request.id)
     if check is None:
         record = IntakeRecord.model_validate(request.record)
-        check = judge_case(session, request=request, record=record, actor=actor_for(user), now=now)
+        check = judge_case(
+            session,
+            request=request,
+            record=record,
+            actor=actor_for(user),
+            now=now,
+            after_judging=after_judging,
+        )
     return check
 
 
@@ -80,6 +94,7 @@ def draft(
     rationale: str,
     emergency_attested: bool,
     items: list[ItemDraft],
+    after_judging: Sequence[AfterJudging],
     now: datetime | None = None,
 ) -> Decision:
     """Write (or rewrite) the case's draft decision; refuses categories the policy forbids."""
@@ -90,7 +105,7 @@ def draft(
     )
     if Status(request.status) in SETTLED:
         raise Conflict(f"the case is {request.status}; its decision can no longer change")
-    check = ensure_check(session, user, request, now)
+    check = ensure_check(session, user, request, now, after_judging)
     _check_rationale(request, rationale, emergency_attested)
     labels = _check_items(user, request, check, items)
     decision = _open_draft(session, user, request, check, now)
@@ -310,11 +325,23 @@ def sign_off(
 
 
 def approve(
-    session: Session, *, user: User, request_id: int, note: str | None, now: datetime | None = None
+    session: Session,
+    *,
+    user: User,
+    request_id: int,
+    note: str | None,
+    guard: cases.MoveGuard,
+    now: datetime | None = None,
 ) -> Request:
-    """Approve by moving the case to `approved`: the lifecycle runs every approval check."""
+    """Approve by moving the case to `approved`: `guard` runs every approval check."""
     return cases.transition(
-        session, user=user, request_id=request_id, to=Status.approved, reason=note, now=now
+        session,
+        user=user,
+        request_id=request_id,
+        to=Status.approved,
+        reason=note,
+        now=now,
+        guard=guard,
     )
 
 

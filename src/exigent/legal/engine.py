@@ -13,15 +13,15 @@ from operator import attrgetter
 
 from pydantic import BaseModel
 
-from exigent.legal.policy import Policy, Route, Verdict
-from exigent.legal.schemas import CategoryRuling, LegalCheck, Obligation, ObligationKind
-from exigent.requests.schemas import (
+from exigent.cases.schemas import (
     COMPULSORY_KINDS,
     PRESERVATION_KINDS,
     DataCategory,
     IntakeRecord,
     RequestKind,
 )
+from exigent.legal.policy import Policy, Route, Verdict
+from exigent.legal.schemas import CategoryRuling, LegalCheck, Obligation, ObligationKind
 
 RULINGS: dict[Verdict, CategoryRuling] = {
     "P": CategoryRuling.permitted,

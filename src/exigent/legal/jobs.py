@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
-from exigent.deadlines import Deadline, handles
+from exigent.cases.models import Request
+from exigent.deadlines import Deadline, Handler
 from exigent.legal.checks import obligation_deadline_kind
 from exigent.legal.notify import notify, timeline_entry
 from exigent.legal.schemas import ObligationKind
-from exigent.requests.models import Request
 
 WORKER = Actor.system("deadline-worker")
 
@@ -60,11 +60,13 @@ def _fire(session: Session, deadline: Deadline, now: datetime, kind: ObligationK
     return "fired"
 
 
-def _register(kind: ObligationKind) -> None:
-    @handles(obligation_deadline_kind(kind))
-    def _handler(session: Session, deadline: Deadline, now: datetime) -> str:
+def _handler_for(kind: ObligationKind) -> Handler:
+    def fire(session: Session, deadline: Deadline, now: datetime) -> str:
         return _fire(session, deadline, now, kind)
 
+    return fire
 
-for _kind in ObligationKind:
-    _register(_kind)
+
+def handlers() -> dict[str, Handler]:
+    """One handler per kind of legal obligation (user notice, preservation expiry, ...)."""
+    return {obligation_deadline_kind(kind): _handler_for(kind) for kind in ObligationKind}

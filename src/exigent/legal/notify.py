@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor
 from exigent.auth.models import User
+from exigent.cases.models import TimelineEvent
 from exigent.errors import NotFound
 from exigent.legal.models import Notification
-from exigent.requests.models import TimelineEvent
 
 MAX_PAGE = 200
 

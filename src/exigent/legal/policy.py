@@ -11,7 +11,8 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from exigent.requests.schemas import DataCategory, IntakeRecord, RequestKind
+from exigent.cases.models import Priority
+from exigent.cases.schemas import DataCategory, IntakeRecord, RequestKind
 
 Verdict = Literal["P", "N", "L"]
 
@@ -22,13 +23,6 @@ class Route(StrEnum):
     request_info = "request_info"
     preserve_only = "preserve_only"
     reject = "reject"
-
-
-class Priority(StrEnum):
-    P0 = "P0"
-    P1 = "P1"
-    P2 = "P2"
-    P3 = "P3"
 
 
 class KindRule(BaseModel):

@@ -15,9 +15,9 @@ from pydantic import (
     StringConstraints,
 )
 
+from exigent.cases.schemas import MAX_ID, DataCategory
 from exigent.legal.models import DecisionStatus, Outcome
 from exigent.legal.policy import Priority, Route
-from exigent.requests.schemas import MAX_ID, DataCategory
 
 
 class CategoryRuling(StrEnum):

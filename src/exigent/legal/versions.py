@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import Actor, record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import require_or_refuse
 from exigent.auth.service import actor_for, require
 from exigent.db import utcnow
 from exigent.errors import BadInput, describe_validation_error
 from exigent.legal.models import PolicyVersion
 from exigent.legal.policy import Policy, default_policy, load_policy
-from exigent.legal.refusals import require_or_refuse
 from exigent.versions import DocumentVersions
 
 

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
+from exigent.cases.api import file_store, read_model
+from exigent.cases.schemas import RequestRead
 from exigent.db import SessionDep
 from exigent.files import FileStore
 from exigent.mail.service import intake_message
-from exigent.requests.api import file_store, read_model
-from exigent.requests.schemas import RequestRead
 
 router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
 

@@ -16,15 +16,15 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
+from exigent.cases import service as case_service
+from exigent.cases.models import Request
+from exigent.cases.schemas import IntakeRecord
 from exigent.db import utcnow
 from exigent.errors import PayloadTooLarge
 from exigent.files import FileStore
+from exigent.intake import intake as case_intake
 from exigent.legal.policy import default_policy
 from exigent.mail.parse import ParsedEmail, parse_message
-from exigent.requests import intake as case_intake
-from exigent.requests import service as case_service
-from exigent.requests.models import Request
-from exigent.requests.schemas import IntakeRecord
 
 MAX_FIXES = 30
 

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Path
 from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
+from exigent.cases import service as cases
+from exigent.cases.api import CaseId
+from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
 from exigent.notice import service
 from exigent.notice.models import UserNotice
 from exigent.notice.schemas import NoticeDecisionIn, NoticeRead
-from exigent.requests import service as cases
-from exigent.requests.api import CaseId
-from exigent.requests.schemas import MAX_ID
 
 router = APIRouter(prefix="/api/v1", tags=["notice"])
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exigent.cases.models import Request
 from exigent.legal.models import DISCLOSING, Decision, DecisionItem, DecisionStatus
-from exigent.requests.models import Request
 
 KIND_WORDS = {
     "emergency": "an emergency request",

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor
+from exigent.cases.models import Request
 from exigent.config import Settings, get_settings
-from exigent.deadlines import Deadline, handles, schedule
+from exigent.deadlines import Deadline, Handler, schedule
 from exigent.notice.models import NoticeStatus, UserNotice
 from exigent.notice.service import (
     DUE,
@@ -32,7 +33,6 @@ from exigent.notice.service import (
     state,
 )
 from exigent.notifications.email import MailNotSent, compose, send
-from exigent.requests.models import Request
 
 WORKER = Actor.system("deadline-worker")
 FIRST_RETRY = timedelta(minutes=1)
@@ -57,7 +57,6 @@ def _load(session: Session, deadline: Deadline) -> tuple[UserNotice, Request] | 
     return None if request is None else (notice, request)
 
 
-@handles(DUE_KIND)
 def notice_due(session: Session, deadline: Deadline, now: datetime) -> str:
     """Bring the notice to legal: it is due, its order ended, or its order needs a look."""
     found = _load(session, deadline)
@@ -99,7 +98,6 @@ def notice_due(session: Session, deadline: Deadline, now: datetime) -> str:
     return "fired"
 
 
-@handles(SEND_KIND)
 def notice_send(session: Session, deadline: Deadline, now: datetime) -> str:
     """Hand one queued notice to the relay; on failure keep it queued and try again later."""
     found = _load(session, deadline)
@@ -168,3 +166,7 @@ def notice_send(session: Session, deadline: Deadline, now: datetime) -> str:
         detail={"message_id": message_id, "attempt": notice.attempts},
     )
     return "fired"
+
+
+def handlers() -> dict[str, Handler]:
+    return {DUE_KIND: notice_due, SEND_KIND: notice_send}

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.refusals import Refused, record_refusal
+from exigent.cases import service as cases
+from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
 from exigent.errors import BadInput, ExigentError, NotFound, describe_validation_error
-from exigent.legal.refusals import Refused, record_refusal
 from exigent.notice import service
 from exigent.notice.schemas import NoticeAction, NoticeDecisionIn
-from exigent.requests import service as cases
-from exigent.requests.schemas import MAX_ID
 from exigent.web.deps import page_permission
 from exigent.web.templating import templates
 

@@ -16,17 +16,17 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import Actor, digest, record_event
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for
+from exigent.cases.models import Request
 from exigent.deadlines import Deadline, schedule
 from exigent.errors import BadInput, Conflict, NotFound
 from exigent.legal.notify import notify, timeline_entry
-from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.legal.versions import current_policy
 from exigent.notice.contact import normalised_email
 from exigent.notice.drafting import disclosed_categories, draft_text
 from exigent.notice.models import NoticeStatus, UserNotice
 from exigent.notice.schemas import NoticeAction, NoticeDecisionIn
-from exigent.requests.models import Request
 
 DUE_KIND = "notice_due"
 SEND_KIND = "notice_send"

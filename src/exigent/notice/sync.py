@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor
+from exigent.cases.models import Request, Target
+from exigent.cases.schemas import IntakeRecord
 from exigent.legal.schemas import Obligation, ObligationKind
 from exigent.notice.contact import contact_for_target
 from exigent.notice.models import NoticeStatus, UserNotice
@@ -31,8 +33,6 @@ from exigent.notice.service import (
     state,
     target_label,
 )
-from exigent.requests.models import Request, Target
-from exigent.requests.schemas import IntakeRecord
 
 NOTICE_KINDS = frozenset(
     {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from exigent.cases.models import Target
 from exigent.config import Settings
 from exigent.platform_data.generate import generate_store
-from exigent.requests.models import Target
 
 
 def seed_platform_store(

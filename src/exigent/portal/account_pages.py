@@ -8,18 +8,18 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.exc import IntegrityError
 
 from exigent.auth import second_factor
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.deps import SESSION_COOKIE, client_address
 from exigent.auth.service import log_out
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError
 from exigent.notifications.email import MailNotSent, compose, send
-from exigent.portal import authenticator, service
+from exigent.officers import authenticator, service
 from exigent.portal.deps import (
     AnonCsrf,
     EnrollingOfficer,
     Officer,
 )
-from exigent.portal.models import PortalAccount
 from exigent.portal.rendering import (
     problems_of,
     redirect,

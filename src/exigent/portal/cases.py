@@ -5,6 +5,7 @@ nothing here commits."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -15,20 +16,21 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.models import User
 from exigent.auth.service import actor_for
+from exigent.cases import documents, queries
+from exigent.cases import service as case_service
+from exigent.cases.lifecycle import Status, can_move
+from exigent.cases.models import Document, Request, TimelineEvent
+from exigent.cases.schemas import IntakeRecord
 from exigent.errors import BadInput, Conflict, ExigentError
 from exigent.files import FileStore, check_media_type
+from exigent.intake import intake as case_intake
 from exigent.legal import cases as legal_cases
+from exigent.legal.checks import AfterJudging
 from exigent.legal.policy import Policy
 from exigent.portal import forms
-from exigent.portal.models import PortalAccount
-from exigent.requests import documents, queries
-from exigent.requests import intake as case_intake
-from exigent.requests import service as case_service
-from exigent.requests.lifecycle import Status, can_move
-from exigent.requests.models import Document, Request, TimelineEvent
-from exigent.requests.schemas import IntakeRecord
 
 # Where a case goes back to when the officer answers, if it came from somewhere else.
 RESUME_DEFAULT = Status.triaged
@@ -245,6 +247,7 @@ def answer(
     store: FileStore,
     max_bytes: int,
     now: datetime,
+    after_judging: Sequence[AfterJudging],
 ) -> Request:
     """The officer's answer: the record gains what they added, their words go on the case,
     and a case waiting on them goes back to where it was."""
@@ -256,7 +259,12 @@ def answer(
     if changes:
         try:
             case, _ = legal_cases.update_record(
-                session, user=user, request_id=case.id, changes=changes, now=now
+                session,
+                user=user,
+                request_id=case.id,
+                changes=changes,
+                now=now,
+                after_judging=after_judging,
             )
         except BadInput as exc:
             field = str(exc.detail.get("field") or "message")

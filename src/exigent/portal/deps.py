@@ -10,13 +10,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import select
 
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.deps import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
 from exigent.auth.models import Door, Proof, Role, User, WebSession
 from exigent.auth.service import session_for_cookie
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError, Forbidden
-from exigent.portal.models import PortalAccount
-from exigent.portal.service import IF_URGENT, barred
+from exigent.officers.service import IF_URGENT, barred
 
 # Before sign-in there is no session to hold a CSRF token: a cookie and a hidden field must
 # carry the same random value (double submit), which another site cannot read or set.

@@ -9,12 +9,8 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from exigent.errors import describe_validation_error
-from exigent.legal.cases import missing_in_plain_words
-from exigent.legal.engine import missing_elements
-from exigent.legal.policy import Policy
-from exigent.portal.models import PortalAccount
-from exigent.requests.schemas import (
+from exigent.auth.accounts import PortalAccount
+from exigent.cases.schemas import (
     COMPULSORY_KINDS,
     PRESERVATION_KINDS,
     DataCategory,
@@ -23,6 +19,10 @@ from exigent.requests.schemas import (
     IntakeRecord,
     RequestKind,
 )
+from exigent.errors import describe_validation_error
+from exigent.legal.cases import missing_in_plain_words
+from exigent.legal.engine import missing_elements
+from exigent.legal.policy import Policy
 
 KINDS: dict[str, tuple[str, str]] = {
     "emergency": (

@@ -12,20 +12,28 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.exc import IntegrityError
 
 from exigent.audit.service import record_event
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.deps import SESSION_COOKIE, CurrentUser
 from exigent.auth.service import actor_for
+from exigent.cases import queries
+from exigent.cases import service as case_service
+from exigent.cases.lifecycle import Status
+from exigent.cases.models import Requester, TrustStatus
+from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
-from exigent.directory.models import TrustStatus
 from exigent.errors import BadInput, ExigentError, NotFound
+from exigent.intake import ratelimit
+from exigent.legal.cases import update_record
 from exigent.legal.decisions import SETTLED
+from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.versions import current_policy
-from exigent.portal import cases, forms, staff
+from exigent.officers import staff
+from exigent.portal import cases, forms
 from exigent.portal.account_pages import router as account_router
 from exigent.portal.deps import (
     CurrentOfficer,
     Officer,
 )
-from exigent.portal.models import PortalAccount
 from exigent.portal.rendering import (
     problems_of,
     redirect,
@@ -37,11 +45,6 @@ from exigent.portal.rendering import (
 from exigent.production import delivery, reads
 from exigent.production.models import DownloadOutcome
 from exigent.production.package import zip_stream
-from exigent.requests import queries, ratelimit
-from exigent.requests import service as case_service
-from exigent.requests.lifecycle import Status
-from exigent.requests.models import Requester
-from exigent.requests.schemas import MAX_ID
 from exigent.web.templating import templates
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
@@ -346,7 +349,11 @@ async def send_message(
 
 @router.post("/requests/{request_id}/answer", response_class=HTMLResponse)
 async def answer(
-    request: Request, request_id: CaseId, session: SessionDep, officer: CurrentOfficer
+    request: Request,
+    request_id: CaseId,
+    session: SessionDep,
+    officer: CurrentOfficer,
+    after_judging: AfterJudgingDep,
 ) -> Response:
     form = await request.form()
     try:
@@ -360,6 +367,7 @@ async def answer(
             store=store_of(request),
             max_bytes=settings_of(request).max_upload_bytes,
             now=utcnow(),
+            after_judging=after_judging,
         )
         session.commit()
     except (BadInput, cases.FormProblems) as exc:
@@ -372,7 +380,11 @@ async def answer(
 
 @router.post("/requests/{request_id}/documents", response_class=HTMLResponse)
 async def upload(
-    request: Request, request_id: CaseId, session: SessionDep, officer: CurrentOfficer
+    request: Request,
+    request_id: CaseId,
+    session: SessionDep,
+    officer: CurrentOfficer,
+    after_judging: AfterJudgingDep,
 ) -> Response:
     form = await request.form()
     uploads = uploads_of(form)
@@ -396,13 +408,12 @@ async def upload(
             max_bytes=settings_of(request).max_upload_bytes,
         )
         if Status(case.status) not in SETTLED:
-            from exigent.legal.cases import update_record
-
             update_record(
                 session,
                 user=officer.user,
                 request_id=case.id,
                 changes={"documents": [*case.record.get("documents", []), *refs]},
+                after_judging=after_judging,
             )
         session.commit()
     except ExigentError as exc:

@@ -13,6 +13,9 @@ from sqlalchemy import select
 from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
+from exigent.cases import service as cases
+from exigent.cases.api import CaseId
+from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep
 from exigent.errors import Conflict, NotFound
 from exigent.platform_data.adapter import open_adapter
@@ -32,9 +35,6 @@ from exigent.production.schemas import (
     RevokeIn,
     SnapshotRead,
 )
-from exigent.requests import service as cases
-from exigent.requests.api import CaseId
-from exigent.requests.schemas import MAX_ID
 
 router = APIRouter(prefix="/api/v1", tags=["production"])
 RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]

@@ -50,13 +50,13 @@ def build_command(
     from sqlalchemy import select
 
     from exigent.auth.models import User
+    from exigent.cases.models import parse_reference
     from exigent.config import get_settings
     from exigent.db import make_engine, make_session_factory
     from exigent.errors import ExigentError
     from exigent.platform_data.adapter import get_adapter
     from exigent.production.models import Production
     from exigent.production.service import build_production
-    from exigent.requests.models import parse_reference
 
     request_id = parse_reference(case)
     if request_id is None:

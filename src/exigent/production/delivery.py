@@ -18,12 +18,15 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import require_or_refuse
 from exigent.auth.service import actor_for
+from exigent.cases import service as cases
+from exigent.cases.lifecycle import Status
+from exigent.cases.models import Request
 from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.errors import Conflict, ExigentError, NotFound
 from exigent.legal.notify import timeline_entry
-from exigent.legal.refusals import require_or_refuse
 from exigent.notifications.email import MailNotSent, compose, send
 from exigent.production.custody import custody
 from exigent.production.models import (
@@ -34,9 +37,6 @@ from exigent.production.models import (
     ProductionStatus,
 )
 from exigent.production.service import production_reference
-from exigent.requests import service as cases
-from exigent.requests.lifecycle import Status
-from exigent.requests.models import Request
 
 TOKEN_PREFIX = "exd_"
 

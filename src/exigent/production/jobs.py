@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
-from exigent.deadlines import Deadline, handles
+from exigent.cases.models import Request
+from exigent.deadlines import Deadline, Handler
 from exigent.legal.notify import notify, timeline_entry
 from exigent.production.models import HoldStatus, PreservationHold
 from exigent.production.preservation import RELEASE, REMINDER, release_hold
-from exigent.requests.models import Request
 
 WORKER = Actor.system("deadline-worker")
 
@@ -26,7 +26,6 @@ def _current_hold(session: Session, deadline: Deadline) -> PreservationHold | No
     return hold
 
 
-@handles(REMINDER)
 def remind(session: Session, deadline: Deadline, now: datetime) -> str:
     hold = _current_hold(session, deadline)
     if hold is None:
@@ -64,7 +63,6 @@ def remind(session: Session, deadline: Deadline, now: datetime) -> str:
     return "fired"
 
 
-@handles(RELEASE)
 def release(session: Session, deadline: Deadline, now: datetime) -> str:
     hold = _current_hold(session, deadline)
     if hold is None:
@@ -77,3 +75,7 @@ def release(session: Session, deadline: Deadline, now: datetime) -> str:
         now=now,
     )
     return "fired"
+
+
+def handlers() -> dict[str, Handler]:
+    return {REMINDER: remind, RELEASE: release}

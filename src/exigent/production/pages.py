@@ -19,16 +19,16 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.refusals import Refused, record_refusal
+from exigent.cases import service as cases
+from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError, NotFound
-from exigent.legal.refusals import Refused, record_refusal
 from exigent.platform_data.adapter import open_adapter
 from exigent.production import delivery, preservation, reads, service
 from exigent.production.custody import custody_log
 from exigent.production.models import DeliveryLink, PreservationHold, Production
 from exigent.production.scope import approved_scope
-from exigent.requests import service as cases
-from exigent.requests.schemas import MAX_ID
 from exigent.web.deps import page_permission
 from exigent.web.templating import templates
 

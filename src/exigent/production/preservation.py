@@ -17,24 +17,24 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import Actor
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for
+from exigent.cases import service as cases
+from exigent.cases.lifecycle import Status, can_move
+from exigent.cases.models import Request
+from exigent.cases.schemas import DataCategory
 from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.deadlines import Deadline, schedule
 from exigent.errors import Conflict, NotFound
 from exigent.files import FileStore
 from exigent.legal.notify import timeline_entry
-from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.legal.versions import current_policy
 from exigent.platform_data.adapter import PlatformAdapter, iso
 from exigent.production.custody import custody
 from exigent.production.models import HoldStatus, PreservationHold, PreservationSnapshot
 from exigent.production.service import note_children, related_requests
 from exigent.production.snapshots import write_snapshot
-from exigent.requests import service as cases
-from exigent.requests.lifecycle import Status, can_move
-from exigent.requests.models import Request
-from exigent.requests.schemas import DataCategory
 
 PRESERVATION_KINDS = frozenset({"preservation", "preservation_extension"})
 REMINDER = "preservation_reminder"

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from exigent.requests.schemas import DataCategory
+from exigent.cases.schemas import DataCategory
 
 
 class ProductionCreate(BaseModel):

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exigent.cases.lifecycle import Status
+from exigent.cases.models import Request
 from exigent.errors import Conflict, ExigentError
 from exigent.legal.models import DISCLOSING, Decision, DecisionStatus
-from exigent.requests.lifecycle import Status
-from exigent.requests.models import Request
 
 # A case may be produced from once approved, and produced again (a new package) later.
 PRODUCIBLE = frozenset({Status.approved, Status.producing, Status.delivered})

@@ -18,7 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for, merged
+from exigent.cases import service as cases
+from exigent.cases.lifecycle import Status
+from exigent.cases.models import Request
 from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.errors import ExigentError, NotFound
@@ -26,7 +30,6 @@ from exigent.files import FileStore
 from exigent.legal.cases import mark_target_age
 from exigent.legal.coppa import known_ages
 from exigent.legal.models import ApprovalKind, Decision
-from exigent.legal.refusals import refuse, require_or_refuse
 from exigent.platform_data.adapter import PlatformAdapter
 from exigent.production.build import Prepared, run_build
 from exigent.production.collect import Preserved
@@ -40,9 +43,6 @@ from exigent.production.models import (
 )
 from exigent.production.package import BuildResult
 from exigent.production.scope import Scope, approved_scope
-from exigent.requests import service as cases
-from exigent.requests.lifecycle import Status
-from exigent.requests.models import Request
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy.exc import IntegrityError
 
 from exigent.auth.deps import CurrentUser
+from exigent.cases.api import CaseId
+from exigent.cases.schemas import MAX_ID, IntakeRecord
 from exigent.db import SessionDep
 from exigent.errors import BadInput, Conflict
-from exigent.requests.api import CaseId
-from exigent.requests.schemas import MAX_ID, IntakeRecord
 from exigent.verification import service, weight_sets
 from exigent.verification.models import Callback, CallbackOutcome, RiskWeightSet
 from exigent.verification.schemas import AssessmentRead

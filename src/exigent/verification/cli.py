@@ -12,8 +12,8 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from exigent.jsonl import read_intake_file
-from exigent.requests.schemas import IntakeRecord
+from exigent.cases.jsonl import read_intake_file
+from exigent.cases.schemas import IntakeRecord
 from exigent.verification.db_history import DatabaseHistory
 from exigent.verification.directory_index import DirectoryIndex
 from exigent.verification.engine import Assessor, assess_in_arrival_order

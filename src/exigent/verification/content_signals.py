@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from exigent.requests.schemas import DataCategory, EmergencyNature, RequestKind
+from exigent.cases.schemas import DataCategory, EmergencyNature, RequestKind
 from exigent.verification.context import Context, Finding
 
 # An emergency disclosure is voluntary (2702(b)(8), 2702(c)(4)); these instruments compel

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from exigent.requests.schemas import IntakeRecord
+from exigent.cases.schemas import IntakeRecord
 from exigent.verification.auth import AuthResults, parse_authentication_results
 from exigent.verification.directory_index import DirectoryIndex, DomainFacts
 from exigent.verification.domains import email_address, email_domain

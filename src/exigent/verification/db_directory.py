@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from exigent.directory.models import Agency, AgencyDomain, TrustStatus
+from exigent.cases.models import TrustStatus
+from exigent.directory.models import Agency, AgencyDomain
 from exigent.verification.directory_index import (
     AgencyRef,
     DirectoryEntry,

@@ -21,10 +21,10 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from exigent.cases.models import Request, Requester, TrustStatus, format_reference
+from exigent.cases.schemas import IntakeRecord
 from exigent.db import utcnow
-from exigent.directory.models import TrustStatus
-from exigent.requests.models import Request, Requester, format_reference
-from exigent.requests.schemas import IntakeRecord
+from exigent.directory.models import MarkSubject, VerificationMark
 from exigent.verification.context import Context
 from exigent.verification.directory_index import DirectoryIndex
 from exigent.verification.history import (
@@ -34,7 +34,7 @@ from exigent.verification.history import (
     TextMatch,
     VerificationOutcome,
 )
-from exigent.verification.models import CallbackOutcome, MarkSubject, VerificationMark
+from exigent.verification.models import CallbackOutcome
 from exigent.verification.text import TextFingerprint
 
 WINDOW = timedelta(days=365)

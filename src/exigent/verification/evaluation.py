@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from exigent.requests.schemas import IntakeRecord
+from exigent.cases.schemas import IntakeRecord
 from exigent.verification.domains import email_domain, split_host
 from exigent.verification.engine import assess_in_arrival_order
 from exigent.verification.schemas import AssessmentRead

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from exigent.requests.schemas import ReceivedVia
+from exigent.cases.schemas import ReceivedVia
 from exigent.verification.context import Context, Finding
 from exigent.verification.directory_index import DomainFacts
 from exigent.verification.domains import email_domain, split_host

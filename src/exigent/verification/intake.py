@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from exigent.requests.schemas import IntakeRecord
+from exigent.cases.schemas import IntakeRecord
 from exigent.verification.contact_signals import load_places
 from exigent.verification.context import Context
 from exigent.verification.db_directory import directory_for

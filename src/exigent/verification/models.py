@@ -58,30 +58,6 @@ class Callback(Base):
     called_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class MarkSubject(StrEnum):
-    requester = "requester"
-    agency = "agency"
-    request = "request"
-
-
-class VerificationMark(Base):
-    """A change of trust, in order: a requester or agency marked, a callback's outcome.
-
-    Append-only, so every process can catch up on what changed since it last looked.
-    """
-
-    __tablename__ = "verification_marks"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    subject_type: Mapped[MarkSubject] = mapped_column(String(16))
-    subject_id: Mapped[int] = mapped_column(BigId)
-    # A requester's, agency's or case's status or outcome as of this mark.
-    status: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-
 class RiskWeightSet(VersionColumns, Base):
     """One version of the fraud-risk weights; rows are only ever added, never edited."""
 

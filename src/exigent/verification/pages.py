@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.refusals import Refused, record_refusal
 from exigent.console.pages import render
 from exigent.db import SessionDep
 from exigent.errors import BadInput, Conflict, ExigentError
-from exigent.legal.refusals import Refused, record_refusal
 from exigent.verification import weight_sets
 from exigent.verification.models import RiskWeightSet
 from exigent.verification.signal_descriptions import DESCRIPTIONS

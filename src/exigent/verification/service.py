@@ -15,16 +15,17 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, user_can
+from exigent.auth.refusals import refuse
 from exigent.auth.service import actor_for, require
 from exigent.auth.standing import shut_out
+from exigent.cases import service as case_service
+from exigent.cases.models import Request, Requester, TrustStatus
+from exigent.cases.schemas import IntakeRecord, RequestKind
 from exigent.db import utcnow
-from exigent.directory.models import Agency, TrustStatus
+from exigent.directory.marks import append_mark
+from exigent.directory.models import Agency, MarkSubject, VerificationMark
 from exigent.directory.service import record_requester_status
 from exigent.errors import BadInput, Conflict, NotFound
-from exigent.legal.refusals import refuse
-from exigent.requests import service as case_service
-from exigent.requests.models import Request, Requester
-from exigent.requests.schemas import IntakeRecord, RequestKind
 from exigent.verification.db_directory import directory_for
 from exigent.verification.db_history import (
     LayeredHistory,
@@ -32,14 +33,7 @@ from exigent.verification.db_history import (
     shared_history,
 )
 from exigent.verification.engine import Assessor, past_request
-from exigent.verification.marks import append_mark
-from exigent.verification.models import (
-    Callback,
-    CallbackOutcome,
-    MarkSubject,
-    RiskAssessment,
-    VerificationMark,
-)
+from exigent.verification.models import Callback, CallbackOutcome, RiskAssessment
 from exigent.verification.schemas import AssessmentRead
 from exigent.verification.weight_sets import current_weights
 

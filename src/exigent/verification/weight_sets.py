@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import Actor, record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
+from exigent.auth.refusals import require_or_refuse
 from exigent.auth.service import actor_for
 from exigent.db import utcnow
 from exigent.errors import BadInput, describe_validation_error
-from exigent.legal.refusals import require_or_refuse
 from exigent.verification.models import RiskWeightSet
 from exigent.verification.scoring import WEIGHTS_FILE, Weights, default_weights
 from exigent.versions import DocumentVersions

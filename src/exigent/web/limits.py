@@ -12,6 +12,7 @@ Plain ASGI rather than BaseHTTPMiddleware, which costs every request a task and 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -20,6 +21,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from exigent.config import Settings
 from exigent.errors import BadInput, ExigentError, PayloadTooLarge
 from exigent.web.errors import error_page, wants_html
+
+# A page that answers an error in one area of the site (the portal's, say).
+ErrorPage = Callable[[Request, ExigentError], Response]
 
 # Room for a multipart body's boundaries, part headers and small fields beside its file.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -63,8 +67,13 @@ class _Refused(Exception):
 class BodyLimits:
     """Refuse a body over its limit as it arrives (413), and JSON nested too deep (422)."""
 
-    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+    def __init__(
+        self, app: ASGIApp, *, settings: Settings, portal_page: ErrorPage | None = None
+    ) -> None:
         self.app = app
+        # The officers' portal answers with its own page (the portal is a screen above this
+        # toolkit, so the application hands its page in).
+        self.portal_page = portal_page
         self.max_upload_bytes = settings.max_upload_bytes
         self.upload_limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
         self.json_limit = settings.max_json_bytes
@@ -118,7 +127,7 @@ class BodyLimits:
             problem = f"nested more than {self.max_depth} levels deep"
             error = BadInput(f"{BODY_FIELD}: {problem}", field=BODY_FIELD)
             problems = [{"field": BODY_FIELD, "problem": problem}]
-            await _answer(scope, send, error, problems=problems)
+            await _answer(scope, send, error, self.portal_page, problems=problems)
             return
         await self.app(scope, _replay(body, receive), send)
 
@@ -132,7 +141,7 @@ class BodyLimits:
                 "without files; send files as a multipart upload"
             )
             error = PayloadTooLarge(message, field=BODY_FIELD)
-        await _answer(scope, send, error)
+        await _answer(scope, send, error, self.portal_page)
 
 
 def _parsed_as_json(media_type: bytes) -> bool:
@@ -206,16 +215,18 @@ class _Counted:
 
 
 async def _answer(
-    scope: Scope, send: Send, error: ExigentError, problems: list[dict[str, str]] | None = None
+    scope: Scope,
+    send: Send,
+    error: ExigentError,
+    portal_page: ErrorPage | None,
+    problems: list[dict[str, str]] | None = None,
 ) -> None:
     """The refusal as JSON on API paths, as a page that says what to do next elsewhere."""
     request = Request(scope)
     response: Response
     path = request.url.path
-    if path == "/portal" or path.startswith("/portal/"):
-        from exigent.portal.rendering import error_page as portal_error_page
-
-        response = portal_error_page(request, error)
+    if portal_page is not None and (path == "/portal" or path.startswith("/portal/")):
+        response = portal_page(request, error)
     elif wants_html(request):
         response = error_page(request, error.status_code, error.message)
     else:

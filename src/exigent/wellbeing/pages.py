@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from exigent.cases.schemas import MAX_ID
 from exigent.console.pages import Reader, render
 from exigent.db import SessionDep, utcnow
-from exigent.requests.schemas import MAX_ID
 from exigent.web.deps import PageUser
 from exigent.wellbeing import service
 

@@ -19,10 +19,10 @@ from exigent.audit.service import record_event
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
+from exigent.cases.models import Document, Request
+from exigent.cases.service import load_for
 from exigent.db import utcnow
 from exigent.errors import Conflict, Forbidden, NotFound
-from exigent.requests.models import Document, Request
-from exigent.requests.service import load_for
 from exigent.wellbeing.models import ExposureEvent
 
 # An item left revealed (tab closed without a beacon) counts at most this long.

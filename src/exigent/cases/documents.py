@@ -13,11 +13,11 @@ from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
+from exigent.cases.models import Document, Request
+from exigent.cases.service import load_for, timeline_entry
 from exigent.db import utcnow
 from exigent.errors import BadInput
 from exigent.files import FileStore, check_media_type
-from exigent.requests.models import Document, Request
-from exigent.requests.service import load_for, timeline_entry
 
 
 def attach_document(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Annotated
 
@@ -11,34 +10,29 @@ from fastapi import (
     Depends,
     File,
     Form,
-    Header,
     Path,
     Query,
     Request,
-    Response,
     UploadFile,
 )
 
 from exigent.auth.deps import CurrentUser
-from exigent.db import SessionDep
-from exigent.errors import BadInput
-from exigent.files import FileStore
-from exigent.requests import documents, queries, service
-from exigent.requests.batcher import IntakeBatcher
-from exigent.requests.intake import Submission
-from exigent.requests.ratelimit import FLAGGED_HEADER, IntakeLimiter
-from exigent.requests.reads import read_model, summary
-from exigent.requests.schemas import (
+from exigent.cases import documents, queries, service
+from exigent.cases.deps import MoveGuardDep
+from exigent.cases.reads import read_model, summary
+from exigent.cases.schemas import (
     MAX_ID,
     AssignIn,
     DocumentRead,
-    IntakeRecord,
     NoteIn,
     RequestPage,
     RequestRead,
     TimelineEventRead,
     TransitionIn,
 )
+from exigent.db import SessionDep
+from exigent.errors import BadInput
+from exigent.files import FileStore
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
 
@@ -49,47 +43,6 @@ RowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 def file_store(request: Request) -> FileStore:
     store: FileStore = request.app.state.file_store
     return store
-
-
-@router.post(
-    "",
-    status_code=201,
-    response_model=RequestRead,
-    responses={200: {"description": "a retry of an earlier submission"}},
-)
-async def create_request(
-    record: IntakeRecord,
-    user: CurrentUser,
-    request: Request,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> Response:
-    """Submit a request (the intake record). Retrying with the same key returns the same case.
-
-    The answer comes once the case is committed: a crash after it loses nothing.
-    """
-    raw = (await request.body()).decode("utf-8", "replace")  # already read: FastAPI keeps it
-    submission = Submission(user=user, record=record, raw=raw, idempotency_key=idempotency_key)
-    batcher: IntakeBatcher = request.app.state.intake_batcher
-    limiter: IntakeLimiter = request.app.state.intake_limiter
-    verdict = await limiter.admit(user, record, idempotency_key)  # 429 when over, unless P0
-    try:
-        built = await asyncio.wrap_future(batcher.submit(submission))
-    finally:
-        limiter.done(user, verdict)
-    headers = {"Location": f"/api/v1/requests/{built.case.id}"}
-    if not built.created:
-        headers["Idempotent-Replayed"] = "true"
-    elif verdict.over:
-        await limiter.flag(request_id=built.case.id, user=user, verdict=verdict)
-        headers[FLAGGED_HEADER] = verdict.flag_text()
-    # Serialised here, once: the model was built from the committed row and needs no second
-    # validation on the way out.
-    return Response(
-        built.case.model_dump_json(),
-        status_code=201 if built.created else 200,
-        media_type="application/json",
-        headers=headers,
-    )
 
 
 @router.get("", response_model=RequestPage)
@@ -147,7 +100,11 @@ def get_request(request_id: CaseId, session: SessionDep, user: CurrentUser) -> R
 
 @router.post("/{request_id}/transitions", response_model=RequestRead)
 def transition_request(
-    request_id: CaseId, move: TransitionIn, session: SessionDep, user: CurrentUser
+    request_id: CaseId,
+    move: TransitionIn,
+    session: SessionDep,
+    user: CurrentUser,
+    guard: MoveGuardDep,
 ) -> RequestRead:
     """Move the case; 409 lists the moves allowed from where it is."""
     case = service.transition(
@@ -157,6 +114,7 @@ def transition_request(
         to=move.to,
         reason=move.reason,
         expected_version=move.expected_version,
+        guard=guard,
     )
     session.commit()
     return read_model(case)

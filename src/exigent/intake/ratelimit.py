@@ -21,15 +21,14 @@ from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.audit.service import Actor, record_event
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.models import User
+from exigent.cases.models import Request, Requester, TrustStatus
+from exigent.cases.schemas import IntakeRecord, RequestKind
+from exigent.cases.service import timeline_entry
 from exigent.config import Settings
 from exigent.db import begin_read_only, utcnow
-from exigent.directory.models import TrustStatus
 from exigent.errors import ExigentError
-from exigent.portal.models import PortalAccount
-from exigent.requests.models import Request, Requester
-from exigent.requests.schemas import IntakeRecord, RequestKind
-from exigent.requests.service import timeline_entry
 
 log = logging.getLogger(__name__)
 FIELD = "rate_limit"

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
 from exigent.auth import second_factor
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.service import actor_for
-from exigent.portal.models import PortalAccount
 
 
 def enrolment_secret(account: PortalAccount, *, secret_key: str) -> str:

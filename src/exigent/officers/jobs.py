@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
+from exigent.cases.models import Request
+from exigent.cases.officer_mail import MAIL_KIND
 from exigent.config import Settings, get_settings
-from exigent.deadlines import Deadline, handles, schedule
+from exigent.deadlines import Deadline, Handler, schedule
 from exigent.notifications.email import MailNotSent, compose, send
-from exigent.portal.messages import MAIL_KIND, mail_text, recipient
-from exigent.requests.models import Request
+from exigent.officers.messages import mail_text, recipient
 
 WORKER = Actor.system("deadline-worker")
 FIRST_RETRY = timedelta(minutes=1)
@@ -33,7 +34,6 @@ def _settings(session: Session) -> Settings:
     return found if isinstance(found, Settings) else get_settings()
 
 
-@handles(MAIL_KIND)
 def officer_message_mail(session: Session, deadline: Deadline, now: datetime) -> str:
     """Mail the officer that a message waits on their case; on relay failure try again later."""
     request = session.get(Request, deadline.request_id)
@@ -77,3 +77,7 @@ def officer_message_mail(session: Session, deadline: Deadline, now: datetime) ->
         at=now,
     )
     return "fired"
+
+
+def handlers() -> dict[str, Handler]:
+    return {MAIL_KIND: officer_message_mail}

@@ -15,18 +15,18 @@ from exigent.audit.service import canonical
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
+from exigent.cases.models import (
+    Request,
+)
+from exigent.cases.schemas import IntakeRecord
 from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict, ExigentError
 from exigent.files import FileStore
+from exigent.intake.newcases import NewCase, write_new_cases
 from exigent.legal.engine import judge
 from exigent.legal.policy import Policy
 from exigent.legal.schemas import LegalCheck
 from exigent.legal.versions import current_policy
-from exigent.requests.models import (
-    Request,
-)
-from exigent.requests.newcases import NewCase, write_new_cases
-from exigent.requests.schemas import IntakeRecord
 from exigent.verification.intake import Assessed, assess_records
 
 # A clock skew of a few minutes is normal; a request from tomorrow is a data error.

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.deps import CurrentUser
+from exigent.cases.models import Requester
 from exigent.db import SessionDep, utcnow
-from exigent.portal import staff
-from exigent.portal.models import PortalAccount
-from exigent.requests.models import Requester
+from exigent.officers import staff
 
 router = APIRouter(prefix="/api/v1/portal", tags=["portal"])
 AccountId = Annotated[int, Path(ge=1, le=2**31 - 1)]

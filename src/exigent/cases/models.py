@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -19,11 +20,28 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exigent.cases.lifecycle import Status
 from exigent.db import Base, UtcDateTime, utcnow
-from exigent.directory.models import TrustStatus
-from exigent.requests.lifecycle import Status
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Priority(StrEnum):
+    """How fast a case must be answered; the policy maps each kind of request to one."""
+
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+
+class TrustStatus(StrEnum):
+    """Where a requester (and an agency) stands with the team."""
+
+    unverified = "unverified"
+    verified = "verified"
+    suspended = "suspended"
+    fraudulent = "fraudulent"
 
 
 class Requester(Base):

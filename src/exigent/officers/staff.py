@@ -9,16 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
+from exigent.auth.accounts import PortalAccount
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import actor_for
 from exigent.auth.standing import shut_out
 from exigent.auth.token_cache import forget_all
-from exigent.directory.models import TrustStatus
+from exigent.cases.models import Requester, TrustStatus
 from exigent.directory.service import set_requester_status
 from exigent.errors import BadInput, Forbidden, NotFound
-from exigent.portal.models import PortalAccount
-from exigent.requests.models import Requester
 
 STAFF_MARKS = frozenset({TrustStatus.verified, TrustStatus.suspended, TrustStatus.fraudulent})
 

@@ -1,4 +1,5 @@
-"""Portal accounts of law-enforcement officers: confirmation links, second factor, lockout."""
+"""Officers' portal accounts (an officer's user with the agency they claim, the confirmation
+and lockout) and the single-use email-link tokens of officers and invited staff."""
 
 from __future__ import annotations
 

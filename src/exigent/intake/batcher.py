@@ -26,16 +26,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
+from exigent.cases.reads import read_model
+from exigent.cases.schemas import IntakeRecord, RequestRead, TargetRead
 from exigent.db import begin_read_only
 from exigent.errors import ExigentError
 from exigent.files import FileStore
+from exigent.intake import intake
+from exigent.intake.intake import Submission
 from exigent.legal.policy import Policy
 from exigent.legal.versions import current_policy
 from exigent.outages import database_lost, unavailable
-from exigent.requests import intake
-from exigent.requests.intake import Submission
-from exigent.requests.reads import read_model
-from exigent.requests.schemas import IntakeRecord, RequestRead, TargetRead
 from exigent.verification.db_directory import known_directory
 from exigent.verification.db_history import remember_committed
 

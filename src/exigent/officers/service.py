@@ -14,17 +14,16 @@ from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
 from exigent.auth import second_factor, throttle
-from exigent.auth.models import Door, Proof, Role, User, WebSession
-from exigent.auth.service import actor_for, create_user, open_session, password_matches, sha256_hex
-from exigent.directory.models import TrustStatus
-from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound, Unauthorized
-from exigent.portal.models import (
+from exigent.auth.accounts import (
     DomainStanding,
     PortalAccount,
     PortalToken,
     TokenPurpose,
 )
-from exigent.requests.models import Requester
+from exigent.auth.models import Door, Proof, Role, User, WebSession
+from exigent.auth.service import actor_for, create_user, open_session, password_matches, sha256_hex
+from exigent.cases.models import Requester, TrustStatus
+from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound, Unauthorized
 from exigent.verification.db_directory import directory_for
 from exigent.verification.domains import email_domain
 
@@ -188,7 +187,6 @@ def register(session: Session, *, data: Registration, now: datetime) -> tuple[Po
         name=data.name,
         role=Role.requester,
         password=data.password,
-        link_requester=False,
     )
     account = PortalAccount(
         user_id=user.id,

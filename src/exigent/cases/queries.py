@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session, defer, lazyload
 
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, user_can
+from exigent.cases.lifecycle import OPEN_STATUSES
+from exigent.cases.models import Document, Request, TimelineEvent
+from exigent.cases.schemas import MAX_ID
 from exigent.errors import BadInput
-from exigent.requests.lifecycle import OPEN_STATUSES
-from exigent.requests.models import Document, Request, TimelineEvent
-from exigent.requests.schemas import MAX_ID
 
 MAX_PAGE = 200
 

@@ -19,11 +19,16 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from exigent.audit.service import Actor, Event, record_events
 from exigent.auth.models import Role, User
 from exigent.auth.service import actor_for
+from exigent.cases.lifecycle import Status
+from exigent.cases.models import Document, Request, Requester, Target, TimelineEvent
+from exigent.cases.schemas import IntakeRecord
+from exigent.cases.service import timeline_row
 from exigent.db import insert_ignoring_conflict
 from exigent.deadlines import Deadline
 from exigent.directory.models import AgencyDomain
 from exigent.files import FileStore
 from exigent.legal.checks import check_row, obligation_rows
+from exigent.legal.clocks import Clocks, clocks_for, sla_deadline_rows
 from exigent.legal.coppa import stated_child
 from exigent.legal.models import LegalCheckRecord
 from exigent.legal.policy import Policy
@@ -31,11 +36,6 @@ from exigent.legal.schemas import LegalCheck
 from exigent.notice.models import UserNotice
 from exigent.notice.service import DUE_KIND, state
 from exigent.notice.sync import HELD, new_notice_row, owed_notice, terms_for
-from exigent.requests.clocks import Clocks, clocks_for, sla_deadline_rows
-from exigent.requests.lifecycle import Status
-from exigent.requests.models import Document, Request, Requester, Target, TimelineEvent
-from exigent.requests.schemas import IntakeRecord
-from exigent.requests.service import timeline_row
 from exigent.verification.intake import Assessed, assessment_row
 from exigent.verification.models import RiskAssessment
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from exigent.requests.lifecycle import allowed_next
-from exigent.requests.models import Request as Case
-from exigent.requests.schemas import RequestRead, RequestSummary, TargetRead
+from exigent.cases.lifecycle import allowed_next
+from exigent.cases.models import Request as Case
+from exigent.cases.schemas import RequestRead, RequestSummary, TargetRead
 
 
 def summary(case: Case) -> RequestSummary:

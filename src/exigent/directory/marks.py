@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
-from exigent.verification.models import MarkSubject, VerificationMark
+from exigent.directory.models import MarkSubject, VerificationMark
 
 
 def append_mark(

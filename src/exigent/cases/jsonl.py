@@ -9,8 +9,8 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from exigent.cases.schemas import IntakeRecord
 from exigent.errors import BadInput, describe_validation_error
-from exigent.requests.schemas import IntakeRecord
 
 # Errors pydantic reports for the line as a whole; the json module words them for people.
 _WHOLE_LINE_ERRORS = frozenset({"json_invalid", "model_type"})

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
-from exigent.deadlines import Deadline, handles
-from exigent.requests.clocks import ACKNOWLEDGE, BREACH, DECIDE, WARNING, deadline_kind
-from exigent.requests.models import Request, TimelineEvent
+from exigent.cases.models import Request, TimelineEvent
+from exigent.deadlines import Deadline, Handler
+from exigent.legal.clocks import ACKNOWLEDGE, BREACH, DECIDE, WARNING, deadline_kind
 
 WORKER = Actor.system("deadline-worker")
 
@@ -48,12 +48,17 @@ def _sla_event(session: Session, deadline: Deadline, now: datetime, stage: str) 
     return "fired"
 
 
-def _register(clock: str, stage: str) -> None:
-    @handles(deadline_kind(clock, stage))
-    def _handler(session: Session, deadline: Deadline, now: datetime) -> str:
+def _handler_for(stage: str) -> Handler:
+    def fire(session: Session, deadline: Deadline, now: datetime) -> str:
         return _sla_event(session, deadline, now, stage)
 
+    return fire
 
-for _clock in (ACKNOWLEDGE, DECIDE):
-    for _stage in (WARNING, BREACH):
-        _register(_clock, _stage)
+
+def handlers() -> dict[str, Handler]:
+    """The warning and the breach of each SLA clock (acknowledge, decide)."""
+    return {
+        deadline_kind(clock, stage): _handler_for(stage)
+        for clock in (ACKNOWLEDGE, DECIDE)
+        for stage in (WARNING, BREACH)
+    }

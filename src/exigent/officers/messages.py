@@ -3,35 +3,17 @@
 Email is not a safe channel for case content (a compromised mailbox is how fake requests
 start), so the mail only says there is a message and links to the portal case page, where
 the officer signs in to read it. The mail leaves after the write is committed: a deadline
-row written in the same transaction is the outbox (`portal/jobs.py` sends it).
+row written in the same transaction is the outbox (`cases/officer_mail.py` queues it,
+`officers/jobs.py` sends it).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import Role, User
+from exigent.cases.models import Request
 from exigent.config import Settings
-from exigent.deadlines import schedule
-from exigent.requests.lifecycle import Status
-from exigent.requests.models import Request, TimelineEvent
-
-MAIL_KIND = "officer_message_mail"
-
-
-def tell_officer(
-    session: Session, request: Request, event: TimelineEvent, *, author: User, now: datetime
-) -> None:
-    """Queue the mail when staff asked a question (need info) or wrote a visible note."""
-    if author.role == Role.requester or not event.visible_to_requester:
-        return
-    asked = event.kind == "transition" and event.to_status == Status.need_info
-    if not (asked or event.kind == "note"):
-        return
-    why = "need_info" if asked else "note"
-    schedule(session, kind=MAIL_KIND, due_at=now, request_id=request.id, data={"why": why})
 
 
 def recipient(session: Session, request: Request) -> str | None:

@@ -1,0 +1,1 @@
+"""Intake: requests become cases, in batches, each committed before it is acknowledged."""

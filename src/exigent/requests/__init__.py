@@ -1,1 +1,0 @@
-"""Law-enforcement requests: intake, the case lifecycle, documents and the timeline."""

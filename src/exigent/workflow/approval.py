@@ -1,0 +1,32 @@
+"""Approval's checks, joined from the domains that contribute them, and the guard that runs
+them on the lifecycle's move to `approved`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from exigent.auth.models import User
+from exigent.cases.lifecycle import Status
+from exigent.cases.models import Request
+from exigent.cases.service import MoveGuard
+from exigent.legal.approval import LEGAL_CHECKS, ApprovalCheck, VerificationGate, approval_gate
+from exigent.notice.approval import user_notified
+from exigent.verification.approval import verified_requester
+from exigent.verification.service import verification_status
+
+
+def approval_checks(gate: VerificationGate = verification_status) -> tuple[ApprovalCheck, ...]:
+    """Legal's checks first (second person, current policy, sign-off, complete process), then
+    the requester's verification by `gate`, then the user notice owed before disclosure."""
+    return (*LEGAL_CHECKS, verified_requester(gate), user_notified)
+
+
+def approval_guard(checks: tuple[ApprovalCheck, ...]) -> MoveGuard:
+    """The lifecycle's guard: a move to `approved` approves the decision after `checks`."""
+
+    def guard(session: Session, *, user: User, request: Request, to: Status, now: datetime) -> None:
+        approval_gate(session, user=user, request=request, to=to, now=now, checks=checks)
+
+    return guard

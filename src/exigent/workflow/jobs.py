@@ -1,0 +1,31 @@
+"""The deadline handlers of every domain, assembled for the worker (`create_app` and
+`exigent worker` both start one with this registry)."""
+
+from __future__ import annotations
+
+from exigent.deadlines import Handler
+from exigent.legal import jobs as legal_jobs
+from exigent.legal import sla
+from exigent.notice import jobs as notice_jobs
+from exigent.officers import jobs as officer_jobs
+from exigent.production import jobs as production_jobs
+
+# One line per domain that fires deadlines.
+DOMAIN_HANDLERS = (
+    sla.handlers,
+    legal_jobs.handlers,
+    notice_jobs.handlers,
+    officer_jobs.handlers,
+    production_jobs.handlers,
+)
+
+
+def deadline_handlers() -> dict[str, Handler]:
+    """Every kind of deadline and its handler; two domains claiming one kind is a wiring bug."""
+    registry: dict[str, Handler] = {}
+    for offered in DOMAIN_HANDLERS:
+        for kind, handler in offered().items():
+            if kind in registry:
+                raise RuntimeError(f"two handlers for deadline kind {kind!r}")
+            registry[kind] = handler
+    return registry
