@@ -8,7 +8,20 @@ from typing import Annotated
 
 import typer
 
+from exigent.audit.service import Actor, verify_chain
+from exigent.config import get_settings
+from exigent.db import make_engine, make_session_factory
+from exigent.deadlines import Worker
+from exigent.demo.seed import seed_demo
+from exigent.directory.service import import_directory
 from exigent.errors import ExigentError
+from exigent.legal.cli import run_legal_check
+from exigent.logs import log_config
+from exigent.mail.cli import intake_files, poll_maildir
+from exigent.migrate import upgrade
+from exigent.production.cli import production_app
+from exigent.verification.cli import run_assess_with_database
+from exigent.workflow.jobs import deadline_handlers
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Exigent operations platform.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -19,15 +32,7 @@ directory_app = typer.Typer(no_args_is_help=True, help="The agency directory.")
 app.add_typer(directory_app, name="directory")
 intake_app = typer.Typer(no_args_is_help=True, help="Requests received by email.")
 app.add_typer(intake_app, name="intake")
-
-
-def _add_domain_apps() -> None:
-    from exigent.production.cli import production_app
-
-    app.add_typer(production_app, name="production")
-
-
-_add_domain_apps()
+app.add_typer(production_app, name="production")
 
 InputFile = Annotated[Path, typer.Argument(help="JSON Lines file of intake records.")]
 
@@ -41,8 +46,6 @@ def fail(message: str) -> None:
 @app.command("legal-check")
 def legal_check(file: InputFile) -> None:
     """Judge each intake record against the current legal policy; one JSON line per record."""
-    from exigent.legal.cli import run_legal_check
-
     try:
         run_legal_check(file, sys.stdout)
     except ExigentError as exc:
@@ -52,9 +55,6 @@ def legal_check(file: InputFile) -> None:
 @app.command("assess")
 def assess(file: InputFile) -> None:
     """Score each intake record for fraud risk, in order of arrival; one JSON line per record."""
-    from exigent.config import get_settings
-    from exigent.verification.cli import run_assess_with_database
-
     try:
         run_assess_with_database(file, sys.stdout, get_settings().database_url)
     except ExigentError as exc:
@@ -64,9 +64,6 @@ def assess(file: InputFile) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema up to date."""
-    from exigent.config import get_settings
-    from exigent.migrate import upgrade
-
     url = get_settings().database_url
     upgrade(url)
     typer.echo(f"database is up to date ({_safe_url(url)})")
@@ -87,8 +84,6 @@ def serve(
     """Serve the web app and API (with the deadline worker inside, in embedded mode)."""
     import uvicorn
 
-    from exigent.logs import log_config
-
     uvicorn.run(
         "exigent.app:create_served_app",
         factory=True,
@@ -104,11 +99,6 @@ def serve(
 @app.command("worker")
 def worker() -> None:
     """Run the deadline worker alone (any number may share one database)."""
-    from exigent.config import get_settings
-    from exigent.db import make_engine, make_session_factory
-    from exigent.deadlines import Worker
-    from exigent.workflow.jobs import deadline_handlers
-
     settings = get_settings()
     factory = make_session_factory(make_engine(settings.database_url))
     typer.echo(f"deadline worker polling every {settings.worker_poll_seconds}s")
@@ -132,8 +122,6 @@ def demo(
     ] = 400,
 ) -> None:
     """Seed realistic demo data (agencies, people, a few hundred cases) and serve."""
-    from exigent.demo.seed import seed_demo
-
     logins = seed_demo(
         scale=scale,
         reset=reset,
@@ -151,10 +139,6 @@ def demo(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit chain; exit 1 naming the first broken link if anything was altered."""
-    from exigent.audit.service import verify_chain
-    from exigent.config import get_settings
-    from exigent.db import make_engine, make_session_factory
-
     factory = make_session_factory(make_engine(get_settings().database_url))
     with factory() as session:
         checked, broken = verify_chain(session)
@@ -175,11 +159,6 @@ def directory_import(
     dotgov: Annotated[Path | None, typer.Option(help=".gov domain list (CSV)")] = None,
 ) -> None:
     """Load agencies and their domains (the shipped copies unless paths are given); idempotent."""
-    from exigent.audit.service import Actor
-    from exigent.config import get_settings
-    from exigent.db import make_engine, make_session_factory
-    from exigent.directory.service import import_directory
-
     for path in (fbi, homepages, dotgov):
         if path is not None and not path.is_file():
             fail(f"{path}: no such file")
@@ -206,10 +185,6 @@ def intake_eml(
     files: Annotated[list[Path], typer.Argument(help=".eml files as received")],
 ) -> None:
     """Turn each message into a case to complete; exit 1 if any could not be taken in."""
-    from exigent.config import get_settings
-    from exigent.db import make_engine, make_session_factory
-    from exigent.mail.cli import intake_files
-
     settings = get_settings()
     engine = make_engine(settings.database_url)
     try:
@@ -227,10 +202,6 @@ def intake_maildir(
     interval: Annotated[float, typer.Option(help="seconds between passes")] = 30.0,
 ) -> None:
     """Poll a maildir: each new message becomes a case and is then moved to cur/."""
-    from exigent.config import get_settings
-    from exigent.db import make_engine, make_session_factory
-    from exigent.mail.cli import poll_maildir
-
     if not (path / "new").is_dir():
         fail(f"{path}: not a maildir (no new/ folder)")
     settings = get_settings()

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from exigent.config import Settings
-from exigent.platform_data.adapter import AdapterUnavailable, get_adapter
+from exigent.platform_data.adapter import AdapterUnavailable
 from exigent.platform_data.demo import DemoAdapter
 from exigent.platform_data.generate import generate_one, generate_store
+from exigent.platform_data.registry import get_adapter
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
 ALL = ["subscriber_info", "account_activity", "connections", "message_metadata", "location",

@@ -35,6 +35,7 @@ from exigent.legal.models import Outcome
 from exigent.legal.policy import default_policy
 from exigent.migrate import upgrade
 from exigent.officers.service import DEMO_TOTP_SECRET, attach_demo_account
+from exigent.platform_data.seed import seed_platform_store
 from exigent.verification.models import CallbackOutcome
 from exigent.verification.service import CallbackResult, create_callback, record_outcome
 from exigent.workflow.approval import approval_checks, approval_guard
@@ -129,7 +130,6 @@ def seed_demo(
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.platform_store}{suffix}").unlink(missing_ok=True)
     # The platform's own (synthetic) user data, so approved demo cases have data to produce.
-    from exigent.platform_data.seed import seed_platform_store
 
     print(
         seed_platform_store(

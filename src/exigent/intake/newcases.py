@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from exigent.audit.service import Actor, Event, record_events
+from exigent.audit.service import Event, record_events
 from exigent.auth.models import Role, User
 from exigent.auth.service import actor_for
 from exigent.cases.lifecycle import Status
@@ -34,8 +34,12 @@ from exigent.legal.models import LegalCheckRecord
 from exigent.legal.policy import Policy
 from exigent.legal.schemas import LegalCheck
 from exigent.notice.models import UserNotice
-from exigent.notice.service import DUE_KIND, state
-from exigent.notice.sync import HELD, new_notice_row, owed_notice, terms_for
+from exigent.notice.newcases import (
+    hold_entry,
+    hold_event,
+    planned_notices,
+    review_deadline_row,
+)
 from exigent.verification.intake import Assessed, assessment_row
 from exigent.verification.models import RiskAssessment
 
@@ -143,8 +147,8 @@ def write_new_cases(
     held = _insert_notices(session, cases, ids, targets, now)
     for case, notice in held:
         actor = actor_for(case.user)
-        timeline.append(_hold_entry(notice, actor, now))
-        events.append(_hold_event(notice, actor, now))
+        timeline.append(hold_entry(notice, actor, now))
+        events.append(hold_event(notice, actor, now))
     _insert(session, TimelineEvent, timeline)
     record_events(session, events)
     return [
@@ -391,58 +395,31 @@ def _insert_notices(
 ) -> list[tuple[NewCase, UserNotice]]:
     """The notices each case owes the user behind each target, with the deadline that reviews
     them; return the ones held by an order, whose holding goes on the record."""
-    planned: list[tuple[NewCase, dict[str, Any], datetime, str]] = []
-    for case, case_id, case_targets in zip(cases, ids, targets, strict=True):
-        owed = owed_notice(case.check.obligations)
-        if owed is None:
-            continue
-        terms = terms_for(case.record, owed, _offset_minutes(case.record), now)
-        for target in case_targets:
-            row = new_notice_row(case_id, target, owed, terms, now)
-            planned.append((case, row, terms.review_at, terms.review_why))
+    planned = [
+        (case, notice)
+        for case, case_id, case_targets in zip(cases, ids, targets, strict=True)
+        for notice in planned_notices(
+            case_id,
+            case.record,
+            case.check.obligations,
+            case_targets,
+            _offset_minutes(case.record),
+            now,
+        )
+    ]
     if not planned:
         return []
-    notice_ids = _insert_returning_ids(session, UserNotice, [row for _, row, _, _ in planned])
+    notice_ids = _insert_returning_ids(session, UserNotice, [n.row for _, n in planned])
     _insert(
         session,
         Deadline,
         [
-            {
-                "kind": DUE_KIND,
-                "due_at": review_at,
-                "request_id": row["request_id"],
-                "data": {"notice_id": notice_id, "why": why},
-                "attempts": 0,
-                "created_at": now,
-            }
-            for (_, row, review_at, why), notice_id in zip(planned, notice_ids, strict=True)
+            review_deadline_row(notice, notice_id, now)
+            for (_, notice), notice_id in zip(planned, notice_ids, strict=True)
         ],
     )
     return [
-        (case, UserNotice(id=notice_id, **row))
-        for (case, row, _, _), notice_id in zip(planned, notice_ids, strict=True)
-        if row["order_present"]
+        (case, UserNotice(id=notice_id, **notice.row))
+        for (case, notice), notice_id in zip(planned, notice_ids, strict=True)
+        if notice.row["order_present"]
     ]
-
-
-def _hold_entry(notice: UserNotice, actor: Actor, now: datetime) -> dict[str, Any]:
-    return timeline_row(
-        notice.request_id,
-        actor,
-        "user_notice",
-        now,
-        body=f"User notice to {notice.target_label}: {HELD}",
-        data={"notice_id": notice.id, "action": "hold", "status": str(notice.status)},
-    )
-
-
-def _hold_event(notice: UserNotice, actor: Actor, now: datetime) -> Event:
-    return Event(
-        actor=actor,
-        action="notice.hold",
-        object_type="user_notice",
-        object_id=notice.id,
-        after=state(notice),
-        detail={"request_id": notice.request_id, "target": notice.target_label},
-        at=now,
-    )

@@ -2,8 +2,8 @@
 
 Exigent never reads the platform's warehouse directly: an adapter answers which data of an
 account exists (per category, with its date range) and streams its records. The built-in
-`demo` adapter serves a synthetic store; a company plugs in its own by registering a factory
-under a name and setting `EXIGENT_PLATFORM_ADAPTER`.
+`demo` adapter serves a synthetic store; a company plugs in its own by adding its factory to
+`platform_data/registry.py` under a name and setting `EXIGENT_PLATFORM_ADAPTER`.
 
 Times cross this seam as ISO 8601 UTC text (`2026-11-20T13:04:05Z`): it sorts as it reads,
 costs nothing to write into CSV or JSON, and a range bound is a plain string comparison.
@@ -11,13 +11,11 @@ costs nothing to write into CSV or JSON, and a range bound is a plain string com
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from exigent.config import Settings
 from exigent.errors import ExigentError
 
 IDENTIFIER_TYPES = ("username", "user_id", "email", "phone")
@@ -98,34 +96,3 @@ def iso(moment: datetime) -> str:
 
 class AdapterUnavailable(ExigentError):
     status_code = 503
-
-
-AdapterFactory = Callable[[Settings], PlatformAdapter]
-_FACTORIES: dict[str, AdapterFactory] = {}
-
-
-def register_adapter(name: str, factory: AdapterFactory) -> None:
-    _FACTORIES[name] = factory
-
-
-@contextmanager
-def open_adapter(settings: Settings) -> Iterator[PlatformAdapter]:
-    """The configured adapter for one piece of work, closed when it is done."""
-    adapter = get_adapter(settings)
-    try:
-        yield adapter
-    finally:
-        adapter.close()
-
-
-def get_adapter(settings: Settings) -> PlatformAdapter:
-    """The adapter the settings name (`EXIGENT_PLATFORM_ADAPTER`, `demo` by default)."""
-    from exigent.platform_data import demo  # noqa: F401  (registers the built-in adapter)
-
-    factory = _FACTORIES.get(settings.platform_adapter)
-    if factory is None:
-        known = ", ".join(sorted(_FACTORIES))
-        raise AdapterUnavailable(
-            f"platform adapter {settings.platform_adapter!r} is not installed (known: {known})"
-        )
-    return factory(settings)

@@ -20,7 +20,6 @@ from exigent.platform_data.adapter import (
     Availability,
     Dataset,
     Row,
-    register_adapter,
 )
 
 # name, category, table, columns (after account_id), description
@@ -254,8 +253,5 @@ class DemoAdapter:
         return self.connection.execute(sql, params).rowcount
 
 
-def _factory(settings: Settings) -> DemoAdapter:
+def demo_adapter(settings: Settings) -> DemoAdapter:
     return DemoAdapter(settings.platform_store)
-
-
-register_adapter("demo", _factory)

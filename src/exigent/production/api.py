@@ -18,7 +18,7 @@ from exigent.cases.api import CaseId
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep
 from exigent.errors import Conflict, NotFound
-from exigent.platform_data.adapter import open_adapter
+from exigent.platform_data.registry import open_adapter
 from exigent.production import delivery, preservation, reads, service
 from exigent.production.custody import custody_log
 from exigent.production.models import DeliveryLink, Production, ProductionStatus

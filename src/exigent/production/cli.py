@@ -7,6 +7,16 @@ from typing import Annotated
 
 import typer
 
+from exigent.auth.models import User
+from exigent.cases.models import parse_reference
+from exigent.config import get_settings
+from exigent.db import make_engine, make_session_factory
+from exigent.errors import ExigentError
+from exigent.platform_data.registry import get_adapter
+from exigent.production.models import Production
+from exigent.production.package import verify
+from exigent.production.service import build_production
+
 production_app = typer.Typer(no_args_is_help=True, help="Productions: sealed packages of data.")
 
 
@@ -19,8 +29,6 @@ def verify_command(
 ) -> None:
     """Check every file against the manifest; exit 1 naming each altered, missing or extra one."""
     import zipfile
-
-    from exigent.production.package import verify
 
     if not path.exists():
         typer.echo(f"error: PATH: {path} does not exist", err=True)
@@ -48,15 +56,6 @@ def build_command(
 ) -> None:
     """Collect and package an approved case, as the named staff member."""
     from sqlalchemy import select
-
-    from exigent.auth.models import User
-    from exigent.cases.models import parse_reference
-    from exigent.config import get_settings
-    from exigent.db import make_engine, make_session_factory
-    from exigent.errors import ExigentError
-    from exigent.platform_data.adapter import get_adapter
-    from exigent.production.models import Production
-    from exigent.production.service import build_production
 
     request_id = parse_reference(case)
     if request_id is None:

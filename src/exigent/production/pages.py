@@ -24,7 +24,7 @@ from exigent.cases import service as cases
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
 from exigent.errors import ExigentError, NotFound
-from exigent.platform_data.adapter import open_adapter
+from exigent.platform_data.registry import open_adapter
 from exigent.production import delivery, preservation, reads, service
 from exigent.production.custody import custody_log
 from exigent.production.models import DeliveryLink, PreservationHold, Production

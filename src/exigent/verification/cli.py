@@ -14,11 +14,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from exigent.cases.jsonl import read_intake_file
 from exigent.cases.schemas import IntakeRecord
-from exigent.verification.db_history import DatabaseHistory
+from exigent.db import make_engine, make_session_factory
+from exigent.verification.db_directory import directory_for
+from exigent.verification.db_history import DatabaseHistory, snapshot_history
 from exigent.verification.directory_index import DirectoryIndex
 from exigent.verification.engine import Assessor, assess_in_arrival_order
 from exigent.verification.history import InMemoryHistory
 from exigent.verification.scoring import Weights, default_weights
+from exigent.verification.weight_sets import current_weights
 
 
 @contextmanager
@@ -85,11 +88,6 @@ def run_assess_with_database(path: Path, out: TextIO, database_url: str) -> None
 def _database_view(database_url: str) -> tuple[DirectoryIndex, DatabaseHistory, Weights] | None:
     """The database's directory, a private copy of its history and its current weights;
     None without a database (the shipped weights file is used then)."""
-    from exigent.db import make_engine, make_session_factory
-    from exigent.verification.db_directory import directory_for
-    from exigent.verification.db_history import snapshot_history
-    from exigent.verification.weight_sets import current_weights
-
     if not _database_exists(database_url):
         return None
     engine = make_engine(database_url)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from exigent.cases.models import TrustStatus
 from exigent.directory.models import Agency, AgencyDomain
+from exigent.verification.db_history import engine_of
 from exigent.verification.directory_index import (
     AgencyRef,
     DirectoryEntry,
@@ -69,8 +70,6 @@ def known_directory(session: Session) -> DirectoryIndex | None:
 
 
 def _key(session: Session) -> Engine:
-    from exigent.verification.db_history import engine_of
-
     return engine_of(session)
 
 

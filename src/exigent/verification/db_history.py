@@ -27,6 +27,7 @@ from exigent.db import utcnow
 from exigent.directory.models import MarkSubject, VerificationMark
 from exigent.verification.context import Context
 from exigent.verification.directory_index import DirectoryIndex
+from exigent.verification.engine import past_request
 from exigent.verification.history import (
     InMemoryHistory,
     Marks,
@@ -139,7 +140,6 @@ class DatabaseHistory(InMemoryHistory):
         directory: DirectoryIndex,
         ctx: Context | None = None,
     ) -> None:
-        from exigent.verification.engine import past_request
 
         ctx = ctx or Context(record=record, directory=directory, history=self)
         reference = format_reference(request_id)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from exigent.config import get_settings
 from exigent.directory import sources
 from exigent.verification.domains import parents, split_host, strip_www
 from exigent.verification.lookalike import LookalikeIndex
@@ -239,8 +240,6 @@ def build_directory_index(directory_dir: Path | None = None) -> DirectoryIndex:
 @cache
 def default_directory() -> DirectoryIndex:
     """The index of the packaged directories, loaded on first use and kept for the process."""
-    from exigent.config import get_settings
-
     return load_directory_index(get_settings().cache_dir)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from exigent.db import utcnow
 from exigent.web.deps import LoginRequired, login_url
 from exigent.web.templating import templates
 
@@ -46,8 +47,6 @@ def wants_html(request: Request) -> bool:
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
-    from exigent.db import utcnow
-
     return templates.TemplateResponse(
         request,
         "error.html",
