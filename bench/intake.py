@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 
-from _server import drop_database, fresh_database, migrated_with_token, start_server
+from _server import drop_database, ensure_wrk, fresh_database, migrated_with_token, start_server
 
 from factories import emergency_record
 
@@ -51,7 +51,7 @@ WARM_UP_SECONDS = 5
 def wrk(token: str, template: Path, seconds: int, connections: int) -> str:
     return subprocess.run(
         [
-            "wrk",
+            ensure_wrk(),
             "-t2",
             f"-c{connections}",
             f"-d{seconds}s",

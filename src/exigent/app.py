@@ -25,6 +25,7 @@ from exigent.admin import pages as admin_pages
 from exigent.admin import token_pages, welcome_pages
 from exigent.auth import api as auth_api
 from exigent.auth.refusals import Refused, record_refusal
+from exigent.auth.service import prepare_password_checks
 from exigent.auth.token_cache import TokenCache
 from exigent.cases import api as cases_api
 from exigent.config import Settings, get_settings
@@ -32,7 +33,7 @@ from exigent.console import case_actions, case_pages, decision_actions, policy_p
 from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
 from exigent.directory import api as directory_api
-from exigent.errors import ExigentError, NotFound, describe_problems
+from exigent.errors import ExigentError, NotFound, ServiceUnavailable, describe_problems
 from exigent.files import FileStore
 from exigent.intake import api as intake_api
 from exigent.intake.batcher import IntakeBatcher
@@ -42,6 +43,7 @@ from exigent.mail import api as mail_api
 from exigent.notice import api as notice_api
 from exigent.notice import pages as notice_pages
 from exigent.officers import api as officers_api
+from exigent.outages import RETRY_AFTER_SECONDS, database_lost, outage_of, unavailable
 from exigent.portal import pages as portal_pages
 from exigent.portal.rendering import error_page as portal_error_page
 from exigent.portal.rendering import not_found_page
@@ -82,6 +84,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ExigentError)
     async def domain_error(request: Request, exc: ExigentError) -> Response:
+        if isinstance(exc, ServiceUnavailable):
+            outage_of(request.app.state.engine).refused()
         response = _domain_error_response(request, exc)
         if "retry_after" in exc.detail:
             response.headers["Retry-After"] = str(exc.detail["retry_after"])
@@ -97,7 +101,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> Response:
         # The attempt's transaction was rolled back: the refusal is written in one of its own.
-        await run_in_threadpool(record_refusal, request.app.state.session_factory, exc)
+        try:
+            await run_in_threadpool(record_refusal, request.app.state.session_factory, exc)
+        except StatementError as error:
+            if not database_lost(error):
+                raise
+            return await domain_error(request, unavailable())  # nothing done, nothing recorded
         if wants_html(request):
             return error_page(request, exc.status_code, exc.message)
         return _problem(exc.status_code, exc.message, **exc.detail)
@@ -119,6 +128,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StatementError)
     async def unstorable_value(request: Request, exc: StatementError) -> Response:
+        if database_lost(exc):
+            # A blip, not a bug: answered here (the connection stays open, the caller is told
+            # when to retry) and logged once per outage by the engine, not once per request.
+            return await domain_error(request, unavailable())
         status, message = 0, ""
         # PostgreSQL text cannot hold NUL; the driver refuses before anything is written.
         if re.search(r"\bNUL\b", str(exc.orig)):  # and not a NOT NULL constraint
@@ -208,8 +221,10 @@ def create_app(
 def _warm_up(factory: sessionmaker[Session]) -> None:
     try:
         warm_up(factory)
-    except Exception:  # the first request will load what is missing, only slower
-        log.exception("warming the fraud checks' caches failed")
+    except Exception as exc:  # the first request will load what is missing, only slower
+        if not database_lost(exc):  # an outage is logged once, by the engine
+            log.exception("warming the fraud checks' caches failed")
+    prepare_password_checks()
     # What is loaded by now (modules, the directory index, the history mirror) lives as long
     # as the process: frozen, the collector stops re-scanning it in every full collection.
     gc.freeze()
@@ -261,8 +276,22 @@ def _include_routers(app: FastAPI) -> None:
         app.include_router(router)
     web_pages.mount_vendor(app)
 
-    @app.get("/api/v1/health", tags=["meta"])
-    def health() -> dict[str, str]:
-        with app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return {"status": "ok", "version": __version__}
+    @app.get(
+        "/api/v1/health",
+        tags=["meta"],
+        responses={503: {"description": "the database is out of reach"}},
+    )
+    def health() -> Response:
+        """Whether the service can answer: 503 while its database is out of reach."""
+        try:
+            with app.state.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except StatementError as exc:
+            if not database_lost(exc):
+                raise
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable", "version": __version__},
+                status_code=503,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        return JSONResponse({"status": "ok", "database": "reachable", "version": __version__})

@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from exigent import outages
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -170,8 +172,12 @@ def make_engine(url: str, *, foreign_keys: bool = True, **kwargs: Any) -> Engine
         pool = {} if in_memory else {"pool_size": 20, "max_overflow": 20}
         engine = create_engine(url, connect_args={"check_same_thread": False}, **pool, **kwargs)
         _configure_sqlite(engine, foreign_keys=foreign_keys)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+    else:
+        # Pre-ping: after a database restart, a pooled connection is found dead at checkout
+        # and replaced instead of failing the request that drew it.
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+    outages.watch(engine)
+    return engine
 
 
 def begin_read_only(session: Session) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from exigent.config import Settings
 from exigent.db import Base, UtcDateTime, utcnow
+from exigent.outages import database_lost
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ def run_due(
                 session.commit()
                 fired += 1
             except Exception as exc:
+                if database_lost(exc):
+                    raise  # not the handler's fault: the deadline stays due, tried when back
                 session.rollback()
                 _record_failure(factory, deadline.id, exc)
         if fired >= limit:
@@ -155,8 +158,10 @@ class Worker:
                     >= BATCH
                 ):
                     continue
-            except Exception:
-                log.exception("deadline worker pass failed; retrying")
+            except Exception as exc:
+                # An outage is logged once, as it starts and ends, not at every poll.
+                if not database_lost(exc):
+                    log.exception("deadline worker pass failed; retrying")
             self._stop.wait(self.poll_seconds)
 
     def start_in_background(self) -> None:

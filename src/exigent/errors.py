@@ -43,6 +43,12 @@ class PayloadTooLarge(ExigentError):
     status_code = 413
 
 
+class ServiceUnavailable(ExigentError):
+    """Briefly unable to answer (the database is out of reach): the caller should retry."""
+
+    status_code = 503
+
+
 def field_path(loc: tuple[int | str, ...]) -> str:
     """`("requester", "phone")` -> `requester.phone`; list indexes as `targets[0]`."""
     path = ""

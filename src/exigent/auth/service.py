@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,8 +20,6 @@ from exigent.db import utcnow
 from exigent.errors import BadInput, Forbidden, Unauthorized
 
 _hasher = PasswordHasher()
-# Verifying against a real hash when the user does not exist keeps timing from telling.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 TOKEN_PREFIX = "exg_"
 
 
@@ -28,9 +27,22 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@cache
+def _dummy_hash() -> str:
+    """A real hash to verify against when the user does not exist, so that timing does not
+    tell. Made once, not at import: a hash takes a fifth of a second, and every process
+    would pay it at start-up (the server makes it in its warm-up, see `prepare_password_checks`)."""
+    return _hasher.hash("not-a-real-password")
+
+
+def prepare_password_checks() -> None:
+    """Make the stand-in hash now, so that no sign-in after a restart is the one slower by it."""
+    _dummy_hash()
+
+
 def password_matches(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

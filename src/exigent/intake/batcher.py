@@ -6,6 +6,11 @@ transaction (on SQLite, one hold of the write lock) and one commit. A submission
 wrong gets its own answer; should the batch's shared statements fail, each case is built
 again alone, behind a savepoint of its own. Nothing is answered before the batch's commit
 has returned, so an acknowledged case survives a crash.
+
+Should the database's connection fail under a batch (a restart, a failover), the batch is
+built once more on a fresh connection; if the database is still out of reach, every
+submission in it is answered 503 with a Retry-After, and the outage is logged once (see
+`exigent.outages`), not once per submission.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from exigent.intake import intake
 from exigent.intake.intake import Submission
 from exigent.legal.policy import Policy
 from exigent.legal.versions import current_policy
+from exigent.outages import database_lost, unavailable
 from exigent.verification.db_directory import known_directory
 from exigent.verification.db_history import remember_committed
 
@@ -132,18 +138,37 @@ class IntakeBatcher:
     def _build(self, batch: list[_Item]) -> None:
         live = [(s, f) for s, f in batch if f.set_running_or_notify_cancel()]
         try:
-            with self._factory() as session:
-                outcomes = build_cases(session, [s for s, _ in live], self._store)
-        except Exception as exc:  # the batch as a whole failed: the database is gone, say
-            log.exception("an intake batch of %d failed", len(live))
+            outcomes = self._build_retrying([s for s, _ in live])
+        except Exception as exc:  # the batch as a whole failed
+            lost = database_lost(exc)
+            if not lost:
+                log.exception("an intake batch of %d failed", len(live))
             for _, future in live:
-                future.set_exception(exc)
+                # Still out of reach: each caller is told to retry; the outage is logged once.
+                future.set_exception(unavailable() if lost else exc)
             return
         for (_, future), outcome in zip(live, outcomes, strict=True):
             if isinstance(outcome, Built):
                 future.set_result(outcome)
             else:
                 future.set_exception(outcome)
+
+    def _build_retrying(self, submissions: list[Submission]) -> list[Built | Exception]:
+        """Build the batch; if the connection fails under it, once more on a fresh session.
+
+        The pool has dropped the dead connection by then, so a database that has come back
+        (or a failover) is reached; one that is still away fails again at once. A case the
+        first attempt committed before its connection failed is found again by its key and
+        answered as a replay, not made twice.
+        """
+        try:
+            with self._factory() as session:
+                return build_cases(session, submissions, self._store)
+        except Exception as exc:
+            if not database_lost(exc):
+                raise
+        with self._factory() as session:
+            return build_cases(session, submissions, self._store)
 
 
 def build_cases(
@@ -181,7 +206,9 @@ def build_cases(
                 for case, is_new in [outcome]
                 if is_new and (context := _judged(prejudged[i]).assessed.context) is not None
             ]
-    except Exception:
+    except Exception as exc:
+        if database_lost(exc):
+            raise  # no case can be built alone on a dead connection either: the batch is retried
         # One submission spoiled the batch's statements (its key raced in from another
         # process, say): build each alone, so that only that one fails.
         log.warning("an intake batch failed as a whole; building its cases one at a time")
@@ -264,6 +291,8 @@ def _build_one(
     except ExigentError as exc:
         return exc
     except Exception as exc:
+        if database_lost(exc):
+            raise  # the whole batch is retried on a fresh connection
         log.exception("building a case from a submission failed")
         return exc
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.cases.schemas import IntakeRecord
+from exigent.verification.contact_signals import load_places
 from exigent.verification.context import Context
 from exigent.verification.db_directory import directory_for
 from exigent.verification.db_history import history_lock, shared_history
@@ -71,8 +72,9 @@ def assessment_row(
 
 
 def warm_up(factory: sessionmaker[Session]) -> None:
-    """Load the directory index and the history mirror before the first case arrives, so the
-    first emergency after a restart is not the one that waits for them."""
+    """Load the directory index, the history mirror and the phone numbering places before the
+    first case arrives, so the first emergency after a restart is not the one that waits."""
+    load_places()
     with factory() as session:
         directory = directory_for(session)
         with history_lock():

@@ -19,6 +19,7 @@ TITLES = {
     413: "The file is too large",
     422: "Something in the form needs fixing",
     500: "Something went wrong on our side",
+    503: "The service is back in a moment",
 }
 NEXT_STEPS = {
     400: "Go back, check what you entered and try again.",
@@ -34,6 +35,8 @@ NEXT_STEPS = {
     422: "Go back, correct the field named above and send the form again.",
     500: "Try again in a minute. If it keeps happening, tell the on-call engineer the time "
     "shown below; an emergency can be worked by phone meanwhile.",
+    503: "Wait a few seconds, then reload the page or send the form again. If it lasts more "
+    "than a minute, tell the on-call engineer; an emergency can be worked by phone meanwhile.",
 }
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from exigent import __version__
-from exigent.migrate import PROJECT_ROOT
 from exigent.web.security_headers import API_DOCS_POLICY
 from exigent.web.templating import STATIC, templates
 
-NODE_MODULES = PROJECT_ROOT / "node_modules"
+# npm installs into the project root, beside src/ (not the migrations' Alembic, a slow import).
+NODE_MODULES = Path(__file__).resolve().parents[3] / "node_modules"
 VENDOR = {
     "swagger-ui": "swagger-ui-dist",
     "htmx": "htmx.org/dist",
