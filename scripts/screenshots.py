@@ -62,7 +62,7 @@ def case_ids() -> dict[str, int]:
     from exigent.db import make_engine, make_session_factory
     from exigent.legal.models import Decision
     from exigent.notice.models import UserNotice
-    from exigent.requests.models import Document, Request
+    from exigent.cases.models import Document, Request
 
     factory = make_session_factory(make_engine(get_settings().database_url))
     with factory() as session:
