@@ -15,7 +15,7 @@ from exigent.cases.models import Requester
 from exigent.cases.requesters import requester_id_for_email
 from exigent.config import get_settings
 from exigent.directory.models import AgencyDomain
-from exigent.officers.service import DEMO_TOTP_SECRET, attach_demo_account
+from exigent.officers.demo import DEMO_TOTP_SECRET, attach_demo_account
 
 SEEDER = Actor.system("demo-seed")
 DEMO_DOMAIN = "exigent.demo"
