@@ -224,10 +224,14 @@ def _warm_up(factory: sessionmaker[Session]) -> None:
     except Exception as exc:  # the first request will load what is missing, only slower
         if not database_lost(exc):  # an outage is logged once, by the engine
             log.exception("warming the fraud checks' caches failed")
-    prepare_password_checks()
-    # What is loaded by now (modules, the directory index, the history mirror) lives as long
-    # as the process: frozen, the collector stops re-scanning it in every full collection.
-    gc.freeze()
+    try:
+        prepare_password_checks()
+    finally:
+        # What is loaded by now (modules, the directory index, the history mirror) lives as
+        # long as the process: frozen, the collector stops re-scanning it in every full
+        # collection. `exigent serve` starts with the collector off until this point.
+        gc.freeze()
+        gc.enable()
 
 
 def create_served_app() -> FastAPI:
