@@ -55,7 +55,8 @@ class Requester(Base):
     name: Mapped[str | None] = mapped_column(String(300))
     title: Mapped[str | None] = mapped_column(String(200))
     badge_number: Mapped[str | None] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(32))
+    # Indexed: staff find an officer's cases by the number they call from (`cases.search`).
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     agency_name: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[TrustStatus] = mapped_column(
@@ -81,6 +82,8 @@ class Request(Base):
         Index("ix_requests_kind_received", "kind", "received_at", "id"),
         # An account's recent cases, counted against its intake allowance on every submission.
         Index("ix_requests_submitted_recent", "submitted_by_id", "created_at"),
+        # Finding a case by the agency's own number (`cases.search`).
+        Index("ix_requests_case_number", "case_number"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from exigent.cases import search
 from exigent.cases import service as case_service
-from exigent.cases.models import parse_reference
-from exigent.cases.schemas import MAX_ID
 from exigent.console import queries, service
 from exigent.console.params import PageNo, RowId
 from exigent.db import SessionDep, utcnow
@@ -55,13 +54,24 @@ def queue_rows(
     return render(request, user, "console/_queue_rows.html", {"rows": rows})
 
 
-@router.get("/find")
-def find_case(user: Reader, ref: str = "") -> Response:
-    """Jump to a case by its reference (EXG-0001234 or the digits)."""
-    number = parse_reference(ref)
-    if number is None or not 1 <= number <= MAX_ID:
-        raise BadInput(f"ref: {ref!r} is not a case reference like EXG-0001234")
-    return RedirectResponse(f"/console/cases/{number}", status_code=303)
+@router.get("/find", response_class=HTMLResponse)
+def find_case(request: Request, session: SessionDep, user: Reader, ref: str = "") -> Response:
+    """Find a case by what people say on the phone: its reference, the agency's case number,
+    a target identifier, or the requester's email or phone. One match opens the case."""
+    if len(ref) > search.MAX_SEARCH_LENGTH:
+        raise BadInput(f"ref: longer than {search.MAX_SEARCH_LENGTH} characters")
+    number = search.exact_reference(ref)
+    if number is not None:
+        return RedirectResponse(f"/console/cases/{number}", status_code=303)
+    found = search.find_cases(session, user, ref)
+    if len(found) == 1:
+        case_service.record_list(session, user, [found[0].case.id])
+        session.commit()
+        return RedirectResponse(f"/console/cases/{found[0].case.id}", status_code=303)
+    case_service.record_list(session, user, [each.case.id for each in found])
+    session.commit()
+    context = {"text": ref.strip(), "found": found, "limit": search.MAX_FOUND}
+    return render(request, user, "console/find.html", context)
 
 
 # Saved views
