@@ -11,19 +11,48 @@
     if (token) event.detail.headers["X-CSRF-Token"] = token;
   });
 
-  function currentTheme() {
-    var set = document.documentElement.dataset.theme;
-    if (set === "light" || set === "dark") return set;
+  // The theme follows the system until someone picks one; the toggle goes round
+  // follow the system → the other theme → the system's theme, pinned → follow the system.
+  var THEME_LABEL = { auto: "follow the system", light: "light", dark: "dark" };
+  var THEME_GLYPH = { auto: "\u25D0", light: "\u2600", dark: "\u263E" };
+
+  function systemTheme() {
     return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+
+  function chosenTheme() {
+    var set = document.documentElement.dataset.theme;
+    return set === "light" || set === "dark" ? set : "auto";
+  }
+
+  function nextTheme(chosen) {
+    var system = systemTheme();
+    var other = system === "dark" ? "light" : "dark";
+    if (chosen === "auto") return other;
+    if (chosen === other) return system;
+    return "auto";
+  }
+
+  function showTheme() {
+    var chosen = chosenTheme();
+    var label = "Theme: " + THEME_LABEL[chosen] + ". Switch to " + THEME_LABEL[nextTheme(chosen)];
+    document.querySelectorAll("[data-theme-toggle]").forEach(function (button) {
+      button.textContent = THEME_GLYPH[chosen];
+      button.setAttribute("aria-label", label);
+      button.title = label;
+    });
   }
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-theme-toggle]");
     if (!button) return;
-    var next = currentTheme() === "dark" ? "light" : "dark";
+    var next = nextTheme(chosenTheme());
     document.documentElement.dataset.theme = next;
-    localStorage.setItem("exigent-theme", next);
+    if (next === "auto") localStorage.removeItem("exigent-theme");
+    else localStorage.setItem("exigent-theme", next);
+    showTheme();
   });
+  document.addEventListener("DOMContentLoaded", showTheme);
 
   // A panel marked data-swap-refusals shows a refusal (4xx) in place, as the server rendered
   // it, instead of htmx dropping the answer.
