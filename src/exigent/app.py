@@ -30,7 +30,7 @@ from exigent.auth.token_cache import TokenCache
 from exigent.cases import api as cases_api
 from exigent.config import Settings, get_settings
 from exigent.console import case_actions, case_pages, decision_actions, policy_pages, queue_pages
-from exigent.db import make_engine, make_session_factory
+from exigent.db import READ_ONLY, EngineDep, make_engine, make_session_factory
 from exigent.deadlines import Worker
 from exigent.directory import api as directory_api
 from exigent.errors import ExigentError, NotFound, ServiceUnavailable, describe_problems
@@ -285,10 +285,11 @@ def _include_routers(app: FastAPI) -> None:
         tags=["meta"],
         responses={503: {"description": "the database is out of reach"}},
     )
-    def health() -> Response:
+    def health(engine: EngineDep) -> Response:
         """Whether the service can answer: 503 while its database is out of reach."""
         try:
-            with app.state.engine.connect() as connection:
+            # A reader: on SQLite it must not queue for the write lock behind a slow writer.
+            with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
                 connection.execute(text("SELECT 1"))
         except StatementError as exc:
             if not database_lost(exc):

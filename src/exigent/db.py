@@ -79,6 +79,11 @@ class EnumText(TypeDecorator[E]):
         return None if value is None else self.enum(value)
 
 
+# Case and row ids are 64-bit on PostgreSQL; larger numbers are bad input, not a crash.
+MAX_ID = 2**63 - 1
+# Ids of the tables keyed by a 32-bit INTEGER (users, accounts, versions, ...).
+MAX_INT_ID = 2**31 - 1
+
 HOLDS_WRITER = "exigent_holds_writer"
 READ_ONLY = "exigent_read_only"
 SQLITE_WRITER_WAIT_SECONDS = 30
@@ -195,9 +200,31 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per HTTP request; the route commits once at the end, services never do."""
+# The application's engine and session factory, made by `create_app` and kept on `app.state`;
+# these dependencies are what routes read them through. They only read an attribute, so they
+# are `async`: FastAPI calls them on the event loop instead of sending each to a worker thread.
+
+
+async def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+async def get_session_factory(request: Request) -> sessionmaker[Session]:
     factory: sessionmaker[Session] = request.app.state.session_factory
+    return factory
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
+
+
+def get_session(factory: SessionFactoryDep) -> Iterator[Session]:
+    """One session per HTTP request; the route commits once at the end, services never do.
+
+    A plain generator: FastAPI runs it, and the routes and dependencies that use the session
+    (all plain `def`), in its worker threads, never on the event loop.
+    """
     with factory() as session:
         try:
             yield session

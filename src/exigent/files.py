@@ -9,9 +9,10 @@ import tempfile
 from collections.abc import Callable
 from email import message_from_bytes, policy
 from pathlib import Path
-from typing import BinaryIO
+from typing import Annotated, BinaryIO
 
 import filetype
+from fastapi import Depends, Request
 
 from exigent.errors import BadInput, PayloadTooLarge
 
@@ -155,3 +156,12 @@ def viewable_media_type(path: Path) -> str | None:
     if _sniff_text(head) and not _MARKUP.search(head):
         return "text/plain"
     return None
+
+
+async def app_file_store(request: Request) -> FileStore:
+    """The running application's file store (set on `app.state` by `create_app`)."""
+    store: FileStore = request.app.state.file_store
+    return store
+
+
+FileStoreDep = Annotated[FileStore, Depends(app_file_store)]

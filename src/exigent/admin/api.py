@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from exigent.admin import service, tokens
 from exigent.admin.schemas import (
@@ -17,15 +17,16 @@ from exigent.admin.schemas import (
     UserRead,
 )
 from exigent.admin.service import UserRow, commit_now
-from exigent.auth.deps import CurrentUser
 from exigent.auth.models import ApiToken, User
 from exigent.auth.permissions import Permission, parse_scopes
 from exigent.auth.service import require
-from exigent.db import SessionDep, utcnow
+from exigent.config import Settings
+from exigent.db import utcnow
+from exigent.web.deps import CurrentUser, IntRowId, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RowId = IntRowId
 
 
 def admin_user(user: CurrentUser) -> User:
@@ -79,7 +80,9 @@ def list_users(session: SessionDep, admin: Admin) -> list[UserRead]:
 
 
 @router.post("/users", response_model=Invited, status_code=201)
-def invite(body: InviteIn, request: Request, session: SessionDep, admin: Admin) -> Invited:
+def invite(
+    body: InviteIn, request: Request, session: SessionDep, admin: Admin, settings: SettingsDep
+) -> Invited:
     """Invite a staff member: the account has no password until they open the mailed link."""
     user, token = service.invite(
         session,
@@ -92,13 +95,13 @@ def invite(body: InviteIn, request: Request, session: SessionDep, admin: Admin) 
         now=utcnow(),
     )
     session.commit()
-    problem = _mail(request, user, token)
+    problem = _mail(request, settings, user, token)
     return Invited(user=_one(session, user.id), mail_problem=problem)
 
 
-def _mail(request: Request, user: User, token: str) -> str | None:
+def _mail(request: Request, settings: Settings, user: User, token: str) -> str | None:
     link = str(request.base_url).rstrip("/") + f"/welcome/{token}"
-    return service.mail_setup_link(request.app.state.settings, user=user, link=link)
+    return service.mail_setup_link(settings, user=user, link=link)
 
 
 @router.post("/users/{user_id}/disable", response_model=UserRead)
@@ -127,12 +130,12 @@ def change_role(user_id: RowId, body: RoleIn, session: SessionDep, admin: Admin)
 
 @router.post("/users/{user_id}/second-factor/reset", response_model=Invited)
 def reset_second_factor(
-    user_id: RowId, request: Request, session: SessionDep, admin: Admin
+    user_id: RowId, request: Request, session: SessionDep, admin: Admin, settings: SettingsDep
 ) -> Invited:
     """Forget the authenticator, end the sessions and mail a new set-up link."""
     user, token = service.reset_second_factor(session, actor=admin, user_id=user_id, now=utcnow())
     session.commit()
-    problem = _mail(request, user, token)
+    problem = _mail(request, settings, user, token)
     return Invited(user=_one(session, user_id), mail_problem=problem)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -16,15 +16,16 @@ from exigent.admin import service, tokens
 from exigent.admin.service import STAFF_ROLES, commit_now
 from exigent.auth.models import User
 from exigent.auth.permissions import ROLE_PERMISSIONS, Permission, parse_scopes
-from exigent.db import SessionDep, utcnow
+from exigent.config import Settings
+from exigent.db import utcnow
 from exigent.errors import ExigentError
-from exigent.web.deps import page_permission
+from exigent.web.deps import IntRowId, SessionDep, SettingsDep, page_permission
 from exigent.web.render import render
 
 router = APIRouter(prefix="/console/admin", include_in_schema=False)
 
 AdminPage = Annotated[User, Depends(page_permission(Permission.users_manage))]
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RowId = IntRowId
 Text = Annotated[str, Form(max_length=320)]
 DONE = {
     "invited": ("ok", "Invitation sent: the set-up link works once, for 24 hours."),
@@ -84,6 +85,7 @@ def invite(
     request: Request,
     session: SessionDep,
     admin: AdminPage,
+    settings: SettingsDep,
     email: Text = "",
     name: Text = "",
     role: Annotated[str, Form(max_length=20)] = "",
@@ -106,13 +108,13 @@ def invite(
         values = {"email": email, "name": name, "role": role, "timezone": timezone}
         return _users(request, session, admin, problem_of(exc), values, exc.status_code)
     session.commit()
-    unsent = _mail(request, user, token)
+    unsent = _mail(request, settings, user, token)
     return _see(f"/console/admin/users/{user.id}?done={'unsent' if unsent else 'invited'}")
 
 
-def _mail(request: Request, user: User, token: str) -> str | None:
+def _mail(request: Request, settings: Settings, user: User, token: str) -> str | None:
     link = str(request.base_url).rstrip("/") + f"/welcome/{token}"
-    return service.mail_setup_link(request.app.state.settings, user=user, link=link)
+    return service.mail_setup_link(settings, user=user, link=link)
 
 
 @router.get("/users/{user_id}", response_class=HTMLResponse)
@@ -205,7 +207,11 @@ def change_role(
 
 @router.post("/users/{user_id}/second-factor/reset", response_class=HTMLResponse)
 def reset_second_factor(
-    user_id: RowId, request: Request, session: SessionDep, admin: AdminPage
+    user_id: RowId,
+    request: Request,
+    session: SessionDep,
+    admin: AdminPage,
+    settings: SettingsDep,
 ) -> Response:
     try:
         user, token = service.reset_second_factor(
@@ -215,5 +221,5 @@ def reset_second_factor(
         session.rollback()
         return user_view(request, session, admin, user_id, problem_of(exc), exc.status_code)
     session.commit()
-    unsent = _mail(request, user, token)
+    unsent = _mail(request, settings, user, token)
     return _see(f"/console/admin/users/{user_id}?done={'unsent' if unsent else 'reset'}")

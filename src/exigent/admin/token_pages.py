@@ -11,8 +11,9 @@ from exigent.admin import tokens
 from exigent.admin.pages import AdminPage, RowId, flash_for, problem_of, user_view
 from exigent.admin.service import commit_now
 from exigent.auth.permissions import parse_scopes
-from exigent.db import SessionDep, utcnow
+from exigent.db import utcnow
 from exigent.errors import BadInput, ExigentError
+from exigent.web.deps import SessionDep
 from exigent.web.render import render
 
 router = APIRouter(prefix="/console/admin", include_in_schema=False)

@@ -16,8 +16,9 @@ from fastapi.responses import HTMLResponse, Response
 from exigent.admin import setup
 from exigent.auth import second_factor
 from exigent.auth.models import User
-from exigent.db import SessionDep, utcnow
+from exigent.db import utcnow
 from exigent.errors import ExigentError
+from exigent.web.deps import SessionDep, SettingsDep
 from exigent.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -52,9 +53,9 @@ def _problem(exc: ExigentError) -> dict[str, str]:
 
 
 @router.get("/welcome/{token}", response_class=HTMLResponse)
-def welcome(token: Token, request: Request, session: SessionDep) -> Response:
+def welcome(token: Token, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     _, user = setup.open_link(session, token, utcnow())
-    page = _page(request, user, token, request.app.state.settings.secret_key)
+    page = _page(request, user, token, settings.secret_key)
     session.rollback()  # a look only: nothing it touched is kept
     return page
 
@@ -64,10 +65,11 @@ def choose_password(
     token: Token,
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     password: Password = "",
     password_again: Password = "",
 ) -> Response:
-    secret_key = request.app.state.settings.secret_key
+    secret_key = settings.secret_key
     try:
         user, _ = setup.choose_password(
             session,
@@ -92,9 +94,10 @@ def set_up_authenticator(
     token: Token,
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     code: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    secret_key = request.app.state.settings.secret_key
+    secret_key = settings.secret_key
     try:
         user, codes = setup.finish(
             session, token=token, code=code, secret_key=secret_key, now=utcnow()

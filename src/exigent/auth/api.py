@@ -7,14 +7,20 @@ from fastapi import APIRouter, Request, Response
 from exigent.auth import service
 from exigent.auth.deps import SESSION_COOKIE, CurrentUser, client_address
 from exigent.auth.schemas import LoginIn, LoginOut, UserRead
+from exigent.config import SettingsDep
 from exigent.db import SessionDep, utcnow
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
 @router.post("/login", response_model=LoginOut)
-def login(body: LoginIn, request: Request, response: Response, session: SessionDep) -> LoginOut:
-    settings = request.app.state.settings
+def login(
+    body: LoginIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> LoginOut:
     hours = settings.session_hours
     try:
         token, web_session = service.log_in(

@@ -20,7 +20,7 @@ from exigent.auth.service import (
     touch_token,
 )
 from exigent.auth.token_cache import TokenCache
-from exigent.db import begin_read_only, utcnow
+from exigent.db import SessionFactoryDep, begin_read_only, utcnow
 from exigent.errors import Forbidden, Unauthorized
 
 SESSION_COOKIE = "exigent_session"
@@ -37,25 +37,41 @@ def client_address(request: Request) -> str:
 bearer = HTTPBearer(auto_error=False, description="API token (exg_...) issued by an admin")
 
 
+async def get_token_cache(request: Request) -> TokenCache:
+    cache: TokenCache = request.app.state.token_cache
+    return cache
+
+
+TokenCacheDep = Annotated[TokenCache, Depends(get_token_cache)]
+
+
 async def get_current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    cache: TokenCacheDep,
+    factory: SessionFactoryDep,
 ) -> User:
+    """The caller. `async` with no database work on the event loop: a token seen in the last
+    moments is answered from memory (no worker thread for the busiest caller, intake), and
+    the database look-up runs in a worker thread."""
     if credentials is None and not request.cookies.get(SESSION_COOKIE):
         raise Unauthorized("log in, or send an API token as 'Authorization: Bearer exg_...'")
     if credentials is not None:
-        cache: TokenCache = request.app.state.token_cache
         known = cache.user_for(sha256_hex(credentials.credentials), utcnow())
         if known is not None:
             return known
-    return await run_in_threadpool(_look_up_user, request, credentials)
+    return await run_in_threadpool(_look_up_user, request, credentials, cache, factory)
 
 
-def _look_up_user(request: Request, credentials: HTTPAuthorizationCredentials | None) -> User:
+def _look_up_user(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    cache: TokenCache,
+    factory: sessionmaker[Session],
+) -> User:
     """The caller from the database, in a session of its own (the user comes back detached,
     its columns loaded)."""
     now = utcnow()
-    factory: sessionmaker[Session] = request.app.state.session_factory
     with factory() as session:
         # The look-up only reads: on SQLite it must not queue behind (or hold up) the writers.
         begin_read_only(session)
@@ -65,7 +81,7 @@ def _look_up_user(request: Request, credentials: HTTPAuthorizationCredentials | 
             if token_use_is_stale(token, now):
                 touch_token(session, token.id, now)
                 session.commit()
-            request.app.state.token_cache.remember(sha256_hex(credentials.credentials), token)
+            cache.remember(sha256_hex(credentials.credentials), token)
             return caller_of(token)
         web_session = signed_in_session(session, request.cookies[SESSION_COOKIE], now)
         if request.method not in SAFE_METHODS:

@@ -7,12 +7,10 @@ from typing import Annotated
 
 from fastapi import (
     APIRouter,
-    Depends,
     File,
     Form,
     Path,
     Query,
-    Request,
     UploadFile,
 )
 
@@ -21,7 +19,6 @@ from exigent.cases import documents, queries, service
 from exigent.cases.deps import MoveGuardDep
 from exigent.cases.reads import read_model, summary
 from exigent.cases.schemas import (
-    MAX_ID,
     AssignIn,
     DocumentRead,
     NoteIn,
@@ -30,9 +27,10 @@ from exigent.cases.schemas import (
     TimelineEventRead,
     TransitionIn,
 )
-from exigent.db import SessionDep
+from exigent.config import SettingsDep
+from exigent.db import MAX_ID, SessionDep
 from exigent.errors import BadInput
-from exigent.files import FileStore
+from exigent.files import FileStoreDep
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
 
@@ -40,16 +38,11 @@ CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="the case number (EXG-
 RowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 
 
-def file_store(request: Request) -> FileStore:
-    store: FileStore = request.app.state.file_store
-    return store
-
-
 @router.get("", response_model=RequestPage)
 def list_requests(
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
+    settings: SettingsDep,
     status: Annotated[list[str] | None, Query()] = None,
     open_only: bool = False,
     priority: Annotated[list[str] | None, Query()] = None,
@@ -83,7 +76,7 @@ def list_requests(
         filters,
         limit=limit,
         cursor=cursor,
-        secret_key=request.app.state.settings.secret_key,
+        secret_key=settings.secret_key,
     )
     service.record_list(session, user, [case.id for case in page])
     session.commit()
@@ -161,8 +154,8 @@ def upload_document(
     request_id: CaseId,
     session: SessionDep,
     user: CurrentUser,
-    store: Annotated[FileStore, Depends(file_store)],
-    request: Request,
+    store: FileStoreDep,
+    settings: SettingsDep,
     file: Annotated[UploadFile, File(description="the document's bytes")],
     media_type: Annotated[str | None, Form(description="defaults to the part's type")] = None,
 ) -> DocumentRead:
@@ -175,7 +168,7 @@ def upload_document(
         media_type=media_type or file.content_type or "",
         stream=file.file,
         store=store,
-        max_bytes=request.app.state.settings.max_upload_bytes,
+        max_bytes=settings.max_upload_bytes,
     )
     session.commit()
     return DocumentRead.model_validate(document, from_attributes=True)

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from exigent.cases.service import MoveGuard
 
 
-def get_move_guard(request: Request) -> MoveGuard:
+async def get_move_guard(request: Request) -> MoveGuard:
+    # `async`: it only reads an attribute, no worker thread needed.
     guard: MoveGuard = request.app.state.move_guard
     return guard
 

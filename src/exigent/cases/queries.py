@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session, defer, lazyload
 from exigent.auth.models import Role, User
 from exigent.cases.lifecycle import OPEN_STATUSES, Status
 from exigent.cases.models import Document, Priority, Request, TimelineEvent
-from exigent.cases.schemas import MAX_ID, RequestKind
+from exigent.cases.schemas import RequestKind
 from exigent.cases.scope import read_scope
+from exigent.db import MAX_ID
 from exigent.errors import BadInput, describe_validation_error
 
 MAX_PAGE = 200

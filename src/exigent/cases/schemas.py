@@ -17,8 +17,6 @@ from pydantic import (
     model_validator,
 )
 
-# Case and row ids are 64-bit on PostgreSQL; larger numbers are bad input, not a crash.
-MAX_ID = 2**63 - 1
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from exigent.auth.models import User
 from exigent.cases.models import REFERENCE_PREFIX, Request, Requester, Target, parse_reference
 from exigent.cases.queries import readable_requests
-from exigent.cases.schemas import MAX_ID
+from exigent.db import MAX_ID
 
 # More than this is not a search any more but a list: the queue's filters are for that.
 MAX_FOUND = 50

@@ -10,22 +10,19 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import User
 from exigent.cases import service as case_service
 from exigent.cases.deps import MoveGuardDep
 from exigent.console.case_pages import show_case
-from exigent.console.params import CaseId, RowId
-from exigent.db import SessionDep
 from exigent.errors import BadInput, ExigentError
 from exigent.legal import cases as legal_cases
 from exigent.legal.deps import AfterJudgingDep
 from exigent.verification import service as verification
 from exigent.verification.models import CallbackOutcome
-from exigent.web.deps import Reader
+from exigent.web.deps import CaseId, Reader, RowId, SessionDep, SessionFactoryDep
 from exigent.web.refusals import turned_down
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -34,6 +31,7 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 def act(
     request: Request,
     session: Session,
+    factory: sessionmaker[Session],
     user: User,
     case_id: int,
     panel: str,
@@ -48,7 +46,7 @@ def act(
         return turned_down(
             session,
             exc,
-            factory=request.app.state.session_factory,
+            factory=factory,
             show=lambda error: show_case(
                 request,
                 session,
@@ -61,24 +59,12 @@ def act(
     return RedirectResponse(f"/console/cases/{case_id}?done={done}#{panel}", status_code=303)
 
 
-async def act_in_thread(
-    request: Request,
-    session: Session,
-    user: User,
-    case_id: int,
-    panel: str,
-    done: str,
-    action: Callable[[], object],
-) -> Response:
-    """`act` for a route that had to be async (to read its form itself)."""
-    return await run_in_threadpool(act, request, session, user, case_id, panel, done, action)
-
-
 @router.post("/cases/{case_id}/assign")
 def assign(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: Reader,
     assignee_id: Annotated[str, Form()] = "",
 ) -> Response:
@@ -89,7 +75,7 @@ def assign(
             session, user=user, request_id=case_id, assignee_id=int(assignee_id)
         )
 
-    return act(request, session, user, case_id, "assignment", "assigned", run)
+    return act(request, session, factory, user, case_id, "assignment", "assigned", run)
 
 
 @router.post("/cases/{case_id}/transition")
@@ -97,6 +83,7 @@ def transition(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: Reader,
     guard: MoveGuardDep,
     to: Annotated[str, Form(max_length=40)] = "",
@@ -114,7 +101,7 @@ def transition(
             guard=guard,
         )
 
-    return act(request, session, user, case_id, "status", "moved", run)
+    return act(request, session, factory, user, case_id, "status", "moved", run)
 
 
 @router.post("/cases/{case_id}/notes")
@@ -122,6 +109,7 @@ def add_note(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: Reader,
     body: Annotated[str, Form(max_length=20_000)] = "",
     visible: Annotated[str, Form()] = "",
@@ -137,14 +125,17 @@ def add_note(
             visible_to_requester=visible == "yes",
         )
 
-    return act(request, session, user, case_id, "timeline", "note", run)
+    return act(request, session, factory, user, case_id, "timeline", "note", run)
 
 
 @router.post("/cases/{case_id}/callbacks")
-def open_callback(case_id: CaseId, request: Request, session: SessionDep, user: Reader) -> Response:
+def open_callback(
+    case_id: CaseId, request: Request, session: SessionDep, factory: SessionFactoryDep, user: Reader
+) -> Response:
     return act(
         request,
         session,
+        factory,
         user,
         case_id,
         "verification",
@@ -159,6 +150,7 @@ def callback_outcome(
     callback_id: RowId,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: Reader,
     outcome: Annotated[str, Form()] = "",
     answered_by: Annotated[str, Form(max_length=300)] = "",
@@ -180,7 +172,7 @@ def callback_outcome(
             ),
         )
 
-    return act(request, session, user, case_id, "verification", "outcome", run)
+    return act(request, session, factory, user, case_id, "verification", "outcome", run)
 
 
 @router.post("/cases/{case_id}/recheck")
@@ -188,12 +180,14 @@ def recheck(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: Reader,
     after_judging: AfterJudgingDep,
 ) -> Response:
     return act(
         request,
         session,
+        factory,
         user,
         case_id,
         "legal",

@@ -13,13 +13,11 @@ from exigent.auth.models import User
 from exigent.cases import service as case_service
 from exigent.cases.models import Document
 from exigent.console import queries
-from exigent.console.params import CaseId, RowId
-from exigent.db import SessionDep
 from exigent.errors import NotFound
 from exigent.files import viewable_media_type
 from exigent.legal.models import Outcome
 from exigent.verification.models import CallbackOutcome
-from exigent.web.deps import Reader
+from exigent.web.deps import CaseId, FileStoreDep, Reader, RowId, SessionDep
 from exigent.web.render import render
 from exigent.web.security_headers import DOCUMENT_POLICY
 from exigent.wellbeing.service import harm_category, is_media
@@ -82,7 +80,7 @@ def case_page(case_id: CaseId, request: Request, session: SessionDep, user: Read
 
 @router.get("/documents/{document_id}/file")
 def document_file(
-    document_id: RowId, request: Request, session: SessionDep, user: Reader
+    document_id: RowId, session: SessionDep, user: Reader, store: FileStoreDep
 ) -> Response:
     """A document's bytes for the viewer (the page shows media blurred until revealed)."""
     document = session.get(Document, document_id)
@@ -91,7 +89,7 @@ def document_file(
     case = case_service.load_for(session, user, document.request_id)
     case_service.record_read(session, user, case)
     session.commit()
-    path = request.app.state.file_store.path_for(document.sha256)
+    path = store.path_for(document.sha256)
     if not path.is_file():
         raise NotFound(f"the bytes of document {document_id} are missing from the file store")
     # The type is what the bytes are, never what the sender claimed: a page claimed as text,

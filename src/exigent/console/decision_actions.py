@@ -12,14 +12,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from exigent.cases.deps import MoveGuardDep
-from exigent.console.case_actions import act, act_in_thread
-from exigent.console.params import CaseId
-from exigent.db import SessionDep
+from exigent.console.case_actions import act
 from exigent.errors import BadInput
 from exigent.legal import decisions
 from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.models import Outcome
-from exigent.web.deps import Reader
+from exigent.web.deps import CaseId, FormDep, Reader, SessionDep, SessionFactoryDep
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -48,14 +46,15 @@ def _items(fields: dict[str, str]) -> list[decisions.ItemDraft]:
 
 
 @router.post("/cases/{case_id}/decision")
-async def draft_decision(
+def draft_decision(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: Reader,
     after_judging: AfterJudgingDep,
+    form: FormDep,
 ) -> Response:
-    form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
 
     def run() -> object:
@@ -69,16 +68,17 @@ async def draft_decision(
             after_judging=after_judging,
         )
 
-    return await act_in_thread(request, session, user, case_id, "decision", "draft", run)
+    return act(request, session, factory, user, case_id, "decision", "draft", run)
 
 
 @router.post("/cases/{case_id}/decision/submit")
 def submit_decision(
-    case_id: CaseId, request: Request, session: SessionDep, user: Reader
+    case_id: CaseId, request: Request, session: SessionDep, factory: SessionFactoryDep, user: Reader
 ) -> Response:
     return act(
         request,
         session,
+        factory,
         user,
         case_id,
         "decision",
@@ -92,6 +92,7 @@ def approve_decision(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: Reader,
     guard: MoveGuardDep,
     note: Annotated[str, Form(max_length=20_000)] = "",
@@ -99,6 +100,7 @@ def approve_decision(
     return act(
         request,
         session,
+        factory,
         user,
         case_id,
         "approval",
@@ -114,12 +116,14 @@ def reject_decision(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: Reader,
     note: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     return act(
         request,
         session,
+        factory,
         user,
         case_id,
         "approval",
@@ -133,12 +137,14 @@ def sign_off_decision(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: Reader,
     note: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     return act(
         request,
         session,
+        factory,
         user,
         case_id,
         "approval",

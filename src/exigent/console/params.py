@@ -1,13 +1,10 @@
-"""The console's path and query parameters, bounded so a wild number is a 422, not a lookup."""
+"""The console's query parameters, bounded so a wild number is a 422, not a lookup (its path ids
+are `exigent.web.deps`' `CaseId` and `RowId`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Query
 
-from exigent.cases.schemas import MAX_ID
-
-CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNo = Annotated[int, Query(ge=1, le=10_000)]

@@ -13,10 +13,9 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
-from exigent.db import SessionDep
 from exigent.errors import BadInput, ExigentError
 from exigent.legal import versions
-from exigent.web.deps import page_permission
+from exigent.web.deps import SessionDep, SessionFactoryDep, page_permission
 from exigent.web.refusals import turned_down
 from exigent.web.render import render
 
@@ -58,6 +57,7 @@ def _parsed(document: str) -> dict[str, Any]:
 def change_policy(
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: PolicyReader,
     document: Annotated[str, Form(max_length=200_000)] = "",
     reason: Annotated[str, Form(max_length=20_000)] = "",
@@ -70,7 +70,7 @@ def change_policy(
         return turned_down(
             session,
             exc,
-            factory=request.app.state.session_factory,
+            factory=factory,
             show=lambda error: _policy_error(request, session, user, error, document, reason),
             # The page stands on its own: even a missing version is said next to the form.
             not_found_raises=False,

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from exigent.cases import search
 from exigent.cases import service as case_service
 from exigent.console import queries, service
-from exigent.console.params import PageNo, RowId
-from exigent.db import SessionDep, utcnow
+from exigent.console.params import PageNo
+from exigent.db import utcnow
 from exigent.errors import BadInput
-from exigent.web.deps import Reader
+from exigent.web.deps import Reader, RowId, SessionDep
 from exigent.web.render import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)

@@ -6,9 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from exigent.auth.deps import CurrentUser
 from exigent.cases.models import TrustStatus
-from exigent.db import SessionDep
 from exigent.directory import service
 from exigent.directory.models import Agency
 from exigent.directory.schemas import (
@@ -20,6 +18,7 @@ from exigent.directory.schemas import (
     RequesterRead,
     StatusIn,
 )
+from exigent.web.deps import CurrentUser, SessionDep
 
 router = APIRouter(prefix="/api/v1/directory", tags=["directory"])
 

@@ -1,5 +1,9 @@
 """The intake route: POST /api/v1/requests hands the record to the batcher and answers once
-the case is committed."""
+the case is committed.
+
+The one `async` route that touches the database, and only through other threads: the
+allowance check and the flag run in worker threads, the case is built by the batcher's
+thread, and the route awaits their results, so the event loop never waits for a lock."""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
-from exigent.auth.deps import CurrentUser
 from exigent.cases.schemas import IntakeRecord, RequestRead
-from exigent.intake.batcher import IntakeBatcher
+from exigent.intake.deps import IntakeBatcherDep, IntakeLimiterDep
 from exigent.intake.intake import Submission
-from exigent.intake.ratelimit import FLAGGED_HEADER, IntakeLimiter
+from exigent.intake.ratelimit import FLAGGED_HEADER
+from exigent.web.deps import CurrentUser
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
 
@@ -27,6 +31,8 @@ async def create_request(
     record: IntakeRecord,
     user: CurrentUser,
     request: Request,
+    batcher: IntakeBatcherDep,
+    limiter: IntakeLimiterDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
     """Submit a request (the intake record). Retrying with the same key returns the same case.
@@ -35,8 +41,6 @@ async def create_request(
     """
     raw = (await request.body()).decode("utf-8", "replace")  # already read: FastAPI keeps it
     submission = Submission(user=user, record=record, raw=raw, idempotency_key=idempotency_key)
-    batcher: IntakeBatcher = request.app.state.intake_batcher
-    limiter: IntakeLimiter = request.app.state.intake_limiter
     verdict = await limiter.admit(user, record, idempotency_key)  # 429 when over, unless P0
     try:
         built = await asyncio.wrap_future(batcher.submit(submission))

@@ -11,15 +11,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
 from exigent.cases import service as case_service
 from exigent.cases.api import CaseId, read_model
 from exigent.cases.deps import MoveGuardDep
 from exigent.cases.models import Request as Case
-from exigent.cases.schemas import MAX_ID, IntakeRecord, RequestRead
-from exigent.db import SessionDep, utcnow
+from exigent.cases.schemas import IntakeRecord, RequestRead
+from exigent.db import utcnow
 from exigent.errors import Conflict, NotFound
 from exigent.legal import cases, decisions, versions
 from exigent.legal.approval import current_decision, needs_legal_sign_off
@@ -47,10 +46,10 @@ from exigent.legal.schemas import (
     RequestInfoIn,
     TargetAgeIn,
 )
+from exigent.web.deps import CurrentUser, RowId, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["legal"])
 
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 VersionNo = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 

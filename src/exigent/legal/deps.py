@@ -10,7 +10,8 @@ from fastapi import Depends, Request
 from exigent.legal.checks import AfterJudging
 
 
-def get_after_judging(request: Request) -> tuple[AfterJudging, ...]:
+async def get_after_judging(request: Request) -> tuple[AfterJudging, ...]:
+    # `async`: it only reads an attribute, no worker thread needed.
     steps: tuple[AfterJudging, ...] = request.app.state.after_judging
     return steps
 

@@ -15,7 +15,8 @@ from pydantic import (
     StringConstraints,
 )
 
-from exigent.cases.schemas import MAX_ID, DataCategory
+from exigent.cases.schemas import DataCategory
+from exigent.db import MAX_ID
 from exigent.legal.models import DecisionStatus, Outcome
 from exigent.legal.policy import Priority, Route
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
+from fastapi import APIRouter, File, Response, UploadFile
 
-from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
-from exigent.cases.api import file_store, read_model
+from exigent.cases.api import read_model
 from exigent.cases.schemas import RequestRead
-from exigent.db import SessionDep
-from exigent.files import FileStore
 from exigent.mail.service import intake_message
+from exigent.web.deps import CurrentUser, FileStoreDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
 
@@ -22,14 +20,14 @@ router = APIRouter(prefix="/api/v1/intake", tags=["intake"])
 def upload_eml(
     session: SessionDep,
     user: CurrentUser,
-    request: Request,
     response: Response,
-    store: Annotated[FileStore, Depends(file_store)],
+    store: FileStoreDep,
+    settings: SettingsDep,
     file: Annotated[UploadFile, File(description="the message as received (.eml)")],
 ) -> RequestRead:
     """The message becomes a case to complete; the original and attachments are kept."""
     require(user, Permission.verification_callback)  # staff who work the queue
-    max_bytes = request.app.state.settings.max_upload_bytes
+    max_bytes = settings.max_upload_bytes
     raw = file.file.read(max_bytes + 1)
     case, created = intake_message(session, user=user, raw=raw, store=store, max_bytes=max_bytes)
     session.commit()

@@ -6,16 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
 from exigent.cases import service as cases
 from exigent.cases.api import CaseId
-from exigent.cases.schemas import MAX_ID
-from exigent.db import SessionDep, utcnow
+from exigent.db import MAX_ID, utcnow
 from exigent.notice import reads, service
 from exigent.notice.models import UserNotice
 from exigent.notice.schemas import NoticeDecisionIn, NoticeRead
+from exigent.web.deps import CurrentUser, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["notice"])
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -18,19 +18,17 @@ from sqlalchemy.orm import Session
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, has_permission
 from exigent.cases import service as cases
-from exigent.cases.schemas import MAX_ID
-from exigent.db import SessionDep, utcnow
+from exigent.db import utcnow
 from exigent.errors import BadInput, ExigentError, describe_validation_error
 from exigent.notice import reads, service
 from exigent.notice.schemas import NoticeAction, NoticeDecisionIn
-from exigent.web.deps import Reader
+from exigent.web.deps import CaseId, Reader, RowId, SessionDep, SessionFactoryDep
 from exigent.web.refusals import turned_down
 from exigent.web.templating import templates
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
-CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
-NoticeId = Annotated[int, Path(ge=1, le=MAX_ID)]
+NoticeId = RowId
 DONE = {
     NoticeAction.send: "Approved to send; it leaves once the outbox hands it to the relay.",
     NoticeAction.resend: "Queued to be sent again.",
@@ -110,6 +108,7 @@ def decide(
     action: NoticeAction,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
     user: Reader,
     reason: Annotated[str, Form(max_length=4000)] = "",
     subject: Annotated[str, Form(max_length=300)] = "",
@@ -137,7 +136,7 @@ def decide(
         return turned_down(
             session,
             exc,
-            factory=request.app.state.session_factory,
+            factory=factory,
             show=lambda error: _panel(
                 request,
                 session,

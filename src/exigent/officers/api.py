@@ -9,10 +9,10 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from exigent.auth.accounts import PortalAccount
-from exigent.auth.deps import CurrentUser
 from exigent.cases.models import Requester
-from exigent.db import SessionDep, utcnow
+from exigent.db import utcnow
 from exigent.officers import staff
+from exigent.web.deps import CurrentUser, SessionDep
 
 router = APIRouter(prefix="/api/v1/portal", tags=["portal"])
 AccountId = Annotated[int, Path(ge=1, le=2**31 - 1)]

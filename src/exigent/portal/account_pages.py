@@ -6,12 +6,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from exigent.auth import second_factor
 from exigent.auth.accounts import PortalAccount
 from exigent.auth.deps import SESSION_COOKIE, client_address
 from exigent.auth.service import log_out
-from exigent.db import SessionDep, utcnow
+from exigent.config import Settings
+from exigent.db import utcnow
 from exigent.errors import ExigentError
 from exigent.notifications.email import MailNotSent, compose, send
 from exigent.officers import authenticator, service
@@ -25,8 +27,8 @@ from exigent.portal.rendering import (
     redirect,
     render,
     set_session_cookie,
-    settings_of,
 )
+from exigent.web.deps import FormDep, SessionDep, SettingsDep
 
 # Mounted under /portal by pages.router.
 router = APIRouter(include_in_schema=False)
@@ -45,11 +47,11 @@ def _safe_next(value: str) -> str:
 
 
 @router.post("/sign-in", response_class=HTMLResponse, dependencies=[AnonCsrf])
-async def sign_in(request: Request, session: SessionDep) -> Response:
-    form = await request.form()
+def sign_in(
+    request: Request, session: SessionDep, form: FormDep, settings: SettingsDep
+) -> Response:
     email, password = str(form.get("email") or ""), str(form.get("password") or "")
     code, target = str(form.get("code") or ""), _safe_next(str(form.get("next") or ""))
-    settings = settings_of(request)
     try:
         signed = service.sign_in(
             session,
@@ -101,9 +103,10 @@ def register_page(request: Request) -> Response:
     return render(request, "portal/register.html", {"values": {"agency_country": "US"}})
 
 
-def _mail_confirmation(request: Request, account: PortalAccount, token: str) -> str | None:
+def _mail_confirmation(
+    request: Request, settings: Settings, account: PortalAccount, token: str
+) -> str | None:
     """Send the link; None when sent, else what went wrong (the account stays, resend works)."""
-    settings = settings_of(request)
     link = str(request.base_url).rstrip("/") + f"/portal/confirm/{token}"
     message = compose(
         settings,
@@ -118,9 +121,8 @@ def _mail_confirmation(request: Request, account: PortalAccount, token: str) -> 
     return None
 
 
-def _mail_notice(request: Request, email: str, text: str) -> str | None:
+def _mail_notice(settings: Settings, email: str, text: str) -> str | None:
     """Tell the mailbox why no new account was opened; None when sent."""
-    settings = settings_of(request)
     message = compose(
         settings, to=email, subject="Your law-enforcement portal registration", text=text
     )
@@ -132,8 +134,9 @@ def _mail_notice(request: Request, email: str, text: str) -> str | None:
 
 
 @router.post("/register", response_class=HTMLResponse, dependencies=[AnonCsrf])
-async def register(request: Request, session: SessionDep) -> Response:
-    form = await request.form()
+def register(
+    request: Request, session: SessionDep, form: FormDep, settings: SettingsDep
+) -> Response:
     names = (
         "name",
         "title",
@@ -162,7 +165,7 @@ async def register(request: Request, session: SessionDep) -> Response:
         return render(
             request,
             "portal/check_mail.html",
-            {"email": email, "mail_error": _mail_notice(request, email, notice)},
+            {"email": email, "mail_error": _mail_notice(settings, email, notice)},
         )
     except ExigentError as exc:
         session.rollback()
@@ -174,7 +177,7 @@ async def register(request: Request, session: SessionDep) -> Response:
             status_code=exc.status_code,
         )
     # Mailed only once the account row is committed: the link must find it.
-    mail_error = _mail_confirmation(request, account, token)
+    mail_error = _mail_confirmation(request, settings, account, token)
     return render(
         request,
         "portal/check_mail.html",
@@ -183,12 +186,11 @@ async def register(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/confirm/resend", response_class=HTMLResponse, dependencies=[AnonCsrf])
-async def resend(request: Request, session: SessionDep) -> Response:
-    form = await request.form()
+def resend(request: Request, session: SessionDep, form: FormDep, settings: SettingsDep) -> Response:
     email = str(form.get("email") or "").strip().lower()
     found = service.resend_confirmation(session, email=email, now=utcnow())
     session.commit()
-    mail_error = _mail_confirmation(request, *found) if found else None
+    mail_error = _mail_confirmation(request, settings, *found) if found else None
     return render(
         request,
         "portal/check_mail.html",
@@ -203,8 +205,7 @@ def confirm_page(request: Request, token: str) -> Response:
 
 
 @router.post("/confirm/{token}", response_class=HTMLResponse, dependencies=[AnonCsrf])
-def confirm(request: Request, token: str, session: SessionDep) -> Response:
-    settings = settings_of(request)
+def confirm(request: Request, token: str, session: SessionDep, settings: SettingsDep) -> Response:
     now = utcnow()
     try:
         account = service.confirm_email(session, token=token, now=now)
@@ -229,22 +230,23 @@ def confirm(request: Request, token: str, session: SessionDep) -> Response:
 
 
 @router.get("/totp", response_class=HTMLResponse)
-def totp_page(request: Request, session: SessionDep, officer: EnrollingOfficer) -> Response:
+def totp_page(
+    request: Request, session: SessionDep, officer: EnrollingOfficer, settings: SettingsDep
+) -> Response:
     if officer.account.totp_enrolled_at is not None:
         return redirect("/portal/home")
-    return _totp_form(request, session, officer, {})
+    return _totp_form(request, session, settings, officer, {})
 
 
 def _totp_form(
     request: Request,
-    session: SessionDep,
+    session: Session,
+    settings: Settings,
     officer: Officer,
     problems: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    secret = authenticator.enrolment_secret(
-        officer.account, secret_key=settings_of(request).secret_key
-    )
+    secret = authenticator.enrolment_secret(officer.account, secret_key=settings.secret_key)
     session.commit()
     view = second_factor.setup_view(officer.account.user.email, secret)
     return render(
@@ -257,19 +259,24 @@ def _totp_form(
 
 
 @router.post("/totp", response_class=HTMLResponse)
-async def totp_enrol(request: Request, session: SessionDep, officer: EnrollingOfficer) -> Response:
-    form = await request.form()
+def totp_enrol(
+    request: Request,
+    session: SessionDep,
+    officer: EnrollingOfficer,
+    form: FormDep,
+    settings: SettingsDep,
+) -> Response:
     try:
         codes = authenticator.complete_enrolment(
             session,
             account=officer.account,
             code=str(form.get("code") or ""),
-            secret_key=settings_of(request).secret_key,
+            secret_key=settings.secret_key,
             now=utcnow(),
         )
     except ExigentError as exc:
         session.rollback()
-        return _totp_form(request, session, officer, problems_of(exc), exc.status_code)
+        return _totp_form(request, session, settings, officer, problems_of(exc), exc.status_code)
     # The link's session proved the mailbox only: the password and the new app sign in next.
     log_out(session, officer.web_session)
     session.commit()

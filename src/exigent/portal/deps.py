@@ -9,14 +9,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from exigent.auth.accounts import PortalAccount
 from exigent.auth.deps import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
 from exigent.auth.models import Door, Proof, Role, User, WebSession
 from exigent.auth.service import session_for_cookie
-from exigent.db import SessionDep, utcnow
+from exigent.db import utcnow
 from exigent.errors import ExigentError, Forbidden
 from exigent.officers.service import IF_URGENT, barred
+from exigent.web.deps import SessionDep
 
 # Before sign-in there is no session to hold a CSRF token: a cookie and a hidden field must
 # carry the same random value (double submit), which another site cannot read or set.
@@ -56,10 +58,20 @@ async def _sent_csrf(request: Request) -> str:
     return value if isinstance(value, str) else ""
 
 
-async def check_csrf(request: Request, expected: str) -> None:
+async def officer_csrf(request: Request) -> str:
+    """The CSRF token a signed-in officer's form post sent. Read here because reading the body
+    is async; `_officer` compares it. Without a session cookie the body is not read."""
+    if request.method in SAFE_METHODS or not request.cookies.get(SESSION_COOKIE):
+        return ""
+    return await _sent_csrf(request)
+
+
+OfficerCsrf = Annotated[str, Depends(officer_csrf)]
+
+
+def check_csrf(request: Request, sent: str, expected: str) -> None:
     if request.method in SAFE_METHODS:
         return
-    sent = await _sent_csrf(request)
     if not expected or not hmac.compare_digest(sent, expected):
         raise Forbidden(
             "This form has expired or did not come from this site. Go back, reload the page "
@@ -67,7 +79,7 @@ async def check_csrf(request: Request, expected: str) -> None:
         )
 
 
-async def _officer(request: Request, session: SessionDep, *, enrolled: bool) -> Officer:
+def _officer(request: Request, session: Session, sent: str, *, enrolled: bool) -> Officer:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise SignInRequired("Sign in to continue.")
@@ -91,7 +103,7 @@ async def _officer(request: Request, session: SessionDep, *, enrolled: bool) -> 
             "This account is suspended. Your supervisor can contact the platform's "
             f"law-enforcement response team. {IF_URGENT}"
         )
-    await check_csrf(request, web_session.csrf_token)
+    check_csrf(request, sent, web_session.csrf_token)
     if enrolled and account.totp_enrolled_at is None:
         raise SetupRequired("Set up your authenticator app before you continue.")
     if enrolled and web_session.proof != Proof.second_factor:
@@ -101,12 +113,12 @@ async def _officer(request: Request, session: SessionDep, *, enrolled: bool) -> 
     return Officer(user=user, account=account, web_session=web_session)
 
 
-async def signed_in_officer(request: Request, session: SessionDep) -> Officer:
-    return await _officer(request, session, enrolled=True)
+def signed_in_officer(request: Request, session: SessionDep, sent: OfficerCsrf) -> Officer:
+    return _officer(request, session, sent, enrolled=True)
 
 
-async def enrolling_officer(request: Request, session: SessionDep) -> Officer:
-    return await _officer(request, session, enrolled=False)
+def enrolling_officer(request: Request, session: SessionDep, sent: OfficerCsrf) -> Officer:
+    return _officer(request, session, sent, enrolled=False)
 
 
 CurrentOfficer = Annotated[Officer, Depends(signed_in_officer)]
@@ -119,7 +131,10 @@ def anon_csrf_token(request: Request) -> str:
 
 
 async def check_anon_csrf(request: Request) -> None:
-    await check_csrf(request, request.cookies.get(ANON_CSRF_COOKIE) or "")
+    """The double-submit check of a form posted before sign-in. `async` (it reads the body)
+    and touches no database."""
+    sent = "" if request.method in SAFE_METHODS else await _sent_csrf(request)
+    check_csrf(request, sent, request.cookies.get(ANON_CSRF_COOKIE) or "")
 
 
 AnonCsrf = Depends(check_anon_csrf)

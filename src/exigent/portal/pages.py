@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import pathlib
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.exc import IntegrityError
 
 from exigent.audit.service import record_event
 from exigent.auth.accounts import PortalAccount
-from exigent.auth.deps import SESSION_COOKIE, CurrentUser
+from exigent.auth.deps import SESSION_COOKIE
 from exigent.auth.service import actor_for
 from exigent.cases import queries
 from exigent.cases import service as case_service
 from exigent.cases.models import Requester, TrustStatus
-from exigent.cases.schemas import MAX_ID
-from exigent.db import SessionDep, utcnow
+from exigent.db import utcnow
 from exigent.errors import BadInput, ExigentError, NotFound
 from exigent.intake import ratelimit
 from exigent.legal.cases import update_record
@@ -37,18 +36,24 @@ from exigent.portal.rendering import (
     problems_of,
     redirect,
     render,
-    settings_of,
-    store_of,
     uploads_of,
 )
 from exigent.production import delivery, reads
 from exigent.production.models import DownloadOutcome
 from exigent.production.package import zip_stream
+from exigent.web.deps import (
+    CaseId,
+    CurrentUser,
+    FileStoreDep,
+    FormDep,
+    IntRowId,
+    SessionDep,
+    SettingsDep,
+)
 from exigent.web.templating import templates
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
-CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
-AccountId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+AccountId = IntRowId
 
 router.include_router(account_router)
 
@@ -171,23 +176,26 @@ def request_form(
 
 
 @router.post("/requests/check/{kind}", response_class=HTMLResponse)
-async def check_form(
-    request: Request, kind: str, session: SessionDep, officer: CurrentOfficer
+def check_form(
+    request: Request, kind: str, session: SessionDep, officer: CurrentOfficer, form: FormDep
 ) -> Response:
     """The live list of what is still missing, for the form's htmx call."""
-    form = await request.form()
     context = _form_context(request, session, officer, _kind(kind), form)
     return render(request, "portal/_missing.html", {**context, "partial": True}, officer=officer)
 
 
 @router.post("/requests/new/{kind}", response_class=HTMLResponse)
-async def submit_request(
-    request: Request, kind: str, session: SessionDep, officer: CurrentOfficer
+def submit_request(
+    request: Request,
+    kind: str,
+    session: SessionDep,
+    officer: CurrentOfficer,
+    form: FormDep,
+    settings: SettingsDep,
+    store: FileStoreDep,
 ) -> Response:
-    form = await request.form()
     kind = _kind(kind)
     key = str(form.get("idempotency_key") or "")
-    settings = settings_of(request)
     now = utcnow()
     try:
         verdict = ratelimit.judge(
@@ -206,7 +214,7 @@ async def submit_request(
             form=form,
             idempotency_key=key,
             uploads=uploads_of(form),
-            store=store_of(request),
+            store=store,
             max_bytes=settings.max_upload_bytes,
             policy=current_policy(session).policy,
             now=now,
@@ -321,10 +329,13 @@ def download(
 
 
 @router.post("/requests/{request_id}/messages", response_class=HTMLResponse)
-async def send_message(
-    request: Request, request_id: CaseId, session: SessionDep, officer: CurrentOfficer
+def send_message(
+    request: Request,
+    request_id: CaseId,
+    session: SessionDep,
+    officer: CurrentOfficer,
+    form: FormDep,
 ) -> Response:
-    form = await request.form()
     body = str(form.get("message") or "").strip()
     if not body:
         return _case_page(
@@ -347,14 +358,16 @@ async def send_message(
 
 
 @router.post("/requests/{request_id}/answer", response_class=HTMLResponse)
-async def answer(
+def answer(
     request: Request,
     request_id: CaseId,
     session: SessionDep,
     officer: CurrentOfficer,
     after_judging: AfterJudgingDep,
+    form: FormDep,
+    settings: SettingsDep,
+    store: FileStoreDep,
 ) -> Response:
-    form = await request.form()
     try:
         cases.answer(
             session,
@@ -363,8 +376,8 @@ async def answer(
             message=str(form.get("message") or "")[:20_000],
             form=form,
             uploads=uploads_of(form),
-            store=store_of(request),
-            max_bytes=settings_of(request).max_upload_bytes,
+            store=store,
+            max_bytes=settings.max_upload_bytes,
             now=utcnow(),
             after_judging=after_judging,
         )
@@ -378,14 +391,16 @@ async def answer(
 
 
 @router.post("/requests/{request_id}/documents", response_class=HTMLResponse)
-async def upload(
+def upload(
     request: Request,
     request_id: CaseId,
     session: SessionDep,
     officer: CurrentOfficer,
     after_judging: AfterJudgingDep,
+    form: FormDep,
+    settings: SettingsDep,
+    store: FileStoreDep,
 ) -> Response:
-    form = await request.form()
     uploads = uploads_of(form)
     if not uploads:
         return _case_page(
@@ -403,8 +418,8 @@ async def upload(
             user=officer.user,
             case=case,
             uploads=uploads,
-            store=store_of(request),
-            max_bytes=settings_of(request).max_upload_bytes,
+            store=store,
+            max_bytes=settings.max_upload_bytes,
         )
         if case.status not in SETTLED:
             update_record(
@@ -449,10 +464,13 @@ def _cookie(request: Request) -> bool:
 
 
 @router.post("/staff/accounts/{account_id}/status", response_class=HTMLResponse)
-async def staff_set_status(
-    request: Request, account_id: AccountId, session: SessionDep, user: CurrentUser
+def staff_set_status(
+    request: Request,
+    account_id: AccountId,
+    session: SessionDep,
+    user: CurrentUser,
+    form: FormDep,
 ) -> Response:
-    form = await request.form()
     try:
         account, requester = staff.set_account_status(
             session,

@@ -10,9 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from exigent.auth.deps import SESSION_COOKIE
-from exigent.config import Settings
 from exigent.errors import ExigentError, NotFound
-from exigent.files import FileStore
 from exigent.portal import cases
 from exigent.portal.deps import (
     ANON_CSRF_COOKIE,
@@ -22,16 +20,6 @@ from exigent.portal.deps import (
     anon_csrf_token,
 )
 from exigent.web.templating import templates
-
-
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def store_of(request: Request) -> FileStore:
-    store: FileStore = request.app.state.file_store
-    return store
 
 
 def render(

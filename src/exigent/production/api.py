@@ -10,13 +10,10 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, StreamingResponse
 from sqlalchemy import select
 
-from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
 from exigent.cases import service as cases
 from exigent.cases.api import CaseId
-from exigent.cases.schemas import MAX_ID
-from exigent.db import SessionDep
 from exigent.errors import Conflict, NotFound
 from exigent.platform_data.registry import open_adapter
 from exigent.production import delivery, preservation, reads, service
@@ -40,28 +37,31 @@ from exigent.production.schemas import (
     RevokeIn,
     SnapshotRead,
 )
+from exigent.web.deps import CurrentUser, RowId, SessionDep, SessionFactoryDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["production"])
-RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 Token = Annotated[str, PathParam(min_length=10, max_length=200, pattern=r"^exd_[A-Za-z0-9_-]+$")]
 
 
 @router.post("/requests/{request_id}/productions", status_code=201, response_model=ProductionRead)
 def create_production(
-    request_id: CaseId, body: ProductionCreate, request: Request, user: CurrentUser
+    request_id: CaseId,
+    body: ProductionCreate,
+    user: CurrentUser,
+    settings: SettingsDep,
+    factory: SessionFactoryDep,
 ) -> ProductionRead:
     """Collect exactly what the approved decision allows and seal it in a package."""
-    settings = request.app.state.settings
     with open_adapter(settings) as adapter:
         production_id = service.build_production(
-            request.app.state.session_factory,
+            factory,
             user=user,
             request_id=request_id,
             settings=settings,
             adapter=adapter,
             categories=[str(c) for c in body.categories] if body.categories else None,
         )
-    with request.app.state.session_factory() as session:
+    with factory() as session:
         return ProductionRead.model_validate(session.get(Production, production_id))
 
 
@@ -127,16 +127,16 @@ def get_cover_letter(production_id: RowId, session: SessionDep, user: CurrentUse
     "/productions/{production_id}/deliveries", status_code=201, response_model=DeliveryIssued
 )
 def deliver(
-    production_id: RowId, request: Request, session: SessionDep, user: CurrentUser
+    production_id: RowId, session: SessionDep, user: CurrentUser, settings: SettingsDep
 ) -> DeliveryIssued:
     """Issue the requester's download link (any earlier live link is revoked)."""
     link, token = delivery.issue_link(
-        session, user=user, production_id=production_id, settings=request.app.state.settings
+        session, user=user, production_id=production_id, settings=settings
     )
     read = DeliveryLinkRead.model_validate(link)
     session.commit()
     # Mailed once the link is committed: a mail must never announce a link that was rolled back.
-    mailed_to, error = delivery.mail_link(session, request.app.state.settings, link, token)
+    mailed_to, error = delivery.mail_link(session, settings, link, token)
     session.commit()
     return DeliveryIssued(
         **read.model_dump(),
@@ -239,15 +239,19 @@ def _hold_read(session: SessionDep, hold: object) -> HoldRead:
 
 @router.post("/requests/{request_id}/holds", status_code=201, response_model=HoldRead)
 def create_hold(
-    request_id: CaseId, request: Request, session: SessionDep, user: CurrentUser
+    request_id: CaseId,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    factory: SessionFactoryDep,
 ) -> HoldRead:
     """Preserve the target accounts' data as of the request."""
-    with open_adapter(request.app.state.settings) as adapter:
+    with open_adapter(settings) as adapter:
         hold_id = preservation.place_hold(
-            request.app.state.session_factory,
+            factory,
             user=user,
             request_id=request_id,
-            settings=request.app.state.settings,
+            settings=settings,
             adapter=adapter,
         )
     result = _hold_read(session, session.get(PreservationHold, hold_id))
@@ -267,12 +271,10 @@ def list_holds(request_id: CaseId, session: SessionDep, user: CurrentUser) -> li
 
 @router.post("/holds/{hold_id}/extend", response_model=HoldRead)
 def extend_hold(
-    hold_id: RowId, request: Request, session: SessionDep, user: CurrentUser
+    hold_id: RowId, session: SessionDep, user: CurrentUser, settings: SettingsDep
 ) -> HoldRead:
     """One more preservation period; the policy allows one extension."""
-    hold = preservation.extend_hold(
-        session, user=user, hold_id=hold_id, settings=request.app.state.settings
-    )
+    hold = preservation.extend_hold(session, user=user, hold_id=hold_id, settings=settings)
     result = _hold_read(session, hold)
     session.commit()
     return result

@@ -12,30 +12,34 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, has_permission
 from exigent.cases import service as cases
-from exigent.cases.schemas import MAX_ID
-from exigent.db import SessionDep, utcnow
+from exigent.config import Settings
+from exigent.db import utcnow
 from exigent.errors import ExigentError
 from exigent.platform_data.registry import open_adapter
 from exigent.production import delivery, preservation, reads, service
 from exigent.production.custody import custody_log
 from exigent.production.models import DeliveryLink, PreservationHold, Production
 from exigent.production.scope import approved_scope
-from exigent.web.deps import Reader
+from exigent.web.deps import (
+    CaseId,
+    Reader,
+    RowId,
+    SessionDep,
+    SessionFactoryDep,
+    SettingsDep,
+)
 from exigent.web.refusals import turned_down
 from exigent.web.templating import templates
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-
-CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _scope(session: Session, case: Any) -> tuple[Any, str | None]:
@@ -48,6 +52,7 @@ def _scope(session: Session, case: Any) -> tuple[Any, str | None]:
 def _panel(
     request: Request,
     session: Session,
+    settings: Settings,
     user: User,
     case_id: int,
     *,
@@ -71,7 +76,6 @@ def _panel(
         ).scalars():
             links[link.production_id].append(link)
     holds = preservation.holds_for(session, user=user, request_id=case.id)
-    settings = request.app.state.settings
     people = {p.created_by_id for p in productions} | {
         i for ls in links.values() for link in ls for i in (link.recipient_id, link.issued_by_id)
     }
@@ -110,14 +114,16 @@ def _panel(
 
 @router.get("/cases/{case_id}/production", response_class=HTMLResponse)
 def production_panel(
-    case_id: CaseId, request: Request, session: SessionDep, user: Reader
+    case_id: CaseId, request: Request, session: SessionDep, user: Reader, settings: SettingsDep
 ) -> HTMLResponse:
-    return _panel(request, session, user, case_id)
+    return _panel(request, session, settings, user, case_id)
 
 
 def _act(
     request: Request,
     session: Session,
+    factory: sessionmaker[Session],
+    settings: Settings,
     user: User,
     case_id: int,
     where: str,
@@ -132,26 +138,33 @@ def _act(
         return turned_down(
             session,
             exc,
-            factory=request.app.state.session_factory,
+            factory=factory,
             show=lambda error: _panel(
                 request,
                 session,
+                settings,
                 user,
                 case_id,
                 error=(where, f"{error.message} ({error.status_code})"),
             ),
         )
     done, url = outcome if isinstance(outcome, tuple) else (outcome, None)
-    return _panel(request, session, user, case_id, done=done, token_url=url)
+    return _panel(request, session, settings, user, case_id, done=done, token_url=url)
 
 
 @router.post("/cases/{case_id}/production/build", response_class=HTMLResponse)
-def build(case_id: CaseId, request: Request, session: SessionDep, user: Reader) -> HTMLResponse:
+def build(
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    user: Reader,
+) -> HTMLResponse:
     def run() -> str:
-        settings = request.app.state.settings
         with open_adapter(settings) as adapter:
             production_id = service.build_production(
-                request.app.state.session_factory,
+                factory,
                 user=user,
                 request_id=case_id,
                 settings=settings,
@@ -161,16 +174,20 @@ def build(case_id: CaseId, request: Request, session: SessionDep, user: Reader) 
         assert built is not None
         return f"Production {production_id} built: {built.record_count} records, sealed."
 
-    return _act(request, session, user, case_id, "build", run)
+    return _act(request, session, factory, settings, user, case_id, "build", run)
 
 
 @router.post("/productions/{production_id}/deliver", response_class=HTMLResponse)
 def deliver(
-    production_id: RowId, request: Request, session: SessionDep, user: Reader
+    production_id: RowId,
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    user: Reader,
 ) -> HTMLResponse:
     production = delivery.load_production(session, user, production_id)
     case_id = production.request_id
-    settings = request.app.state.settings
 
     def run() -> tuple[str, str | None]:
         link, token = delivery.issue_link(
@@ -191,27 +208,33 @@ def deliver(
             None,
         )
 
-    return _act(request, session, user, case_id, f"production-{production_id}", run)
+    where = f"production-{production_id}"
+    return _act(request, session, factory, settings, user, case_id, where, run)
 
 
 @router.post("/cases/{case_id}/holds", response_class=HTMLResponse)
 def place_hold(
-    case_id: CaseId, request: Request, session: SessionDep, user: Reader
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    user: Reader,
 ) -> HTMLResponse:
     def run() -> str:
-        with open_adapter(request.app.state.settings) as adapter:
+        with open_adapter(settings) as adapter:
             hold_id = preservation.place_hold(
-                request.app.state.session_factory,
+                factory,
                 user=user,
                 request_id=case_id,
-                settings=request.app.state.settings,
+                settings=settings,
                 adapter=adapter,
             )
         hold = session.get(PreservationHold, hold_id)
         assert hold is not None
         return f"Hold {hold.id} placed until {hold.expires_at:%Y-%m-%d}."
 
-    return _act(request, session, user, case_id, "holds", run)
+    return _act(request, session, factory, settings, user, case_id, "holds", run)
 
 
 def _hold_case(session: Session, user: User, hold_id: int) -> int:
@@ -222,17 +245,20 @@ def _hold_case(session: Session, user: User, hold_id: int) -> int:
 
 @router.post("/holds/{hold_id}/extend", response_class=HTMLResponse)
 def extend_hold(
-    hold_id: RowId, request: Request, session: SessionDep, user: Reader
+    hold_id: RowId,
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    user: Reader,
 ) -> HTMLResponse:
     case_id = _hold_case(session, user, hold_id)
 
     def run() -> str:
-        hold = preservation.extend_hold(
-            session, user=user, hold_id=hold_id, settings=request.app.state.settings
-        )
+        hold = preservation.extend_hold(session, user=user, hold_id=hold_id, settings=settings)
         return f"Hold {hold.id} extended until {hold.expires_at:%Y-%m-%d}."
 
-    return _act(request, session, user, case_id, f"hold-{hold_id}", run)
+    return _act(request, session, factory, settings, user, case_id, f"hold-{hold_id}", run)
 
 
 @router.post("/holds/{hold_id}/release", response_class=HTMLResponse)
@@ -240,6 +266,8 @@ def release_hold(
     hold_id: RowId,
     request: Request,
     session: SessionDep,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
     user: Reader,
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> HTMLResponse:
@@ -251,4 +279,4 @@ def release_hold(
         )
         return f"Hold {hold.id} released."
 
-    return _act(request, session, user, case_id, f"hold-{hold_id}", run)
+    return _act(request, session, factory, settings, user, case_id, f"hold-{hold_id}", run)

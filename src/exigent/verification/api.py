@@ -9,18 +9,16 @@ from fastapi import APIRouter, Body, Path
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy.exc import IntegrityError
 
-from exigent.auth.deps import CurrentUser
 from exigent.cases.api import CaseId
-from exigent.cases.schemas import MAX_ID, IntakeRecord
-from exigent.db import SessionDep
+from exigent.cases.schemas import IntakeRecord
 from exigent.errors import BadInput, Conflict
 from exigent.verification import service, weight_sets
 from exigent.verification.models import Callback, CallbackOutcome, RiskWeightSet
 from exigent.verification.schemas import AssessmentRead
+from exigent.web.deps import CurrentUser, RowId, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["verification"])
 
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_BATCH = 1000
 
 

@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, has_permission
-from exigent.db import SessionDep
 from exigent.errors import BadInput, Conflict, ExigentError
 from exigent.verification import weight_sets
 from exigent.verification.models import RiskWeightSet
 from exigent.verification.signal_descriptions import DESCRIPTIONS
-from exigent.web.deps import page_permission
+from exigent.web.deps import FormDep, SessionDep, SessionFactoryDep, page_permission
 from exigent.web.refusals import turned_down
 from exigent.web.render import render
 
@@ -186,9 +185,14 @@ def _publish(session: Session, user: User, document: dict[str, Any], reason: str
 
 
 @router.post("/risk-weights", response_class=HTMLResponse)
-async def publish(request: Request, session: SessionDep, user: WeightsReader) -> Response:
+def publish(
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    user: WeightsReader,
+    form: FormDep,
+) -> Response:
     """Publish a new version from the form; the next assessment scores with it."""
-    form = await request.form()
     fields: dict[str, list[str]] = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
@@ -208,7 +212,7 @@ async def publish(request: Request, session: SessionDep, user: WeightsReader) ->
         return turned_down(
             session,
             exc,
-            factory=request.app.state.session_factory,
+            factory=factory,
             show=lambda error: _page(
                 request,
                 session,

@@ -11,9 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from exigent.auth import service
 from exigent.auth.deps import SESSION_COOKIE, client_address
-from exigent.db import SessionDep, utcnow
+from exigent.config import Settings
+from exigent.db import utcnow
 from exigent.errors import ExigentError
-from exigent.web.deps import SignedInUser, safe_next
+from exigent.web.deps import SessionDep, SettingsDep, SignedInUser, safe_next
 from exigent.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -26,6 +27,7 @@ LOGIN_CSRF_COOKIE = "exigent_login_csrf"
 
 def _login_form(
     request: Request,
+    settings: Settings,
     next_path: str,
     *,
     email: str = "",
@@ -35,7 +37,6 @@ def _login_form(
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
-    settings = request.app.state.settings
     response = templates.TemplateResponse(
         request,
         "login.html",
@@ -55,14 +56,15 @@ def _login_form(
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/console") -> HTMLResponse:
-    return _login_form(request, next)
+def login_page(request: Request, settings: SettingsDep, next: str = "/console") -> HTMLResponse:
+    return _login_form(request, settings, next)
 
 
 @router.post("/login", response_class=HTMLResponse)
 def login(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     code: Annotated[str, Form(max_length=20)] = "",
@@ -73,6 +75,7 @@ def login(
     if not expected or not hmac.compare_digest(csrf_token, expected):
         return _login_form(
             request,
+            settings,
             next,
             email=email,
             error="This sign-in form has expired or did not come from this site. Try again.",
@@ -80,8 +83,9 @@ def login(
         )
     if not email.strip() or not password:
         field = "email" if not email.strip() else "password"
-        return _login_form(request, next, email=email, error=f"Enter your {field}.", status=422)
-    settings = request.app.state.settings
+        return _login_form(
+            request, settings, next, email=email, error=f"Enter your {field}.", status=422
+        )
     try:
         token, _ = service.log_in(
             session,
@@ -98,6 +102,7 @@ def login(
         retry = exc.detail.get("retry_after")
         return _login_form(
             request,
+            settings,
             next,
             email=email,
             error=_sentence(exc.message),

@@ -1,4 +1,21 @@
-"""`PageUser`: the signed-in staff member of an HTML page, or a redirect to the login page.
+"""The dependencies routes take, as `Annotated` aliases, in one place.
+
+A route names what it needs in its signature and never reads `request.app.state` itself:
+
+    def page(case_id: CaseId, session: SessionDep, user: Reader, settings: SettingsDep): ...
+
+- `SettingsDep`, `EngineDep`, `SessionFactoryDep`, `FileStoreDep`: what `create_app` made and
+  keeps on `app.state` (each is defined beside its type, in the layer below that needs it).
+- `SessionDep`: the request's database session.
+- `CurrentUser`: an API caller (bearer token, or staff cookie with its CSRF header).
+- `SignedInUser`, `PageUser`, `Reader`: the person on an HTML page, or a redirect to login.
+- `CaseId`, `RowId`, `IntRowId`: path ids, bounded so a wild number is a 422, not a lookup.
+- `FormDep`: the request's form, read (asynchronously) before the route runs.
+
+Routes and dependencies that touch the database are plain `def`: FastAPI runs them in its
+worker threads, so a transaction waiting for SQLite's write lock holds up no other request.
+Only reading the body is `async`; it is done in dependencies of its own (`FormDep`, and the
+CSRF token a form carries), whose result the plain `def` receives.
 
 Pages never answer a JSON 401: a browser that lost its session is sent to `/login?next=...`
 and comes back to where it was. Form posts carry the CSRF token as a hidden `csrf_token`
@@ -12,14 +29,55 @@ from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
+from starlette.datastructures import FormData
 
-from exigent.auth.deps import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
+from exigent.auth.deps import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, CurrentUser
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import signed_in_session
-from exigent.db import SessionDep, utcnow
+from exigent.config import SettingsDep
+from exigent.db import (
+    MAX_ID,
+    MAX_INT_ID,
+    EngineDep,
+    SessionDep,
+    SessionFactoryDep,
+    utcnow,
+)
 from exigent.errors import Forbidden, Unauthorized
+from exigent.files import FileStoreDep
+
+__all__ = [
+    "CaseId",
+    "CurrentUser",
+    "EngineDep",
+    "FileStoreDep",
+    "FormDep",
+    "IntRowId",
+    "PageUser",
+    "Reader",
+    "RowId",
+    "SessionDep",
+    "SessionFactoryDep",
+    "SettingsDep",
+    "SignedInUser",
+]
+
+# A case's number and any other row's id (64-bit keys); `IntRowId` for the tables keyed by a
+# 32-bit INTEGER (people, portal accounts, agencies).
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+IntRowId = Annotated[int, Path(ge=1, le=MAX_INT_ID)]
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's form (fields and files). Parsed once: Starlette keeps it on the request,
+    so the CSRF check and the route share one parse."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
 
 CSRF_FIELD = "csrf_token"
 
@@ -46,7 +104,28 @@ def login_url(next_path: str) -> str:
     return "/login?next=" + quote(safe_next(next_path), safe="/")
 
 
-async def get_signed_in_user(request: Request, session: SessionDep) -> User:
+async def sent_csrf_token(request: Request) -> str | None:
+    """The CSRF token a signed-in form post sent: the htmx header, else the hidden field.
+
+    Read here because reading the body is async; `get_signed_in_user` compares it. None when
+    there is nothing to check (a safe method) or nobody to check it for (no session cookie:
+    the body is then not read at all).
+    """
+    if request.method in SAFE_METHODS or not request.cookies.get(SESSION_COOKIE):
+        return None
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else ""
+    return sent
+
+
+def get_signed_in_user(
+    request: Request,
+    session: SessionDep,
+    sent: Annotated[str | None, Depends(sent_csrf_token)],
+) -> User:
     """Anyone signed in (staff or officer), with the CSRF check on form posts."""
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     cookie = request.cookies.get(SESSION_COOKIE)
@@ -57,18 +136,14 @@ async def get_signed_in_user(request: Request, session: SessionDep) -> User:
     except Unauthorized:
         session.rollback()
         raise LoginRequired(here) from None
-    if request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER)
-        if sent is None:
-            form = await request.form()
-            value = form.get(CSRF_FIELD)
-            sent = value if isinstance(value, str) else ""
-        if not hmac.compare_digest(sent, web_session.csrf_token):
-            session.rollback()
-            raise Forbidden(
-                "this form was sent without its security token (or with an old one); "
-                "reload the page and try again"
-            )
+    if request.method not in SAFE_METHODS and not hmac.compare_digest(
+        sent or "", web_session.csrf_token
+    ):
+        session.rollback()
+        raise Forbidden(
+            "this form was sent without its security token (or with an old one); "
+            "reload the page and try again"
+        )
     request.state.csrf_token = web_session.csrf_token
     user = web_session.user
     # End the look-up's transaction: on SQLite it would hold the write lock for the whole page.

@@ -5,18 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from exigent.cases.schemas import MAX_ID
-from exigent.db import SessionDep, utcnow
-from exigent.web.deps import PageUser, Reader
+from exigent.db import MAX_ID, utcnow
+from exigent.web.deps import PageUser, Reader, RowId, SessionDep
 from exigent.web.render import render
 from exigent.wellbeing import service
 
 router = APIRouter(prefix="/wellbeing", include_in_schema=False)
-
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/reveals")
