@@ -38,7 +38,7 @@ DONE = {
     "approved": "Decision approved. The case is approved for production.",
     "rejected": "Decision sent back to review.",
     "signed_off": "Legal sign-off recorded.",
-    "rechecked": "Legal check run again under the current policy.",
+    "rechecked": "Checked again under the current policy; the timeline says what changed.",
 }
 
 
@@ -53,7 +53,7 @@ def show_case(
 ) -> HTMLResponse:
     """The case page; `errors` maps a panel to the reason its action was turned down."""
     case = case_service.load_for(session, user, case_id)
-    view = queries.case_view(session, user, case)
+    view = queries.case_view(session, user, case, request.app.state.approval_checks)
     case_service.record_read(session, user, case)
     session.commit()
     done = request.query_params.get("done", "")
