@@ -215,11 +215,19 @@ def test_the_impact_of_an_edit_is_shown_before_it_is_saved(client, analyst, lead
     (needs,) = impact["need_recheck"]
     assert needs["request_id"] == changed["id"]
     assert needs["changes"] == ["account activity: permitted → legal review"]
+    assert needs["already_needed"] is False  # this edit is what sends it back
     assert [d["request_id"] for d in impact["approvable_as_drafted"]] == [unchanged["id"]]
     # A preview saves nothing, but the cases it showed are audited as read.
     with factory() as session:
         assert session.execute(select(func.count()).select_from(PolicyVersion)).scalar() == 1
     assert audit_detail(factory, "request.list")["ids"] == [changed["id"], unchanged["id"]]
+
+    # Once saved, a further edit does not claim the decisions the saved one already sent back.
+    save(client, legal, document)
+    further = edited(client, legal, "court_order", "location", "N")
+    again = client.post("/api/v1/policy/impact", json={"policy": further}, headers=legal.headers)
+    (still,) = again.json()["need_recheck"]
+    assert still["request_id"] == changed["id"] and still["already_needed"] is True
 
     bad = dict(document, kinds={**document["kinds"], "subpoena": {"route": "disclose_review"}})
     invalid = client.post("/api/v1/policy/impact", json={"policy": bad}, headers=legal.headers)

@@ -12,7 +12,7 @@ something did change, the case is judged again (`rechecks`) and the decision dra
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from sqlalchemy import Select, select
@@ -150,6 +150,9 @@ class OpenDecision:
     decision_status: str
     policy_version: int
     changes: list[str]
+    # The current version already stops it being approved as drafted: the edit under review
+    # is not what sends it back (set by `policy_impact` only).
+    already_needed: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,15 @@ class Standing:
 
     approvable: list[OpenDecision]
     need_recheck: list[OpenDecision]
+
+    @property
+    def newly_blocked(self) -> list[OpenDecision]:
+        """Decisions approvable as drafted now that the proposed version would send back."""
+        return [d for d in self.need_recheck if not d.already_needed]
+
+    @property
+    def already_blocked(self) -> list[OpenDecision]:
+        return [d for d in self.need_recheck if d.already_needed]
 
     @property
     def request_ids(self) -> list[int]:
@@ -282,7 +294,16 @@ def policy_impact(session: Session, *, user: User, document: dict[str, Any]) -> 
     current = current_policy(session)
     base = version_document(session, current.version)
     open_cases, changed = judged_differently(session, user, current.policy, proposed)
-    standing = standing_under(session, user, proposed)
+    blocked_now = {
+        d.decision_id for d in standing_under(session, user, current.policy).need_recheck
+    }
+    after = standing_under(session, user, proposed)
+    standing = Standing(
+        approvable=after.approvable,
+        need_recheck=[
+            replace(d, already_needed=d.decision_id in blocked_now) for d in after.need_recheck
+        ],
+    )
     shown = sorted({c.request_id for c in changed} | set(standing.request_ids))
     if shown:
         record_list(session, user, shown)

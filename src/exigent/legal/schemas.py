@@ -117,6 +117,10 @@ class OpenDecisionRead(BaseModel):
         description="what the policy changes about what the decision discloses; empty when "
         "it can be approved as drafted"
     )
+    already_needed: bool = Field(
+        default=False,
+        description="in an impact: the current version already sends it back for a re-check",
+    )
 
 
 class CaseChangeRead(BaseModel):
