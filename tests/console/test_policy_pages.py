@@ -242,3 +242,31 @@ def test_the_approval_panel_offers_approve_only_when_it_would_be_accepted(  # ty
         and 'value="disclose" selected' in row.group(1)
         and 'value="within scope"' in row.group(1)
     )
+
+
+def test_the_json_document_is_an_advanced_way_to_the_same_review(client, legal) -> None:  # type: ignore[no-untyped-def]
+    csrf = sign_in(client, legal.user.email)
+    doc = document(client, legal)
+    bad = client.post("/console/policy/preview", data={"csrf_token": csrf, "document": "{oops"})
+    assert bad.status_code == 422
+    assert "Not saved:</strong> policy: not valid JSON" in bad.text
+    assert '<details class="card json-editor" open>' in bad.text and ">{oops</textarea>" in bad.text
+    doc["obligations"]["preservation_days"] = 120
+    review = client.post(
+        "/console/policy/preview", data={"csrf_token": csrf, "document": json.dumps(doc)}
+    )
+    assert review.status_code == 200
+    assert 'data-path="obligations.preservation_days"' in review.text
+
+    # "Change it further" brings the proposed document back into the table's cells.
+    back = client.post(
+        "/console/policy/edit",
+        data={"csrf_token": csrf, "document": hidden(review.text, "document")},
+    )
+    assert back.status_code == 200
+    assert re.search(
+        r'<div class="field changed"><label for="f-obligations-preservation_days">.*?'
+        r'data-base="90" value="120"',
+        back.text,
+        re.S,
+    )

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from exigent.cases.models import TimelineEvent
+from exigent.cases.models import Request, TimelineEvent
 from exigent.legal.models import Decision, PolicyVersion
 from legal.flows import (
     approve,
@@ -270,3 +270,26 @@ def test_the_diff_between_two_versions_names_each_cell(client, legal, analyst, o
         client.get("/api/v1/policy/diff?to_version=9", headers=analyst.headers).status_code == 404
     )
     assert client.get("/api/v1/policy/diff", headers=officer.headers).status_code == 403
+
+
+def test_a_case_whose_record_cannot_be_read_does_not_stop_the_others(
+    client, analyst, legal, factory
+):
+    readable = create_case(client, analyst)
+    sparse = create_case(client, analyst)
+    with factory() as session:
+        session.execute(
+            update(Request)
+            .where(Request.id == sparse["id"])
+            .values(record={"kind": "other", "received_via": "email", "requester": None})
+        )
+        session.commit()
+    document = edited(client, legal, "emergency", "account_activity", "L")
+    impact = client.post("/api/v1/policy/impact", json={"policy": document}, headers=legal.headers)
+    assert impact.status_code == 200
+    assert [c["request_id"] for c in impact.json()["cases_judged_differently"]] == [readable["id"]]
+    save(client, legal, document)
+    answer = client.post("/api/v1/policy/recheck", headers=legal.headers)
+    assert answer.status_code == 200
+    assert [r["request_id"] for r in answer.json()["rechecked"]] == [readable["id"]]
+    assert audit_detail(factory, "policy.recheck")["unreadable"] == [sparse["id"]]

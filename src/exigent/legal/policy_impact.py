@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from pydantic import ValidationError
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -120,8 +121,29 @@ def check_differences(before: Judged | None, after: Judged) -> list[str]:
     return lines
 
 
-def _judge_record(request: Request, policy: Policy) -> Judged:
-    return judge(IntakeRecord.model_validate(request.record), policy)
+UNREADABLE = "its request record cannot be read as an intake record; complete it first"
+
+
+def readable_record(request: Request) -> IntakeRecord | None:
+    """The case's record, or None for one stored before it was whole (it cannot be judged)."""
+    try:
+        return IntakeRecord.model_validate(request.record)
+    except ValidationError:
+        return None
+
+
+def _judge_record(request: Request, policy: Policy) -> Judged | None:
+    record = readable_record(request)
+    return None if record is None else judge(record, policy)
+
+
+def _changes(
+    request: Request, decision: Decision, drafted: Judged | None, policy: Policy
+) -> list[str]:
+    judged = _judge_record(request, policy)
+    if judged is None:
+        return [UNREADABLE]
+    return what_changes(kind=request.kind, decision=decision, drafted=drafted, judged=judged)
 
 
 def changes_since_drafted(session: Session, request: Request, decision: Decision) -> list[str]:
@@ -131,8 +153,7 @@ def changes_since_drafted(session: Session, request: Request, decision: Decision
     if decision.policy_version == current.version:
         return []
     drafted = session.get(LegalCheckRecord, decision.legal_check_id)
-    judged = _judge_record(request, current.policy)
-    return what_changes(kind=request.kind, decision=decision, drafted=drafted, judged=judged)
+    return _changes(request, decision, drafted, current.policy)
 
 
 # Open work under a policy
@@ -214,12 +235,7 @@ def standing_under(
     rows = session.execute(_open_decisions(user, older_than)).all()
     drafted = _checks(session, [decision.legal_check_id for decision, _ in rows])
     for decision, request in rows:
-        changes = what_changes(
-            kind=request.kind,
-            decision=decision,
-            drafted=drafted.get(decision.legal_check_id),
-            judged=_judge_record(request, policy),
-        )
+        changes = _changes(request, decision, drafted.get(decision.legal_check_id), policy)
         entry = OpenDecision(
             request_id=request.id,
             reference=request.reference,
@@ -259,7 +275,7 @@ def judged_differently(
     changed = []
     for case in cases:
         now, then = _judge_record(case, current), _judge_record(case, proposed)
-        if now != then:
+        if now is not None and then is not None and now != then:
             changed.append(
                 CaseChange(
                     request_id=case.id,

@@ -34,6 +34,7 @@ from exigent.legal.notify import timeline_entry
 from exigent.legal.policy_impact import (
     OPEN_DECISIONS,
     check_differences,
+    readable_record,
     undecided_cases,
     what_changes,
 )
@@ -212,12 +213,16 @@ def recheck_open_cases(
             select(Request).where(Request.id.in_(ids)).order_by(Request.id).with_for_update()
         ).scalars()
     )
+    # A record stored before it was whole cannot be judged; it waits for someone to complete
+    # it rather than stopping the re-check of every other case.
+    readable = [r for r in requests if readable_record(r) is not None]
     results = [
         recheck_case(
             session, user=user, request=request, after_judging=after_judging, now=now, bulk=True
         )
-        for request in requests
+        for request in readable
     ]
+    skipped = sorted({r.id for r in requests} - {r.id for r in readable})
     record_event(
         session,
         actor=actor_for(user),
@@ -227,6 +232,7 @@ def recheck_open_cases(
         detail={
             "cases": [r.request_id for r in results],
             "withdrawn": [r.decision_id for r in results if r.withdrawn],
+            **({"unreadable": skipped} if skipped else {}),
         },
         at=now,
     )
