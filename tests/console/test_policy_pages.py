@@ -39,10 +39,17 @@ def hidden(html: str, name: str) -> str:
     return match.group(1).replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&")
 
 
-def test_the_editor_is_legal_s_and_shows_each_cell_as_a_field(client, analyst, legal) -> None:  # type: ignore[no-untyped-def]
-    sign_in(client, analyst.user.email)
+def test_the_editor_is_legal_s_and_shows_each_cell_as_a_field(  # type: ignore[no-untyped-def]
+    client, analyst, legal, factory
+) -> None:
+    csrf = sign_in(client, analyst.user.email)
     assert client.get("/console/policy/edit").status_code == 403
     assert "Edit the policy" not in client.get("/console/policy").text
+    form = editor_form(document(client, analyst), csrf, sla__P0__acknowledge="soon")
+    refused = client.post("/console/policy/preview", data=form)
+    assert refused.status_code == 403
+    assert "Not done:</strong> your role (analyst) does not allow policy.edit" in refused.text
+    assert "policy.preview.refused" in audit_actions(factory)
     sign_in(client, legal.user.email)
     page = client.get("/console/policy/edit")
     assert page.status_code == 200

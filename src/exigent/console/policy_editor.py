@@ -83,6 +83,18 @@ def preview(
     request: Request, session: SessionDep, user: PolicyReader, fields: FormFields
 ) -> HTMLResponse:
     """What the edit changes, cell by cell, and the open cases and decisions it touches."""
+    try:
+        # Asked first: a role that may not change the policy learns nothing about its cells.
+        require_or_refuse(user, Permission.policy_edit, action="policy.preview", request_id=None)
+    except Refused as refused:
+        return turned_down(
+            session,
+            refused,
+            factory=request.app.state.session_factory,
+            show=lambda error: show_policy(
+                request, session, user, error=error.message, status_code=403
+            ),
+        )
     base = versions.newest_version(session, user=user).document
     json_text = _first(fields, "document") if "document" in fields else None
     values = None
@@ -97,7 +109,6 @@ def preview(
                 request, session, user, values=values, problems=errors, status_code=422
             )
     try:
-        require_or_refuse(user, Permission.policy_edit, action="policy.preview", request_id=None)
         if json_text is not None:
             document = _parsed(json_text)
         impact = _impact(session, user, document)
