@@ -58,11 +58,14 @@ def serve() -> str:
 def case_ids() -> dict[str, int]:
     from sqlalchemy import select
 
+    from exigent.auth.models import User
+    from exigent.cases.models import Document, Request
     from exigent.config import get_settings
     from exigent.db import make_engine, make_session_factory
     from exigent.legal.models import Decision
+    from exigent.legal.policy_impact import standing_under
+    from exigent.legal.versions import current_policy
     from exigent.notice.models import UserNotice
-    from exigent.cases.models import Document, Request
 
     factory = make_session_factory(make_engine(get_settings().database_url))
     with factory() as session:
@@ -82,7 +85,20 @@ def case_ids() -> dict[str, int]:
             .order_by((UserNotice.status == "drafted").desc(), UserNotice.id)
             .limit(1)
         ).scalar_one()
-    return {"media": media, "awaiting": awaiting, "notice": notice}
+        # Decisions drafted under an earlier policy version: one the current version leaves
+        # approvable as drafted, one it sends back for a re-check.
+        legal = session.execute(select(User).where(User.role == "legal").limit(1)).scalar_one()
+        current = current_policy(session)
+        standing = standing_under(session, legal, current.policy, older_than=current.version)
+        kept = standing.approvable[0].request_id
+        changed = standing.need_recheck[0].request_id
+    return {
+        "media": media,
+        "awaiting": awaiting,
+        "notice": notice,
+        "policy_kept": kept,
+        "policy_changed": changed,
+    }
 
 
 def shoot(base: str, out: Path) -> None:
@@ -103,8 +119,10 @@ def shoot(base: str, out: Path) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         for theme in ("light", "dark"):
+            # The page policy refuses injected styles; the script unpins the top bar for
+            # screenshots of single panels.
             context = browser.new_context(
-                viewport={"width": 1440, "height": 900}, color_scheme=theme
+                viewport={"width": 1440, "height": 900}, color_scheme=theme, bypass_csp=True
             )
             page = context.new_page()
 
@@ -134,6 +152,15 @@ def shoot(base: str, out: Path) -> None:
             page.wait_for_timeout(300)
             page.goto(f"{base}/console/cases/{ids['awaiting']}")
             save("case-approval")
+            # Drafted under an earlier policy: approvable as drafted, or sent for a re-check.
+            for name in ("policy_kept", "policy_changed"):
+                page.goto(f"{base}/console/cases/{ids[name]}")
+                page.wait_for_load_state("networkidle")
+                page.add_style_tag(content=".topbar { position: static !important; }")
+                for panel in ("decision", "approval"):
+                    path = out / f"case-{name.replace('_', '-')}-{panel}-{theme}.png"
+                    page.locator(f"#{panel}").screenshot(path=str(path))
+                    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
             page.goto(f"{base}/wellbeing")
             save("exposure")
             page.goto(f"{base}/wellbeing/team")
@@ -144,6 +171,13 @@ def shoot(base: str, out: Path) -> None:
             login(page, "legal")
             page.goto(f"{base}/console/policy")
             save("policy")
+            page.goto(f"{base}/console/policy/edit")
+            page.get_by_label("court order · location").select_option("L")
+            save("policy-editor")
+            page.get_by_role("button", name="Review the change").first.click()
+            save("policy-review")
+            page.goto(f"{base}/console/policy/diff?from=1")
+            save("policy-diff")
             page.goto(f"{base}/console/cases/{ids['notice']}")
             panel = page.locator("#notices")
             first = panel.locator("[data-notice-id]").first
@@ -164,7 +198,9 @@ def shoot(base: str, out: Path) -> None:
             save("risk-weights")
             context.close()
         # Responsive: the queue and a case on a phone-sized screen (light theme only).
-        phone = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="light")
+        phone = browser.new_context(
+            viewport={"width": 390, "height": 844}, color_scheme="light", bypass_csp=True
+        )
         page = phone.new_page()
         login(page, "analyst")
         page.wait_for_load_state("networkidle")
@@ -173,6 +209,14 @@ def shoot(base: str, out: Path) -> None:
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(out / "case-phone-light.png"))
         print("docs/screenshots/queue-phone-light.png, case-phone-light.png")
+        page.goto(f"{base}/console/policy/diff?from=1")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(out / "policy-diff-phone-light.png"), full_page=True)
+        page.goto(f"{base}/console/cases/{ids['policy_changed']}")
+        page.wait_for_load_state("networkidle")
+        page.add_style_tag(content=".topbar { position: static !important; }")
+        page.locator("#decision").screenshot(path=str(out / "case-policy-changed-phone-light.png"))
+        print("docs/screenshots/policy-diff-phone-light.png, case-policy-changed-phone-light.png")
         phone.close()
         browser.close()
 

@@ -47,6 +47,10 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/policy"): P.policy_edit,
     ("GET", "/api/v1/policy/versions"): P.policy_read,
     ("GET", "/api/v1/policy/versions/{version}"): P.policy_read,
+    ("GET", "/api/v1/policy/diff"): P.policy_read,
+    # Previewing an edit shows which open cases it touches; re-checking them all is legal's.
+    ("POST", "/api/v1/policy/impact"): P.policy_edit,
+    ("POST", "/api/v1/policy/recheck"): P.policy_edit,
     ("POST", "/api/v1/legal-check"): P.legal_check,
     ("GET", "/api/v1/requests/{request_id}/legal"): P.request_read_all,
     ("POST", "/api/v1/requests/{request_id}/legal/recheck"): P.legal_check,

@@ -5,8 +5,8 @@ another officer's case. An allowed caller must get past authorization (no 401 or
 409 or 422 on an id or body the world does not fit is fine), a refused one must get 403, or
 404 where the object is not theirs to know of. One world per database, built once; every
 mismatch is listed in one failure, naming operation, caller, what came back and what the
-table expects. Matrix: 77 operations x 9 callers, plus the officer on another officer's case
-for the 31 operations on a case's objects: 724 calls per database.
+table expects. Matrix: 80 operations x 9 callers, plus the officer on another officer's case
+for the 31 operations on a case's objects: 751 calls per database.
 """
 
 from __future__ import annotations
@@ -177,6 +177,7 @@ def _body(method: str, path: str, world: World, case: Case) -> dict[str, Any]:
         },
         ("POST", "/api/v1/requests/{request_id}/notes"): {"body": "Called the desk sergeant."},
         ("POST", "/api/v1/policy"): {"policy": world.policy, "reason": "matrix"},
+        ("POST", "/api/v1/policy/impact"): {"policy": world.policy},
         ("POST", "/api/v1/legal-check"): emergency_record(),
         ("PUT", "/api/v1/requests/{request_id}/decision"): {
             "rationale": "Imminent danger to life.",

@@ -29,7 +29,14 @@ from exigent.auth.service import prepare_password_checks
 from exigent.auth.token_cache import TokenCache
 from exigent.cases import api as cases_api
 from exigent.config import Settings, get_settings
-from exigent.console import case_actions, case_pages, decision_actions, policy_pages, queue_pages
+from exigent.console import (
+    case_actions,
+    case_pages,
+    decision_actions,
+    policy_editor,
+    policy_pages,
+    queue_pages,
+)
 from exigent.db import READ_ONLY, EngineDep, make_engine, make_session_factory
 from exigent.deadlines import Worker
 from exigent.directory import api as directory_api
@@ -207,8 +214,10 @@ def create_app(
     app.state.intake_batcher = batcher
     app.state.intake_limiter = IntakeLimiter(factory, settings)
     app.state.token_cache = TokenCache()
-    # Approval's checks, contributed by legal, verification and notice.
-    app.state.move_guard = approval_guard(approval_checks())
+    # Approval's checks, contributed by legal, verification and notice; the case page runs
+    # them without approving, so it never offers an approval that would be refused.
+    app.state.approval_checks = approval_checks()
+    app.state.move_guard = approval_guard(app.state.approval_checks)
     # What other domains keep in step when a case is judged again (notice's user notices).
     app.state.after_judging = AFTER_JUDGING
     install_error_handlers(app)
@@ -264,6 +273,7 @@ ROUTERS = (
     case_actions.router,
     decision_actions.router,
     policy_pages.router,
+    policy_editor.router,
     notice_pages.router,
     verification_pages.router,
     production_pages.router,

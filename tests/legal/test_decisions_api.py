@@ -228,14 +228,14 @@ def test_the_verification_gate_can_be_replaced(client, analyst, lead, factory):
     assert calls == [case["id"]]
 
 
-def test_approval_under_a_stale_policy_is_refused_until_rechecked(
+def test_approval_under_a_policy_that_changed_a_disclosed_category_needs_a_new_draft(
     client, analyst, lead, legal, factory
 ):
     case = ready_for_approval(client, analyst, factory)
     policy = client.get("/api/v1/policy", headers=legal.headers).json()["document"]
-    policy["sla_warning_fraction"] = 0.75
+    policy["kinds"]["emergency"]["categories"]["subscriber_info"] = "L"
     changed = client.post(
-        "/api/v1/policy", json={"policy": policy, "reason": "warn earlier"}, headers=legal.headers
+        "/api/v1/policy", json={"policy": policy, "reason": "BSI by review"}, headers=legal.headers
     )
     assert changed.status_code == 201
     response = approve(client, lead, case["id"])
@@ -244,15 +244,12 @@ def test_approval_under_a_stale_policy_is_refused_until_rechecked(
     assert "policy version 1" in audit_detail(factory, "decision.approve.refused")["reason"]
     recheck = client.post(f"/api/v1/requests/{case['id']}/legal/recheck", headers=analyst.headers)
     assert recheck.json()["policy_version"] == 2
-    # Back to review, draft again under version 2, submit, approve.
-    client.post(
-        f"/api/v1/requests/{case['id']}/decision/reject",
-        json={"note": "stale policy"},
-        headers=lead.headers,
-    )
+    # The re-check withdrew the decision and sent the case back: draft again under version 2.
     view = legal_view(client, analyst, case["id"])
     assert put_decision(client, analyst, case["id"], items_for(view)).json()["policy_version"] == 2
     assert submit(client, analyst, case["id"]).status_code == 200
+    sign_off = f"/api/v1/requests/{case['id']}/decision/sign-off"
+    assert client.post(sign_off, json={"note": "ok"}, headers=legal.headers).status_code == 200
     assert approve(client, lead, case["id"]).status_code == 200
 
 

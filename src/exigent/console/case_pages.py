@@ -15,6 +15,7 @@ from exigent.cases.models import Document
 from exigent.console import queries
 from exigent.errors import NotFound
 from exigent.files import viewable_media_type
+from exigent.legal.deps import approval_checks_of
 from exigent.legal.models import Outcome
 from exigent.verification.models import CallbackOutcome
 from exigent.web.deps import CaseId, FileStoreDep, Reader, RowId, SessionDep
@@ -36,7 +37,7 @@ DONE = {
     "approved": "Decision approved. The case is approved for production.",
     "rejected": "Decision sent back to review.",
     "signed_off": "Legal sign-off recorded.",
-    "rechecked": "Legal check run again under the current policy.",
+    "rechecked": "Checked again under the current policy; the timeline says what changed.",
 }
 
 
@@ -51,7 +52,7 @@ def show_case(
 ) -> HTMLResponse:
     """The case page; `errors` maps a panel to the reason its action was turned down."""
     case = case_service.load_for(session, user, case_id)
-    view = queries.case_view(session, user, case)
+    view = queries.case_view(session, user, case, approval_checks_of(request))
     case_service.record_read(session, user, case)
     session.commit()
     done = request.query_params.get("done", "")

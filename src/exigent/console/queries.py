@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,9 +20,17 @@ from exigent.console.models import SavedView
 from exigent.deadlines import Deadline
 from exigent.directory.models import Agency
 from exigent.errors import BadInput
-from exigent.legal.approval import current_decision, discloses, needs_legal_sign_off
+from exigent.legal.approval import (
+    ApprovalCheck,
+    approval_blockers,
+    current_decision,
+    discloses,
+    needs_legal_sign_off,
+)
 from exigent.legal.checks import latest_check, obligation_deadlines
-from exigent.legal.models import Decision, LegalCheckRecord
+from exigent.legal.decisions import DraftStart, draft_basis, draft_start
+from exigent.legal.models import Decision, DecisionStatus, LegalCheckRecord
+from exigent.legal.policy_impact import OPEN_DECISIONS, changes_since_drafted
 from exigent.legal.versions import current_policy
 from exigent.verification.models import Callback, RiskAssessment
 from exigent.verification.service import callbacks_for, verification_status
@@ -241,6 +250,13 @@ class CaseView:
     staff: list[User]
     discloses: bool = False
     names: dict[int, str] = field(default_factory=dict)
+    # What the current policy changes about what the open decision discloses (empty when it
+    # was drafted under the current version, or the change leaves what it discloses).
+    policy_changes: list[str] = field(default_factory=list)
+    # Why this reader's approval would be refused now; the page offers Approve only without.
+    approval_blockers: list[str] = field(default_factory=list)
+    draft_basis: Decision | None = None
+    draft_start: dict[str, DraftStart] = field(default_factory=dict)
 
     @property
     def record(self) -> dict[str, Any]:
@@ -251,11 +267,19 @@ class CaseView:
         return next((c for c in reversed(self.callbacks) if c.outcome is None), None)
 
 
-def case_view(session: Session, user: User, case: Request) -> CaseView:
+def case_view(
+    session: Session,
+    user: User,
+    case: Request,
+    approval_checks: Sequence[ApprovalCheck] = (),
+) -> CaseView:
     requester = session.get(Requester, case.requester_id) if case.requester_id else None
     agency = session.get(Agency, case.agency_id) if case.agency_id else None
     passed, reason = verification_status(session, case)
     decision = current_decision(session, case.id)
+    check = latest_check(session, case.id)
+    basis = draft_basis(session, case.id)
+    is_open = decision is not None and decision.status in OPEN_DECISIONS
     staff = assignable_staff(session)
     risk = session.execute(
         select(RiskAssessment)
@@ -272,7 +296,7 @@ def case_view(session: Session, user: User, case: Request) -> CaseView:
         callbacks=callbacks_for(session, case.id),
         verification_passed=passed,
         verification_reason=reason,
-        check=latest_check(session, case.id),
+        check=check,
         current_policy_version=current_policy(session, seed=False).version,
         obligations=obligation_deadlines(session, case.id),
         decision=decision,
@@ -282,4 +306,14 @@ def case_view(session: Session, user: User, case: Request) -> CaseView:
         staff=staff,
         discloses=bool(decision and discloses(decision)),
         names={u.id: u.name for u in staff},
+        policy_changes=changes_since_drafted(session, case, decision)
+        if decision is not None and is_open
+        else [],
+        approval_blockers=approval_blockers(
+            session, user=user, request=case, checks=approval_checks
+        )
+        if decision is not None and decision.status == DecisionStatus.submitted
+        else [],
+        draft_basis=basis,
+        draft_start=draft_start(session, case, check, basis) if check is not None else {},
     )

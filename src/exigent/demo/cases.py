@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from exigent.auth.models import User
 from exigent.cases import service
 from exigent.cases.models import Request, TrustStatus
+from exigent.demo.policy import date_the_shipped_version, due_changes, make_change
 from exigent.demo.records import live_record
 from exigent.directory.models import Agency
 from exigent.intake import intake
@@ -19,7 +20,7 @@ from exigent.legal import decisions
 from exigent.legal.checks import latest_check
 from exigent.legal.decisions import ItemDraft
 from exigent.legal.models import Outcome
-from exigent.legal.policy import default_policy
+from exigent.legal.versions import current_policy
 from exigent.verification.models import CallbackOutcome
 from exigent.verification.service import CallbackResult, create_callback, record_outcome
 from exigent.workflow.approval import approval_checks, approval_guard
@@ -62,23 +63,37 @@ def seed_live_cases(
     officer: User,
     agencies: list[tuple[str, str, str]],
 ) -> None:
-    """`LIVE_CASES` cases from `agencies`, the officer's portal ones under their account."""
+    """`LIVE_CASES` cases from `agencies`, the officer's portal ones under their account.
+
+    Cases arrive in the order they were received, with counsel's policy changes made at their
+    moments among them, so each case is judged under the version current when it came in.
+    """
     now = datetime.now(UTC)
+    records = sorted(
+        (live_record(rng, agencies, now, number) for number in range(LIVE_CASES)),
+        key=lambda record: record.received_at,
+    )
+    date_the_shipped_version(session, records[0].received_at - timedelta(days=30))
+    changes = due_changes(now)
     with Progress(transient=True) as progress:
         task = progress.add_task("demo cases", total=LIVE_CASES)
-        for number in range(LIVE_CASES):
-            record = live_record(rng, agencies, now, number)
+        for record in records:
+            while changes and changes[0][0] <= record.received_at:
+                at, change = changes.pop(0)
+                make_change(session, staff["legal"], change, at)
             submitter = officer if record.received_via == "portal" else staff["analyst"]
             case, _ = intake.intake(
                 session,
                 user=submitter,
                 record=record,
                 raw=record.model_dump_json(by_alias=True),
-                policy=default_policy(),
+                policy=current_policy(session).policy,
                 now=record.received_at,
             )
             _advance(session, rng, case, staff, record.received_at, now)
             progress.advance(task)
+    for at, change in changes:
+        make_change(session, staff["legal"], change, at)
 
 
 def _advance(

@@ -20,7 +20,7 @@ from exigent.cases.models import Request as Case
 from exigent.cases.schemas import IntakeRecord, RequestRead
 from exigent.db import utcnow
 from exigent.errors import Conflict, NotFound
-from exigent.legal import cases, decisions, versions
+from exigent.legal import cases, decisions, rechecks, versions
 from exigent.legal.approval import current_decision, needs_legal_sign_off
 from exigent.legal.checks import obligation_deadlines
 from exigent.legal.coppa import known_ages
@@ -28,8 +28,11 @@ from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.engine import judge
 from exigent.legal.models import Decision, PolicyVersion
 from exigent.legal.notify import mark_read, notifications_for
+from exigent.legal.policy_impact import policy_impact as impact_of
 from exigent.legal.schemas import (
     ApprovalRead,
+    BulkRecheckRead,
+    CaseChangeRead,
     CaseTargetRead,
     DecisionIn,
     DecisionItemRead,
@@ -39,9 +42,15 @@ from exigent.legal.schemas import (
     NoteIn,
     NotificationRead,
     ObligationRead,
+    OpenDecisionRead,
+    PolicyCellRead,
     PolicyChange,
+    PolicyDiffRead,
+    PolicyImpactRead,
+    PolicyProposal,
     PolicyVersionRead,
     PolicyVersionSummary,
+    RecheckedRead,
     RejectIn,
     RequestInfoIn,
     TargetAgeIn,
@@ -87,7 +96,13 @@ def get_policy_version(
 @router.post("/policy", status_code=201, response_model=PolicyVersionRead)
 def change_policy(body: PolicyChange, session: SessionDep, user: CurrentUser) -> PolicyVersionRead:
     """A new policy version (legal only), with the reason for the change."""
-    row = versions.change_policy(session, user=user, document=body.policy, reason=body.reason)
+    row = versions.change_policy(
+        session,
+        user=user,
+        document=body.policy,
+        reason=body.reason,
+        expected_version=body.based_on,
+    )
     result = _version_read(row)
     try:
         session.commit()
@@ -95,6 +110,67 @@ def change_policy(body: PolicyChange, session: SessionDep, user: CurrentUser) ->
         session.rollback()
         raise Conflict("someone changed the policy at the same moment; reload and retry") from None
     return result
+
+
+@router.get("/policy/diff", response_model=PolicyDiffRead)
+def policy_diff(
+    session: SessionDep,
+    user: CurrentUser,
+    from_version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    to_version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> PolicyDiffRead:
+    """Every cell that differs between two versions (by default the current one and the one
+    before it)."""
+    newest = versions.newest_version(session, user=user).version
+    to = to_version or newest
+    before, after, changes = versions.diff_versions(
+        session, user=user, from_version=from_version or max(to - 1, 1), to_version=to
+    )
+    session.commit()
+    return PolicyDiffRead(
+        from_version=before.version,
+        to_version=after.version,
+        changes=[PolicyCellRead.model_validate(c, from_attributes=True) for c in changes],
+    )
+
+
+@router.post("/policy/impact", response_model=PolicyImpactRead)
+def policy_impact(body: PolicyProposal, session: SessionDep, user: CurrentUser) -> PolicyImpactRead:
+    """Before saving (legal only): what a proposed document changes, the open cases it would
+    judge differently, and which open decisions could still be approved as drafted."""
+    impact = impact_of(session, user=user, document=body.policy)
+    session.commit()
+    return PolicyImpactRead(
+        base_version=impact.base_version,
+        changes=[PolicyCellRead.model_validate(c, from_attributes=True) for c in impact.cells],
+        open_cases=impact.open_cases,
+        cases_judged_differently=[
+            CaseChangeRead.model_validate(c, from_attributes=True) for c in impact.cases_changed
+        ],
+        approvable_as_drafted=[
+            OpenDecisionRead.model_validate(d, from_attributes=True)
+            for d in impact.standing.approvable
+        ],
+        need_recheck=[
+            OpenDecisionRead.model_validate(d, from_attributes=True)
+            for d in impact.standing.need_recheck
+        ],
+    )
+
+
+@router.post("/policy/recheck", response_model=BulkRecheckRead)
+def recheck_open_cases(
+    session: SessionDep, user: CurrentUser, after_judging: AfterJudgingDep
+) -> BulkRecheckRead:
+    """Judge every undecided open case judged under an earlier version again (legal only);
+    decisions the current version changes are withdrawn for a new draft."""
+    results = rechecks.recheck_open_cases(session, user=user, after_judging=after_judging)
+    version = versions.current_policy(session).version
+    session.commit()
+    return BulkRecheckRead(
+        policy_version=version,
+        rechecked=[RecheckedRead(**{**r.__dict__, "withdrawn": r.withdrawn}) for r in results],
+    )
 
 
 @router.post("/legal-check", response_model=LegalCheck)

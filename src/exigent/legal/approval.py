@@ -1,5 +1,6 @@
-"""Approving a decision: a second person, under the current policy, with legal sign-off where
-the policy asks for it, and every other check the application assembles.
+"""Approving a decision: a second person, under a policy that has not changed what it discloses,
+with legal sign-off where the policy asks for it, and every other check the application
+assembles.
 
 Approval runs a tuple of `ApprovalCheck`s. Legal contributes its own (`LEGAL_CHECKS`);
 verification contributes whether the requester is verified (`verification/approval.py`) and
@@ -18,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
 from exigent.auth.models import User
-from exigent.auth.permissions import Permission
+from exigent.auth.permissions import Permission, user_can
 from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for
 from exigent.cases.lifecycle import Status, can_move
 from exigent.cases.models import Request
-from exigent.errors import Conflict
+from exigent.errors import Conflict, ExigentError
 from exigent.legal.checks import latest_check
 from exigent.legal.models import (
     DISCLOSING,
@@ -34,6 +35,7 @@ from exigent.legal.models import (
     LegalCheckRecord,
 )
 from exigent.legal.notify import timeline_entry
+from exigent.legal.policy_impact import NOT_DISCLOSING_ROUTES, changes_since_drafted
 from exigent.legal.schemas import CategoryRuling
 from exigent.legal.versions import current_policy
 
@@ -130,8 +132,38 @@ def approve_decision(
     for check in checks:
         check(session, user, request, decision)
     mark_decided(session, decision, DecisionStatus.approved, now)
-    record_approval(session, user, request, decision, ApprovalKind.approval, None, now)
+    current = current_policy(session).version
+    remark = (
+        f"Approved as drafted under policy v{decision.policy_version}: v{current} changes "
+        "nothing it discloses."
+        if decision.policy_version != current
+        else None
+    )
+    record_approval(
+        session, user, request, decision, ApprovalKind.approval, None, now, remark=remark
+    )
     return decision
+
+
+def approval_blockers(
+    session: Session, *, user: User, request: Request, checks: Sequence[ApprovalCheck]
+) -> list[str]:
+    """Why approving the case's decision now would be refused, found without trying (empty:
+    it would be approved), so a page never offers an approval that will be turned down."""
+    if not user_can(user, Permission.disclosure_approve):
+        return [f"your role ({user.role}) does not allow {Permission.disclosure_approve}"]
+    decision = current_decision(session, request.id)
+    if decision is None or decision.status != DecisionStatus.submitted:
+        return ["there is no submitted decision to approve on this case"]
+    reasons = []
+    if not can_move(request.status, Status.approved):
+        reasons.append(f"the case is {request.status.replace('_', ' ')}, not awaiting approval")
+    for check in checks:
+        try:
+            check(session, user, request, decision)
+        except ExigentError as refused:  # the checks only read: nothing to roll back
+            reasons.append(refused.message)
+    return reasons
 
 
 def approval_refusal(user: User, request: Request, message: str, status: int) -> Exception:
@@ -165,10 +197,6 @@ def _check_second_person(
         )
 
 
-# A disclosure needs what the request's route asks for; an emergency never waits for paper.
-NOT_DISCLOSING_ROUTES = frozenset({"request_info", "reject", "preserve_only"})
-
-
 def _check_legal_process(
     session: Session, user: User, request: Request, decision: Decision
 ) -> None:
@@ -191,17 +219,20 @@ def _check_legal_process(
         )
 
 
-def _check_policy_current(
+def _check_policy_unchanged(
     session: Session, user: User, request: Request, decision: Decision
 ) -> None:
-    current = current_policy(session).version
-    if decision.policy_version < current:
+    """A decision drafted under an older version may be approved as drafted when the current
+    version changes nothing it discloses (`policy_impact`); otherwise the case is re-checked."""
+    changes = changes_since_drafted(session, request, decision)
+    if changes:
+        current = current_policy(session).version
         raise approval_refusal(
             user,
             request,
             f"the decision was drafted under policy version {decision.policy_version}, and "
-            f"version {current} is now current: re-check the case "
-            f"(POST /api/v1/requests/{request.id}/legal/recheck) and draft the decision again",
+            f"version {current} changes what it discloses ({'; '.join(changes)}): re-check "
+            f"the case under version {current} and draft the decision again",
             409,
         )
 
@@ -220,7 +251,7 @@ def _check_sign_off(session: Session, user: User, request: Request, decision: De
 # Legal's own checks, in the order a refusal should name them.
 LEGAL_CHECKS: tuple[ApprovalCheck, ...] = (
     _check_second_person,
-    _check_policy_current,
+    _check_policy_unchanged,
     _check_sign_off,
     _check_legal_process,
 )
@@ -249,6 +280,8 @@ def record_approval(
     kind: ApprovalKind,
     note: str | None,
     now: datetime,
+    *,
+    remark: str | None = None,
 ) -> Approval:
     approval = Approval(
         decision_id=decision.id,
@@ -272,8 +305,10 @@ def record_approval(
         actor=actor,
         kind=f"decision_{kind}",
         at=now,
-        body=f"Decision {decision.id} {words}." + (f" {note}" if note else ""),
-        data={"decision_id": decision.id},
+        body=f"Decision {decision.id} {words}."
+        + (f" {remark}" if remark else "")
+        + (f" {note}" if note else ""),
+        data={"decision_id": decision.id, "policy_version": decision.policy_version},
     )
     record_event(
         session,
@@ -282,7 +317,11 @@ def record_approval(
         object_type="decision",
         object_id=decision.id,
         after={"status": str(decision.status), "approval_id": approval.id},
-        detail={"request_id": request.id, "note": note},
+        detail={
+            "request_id": request.id,
+            "note": note,
+            "policy_version": decision.policy_version,
+        },
         at=now,
     )
     session.refresh(decision)

@@ -27,6 +27,7 @@ from exigent.legal.decisions import SETTLED
 from exigent.legal.models import Decision, DecisionStatus, LegalCheckRecord, TargetAge
 from exigent.legal.notify import notify, timeline_entry
 from exigent.legal.policy import Route
+from exigent.legal.rechecks import recheck_case
 
 # What each required element is called when we ask an officer for it.
 PLAIN_WORDS = {
@@ -74,19 +75,15 @@ def recheck(
     after_judging: Sequence[AfterJudging],
     now: datetime | None = None,
 ) -> LegalCheckRecord:
-    """Judge the case again under the current policy (after the policy changed)."""
+    """Judge the case again under the current policy (after the policy changed); an open
+    decision the new version changes is withdrawn for a new draft (`rechecks`)."""
     now = now or utcnow()
     require(user, Permission.legal_check)
-    request = cases.load_for(session, user, request_id)
-    record = IntakeRecord.model_validate(request.record)
-    return judge_case(
-        session,
-        request=request,
-        record=record,
-        actor=actor_for(user),
-        now=now,
-        after_judging=after_judging,
-    )
+    request = cases.load_for(session, user, request_id, for_update=True)
+    recheck_case(session, user=user, request=request, after_judging=after_judging, now=now)
+    check = latest_check(session, request.id)
+    assert check is not None  # just stored
+    return check
 
 
 def missing_in_plain_words(missing: list[str]) -> list[str]:

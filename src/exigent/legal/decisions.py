@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
@@ -54,6 +55,53 @@ SETTLED = frozenset(
         Status.withdrawn,
     }
 )
+
+
+@dataclass(frozen=True)
+class DraftStart:
+    """What the draft form shows first for one target and category."""
+
+    outcome: str
+    reason: str
+    # Why the earlier decision's choice is not kept (its ruling changed), for the drafter.
+    changed: str | None = None
+
+
+def draft_basis(session: Session, request_id: int) -> Decision | None:
+    """The case's newest decision of any status: a new draft starts from it."""
+    return session.execute(
+        select(Decision)
+        .where(Decision.request_id == request_id)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def draft_start(
+    session: Session, request: Request, check: LegalCheckRecord, basis: Decision | None
+) -> dict[str, DraftStart]:
+    """Per `target:category`, what a draft starts from: the basis decision's choice where its
+    category is ruled as it was then, else the ruling's default (a withdrawn decision is not
+    retyped, but what the new policy changed is chosen afresh)."""
+    then = session.get(LegalCheckRecord, basis.legal_check_id) if basis else None
+    rulings_then = then.categories if then else {}
+    earlier = {(i.target_id, str(i.category)): i for i in basis.items} if basis else {}
+    start = {}
+    for target in request.targets:
+        for category, ruling in check.categories.items():
+            default = "disclose" if ruling == CategoryRuling.permitted else "withhold"
+            item = earlier.get((target.id, category))
+            if item is None:
+                chosen = DraftStart(default, "")
+            elif rulings_then.get(category) == ruling:
+                chosen = DraftStart(str(item.outcome), item.reason)
+            else:
+                was = str(rulings_then.get(category, "not requested")).replace("_", " ")
+                chosen = DraftStart(
+                    default, "", f"was {item.outcome} when {was}; now {ruling.replace('_', ' ')}"
+                )
+            start[f"{target.id}:{category}"] = chosen
+    return start
 
 
 @dataclass(frozen=True)

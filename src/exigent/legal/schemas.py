@@ -72,9 +72,91 @@ class WireIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+VersionNumber = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class PolicyChange(WireIn):
     policy: dict[str, Any] = Field(description="the full policy document (as GET /policy shows)")
     reason: Annotated[str, StringConstraints(min_length=1, max_length=5000), NoNul]
+    based_on: VersionNumber | None = Field(
+        default=None,
+        description="the version this change was reviewed against (POST /policy/impact); "
+        "refused with 409 when another version was saved since",
+    )
+
+
+class PolicyProposal(WireIn):
+    policy: dict[str, Any] = Field(description="the full proposed policy document")
+
+
+class PolicyCellRead(BaseModel):
+    """One cell of the policy that differs between two documents, in words."""
+
+    path: str
+    section: str
+    row: str
+    column: str
+    before: str
+    after: str
+
+
+class PolicyDiffRead(BaseModel):
+    from_version: int
+    to_version: int
+    changes: list[PolicyCellRead]
+
+
+class OpenDecisionRead(BaseModel):
+    request_id: int
+    reference: str
+    kind: str
+    case_status: str
+    decision_id: int
+    decision_status: str
+    policy_version: int
+    changes: list[str] = Field(
+        description="what the policy changes about what the decision discloses; empty when "
+        "it can be approved as drafted"
+    )
+    already_needed: bool = Field(
+        default=False,
+        description="in an impact: the current version already sends it back for a re-check",
+    )
+
+
+class CaseChangeRead(BaseModel):
+    request_id: int
+    reference: str
+    kind: str
+    policy_version: int | None
+    changes: list[str]
+
+
+class PolicyImpactRead(BaseModel):
+    """What saving a proposed policy would change, before it is saved."""
+
+    base_version: int
+    changes: list[PolicyCellRead]
+    open_cases: int
+    cases_judged_differently: list[CaseChangeRead]
+    approvable_as_drafted: list[OpenDecisionRead]
+    need_recheck: list[OpenDecisionRead]
+
+
+class RecheckedRead(BaseModel):
+    request_id: int
+    reference: str
+    from_version: int | None
+    to_version: int
+    differences: list[str]
+    decision_id: int | None
+    decision_changes: list[str]
+    withdrawn: bool
+
+
+class BulkRecheckRead(BaseModel):
+    policy_version: int
+    rechecked: list[RecheckedRead]
 
 
 class PolicyVersionSummary(BaseModel):

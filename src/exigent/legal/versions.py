@@ -15,9 +15,10 @@ from exigent.auth.permissions import Permission
 from exigent.auth.refusals import require_or_refuse
 from exigent.auth.service import actor_for, require
 from exigent.db import utcnow
-from exigent.errors import BadInput, describe_validation_error
+from exigent.errors import BadInput, Conflict, describe_validation_error
 from exigent.legal.models import PolicyVersion
 from exigent.legal.policy import Policy, default_policy, load_policy
+from exigent.legal.policy_diff import CellChange, diff_documents
 from exigent.versions import DocumentVersions
 
 
@@ -61,6 +62,21 @@ def list_versions(session: Session, *, user: User) -> list[PolicyVersion]:
     return POLICIES.rows(session)
 
 
+def version_document(session: Session, version: int) -> dict[str, Any]:
+    """A stored version's document (for the services; people read through `get_version`)."""
+    document: dict[str, Any] = POLICIES.row(session, version).document
+    return document
+
+
+def diff_versions(
+    session: Session, *, user: User, from_version: int, to_version: int
+) -> tuple[PolicyVersion, PolicyVersion, list[CellChange]]:
+    """Two versions and every cell that differs between them (either may be the older)."""
+    require(user, Permission.policy_read)
+    before, after = POLICIES.row(session, from_version), POLICIES.row(session, to_version)
+    return before, after, diff_documents(before.document, after.document)
+
+
 def change_policy(
     session: Session,
     *,
@@ -68,13 +84,24 @@ def change_policy(
     document: dict[str, Any],
     reason: str,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> PolicyVersion:
-    """Add a new version (legal only); the current one stays readable as it was."""
+    """Add a new version (legal only); the current one stays readable as it was.
+
+    `expected_version` is the version the change was reviewed against: if another version
+    was saved since, the review no longer describes what saving does, so it is refused.
+    """
     now = now or utcnow()
     require_or_refuse(user, Permission.policy_edit, action="policy.change", request_id=None)
     if not reason.strip():
         raise BadInput("reason: required; say why the policy changes", field="reason")
-    normalised = _validated(document).model_dump(mode="json")
+    normalised = validated_policy(document).model_dump(mode="json")
+    newest = POLICIES.newest_version(session)
+    if expected_version is not None and expected_version != newest:
+        raise Conflict(
+            f"the policy changed since you reviewed your edit: version {newest} is now "
+            f"current, not {expected_version}; review your change against it again"
+        )
     row, previous = POLICIES.add(session, user=user, document=normalised, reason=reason, now=now)
     record_event(
         session,
@@ -90,7 +117,8 @@ def change_policy(
     return row
 
 
-def _validated(document: dict[str, Any]) -> Policy:
+def validated_policy(document: dict[str, Any]) -> Policy:
+    """The document as a policy, or BadInput naming the first field that is wrong."""
     try:
         return load_policy(document)
     except ValidationError as exc:
