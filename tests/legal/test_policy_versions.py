@@ -147,3 +147,11 @@ def test_legal_check_endpoint_matches_the_cli_and_stores_nothing(
 def test_legal_check_endpoint_is_staff_only(client, officer):
     response = client.post("/api/v1/legal-check", json=emergency_record(), headers=officer.headers)
     assert response.status_code == 403
+
+
+def test_a_receipt_date_no_request_can_have_is_named_not_a_server_error(client, analyst):
+    # A hold counted forward from the year 9999 would overflow the calendar.
+    record = emergency_record(kind="preservation", received_at="9999-12-31T23:00:00+00:00")
+    response = client.post("/api/v1/legal-check", json=record, headers=analyst.headers)
+    assert response.status_code == 422
+    assert "received_at" in response.text and "2999" in response.text

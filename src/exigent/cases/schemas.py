@@ -191,6 +191,11 @@ class EmailHeaders(Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+# The years a request can have been received in: anything else is a typing error.
+EARLIEST_RECEIPT_YEAR = 1990
+LATEST_RECEIPT_YEAR = 2999
+
+
 class IntakeRecord(Strict):
     """One law-enforcement request as submitted, before any judgement is made on it."""
 
@@ -212,6 +217,17 @@ class IntakeRecord(Strict):
     documents: list[DocumentRef] = Field(default_factory=list, max_length=100)
     email: EmailHeaders | None = None
     prior_extensions: Annotated[int, Field(ge=0)] | None = None
+
+    @field_validator("received_at")
+    @classmethod
+    def received_in_our_era(cls, value: datetime) -> datetime:
+        # Deadlines are counted forward from here (holds lapse years later); a date no request
+        # was ever received on is refused by name rather than overflowing the calendar.
+        if not EARLIEST_RECEIPT_YEAR <= value.year <= LATEST_RECEIPT_YEAR:
+            raise ValueError(
+                f"must be between the years {EARLIEST_RECEIPT_YEAR} and {LATEST_RECEIPT_YEAR}"
+            )
+        return value
 
     @field_validator("data_requested")
     @classmethod
