@@ -33,6 +33,7 @@ from exigent.console import case_actions, case_pages, decision_actions, policy_p
 from exigent.db import make_engine, make_session_factory
 from exigent.deadlines import Worker
 from exigent.directory import api as directory_api
+from exigent.directory import pages as directory_pages
 from exigent.errors import ExigentError, NotFound, ServiceUnavailable, describe_problems
 from exigent.files import FileStore
 from exigent.intake import api as intake_api
@@ -266,6 +267,7 @@ ROUTERS = (
     policy_pages.router,
     notice_pages.router,
     verification_pages.router,
+    directory_pages.router,
     production_pages.router,
     wellbeing_pages.router,
     admin_api.router,

@@ -17,12 +17,14 @@ from exigent.cases.models import Document, Priority, Request, Requester, Timelin
 from exigent.cases.schemas import RequestKind
 from exigent.console.models import SavedView
 from exigent.deadlines import Deadline
-from exigent.directory.models import Agency
+from exigent.directory.models import Agency, AgencyPhone
+from exigent.directory.queries import dialled_phone, domains_of, phones_of, user_names
 from exigent.errors import BadInput
 from exigent.legal.approval import current_decision, discloses, needs_legal_sign_off
 from exigent.legal.checks import latest_check, obligation_deadlines
 from exigent.legal.models import Decision, LegalCheckRecord
 from exigent.legal.versions import current_policy
+from exigent.verification.linking import settled
 from exigent.verification.models import Callback, RiskAssessment
 from exigent.verification.service import callbacks_for, verification_status
 
@@ -241,6 +243,11 @@ class CaseView:
     staff: list[User]
     discloses: bool = False
     names: dict[int, str] = field(default_factory=dict)
+    # The number callbacks dial, with who found it where; the agency's mail domains; why the
+    # agency may no longer change (None while it may).
+    agency_phone: AgencyPhone | None = None
+    agency_domains: list[str] = field(default_factory=list)
+    agency_settled: str | None = None
 
     @property
     def record(self) -> dict[str, Any]:
@@ -263,6 +270,10 @@ def case_view(session: Session, user: User, case: Request) -> CaseView:
         .order_by(RiskAssessment.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+    agency_phone = dialled_phone(agency, phones_of(session, agency.id)) if agency else None
+    names = {u.id: u.name for u in staff}
+    if agency_phone and agency_phone.added_by_id not in names:
+        names.update(user_names(session, {agency_phone.added_by_id}))
     return CaseView(
         case=case,
         requester=requester,
@@ -281,5 +292,8 @@ def case_view(session: Session, user: User, case: Request) -> CaseView:
         allowed_moves=[str(s) for s in allowed_next(case.status)],
         staff=staff,
         discloses=bool(decision and discloses(decision)),
-        names={u.id: u.name for u in staff},
+        names=names,
+        agency_phone=agency_phone,
+        agency_domains=domains_of(session, [agency.id])[agency.id] if agency else [],
+        agency_settled=settled(session, case),
     )
