@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
+from exigent.auth.permissions import Permission
 from exigent.cases import service as case_service
 from exigent.cases.deps import MoveGuardDep
 from exigent.console.case_pages import show_case
@@ -27,7 +28,7 @@ from exigent.legal.deps import AfterJudgingDep
 from exigent.verification import linking
 from exigent.verification import service as verification
 from exigent.verification.models import CallbackOutcome
-from exigent.web.deps import Reader
+from exigent.web.deps import Reader, page_permission
 from exigent.web.refusals import turned_down
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -214,6 +215,9 @@ def recheck(
 
 
 Short = Annotated[str, Form(max_length=500)]
+# Asked before the form is read, so a role that may not act is told so, not what it typed wrong.
+Linker = Annotated[User, Depends(page_permission(Permission.directory_link_case))]
+Assessor = Annotated[User, Depends(page_permission(Permission.verification_assess))]
 
 
 @router.post("/cases/{case_id}/agency")
@@ -221,7 +225,7 @@ def link_agency(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
-    user: Reader,
+    user: Linker,
     agency_id: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Link the case to an agency found in the directory; it is assessed again."""
@@ -239,7 +243,7 @@ def add_agency(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
-    user: Reader,
+    user: Linker,
     name: Short = "",
     agency_type: Short = "",
     country: Short = "US",
@@ -282,7 +286,7 @@ def add_agency_number(
     case_id: CaseId,
     request: Request,
     session: SessionDep,
-    user: Reader,
+    user: Linker,
     number: Short = "",
     label: Short = "",
     source_kind: Short = "",
@@ -301,7 +305,7 @@ def add_agency_number(
 
 
 @router.post("/cases/{case_id}/risk/reassess")
-def reassess(case_id: CaseId, request: Request, session: SessionDep, user: Reader) -> Response:
+def reassess(case_id: CaseId, request: Request, session: SessionDep, user: Assessor) -> Response:
     """Score the case again against the directory and weights as they are now."""
     return act(
         request,
