@@ -250,6 +250,16 @@ class CaseView:
     agency_settled: str | None = None
 
     @property
+    def sender_elsewhere(self) -> str | None:
+        """The request's mail domain when it is not (under) one of its agency's domains."""
+        email = str((self.record.get("requester") or {}).get("email") or "")
+        if self.agency is None or "@" not in email:
+            return None
+        sender = email.rsplit("@", 1)[1].strip().lower()
+        own = any(sender == d or sender.endswith(f".{d}") for d in self.agency_domains)
+        return None if own else sender
+
+    @property
     def record(self) -> dict[str, Any]:
         return self.case.record or {}
 

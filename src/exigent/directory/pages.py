@@ -160,7 +160,7 @@ def show_agency(
             "a": view.agency,
             "typed": typed or {},
             "errors": errors or {},
-            "flash": DONE.get(done),
+            "flash": {"kind": "ok", "text": DONE[done]} if done in DONE else None,
             "kinds": KIND_CHOICES,
             "statuses": [str(s) for s in TrustStatus],
             "can_edit": user_can(user, Permission.directory_edit),
@@ -242,6 +242,8 @@ def set_standing(
 
     def run() -> object:
         changes = validated(AgencyUpdate, {"status": status, "reason": reason}, "standing")
+        if changes.status == queries.get_agency(session, agency_id).status:
+            raise BadInput(f"status: the agency is already {status}", field="status")
         return service.update_agency(session, user=user, agency_id=agency_id, changes=changes)
 
     return _change(request, session, user, agency_id, "standing", typed, "standing", run)
