@@ -218,7 +218,91 @@ def shoot(base: str, out: Path) -> None:
         page.locator("#decision").screenshot(path=str(out / "case-policy-changed-phone-light.png"))
         print("docs/screenshots/policy-diff-phone-light.png, case-policy-changed-phone-light.png")
         phone.close()
+        shoot_directory(browser, base, out)
         browser.close()
+
+
+def unlisted_cases() -> tuple[int, int]:
+    """The demo's emergencies from agencies the directory could not place."""
+    from sqlalchemy import select
+
+    from exigent.cases.models import Request
+    from exigent.config import get_settings
+    from exigent.db import make_engine, make_session_factory
+
+    factory = make_session_factory(make_engine(get_settings().database_url))
+    with factory() as session:
+        ids = dict(
+            session.execute(
+                select(Request.external_id, Request.id).where(
+                    Request.external_id.in_(["DEMO-UNLISTED-1", "DEMO-UNLISTED-2"])
+                )
+            ).all()
+        )
+    return ids["DEMO-UNLISTED-1"], ids["DEMO-UNLISTED-2"]
+
+
+def shoot_directory(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The directory's pages and the case page's agency panel, 1440 and 390 px wide, light
+    and dark: an unlisted case, a search from a case, the case linked with its number, the
+    directory's search and the agency's page as a lead sees it."""
+    task_force, city = unlisted_cases()
+    for width, size in (("", (1440, 900)), ("-phone", (390, 844))):
+        for theme in ("light", "dark"):
+            # The style that unpins the top bar for a panel's picture is inline, which the
+            # page's policy refuses; the picture alone may bypass it.
+            context = browser.new_context(
+                viewport={"width": size[0], "height": size[1]},
+                color_scheme=theme,
+                bypass_csp=True,
+            )
+            page = context.new_page()
+
+            def login(handle: str) -> None:
+                context.clear_cookies()
+                page.goto(f"{base}/login")
+                page.get_by_label("Email").fill(f"{handle}@exigent.demo")
+                page.get_by_label("Password").fill(f"{handle}-demo-2026")
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_url(f"{base}/console")
+
+            def save(name: str, locator: str | None = None) -> None:
+                page.wait_for_load_state("networkidle")
+                path = out / f"{name}{width}-{theme}.png"
+                if locator:
+                    page.add_style_tag(content=".topbar { position: static !important; }")
+                    page.locator(locator).screenshot(path=str(path))
+                else:
+                    page.evaluate("window.scrollTo(0, 0)")
+                    page.screenshot(path=str(path), full_page=True)
+                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+            login("analyst")
+            page.goto(f"{base}/console/cases/{task_force}")
+            page.locator(".agency-new > summary").click()
+            save("case-agency-unlisted", "#verification")
+            page.goto(f"{base}/console/cases/{city}?agency_q=springfield+police&agency_state=MA")
+            save("case-agency-search", "#verification")
+            if page.locator("[data-linked-agency]").count() == 0:
+                # Found by name in Massachusetts, linked, and given its number.
+                link = "Link the case to Springfield Police Department"
+                page.get_by_role("button", name=link).first.click()
+                form = page.locator("#agency_number")
+                form.locator("[name=number]").fill("+1 413 787 6302")
+                form.get_by_label("Where you found it").select_option("agency_website")
+                form.locator("[name=source]").fill("springfield-ma.gov/police, contact page")
+                form.get_by_role("button", name="Add the number").click()
+            page.goto(f"{base}/console/cases/{city}")
+            save("case-agency-linked", "#verification")
+            href = page.locator("[data-linked-agency]").get_attribute("href")
+            page.goto(f"{base}/console/directory?q=springfield+police")
+            save("directory-search")
+            login("lead")
+            page.goto(f"{base}{href}")
+            for summary in page.locator("#numbers > details > summary").all():
+                summary.click()
+            save("directory-agency")
+            context.close()
 
 
 if __name__ == "__main__":

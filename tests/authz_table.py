@@ -69,7 +69,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/notifications"): Marker.any_signed_in,
     ("POST", "/api/v1/notifications/{notification_id}/read"): Marker.any_signed_in,
     # Directory
-    ("GET", "/api/v1/directory/agencies"): P.request_read_all,
+    ("GET", "/api/v1/directory/agencies"): P.directory_read,
     ("POST", "/api/v1/directory/agencies"): P.directory_edit,
     ("PATCH", "/api/v1/directory/agencies/{agency_id}"): P.directory_edit,
     ("POST", "/api/v1/directory/domains"): P.directory_edit,
@@ -119,4 +119,28 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/requests/{request_id}/notices"): P.request_read_all,
     ("GET", "/api/v1/notices/{notice_id}"): P.request_read_all,
     ("POST", "/api/v1/notices/{notice_id}/decision"): P.notice_decide,
+}
+
+
+# The console's pages for the agency directory and a case's agency, checked by
+# tests/test_page_authorization.py as every staff role and without a session. Every page route
+# under /console/directory and every case route that sets a case's agency or score has a row.
+PAGE_TABLE: dict[tuple[str, str], P] = {
+    ("GET", "/console/directory"): P.directory_read,
+    ("GET", "/console/directory/agencies/new"): P.directory_edit,
+    ("POST", "/console/directory/agencies"): P.directory_edit,
+    ("GET", "/console/directory/agencies/{agency_id}"): P.directory_read,
+    ("POST", "/console/directory/agencies/{agency_id}"): P.directory_edit,
+    ("POST", "/console/directory/agencies/{agency_id}/standing"): P.directory_edit,
+    ("POST", "/console/directory/agencies/{agency_id}/domains"): P.directory_edit,
+    ("POST", "/console/directory/agencies/{agency_id}/phones"): P.directory_edit,
+    (
+        "POST",
+        "/console/directory/agencies/{agency_id}/phones/{phone_id}/callback",
+    ): P.directory_edit,
+    ("POST", "/console/directory/agencies/{agency_id}/phones/{phone_id}/retire"): P.directory_edit,
+    ("POST", "/console/cases/{case_id}/agency"): P.directory_link_case,
+    ("POST", "/console/cases/{case_id}/agency/new"): P.directory_link_case,
+    ("POST", "/console/cases/{case_id}/agency/number"): P.directory_link_case,
+    ("POST", "/console/cases/{case_id}/risk/reassess"): P.verification_assess,
 }

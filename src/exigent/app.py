@@ -40,6 +40,7 @@ from exigent.console import (
 from exigent.db import READ_ONLY, EngineDep, make_engine, make_session_factory
 from exigent.deadlines import Worker
 from exigent.directory import api as directory_api
+from exigent.directory import pages as directory_pages
 from exigent.errors import ExigentError, NotFound, ServiceUnavailable, describe_problems
 from exigent.files import FileStore
 from exigent.intake import api as intake_api
@@ -276,6 +277,7 @@ ROUTERS = (
     policy_editor.router,
     notice_pages.router,
     verification_pages.router,
+    directory_pages.router,
     production_pages.router,
     wellbeing_pages.router,
     admin_api.router,

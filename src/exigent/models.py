@@ -14,7 +14,7 @@ from exigent.cases.models import (
 from exigent.console.models import SavedView
 from exigent.db import Base
 from exigent.deadlines import Deadline
-from exigent.directory.models import Agency, AgencyDomain, VerificationMark
+from exigent.directory.models import Agency, AgencyDomain, AgencyPhone, VerificationMark
 from exigent.legal.models import (
     Approval,
     Decision,
@@ -40,6 +40,7 @@ from exigent.wellbeing.models import ExposureEvent
 __all__ = [
     "Agency",
     "AgencyDomain",
+    "AgencyPhone",
     "ApiToken",
     "Approval",
     "Assignment",

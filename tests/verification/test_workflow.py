@@ -59,7 +59,7 @@ def test_risk_is_stored_at_intake_and_shown(client, analyst, officer) -> None:  
     assert hidden.status_code == 403
 
 
-def test_later_cases_see_earlier_ones_and_fraud_marks(client, analyst) -> None:  # type: ignore[no-untyped-def]
+def test_later_cases_see_earlier_ones_and_fraud_marks(client, analyst, lead) -> None:  # type: ignore[no-untyped-def]
     first = intake(
         client, analyst, templated(1, "a.one@springfieldpd.org", "2026-11-24T01:00:00-05:00")
     )
@@ -70,7 +70,7 @@ def test_later_cases_see_earlier_ones_and_fraud_marks(client, analyst) -> None: 
     marked = client.post(
         f"/api/v1/directory/requesters/{requester_id}/status",
         json={"status": "fraudulent", "reason": "agency denies this officer exists"},
-        headers=analyst.headers,
+        headers=lead.headers,
     )
     assert marked.status_code == 200 and marked.json()["status"] == "fraudulent"
     again = client.post(
@@ -130,7 +130,9 @@ def _link_agency(factory, case_id: int, phone: str | None) -> int:  # type: igno
         return agency.id
 
 
-def test_callback_uses_the_directory_number_never_the_request(client, analyst, factory) -> None:  # type: ignore[no-untyped-def]
+def test_callback_uses_the_directory_number_never_the_request(
+    client, analyst, lead, factory
+) -> None:  # type: ignore[no-untyped-def]
     case = intake(client, analyst, emergency_record())
     unlinked = client.post(f"/api/v1/requests/{case['id']}/callbacks", headers=analyst.headers)
     assert unlinked.status_code == 409
@@ -141,7 +143,7 @@ def test_callback_uses_the_directory_number_never_the_request(client, analyst, f
     client.patch(
         f"/api/v1/directory/agencies/{agency_id}",
         json={"verified_phone": "+12175557000", "phone_source": "directory"},
-        headers=analyst.headers,
+        headers=lead.headers,
     )
     task = client.post(f"/api/v1/requests/{case['id']}/callbacks", headers=analyst.headers)
     assert task.status_code == 201, task.text

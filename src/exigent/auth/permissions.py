@@ -24,6 +24,12 @@ class Permission(StrEnum):
     legal_check = "legal.check"
     policy_read = "policy.read"
     policy_edit = "policy.edit"
+    directory_read = "directory.read"
+    # From a case: link it to a directory agency, add an agency the directory lacks with a
+    # sourced phone number, or give its linked agency a first callback number. Changing what
+    # the directory already says (details, domains, numbers in use, standing) is
+    # `directory.edit`, a lead's or an admin's.
+    directory_link_case = "directory.link_case"
     directory_edit = "directory.edit"
     verification_callback = "verification.callback"
     verification_assess = "verification.assess"
@@ -53,7 +59,8 @@ STAFF_WORK = {
     P.target_mark_age,
     P.legal_check,
     P.policy_read,
-    P.directory_edit,
+    P.directory_read,
+    P.directory_link_case,
     P.verification_callback,
     P.verification_assess,
 }
@@ -72,6 +79,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | WEIGHTS
         | {
             P.request_assign,
+            P.directory_edit,
             P.disclosure_approve,
             P.notice_decide,
             P.portal_account_verify,
@@ -85,14 +93,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | WEIGHTS
         | {P.disclosure_approve, P.decision_sign_off, P.policy_edit, P.notice_decide}
     ),
-    Role.leadership: frozenset({P.request_read_all, P.policy_read}),
+    Role.leadership: frozenset({P.request_read_all, P.policy_read, P.directory_read}),
     Role.scheduler: frozenset(),
-    Role.auditor: frozenset({P.request_read_all, P.audit_read, P.policy_read}),
+    Role.auditor: frozenset({P.request_read_all, P.audit_read, P.policy_read, P.directory_read}),
     Role.admin: frozenset(
         STAFF_WORK
         | WEIGHTS
         | {
             P.request_assign,
+            P.directory_edit,
             P.users_manage,
             P.audit_read,
             P.portal_account_verify,

@@ -10,9 +10,12 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
+from exigent.auth.permissions import Permission, user_can
 from exigent.cases import service as case_service
 from exigent.cases.models import Document
 from exigent.console import queries
+from exigent.directory.forms import KIND_CHOICES
+from exigent.directory.queries import Found, search_agencies
 from exigent.errors import NotFound
 from exigent.files import viewable_media_type
 from exigent.legal.deps import approval_checks_of
@@ -38,7 +41,29 @@ DONE = {
     "rejected": "Decision sent back to review.",
     "signed_off": "Legal sign-off recorded.",
     "rechecked": "Checked again under the current policy; the timeline says what changed.",
+    "linked": "Case linked to the agency and its risk assessed again.",
+    "agency_added": "Agency added to the directory, the case linked to it and assessed again.",
+    "number_added": "Callback number added: open a callback task and call it.",
+    "reassessed": "Risk assessed again.",
 }
+
+
+def agency_search(
+    request: Request, session: Session, user: User, view: queries.CaseView
+) -> tuple[str, str, list[Found] | None]:
+    """What the agency panel searched for and found: the query typed, else (for a case with
+    no agency yet) the agency the request names; None when there is nothing to search."""
+    if not user_can(user, Permission.directory_link_case) or view.agency_settled:
+        return "", "", None
+    text = request.query_params.get("agency_q", "")[:300]
+    state = request.query_params.get("agency_state", "")[:10]
+    if not text and not state and view.agency is None:
+        claimed = view.record.get("requester") or {}
+        text = str(claimed.get("agency_name") or "")[:300]
+        state = str(claimed.get("agency_state") or "")[:10]
+    if not text and not state:
+        return text, state, None
+    return text, state, search_agencies(session, text=text, state=state, limit=20)
 
 
 def show_case(
@@ -48,11 +73,14 @@ def show_case(
     case_id: int,
     *,
     errors: dict[str, str] | None = None,
+    typed: dict[str, dict[str, str]] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The case page; `errors` maps a panel to the reason its action was turned down."""
+    """The case page; `errors` maps a panel (or a field of a panel's form) to the reason its
+    action was turned down, `typed` a form to what was typed in it."""
     case = case_service.load_for(session, user, case_id)
     view = queries.case_view(session, user, case, approval_checks_of(request))
+    agency_q, agency_state, found = agency_search(request, session, user, view)
     case_service.record_read(session, user, case)
     session.commit()
     done = request.query_params.get("done", "")
@@ -69,6 +97,11 @@ def show_case(
             "harm": harm_category(view.case),
             "outcomes": [str(o) for o in Outcome],
             "callback_outcomes": [str(o) for o in CallbackOutcome],
+            "typed": typed or {},
+            "agency_q": agency_q,
+            "agency_state": agency_state,
+            "found": found,
+            "kinds": KIND_CHOICES,
         },
         status_code=status_code,
     )

@@ -18,7 +18,8 @@ from exigent.cases.models import Document, Priority, Request, Requester, Timelin
 from exigent.cases.schemas import RequestKind
 from exigent.console.models import SavedView
 from exigent.deadlines import Deadline
-from exigent.directory.models import Agency
+from exigent.directory.models import Agency, AgencyPhone
+from exigent.directory.queries import dialled_phone, domains_of, phones_of, user_names
 from exigent.errors import BadInput
 from exigent.legal.approval import (
     ApprovalCheck,
@@ -32,6 +33,7 @@ from exigent.legal.decisions import DraftStart, draft_basis, draft_start
 from exigent.legal.models import Decision, DecisionStatus, LegalCheckRecord
 from exigent.legal.policy_impact import OPEN_DECISIONS, changes_since_drafted
 from exigent.legal.versions import current_policy
+from exigent.verification.linking import settled
 from exigent.verification.models import Callback, RiskAssessment
 from exigent.verification.service import callbacks_for, verification_status
 
@@ -257,6 +259,21 @@ class CaseView:
     approval_blockers: list[str] = field(default_factory=list)
     draft_basis: Decision | None = None
     draft_start: dict[str, DraftStart] = field(default_factory=dict)
+    # The number callbacks dial, with who found it where; the agency's mail domains; why the
+    # agency may no longer change (None while it may).
+    agency_phone: AgencyPhone | None = None
+    agency_domains: list[str] = field(default_factory=list)
+    agency_settled: str | None = None
+
+    @property
+    def sender_elsewhere(self) -> str | None:
+        """The request's mail domain when it is not (under) one of its agency's domains."""
+        email = str((self.record.get("requester") or {}).get("email") or "")
+        if self.agency is None or "@" not in email:
+            return None
+        sender = email.rsplit("@", 1)[1].strip().lower()
+        own = any(sender == d or sender.endswith(f".{d}") for d in self.agency_domains)
+        return None if own else sender
 
     @property
     def record(self) -> dict[str, Any]:
@@ -287,6 +304,10 @@ def case_view(
         .order_by(RiskAssessment.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+    agency_phone = dialled_phone(agency, phones_of(session, agency.id)) if agency else None
+    names = {u.id: u.name for u in staff}
+    if agency_phone and agency_phone.added_by_id not in names:
+        names.update(user_names(session, {agency_phone.added_by_id}))
     return CaseView(
         case=case,
         requester=requester,
@@ -305,7 +326,7 @@ def case_view(
         allowed_moves=[str(s) for s in allowed_next(case.status)],
         staff=staff,
         discloses=bool(decision and discloses(decision)),
-        names={u.id: u.name for u in staff},
+        names=names,
         policy_changes=changes_since_drafted(session, case, decision)
         if decision is not None and is_open
         else [],
@@ -316,4 +337,7 @@ def case_view(
         else [],
         draft_basis=basis,
         draft_start=draft_start(session, case, check, basis) if check is not None else {},
+        agency_phone=agency_phone,
+        agency_domains=domains_of(session, [agency.id])[agency.id] if agency else [],
+        agency_settled=settled(session, case),
     )

@@ -22,6 +22,7 @@ from exigent.demo.history import seed_history
 from exigent.demo.media import attach_demo_media, seed_exposure
 from exigent.demo.people import DEMO_DOMAIN, SEEDER, login_lines, place_demo_officer, seed_people
 from exigent.demo.records import agencies_with_domains
+from exigent.demo.unlisted import seed_unlisted_cases
 from exigent.directory.models import Agency
 from exigent.directory.service import import_directory
 from exigent.files import FileStore
@@ -90,6 +91,7 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     agencies = agencies_with_domains(session, rng, 60)
     place_demo_officer(session, officer, agencies)
     seed_live_cases(session, rng, staff, officer, agencies)
+    seed_unlisted_cases(session, staff)
     media = attach_demo_media(
         session, user=staff["analyst"], store=FileStore(get_settings().file_store)
     )

@@ -45,13 +45,50 @@ class AgencyDomain(Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     source: Mapped[str] = mapped_column(String(40))
     organization: Mapped[str | None] = mapped_column(String(300))
+    # Where staff confirmed the domain is the agency's own ("listed on the sheriff's contact
+    # page"); imported rows have their file as `source` and no note.
+    source_note: Mapped[str | None] = mapped_column(String(300))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PhoneSource(StrEnum):
+    """Where an independently sourced agency number was found (never the request itself)."""
+
+    agency_website = "agency_website"
+    directory = "directory"
+    prior_callback = "prior_callback"
+
+
+class AgencyPhone(Base):
+    """A number of an agency with where it was found; the agency's `verified_phone` is the
+    one of them that callbacks dial. Retired numbers stay, so old callbacks still explain."""
+
+    __tablename__ = "agency_phones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    number: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str | None] = mapped_column(String(100))
+    source_kind: Mapped[PhoneSource] = mapped_column(EnumText(PhoneSource, 20))
+    # In the finder's words: "Illinois POST agency list", "cityofx.gov/police, fetched by".
+    source: Mapped[str] = mapped_column(String(150))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The case it was found for, when an analyst added it from one.
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    retired_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class MarkSubject(StrEnum):
     requester = "requester"
     agency = "agency"
     request = "request"
+    # A case linked to another agency by staff: `status` holds the agency id, so every
+    # process's history moves the case to the agency whose standing it now shares.
+    request_agency = "request_agency"
 
 
 class VerificationMark(Base):

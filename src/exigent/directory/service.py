@@ -21,7 +21,8 @@ from exigent.cases.models import Request, Requester, TrustStatus
 from exigent.db import utcnow
 from exigent.directory import sources
 from exigent.directory.marks import append_mark
-from exigent.directory.models import Agency, AgencyDomain, MarkSubject
+from exigent.directory.models import Agency, AgencyDomain, MarkSubject, PhoneSource
+from exigent.directory.numbers import record_phone
 from exigent.directory.schemas import AgencyCreate, AgencyUpdate, DomainCreate
 from exigent.errors import BadInput, Conflict, NotFound
 from exigent.production.models import DeliveryLink
@@ -132,11 +133,14 @@ def _dotgov_domains(path: Path | None, known: set[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _agency_state(agency: Agency) -> dict[str, Any]:
+def agency_state(agency: Agency) -> dict[str, Any]:
     return {
         "name": agency.name,
+        "agency_type": agency.agency_type,
         "country": agency.country,
         "state": agency.state,
+        "ori": agency.ori,
+        "homepage_url": agency.homepage_url,
         "verified_phone": agency.verified_phone,
         "phone_source": agency.phone_source,
         "status": str(agency.status),
@@ -161,7 +165,7 @@ def list_agencies(
     limit: int = 50,
 ) -> list[Agency]:
     """Agencies matching the filters, by name."""
-    require(user, Permission.request_read_all)
+    require(user, Permission.directory_read)
     statement = select(Agency).order_by(Agency.name, Agency.id).limit(limit)
     if name:
         statement = statement.where(Agency.name.ilike(f"%{_escape_like(name)}%", escape="\\"))
@@ -195,12 +199,14 @@ def create_agency(
     """Add an agency the directories lack (a foreign police force, a new task force)."""
     require(user, Permission.directory_edit)
     _check_phone_source(data.verified_phone, data.phone_source)
+    check_ori_free(session, data.ori)
     now = now or utcnow()
     agency = Agency(
         name=data.name,
         agency_type=data.agency_type,
         country=data.country,
         state=data.state.upper() if data.state else None,
+        ori=data.ori,
         homepage_url=data.homepage_url,
         verified_phone=data.verified_phone,
         phone_source=data.phone_source,
@@ -218,10 +224,37 @@ def create_agency(
         action="directory.agency_create",
         object_type="agency",
         object_id=agency.id,
-        after=_agency_state(agency),
+        after=agency_state(agency),
         at=now,
     )
+    if data.verified_phone and data.phone_source:
+        _api_phone(session, user, agency, data.verified_phone, data.phone_source, now)
     return agency
+
+
+def check_ori_free(session: Session, ori: str | None, agency_id: int | None = None) -> None:
+    """An ORI names one agency; a second one with it is a mistake or a forgery."""
+    if not ori:
+        return
+    holder = session.execute(select(Agency.id, Agency.name).where(Agency.ori == ori)).first()
+    if holder is not None and holder.id != agency_id:
+        raise Conflict(f"ori: {ori} is already {holder.name} (agency {holder.id})", field="ori")
+
+
+def _api_phone(
+    session: Session, user: User, agency: Agency, number: str, kind: str, now: datetime
+) -> None:
+    """The API names only the kind of source; the number joins the agency's list with that."""
+    record_phone(
+        session,
+        user=user,
+        agency=agency,
+        number=number,
+        kind=PhoneSource(kind),
+        source="set through the directory API, no detail given",
+        label=None,
+        now=now,
+    )
 
 
 def _check_phone_source(phone: str | None, source: str | None) -> None:
@@ -246,12 +279,14 @@ def update_agency(
     require(user, Permission.directory_edit)
     now = now or utcnow()
     agency = load_agency(session, agency_id)
-    before = _agency_state(agency)
+    before = agency_state(agency)
     given = changes.model_dump(exclude_unset=True)
     if "verified_phone" in given:
         _check_phone_source(changes.verified_phone, changes.phone_source)
         agency.verified_phone = changes.verified_phone
         agency.phone_source = changes.phone_source if changes.verified_phone else None
+        if changes.verified_phone and changes.phone_source:
+            _api_phone(session, user, agency, changes.verified_phone, changes.phone_source, now)
     elif "phone_source" in given:
         raise BadInput("phone_source: give it together with verified_phone", field="phone_source")
     if "notes" in given:
@@ -282,11 +317,17 @@ def update_agency(
         object_type="agency",
         object_id=agency.id,
         before=before,
-        after=_agency_state(agency),
-        detail={"reason": changes.reason},
+        after=agency_state(agency),
+        detail={"reason": changes.reason, "changes": changed_fields(before, agency)},
         at=now,
     )
     return agency
+
+
+def changed_fields(before: dict[str, Any], agency: Agency) -> dict[str, list[Any]]:
+    """Each field the change touched, as [before, after], for the agency's history."""
+    after = agency_state(agency)
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
 def add_domain(
@@ -310,17 +351,22 @@ def add_domain(
         agency_id=agency.id,
         source="staff",
         organization=agency.name,
+        source_note=data.source_note or None,
+        added_by_id=user.id,
         created_at=now,
     )
     session.add(row)
     session.flush()
+    agency.updated_at = now
+    # On the agency, so its page lists every change made to it in one place.
     record_event(
         session,
         actor=actor_for(user),
         action="directory.domain_add",
-        object_type="agency_domain",
-        object_id=row.id,
-        after={"domain": row.domain, "agency_id": agency.id},
+        object_type="agency",
+        object_id=agency.id,
+        after={"domain": row.domain, "agency_id": agency.id, "source_note": row.source_note},
+        detail={"domain_id": row.id, "domain": row.domain, "source_note": row.source_note},
         at=now,
     )
     return row

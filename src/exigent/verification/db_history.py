@@ -190,12 +190,27 @@ class DatabaseHistory(InMemoryHistory):
         elif subject is MarkSubject.agency:
             self._agency_status[subject_id] = status
             affected = self._by_agency_id.get(subject_id, [])
+        elif subject is MarkSubject.request_agency:
+            reference = format_reference(subject_id)
+            self._relink(reference, int(status))
+            affected = [reference] if reference in self._by_id else []
         else:
             reference = format_reference(subject_id)
             self._callback[reference] = status
             affected = [reference] if reference in self._by_id else []
         for reference in affected:
             self._set_outcome(reference, self._outcome(reference))
+
+    def _relink(self, reference: str, agency_id: int) -> None:
+        """Staff linked a case to another agency: it now shares that agency's standing."""
+        if reference not in self._agency_of:
+            return  # outside the mirror's window
+        old = self._agency_of[reference]
+        if old is not None and reference in self._by_agency_id.get(old, []):
+            self._by_agency_id[old].remove(reference)
+        self._agency_of[reference] = agency_id
+        if reference not in self._by_agency_id[agency_id]:
+            self._by_agency_id[agency_id].append(reference)
 
     def _outcome(self, reference: str) -> VerificationOutcome | None:
         requester_id = self._requester_of.get(reference)

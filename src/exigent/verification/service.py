@@ -101,16 +101,16 @@ def create_callback(
     case = case_service.load_for(session, user, request_id)
     if case.agency_id is None:
         raise Conflict(
-            f"request {case.reference} is not linked to a directory agency: link the "
-            "requester's domain to an agency (POST /api/v1/directory/domains) and add the "
-            "agency's number from its own website or a directory first"
+            f"request {case.reference} is not linked to a directory agency: find the agency "
+            "in the case page's Agency panel (or add it there with a number found on its own "
+            "website or an official list) and link the case first"
         )
     agency = session.get(Agency, case.agency_id)
     if agency is None or not agency.verified_phone or not agency.phone_source:
         raise Conflict(
             f"agency {case.agency_id} has no independently sourced phone number: add one "
-            f"from the agency's website or a directory (PATCH /api/v1/directory/agencies/"
-            f"{case.agency_id}) before calling back; never use the number in the request"
+            "found on the agency's own website or an official list in the case page's Agency "
+            "panel before calling back; never use the number in the request"
         )
     callback = Callback(
         request_id=case.id,
