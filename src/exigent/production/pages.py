@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
-from exigent.auth.permissions import Permission, has_permission
 from exigent.cases import service as cases
 from exigent.cases.schemas import MAX_ID
 from exigent.db import SessionDep, utcnow
@@ -99,7 +98,6 @@ def _panel(
         "error": error,
         "token_url": token_url,
         "csrf_token": getattr(request.state, "csrf_token", None),
-        "can": lambda p: has_permission(user.role, Permission(p)),
     }
     cases.record_read(session, user, case)
     reads.record_productions_list(session, user, case.id, productions)
