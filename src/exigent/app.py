@@ -23,6 +23,9 @@ from exigent import __version__
 from exigent.admin import api as admin_api
 from exigent.admin import pages as admin_pages
 from exigent.admin import token_pages, welcome_pages
+from exigent.audit.checks import ChainChecker
+from exigent.auditing import api as auditing_api
+from exigent.auditing import pages as auditing_pages
 from exigent.auth import api as auth_api
 from exigent.auth.refusals import Refused, record_refusal
 from exigent.auth.service import prepare_password_checks
@@ -185,6 +188,8 @@ def create_app(
     worker = Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings)
     file_store = FileStore(settings.file_store)
     batcher = IntakeBatcher(factory, file_store)
+    # Verifications of the audit chain asked for from the audit log page or its API.
+    checker = ChainChecker(factory)
     start_worker = settings.embedded_worker if run_worker is None else run_worker
 
     @asynccontextmanager
@@ -196,6 +201,7 @@ def create_app(
         yield
         batcher.stop()
         worker.stop()
+        checker.wait(timeout=30)
         engine.dispose()
 
     app = FastAPI(
@@ -212,6 +218,7 @@ def create_app(
     app.state.session_factory = factory
     app.state.file_store = file_store
     app.state.intake_batcher = batcher
+    app.state.chain_checker = checker
     app.state.intake_limiter = IntakeLimiter(factory, settings)
     app.state.token_cache = TokenCache()
     # Approval's checks, contributed by legal, verification and notice.
@@ -279,6 +286,8 @@ ROUTERS = (
     admin_pages.router,
     token_pages.router,
     welcome_pages.router,
+    auditing_pages.router,
+    auditing_api.router,
 )
 
 
