@@ -87,8 +87,8 @@ def summarise(detail: dict[str, Any] | None) -> str:
     """A detail's facts in a line: short values whole, lists by their size."""
     parts = []
     for key, value in (detail or {}).items():
-        if key == "request_id":
-            continue  # the case column says it
+        if key == "request_id" or value is None or value == [] or value == {}:
+            continue  # the case column says it; nothing to say
         if isinstance(value, list):
             shown = ", ".join(str(v) for v in value) if len(value) <= 5 else f"{len(value)} items"
         elif isinstance(value, dict):
