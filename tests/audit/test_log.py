@@ -206,3 +206,15 @@ def test_the_migration_finds_the_case_of_events_written_before_it(database_url) 
     finally:
         upgrade(database_url)
         engine.dispose()
+
+
+def test_pages_of_several_actions_interleave_in_time_order(log) -> None:  # type: ignore[no-untyped-def]
+    every = LogFilter(actions=("request.read", "request.transition", "sla.warning"))
+    seen: list[str] = []
+    after = None
+    while True:
+        page, after = events_page(log, every, after=after, limit=2)
+        seen += [event.action for event in page]
+        if after is None:
+            break
+    assert seen == ["sla.warning", "request.read", "request.transition", "request.read"]
