@@ -24,6 +24,9 @@ def main() -> None:
     parser.add_argument("--database", help="an existing demo database URL instead of a new one")
     parser.add_argument("--files", help="its file store (with --database)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument(
+        "--roles-only", action="store_true", help="only the landing pages, audit log and 403"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="exigent-shots-"))
     os.environ["EXIGENT_DATABASE_URL"] = args.database or f"sqlite:///{workdir / 'demo.db'}"
@@ -34,7 +37,9 @@ def main() -> None:
     if not args.database:
         seed_demo(scale=0)
     base = serve()
-    shoot(base, Path(args.out))
+    if not args.roles_only:
+        shoot(base, Path(args.out))
+    shoot_roles(base, Path(args.out))
 
 
 def serve() -> str:
@@ -191,7 +196,8 @@ def shoot(base: str, out: Path) -> None:
                 page.goto(f"{base}/console/cases/{ids['notice']}")
             page.wait_for_selector("#notices [data-notice-id]")
             page.wait_for_load_state("networkidle")
-            page.add_style_tag(content=".topbar { position: static !important; }")
+            # Through the CSSOM: the page policy refuses an added style sheet.
+            page.evaluate("document.querySelector('.topbar').style.position = 'static'")
             panel.screenshot(path=str(out / f"notice-panel-{theme}.png"))
             print(f"docs/screenshots/notice-panel-{theme}.png")
             page.goto(f"{base}/console/risk-weights")
@@ -303,6 +309,54 @@ def shoot_directory(browser, base: str, out: Path) -> None:  # type: ignore[no-u
                 summary.click()
             save("directory-agency")
             context.close()
+def shoot_roles(base: str, out: Path) -> None:
+    """Where each role without a queue of its own lands, the audit log (all and filtered), and
+    a 403 page: wide and phone-sized, light and dark."""
+    from playwright.sync_api import Page, sync_playwright
+
+    from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    out.mkdir(parents=True, exist_ok=True)
+    case = case_ids()["awaiting"]
+
+    def login(page: Page, handle: str) -> None:
+        page.context.clear_cookies()
+        page.goto(f"{base}/login")
+        page.get_by_label("Email").fill(f"{handle}@exigent.demo")
+        page.get_by_label("Password").fill(f"{handle}-demo-2026")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        for theme in ("light", "dark"):
+            for width, suffix in ((1440, ""), (390, "-phone")):
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900}, color_scheme=theme
+                )
+                page = context.new_page()
+
+                def save(
+                    name: str, page: Page = page, suffix: str = suffix, theme: str = theme
+                ) -> None:
+                    page.wait_for_load_state("networkidle")
+                    path = out / f"{name}{suffix}-{theme}.png"
+                    page.screenshot(path=str(path), full_page=True)
+                    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+                for handle in ("scheduler", "leadership"):
+                    login(page, handle)
+                    save(f"home-{handle}")
+                login(page, "scheduler")
+                page.goto(f"{base}/console/policy")
+                save("error-403")
+                login(page, "auditor")
+                if not suffix:  # fifty entries as cards make a very long phone picture
+                    save("audit-log")
+                page.goto(f"{base}/console/audit?case=EXG-{case:07d}&actor=analyst%40exigent.demo")
+                save("audit-log-filtered")
+                context.close()
+        browser.close()
 
 
 if __name__ == "__main__":

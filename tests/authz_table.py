@@ -119,6 +119,10 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/requests/{request_id}/notices"): P.request_read_all,
     ("GET", "/api/v1/notices/{notice_id}"): P.request_read_all,
     ("POST", "/api/v1/notices/{notice_id}/decision"): P.notice_decide,
+    # The audit log (auditors, legal, admins)
+    ("GET", "/api/v1/audit/events"): P.audit_read,
+    ("GET", "/api/v1/audit/chain"): P.audit_read,
+    ("POST", "/api/v1/audit/checks"): P.audit_read,
 }
 
 

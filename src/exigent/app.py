@@ -23,6 +23,9 @@ from exigent import __version__
 from exigent.admin import api as admin_api
 from exigent.admin import pages as admin_pages
 from exigent.admin import token_pages, welcome_pages
+from exigent.audit.checks import ChainChecker
+from exigent.auditing import api as auditing_api
+from exigent.auditing import pages as auditing_pages
 from exigent.auth import api as auth_api
 from exigent.auth.refusals import Refused, record_refusal
 from exigent.auth.service import prepare_password_checks
@@ -63,7 +66,7 @@ from exigent.verification.intake import warm_up
 from exigent.web import account_pages, auth_pages
 from exigent.web import pages as web_pages
 from exigent.web.deps import LoginRequired
-from exigent.web.errors import error_page, login_redirect, wants_html
+from exigent.web.errors import login_redirect, page_error, wants_html
 from exigent.web.limits import BodyLimits
 from exigent.web.security_headers import SecurityHeaders, add_security_headers
 from exigent.wellbeing import pages as wellbeing_pages
@@ -94,16 +97,21 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: ExigentError) -> Response:
         if isinstance(exc, ServiceUnavailable):
             outage_of(request.app.state.engine).refused()
-        response = _domain_error_response(request, exc)
+        response = await _domain_error_response(request, exc)
         if "retry_after" in exc.detail:
             response.headers["Retry-After"] = str(exc.detail["retry_after"])
         return response
 
-    def _domain_error_response(request: Request, exc: ExigentError) -> Response:
+    async def _domain_error_response(request: Request, exc: ExigentError) -> Response:
         if _is_portal(request):
             return portal_error_page(request, exc)
         if wants_html(request):
-            return error_page(request, exc.status_code, exc.message)
+            return await page_error(
+                request,
+                exc.status_code,
+                exc.message,
+                look_up=not isinstance(exc, ServiceUnavailable),
+            )
         return _problem(exc.status_code, exc.message, **exc.detail)
 
     @app.exception_handler(Refused)
@@ -116,7 +124,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 raise
             return await domain_error(request, unavailable())  # nothing done, nothing recorded
         if wants_html(request):
-            return error_page(request, exc.status_code, exc.message)
+            return await page_error(request, exc.status_code, exc.message)
         return _problem(exc.status_code, exc.message, **exc.detail)
 
     @app.exception_handler(LoginRequired)
@@ -131,7 +139,7 @@ def install_error_handlers(app: FastAPI) -> None:
             message = {404: f"There is no page at {request.url.path}."}.get(
                 exc.status_code, str(exc.detail)
             )
-            return error_page(request, exc.status_code, message)
+            return await page_error(request, exc.status_code, message)
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(StatementError)
@@ -150,7 +158,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if not status:
             raise exc
         if wants_html(request):
-            return error_page(request, status, message)
+            return await page_error(request, status, message)
         return _problem(status, message)
 
     @app.exception_handler(RequestValidationError)
@@ -160,14 +168,16 @@ def install_error_handlers(app: FastAPI) -> None:
         if _is_portal(request):
             return portal_error_page(request, NotFound("There is no page at this address."))
         if wants_html(request):
-            return error_page(request, 422, f"{first['field']}: {first['problem']}")
+            return await page_error(request, 422, f"{first['field']}: {first['problem']}")
         return _problem(422, f"{first['field']}: {first['problem']}", problems=problems)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         if wants_html(request):
-            response: Response = error_page(request, 500, "The server could not finish this page.")
+            response: Response = await page_error(
+                request, 500, "The server could not finish this page.", look_up=False
+            )
         else:
             response = _problem(500, "internal error; try again, and report it if it persists")
         # This handler answers from outside every middleware, SecurityHeaders included.
@@ -186,6 +196,8 @@ def create_app(
     worker = Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings)
     file_store = FileStore(settings.file_store)
     batcher = IntakeBatcher(factory, file_store)
+    # Verifications of the audit chain asked for from the audit log page or its API.
+    checker = ChainChecker(factory)
     start_worker = settings.embedded_worker if run_worker is None else run_worker
 
     @asynccontextmanager
@@ -197,6 +209,7 @@ def create_app(
         yield
         batcher.stop()
         worker.stop()
+        checker.wait(timeout=30)
         engine.dispose()
 
     app = FastAPI(
@@ -213,6 +226,7 @@ def create_app(
     app.state.session_factory = factory
     app.state.file_store = file_store
     app.state.intake_batcher = batcher
+    app.state.chain_checker = checker
     app.state.intake_limiter = IntakeLimiter(factory, settings)
     app.state.token_cache = TokenCache()
     # Approval's checks, contributed by legal, verification and notice; the case page runs
@@ -284,6 +298,8 @@ ROUTERS = (
     admin_pages.router,
     token_pages.router,
     welcome_pages.router,
+    auditing_pages.router,
+    auditing_api.router,
 )
 
 

@@ -17,9 +17,10 @@ from typing import Annotated
 import typer
 
 from exigent.app import create_served_app
-from exigent.audit.service import Actor, verify_chain
+from exigent.audit.checks import start_check, walk
+from exigent.audit.service import Actor
 from exigent.config import get_settings
-from exigent.db import make_engine, make_session_factory
+from exigent.db import make_engine, make_session_factory, utcnow
 from exigent.deadlines import Worker
 from exigent.demo.seed import seed_demo
 from exigent.directory.service import import_directory
@@ -149,13 +150,20 @@ def demo(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check the audit chain; exit 1 naming the first broken link if anything was altered."""
+    """Check the audit chain; exit 1 naming the first broken link if anything was altered.
+    The result shows on the audit log page as the last verification."""
     factory = make_session_factory(make_engine(get_settings().database_url))
     with factory() as session:
-        checked, broken = verify_chain(session)
-    if broken is not None:
+        started = start_check(session, actor=Actor.system("exigent audit verify"), now=utcnow())
+        session.commit()
+    check = walk(factory, started.id)
+    checked = check.events_checked
+    if check.intact is None:
+        typer.echo(f"audit chain not verified: {check.reason}", err=True)
+        raise typer.Exit(code=1)
+    if not check.intact:
         typer.echo(
-            f"audit chain BROKEN at event {broken.seq}: {broken.reason} "
+            f"audit chain BROKEN at event {check.broken_seq}: {check.reason} "
             f"({checked} events verified before it)",
             err=True,
         )

@@ -1,6 +1,6 @@
 """Every domain's tables, imported in one place so metadata and migrations see them all."""
 
-from exigent.audit.models import AuditEvent, AuditHead
+from exigent.audit.models import AuditCheck, AuditEvent, AuditHead
 from exigent.auth.accounts import PortalAccount, PortalToken
 from exigent.auth.models import ApiToken, RecoveryCode, SignInFailures, User, WebSession
 from exigent.cases.models import (
@@ -44,6 +44,7 @@ __all__ = [
     "ApiToken",
     "Approval",
     "Assignment",
+    "AuditCheck",
     "AuditEvent",
     "AuditHead",
     "Base",

@@ -56,17 +56,25 @@ def test_sign_out_ends_the_session(client, analyst) -> None:  # type: ignore[no-
     assert client.get("/console", follow_redirects=False).status_code == 303
 
 
-def test_roles_without_case_access_get_a_403_page(client, make_account) -> None:  # type: ignore[no-untyped-def]
+def test_roles_without_case_access_land_at_home_and_get_a_403_page_with_navigation(  # type: ignore[no-untyped-def]
+    client, make_account
+) -> None:
     scheduler = make_account(Role.scheduler)
     sign_in_page = post_login(
         client, email=scheduler.user.email, password="correct horse battery staple"
     )
-    assert sign_in_page.status_code == 303
-    response = client.get("/console")
+    assert sign_in_page.headers["location"] == "/console/home"
+    # The console's front door sends them home rather than refusing them.
+    door = client.get("/console", follow_redirects=False)
+    assert door.status_code == 303 and door.headers["location"] == "/console/home"
+    response = client.get("/console/policy")
     assert response.status_code == 403
     assert "text/html" in response.headers["content-type"]
     assert "What to do next" in response.text
-    assert "request.read_all" in response.text
+    assert "policy.read" in response.text
+    # Not a dead end: their navigation, their name and sign-out stay on the page.
+    assert 'href="/wellbeing/team"' in response.text and 'action="/logout"' in response.text
+    assert 'href="/console/policy"' not in response.text
 
 
 def test_officers_cannot_open_the_console(client, officer) -> None:  # type: ignore[no-untyped-def]

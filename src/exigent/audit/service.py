@@ -152,7 +152,24 @@ def _chained(event: Event, seq: int, prev_hash: str) -> dict[str, Any]:
     }
     values["prev_hash"] = prev_hash
     values["hash"] = _event_hash(prev_hash, values)
+    values["case_id"] = case_of(values["object_type"], values["object_id"], values["detail"])
     return values
+
+
+# Case numbers have at most nine digits; anything longer names no case (the migration that
+# filled in the older events' cases follows the same rule).
+MAX_CASE_ID = 999_999_999
+
+
+def case_of(object_type: str, object_id: str | None, detail: Any) -> int | None:
+    """The case an event is about: the request itself, or the `request_id` its detail names.
+    Derived from chained fields only, so verifying the chain also vouches for it."""
+    if object_type == "request" and object_id and object_id.isascii() and object_id.isdigit():
+        return int(object_id) if len(object_id) <= 9 else None
+    value = detail.get("request_id") if isinstance(detail, dict) else None
+    if type(value) is int and 0 <= value <= MAX_CASE_ID:
+        return value
+    return None
 
 
 @dataclass(frozen=True)
@@ -191,6 +208,8 @@ def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
             return count, ChainBreak(event.seq, "does not link to the event before it")
         if _event_hash(prev_hash, _as_values(event)) != event.hash:
             return count, ChainBreak(event.seq, "content was changed after it was written")
+        if event.case_id != case_of(event.object_type, event.object_id, event.detail):
+            return count, ChainBreak(event.seq, "its case was changed after it was written")
         prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
     head = session.get(AuditHead, HEAD_ID)
     if head is None or head.seq != count or head.hash != prev_hash:

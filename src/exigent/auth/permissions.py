@@ -44,6 +44,8 @@ class Permission(StrEnum):
     # approval checks that too).
     requester_verify = "requester.verify"
     audit_read = "audit.read"
+    # The team's exposure to harmful content, as totals per person (never the items seen).
+    exposure_read_team = "exposure.read_team"
     users_manage = "users.manage"
 
 
@@ -84,17 +86,26 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.notice_decide,
             P.portal_account_verify,
             P.requester_verify,
+            P.exposure_read_team,
         }
     ),
+    # Legal answers for every disclosure, so it may read the audit log that records them.
     Role.legal: frozenset(
         STAFF_WORK
         | DRAFTING
         | PRODUCING
         | WEIGHTS
-        | {P.disclosure_approve, P.decision_sign_off, P.policy_edit, P.notice_decide}
+        | {
+            P.disclosure_approve,
+            P.decision_sign_off,
+            P.policy_edit,
+            P.notice_decide,
+            P.audit_read,
+        }
     ),
     Role.leadership: frozenset({P.request_read_all, P.policy_read, P.directory_read}),
-    Role.scheduler: frozenset(),
+    # Rosters and on-call come later; the team's exposure already informs recovery time.
+    Role.scheduler: frozenset({P.exposure_read_team}),
     Role.auditor: frozenset({P.request_read_all, P.audit_read, P.policy_read, P.directory_read}),
     Role.admin: frozenset(
         STAFF_WORK
@@ -106,6 +117,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.audit_read,
             P.portal_account_verify,
             P.requester_verify,
+            P.exposure_read_team,
         }
     ),
     # Officers act only on their own requests; reads are scoped in the queries.

@@ -68,6 +68,7 @@ def attach_document(
         object_type="document",
         object_id=document.id,
         after={"sha256": sha, "request_id": request.id},
+        detail={"request_id": request.id},
         at=now,
     )
     return document

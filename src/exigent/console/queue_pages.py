@@ -8,22 +8,27 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from exigent.auth.permissions import Permission, user_can
+from exigent.auth.service import require
 from exigent.cases import search
 from exigent.cases import service as case_service
 from exigent.console import queries, service
 from exigent.console.params import PageNo
 from exigent.db import utcnow
 from exigent.errors import BadInput
-from exigent.web.deps import Reader, RowId, SessionDep
+from exigent.web.deps import PageUser, Reader, RowId, SessionDep
+from exigent.web.places import landing_path
 from exigent.web.render import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 
 @router.get("", response_class=HTMLResponse)
-def queue_page(
-    request: Request, session: SessionDep, user: Reader, page: PageNo = 1
-) -> HTMLResponse:
+def queue_page(request: Request, session: SessionDep, user: PageUser, page: PageNo = 1) -> Response:
+    if not user_can(user, Permission.request_read_all) and landing_path(user) != "/console":
+        # The console's front door: whoever cannot read cases goes to their own start page.
+        return RedirectResponse(landing_path(user), status_code=303)
+    require(user, Permission.request_read_all)
     filters = queries.parse_filters(request.query_params)
     rows, more = queries.queue(session, user, filters, now=utcnow(), page=page)
     case_service.record_list(session, user, [row.case.id for row in rows])

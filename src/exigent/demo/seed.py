@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from exigent.auth.models import User
 from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory
+from exigent.demo.audit_trail import seed_audit_trail, verify_demo_chain
 from exigent.demo.cases import seed_live_cases
 from exigent.demo.history import seed_history
 from exigent.demo.media import attach_demo_media, seed_exposure
@@ -71,6 +72,7 @@ def seed_demo(
             records_per_account=platform_records,
         )
     )
+    verify_demo_chain(factory, f"auditor@{DEMO_DOMAIN}")
     return login_lines()
 
 
@@ -97,3 +99,4 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     )
     team = [staff[h] for h in ("analyst", "analyst2", "lead", "legal")]
     seed_exposure(session, rng, team, media)
+    seed_audit_trail(session, rng, staff)

@@ -16,7 +16,6 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
-from exigent.auth.permissions import Permission, has_permission
 from exigent.cases import service as cases
 from exigent.db import utcnow
 from exigent.errors import BadInput, ExigentError, describe_validation_error
@@ -61,7 +60,7 @@ def _panel(
             "c": case,
             "notices": notices,
             "in_force": {n.id: service.order_in_force(n, now) for n in notices},
-            "may_decide": has_permission(user.role, Permission.notice_decide),
+            "user": user,
             "csrf_token": getattr(request.state, "csrf_token", None),
             "flash": flash,
             "error": error,

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import User
-from exigent.auth.permissions import Permission, has_permission
 from exigent.cases import service as cases
 from exigent.config import Settings
 from exigent.db import utcnow
@@ -103,7 +102,6 @@ def _panel(
         "error": error,
         "token_url": token_url,
         "csrf_token": getattr(request.state, "csrf_token", None),
-        "can": lambda p: has_permission(user.role, Permission(p)),
     }
     cases.record_read(session, user, case)
     reads.record_productions_list(session, user, case.id, productions)

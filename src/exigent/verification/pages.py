@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
-from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.permissions import Permission
 from exigent.errors import BadInput, Conflict, ExigentError
 from exigent.verification import weight_sets
 from exigent.verification.models import RiskWeightSet
@@ -96,7 +96,6 @@ def _page(
             "typed": typed,
             "errors": errors or {},
             "published": published,
-            "can_publish": has_permission(user.role, Permission.weights_edit),
         },
         status_code=status_code,
     )

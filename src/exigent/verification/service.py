@@ -129,7 +129,7 @@ def create_callback(
         object_type="callback",
         object_id=callback.id,
         after={"request_id": case.id, "number": callback.number_dialled},
-        detail={"number_source": callback.number_source},
+        detail={"request_id": case.id, "number_source": callback.number_source},
         at=now,
     )
     return callback

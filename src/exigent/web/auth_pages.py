@@ -15,6 +15,7 @@ from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.errors import ExigentError
 from exigent.web.deps import SessionDep, SettingsDep, SignedInUser, safe_next
+from exigent.web.places import landing_path
 from exigent.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +42,7 @@ def _login_form(
         request,
         "login.html",
         {
-            "next": safe_next(next_path),
+            "next": safe_next(next_path, default=""),
             "email": email,
             "error": error,
             "field": field,
@@ -56,7 +57,7 @@ def _login_form(
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, settings: SettingsDep, next: str = "/console") -> HTMLResponse:
+def login_page(request: Request, settings: SettingsDep, next: str = "") -> HTMLResponse:
     return _login_form(request, settings, next)
 
 
@@ -68,7 +69,8 @@ def login(
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     code: Annotated[str, Form(max_length=20)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/console",
+    # Empty: the page the person's role lands on (`web.places.landing_path`).
+    next: Annotated[str, Form(max_length=2000)] = "",
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
@@ -87,7 +89,7 @@ def login(
             request, settings, next, email=email, error=f"Enter your {field}.", status=422
         )
     try:
-        token, _ = service.log_in(
+        token, web_session = service.log_in(
             session,
             email=email,
             password=password,
@@ -111,7 +113,8 @@ def login(
             headers={"Retry-After": str(retry)} if retry else None,
         )
     session.commit()
-    response = RedirectResponse(safe_next(next), status_code=303)
+    landing = landing_path(web_session.user)
+    response = RedirectResponse(safe_next(next, default=landing), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,

@@ -136,15 +136,19 @@ def get_signed_in_user(
     except Unauthorized:
         session.rollback()
         raise LoginRequired(here) from None
+    # Known before the CSRF check, so even its 403 page offers the navigation and sign-out.
+    request.state.user = web_session.user
+    request.state.csrf_token = web_session.csrf_token
     if request.method not in SAFE_METHODS and not hmac.compare_digest(
         sent or "", web_session.csrf_token
     ):
+        # Out of the session first, so the rollback does not expire what the 403 page shows.
+        session.expunge(web_session.user)
         session.rollback()
         raise Forbidden(
             "this form was sent without its security token (or with an old one); "
             "reload the page and try again"
         )
-    request.state.csrf_token = web_session.csrf_token
     user = web_session.user
     # End the look-up's transaction: on SQLite it would hold the write lock for the whole page.
     session.commit()

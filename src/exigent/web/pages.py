@@ -9,6 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from exigent import __version__
+from exigent.auth.models import Role
+from exigent.auth.permissions import Permission, user_can
+from exigent.web.deps import PageUser
+from exigent.web.places import HOME, ROLE_WORK, things_to_do
+from exigent.web.render import render
 from exigent.web.security_headers import API_DOCS_POLICY
 from exigent.web.templating import STATIC, templates
 
@@ -35,6 +40,24 @@ def favicon() -> RedirectResponse:
     """Pages name their icon; this answers what asks without reading a page (feed readers,
     a PDF opened in a tab) instead of a 404 in every log."""
     return RedirectResponse("/static/app/favicon.svg", status_code=301)
+
+
+@router.get(HOME, response_class=HTMLResponse)
+def start_page(request: Request, user: PageUser) -> HTMLResponse:
+    """What the signed-in person's role can do, and where: the landing page of roles whose own
+    pages are still to come, and a map for everyone else."""
+    return render(
+        request,
+        user,
+        "home.html",
+        {
+            "work": ROLE_WORK.get(Role(user.role), ""),
+            "places": things_to_do(user),
+            # Reading cases without changing them: leadership and auditors.
+            "reads_only": user_can(user, Permission.request_read_all)
+            and not user_can(user, Permission.request_note),
+        },
+    )
 
 
 @router.get("/api/docs", response_class=HTMLResponse)

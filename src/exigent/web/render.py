@@ -1,7 +1,8 @@
 """`render`: a staff page from its template, with what every page's layout needs to know.
 
 Every staff page (console, admin, risk weights, exposure, account) renders through here, so
-the layout always gets the signed-in user, the form token and the user's permissions.
+the layout always gets the signed-in user and the form token; the templates' `can` and
+`nav_places` read the user's permissions from it (`web.templating`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from exigent.auth.models import Role, User
-from exigent.auth.permissions import Permission, has_permission
+from exigent.auth.models import User
 from exigent.db import utcnow
 from exigent.web.templating import templates
 
@@ -30,7 +30,6 @@ def render(
         {
             "user": user,
             "csrf_token": getattr(request.state, "csrf_token", None),
-            "can": lambda p: has_permission(Role(user.role), Permission(p)),
             "now": utcnow(),
             **context,
         },

@@ -7,11 +7,16 @@ A domain keeps its templates in `<domain>/templates/<domain>/`, so a page is nam
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from exigent import __version__
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission, user_can
+from exigent.web.places import Place, landing_path, places_for
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STATIC = Path(__file__).resolve().parent / "static"
@@ -30,7 +35,37 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    env.globals["can"] = can
+    env.globals["nav_places"] = nav_places
+    env.globals["landing"] = landing
     return env
+
+
+def _user(context: Context) -> User | None:
+    user: Any = context.get("user")
+    return user if isinstance(user, User) else None
+
+
+@pass_context
+def can(context: Context, permission: str) -> bool:
+    """Whether the page's signed-in user may do `permission`: the one check templates use to
+    offer a form or button, the same `user_can` the routes and services apply."""
+    user = _user(context)
+    return user is not None and user_can(user, Permission(permission))
+
+
+@pass_context
+def nav_places(context: Context) -> list[Place]:
+    """The navigation's places for the page's signed-in user."""
+    user = _user(context)
+    return places_for(user) if user is not None else []
+
+
+@pass_context
+def landing(context: Context) -> str:
+    """Where the brand link takes the page's signed-in user: the page they land on."""
+    user = _user(context)
+    return landing_path(user) if user is not None else "/"
 
 
 templates = Jinja2Templates(env=_environment())

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import record_event
-from exigent.auth.models import Role, User
-from exigent.auth.permissions import Permission
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import actor_for, require
 from exigent.cases.models import Document, Request
 from exigent.cases.service import load_for
@@ -29,8 +29,6 @@ from exigent.wellbeing.models import ExposureEvent
 MAX_REVEAL_SECONDS = 15 * 60
 UNLABELLED = "unclassified"
 MEDIA_PREFIXES = ("image/", "video/", "audio/")
-# Who sees the team's exposure: the people who run shifts and rosters.
-LEAD_ROLES = frozenset({Role.lead, Role.scheduler, Role.admin})
 
 
 def is_media(document: Document) -> bool:
@@ -159,7 +157,8 @@ class PersonTotal:
 
 def team_exposure(session: Session, *, user: User, since: date, until: date) -> list[PersonTotal]:
     """Seconds of revealed media per person and harm category, for leads (aggregates only)."""
-    if user.role not in LEAD_ROLES:
+    # The people who run shifts and rosters: leads, schedulers and admins.
+    if not user_can(user, Permission.exposure_read_team):
         raise Forbidden(
             f"the team's exposure is for leads, schedulers and admins; you are {user.role}"
         )
