@@ -33,7 +33,7 @@ DONE = {
     "callback": "Callback task opened: call the number shown.",
     "outcome": "Callback outcome recorded.",
     "draft": "Draft decision saved.",
-    "submitted": "Decision submitted for approval by a second person.",
+    "submitted": "Decision submitted: the case is awaiting approval by a second person.",
     "approved": "Decision approved. The case is approved for production.",
     "rejected": "Decision sent back to review.",
     "signed_off": "Legal sign-off recorded.",
