@@ -54,3 +54,27 @@ def test_submitting_a_triaged_case_puts_it_in_front_of_the_approver(  # type: ig
     lead_page.get_by_role("button", name="Approve decision").click()
     expect(lead_page.get_by_role("status").first).to_contain_text("Decision approved")
     other.close()
+
+
+def test_a_decision_form_with_gaps_keeps_what_was_typed(  # type: ignore[no-untyped-def]
+    live_server: str, page: Page, client, analyst
+) -> None:
+    case = create_case(client, analyst)
+    assert move(client, analyst, case["id"], "triaged").status_code == 200
+    sign_in(page, live_server, analyst.user.email)
+    page.goto(f"{live_server}/console/cases/{case['id']}")
+    decision = page.locator("#decision")
+    decision.get_by_label("Rationale").fill("Imminent risk to life; typed once.")
+    decision.get_by_role("button", name="Save draft").click()
+    expect(decision.locator("[data-error=decision]")).to_contain_text("need attention")
+    expect(decision.get_by_label("Rationale")).to_have_value("Imminent risk to life; typed once.")
+    reasons = decision.get_by_placeholder("why")
+    expect(reasons.first).to_be_focused()
+    for reason in reasons.all():
+        expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(decision).to_contain_text("Attestation: required")
+    decision.get_by_label(re.compile("I believe in good faith")).check()
+    for reason in reasons.all():
+        reason.fill("needed to locate the person at risk")
+    decision.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").first).to_contain_text("Draft decision saved")

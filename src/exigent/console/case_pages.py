@@ -3,6 +3,7 @@ it came from) and its documents' bytes for the viewer. Thin HTML routes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -41,6 +42,14 @@ DONE = {
 }
 
 
+@dataclass(frozen=True)
+class DecisionForm:
+    """A decision form sent back: what was typed, and each missing field's message."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+
+
 def show_case(
     request: Request,
     session: Session,
@@ -48,6 +57,7 @@ def show_case(
     case_id: int,
     *,
     errors: dict[str, str] | None = None,
+    decision_form: DecisionForm | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The case page; `errors` maps a panel to the reason its action was turned down."""
@@ -64,6 +74,7 @@ def show_case(
             "v": view,
             "c": view.case,
             "errors": errors or {},
+            "df": decision_form,
             "flash": {"kind": "ok", "text": DONE[done]} if done in DONE else None,
             "media": [d for d in view.documents if d.stored and is_media(d)],
             "harm": harm_category(view.case),
