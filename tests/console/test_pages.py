@@ -455,3 +455,29 @@ def test_a_case_with_a_sparse_record_still_renders(client, analyst, factory) -> 
     page = client.get(f"/console/cases/{case['id']}")
     assert page.status_code == 200
     assert "Requester</dt><dd>—" in page.text
+
+
+def test_a_decision_form_with_gaps_keeps_everything_typed_and_marks_each_gap(  # type: ignore[no-untyped-def]
+    client, analyst
+) -> None:
+    case = create_case(client, analyst)
+    to_review(client, analyst, case["id"])
+    view = legal_view(client, analyst, case["id"])
+    token = sign_in(client, analyst.user.email)
+    form = {
+        "csrf_token": token,
+        "rationale": "Imminent risk to life, typed with care.",
+        "attestation_asked": "yes",  # the page asks for it on an emergency
+    }
+    for item in items_for(view):
+        form[f"outcome:{item['target_id']}:{item['category']}"] = "disclose"
+    response = client.post(f"/console/cases/{case['id']}/decision", data=form)
+    assert response.status_code == 422
+    assert "Imminent risk to life, typed with care." in response.text
+    gaps = len(items_for(view)) + 1  # every reason, and the attestation
+    assert response.text.count('aria-invalid="true"') == gaps
+    assert response.text.count("autofocus") == 1
+    assert "Attestation: required" in response.text
+    form["emergency_attested"] = "yes"
+    again = client.post(f"/console/cases/{case['id']}/decision", data=form)
+    assert "checked" in again.text.split('name="emergency_attested"')[1].split(">")[0]

@@ -143,6 +143,37 @@ def test_submitting_needs_an_outcome_for_every_target_and_category(client, analy
     assert "account_activity" in response.json()["error"]
 
 
+def test_submitting_from_triage_walks_the_case_to_awaiting_approval(client, analyst, lead, factory):
+    case = create_case(client, analyst)
+    assert move(client, analyst, case["id"], "triaged").status_code == 200
+    view = legal_view(client, analyst, case["id"])
+    assert put_decision(client, analyst, case["id"], items_for(view)).status_code == 200
+    assert submit(client, analyst, case["id"]).status_code == 200
+    status = client.get(f"/api/v1/requests/{case['id']}", headers=lead.headers).json()["status"]
+    assert status == "awaiting_approval"
+    timeline = client.get(f"/api/v1/requests/{case['id']}/timeline", headers=lead.headers).json()
+    moves = [e["to_status"] for e in timeline if e["kind"] == "transition"]
+    assert moves[-2:] == ["under_review", "awaiting_approval"]
+    assert audit_actions(factory).count("request.transition") == 3
+    verify_requester(client, analyst, factory, case["id"])
+    assert approve(client, lead, case["id"]).json()["status"] == "approved"
+
+
+def test_submitting_once_the_case_is_past_review_is_refused_and_changes_nothing(
+    client, analyst, factory
+):
+    case = create_case(client, analyst)
+    assert move(client, analyst, case["id"], "triaged").status_code == 200
+    view = legal_view(client, analyst, case["id"])
+    assert put_decision(client, analyst, case["id"], items_for(view)).status_code == 200
+    assert move(client, analyst, case["id"], "rejected", "out of scope").status_code == 200
+    response = submit(client, analyst, case["id"])
+    assert response.status_code == 409
+    assert "rejected" in response.json()["error"]
+    decision = client.get(f"/api/v1/requests/{case['id']}/decision", headers=analyst.headers)
+    assert decision.json()["status"] == "draft"
+
+
 def test_second_person_approves_and_the_case_moves(client, analyst, lead, factory):
     case = ready_for_approval(client, analyst, factory)
     assert (

@@ -74,3 +74,37 @@ def allowed_next(current: Status) -> list[Status]:
 
 def can_move(current: Status, target: Status) -> bool:
     return target in TRANSITIONS[current]
+
+
+# Where a walk forward may start, and the steps it may pass on the way (never a side path
+# such as need_info, which waits on the requester).
+WALK_STARTS = frozenset(
+    {S.received, S.triaged, S.verifying, S.need_info, S.under_review, S.preserved}
+)
+WALK_STEPS = frozenset({S.triaged, S.verifying, S.under_review})
+
+
+def route_to(current: Status, target: Status) -> list[Status] | None:
+    """The fewest moves from `current` to `target` through the review stage, or None.
+
+    Used when one action implies several moves (submitting a decision from `triaged` passes
+    `under_review`): each step is a real, allowed move, so each is recorded on its own.
+    """
+    if current is target:
+        return []
+    if current not in WALK_STARTS:
+        return None
+    paths: dict[Status, list[Status]] = {current: []}
+    frontier = [current]
+    while frontier:
+        nxt = []
+        for status in frontier:
+            for step in sorted(TRANSITIONS[status]):
+                if step in paths or (step is not target and step not in WALK_STEPS):
+                    continue
+                paths[step] = [*paths[status], step]
+                if step is target:
+                    return paths[step]
+                nxt.append(step)
+        frontier = nxt
+    return None

@@ -3,6 +3,7 @@ it came from) and its documents' bytes for the viewer. Thin HTML routes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -36,7 +37,7 @@ DONE = {
     "callback": "Callback task opened: call the number shown.",
     "outcome": "Callback outcome recorded.",
     "draft": "Draft decision saved.",
-    "submitted": "Decision submitted for approval by a second person.",
+    "submitted": "Decision submitted: the case is awaiting approval by a second person.",
     "approved": "Decision approved. The case is approved for production.",
     "rejected": "Decision sent back to review.",
     "signed_off": "Legal sign-off recorded.",
@@ -66,6 +67,14 @@ def agency_search(
     return text, state, search_agencies(session, text=text, state=state, limit=20)
 
 
+@dataclass(frozen=True)
+class DecisionForm:
+    """A decision form sent back: what was typed, and each missing field's message."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+
+
 def show_case(
     request: Request,
     session: Session,
@@ -74,6 +83,7 @@ def show_case(
     *,
     errors: dict[str, str] | None = None,
     typed: dict[str, dict[str, str]] | None = None,
+    decision_form: DecisionForm | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     """The case page; `errors` maps a panel (or a field of a panel's form) to the reason its
@@ -92,6 +102,7 @@ def show_case(
             "v": view,
             "c": view.case,
             "errors": errors or {},
+            "df": decision_form,
             "flash": {"kind": "ok", "text": DONE[done]} if done in DONE else None,
             "media": [d for d in view.documents if d.stored and is_media(d)],
             "harm": harm_category(view.case),

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from exigent.cases.deps import MoveGuardDep
 from exigent.console.case_actions import act
+from exigent.console.case_pages import DecisionForm, show_case
 from exigent.errors import BadInput
 from exigent.legal import decisions
 from exigent.legal.deps import AfterJudgingDep
@@ -45,6 +46,32 @@ def _items(fields: dict[str, str]) -> list[decisions.ItemDraft]:
     return items
 
 
+def _missing(fields: dict[str, str]) -> dict[str, str]:
+    """Every field of the form that is missing, by input name, each with its own message.
+
+    Checked before the service so that the person hears of all of them at once; the service
+    checks again (it is the rule's home, for the API too).
+    """
+    missing = {}
+    for key, outcome in fields.items():
+        if not key.startswith("outcome:"):
+            continue
+        category = key.split(":", 2)[2].replace("_", " ")
+        if outcome not in {str(o) for o in Outcome}:
+            missing[key] = f"{category}: choose disclose, partial or withhold"
+        elif not fields.get(f"reason:{key.removeprefix('outcome:')}", "").strip():
+            missing[f"reason:{key.removeprefix('outcome:')}"] = (
+                f"{category}: give a reason for {outcome}"
+            )
+    if not fields.get("rationale", "").strip():
+        missing["rationale"] = "Rationale: required; write why each outcome is right"
+    if fields.get("attestation_asked") == "yes" and fields.get("emergency_attested") != "yes":
+        missing["emergency_attested"] = (
+            "Attestation: required for an emergency; tick it if you hold the belief"
+        )
+    return missing
+
+
 @router.post("/cases/{case_id}/decision")
 def draft_decision(
     case_id: CaseId,
@@ -56,6 +83,18 @@ def draft_decision(
     form: FormDep,
 ) -> Response:
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    missing = _missing(fields)
+    if missing:
+        # Shown again with everything typed kept and each missing field marked.
+        return show_case(
+            request,
+            session,
+            user,
+            case_id,
+            errors={"decision": f"{len(missing)} field(s) need attention; each is marked below"},
+            decision_form=DecisionForm(values=fields, missing=missing),
+            status_code=422,
+        )
 
     def run() -> object:
         return decisions.draft(

@@ -19,7 +19,7 @@ from exigent.auth.permissions import Permission
 from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for
 from exigent.cases import service as cases
-from exigent.cases.lifecycle import Status, can_move
+from exigent.cases.lifecycle import Status, route_to
 from exigent.cases.models import Request
 from exigent.cases.schemas import IntakeRecord, RequestKind
 from exigent.db import utcnow
@@ -294,6 +294,12 @@ def submit(
     if decision is None or decision.status != DecisionStatus.draft:
         raise Conflict("there is no draft decision to submit on this case")
     _check_complete(session, request, decision)
+    route = route_to(request.status, Status.awaiting_approval)
+    if route is None:
+        raise Conflict(
+            f"the case is {request.status}; a decision can be submitted only while the case "
+            "is in review"
+        )
     _add_hand(decision, user, now)
     decision.status = DecisionStatus.submitted
     decision.submitted_at = decision.updated_at = now
@@ -321,12 +327,13 @@ def submit(
         detail={"request_id": request.id},
         at=now,
     )
-    if can_move(request.status, Status.awaiting_approval):
+    # Each step is a move of its own: on the timeline, audited, checked against the lifecycle.
+    for step in route:
         cases.transition(
             session,
             user=user,
             request_id=request.id,
-            to=Status.awaiting_approval,
+            to=step,
             reason=f"Decision {decision.id} submitted for approval.",
             now=now,
         )
