@@ -180,3 +180,30 @@ def test_answer_a_question_and_staff_verify(
     expect(staff.get_by_role("heading", name="Portal accounts")).to_be_visible()
     shot(staff, "staff-accounts")
     context.close()
+
+
+def test_an_attachment_over_the_limit_is_taken_off_and_the_emergency_still_goes(
+    live_server: str, page: Page, mailbox: MailRelay
+) -> None:
+    register_and_enrol(page, live_server, mailbox)
+    page.goto(live_server + "/portal/requests/new/emergency")
+    # The test server allows 1 MB a file; the form says so before anything is chosen.
+    expect(page.locator("#documents-hint")).to_contain_text("Up to 1 MB each")
+    page.get_by_label("Suicide or self-harm").check()
+    page.get_by_label("What has happened, and what do you fear will happen?").fill(
+        "The user posted a goodbye note and a photo of pills at 01:40 tonight."
+    )
+    page.locator("#documents").set_input_files(
+        [
+            {"name": "video.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" * 240_000},
+            {"name": "note.txt", "mimeType": "text/plain", "buffer": b"a goodbye note"},
+        ]
+    )
+    refusal = page.locator("#documents-too-large")
+    expect(refusal).to_be_visible()
+    expect(refusal).to_contain_text("video.pdf is larger than the 1 MB limit and will not be sent")
+    shot(page, "emergency-attachment-too-large")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_text("Request received.")).to_be_visible()
+    expect(page.locator("#documents-card")).to_contain_text("note.txt")
+    expect(page.locator("#documents-card")).not_to_contain_text("video.pdf")

@@ -146,6 +146,7 @@ def _request_form(
     problems: dict[str, str] | None = None,
     key: str | None = None,
     status_code: int = 200,
+    upload_limit: int | None = None,
 ) -> Response:
     context = _form_context(request, session, officer, kind, form)
     return render(
@@ -161,6 +162,7 @@ def _request_form(
             "problems": problems or {},
             "forms": forms,
             "account": officer.account,
+            "upload_limit": upload_limit,
             **context,
         },
         officer=officer,
@@ -170,9 +172,20 @@ def _request_form(
 
 @router.get("/requests/new/{kind}", response_class=HTMLResponse)
 def request_form(
-    request: Request, kind: str, session: SessionDep, officer: CurrentOfficer
+    request: Request,
+    kind: str,
+    session: SessionDep,
+    officer: CurrentOfficer,
+    settings: SettingsDep,
 ) -> Response:
-    return _request_form(request, session, officer, _kind(kind), _Empty())
+    return _request_form(
+        request,
+        session,
+        officer,
+        _kind(kind),
+        _Empty(),
+        upload_limit=settings.max_upload_bytes,
+    )
 
 
 @router.post("/requests/check/{kind}", response_class=HTMLResponse)
@@ -243,6 +256,7 @@ def submit_request(
             problems=problems,
             key=key,
             status_code=exc.status_code,
+            upload_limit=settings.max_upload_bytes,
         )
         if isinstance(exc, ratelimit.RateLimited):
             page.headers["Retry-After"] = str(exc.detail["retry_after"])

@@ -40,11 +40,32 @@
     });
 
     // The file input itself is left out of the live check; the count stands in for it.
+    // A file over the upload limit is taken off before sending, so the form (an emergency
+    // above all) still goes; the officer is told which file to send another way.
     Alpine.data("documentsField", function () {
       return {
+        refused: "",
         chosen: function (event) {
+          var input = event.target;
+          var limit = Number(input.dataset.maxBytes) || 0;
+          var tooLarge = limit ? Array.prototype.filter.call(input.files, function (f) {
+            return f.size > limit;
+          }) : [];
+          this.refused = "";
+          if (tooLarge.length) {
+            var mb = Math.round(limit / 1048576);
+            this.refused = tooLarge.map(function (f) { return f.name; }).join(", ") +
+              (tooLarge.length > 1 ? " are" : " is") + " larger than the " + mb +
+              " MB limit and will not be sent. The rest of the form still goes; " +
+              "send the file later from the request's page or by email.";
+            var kept = new DataTransfer();
+            Array.prototype.forEach.call(input.files, function (f) {
+              if (f.size <= limit) kept.items.add(f);
+            });
+            input.files = kept.files;
+          }
           var count = this.$refs.count;
-          count.value = String(event.target.files.length);
+          count.value = String(input.files.length);
           count.dispatchEvent(new Event("change", { bubbles: true }));
         },
       };
