@@ -51,7 +51,7 @@ def _neighbourhood(inst: Instance, rng: random.Random, size: float) -> set[tuple
 def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Result:
     deadline = time.monotonic() + seconds
     model = build(inst)
-    solver = _params(seconds * 0.4, workers, seed)
+    solver = _params(seconds * 0.75, workers, seed)
     status = solver.solve(model.cp)
     bound = int(solver.best_objective_bound) if status != cp_model.UNKNOWN else 0
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
