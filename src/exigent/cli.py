@@ -30,6 +30,7 @@ from exigent.logs import log_config
 from exigent.mail.cli import intake_files, poll_maildir
 from exigent.migrate import upgrade
 from exigent.production.cli import production_app
+from exigent.staffing.cli import roster_app
 from exigent.verification.cli import run_assess_with_database
 from exigent.workflow.jobs import deadline_handlers
 
@@ -43,6 +44,7 @@ app.add_typer(directory_app, name="directory")
 intake_app = typer.Typer(no_args_is_help=True, help="Requests received by email.")
 app.add_typer(intake_app, name="intake")
 app.add_typer(production_app, name="production")
+app.add_typer(roster_app, name="roster")
 
 InputFile = Annotated[Path, typer.Argument(help="JSON Lines file of intake records.")]
 

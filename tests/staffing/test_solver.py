@@ -1,0 +1,77 @@
+"""The solver on the tiny instance against exhaustive search, and the CLI on Instance1."""
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from exigent.cli import app
+from exigent.staffing.benchmark_format import Instance, read_instance
+from exigent.staffing.checker import Roster, check, read_roster_csv
+from exigent.staffing.lns import solve
+
+INSTANCE1 = Path("/work/shared/data/rostering/curtois/Instance1.txt")
+
+
+def _brute_force_optimum(inst: Instance) -> int:
+    options = [None, *(s.id for s in inst.shifts)]
+    best = None
+    per_employee = []
+    for emp in inst.employees:
+        rosters = []
+        for days in itertools.product(options, repeat=inst.horizon):
+            roster = {d: s for d, s in enumerate(days) if s is not None}
+            if check(inst, {emp.id: roster}).feasible or _only_others(inst, emp.id, roster):
+                rosters.append(roster)
+        per_employee.append(rosters)
+    for combo in itertools.product(*per_employee):
+        full: Roster = {e.id: r for e, r in zip(inst.employees, combo, strict=True)}
+        verdict = check(inst, full)
+        if verdict.feasible and (best is None or verdict.objective < best):
+            best = verdict.objective
+    assert best is not None
+    return best
+
+
+def _only_others(inst: Instance, emp_id: str, roster: dict[int, str]) -> bool:
+    """Checking one employee alone also reports the others' empty rosters; ignore those."""
+    verdict = check(inst, {emp_id: roster})
+    return all(not v.startswith(f"{emp_id}:") for v in verdict.violations)
+
+
+def test_tiny_instance_solved_to_proven_optimum(tiny: Instance) -> None:
+    result = solve(tiny, seconds=5, workers=1)
+    assert result.optimal and result.roster is not None
+    assert result.objective == result.lower_bound == _brute_force_optimum(tiny)
+    assert check(tiny, result.roster).feasible
+
+
+def test_cli_solves_instance1_and_writes_a_roster_the_checker_accepts(tmp_path: Path) -> None:
+    if not INSTANCE1.exists():
+        pytest.skip("benchmark data not on this machine")
+    out = tmp_path / "roster.csv"
+    done = CliRunner().invoke(
+        app, ["roster", "benchmark", str(INSTANCE1), "--seconds", "10", "--output", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    line = json.loads(done.output.strip().splitlines()[-1])
+    assert set(line) == {"instance", "objective", "lower_bound", "feasible", "seconds"}
+    assert line["instance"] == "Instance1" and line["feasible"] is True
+    verdict = check(read_instance(INSTANCE1), read_roster_csv(out.read_text()))
+    assert verdict.feasible and verdict.objective == line["objective"] == 607
+
+
+def test_cli_bad_input_exits_2_naming_section_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("SECTION_HORIZON\nfourteen\n")
+    done = CliRunner().invoke(app, ["roster", "benchmark", str(bad)])
+    assert done.exit_code == 2
+    assert "missing section SECTION_SHIFTS" in done.output and "Traceback" not in done.output
+    text = INSTANCE1.read_text().replace("\n14\n", "\nfourteen\n", 1) if INSTANCE1.exists() else ""
+    if text:
+        bad.write_text(text)
+        done = CliRunner().invoke(app, ["roster", "benchmark", str(bad)])
+        assert done.exit_code == 2
+        assert "SECTION_HORIZON line 5: horizon length must be a whole number" in done.output
