@@ -252,8 +252,8 @@ def shoot_directory(browser, base: str, out: Path) -> None:  # type: ignore[no-u
     """The directory's pages and the case page's agency panel, 1440 and 390 px wide, light
     and dark: an unlisted case, a search from a case, the case linked with its number, the
     directory's search and the agency's page as a lead sees it."""
-    task_force, city = unlisted_cases()
-    for width, size in (("", (1440, 900)), ("-phone", (390, 844))):
+    cases = unlisted_cases()
+    for suffix, size in (("", (1440, 900)), ("-phone", (390, 844))):
         for theme in ("light", "dark"):
             # The style that unpins the top bar for a panel's picture is inline, which the
             # page's policy refuses; the picture alone may bypass it.
@@ -262,52 +262,7 @@ def shoot_directory(browser, base: str, out: Path) -> None:  # type: ignore[no-u
                 color_scheme=theme,
                 bypass_csp=True,
             )
-            page = context.new_page()
-
-            def login(handle: str) -> None:
-                context.clear_cookies()
-                page.goto(f"{base}/login")
-                page.get_by_label("Email").fill(f"{handle}@exigent.demo")
-                page.get_by_label("Password").fill(f"{handle}-demo-2026")
-                page.get_by_role("button", name="Sign in").click()
-                page.wait_for_url(f"{base}/console")
-
-            def save(name: str, locator: str | None = None) -> None:
-                page.wait_for_load_state("networkidle")
-                path = out / f"{name}{width}-{theme}.png"
-                if locator:
-                    page.add_style_tag(content=".topbar { position: static !important; }")
-                    page.locator(locator).screenshot(path=str(path))
-                else:
-                    page.evaluate("window.scrollTo(0, 0)")
-                    page.screenshot(path=str(path), full_page=True)
-                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
-
-            login("analyst")
-            page.goto(f"{base}/console/cases/{task_force}")
-            page.locator(".agency-new > summary").click()
-            save("case-agency-unlisted", "#verification")
-            page.goto(f"{base}/console/cases/{city}?agency_q=springfield+police&agency_state=MA")
-            save("case-agency-search", "#verification")
-            if page.locator("[data-linked-agency]").count() == 0:
-                # Found by name in Massachusetts, linked, and given its number.
-                link = "Link the case to Springfield Police Department"
-                page.get_by_role("button", name=link).first.click()
-                form = page.locator("#agency_number")
-                form.locator("[name=number]").fill("+1 413 787 6302")
-                form.get_by_label("Where you found it").select_option("agency_website")
-                form.locator("[name=source]").fill("springfield-ma.gov/police, contact page")
-                form.get_by_role("button", name="Add the number").click()
-            page.goto(f"{base}/console/cases/{city}")
-            save("case-agency-linked", "#verification")
-            href = page.locator("[data-linked-agency]").get_attribute("href")
-            page.goto(f"{base}/console/directory?q=springfield+police")
-            save("directory-search")
-            login("lead")
-            page.goto(f"{base}{href}")
-            for summary in page.locator("#numbers > details > summary").all():
-                summary.click()
-            save("directory-agency")
+            DirectoryShots(context.new_page(), base, out, f"{suffix}-{theme}").take(*cases)
             context.close()
 def shoot_roles(base: str, out: Path) -> None:
     """Where each role without a queue of its own lands, the audit log (all and filtered), and
@@ -357,6 +312,63 @@ def shoot_roles(base: str, out: Path) -> None:
                 save("audit-log-filtered")
                 context.close()
         browser.close()
+
+
+class DirectoryShots:
+    """One width and theme of the directory's pictures."""
+
+    def __init__(self, page, base: str, out: Path, variant: str) -> None:  # type: ignore[no-untyped-def]
+        self.page, self.base, self.out, self.variant = page, base, out, variant
+
+    def login(self, handle: str) -> None:
+        page = self.page
+        page.context.clear_cookies()
+        page.goto(f"{self.base}/login")
+        page.get_by_label("Email").fill(f"{handle}@exigent.demo")
+        page.get_by_label("Password").fill(f"{handle}-demo-2026")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{self.base}/console")
+
+    def save(self, name: str, locator: str | None = None) -> None:
+        page = self.page
+        page.wait_for_load_state("networkidle")
+        path = self.out / f"{name}{self.variant}.png"
+        if locator:
+            page.add_style_tag(content=".topbar { position: static !important; }")
+            page.locator(locator).screenshot(path=str(path))
+        else:
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(path), full_page=True)
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+    def take(self, task_force: int, city: int) -> None:
+        page, base = self.page, self.base
+        self.login("analyst")
+        page.goto(f"{base}/console/cases/{task_force}")
+        page.locator(".agency-new > summary").click()
+        self.save("case-agency-unlisted", "#verification")
+        page.goto(f"{base}/console/cases/{city}?agency_q=springfield+police&agency_state=MA")
+        self.save("case-agency-search", "#verification")
+        if page.locator("[data-linked-agency]").count() == 0:
+            # Found by name in Massachusetts, linked, and given its number.
+            page.get_by_role(
+                "button", name="Link the case to Springfield Police Department"
+            ).first.click()
+            form = page.locator("#agency_number")
+            form.locator("[name=number]").fill("+1 413 787 6302")
+            form.get_by_label("Where you found it").select_option("agency_website")
+            form.locator("[name=source]").fill("springfield-ma.gov/police, contact page")
+            form.get_by_role("button", name="Add the number").click()
+        page.goto(f"{base}/console/cases/{city}")
+        self.save("case-agency-linked", "#verification")
+        href = page.locator("[data-linked-agency]").get_attribute("href")
+        page.goto(f"{base}/console/directory?q=springfield+police")
+        self.save("directory-search")
+        self.login("lead")
+        page.goto(f"{base}{href}")
+        for summary in page.locator("#numbers > details > summary").all():
+            summary.click()
+        self.save("directory-agency")
 
 
 if __name__ == "__main__":
