@@ -107,6 +107,8 @@ def test_the_auditor_finds_a_case_trail_and_verifies_the_chain(  # type: ignore[
     expect(rows.first).to_contain_text("request.read")
     expect(rows.first.locator(".badge")).to_have_text("read")
     expect(rows.first).to_contain_text("Test lead")
+    # The filtered page's scripts first: a click before htmx has wired the button is lost.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Verify the whole chain now").click()
     expect(chain.locator("[data-chain-state=intact]")).to_be_visible(timeout=20_000)
     expect(chain).to_contain_text(auditor.user.email)
