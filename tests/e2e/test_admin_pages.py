@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from e2e.test_console import sign_in
+from e2e.staff import sign_in
 from e2e.test_content_policy import watch_policy
 from exigent.auth.models import Role
 

@@ -7,19 +7,10 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from conftest import PASSWORD
+from e2e.staff import sign_in
 from legal.flows import create_case, move, verify_requester
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/console")
-    expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{base}/console")
 
 
 def draft_in_the_form(page: Page) -> None:

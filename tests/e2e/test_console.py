@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import update
 
-from conftest import PASSWORD
+from e2e.staff import sign_in
 from exigent.cases.models import Request
 from exigent.db import utcnow
 from exigent.demo.media import png
@@ -18,15 +18,6 @@ from factories import subpoena_record
 from legal.flows import create_case, ready_for_approval, to_review, verify_requester
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/console")
-    expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{base}/console")
 
 
 def test_queue_by_urgency_with_countdowns_and_keyboard(  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from sqlalchemy import select
 
 from console.test_document_file import submitted_document
-from e2e.test_console import sign_in
+from e2e.staff import sign_in
 from exigent.cases.models import TimelineEvent
 from exigent.db import utcnow
 from exigent.demo.media import png

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.test_console import sign_in
+from e2e.staff import sign_in
 from factories import emergency_record
 from legal.flows import create_case
 

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
+from e2e.staff import sign_in
 from exigent.auth.models import Role
 from exigent.db import utcnow
 from legal.flows import create_case
 from notice.helpers import permitted_subpoena, work
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/console")
-    expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{base}/console")
 
 
 def test_legal_withholds_a_notice_from_the_case_page(  # type: ignore[no-untyped-def]

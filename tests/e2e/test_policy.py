@@ -10,22 +10,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
+from e2e.staff import sign_in
 from exigent.auth.models import Role
 from legal.flows import ready_for_approval
 from legal.intake import complete
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/console")
-    expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{base}/console")
 
 
 def change_policy(client, legal, kind: str, category: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
@@ -45,7 +35,7 @@ def test_legal_edits_one_cell_sees_the_impact_saves_and_reads_the_diff(  # type:
     legal = make_account(Role.legal)
     touched = ready_for_approval(client, analyst, factory)  # discloses account activity
     kept = ready_for_approval(client, analyst, factory, complete("emergency", "subscriber_info"))
-    sign_in(page, live_server, legal.user.email)
+    sign_in(page, live_server, legal.user.email, fresh=True)
 
     page.get_by_role("link", name="Policy").click()
     page.get_by_role("link", name="Edit the policy").click()
@@ -89,7 +79,7 @@ def test_a_bad_cell_is_named_next_to_it(  # type: ignore[no-untyped-def]
     live_server: str, page: Page, make_account
 ) -> None:
     legal = make_account(Role.legal)
-    sign_in(page, live_server, legal.user.email)
+    sign_in(page, live_server, legal.user.email, fresh=True)
     page.goto(f"{live_server}/console/policy/edit")
     field = page.get_by_label("P0 · acknowledge within")
     field.evaluate("el => el.removeAttribute('min')")
@@ -107,7 +97,7 @@ def test_an_approver_approves_a_decision_drafted_under_the_old_version(  # type:
     kept = ready_for_approval(client, analyst, factory, complete("emergency", "subscriber_info"))
     touched = ready_for_approval(client, analyst, factory)
     change_policy(client, legal, "emergency", "account_activity", "L")
-    sign_in(page, live_server, lead.user.email)
+    sign_in(page, live_server, lead.user.email, fresh=True)
 
     page.goto(f"{live_server}/console/cases/{touched['id']}")
     approval = page.locator("#approval")
@@ -137,7 +127,7 @@ def test_legal_rechecks_every_stale_case_in_one_action(  # type: ignore[no-untyp
     touched = ready_for_approval(client, analyst, factory)
     kept = ready_for_approval(client, analyst, factory, complete("emergency", "subscriber_info"))
     change_policy(client, legal, "emergency", "account_activity", "L")
-    sign_in(page, live_server, legal.user.email)
+    sign_in(page, live_server, legal.user.email, fresh=True)
 
     page.goto(f"{live_server}/console/policy")
     work = page.locator("#open-work")

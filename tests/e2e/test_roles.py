@@ -33,6 +33,7 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/login"))
+    page.wait_for_load_state("load")
 
 
 def test_every_role_lands_on_its_own_page_and_can_always_sign_out(  # type: ignore[no-untyped-def]
