@@ -14,7 +14,9 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Annotated
 
+from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -157,3 +159,12 @@ class ChainChecker:
     def wait(self, timeout: float | None = None) -> None:
         for thread in list(self._threads):
             thread.join(timeout)
+
+
+def get_chain_checker(request: Request) -> ChainChecker:
+    """The running application's chain checker (set on `app.state` by `create_app`)."""
+    checker: ChainChecker = request.app.state.chain_checker
+    return checker
+
+
+ChainCheckerDep = Annotated[ChainChecker, Depends(get_chain_checker)]

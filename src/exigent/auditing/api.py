@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from exigent.audit import checks
+from exigent.audit.checks import ChainCheckerDep
 from exigent.audit.models import AuditCheck
 from exigent.audit.queries import MAX_PAGE_SIZE, PAGE_SIZE, decode_cursor, encode_cursor
 from exigent.audit.queries import known_actions as all_actions
@@ -21,6 +22,7 @@ from exigent.auditing.schemas import (
 from exigent.auth.deps import CurrentUser
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
+from exigent.config import SettingsDep
 from exigent.db import SessionDep, begin_read_only, utcnow
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
@@ -30,8 +32,8 @@ Text = Annotated[str, Query(max_length=400)]
 
 @router.get("/events")
 def list_events(
-    request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: CurrentUser,
     case: Text = "",
     actor: Text = "",
@@ -47,7 +49,7 @@ def list_events(
     (read, change, refused), `since` and `until` (UTC unless an offset is given). Reads
     included. The look is itself recorded as `audit.read`."""
     require(user, Permission.audit_read)
-    secret = request.app.state.settings.secret_key
+    secret = settings.secret_key
     params = {
         "case": case,
         "actor": actor,
@@ -89,12 +91,12 @@ def chain_status(session: SessionDep, user: CurrentUser) -> ChainStatusRead:
     status_code=202,
     responses={409: {"description": "a verification is already running"}},
 )
-def start_check(request: Request, session: SessionDep, user: CurrentUser) -> AuditCheckRead:
+def start_check(session: SessionDep, checker: ChainCheckerDep, user: CurrentUser) -> AuditCheckRead:
     """Verify the whole chain in the background; `GET /api/v1/audit/chain` shows the result."""
     require(user, Permission.audit_read)
     check = checks.start_check(session, actor=actor_for(user), now=utcnow())
     session.commit()
-    request.app.state.chain_checker.start(check.id)
+    checker.start(check.id)
     return _check(check)
 
 

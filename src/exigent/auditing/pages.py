@@ -14,11 +14,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from exigent.audit import checks
+from exigent.audit.checks import ChainCheckerDep
 from exigent.audit.queries import KINDS, LogFilter, decode_cursor, encode_cursor, known_actions
 from exigent.auditing import filters, service
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for
+from exigent.config import SettingsDep
 from exigent.db import SessionDep, begin_read_only, utcnow
 from exigent.errors import BadInput, ExigentError
 from exigent.web.deps import page_permission
@@ -32,7 +34,9 @@ NOTHING = LogFilter(actions=())
 
 
 @router.get("", response_class=HTMLResponse)
-def audit_log(request: Request, session: SessionDep, user: AuditReader) -> HTMLResponse:
+def audit_log(
+    request: Request, session: SessionDep, settings: SettingsDep, user: AuditReader
+) -> HTMLResponse:
     params = request.query_params
     begin_read_only(session)
     actions = known_actions(session)
@@ -40,7 +44,7 @@ def audit_log(request: Request, session: SessionDep, user: AuditReader) -> HTMLR
     try:
         typed = filters.parse(params, lambda: actions)
         cursor = params.get("cursor")
-        after = decode_cursor(cursor, _secret(request)) if cursor else None
+        after = decode_cursor(cursor, settings.secret_key) if cursor else None
         page = service.read_log(session, user, typed, after=after)
     except BadInput as exc:
         error = exc
@@ -54,7 +58,7 @@ def audit_log(request: Request, session: SessionDep, user: AuditReader) -> HTMLR
         session.commit()
     older = None
     if page.next_position is not None:
-        query = {**typed.query, "cursor": encode_cursor(page.next_position, _secret(request))}
+        query = {**typed.query, "cursor": encode_cursor(page.next_position, settings.secret_key)}
         older = "/console/audit?" + urlencode(query)
     return render(
         request,
@@ -84,7 +88,9 @@ def chain_panel(request: Request, session: SessionDep, user: AuditReader) -> HTM
 
 
 @router.post("/checks", response_class=HTMLResponse)
-def verify_chain(request: Request, session: SessionDep, user: AuditReader) -> Response:
+def verify_chain(
+    request: Request, session: SessionDep, checker: ChainCheckerDep, user: AuditReader
+) -> Response:
     """Start walking the whole chain in the background; answer the panel saying so."""
     try:
         check = checks.start_check(session, actor=actor_for(user), now=utcnow())
@@ -95,7 +101,7 @@ def verify_chain(request: Request, session: SessionDep, user: AuditReader) -> Re
             raise
         # Answered with 200: htmx swaps only 2xx, and the panel says why.
         return _chain(request, session, user, refused=exc.message)
-    request.app.state.chain_checker.start(check.id)
+    checker.start(check.id)
     if request.headers.get("HX-Request") != "true":
         return RedirectResponse("/console/audit#chain", status_code=303)
     return _chain(request, session, user)
@@ -108,8 +114,3 @@ def _chain(
     status = checks.chain_status(session, utcnow())
     session.commit()
     return render(request, user, "auditing/_chain.html", {"chain": status, "refused": refused})
-
-
-def _secret(request: Request) -> str:
-    secret: str = request.app.state.settings.secret_key
-    return secret
