@@ -14,13 +14,12 @@ from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
-from exigent.cases.models import TrustStatus
 from exigent.db import utcnow
 from exigent.directory.models import Agency, AgencyPhone
 from exigent.directory.numbers import attach_number
 from exigent.directory.queries import get_agency
 from exigent.directory.schemas import AgencyDetails, PhoneCreate
-from exigent.directory.service import agency_state, changed_fields, check_ori_free
+from exigent.directory.service import agency_state, changed_fields, check_ori_free, new_agency
 
 
 def edit_details(
@@ -74,7 +73,7 @@ def create_agency(
     """A lead adds an agency the directory lacks, with a number when one is known."""
     require(user, Permission.directory_edit)
     now = now or utcnow()
-    agency = _new_agency(session, user, details, now, request_id=None)
+    agency = new_agency(session, user, details, now, request_id=None)
     if phone is not None:
         attach_number(session, user, agency, phone, now, None)
     return agency
@@ -93,38 +92,6 @@ def create_for_case(
     required, since an agency nobody can call back cannot verify the case."""
     require(user, Permission.directory_link_case)
     now = now or utcnow()
-    agency = _new_agency(session, user, details, now, request_id=request_id)
+    agency = new_agency(session, user, details, now, request_id=request_id)
     dialled = phone.model_copy(update={"use_for_callbacks": True})
     return agency, attach_number(session, user, agency, dialled, now, request_id)
-
-
-def _new_agency(
-    session: Session, user: User, details: AgencyDetails, now: datetime, request_id: int | None
-) -> Agency:
-    check_ori_free(session, details.ori)
-    agency = Agency(
-        name=details.name,
-        agency_type=details.agency_type or None,
-        country=details.country,
-        state=details.state.upper() if details.state else None,
-        ori=details.ori,
-        homepage_url=details.homepage_url or None,
-        notes=details.notes or None,
-        status=TrustStatus.unverified,
-        source="staff",
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(agency)
-    session.flush()
-    record_event(
-        session,
-        actor=actor_for(user),
-        action="directory.agency_create",
-        object_type="agency",
-        object_id=agency.id,
-        after=agency_state(agency),
-        detail={"request_id": request_id, "name": agency.name},
-        at=now,
-    )
-    return agency

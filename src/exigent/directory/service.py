@@ -23,7 +23,7 @@ from exigent.directory import sources
 from exigent.directory.marks import append_mark
 from exigent.directory.models import Agency, AgencyDomain, MarkSubject, PhoneSource
 from exigent.directory.numbers import record_phone
-from exigent.directory.schemas import AgencyCreate, AgencyUpdate, DomainCreate
+from exigent.directory.schemas import AgencyCreate, AgencyDetails, AgencyUpdate, DomainCreate
 from exigent.errors import BadInput, Conflict, NotFound
 from exigent.production.models import DeliveryLink
 
@@ -199,18 +199,47 @@ def create_agency(
     """Add an agency the directories lack (a foreign police force, a new task force)."""
     require(user, Permission.directory_edit)
     _check_phone_source(data.verified_phone, data.phone_source)
-    check_ori_free(session, data.ori)
     now = now or utcnow()
-    agency = Agency(
-        name=data.name,
-        agency_type=data.agency_type,
-        country=data.country,
-        state=data.state.upper() if data.state else None,
-        ori=data.ori,
-        homepage_url=data.homepage_url,
+    details = AgencyDetails.model_validate(
+        data.model_dump(exclude={"verified_phone", "phone_source"})
+    )
+    agency = new_agency(
+        session,
+        user,
+        details,
+        now,
+        request_id=None,
         verified_phone=data.verified_phone,
         phone_source=data.phone_source,
-        notes=data.notes,
+    )
+    if data.verified_phone and data.phone_source:
+        _api_phone(session, user, agency, data.verified_phone, data.phone_source, now)
+    return agency
+
+
+def new_agency(
+    session: Session,
+    user: User,
+    details: AgencyDetails,
+    now: datetime,
+    request_id: int | None,
+    *,
+    verified_phone: str | None = None,
+    phone_source: PhoneSource | None = None,
+) -> Agency:
+    """The one way an agency enters the directory by hand: unverified, sourced to staff, audited
+    with the case it was added from (if any)."""
+    check_ori_free(session, details.ori)
+    agency = Agency(
+        name=details.name,
+        agency_type=details.agency_type or None,
+        country=details.country,
+        state=details.state.upper() if details.state else None,
+        ori=details.ori,
+        homepage_url=details.homepage_url or None,
+        notes=details.notes or None,
+        verified_phone=verified_phone,
+        phone_source=phone_source,
         status=TrustStatus.unverified,
         source="staff",
         created_at=now,
@@ -225,10 +254,9 @@ def create_agency(
         object_type="agency",
         object_id=agency.id,
         after=agency_state(agency),
+        detail={"request_id": request_id, "name": agency.name},
         at=now,
     )
-    if data.verified_phone and data.phone_source:
-        _api_phone(session, user, agency, data.verified_phone, data.phone_source, now)
     return agency
 
 
