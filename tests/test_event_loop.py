@@ -20,14 +20,12 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.engine import make_url
 
 from conftest import PASSWORD, Account
-from exigent.app import create_app
 from exigent.config import Settings
 from factories import emergency_record
-from net import free_port
+from net import live_exigent
 
 # Only the SQLite half of the database fixture's two backends.
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -42,22 +40,8 @@ LOGIN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[str]:
     """A real uvicorn server on loopback, as `exigent serve` runs one; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, run_worker=False), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_exigent(settings) as url:
+        yield url
 
 
 @dataclass
