@@ -165,7 +165,7 @@ def draft_and_submit(page: Page) -> None:
     decision.get_by_label(re.compile("I believe in good faith")).check()
     decision.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status").first).to_contain_text("Draft decision saved")
-    page.get_by_role("button", name="Submit for approval").click()
+    page.locator("#decision").get_by_role("button", name="Submit for approval").click()
     expect(page.locator("#approval")).to_contain_text("a second person approves it")
 
 
@@ -206,7 +206,7 @@ def test_emergency_from_registration_to_download(  # type: ignore[no-untyped-def
     staff_signs_in(approver, live_server, lead.user.email)
     expect(approver.get_by_role("link", name="Portal accounts")).to_be_visible()
     approver.goto(case_url)
-    approver.get_by_role("button", name="Approve decision").click()
+    approver.locator("#approval").get_by_role("button", name="Approve decision").click()
     expect(approver.get_by_role("status").first).to_contain_text("Decision approved")
 
     # The analyst builds the production and delivers it; the panel changes in place.

@@ -91,7 +91,8 @@
     note.focus({ preventScroll: true });
   }
 
-  document.addEventListener("DOMContentLoaded", showDone);
+  // On load, after the browser's own move to the #panel, which would take the focus back.
+  window.addEventListener("load", showDone);
   window.addEventListener("resize", keepClearOfTopbar);
 
   document.addEventListener("click", function (event) {
