@@ -86,10 +86,23 @@
       window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
     }
     if (!note) return;
+    note.setAttribute("data-done-shown", "");
     var panel = note.closest("[id]") || note;
     panel.scrollIntoView({ block: "start" });
     note.focus({ preventScroll: true });
   }
+
+  // A panel answered in place by htmx (production, notices) says what was done at its top,
+  // which may be above the button pressed: bring the sentence into view if it is not.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-done]:not([data-done-shown])").forEach(function (note) {
+      note.setAttribute("data-done-shown", "");
+      var box = note.getBoundingClientRect();
+      var topbar = document.querySelector(".topbar");
+      var clear = topbar ? topbar.offsetHeight : 0;
+      if (box.top < clear || box.bottom > window.innerHeight) note.scrollIntoView({ block: "center" });
+    });
+  });
 
   // On load, after the browser's own move to the #panel, which would take the focus back.
   window.addEventListener("load", showDone);
