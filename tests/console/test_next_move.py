@@ -53,8 +53,8 @@ def test_the_next_move_follows_the_case_through_its_stages(client, analyst, lead
     move(client, analyst, case["id"], "triaged")
     assert offered(client.get(page).text) == "verifying"
     move(client, analyst, case["id"], "under_review")
-    # In review the next step is a decision, drafted in its own panel: no button yet.
-    assert offered(client.get(page).text) is None
+    # In review the next step is the decision, drafted in its own panel: the button goes there.
+    assert offered(client.get(page).text) == "#decision"
     view = legal_view(client, analyst, case["id"])
     assert put_decision(client, analyst, case["id"], items_for(view)).status_code == 200
     assert offered(client.get(page).text) == "decision/submit"

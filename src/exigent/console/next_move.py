@@ -28,17 +28,33 @@ MOVE_LABELS = {
 
 @dataclass(frozen=True)
 class NextMove:
-    """One button: its words, the case route it posts to, and the status for a plain move."""
+    """One button: its words, the case route it posts to, and the status for a plain move; or,
+    when the step is work in another panel, a link to that panel (`href`)."""
 
     label: str
-    action: str
+    action: str = ""
     to: str = ""
     hint: str = ""
+    href: str = ""
+
+
+# Steps that are work in a panel of the page, not a move: the button takes the person there.
+DRAFT = NextMove(
+    "Draft the decision", href="#decision", hint="Each category's outcome, with its reason."
+)
+BUILD = NextMove(
+    "Build the production",
+    href="#production",
+    hint="Collects exactly the approved data; the case moves to producing.",
+)
 
 
 def next_move(view: CaseView, user: User) -> NextMove | None:
     """The next likely move on the case for `user`, or None when there is none to offer."""
     case, decision = view.case, view.decision
+    if case.status is Status.approved:
+        builds = view.discloses and user_can(user, Permission.production_build)
+        return BUILD if builds else None
     if decision is not None and decision.status == DecisionStatus.draft:
         if user_can(user, Permission.decision_draft) and route_to(
             case.status, Status.awaiting_approval
@@ -55,6 +71,9 @@ def next_move(view: CaseView, user: User) -> NextMove | None:
                 hint="You are the second person; the case is then approved for production.",
             )
         return None
+    if case.status is Status.under_review:
+        drafting = view.check is not None and view.check.categories
+        return DRAFT if drafting and user_can(user, Permission.decision_draft) else None
     target = usual_next(case.status, verified=view.verification_passed)
     if target is None or not user_can(user, Permission.request_transition):
         return None
