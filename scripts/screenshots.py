@@ -398,7 +398,7 @@ def shoot_actions(base: str, out: Path) -> None:
             session.execute(
                 select(Request.id)
                 .where(Request.status == "awaiting_approval")
-                .order_by(Request.id.desc())
+                .order_by((Request.kind == "emergency").desc(), Request.id.desc())
             ).scalars()
         )
     with sync_playwright() as playwright:
