@@ -40,6 +40,8 @@ def main() -> None:
     if not args.roles_only:
         shoot(base, Path(args.out))
     shoot_roles(base, Path(args.out))
+    if not args.roles_only:
+        shoot_actions(base, Path(args.out))
 
 
 def serve() -> str:
@@ -264,6 +266,8 @@ def shoot_directory(browser, base: str, out: Path) -> None:  # type: ignore[no-u
             )
             DirectoryShots(context.new_page(), base, out, f"{suffix}-{theme}").take(*cases)
             context.close()
+
+
 def shoot_roles(base: str, out: Path) -> None:
     """Where each role without a queue of its own lands, the audit log (all and filtered), and
     a 403 page: wide and phone-sized, light and dark."""
@@ -369,6 +373,63 @@ class DirectoryShots:
         for summary in page.locator("#numbers > details > summary").all():
             summary.click()
         self.save("directory-agency")
+
+
+def shoot_actions(base: str, out: Path) -> None:
+    """The case page as it answers an action, 1440 and 390 px wide, light and dark: the window
+    as it is (not the whole page) after the next move's button, and after a lead approves from
+    it, so the confirmation is seen where it lands. Last, as each shot moves a demo case on."""
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy import select
+
+    from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+    from exigent.cases.models import Request
+    from exigent.config import get_settings
+    from exigent.db import make_engine, make_session_factory
+
+    factory = make_session_factory(make_engine(get_settings().database_url))
+    with factory() as session:
+        received = iter(
+            session.execute(
+                select(Request.id).where(Request.status == "received").order_by(Request.id)
+            ).scalars()
+        )
+        awaiting = iter(
+            session.execute(
+                select(Request.id)
+                .where(Request.status == "awaiting_approval")
+                .order_by((Request.kind == "emergency").desc(), Request.id.desc())
+            ).scalars()
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        for suffix, viewport in (("", (1440, 900)), ("-phone", (390, 844))):
+            for theme in ("light", "dark"):
+                context = browser.new_context(
+                    viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=theme
+                )
+                shots = DirectoryShots(context.new_page(), base, out, f"{suffix}-{theme}")
+                page = shots.page
+                shots.login("analyst")
+                page.goto(f"{base}/console/cases/{next(received)}")
+                page.locator("#status [data-next-move] button").click()
+                page.wait_for_load_state("networkidle")
+                shot = out / f"case-after-move{suffix}-{theme}.png"
+                page.screenshot(path=str(shot))
+                print(shot.relative_to(ROOT) if shot.is_relative_to(ROOT) else shot)
+                shots.login("lead")
+                for case in awaiting:
+                    page.goto(f"{base}/console/cases/{case}")
+                    button = page.locator('#status [data-next-move="decision/approve"] button')
+                    if button.count():
+                        button.click()
+                        break
+                page.wait_for_load_state("networkidle")
+                shot = out / f"case-after-approval{suffix}-{theme}.png"
+                page.screenshot(path=str(shot))
+                print(shot.relative_to(ROOT) if shot.is_relative_to(ROOT) else shot)
+                context.close()
+        browser.close()
 
 
 if __name__ == "__main__":

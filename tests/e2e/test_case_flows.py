@@ -32,7 +32,7 @@ def test_submitting_a_triaged_case_puts_it_in_front_of_the_approver(  # type: ig
     sign_in(page, live_server, analyst.user.email)
     page.goto(f"{live_server}/console/cases/{case['id']}")
     draft_in_the_form(page)
-    page.get_by_role("button", name="Submit for approval").click()
+    page.locator("#decision").get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_role("status").first).to_contain_text("awaiting approval")
     expect(page.locator("#timeline")).to_contain_text("triaged → under review")
     expect(page.locator("#timeline")).to_contain_text("under review → awaiting approval")
@@ -42,7 +42,7 @@ def test_submitting_a_triaged_case_puts_it_in_front_of_the_approver(  # type: ig
     sign_in(lead_page, live_server, lead.user.email)
     lead_page.goto(f"{live_server}/console?status=awaiting_approval")
     lead_page.get_by_role("link", name=case["reference"]).click()
-    lead_page.get_by_role("button", name="Approve decision").click()
+    lead_page.locator("#approval").get_by_role("button", name="Approve decision").click()
     expect(lead_page.get_by_role("status").first).to_contain_text("Decision approved")
     other.close()
 

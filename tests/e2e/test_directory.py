@@ -75,7 +75,7 @@ def test_an_emergency_from_an_unknown_agency_is_linked_called_back_and_approved(
     approver = browser.new_context().new_page()
     staff_signs_in(approver, live_server, lead.user.email)
     approver.goto(case_url)
-    approver.get_by_role("button", name="Approve decision").click()
+    approver.locator("#approval").get_by_role("button", name="Approve decision").click()
     expect(approver.get_by_role("status").first).to_contain_text("Decision approved")
 
 

@@ -159,6 +159,8 @@ def test_answer_a_question_and_staff_verify(
     shot(page, "case-need-info")
     page.get_by_label("Your answer").fill("Lincoln High School, 9th grade.")
     page.get_by_role("button", name="Send my answer").click()
+    expect(page).to_have_url(f"{live_server}/portal/requests/{number}#messages")
+    expect(page.locator("#messages").get_by_role("status")).to_be_in_viewport()
     expect(page.locator("#messages")).to_contain_text("Lincoln High School, 9th grade.")
     expect(page.locator(".badge")).to_contain_text("In review")
 

@@ -215,10 +215,17 @@ def test_internal_notes_risk_and_signals_are_never_shown(client, portal: Portal,
 def test_a_message_from_the_officer_reaches_the_case(client, portal: Portal, analyst):
     number = case_id(submit(client, "emergency", emergency_form()))
     page = client.get(f"/portal/requests/{number}")
-    client.post(
+    sent = client.post(
         f"/portal/requests/{number}/messages",
         data={"csrf_token": csrf_of(page.text), "message": "Call me on my cell, any time."},
+        follow_redirects=False,
     )
+    # Back to the case page, saying so beside the messages; the address holds no message.
+    assert sent.status_code == 303
+    assert (
+        sent.headers["location"] == f"/portal/requests/{number}?done=message&at=messages#messages"
+    )
+    assert "Message sent to the response team." in client.get(sent.headers["location"]).text
     timeline = client.get(f"/api/v1/requests/{number}/timeline", headers=analyst.headers).json()
     assert any(e["body"] == "Call me on my cell, any time." for e in timeline)
 

@@ -108,3 +108,26 @@ def route_to(current: Status, target: Status) -> list[Status] | None:
                 nxt.append(step)
         frontier = nxt
     return None
+
+
+# The usual way forward from a status when it is one plain move, offered first on the case
+# page. Statuses without one wait on something other than a move: need_info on the requester,
+# under_review and awaiting_approval on a decision, approved on a production, preserved on the
+# legal process that follows.
+USUAL_NEXT: dict[Status, Status] = {
+    S.received: S.triaged,
+    S.triaged: S.verifying,
+    S.verifying: S.under_review,
+    S.producing: S.delivered,
+    S.delivered: S.closed,
+    S.rejected: S.closed,
+    S.withdrawn: S.closed,
+}
+
+
+def usual_next(current: Status, *, verified: bool = False) -> Status | None:
+    """The move most cases make next from `current`; a case already verified skips verifying."""
+    target = USUAL_NEXT.get(current)
+    if target is S.verifying and verified:
+        target = S.under_review
+    return target if target is not None and can_move(current, target) else None

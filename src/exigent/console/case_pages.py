@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, user_can
 from exigent.cases import service as case_service
+from exigent.cases.lifecycle import Status
 from exigent.cases.models import Document
 from exigent.console import queries
+from exigent.console.next_move import next_move
 from exigent.directory.forms import KIND_CHOICES
 from exigent.directory.queries import Found, search_agencies
 from exigent.errors import NotFound
@@ -22,6 +24,7 @@ from exigent.files import viewable_media_type
 from exigent.legal.deps import approval_checks_of
 from exigent.legal.models import Outcome
 from exigent.verification.models import CallbackOutcome
+from exigent.web.actions import confirmation
 from exigent.web.deps import CaseId, FileStoreDep, Reader, RowId, SessionDep
 from exigent.web.render import render
 from exigent.web.security_headers import DOCUMENT_POLICY
@@ -29,10 +32,11 @@ from exigent.wellbeing.service import harm_category, is_media
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
-# What the page says after a successful action, named by the `done` of its redirect.
+# What the page says after a successful action, named by the `done` of its redirect and shown
+# in the panel its `at` names (`web.actions`).
 DONE = {
     "assigned": "Assigned.",
-    "moved": "Status changed.",
+    **{f"moved_to_{s}": f"Case moved to {s.replace('_', ' ')}." for s in Status},
     "note": "Note added.",
     "callback": "Callback task opened: call the number shown.",
     "outcome": "Callback outcome recorded.",
@@ -93,7 +97,6 @@ def show_case(
     agency_q, agency_state, found = agency_search(request, session, user, view)
     case_service.record_read(session, user, case)
     session.commit()
-    done = request.query_params.get("done", "")
     return render(
         request,
         user,
@@ -103,7 +106,8 @@ def show_case(
             "c": view.case,
             "errors": errors or {},
             "df": decision_form,
-            "flash": {"kind": "ok", "text": DONE[done]} if done in DONE else None,
+            "confirmed": confirmation(request, DONE),
+            "next_move": next_move(view, user),
             "media": [d for d in view.documents if d.stored and is_media(d)],
             "harm": harm_category(view.case),
             "outcomes": [str(o) for o in Outcome],

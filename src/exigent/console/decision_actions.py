@@ -1,24 +1,24 @@
 """A case's disclosure decision in the console: draft, submit, approve, reject, sign off. Thin.
 
-Each is a form post run by `act`: back to the case on success, else the reason next to the
-decision or approval panel.
+Each is a form post run by its `CaseAct` (`console.acting`): back to the case on success, else
+the reason next to the decision or approval panel.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from exigent.cases.deps import MoveGuardDep
-from exigent.console.case_actions import act
+from exigent.console.acting import CaseAct, sent_from
 from exigent.console.case_pages import DecisionForm, show_case
 from exigent.errors import BadInput
 from exigent.legal import decisions
 from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.models import Outcome
-from exigent.web.deps import CaseId, FormDep, Reader, SessionDep, SessionFactoryDep
+from exigent.web.deps import FormDep
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -72,25 +72,22 @@ def _missing(fields: dict[str, str]) -> dict[str, str]:
     return missing
 
 
+# The panel a form was sent from, when not the route's own (the next move's button).
+SentFrom = Annotated[str, Form(alias="from", max_length=40)]
+Note = Annotated[str, Form(max_length=20_000)]
+
+
 @router.post("/cases/{case_id}/decision")
-def draft_decision(
-    case_id: CaseId,
-    request: Request,
-    session: SessionDep,
-    factory: SessionFactoryDep,
-    user: Reader,
-    after_judging: AfterJudgingDep,
-    form: FormDep,
-) -> Response:
+def draft_decision(act: CaseAct, after_judging: AfterJudgingDep, form: FormDep) -> Response:
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     missing = _missing(fields)
     if missing:
         # Shown again with everything typed kept and each missing field marked.
         return show_case(
-            request,
-            session,
-            user,
-            case_id,
+            act.request,
+            act.session,
+            act.user,
+            act.case_id,
             errors={"decision": f"{len(missing)} field(s) need attention; each is marked below"},
             decision_form=DecisionForm(values=fields, missing=missing),
             status_code=422,
@@ -98,97 +95,59 @@ def draft_decision(
 
     def run() -> object:
         return decisions.draft(
-            session,
-            user=user,
-            request_id=case_id,
+            act.session,
+            user=act.user,
+            request_id=act.case_id,
             rationale=fields.get("rationale", ""),
             emergency_attested=fields.get("emergency_attested") == "yes",
             items=_items(fields),
             after_judging=after_judging,
         )
 
-    return act(request, session, factory, user, case_id, "decision", "draft", run)
+    return act(run, panel="decision", done="draft")
 
 
 @router.post("/cases/{case_id}/decision/submit")
-def submit_decision(
-    case_id: CaseId, request: Request, session: SessionDep, factory: SessionFactoryDep, user: Reader
-) -> Response:
+def submit_decision(act: CaseAct, sent: SentFrom = "") -> Response:
     return act(
-        request,
-        session,
-        factory,
-        user,
-        case_id,
-        "decision",
-        "submitted",
-        lambda: decisions.submit(session, user=user, request_id=case_id),
+        lambda: decisions.submit(act.session, user=act.user, request_id=act.case_id),
+        panel=sent_from(sent) or "decision",
+        done="submitted",
     )
 
 
 @router.post("/cases/{case_id}/decision/approve")
 def approve_decision(
-    case_id: CaseId,
-    request: Request,
-    session: SessionDep,
-    factory: SessionFactoryDep,
-    user: Reader,
-    guard: MoveGuardDep,
-    note: Annotated[str, Form(max_length=20_000)] = "",
+    act: CaseAct, guard: MoveGuardDep, note: Note = "", sent: SentFrom = ""
 ) -> Response:
     return act(
-        request,
-        session,
-        factory,
-        user,
-        case_id,
-        "approval",
-        "approved",
         lambda: decisions.approve(
-            session, user=user, request_id=case_id, note=note.strip() or None, guard=guard
+            act.session,
+            user=act.user,
+            request_id=act.case_id,
+            note=note.strip() or None,
+            guard=guard,
         ),
+        panel=sent_from(sent) or "approval",
+        done="approved",
     )
 
 
 @router.post("/cases/{case_id}/decision/reject")
-def reject_decision(
-    case_id: CaseId,
-    request: Request,
-    session: SessionDep,
-    factory: SessionFactoryDep,
-    user: Reader,
-    note: Annotated[str, Form(max_length=20_000)] = "",
-) -> Response:
+def reject_decision(act: CaseAct, note: Note = "") -> Response:
     return act(
-        request,
-        session,
-        factory,
-        user,
-        case_id,
-        "approval",
-        "rejected",
-        lambda: decisions.reject(session, user=user, request_id=case_id, note=note),
+        lambda: decisions.reject(act.session, user=act.user, request_id=act.case_id, note=note),
+        panel="approval",
+        done="rejected",
     )
 
 
 @router.post("/cases/{case_id}/decision/sign-off")
-def sign_off_decision(
-    case_id: CaseId,
-    request: Request,
-    session: SessionDep,
-    factory: SessionFactoryDep,
-    user: Reader,
-    note: Annotated[str, Form(max_length=20_000)] = "",
-) -> Response:
+def sign_off_decision(act: CaseAct, note: Note = "") -> Response:
     return act(
-        request,
-        session,
-        factory,
-        user,
-        case_id,
-        "approval",
-        "signed_off",
         lambda: decisions.sign_off(
-            session, user=user, request_id=case_id, note=note.strip() or None
+            act.session, user=act.user, request_id=act.case_id, note=note.strip() or None
         ),
+        panel="approval",
+        done="signed_off",
     )

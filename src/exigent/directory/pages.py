@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import User
@@ -28,6 +28,7 @@ from exigent.directory.forms import (
 )
 from exigent.directory.schemas import AgencyUpdate, DomainCreate
 from exigent.errors import BadInput, ExigentError
+from exigent.web.actions import confirmation, see_done, take_action
 from exigent.web.deps import IntRowId, SessionDep, SessionFactoryDep, page_permission
 from exigent.web.refusals import turned_down
 from exigent.web.render import render
@@ -39,6 +40,8 @@ DirectoryEditor = Annotated[User, Depends(page_permission(Permission.directory_e
 Text = Annotated[str, Form(max_length=20_000)]
 Short = Annotated[str, Form(max_length=500)]
 KIND_LABELS = dict(KIND_CHOICES)
+# The card of the agency's page each form is in (a number's own forms are in "numbers").
+CARD_OF = {"details": "details", "standing": "standing", "domain": "domains", "phone": "numbers"}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -127,7 +130,7 @@ def create_agency(
             ),
             not_found_raises=False,
         )
-    return RedirectResponse(f"/console/directory/agencies/{agency.id}?done=created", 303)
+    return see_done(f"/console/directory/agencies/{agency.id}", "created", "details")
 
 
 @router.get("/agencies/{agency_id}", response_class=HTMLResponse)
@@ -150,7 +153,6 @@ def show_agency(
 ) -> HTMLResponse:
     view = queries.agency_view(session, user, agency_id)
     session.commit()
-    done = request.query_params.get("done", "")
     return render(
         request,
         user,
@@ -160,7 +162,7 @@ def show_agency(
             "a": view.agency,
             "typed": typed or {},
             "errors": errors or {},
-            "flash": {"kind": "ok", "text": DONE[done]} if done in DONE else None,
+            "confirmed": confirmation(request, DONE),
             "kinds": KIND_CHOICES,
             "statuses": [str(s) for s in TrustStatus],
             "can_edit": user_can(user, Permission.directory_edit),
@@ -181,27 +183,24 @@ def _change(
     done: str,
     action: Callable[[], object],
 ) -> Response:
-    """Run one change; on success commit and show the agency, else say why beside `form`."""
-    try:
-        action()
-        session.commit()
-    except ExigentError as exc:
-        return turned_down(
+    """Run one change; done, show the agency saying so in the form's card, else say why
+    beside `form`."""
+    return take_action(
+        session,
+        action,
+        factory=factory,
+        done=lambda: see_done(
+            f"/console/directory/agencies/{agency_id}", done, CARD_OF.get(form, "numbers")
+        ),
+        refused=lambda e: show_agency(
+            request,
             session,
-            exc,
-            factory=factory,
-            show=lambda e: show_agency(
-                request,
-                session,
-                user,
-                agency_id,
-                typed={form: typed},
-                errors=field_errors(e, form),
-                status_code=e.status_code,
-            ),
-        )
-    return RedirectResponse(
-        f"/console/directory/agencies/{agency_id}?done={done}#{form}", status_code=303
+            user,
+            agency_id,
+            typed={form: typed},
+            errors=field_errors(e, form),
+            status_code=e.status_code,
+        ),
     )
 
 

@@ -265,3 +265,12 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
 
 def status_words(status: str) -> tuple[str, str]:
     return STATUS_WORDS.get(status, ("In review", "Our team is working on your request."))
+
+
+# What the case page says after an officer's form went through, in the panel it came from
+# (`web.actions`).
+CONFIRMATIONS = {
+    "message": "Message sent to the response team.",
+    "answer": "Answer sent. The response team works on your request again.",
+    "uploaded": "Document added to your request.",
+}

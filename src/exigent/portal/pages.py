@@ -41,6 +41,7 @@ from exigent.portal.rendering import (
 from exigent.production import delivery, reads
 from exigent.production.models import DownloadOutcome
 from exigent.production.package import zip_stream
+from exigent.web.actions import confirmation, see_done
 from exigent.web.deps import (
     CaseId,
     CurrentUser,
@@ -308,6 +309,7 @@ def _case_page(
         "problems": problems or {},
         "settled": case.status in SETTLED,
         "deliveries": deliveries,
+        "confirmed": confirmation(request, forms.CONFIRMATIONS),
     }
     session.commit()
     return render(request, "portal/case.html", context, officer=officer, status_code=status_code)
@@ -368,7 +370,7 @@ def send_message(
         visible_to_requester=True,
     )
     session.commit()
-    return redirect(f"/portal/requests/{request_id}#messages")
+    return see_done(f"/portal/requests/{request_id}", "message", "messages")
 
 
 @router.post("/requests/{request_id}/answer", response_class=HTMLResponse)
@@ -401,7 +403,7 @@ def answer(
         return _case_page(
             request, session, officer, request_id, problems=problems_of(exc), status_code=422
         )
-    return redirect(f"/portal/requests/{request_id}#messages")
+    return see_done(f"/portal/requests/{request_id}", "answer", "messages")
 
 
 @router.post("/requests/{request_id}/documents", response_class=HTMLResponse)
@@ -449,7 +451,7 @@ def upload(
         return _case_page(
             request, session, officer, request_id, problems=problems_of(exc), status_code=422
         )
-    return redirect(f"/portal/requests/{request_id}#documents")
+    return see_done(f"/portal/requests/{request_id}", "uploaded", "documents-card")
 
 
 # Staff: verifying officers' accounts (linked from the console)

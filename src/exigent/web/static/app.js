@@ -1,5 +1,6 @@
 // Behaviour shared by every page: theme switch, CSRF header on htmx requests, refusals shown
-// in their panel, the error page's back link. Pages run no inline script: it all lives here.
+// in their panel, a done action's sentence in view, the error page's back link. Pages run no
+// inline script: it all lives here.
 (function () {
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -64,6 +65,48 @@
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   });
+
+  // Post/Redirect/Get (web/actions.py). The sticky top bar's height is what a panel opened by
+  // its #id keeps clear above it (app.css); a done action's sentence is brought into view and
+  // focused, so a screen reader reads it, and `done`/`at` leave the address, so a reload does
+  // not say it again.
+  function keepClearOfTopbar() {
+    var topbar = document.querySelector(".topbar");
+    if (!topbar) return;
+    document.documentElement.style.setProperty("--topbar-height", topbar.offsetHeight + "px");
+  }
+
+  function showDone() {
+    keepClearOfTopbar();
+    var note = document.querySelector("[data-done]");
+    var url = new URL(window.location.href);
+    if (url.searchParams.has("done") || url.searchParams.has("at")) {
+      url.searchParams.delete("done");
+      url.searchParams.delete("at");
+      window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+    }
+    if (!note) return;
+    note.setAttribute("data-done-shown", "");
+    var panel = note.closest("[id]") || note;
+    panel.scrollIntoView({ block: "start" });
+    note.focus({ preventScroll: true });
+  }
+
+  // A panel answered in place by htmx (production, notices) says what was done at its top,
+  // which may be above the button pressed: bring the sentence into view if it is not.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-done]:not([data-done-shown])").forEach(function (note) {
+      note.setAttribute("data-done-shown", "");
+      var box = note.getBoundingClientRect();
+      var topbar = document.querySelector(".topbar");
+      var clear = topbar ? topbar.offsetHeight : 0;
+      if (box.top < clear || box.bottom > window.innerHeight) note.scrollIntoView({ block: "center" });
+    });
+  });
+
+  // On load, after the browser's own move to the #panel, which would take the focus back.
+  window.addEventListener("load", showDone);
+  window.addEventListener("resize", keepClearOfTopbar);
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-back]");
