@@ -68,7 +68,7 @@ def test_approvers_see_what_waits_for_them_in_the_navigation(  # type: ignore[no
     assert nav_approvals(client.get("/account/security").text) == 1
     listed = client.get("/console?approve=mine").text
     assert queue_ids(listed) == [theirs["id"]]
-    assert "To approve <span class=\"nav-count\">1</span>" in listed
+    assert 'To approve <span class="nav-count">1</span>' in listed
 
     other_lead = make_account(Role.lead, "second.lead@example.test")
     sign_in(client, other_lead.user.email)
