@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import User
+from exigent.outages import outage_of
 
 NavCounter = Callable[[Session, User], int | None]
 
@@ -33,7 +34,9 @@ def nav_count(request: Any, user: User, name: str) -> int | None:
     counters: Mapping[str, NavCounter] = getattr(state, "nav_counts", {})
     factory: sessionmaker[Session] | None = getattr(state, "session_factory", None)
     counter = counters.get(name)
-    if counter is None or factory is None:
+    engine = getattr(state, "engine", None)
+    if counter is None or factory is None or (engine is not None and outage_of(engine).ongoing):
+        # While the database is out of reach, the page says so without waiting on a count.
         return None
     try:
         with factory() as session:
