@@ -205,18 +205,21 @@ def shoot(base: str, out: Path) -> None:
             page.goto(f"{base}/console/risk-weights")
             save("risk-weights")
             context.close()
-        # Responsive: the queue and a case on a phone-sized screen (light theme only).
-        phone = browser.new_context(
-            viewport={"width": 390, "height": 844}, color_scheme="light", bypass_csp=True
-        )
-        page = phone.new_page()
-        login(page, "analyst")
-        page.wait_for_load_state("networkidle")
-        page.screenshot(path=str(out / "queue-phone-light.png"))
-        page.goto(f"{base}/console/cases/{ids['media']}")
-        page.wait_for_load_state("networkidle")
-        page.screenshot(path=str(out / "case-phone-light.png"))
-        print("docs/screenshots/queue-phone-light.png, case-phone-light.png")
+        # Responsive: the queue and a case on a phone-sized screen, light and dark.
+        for theme in ("dark", "light"):
+            phone = browser.new_context(
+                viewport={"width": 390, "height": 844}, color_scheme=theme, bypass_csp=True
+            )
+            page = phone.new_page()
+            login(page, "lead")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / f"queue-phone-{theme}.png"))
+            page.goto(f"{base}/console/cases/{ids['media']}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / f"case-phone-{theme}.png"))
+            print(f"docs/screenshots/queue-phone-{theme}.png, case-phone-{theme}.png")
+            if theme == "dark":
+                phone.close()
         page.goto(f"{base}/console/policy/diff?from=1")
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(out / "policy-diff-phone-light.png"), full_page=True)

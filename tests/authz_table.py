@@ -128,7 +128,8 @@ TABLE: dict[tuple[str, str], Rule] = {
 
 # The console's pages for the agency directory and a case's agency, checked by
 # tests/test_page_authorization.py as every staff role and without a session. Every page route
-# under /console/directory and every case route that sets a case's agency or score has a row.
+# under /console/directory, every case route that sets a case's agency or score and the
+# queue's band of new emergencies has a row.
 PAGE_TABLE: dict[tuple[str, str], P] = {
     ("GET", "/console/directory"): P.directory_read,
     ("GET", "/console/directory/agencies/new"): P.directory_edit,
@@ -147,4 +148,6 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/cases/{case_id}/agency/new"): P.directory_link_case,
     ("POST", "/console/cases/{case_id}/agency/number"): P.directory_link_case,
     ("POST", "/console/cases/{case_id}/risk/reassess"): P.verification_assess,
+    # The queue's band of new emergencies, refreshed on its own.
+    ("GET", "/console/new-emergencies"): P.request_read_all,
 }

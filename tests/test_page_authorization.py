@@ -25,7 +25,7 @@ from legal.flows import create_case
 
 STAFF_ROLES = [role for role in Role if role is not Role.requester]
 # Routes whose rows this table must hold.
-COVERED = ("/console/directory", "/agency", "/risk/reassess")
+COVERED = ("/console/directory", "/agency", "/risk/reassess", "/new-emergencies")
 
 
 def _page_routes() -> set[tuple[str, str]]:

@@ -50,6 +50,7 @@ from exigent.intake import api as intake_api
 from exigent.intake.batcher import IntakeBatcher
 from exigent.intake.ratelimit import IntakeLimiter
 from exigent.legal import api as legal_api
+from exigent.legal.pending import pending_approvals
 from exigent.mail import api as mail_api
 from exigent.notice import api as notice_api
 from exigent.notice import pages as notice_pages
@@ -235,6 +236,8 @@ def create_app(
     app.state.move_guard = approval_guard(app.state.approval_checks)
     # What other domains keep in step when a case is judged again (notice's user notices).
     app.state.after_judging = AFTER_JUDGING
+    # Counts beside the navigation's links on every staff page (`web.nav_counts`).
+    app.state.nav_counts = {"approvals": pending_approvals}
     install_error_handlers(app)
     app.add_middleware(BodyLimits, settings=settings, portal_page=portal_error_page)
     app.add_middleware(SecurityHeaders)

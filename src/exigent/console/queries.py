@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, defer, lazyload
 
 from exigent.auth.models import Role, User
@@ -31,6 +31,7 @@ from exigent.legal.approval import (
 from exigent.legal.checks import latest_check, obligation_deadlines
 from exigent.legal.decisions import DraftStart, draft_basis, draft_start
 from exigent.legal.models import Decision, DecisionStatus, LegalCheckRecord
+from exigent.legal.pending import awaiting_approval_by
 from exigent.legal.policy_impact import OPEN_DECISIONS, changes_since_drafted
 from exigent.legal.versions import current_policy
 from exigent.verification.linking import settled
@@ -57,6 +58,8 @@ class QueueFilters:
     assignee: str = ""
     agency: int | None = None
     due: str = ""
+    # "mine": only the cases waiting for this person's approval as the second person.
+    approve: str = ""
 
     def query_string(self) -> str:
         pairs: list[tuple[str, Any]] = [("status", s) for s in self.status]
@@ -68,6 +71,8 @@ class QueueFilters:
             pairs.append(("agency", self.agency))
         if self.due:
             pairs.append(("due", self.due))
+        if self.approve:
+            pairs.append(("approve", self.approve))
         return urlencode(pairs)
 
     @property
@@ -93,6 +98,9 @@ def parse_filters(params: Any) -> QueueFilters:
     due = first("due")
     if due and due not in DUE_WINDOWS:
         raise BadInput(f"due: one of {', '.join(DUE_WINDOWS)}")
+    approve = first("approve")
+    if approve and approve != "mine":
+        raise BadInput("approve: 'mine' or nothing")
     chosen = case_queries.list_choices(
         status=_given(get_list("status")),
         priority=_given(get_list("priority")),
@@ -105,6 +113,7 @@ def parse_filters(params: Any) -> QueueFilters:
         assignee=assignee,
         agency=int(agency_text) if agency_text else None,
         due=due,
+        approve=approve,
     )
 
 
@@ -125,6 +134,14 @@ def request_filters(f: QueueFilters, user: User, now: datetime) -> case_queries.
         decide_due_before=now + DUE_WINDOWS[f.due] if f.due else None,
         order="urgency",
     )
+
+
+def _matching(user: User, f: QueueFilters, now: datetime) -> Select[Request]:
+    """The cases `user` may read that the filters match, in no order."""
+    statement = case_queries.filtered(
+        case_queries.readable_requests(user), request_filters(f, user, now)
+    )
+    return statement.where(awaiting_approval_by(user)) if f.approve else statement
 
 
 @dataclass
@@ -156,7 +173,7 @@ def queue(
     not indexed; the filters still narrow the rows through the queue indexes.
     """
     statement = (
-        case_queries.filtered(case_queries.readable_requests(user), request_filters(f, user, now))
+        _matching(user, f, now)
         .options(defer(Request.record), defer(Request.raw_submission), lazyload(Request.targets))
         .order_by(*urgency_order())
         .offset((page - 1) * QUEUE_PAGE)
@@ -173,11 +190,33 @@ def queue(
     return rows, more
 
 
+NEW_EMERGENCIES_SHOWN = 50
+
+
+def new_emergencies(session: Session, user: User) -> list[Request]:
+    """Emergencies nobody has acknowledged yet (not assigned, not moved on from `received`),
+    newest first: the queue shows them above everything else, whatever its filters, so a
+    fresh P0 never waits behind older overdue work.
+
+    Reads `ix_requests_priority_queue` (priority, status, ...): the open P0s still received.
+    """
+    statement = (
+        case_queries.readable_requests(user)
+        .where(
+            Request.priority == Priority.P0,
+            Request.status == Status.received,
+            Request.acknowledged_at.is_(None),
+        )
+        .options(defer(Request.record), defer(Request.raw_submission), lazyload(Request.targets))
+        .order_by(Request.received_at.desc(), Request.id.desc())
+        .limit(NEW_EMERGENCIES_SHOWN)
+    )
+    return list(session.execute(statement).scalars())
+
+
 def queue_count(session: Session, user: User, f: QueueFilters, *, now: datetime) -> int:
     """How many cases the filters match (open cases number in the thousands at most)."""
-    statement = case_queries.filtered(
-        case_queries.readable_requests(user), request_filters(f, user, now)
-    )
+    statement = _matching(user, f, now)
     return int(session.execute(select(func.count()).select_from(statement.subquery())).scalar_one())
 
 

@@ -31,7 +31,8 @@ def queue_page(request: Request, session: SessionDep, user: PageUser, page: Page
     require(user, Permission.request_read_all)
     filters = queries.parse_filters(request.query_params)
     rows, more = queries.queue(session, user, filters, now=utcnow(), page=page)
-    case_service.record_list(session, user, [row.case.id for row in rows])
+    fresh = queries.new_emergencies(session, user)
+    case_service.record_list(session, user, [row.case.id for row in rows] + [c.id for c in fresh])
     context = {
         "rows": rows,
         "filters": filters,
@@ -42,6 +43,7 @@ def queue_page(request: Request, session: SessionDep, user: PageUser, page: Page
         "agencies": queries.open_agencies(session),
         "views": queries.saved_views(session, user),
         "query": filters.query_string(),
+        "fresh": fresh,
     }
     session.commit()
     return render(request, user, "console/queue.html", context)
@@ -57,6 +59,16 @@ def queue_rows(
     case_service.record_list(session, user, [row.case.id for row in rows])
     session.commit()
     return render(request, user, "console/_queue_rows.html", {"rows": rows})
+
+
+@router.get("/new-emergencies", response_class=HTMLResponse)
+def new_emergencies(request: Request, session: SessionDep, user: Reader) -> HTMLResponse:
+    """The band of emergencies nobody has acknowledged yet, for its 30-second refresh."""
+    fresh = queries.new_emergencies(session, user)
+    if fresh:  # an empty band every 30 s from every open queue would only be noise in the log
+        case_service.record_list(session, user, [c.id for c in fresh])
+        session.commit()
+    return render(request, user, "console/_new_emergencies.html", {"fresh": fresh})
 
 
 @router.get("/find", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
 from exigent.cases import service
-from exigent.cases.models import Request, TrustStatus
+from exigent.cases.models import Priority, Request, TrustStatus
 from exigent.demo.policy import date_the_shipped_version, due_changes, make_change
 from exigent.demo.records import live_record
 from exigent.directory.models import Agency
@@ -27,6 +27,9 @@ from exigent.workflow.approval import approval_checks, approval_guard
 from exigent.workflow.judging import AFTER_JUDGING
 
 LIVE_CASES = 300
+# A staffed team acknowledges an emergency within minutes; only those received this recently
+# still wait, unacknowledged, in the queue's band of new emergencies.
+NEW_EMERGENCY_WINDOW = timedelta(minutes=20)
 # Where a live case has got to, and how often; each path follows the lifecycle's moves.
 PATHS: list[tuple[list[str], int]] = [
     ([], 20),
@@ -108,6 +111,15 @@ def _advance(
     paths = PATHS if now - received < timedelta(days=2) or rng.random() < 0.1 else PATHS[3:]
     path = rng.choices([p for p, _ in paths], weights=[w for _, w in paths])[0]
     moments = sorted(received + (now - received) * rng.random() for _ in path)
+    if not path and case.priority == Priority.P0 and now - received > NEW_EMERGENCY_WINDOW:
+        # No draw from `rng` here, so every other demo case stays as it was.
+        service.assign(
+            session,
+            user=staff["lead"],
+            request_id=case.id,
+            assignee_id=staff["analyst"].id,
+            now=received + timedelta(minutes=4),
+        )
     if path and rng.random() < 0.8:
         service.assign(
             session,

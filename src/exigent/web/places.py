@@ -25,6 +25,8 @@ class Place:
     permission: Permission | None
     # Whether the pages below `path` belong to it too (for the navigation's current place).
     covers_below: bool = True
+    # The name of a count shown beside the link (`web.nav_counts`), e.g. approvals waiting.
+    count: str | None = None
 
     def is_here(self, here: str) -> bool:
         if here == self.path:
@@ -46,6 +48,15 @@ PLACES = (
         "decision, production and timeline.",
         P.request_read_all,
         covers_below=False,
+    ),
+    Place(
+        "/console?approve=mine",
+        "To approve",
+        "Decisions waiting for you as the second person: cases awaiting approval that you "
+        "did not draft, edit or submit.",
+        P.disclosure_approve,
+        covers_below=False,
+        count="approvals",
     ),
     Place(
         "/console/directory",

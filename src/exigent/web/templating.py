@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 from exigent import __version__
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, user_can
+from exigent.web import nav_counts
 from exigent.web.places import Place, landing_path, places_for
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ def _environment() -> Environment:
     env.globals["can"] = can
     env.globals["nav_places"] = nav_places
     env.globals["landing"] = landing
+    env.globals["nav_count"] = nav_count
     return env
 
 
@@ -66,6 +68,15 @@ def landing(context: Context) -> str:
     """Where the brand link takes the page's signed-in user: the page they land on."""
     user = _user(context)
     return landing_path(user) if user is not None else "/"
+
+
+@pass_context
+def nav_count(context: Context, place: Place) -> int | None:
+    """The count beside `place`'s link for the page's signed-in user, if it has one."""
+    user = _user(context)
+    if user is None or place.count is None:
+        return None
+    return nav_counts.nav_count(context.get("request"), user, place.count)
 
 
 templates = Jinja2Templates(env=_environment())
