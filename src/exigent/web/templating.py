@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 from exigent import __version__
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, user_can
+from exigent.web.labels import action_label, label
 from exigent.web.places import Place, landing_path, places_for
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -38,6 +39,8 @@ def _environment() -> Environment:
     env.globals["can"] = can
     env.globals["nav_places"] = nav_places
     env.globals["landing"] = landing
+    env.filters["label"] = label
+    env.filters["action_label"] = action_label
     return env
 
 
