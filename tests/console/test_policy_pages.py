@@ -55,7 +55,8 @@ def test_the_editor_is_legal_s_and_shows_each_cell_as_a_field(  # type: ignore[n
     assert page.status_code == 200
     cell = re.search(
         r'<select id="f-kinds-court_order-categories-location" name="kinds.court_order.'
-        r'categories.location" data-base="L" aria-label="Court order · Location history">(.*?)</select>',
+        r'categories.location" data-base="L" '
+        r'aria-label="Court order · Location history">(.*?)</select>',
         page.text,
     )
     assert cell and '<option value="L" selected>Legal review</option>' in cell.group(1)
