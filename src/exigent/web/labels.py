@@ -206,6 +206,12 @@ FIELDS: dict[str, str] = {
     "nondisclosure_order": "Non-disclosure order",
     "user_notice_permitted": "User notice permitted",
     "offense": "Offense",
+    # An agency's details in the directory
+    "homepage_url": "Homepage",
+    "agency_type": "Agency type",
+    "ori": "ORI",
+    "country": "Country",
+    "state": "State",
 }
 
 # The audit log's families of action (`request.create` is in family `request`).
