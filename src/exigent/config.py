@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     platform_store: Path = Path("./var/platform.db")
     # How the platform is named to law enforcement on cover letters.
     platform_name: str = "Exigent Demo Platform"
+    # The response team's 24/7 line, shown on every portal page and the emergency form: an
+    # officer whose case cannot wait for the form must be able to call. The default is the
+    # demo's (555-01xx numbers are reserved for fiction); set the real one in production.
+    team_phone: str = "+1 650 555 0142"
     # Productions: where packages are built, and how long a delivery link stays usable.
     production_dir: Path | None = None
     delivery_link_hours: int = Field(default=72, gt=0)

@@ -195,11 +195,11 @@ def test_case_page_shows_the_panels(client, analyst) -> None:  # type: ignore[no
         "Verification",
         "Risk score",
         "Legal",
-        "disclose review",
+        "Review for disclosure",
         "Decision",
         "Production",
         "Timeline and notes",
-        "suicide self harm",
+        "Suicide or self-harm",
     ):
         assert text in page.text, text
     assert "request.read" in audit_actions(client.app.state.session_factory)

@@ -55,7 +55,8 @@ def test_the_editor_is_legal_s_and_shows_each_cell_as_a_field(  # type: ignore[n
     assert page.status_code == 200
     cell = re.search(
         r'<select id="f-kinds-court_order-categories-location" name="kinds.court_order.'
-        r'categories.location" data-base="L" aria-label="court order · location">(.*?)</select>',
+        r'categories.location" data-base="L" '
+        r'aria-label="Court order · Location history">(.*?)</select>',
         page.text,
     )
     assert cell and '<option value="L" selected>Legal review</option>' in cell.group(1)
@@ -237,12 +238,12 @@ def test_the_approval_panel_offers_approve_only_when_it_would_be_accepted(  # ty
     # The draft form starts from the withdrawn decision; the changed category starts over.
     assert re.search(r'data-draft-basis="\d+"', page)
     row = re.search(
-        r"<tr><td class=\"mono\">[^<]*</td><td>account activity</td>(.*?)</tr>", page, re.S
+        r"<tr><td class=\"mono\">[^<]*</td><td>Account activity</td>(.*?)</tr>", page, re.S
     )
     assert row and ">changed</span>" in row.group(1)
     assert 'value="withhold" selected' in row.group(1)
     row = re.search(
-        r"<tr><td class=\"mono\">[^<]*</td><td>subscriber info</td>(.*?)</tr>", page, re.S
+        r"<tr><td class=\"mono\">[^<]*</td><td>Subscriber information</td>(.*?)</tr>", page, re.S
     )
     assert (
         row

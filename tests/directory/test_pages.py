@@ -123,7 +123,7 @@ def test_a_lead_edits_an_agency_and_every_change_shows_who_and_when(  # type: ig
     assert "agency website: springfield.il.us/police/contact" in page
     assert "springfield.il.us" in page and "the city site links the police page" in page
     history = page.split('id="history"')[1]
-    assert "homepage url: — → https://www.springfield.il.us/police" in history
+    assert "Homepage: — → https://www.springfield.il.us/police" in history
     assert "Domain springfield.il.us added" in history
     assert "Number +12177888311 added" in history
     assert "Callbacks dial +12177888311" in history

@@ -34,8 +34,8 @@ def test_submitting_a_triaged_case_puts_it_in_front_of_the_approver(  # type: ig
     draft_in_the_form(page)
     page.locator("#decision").get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_role("status").first).to_contain_text("awaiting approval")
-    expect(page.locator("#timeline")).to_contain_text("triaged → under review")
-    expect(page.locator("#timeline")).to_contain_text("under review → awaiting approval")
+    expect(page.locator("#timeline")).to_contain_text("Triaged → Under review")
+    expect(page.locator("#timeline")).to_contain_text("Under review → Awaiting approval")
 
     other = browser.new_context()
     lead_page = other.new_page()

@@ -96,7 +96,7 @@ def test_reveal_a_blurred_item_and_see_the_exposure(  # type: ignore[no-untyped-
     page.get_by_role("link", name="My exposure").click()
     expect(page.get_by_role("heading", name="Your exposure this shift")).to_be_visible()
     cell = page.locator("td[data-seconds]").first
-    expect(page.get_by_role("cell", name="suicide self harm").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Suicide or self-harm").first).to_be_visible()
     assert 1 <= int(cell.get_attribute("data-seconds") or 0) <= 5
 
 

@@ -138,5 +138,5 @@ def test_a_lead_finds_corrects_and_gives_an_agency_its_number(  # type: ignore[n
     expect(page.locator("[data-callback-number]")).to_have_text("+12177888311")
     history = page.locator("#history")
     expect(history).to_contain_text("Callbacks dial +12177888311")
-    expect(history).to_contain_text("homepage url: — → https://www.springfield.il.us/police")
+    expect(history).to_contain_text("Homepage: — → https://www.springfield.il.us/police")
     expect(history).to_contain_text(lead.user.email)

@@ -220,7 +220,7 @@ def test_emergency_from_registration_to_download(  # type: ignore[no-untyped-def
     panel.get_by_role("button", name="Deliver to requester").click()
     expect(panel.locator("[data-done]")).to_contain_text(f"link mailed to {OFFICER}")
     expect(panel.locator("[data-custody]")).to_contain_text("link issued")
-    expect(desk.locator("#case-status")).to_contain_text("delivered")
+    expect(desk.locator("#case-status")).to_contain_text("Delivered")
     expect(panel.get_by_role("button", name="Build again")).to_be_visible()
     assert any("ready" in m["subject"] for m in mailbox.to(OFFICER))
 

@@ -40,7 +40,7 @@ def test_legal_edits_one_cell_sees_the_impact_saves_and_reads_the_diff(  # type:
     page.get_by_role("link", name="Policy").click()
     page.get_by_role("link", name="Edit the policy").click()
     expect(page.get_by_role("heading", name="Edit the disclosure policy")).to_be_visible()
-    cell = page.get_by_label("emergency · account activity")
+    cell = page.get_by_label("Emergency · Account activity")
     expect(cell).to_have_value("P")
     cell.select_option("L")
     expect(page.locator("[data-changed-count]")).to_contain_text("1 cell changed")

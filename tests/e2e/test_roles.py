@@ -105,7 +105,7 @@ def test_the_auditor_finds_a_case_trail_and_verifies_the_chain(  # type: ignore[
     page.get_by_role("button", name="Find").click()
     rows = page.locator("[data-audit-entries] tbody tr")
     expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("request.read")
+    expect(rows.first).to_contain_text("Case: read")
     expect(rows.first.locator(".badge")).to_have_text("read")
     expect(rows.first).to_contain_text("Test lead")
     # The filtered page's scripts first: a click before htmx has wired the button is lost.

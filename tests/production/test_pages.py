@@ -80,7 +80,7 @@ def test_build_deliver_and_custody_from_the_panel(  # type: ignore[no-untyped-de
     seal = re.search(r"data-seal>([0-9a-f]{64})<", built)
     assert seal, built
     assert "Deliver to requester" in built
-    assert "collection started" in built and "collected" in built
+    assert "Collection started" in built and "Collected" in built
 
     production_id = int(re.search(r'data-production="(\d+)"', built).group(1))  # type: ignore[union-attr]
     delivered = _post(client, f"/console/productions/{production_id}/deliver", csrf)

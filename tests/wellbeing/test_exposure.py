@@ -121,7 +121,7 @@ def test_my_exposure_page_shows_this_shift(client, analyst) -> None:  # type: ig
     page = client.get("/wellbeing")
     assert page.status_code == 200
     assert "Your exposure this shift" in page.text
-    assert "suicide self harm" in page.text
+    assert "Suicide or self-harm" in page.text
 
 
 def test_team_view_is_for_leads_and_aggregates(client, analyst, lead) -> None:  # type: ignore[no-untyped-def]

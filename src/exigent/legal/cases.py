@@ -28,6 +28,7 @@ from exigent.legal.models import Decision, DecisionStatus, LegalCheckRecord, Tar
 from exigent.legal.notify import notify, timeline_entry
 from exigent.legal.policy import Route
 from exigent.legal.rechecks import recheck_case
+from exigent.web.labels import label
 
 # What each required element is called when we ask an officer for it.
 PLAIN_WORDS = {
@@ -87,7 +88,7 @@ def recheck(
 
 
 def missing_in_plain_words(missing: list[str]) -> list[str]:
-    return [PLAIN_WORDS.get(path, path.replace("_", " ").replace(".", ": ")) for path in missing]
+    return [PLAIN_WORDS.get(path) or label(path).lower() for path in missing]
 
 
 def info_message(request: Request, missing: list[str], extra: str | None) -> str:

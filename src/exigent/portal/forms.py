@@ -23,6 +23,7 @@ from exigent.errors import describe_validation_error
 from exigent.legal.cases import missing_in_plain_words
 from exigent.legal.engine import missing_elements
 from exigent.legal.policy import Policy
+from exigent.web.labels import label
 
 KINDS: dict[str, tuple[str, str]] = {
     "emergency": (
@@ -49,14 +50,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "other": ("Something else", "Any other legal process; our legal team will review it."),
 }
 
-NATURES: dict[str, str] = {
-    EmergencyNature.suicide_self_harm: "Suicide or self-harm",
-    EmergencyNature.child_safety: "A child's safety",
-    EmergencyNature.kidnapping: "Kidnapping or a missing person in danger",
-    EmergencyNature.violent_threat: "A threat of violence",
-    EmergencyNature.terrorism: "Terrorism",
-    EmergencyNature.other_life_threat: "Another threat to someone's life",
-}
+# The emergency's nature in the words every page uses (`exigent.web.labels`).
+NATURES: dict[str, str] = {nature.value: label(nature) for nature in EmergencyNature}
 
 CATEGORIES: dict[str, tuple[str, str]] = {
     DataCategory.subscriber_info: (

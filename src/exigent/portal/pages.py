@@ -27,6 +27,7 @@ from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.versions import current_policy
 from exigent.officers import staff
 from exigent.portal import cases, forms
+from exigent.portal import home as home_list
 from exigent.portal.account_pages import router as account_router
 from exigent.portal.deps import (
     CurrentOfficer,
@@ -73,10 +74,19 @@ def _requester(session: SessionDep, officer: Officer) -> Requester | None:
 
 @router.get("/home", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, officer: CurrentOfficer) -> Response:
-    page, _ = queries.list_requests(
-        session, officer.user, queries.RequestFilters(order="newest"), limit=100, cursor=None
-    )
-    case_service.record_list(session, officer.user, [case.id for case in page])
+    asked = {k: request.query_params.get(k, "") for k in ("q", "status", "page")}
+    try:
+        found = home_list.find_own(
+            session,
+            officer.user,
+            query=asked["q"],
+            status=asked["status"],
+            page=asked["page"] or "1",
+        )
+        problem = None
+    except BadInput as exc:
+        found, problem = home_list.find_own(session, officer.user), exc
+    case_service.record_list(session, officer.user, [case.id for case in found.cases])
     requester = _requester(session, officer)
     deliveries = delivery.delivered_to(session, officer.user)
     reads.record_deliveries_read(session, officer.user, deliveries)
@@ -85,11 +95,14 @@ def home(request: Request, session: SessionDep, officer: CurrentOfficer) -> Resp
         request,
         "portal/home.html",
         {
-            "cases": page,
-            "kinds": forms.KINDS,
+            "found": found,
+            "asked": asked,
+            "problem": problem,
+            "statuses": home_list.STATUS_CHOICES,
             "status_words": forms.status_words,
             "awaiting": requester is None or requester.status == TrustStatus.unverified,
-            "deliveries": deliveries,
+            "ready": [d for d in deliveries if d.state == "live"],
+            "earlier": [d for d in deliveries if d.state != "live"],
         },
         officer=officer,
     )

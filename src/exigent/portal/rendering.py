@@ -39,6 +39,7 @@ def render(
             "csrf_token": officer.csrf_token if officer else None,
             "form_csrf": token,
             "problems": {},
+            "team_phone": request.app.state.settings.team_phone,
             **context,
         },
         status_code=status_code,

@@ -17,6 +17,7 @@ from exigent import __version__
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, user_can
 from exigent.web import nav_counts
+from exigent.web.labels import action_label, label
 from exigent.web.places import Place, landing_path, places_for
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -40,6 +41,8 @@ def _environment() -> Environment:
     env.globals["nav_places"] = nav_places
     env.globals["landing"] = landing
     env.globals["nav_count"] = nav_count
+    env.filters["label"] = label
+    env.filters["action_label"] = action_label
     return env
 
 

@@ -1,0 +1,257 @@
+"""What people read for the values the code stores: one table for every page.
+
+Enums keep stable snake_case values for the database, the API and the audit log; pages show
+these words instead (the `label` filter). A value missing here still reads as words, never as
+`under_review`, and a test walks every enum so the table stays complete.
+"""
+
+from __future__ import annotations
+
+# Values shared by several enums read the same wherever they appear ("approved" is the same
+# word for a case and a decision), so one flat table serves them all.
+LABELS: dict[str, str] = {
+    # Case status (cases.lifecycle.Status)
+    "received": "Received",
+    "triaged": "Triaged",
+    "verifying": "Verifying",
+    "under_review": "Under review",
+    "need_info": "Waiting for information",
+    "awaiting_approval": "Awaiting approval",
+    "approved": "Approved",
+    "producing": "Producing",
+    "delivered": "Delivered",
+    "preserved": "Preserved",
+    "rejected": "Rejected",
+    "withdrawn": "Withdrawn",
+    "closed": "Closed",
+    # Kind of request (cases.schemas.RequestKind)
+    "emergency": "Emergency",
+    "subpoena": "Subpoena",
+    "court_order": "Court order",
+    "search_warrant": "Search warrant",
+    "preservation": "Preservation",
+    "preservation_extension": "Preservation extension",
+    "consent": "Consent",
+    "real_time": "Real-time",
+    "other": "Other",
+    # How it arrived (ReceivedVia)
+    "portal": "Portal",
+    "api": "API",
+    "email": "Email",
+    "phone": "Phone",
+    "fax": "Fax",
+    # Nature of an emergency (EmergencyNature), also the harm in wellbeing's exposure
+    "suicide_self_harm": "Suicide or self-harm",
+    "child_safety": "Child safety",
+    "kidnapping": "Kidnapping",
+    "violent_threat": "Violent threat",
+    "terrorism": "Terrorism",
+    "other_life_threat": "Other threat to life",
+    "unclassified": "Unclassified",
+    # Targets (IdentifierType)
+    "username": "Username",
+    "user_id": "User ID",
+    # Data categories (DataCategory)
+    "subscriber_info": "Subscriber information",
+    "account_activity": "Account activity",
+    "connections": "Connections",
+    "message_metadata": "Message records",
+    "location": "Location history",
+    "content": "Content",
+    # Priority
+    "P0": "P0 (life at risk)",
+    "P1": "P1",
+    "P2": "P2",
+    "P3": "P3",
+    # Standing of requesters, agencies and mail domains
+    "unverified": "Unverified",
+    "verified": "Verified",
+    "suspended": "Suspended",
+    "fraudulent": "Fraudulent",
+    "listed": "Listed",
+    "unlisted": "Not listed",
+    "lookalike": "Look-alike",
+    # Roles
+    "analyst": "Analyst",
+    "lead": "Lead",
+    "legal": "Legal",
+    "leadership": "Leadership",
+    "scheduler": "Scheduler",
+    "auditor": "Auditor",
+    "admin": "Administrator",
+    "requester": "Officer",
+    # Legal rulings, routes and obligations
+    "permitted": "Permitted",
+    "not_permitted": "Not permitted",
+    "legal_review": "Legal review",
+    "disclose_review": "Review for disclosure",
+    "request_info": "Ask for information",
+    "preserve_only": "Preserve only",
+    "reject": "Reject",
+    "preservation_expires": "Preservation expires",
+    "user_notice_review": "Review of user notice",
+    "nondisclosure_review": "Review of the non-disclosure order",
+    "user_notice_before_disclosure": "User notice before disclosure",
+    # Decisions
+    "draft": "Draft",
+    "submitted": "Submitted",
+    "superseded": "Superseded",
+    "disclose": "Disclose",
+    "withhold": "Withhold",
+    "partial": "Partial",
+    "legal_sign_off": "Legal sign-off",
+    "approval": "Approval",
+    "rejection": "Rejection",
+    # Verification
+    "low": "Low",
+    "medium": "Medium",
+    "high": "High",
+    "critical": "Critical",
+    "failed": "Failed",
+    "fraud": "Fraud",
+    "confirmed": "Confirmed",
+    "denied": "Denied",
+    "no_answer": "No answer",
+    "typo": "Typo",
+    "homoglyph": "Look-alike characters",
+    "added_word": "Added word",
+    "tld_swap": "Other top-level domain",
+    "subdomain": "Subdomain",
+    "agency_website": "Agency's website",
+    "directory": "Official directory",
+    "prior_callback": "Earlier callback",
+    # Production and preservation
+    "building": "Building",
+    "built": "Built",
+    "downloaded": "Downloaded",
+    "wrong_account": "Wrong account",
+    "expired": "Expired",
+    "revoked": "Revoked",
+    "active": "Active",
+    "released": "Released",
+    "collection_started": "Collection started",
+    "collected": "Collected",
+    "packaged": "Packaged",
+    "link_issued": "Link issued",
+    "link_revoked": "Link revoked",
+    "hold_extended": "Hold extended",
+    "hold_released": "Hold released",
+    # User notice
+    "pending": "Pending",
+    "held": "Held",
+    "drafted": "Drafted",
+    "queued": "Queued",
+    "sent": "Sent",
+    "withheld": "Withheld",
+    "cancelled": "Cancelled",
+    "send": "Send",
+    "edit": "Edit",
+    "hold": "Hold",
+    "release": "Release",
+    "resend": "Send again",
+    # Timeline entries
+    "note": "Note",
+    "transition": "Status changed",
+    "assigned": "Assigned",
+    "document": "Document",
+    "agency_linked": "Agency linked",
+    "agency_number": "Agency number",
+    "risk_assessed": "Risk assessed",
+    "rate_flagged": "Over the intake allowance",
+    "decision_submitted": "Decision submitted",
+    "legal_recheck": "Legal re-check",
+    "obligation_due": "Obligation due",
+    "preservation_hold": "Preservation hold",
+    "preservation_released": "Preservation released",
+    "preservation_reminder": "Preservation reminder",
+    "production_delivered": "Production delivered",
+    "record_updated": "Record updated",
+    "target_age": "Target's age",
+    "user_notice": "User notice",
+    "sla_warning": "Deadline near",
+    "sla_breach": "Deadline missed",
+    # Officers' sign-in (Door, Proof, TokenPurpose)
+    "staff": "Staff",
+    "password": "Password",
+    "second_factor": "Second factor",
+    "email_link": "Emailed link",
+    "confirm_email": "Email confirmation",
+    "staff_setup": "Staff account set-up",
+    # Marks (MarkSubject)
+    "request": "Request",
+    "request_agency": "Request's agency",
+    "agency": "Agency",
+}
+
+# Field paths named in errors and in what a request still misses.
+FIELDS: dict[str, str] = {
+    "requester.name": "Requester's name",
+    "requester.email": "Requester's email",
+    "requester.phone": "Requester's phone",
+    "requester.agency_name": "Agency name",
+    "targets": "Accounts concerned",
+    "data_requested": "Data requested",
+    "emergency.nature": "Nature of the emergency",
+    "emergency.facts": "Facts of the emergency",
+    "emergency.how_data_helps": "How the data helps",
+    "emergency.persons_at_risk": "Persons at risk",
+    "emergency.why_no_legal_process": "Why there is no legal process",
+    "attestation.signed": "Signed attestation",
+    "documents": "Copy of the legal process",
+    "legal_authority": "Legal authority",
+    "date_range": "Date range",
+    "date_range.start": "Start of the date range",
+    "date_range.end": "End of the date range",
+    "case_number": "Agency case number",
+    "nondisclosure_order": "Non-disclosure order",
+    "user_notice_permitted": "User notice permitted",
+    "offense": "Offense",
+    # An agency's details in the directory
+    "homepage_url": "Homepage",
+    "agency_type": "Agency type",
+    "ori": "ORI",
+    "country": "Country",
+    "state": "State",
+}
+
+# The audit log's families of action (`request.create` is in family `request`).
+AUDIT_FAMILIES: dict[str, str] = {
+    "request": "Case",
+    "api_token": "API token",
+    "auth": "Staff sign-in",
+    "portal": "Portal",
+    "user": "Staff account",
+    "target": "Target",
+    "weights": "Risk weights",
+    "levels": "Risk levels",
+    "signals": "Risk signals",
+    "custody": "Chain of custody",
+    "console": "Console",
+    "content": "Content",
+    "delivery": "Delivery",
+    "demo": "Demo",
+    "verification": "Verification",
+}
+
+
+def words(value: str) -> str:
+    """A stored name as words: `need_info` -> `Need info`, for what the table lacks."""
+    text = value.replace("_", " ").replace(".", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def label(value: object) -> str:
+    """What a person reads for a stored value (an enum member, a field path, a string)."""
+    if value is None:
+        return ""
+    key = str(value)
+    return LABELS.get(key) or FIELDS.get(key) or words(key)
+
+
+def action_label(action: str) -> str:
+    """An audit action in words: `request.create` -> `Case: create`."""
+    family, _, verb = action.partition(".")
+    refused = verb.endswith(".refused")
+    verb = verb.removesuffix(".refused")
+    said = f"{AUDIT_FAMILIES.get(family, label(family))}: {words(verb).lower() or family}"
+    return f"{said} (refused)" if refused else said
