@@ -232,7 +232,7 @@ def create_app(
     # Approval's checks, contributed by legal, verification and notice; the case page runs
     # them without approving, so it never offers an approval that would be refused.
     app.state.approval_checks = approval_checks()
-    app.state.move_guard = approval_guard(app.state.approval_checks)
+    app.state.move_guard = approval_guard(app.state.approval_checks, settings)
     # What other domains keep in step when a case is judged again (notice's user notices).
     app.state.after_judging = AFTER_JUDGING
     install_error_handlers(app)

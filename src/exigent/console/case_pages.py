@@ -21,6 +21,7 @@ from exigent.errors import NotFound
 from exigent.files import viewable_media_type
 from exigent.legal.deps import approval_checks_of
 from exigent.legal.models import Outcome
+from exigent.legal.targets import unknown_targets
 from exigent.verification.models import CallbackOutcome
 from exigent.web.deps import CaseId, FileStoreDep, Reader, RowId, SessionDep
 from exigent.web.render import render
@@ -113,6 +114,7 @@ def show_case(
             "agency_state": agency_state,
             "found": found,
             "kinds": KIND_CHOICES,
+            "unknown_targets": unknown_targets(session, case.id),
         },
         status_code=status_code,
     )

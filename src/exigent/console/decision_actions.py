@@ -18,7 +18,15 @@ from exigent.errors import BadInput
 from exigent.legal import decisions
 from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.models import Outcome
-from exigent.web.deps import CaseId, FormDep, Reader, SessionDep, SessionFactoryDep
+from exigent.legal.targets import look_up_after_draft
+from exigent.web.deps import (
+    CaseId,
+    FormDep,
+    Reader,
+    SessionDep,
+    SessionFactoryDep,
+    SettingsDep,
+)
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -81,6 +89,7 @@ def draft_decision(
     user: Reader,
     after_judging: AfterJudgingDep,
     form: FormDep,
+    settings: SettingsDep,
 ) -> Response:
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     missing = _missing(fields)
@@ -97,7 +106,7 @@ def draft_decision(
         )
 
     def run() -> object:
-        return decisions.draft(
+        decision = decisions.draft(
             session,
             user=user,
             request_id=case_id,
@@ -106,6 +115,8 @@ def draft_decision(
             items=_items(fields),
             after_judging=after_judging,
         )
+        look_up_after_draft(session, settings=settings, user=user, request_id=case_id)
+        return decision
 
     return act(request, session, factory, user, case_id, "decision", "draft", run)
 
