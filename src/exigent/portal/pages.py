@@ -289,7 +289,7 @@ def _case_page(
     case_service.record_read(session, officer.user, case)
     question = cases.open_question(session, user=officer.user, case=case)
     policy = current_policy(session).policy
-    missing = cases.still_missing(case, policy) if question else []
+    missing = cases.still_missing(case, policy) if question or sent else []
     deliveries = delivery.delivered_to(session, officer.user, request_id=case.id)
     reads.record_deliveries_read(session, officer.user, deliveries)
     context = {
