@@ -197,6 +197,10 @@ def check_form(
     return render(request, "portal/_missing.html", {**context, "partial": True}, officer=officer)
 
 
+# The emergency form's address, whose body may be larger than one file (see web.limits).
+EMERGENCY_FORM = "/portal/requests/new/emergency"
+
+
 @router.post("/requests/new/{kind}", response_class=HTMLResponse)
 def submit_request(
     request: Request,
@@ -308,6 +312,7 @@ def _case_page(
         "problems": problems or {},
         "settled": case.status in SETTLED,
         "deliveries": deliveries,
+        "refused_files": cases.refused_files(session, user=officer.user, case=case),
     }
     session.commit()
     return render(request, "portal/case.html", context, officer=officer, status_code=status_code)
