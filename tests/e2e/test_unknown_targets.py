@@ -48,8 +48,19 @@ def test_a_mistyped_target_is_shown_and_its_production_refused_by_name(  # type:
     expect(refusal).to_contain_text("username:night.owl.7: no such account on the platform")
     expect(refusal).to_contain_text("nothing was built")
     expect(panel).to_contain_text("No production yet.")
-    refusal.scroll_into_view_if_needed()
     if SHOTS:
-        page.screenshot(path=str(Path(SHOTS) / "case-unknown-target.png"), full_page=True)
+        shots(page, Path(SHOTS))
     root = settings.productions_root
     assert not root.exists() or not list(root.iterdir())
+
+
+def shots(page: Page, folder: Path) -> None:
+    """The refused build as the panel shows it, desktop and phone, light and dark."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page.evaluate("document.querySelector('.topbar').style.position = 'static'")
+    for theme in ("light", "dark"):
+        page.emulate_media(color_scheme=theme)
+        for suffix, width in (("", 1440), ("-phone", 390)):
+            page.set_viewport_size({"width": width, "height": 900})
+            path = folder / f"case-production-unknown-target{suffix}-{theme}.png"
+            page.locator("#production").screenshot(path=str(path))

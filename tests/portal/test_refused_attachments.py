@@ -57,6 +57,7 @@ def test_a_30_mb_attachment_is_left_off_and_the_emergency_is_sent(  # type: igno
     sign_in(client, analyst.user.email)
     staff = _text(client.get(f"/console/cases/{number}").text)
     assert "Attachment refused" in staff
+    assert "Not attached: bodycam.pdf, larger than the 25 MB limit" in staff
     assert "Attachment bodycam.pdf was not attached: larger than the 25 MB limit" in staff
 
 
