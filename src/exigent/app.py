@@ -57,6 +57,7 @@ from exigent.notice import pages as notice_pages
 from exigent.officers import api as officers_api
 from exigent.outages import RETRY_AFTER_SECONDS, database_lost, outage_of, unavailable
 from exigent.portal import pages as portal_pages
+from exigent.portal.pages import EMERGENCY_FORM
 from exigent.portal.rendering import error_page as portal_error_page
 from exigent.portal.rendering import not_found_page
 from exigent.production import api as production_api
@@ -233,13 +234,19 @@ def create_app(
     # Approval's checks, contributed by legal, verification and notice; the case page runs
     # them without approving, so it never offers an approval that would be refused.
     app.state.approval_checks = approval_checks()
-    app.state.move_guard = approval_guard(app.state.approval_checks)
+    app.state.move_guard = approval_guard(app.state.approval_checks, settings)
     # What other domains keep in step when a case is judged again (notice's user notices).
     app.state.after_judging = AFTER_JUDGING
     # Counts beside the navigation's links on every staff page (`web.nav_counts`).
     app.state.nav_counts = {"approvals": pending_approvals}
     install_error_handlers(app)
-    app.add_middleware(BodyLimits, settings=settings, portal_page=portal_error_page)
+    app.add_middleware(
+        BodyLimits,
+        settings=settings,
+        portal_page=portal_error_page,
+        # An emergency is taken even when its attachment is too large: the page leaves it off.
+        roomy_paths={EMERGENCY_FORM},
+    )
     app.add_middleware(SecurityHeaders)
     _include_routers(app)
     return app

@@ -107,12 +107,10 @@ def test_a_production_without_the_platform_store_fails_plainly(  # type: ignore[
     response = produce(client, analyst, case["id"])
     assert response.status_code == 503
     assert "does not exist" in response.json()["error"]
+    # Found out while the targets are looked up, before a production row is written.
     listed = client.get(f"/api/v1/requests/{case['id']}/productions", headers=analyst.headers)
-    (failed,) = listed.json()
-    assert failed["status"] == "failed" and "package_path" not in failed
-    assert str(settings.platform_store.parent) not in failed["error"]
+    assert listed.json() == []
     assert str(settings.platform_store.parent) not in response.text
-    assert "does not exist" in failed["error"]
     assert (
         not list(settings.productions_root.glob("*"))
         if settings.productions_root.exists()
@@ -140,18 +138,18 @@ def test_a_decision_that_discloses_nothing_builds_nothing_and_says_why(  # type:
     assert status["status"] == "approved"
 
 
-def test_a_target_the_platform_does_not_know_still_gets_its_letter(  # type: ignore[no-untyped-def]
-    client, analyst, lead, factory
+def test_a_target_the_platform_does_not_know_is_refused_by_name_and_nothing_is_built(  # type: ignore[no-untyped-def]
+    client, analyst, lead, factory, settings
 ):
     record = emergency_record(targets=[{"identifier_type": "username", "value": "no.such.user"}])
     case = approved_case(client, analyst, lead, factory, record)
     response = produce(client, analyst, case["id"])
-    assert response.status_code == 201, response.text
-    production = response.json()
-    assert production["status"] == "built" and production["record_count"] == 0
-    assert "package_path" not in production
-    manifest = client.get(
-        f"/api/v1/productions/{production['id']}/manifest", headers=analyst.headers
-    )
-    assert manifest.json()["not_found"] == ["username:no.such.user"]
-    assert manifest.json()["files"] == []
+    assert response.status_code == 409, response.text
+    error = response.json()["error"]
+    assert "username:no.such.user: no such account on the platform" in error
+    assert "nothing was built" in error
+    listed = client.get(f"/api/v1/requests/{case['id']}/productions", headers=analyst.headers)
+    assert listed.json() == []
+    root = settings.productions_root
+    assert not root.exists() or not list(root.iterdir())
+    assert "production.build.refused" in audit_actions(factory)

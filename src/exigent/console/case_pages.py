@@ -22,7 +22,9 @@ from exigent.directory.queries import Found, search_agencies
 from exigent.errors import NotFound
 from exigent.files import viewable_media_type
 from exigent.legal.deps import approval_checks_of
+from exigent.legal.missing import missing_for_staff
 from exigent.legal.models import Outcome
+from exigent.legal.targets import unknown_targets
 from exigent.verification.models import CallbackOutcome
 from exigent.web.actions import confirmation
 from exigent.web.deps import CaseId, FileStoreDep, Reader, RowId, SessionDep
@@ -117,6 +119,8 @@ def show_case(
             "agency_state": agency_state,
             "found": found,
             "kinds": KIND_CHOICES,
+            "unknown_targets": unknown_targets(session, case.id),
+            "missing_for_staff": missing_for_staff,
         },
         status_code=status_code,
     )

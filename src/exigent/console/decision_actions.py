@@ -18,7 +18,8 @@ from exigent.errors import BadInput
 from exigent.legal import decisions
 from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.models import Outcome
-from exigent.web.deps import FormDep
+from exigent.legal.targets import look_up_after_draft
+from exigent.web.deps import FormDep, SettingsDep
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -78,7 +79,9 @@ Note = Annotated[str, Form(max_length=20_000)]
 
 
 @router.post("/cases/{case_id}/decision")
-def draft_decision(act: CaseAct, after_judging: AfterJudgingDep, form: FormDep) -> Response:
+def draft_decision(
+    act: CaseAct, after_judging: AfterJudgingDep, form: FormDep, settings: SettingsDep
+) -> Response:
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     missing = _missing(fields)
     if missing:
@@ -94,7 +97,7 @@ def draft_decision(act: CaseAct, after_judging: AfterJudgingDep, form: FormDep) 
         )
 
     def run() -> object:
-        return decisions.draft(
+        decision = decisions.draft(
             act.session,
             user=act.user,
             request_id=act.case_id,
@@ -103,6 +106,8 @@ def draft_decision(act: CaseAct, after_judging: AfterJudgingDep, form: FormDep) 
             items=_items(fields),
             after_judging=after_judging,
         )
+        look_up_after_draft(act.session, settings=settings, user=act.user, request_id=act.case_id)
+        return decision
 
     return act(run, panel="decision", done="draft")
 

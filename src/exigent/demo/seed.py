@@ -19,6 +19,7 @@ from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory
 from exigent.demo.audit_trail import seed_audit_trail, verify_demo_chain
 from exigent.demo.cases import seed_live_cases
+from exigent.demo.gaps import seed_gap_cases
 from exigent.demo.history import seed_history
 from exigent.demo.media import attach_demo_media, seed_exposure
 from exigent.demo.people import DEMO_DOMAIN, SEEDER, login_lines, place_demo_officer, seed_people
@@ -72,6 +73,8 @@ def seed_demo(
             records_per_account=platform_records,
         )
     )
+    # After the store, so the mistyped target stays unknown to the platform.
+    seed_gap_cases(factory, settings, f"analyst@{DEMO_DOMAIN}", f"officer@{DEMO_DOMAIN}")
     verify_demo_chain(factory, f"auditor@{DEMO_DOMAIN}")
     return login_lines()
 

@@ -55,7 +55,8 @@ from exigent.legal.schemas import (
     RequestInfoIn,
     TargetAgeIn,
 )
-from exigent.web.deps import CurrentUser, RowId, SessionDep
+from exigent.legal.targets import look_up_after_draft
+from exigent.web.deps import CurrentUser, RowId, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1", tags=["legal"])
 
@@ -297,6 +298,7 @@ def draft_decision(
     session: SessionDep,
     user: CurrentUser,
     after_judging: AfterJudgingDep,
+    settings: SettingsDep,
 ) -> DecisionRead:
     """Write the draft: an outcome per target and requested category, each with a reason."""
     decision = decisions.draft(
@@ -313,6 +315,7 @@ def draft_decision(
         ],
         after_judging=after_judging,
     )
+    look_up_after_draft(session, settings=settings, user=user, request_id=request_id)
     result = _decision_read(session, decision)
     session.commit()
     return result

@@ -54,10 +54,27 @@ class FormProblems(BadInput):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class RefusedFile:
+    """An attachment left off an emergency that was taken anyway, and why."""
+
+    filename: str
+    reason: str
+
+
 def store_uploads(
-    uploads: list[Upload], *, store: FileStore, max_bytes: int
+    uploads: list[Upload],
+    *,
+    store: FileStore,
+    max_bytes: int,
+    refused: list[RefusedFile] | None = None,
 ) -> list[dict[str, Any]]:
-    """Put each file in the store after checking its size and type; refs for the record."""
+    """Put each file in the store after checking its size and type; refs for the record.
+
+    A file that fails its check refuses the whole form, unless `refused` is given: then the
+    file is left off and noted there, and the rest goes ahead (an emergency is never held
+    up by its attachment).
+    """
     refs = []
     for upload in uploads:
         if not upload.filename.strip():
@@ -70,7 +87,10 @@ def store_uploads(
             )
         except ExigentError as exc:
             message = exc.message.split(": ", 1)[-1]
-            raise FormProblems({"documents": f"{upload.filename}: {message}"}) from None
+            if refused is None:
+                raise FormProblems({"documents": f"{upload.filename}: {message}"}) from None
+            refused.append(RefusedFile(Path(upload.filename).name[:500], message))
+            continue
         refs.append(
             {
                 "sha256": sha,
@@ -154,7 +174,8 @@ def submit(
     earlier = existing_submission(session, user, idempotency_key)
     if earlier is not None:
         return earlier, False
-    stored = store_uploads(uploads, store=store, max_bytes=max_bytes)
+    refused: list[RefusedFile] | None = [] if kind == "emergency" else None
+    stored = store_uploads(uploads, store=store, max_bytes=max_bytes, refused=refused)
     refs = [{k: v for k, v in ref.items() if k != "size"} for ref in stored]
     data = forms.record_from_form(form, kind=kind, account=account, now=now, documents=refs)
     record, problems = forms.validate(data)
@@ -176,7 +197,49 @@ def submit(
             .where(Document.request_id == case.id, Document.sha256 == ref["sha256"])
             .values(size_bytes=ref["size"], uploaded_by_id=user.id)
         )
+    if created:
+        note_refused_files(session, user=user, case=case, refused=refused or [], now=now)
     return case, created
+
+
+REFUSED_KIND = "attachment_refused"
+
+
+def note_refused_files(
+    session: Session, *, user: User, case: Request, refused: list[RefusedFile], now: datetime
+) -> None:
+    """Say on the case which attachments were left off and why, for the team and the officer."""
+    actor = actor_for(user)
+    for file in refused:
+        case_service.timeline_entry(
+            session,
+            case,
+            actor,
+            REFUSED_KIND,
+            now,
+            body=f"Attachment {file.filename} was not attached: {file.reason}. The request "
+            "was taken without it; ask the requester to send it another way.",
+            visible=True,
+            data={"filename": file.filename, "reason": file.reason},
+        )
+        record_event(
+            session,
+            actor=actor,
+            action="document.refused",
+            object_type="request",
+            object_id=case.id,
+            detail={"filename": file.filename, "reason": file.reason},
+            at=now,
+        )
+
+
+def refused_files(session: Session, *, user: User, case: Request) -> list[RefusedFile]:
+    """The attachments left off the case when it was sent."""
+    return [
+        RefusedFile(str(e.data.get("filename", "")), str(e.data.get("reason", "")))
+        for e in queries.timeline_for(session, user, case)
+        if e.kind == REFUSED_KIND and e.visible_to_requester
+    ]
 
 
 def messages(session: Session, *, user: User, case: Request) -> list[TimelineEvent]:

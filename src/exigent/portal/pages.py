@@ -211,6 +211,10 @@ def check_form(
     return render(request, "portal/_missing.html", {**context, "partial": True}, officer=officer)
 
 
+# The emergency form's address, whose body may be larger than one file (see web.limits).
+EMERGENCY_FORM = "/portal/requests/new/emergency"
+
+
 @router.post("/requests/new/{kind}", response_class=HTMLResponse)
 def submit_request(
     request: Request,
@@ -303,7 +307,7 @@ def _case_page(
     case_service.record_read(session, officer.user, case)
     question = cases.open_question(session, user=officer.user, case=case)
     policy = current_policy(session).policy
-    missing = cases.still_missing(case, policy) if question else []
+    missing = cases.still_missing(case, policy) if question or sent else []
     deliveries = delivery.delivered_to(session, officer.user, request_id=case.id)
     reads.record_deliveries_read(session, officer.user, deliveries)
     context = {
@@ -323,6 +327,7 @@ def _case_page(
         "settled": case.status in SETTLED,
         "deliveries": deliveries,
         "confirmed": confirmation(request, forms.CONFIRMATIONS),
+        "refused_files": cases.refused_files(session, user=officer.user, case=case),
     }
     session.commit()
     return render(request, "portal/case.html", context, officer=officer, status_code=status_code)

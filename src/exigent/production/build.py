@@ -12,12 +12,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from exigent.errors import ExigentError
 from exigent.files import FileStore
 from exigent.platform_data.adapter import PlatformAdapter
 from exigent.production import letter
 from exigent.production.collect import Preserved, ScopedCollector, Unit, plan
 from exigent.production.package import BuildResult, build
 from exigent.production.scope import Scope
+
+
+class TargetNotFound(ExigentError):
+    status_code = 409
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,11 @@ def run_build(prepared: Prepared, adapter: PlatformAdapter, store: FileStore) ->
     """Collect and package; touches only the platform's data and the file system."""
     scope = prepared.scope
     found = plan(adapter, scope)
+    if found.not_found:
+        # Checked before the production was written; an account gone since then stops here,
+        # before any file is made.
+        missing = ", ".join(sorted({n.target_label for n in found.not_found}))
+        raise TargetNotFound(f"{missing}: no such account on the platform")
     today = date.today()
     minors = sorted(
         {

@@ -22,6 +22,7 @@ from exigent.cases import service as cases
 from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.errors import ExigentError
+from exigent.legal.targets import unknown_targets
 from exigent.platform_data.registry import open_adapter
 from exigent.production import delivery, preservation, reads, service
 from exigent.production.custody import custody_log
@@ -101,6 +102,7 @@ def _panel(
         "done": done,
         "error": error,
         "token_url": token_url,
+        "unknown_targets": unknown_targets(session, case.id),
         "csrf_token": getattr(request.state, "csrf_token", None),
     }
     cases.record_read(session, user, case)

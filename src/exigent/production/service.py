@@ -30,6 +30,7 @@ from exigent.files import FileStore
 from exigent.legal.cases import mark_target_age
 from exigent.legal.coppa import known_ages
 from exigent.legal.models import ApprovalKind, Decision
+from exigent.legal.targets import NO_ACCOUNT
 from exigent.platform_data.adapter import PlatformAdapter
 from exigent.production.build import Prepared, run_build
 from exigent.production.collect import Preserved
@@ -75,10 +76,12 @@ def prepare(
     user: User,
     request_id: int,
     settings: Settings,
+    adapter: PlatformAdapter,
     categories: list[str] | None = None,
     now: datetime | None = None,
 ) -> tuple[Production, Prepared]:
-    """Fix the approved scope in a new production row; 409 when the case is not approved."""
+    """Fix the approved scope in a new production row; 409 when the case is not approved or
+    a target it would produce has no account on the platform."""
     now = now or utcnow()
     request = cases.load_for(session, user, request_id)
     require_or_refuse(
@@ -107,6 +110,7 @@ def prepare(
             action="production.build",
             request_id=request.id,
         )
+    _refuse_unknown_targets(user, request, scope, adapter)
     decision = session.get(Decision, scope.decision_id)
     assert decision is not None
     production = Production(
@@ -145,6 +149,30 @@ def prepare(
         root=settings.productions_root,
     )
     return production, prepared
+
+
+def _refuse_unknown_targets(
+    user: User, request: Request, scope: Scope, adapter: PlatformAdapter
+) -> None:
+    """Refuse before anything is written: a package for an account that does not exist
+    would be sealed, delivered and read as "no records", when the target was mistyped."""
+    unknown = sorted(
+        {
+            i.target_label
+            for i in scope.items
+            if adapter.find_account(i.identifier_type, i.value) is None
+        }
+    )
+    if unknown:
+        raise refuse(
+            user,
+            f"{', '.join(unknown)}: {NO_ACCOUNT}, so nothing was built; correct the target "
+            "with the requester, or withhold it in the decision",
+            status_code=409,
+            action="production.build",
+            request_id=request.id,
+            targets=unknown,
+        )
 
 
 def _narrowed(user: User, request: Request, scope: Scope, categories: list[str]) -> Scope:
@@ -368,6 +396,10 @@ def record_failed(
     )
 
 
+class BuildFailed(ExigentError):
+    status_code = 500
+
+
 def failure_reason(exc: BaseException) -> str:
     """What a failed production's row says: a domain error in its own words; anything else by
     its kind only, since its text may name places on the server (the log has it in full)."""
@@ -389,7 +421,12 @@ def build_production(
     with factory() as session:
         user = merged(session, user)
         production, prepared = prepare(
-            session, user=user, request_id=request_id, settings=settings, categories=categories
+            session,
+            user=user,
+            request_id=request_id,
+            settings=settings,
+            adapter=adapter,
+            categories=categories,
         )
         session.commit()
     try:
@@ -397,13 +434,15 @@ def build_production(
     except Exception as exc:
         if not isinstance(exc, ExigentError):
             log.exception("production %s could not be built", production.id)
+        reason = failure_reason(exc)
         with factory() as session:
             user = merged(session, user)
-            record_failed(
-                session, user=user, production_id=production.id, error=failure_reason(exc)
-            )
+            record_failed(session, user=user, production_id=production.id, error=reason)
             session.commit()
-        raise
+        if isinstance(exc, ExigentError):
+            raise
+        # Said in the page next to the button, without the server's paths (the log has them).
+        raise BuildFailed(reason) from exc
     try:
         with factory() as session:
             user = merged(session, user)

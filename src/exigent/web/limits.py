@@ -6,13 +6,17 @@ of `max_upload_bytes`; every other body (JSON, a form without files) is held to 
 smaller `max_json_bytes`. A JSON body is read whole (it is parsed whole anyway), and one
 nested deeper than `max_json_depth` is refused with 422 before anything recurses through it.
 
+A form that must never be refused for its attachment (the portal's emergency form) may carry
+up to `ROOMY_FACTOR` times the upload limit: the page takes the emergency and leaves off the
+file that is too large, saying so, instead of the whole request being turned away here.
+
 Plain ASGI rather than BaseHTTPMiddleware, which costs every request a task and a copy.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -27,6 +31,9 @@ ErrorPage = Callable[[Request, ExigentError], Response]
 
 # Room for a multipart body's boundaries, part headers and small fields beside its file.
 MULTIPART_OVERHEAD = 64 * 1024
+# How much larger than one file's limit a roomy form's whole body may be. Starlette spools a
+# file part to disk past 1 MB, so the cost is disk for the time of the request, not memory.
+ROOMY_FACTOR = 4
 BODY_FIELD = "(body)"
 
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -68,9 +75,16 @@ class BodyLimits:
     """Refuse a body over its limit as it arrives (413), and JSON nested too deep (422)."""
 
     def __init__(
-        self, app: ASGIApp, *, settings: Settings, portal_page: ErrorPage | None = None
+        self,
+        app: ASGIApp,
+        *,
+        settings: Settings,
+        portal_page: ErrorPage | None = None,
+        roomy_paths: Collection[str] = (),
     ) -> None:
         self.app = app
+        self.roomy_paths = frozenset(roomy_paths)
+        self.roomy_limit = settings.max_upload_bytes * ROOMY_FACTOR + MULTIPART_OVERHEAD
         # The officers' portal answers with its own page (the portal is a screen above this
         # toolkit, so the application hands its page in).
         self.portal_page = portal_page
@@ -99,8 +113,10 @@ class BodyLimits:
         media_type = content_type.split(b";", 1)[0].strip().lower()
         upload = media_type == b"multipart/form-data"
         limit = self.upload_limit if upload else self.json_limit
+        if upload and scope["path"] in self.roomy_paths:
+            limit = self.roomy_limit
         if length is not None and length.isdigit() and int(length) > limit:
-            await self.too_large(scope, send, upload)
+            await self.too_large(scope, send, upload, limit)
             return
         if not upload and _parsed_as_json(media_type):
             await self._json(scope, receive, send)
@@ -131,8 +147,17 @@ class BodyLimits:
             return
         await self.app(scope, _replay(body, receive), send)
 
-    async def too_large(self, scope: Scope, send: Send, upload: bool) -> None:
-        if upload:
+    async def too_large(
+        self, scope: Scope, send: Send, upload: bool, limit: int | None = None
+    ) -> None:
+        if upload and limit == self.roomy_limit:
+            message = (
+                f"file: the files together are larger than the "
+                f"{_size(self.roomy_limit - MULTIPART_OVERHEAD)} a request can carry, so it was "
+                "not sent; send it again without the files and email them to the team"
+            )
+            error = PayloadTooLarge(message, field="file")
+        elif upload:
             message = f"file: larger than the {_size(self.max_upload_bytes)} limit"
             error = PayloadTooLarge(message, field="file")
         else:
@@ -202,7 +227,7 @@ class _Counted:
                 first, self.refused = not self.refused, True
                 # An answer the app already began cannot be replaced: it is cut off instead.
                 if first and not self.started:
-                    await self.limits.too_large(self.scope, self.send, self.upload)
+                    await self.limits.too_large(self.scope, self.send, self.upload, self.limit)
                 raise _Refused
         return message
 

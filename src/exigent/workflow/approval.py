@@ -11,7 +11,9 @@ from exigent.auth.models import User
 from exigent.cases.lifecycle import Status
 from exigent.cases.models import Request
 from exigent.cases.service import MoveGuard
+from exigent.config import Settings
 from exigent.legal.approval import LEGAL_CHECKS, ApprovalCheck, VerificationGate, approval_gate
+from exigent.legal.targets import look_up_targets
 from exigent.notice.approval import user_notified
 from exigent.verification.approval import verified_requester
 from exigent.verification.service import verification_status
@@ -23,10 +25,19 @@ def approval_checks(gate: VerificationGate = verification_status) -> tuple[Appro
     return (*LEGAL_CHECKS, verified_requester(gate), user_notified)
 
 
-def approval_guard(checks: tuple[ApprovalCheck, ...]) -> MoveGuard:
-    """The lifecycle's guard: a move to `approved` approves the decision after `checks`."""
+# Moves after which the case page should say whether each target is on the platform.
+LOOKUP_ON = frozenset({Status.triaged, Status.approved})
+
+
+def approval_guard(
+    checks: tuple[ApprovalCheck, ...], settings: Settings | None = None
+) -> MoveGuard:
+    """The lifecycle's guard: a move to `approved` approves the decision after `checks`; with
+    `settings`, triage and approval also look the targets up on the platform."""
 
     def guard(session: Session, *, user: User, request: Request, to: Status, now: datetime) -> None:
+        if settings is not None and to in LOOKUP_ON:
+            look_up_targets(session, settings=settings, user=user, request=request, now=now)
         approval_gate(session, user=user, request=request, to=to, now=now, checks=checks)
 
     return guard
