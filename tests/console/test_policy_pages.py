@@ -238,12 +238,16 @@ def test_the_approval_panel_offers_approve_only_when_it_would_be_accepted(  # ty
     # The draft form starts from the withdrawn decision; the changed category starts over.
     assert re.search(r'data-draft-basis="\d+"', page)
     row = re.search(
-        r"<tr><td class=\"mono\">[^<]*</td><td>Account activity</td>(.*?)</tr>", page, re.S
+        r"<tr><td><span class=\"mono\">[^<]*</span></td><td>Account activity</td>(.*?)</tr>",
+        page,
+        re.S,
     )
     assert row and ">changed</span>" in row.group(1)
     assert 'value="withhold" selected' in row.group(1)
     row = re.search(
-        r"<tr><td class=\"mono\">[^<]*</td><td>Subscriber information</td>(.*?)</tr>", page, re.S
+        r"<tr><td><span class=\"mono\">[^<]*</span></td><td>Subscriber information</td>(.*?)</tr>",
+        page,
+        re.S,
     )
     assert (
         row

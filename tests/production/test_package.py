@@ -113,7 +113,7 @@ def test_the_cover_letter_tells_the_officer_what_they_got_and_why(  # type: igno
     logins = next(c for c in production["counts"] if c["dataset"] == "logins")
     assert f"logins {logins['records']:,}" in flat
     assert f"total records {production['record_count']:,}" in flat.lower()
-    assert "location not needed to locate the user" in flat
+    assert "Location history not needed to locate the user" in flat
     assert production["manifest_sha256"] in flat.replace(" ", "")
 
 

@@ -97,6 +97,7 @@ def show_case(
     case = case_service.load_for(session, user, case_id)
     view = queries.case_view(session, user, case, approval_checks_of(request))
     agency_q, agency_state, found = agency_search(request, session, user, view)
+    unknown = unknown_targets(session, case.id)
     case_service.record_read(session, user, case)
     session.commit()
     return render(
@@ -119,7 +120,7 @@ def show_case(
             "agency_state": agency_state,
             "found": found,
             "kinds": KIND_CHOICES,
-            "unknown_targets": unknown_targets(session, case.id),
+            "unknown_targets": unknown,
             "missing_for_staff": missing_for_staff,
         },
         status_code=status_code,
