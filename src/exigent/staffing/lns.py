@@ -22,8 +22,12 @@ from exigent.staffing.checker import Roster
 from exigent.staffing.solver import Cell, Model, build, roster_from
 
 # share of the time budget the whole model gets before the search turns to neighbourhoods
-FIRST_SHARE = 0.2
-FIRST_ONLY = True
+FIRST_SHARE = 0.5
+# share kept at the end for the whole model to prove a lower bound from the best roster
+PROOF_SHARE = 0.1
+# work per neighbourhood, in the solver's deterministic seconds so a busy machine does not
+# make the neighbourhoods look harder than they are
+ROUND_WORK = 0.5
 
 
 @dataclass
@@ -148,13 +152,13 @@ class _Search:
     lanes: int
     rng: random.Random
     size: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.15))
-    round_seconds: float = 1.0
 
     def _attempt(self, name: str, free: set[Cell], seconds: float, seed: int) -> _Attempt:
         sub = self.fixer.copy(self.best, free)
         solver = _solver(seconds, 1, seed)
         # the full linear relaxation proves small neighbourhoods optimal several times faster
         solver.parameters.linearization_level = 2
+        solver.parameters.max_deterministic_time = ROUND_WORK
         status = solver.solve(sub)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Attempt(name, status, self.best_obj, None)
@@ -162,7 +166,7 @@ class _Search:
         return _Attempt(name, status, value, roster_from(self.fixer.model, solver))
 
     def round(self, pool: ThreadPoolExecutor, left: float) -> None:
-        seconds = min(left, self.round_seconds)
+        seconds = left
         futures = []
         for _ in range(self.lanes):
             name = self.rng.choice(list(NEIGHBOURHOODS))
@@ -179,22 +183,45 @@ class _Search:
                 self.size[attempt.name] = max(0.03, self.size[attempt.name] * 0.85)
 
 
+def _prove(
+    fixer: _Fixer, best: Roster, best_obj: int, seconds: float, workers: int, seed: int
+) -> tuple[Roster, int, int]:
+    """The whole model from the incumbent: a lower bound, and on small instances the optimum."""
+    solver = _solver(seconds, workers, seed)
+    status = solver.solve(fixer.copy(best, set(fixer.cells)))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return best, best_obj, int(solver.best_objective_bound) if status != cp_model.UNKNOWN else 0
+    value = int(solver.objective_value)
+    if value < best_obj:
+        best, best_obj = roster_from(fixer.model, solver), value
+    return best, best_obj, int(solver.best_objective_bound)
+
+
 def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Result:
     deadline = time.monotonic() + seconds
     model = build(inst)
+    # the first roster only has to be feasible: neighbourhoods improve it faster than the
+    # whole model does
     solver = _solver(seconds * FIRST_SHARE, workers, seed)
-    solver.parameters.stop_after_first_solution = FIRST_ONLY
+    solver.parameters.stop_after_first_solution = True
     status = solver.solve(model.cp)
-    bound = int(solver.best_objective_bound) if status != cp_model.UNKNOWN else 0
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = int(solver.best_objective_bound) if status != cp_model.UNKNOWN else 0
         return Result(None, None, bound, status == cp_model.INFEASIBLE)
-    best = roster_from(model, solver)
-    if status == cp_model.OPTIMAL:
-        return Result(best, int(solver.objective_value), int(solver.objective_value), True)
+    fixer = _Fixer(model)
     search = _Search(
-        inst, _Fixer(model), best, int(solver.objective_value), workers, random.Random(seed)
+        inst,
+        fixer,
+        roster_from(model, solver),
+        int(solver.objective_value),
+        workers,
+        random.Random(seed),
     )
+    proving = deadline - seconds * PROOF_SHARE
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        while time.monotonic() < deadline - 0.1 and search.best_obj > bound:
-            search.round(pool, deadline - time.monotonic())
-    return Result(search.best, search.best_obj, bound, search.best_obj == bound)
+        while time.monotonic() < proving:
+            search.round(pool, proving - time.monotonic())
+    best, best_obj, bound = _prove(
+        fixer, search.best, search.best_obj, deadline - time.monotonic(), workers, seed
+    )
+    return Result(best, best_obj, bound, best_obj == bound)
