@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ PROOF_SHARE = 0.1
 # work per neighbourhood, in the solver's deterministic seconds so a busy machine does not
 # make the neighbourhoods look harder than they are
 ROUND_WORK = 0.5
+MAX_WORK = 8.0
 
 
 @dataclass
@@ -124,7 +126,24 @@ def _employees_in_window(
     return {(e, d) for e in chosen for d in range(start, start + width)}
 
 
+def _around_a_gap(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
+    """All employees over days around a cover miss, and two employees over the whole horizon
+    who could take or give up the shift."""
+    staffed = Counter(shift_day for days in roster.values() for shift_day in days.items())
+    gaps = [c.day for c in inst.covers if staffed[c.day, c.shift] != c.requirement]
+    if not gaps:
+        return _window_of_days(inst, roster, rng, size)
+    day = rng.choice(gaps)
+    width = min(inst.horizon, max(2, round(inst.horizon * size)))
+    start = min(max(0, day - rng.randrange(width)), inst.horizon - width)
+    emps = rng.sample([e.id for e in inst.employees], 2)
+    return {(e.id, d) for e in inst.employees for d in range(start, start + width)} | {
+        (e, d) for e in emps for d in range(inst.horizon)
+    }
+
+
 NEIGHBOURHOODS: dict[str, Neighbourhood] = {
+    "gap": _around_a_gap,
     "employees": _some_employees,
     "days": _window_of_days,
     "costly": _costly_employees,
@@ -153,12 +172,14 @@ class _Search:
     rng: random.Random
     size: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.15))
 
+    work: float = ROUND_WORK
+
     def _attempt(self, name: str, free: set[Cell], seconds: float, seed: int) -> _Attempt:
         sub = self.fixer.copy(self.best, free)
         solver = _solver(seconds, 1, seed)
         # the full linear relaxation proves small neighbourhoods optimal several times faster
         solver.parameters.linearization_level = 2
-        solver.parameters.max_deterministic_time = ROUND_WORK
+        solver.parameters.max_deterministic_time = self.work
         status = solver.solve(sub)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Attempt(name, status, self.best_obj, None)
@@ -173,6 +194,7 @@ class _Search:
             free = NEIGHBOURHOODS[name](self.inst, self.best, self.rng, self.size[name])
             seed = self.rng.randrange(1 << 20)
             futures.append(pool.submit(self._attempt, name, free, seconds, seed))
+        before = self.best_obj
         for attempt in (f.result() for f in futures):
             if attempt.roster is not None and attempt.objective <= self.best_obj:
                 self.best, self.best_obj = attempt.roster, attempt.objective
@@ -181,6 +203,8 @@ class _Search:
                 self.size[attempt.name] = min(0.7, self.size[attempt.name] * 1.15)
             else:
                 self.size[attempt.name] = max(0.03, self.size[attempt.name] * 0.85)
+        # a stalled search gets more work per neighbourhood to climb out of a local optimum
+        self.work = ROUND_WORK if self.best_obj < before else min(MAX_WORK, self.work * 1.15)
 
 
 def _prove(
