@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -84,9 +85,12 @@ def main() -> None:
         "feasible",
         "checker",
     ]
+    # the machine is shared: the load beside the figures says how much of it the solver had
+    print("load average: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     print(" | ".join(header))
     for number in (int(n) for n in args.instances.split(",")):
         print(" | ".join(run(number, args.seconds)))
+        print("load average: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
         sys.stdout.flush()
 
 

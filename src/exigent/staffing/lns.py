@@ -120,7 +120,7 @@ def _employees_in_window(
 ) -> set[Cell]:
     """Half the employees over a window twice as wide as `size` would give alone."""
     emps = [e.id for e in inst.employees]
-    chosen = rng.sample(emps, max(2, len(emps) // 2))
+    chosen = rng.sample(emps, min(len(emps), max(2, len(emps) // 2)))
     width = min(inst.horizon, max(3, round(inst.horizon * size * 2)))
     start = rng.randrange(0, inst.horizon - width + 1)
     return {(e, d) for e in chosen for d in range(start, start + width)}
@@ -136,7 +136,7 @@ def _around_a_gap(inst: Instance, roster: Roster, rng: random.Random, size: floa
     day = rng.choice(gaps)
     width = min(inst.horizon, max(2, round(inst.horizon * size)))
     start = min(max(0, day - rng.randrange(width)), inst.horizon - width)
-    emps = rng.sample([e.id for e in inst.employees], 2)
+    emps = rng.sample([e.id for e in inst.employees], min(2, len(inst.employees)))
     return {(e.id, d) for e in inst.employees for d in range(start, start + width)} | {
         (e, d) for e in emps for d in range(inst.horizon)
     }
@@ -241,11 +241,19 @@ def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Re
         workers,
         random.Random(seed),
     )
+    # small instances are proved optimal outright in a moment
+    best, best_obj, bound = _prove(
+        fixer, search.best, search.best_obj, seconds * PROOF_SHARE / 2, workers, seed
+    )
+    if best_obj == bound:
+        return Result(best, best_obj, bound, True)
+    search.best, search.best_obj = best, best_obj
     proving = deadline - seconds * PROOF_SHARE
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while time.monotonic() < proving:
             search.round(pool, proving - time.monotonic())
-    best, best_obj, bound = _prove(
+    best, best_obj, last_bound = _prove(
         fixer, search.best, search.best_obj, deadline - time.monotonic(), workers, seed
     )
+    bound = max(bound, last_bound)
     return Result(best, best_obj, bound, best_obj == bound)
