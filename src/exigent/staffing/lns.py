@@ -154,7 +154,7 @@ NEIGHBOURHOODS: dict[str, Neighbourhood] = {
 @dataclass
 class _Attempt:
     name: str
-    status: int
+    status: cp_model.CpSolverStatus
     objective: int
     roster: Roster | None
 

@@ -23,15 +23,15 @@ class Model:
     x: dict[tuple[str, int, str], cp_model.IntVar]
     objective: cp_model.LinearExpr
     off: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
-    # what each employee loses to the objective through their own requests
-    request_cost: dict[str, cp_model.LinearExpr] = field(default_factory=dict)
 
 
-def _employee_rules(cp: cp_model.CpModel, inst: Instance, emp: Employee, model: Model) -> None:
-    horizon, shifts, x = inst.horizon, inst.shifts, model.x
-    work = [model.off[emp.id, d].Not() for d in range(horizon)]
+def _employee_rules(
+    cp: cp_model.CpModel, inst: Instance, emp: Employee, x: dict, off: dict
+) -> None:
+    horizon, shifts = inst.horizon, inst.shifts
+    work = [off[emp.id, d].Not() for d in range(horizon)]
     for d in emp.days_off:
-        cp.add(model.off[emp.id, d] == 1)
+        cp.add(off[emp.id, d] == 1)
     for s in shifts:
         limit = emp.max_shifts.get(s.id, 0)
         if limit == 0:
@@ -47,7 +47,7 @@ def _employee_rules(cp: cp_model.CpModel, inst: Instance, emp: Employee, model: 
     longest = emp.max_consecutive
     for d in range(horizon - longest):
         # of any longest+1 days in a row, at least one is off
-        cp.add_bool_or([model.off[emp.id, e] for e in range(d, d + longest + 1)])
+        cp.add_bool_or([off[emp.id, e] for e in range(d, d + longest + 1)])
     _forbid_short_runs(cp, work, emp.min_consecutive)
     _forbid_short_runs(cp, [w.Not() for w in work], emp.min_consecutive_off)
     _weekends(cp, inst, emp, work)
@@ -112,17 +112,14 @@ def build(inst: Instance) -> Model:
         for e in inst.employees
         for d in range(inst.horizon)
     }
-    for (emp, day), rest in off.items():
-        cp.add_exactly_one([rest, *(x[emp, day, s.id] for s in inst.shifts)])
-    model = Model(cp, x, 0, off)
+    for (emp_id, day), rest in off.items():
+        cp.add_exactly_one([rest, *(x[emp_id, day, s.id] for s in inst.shifts)])
     for emp in inst.employees:
-        _employee_rules(cp, inst, emp, model)
-    costs = _request_costs(inst, x)
-    model.request_cost = {e: cp_model.LinearExpr.sum(t) for e, t in costs.items()}
-    terms = [t for per_employee in costs.values() for t in per_employee]
-    model.objective = cp_model.LinearExpr.sum(terms + _cover_terms(cp, inst, x))
-    cp.minimize(model.objective)
-    return model
+        _employee_rules(cp, inst, emp, x, off)
+    terms = [t for per_employee in _request_costs(inst, x).values() for t in per_employee]
+    objective = cp_model.LinearExpr.sum(terms + _cover_terms(cp, inst, x))
+    cp.minimize(objective)
+    return Model(cp, x, objective, off)
 
 
 def roster_from(model: Model, solver: cp_model.CpSolver) -> Roster:
