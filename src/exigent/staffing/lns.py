@@ -1,10 +1,14 @@
-"""Solve loop: a first CP-SAT run on the whole model, then large-neighbourhood search.
+"""Solve loop: a first feasible roster from the whole model, then large-neighbourhood search,
+then the whole model again, hinted with the best roster, to prove a lower bound.
 
 The model is built once. Each round copies its proto, fixes every cell outside a chosen
 neighbourhood to the incumbent by narrowing variable domains (so presolve removes them),
-hints the incumbent, and re-solves for a short time. Neighbourhoods are tuned to rostering:
-a few employees over the whole horizon (moves shifts between people), all employees over a
-window of days (repairs cover), and the employees whose requests cost most.
+hints the incumbent, and re-solves for a short, deterministic amount of work. Two
+neighbourhoods are solved side by side, one per core. They are tuned to rostering: a few
+employees over the whole horizon (moves shifts between people), all employees over a window
+of days (repairs cover), the days around a cover miss, half the staff over a window, and the
+employees whose requests cost most. Each neighbourhood grows while it is solved to
+optimality and shrinks while it is not.
 """
 
 from __future__ import annotations
