@@ -1,17 +1,39 @@
-"""Solve loop: a first CP-SAT run, then large-neighbourhood search that frees a few employees
-or a window of days and re-solves with everything else fixed."""
+"""Solve loop: a first feasible roster from the whole model, then large-neighbourhood search,
+then the whole model again, hinted with the best roster, to prove a lower bound.
+
+The model is built once. Each round copies its proto, fixes every cell outside a chosen
+neighbourhood to the incumbent by narrowing variable domains (so presolve removes them),
+hints the incumbent, and re-solves for a short, deterministic amount of work. Two
+neighbourhoods are solved side by side, one per core. They are tuned to rostering: a few
+employees over the whole horizon (moves shifts between people), all employees over a window
+of days (repairs cover), the days around a cover miss, half the staff over a window, and the
+employees whose requests cost most. Each neighbourhood grows while it is solved to
+optimality and shrinks while it is not.
+"""
 
 from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from exigent.staffing.benchmark_format import Instance
 from exigent.staffing.checker import Roster
-from exigent.staffing.solver import Model, build, roster_from
+from exigent.staffing.solver import Cell, Model, build, roster_from
+
+# share of the time budget the whole model gets before the search turns to neighbourhoods
+FIRST_SHARE = 0.5
+# share kept at the end for the whole model to prove a lower bound from the best roster
+PROOF_SHARE = 0.1
+# work per neighbourhood, in the solver's deterministic seconds so a busy machine does not
+# make the neighbourhoods look harder than they are
+ROUND_WORK = 0.5
+MAX_WORK = 8.0
 
 
 @dataclass
@@ -22,61 +44,220 @@ class Result:
     optimal: bool
 
 
-def _params(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
+def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     return solver
 
 
-def _hint(model: Model, roster: Roster) -> None:
-    model.cp.clear_hints()
-    for (emp, day, shift), var in model.x.items():
-        model.cp.add_hint(var, roster.get(emp, {}).get(day) == shift)
+@dataclass
+class _Fixer:
+    """Copies of the model with all but some cells fixed to a roster."""
+
+    model: Model
+    cells: dict[Cell, list[tuple[int, str | None]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for (emp, day, shift), var in self.model.x.items():
+            self.cells.setdefault((emp, day), []).append((var.index, shift))
+        for cell, var in self.model.off.items():
+            self.cells[cell].append((var.index, None))
+
+    def copy(self, roster: Roster, free: set[Cell]) -> cp_model.CpModel:
+        sub = self.model.cp.clone()
+        variables = sub.proto.variables
+        hint_vars, hint_values = [], []
+        for (emp, day), options in self.cells.items():
+            worked = roster.get(emp, {}).get(day)
+            keep = (emp, day) not in free
+            for index, shift in options:
+                value = int(worked == shift)
+                hint_vars.append(index)
+                hint_values.append(value)
+                if keep:
+                    domain = variables[index].domain
+                    domain[0] = value
+                    domain[1] = value
+        sub.proto.solution_hint.vars.extend(hint_vars)
+        sub.proto.solution_hint.values.extend(hint_values)
+        return sub
 
 
-def _neighbourhood(inst: Instance, rng: random.Random, size: float) -> set[tuple[str, int]]:
-    """Cells (employee, day) left free; everything else is fixed to the incumbent."""
+Neighbourhood = Callable[[Instance, Roster, random.Random, float], set[Cell]]
+
+
+def _some_employees(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
     emps = [e.id for e in inst.employees]
-    if rng.random() < 0.5:
-        chosen = rng.sample(emps, max(1, round(len(emps) * size)))
-        return {(e, d) for e in chosen for d in range(inst.horizon)}
-    width = max(7, round(inst.horizon * size * 2))
-    start = rng.randrange(0, max(1, inst.horizon - width + 1))
-    chosen = rng.sample(emps, max(2, round(len(emps) * min(1.0, size * 3))))
+    chosen = rng.sample(emps, min(len(emps), max(2, round(len(emps) * size))))
+    return {(e, d) for e in chosen for d in range(inst.horizon)}
+
+
+def _window_of_days(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
+    width = min(inst.horizon, max(2, round(inst.horizon * size)))
+    start = rng.randrange(0, inst.horizon - width + 1)
+    return {(e.id, d) for e in inst.employees for d in range(start, start + width)}
+
+
+def _costly_employees(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
+    """Employees whose unmet requests cost most, weighted draw, plus random company."""
+    cost = {e.id: 1 for e in inst.employees}
+    for r in inst.on_requests:
+        if roster.get(r.employee, {}).get(r.day) != r.shift:
+            cost[r.employee] += r.weight
+    for r in inst.off_requests:
+        if roster.get(r.employee, {}).get(r.day) == r.shift:
+            cost[r.employee] += r.weight
+    count = min(len(cost), max(2, round(len(cost) * size)))
+    chosen: set[str] = set()
+    pool = dict(cost)
+    while len(chosen) < count:
+        emp = rng.choices(list(pool), weights=list(pool.values()))[0]
+        chosen.add(emp)
+        del pool[emp]
+    return {(e, d) for e in chosen for d in range(inst.horizon)}
+
+
+def _employees_in_window(
+    inst: Instance, roster: Roster, rng: random.Random, size: float
+) -> set[Cell]:
+    """Half the employees over a window twice as wide as `size` would give alone."""
+    emps = [e.id for e in inst.employees]
+    chosen = rng.sample(emps, min(len(emps), max(2, len(emps) // 2)))
+    width = min(inst.horizon, max(3, round(inst.horizon * size * 2)))
+    start = rng.randrange(0, inst.horizon - width + 1)
     return {(e, d) for e in chosen for d in range(start, start + width)}
+
+
+def _around_a_gap(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
+    """All employees over days around a cover miss, and two employees over the whole horizon
+    who could take or give up the shift."""
+    staffed = Counter(shift_day for days in roster.values() for shift_day in days.items())
+    gaps = [c.day for c in inst.covers if staffed[c.day, c.shift] != c.requirement]
+    if not gaps:
+        return _window_of_days(inst, roster, rng, size)
+    day = rng.choice(gaps)
+    width = min(inst.horizon, max(2, round(inst.horizon * size)))
+    start = min(max(0, day - rng.randrange(width)), inst.horizon - width)
+    emps = rng.sample([e.id for e in inst.employees], min(2, len(inst.employees)))
+    return {(e.id, d) for e in inst.employees for d in range(start, start + width)} | {
+        (e, d) for e in emps for d in range(inst.horizon)
+    }
+
+
+NEIGHBOURHOODS: dict[str, Neighbourhood] = {
+    "gap": _around_a_gap,
+    "employees": _some_employees,
+    "days": _window_of_days,
+    "costly": _costly_employees,
+    "mixed": _employees_in_window,
+}
+
+
+@dataclass
+class _Attempt:
+    name: str
+    status: cp_model.CpSolverStatus
+    objective: int
+    roster: Roster | None
+
+
+@dataclass
+class _Search:
+    """Rounds of `lanes` neighbourhoods solved side by side, one solver thread each; the best
+    answer of a round becomes the incumbent."""
+
+    inst: Instance
+    fixer: _Fixer
+    best: Roster
+    best_obj: int
+    lanes: int
+    rng: random.Random
+    size: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.15))
+
+    work: float = ROUND_WORK
+
+    def _attempt(self, name: str, free: set[Cell], seconds: float, seed: int) -> _Attempt:
+        sub = self.fixer.copy(self.best, free)
+        solver = _solver(seconds, 1, seed)
+        # the full linear relaxation proves small neighbourhoods optimal several times faster
+        solver.parameters.linearization_level = 2
+        solver.parameters.max_deterministic_time = self.work
+        status = solver.solve(sub)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _Attempt(name, status, self.best_obj, None)
+        value = int(solver.objective_value)
+        return _Attempt(name, status, value, roster_from(self.fixer.model, solver))
+
+    def round(self, pool: ThreadPoolExecutor, left: float) -> None:
+        seconds = left
+        futures = []
+        for _ in range(self.lanes):
+            name = self.rng.choice(list(NEIGHBOURHOODS))
+            free = NEIGHBOURHOODS[name](self.inst, self.best, self.rng, self.size[name])
+            seed = self.rng.randrange(1 << 20)
+            futures.append(pool.submit(self._attempt, name, free, seconds, seed))
+        before = self.best_obj
+        for attempt in (f.result() for f in futures):
+            if attempt.roster is not None and attempt.objective <= self.best_obj:
+                self.best, self.best_obj = attempt.roster, attempt.objective
+            # a neighbourhood solved to optimality was too easy: grow it, else shrink it
+            if attempt.status == cp_model.OPTIMAL:
+                self.size[attempt.name] = min(0.7, self.size[attempt.name] * 1.15)
+            else:
+                self.size[attempt.name] = max(0.03, self.size[attempt.name] * 0.85)
+        # a stalled search gets more work per neighbourhood to climb out of a local optimum
+        self.work = ROUND_WORK if self.best_obj < before else min(MAX_WORK, self.work * 1.15)
+
+
+def _prove(
+    fixer: _Fixer, best: Roster, best_obj: int, seconds: float, workers: int, seed: int
+) -> tuple[Roster, int, int]:
+    """The whole model from the incumbent: a lower bound, and on small instances the optimum."""
+    solver = _solver(seconds, workers, seed)
+    status = solver.solve(fixer.copy(best, set(fixer.cells)))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return best, best_obj, int(solver.best_objective_bound) if status != cp_model.UNKNOWN else 0
+    value = int(solver.objective_value)
+    if value < best_obj:
+        best, best_obj = roster_from(fixer.model, solver), value
+    return best, best_obj, int(solver.best_objective_bound)
 
 
 def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Result:
     deadline = time.monotonic() + seconds
     model = build(inst)
-    solver = _params(seconds * 0.75, workers, seed)
+    # the first roster only has to be feasible: neighbourhoods improve it faster than the
+    # whole model does
+    solver = _solver(seconds * FIRST_SHARE, workers, seed)
+    solver.parameters.stop_after_first_solution = True
     status = solver.solve(model.cp)
-    bound = int(solver.best_objective_bound) if status != cp_model.UNKNOWN else 0
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = int(solver.best_objective_bound) if status != cp_model.UNKNOWN else 0
         return Result(None, None, bound, status == cp_model.INFEASIBLE)
-    best, best_obj = roster_from(model, solver), int(solver.objective_value)
-    if status == cp_model.OPTIMAL:
-        return Result(best, best_obj, best_obj, True)
-    rng, size = random.Random(seed), 0.15
-    while time.monotonic() < deadline - 0.2 and best_obj > bound:
-        free = _neighbourhood(inst, rng, size)
-        sub = build(inst)
-        for (emp, day, shift), var in sub.x.items():
-            if (emp, day) not in free:
-                sub.cp.add(var == int(best.get(emp, {}).get(day) == shift))
-        _hint(sub, best)
-        sub.cp.add(sub.objective <= best_obj)
-        left = deadline - time.monotonic()
-        sub_solver = _params(min(left, 5.0), workers, rng.randrange(1 << 20))
-        st = sub_solver.solve(sub.cp)
-        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            value = int(sub_solver.objective_value)
-            if value <= best_obj:
-                best, best_obj = roster_from(sub, sub_solver), value
-            # a neighbourhood solved to optimality is too small: grow it, else shrink it
-            size = min(0.6, size * 1.1) if st == cp_model.OPTIMAL else max(0.05, size * 0.9)
-        else:
-            size = max(0.05, size * 0.9)
+    fixer = _Fixer(model)
+    search = _Search(
+        inst,
+        fixer,
+        roster_from(model, solver),
+        int(solver.objective_value),
+        workers,
+        random.Random(seed),
+    )
+    # small instances are proved optimal outright in a moment
+    best, best_obj, bound = _prove(
+        fixer, search.best, search.best_obj, seconds * PROOF_SHARE / 2, workers, seed
+    )
+    if best_obj == bound:
+        return Result(best, best_obj, bound, True)
+    search.best, search.best_obj = best, best_obj
+    proving = deadline - seconds * PROOF_SHARE
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while time.monotonic() < proving:
+            search.round(pool, proving - time.monotonic())
+    best, best_obj, last_bound = _prove(
+        fixer, search.best, search.best_obj, deadline - time.monotonic(), workers, seed
+    )
+    bound = max(bound, last_bound)
     return Result(best, best_obj, bound, best_obj == bound)

@@ -1,13 +1,20 @@
-"""Direct CP-SAT model of a benchmark instance: one Boolean per employee, day and shift."""
+"""Direct CP-SAT model of a benchmark instance: one Boolean per employee, day and shift.
+
+Each (employee, day) cell takes exactly one value: a shift or `off`. The staff rules are
+written as clauses and short sums the solver propagates well: sliding windows for the
+longest run, one clause per forbidden short run, one clause per forbidden succession.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from exigent.staffing.benchmark_format import Employee, Instance
 from exigent.staffing.checker import Roster
+
+Cell = tuple[str, int]  # (employee, day)
 
 
 @dataclass
@@ -15,48 +22,81 @@ class Model:
     cp: cp_model.CpModel
     x: dict[tuple[str, int, str], cp_model.IntVar]
     objective: cp_model.LinearExpr
+    off: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
 
 
-def _employee_rules(cp: cp_model.CpModel, inst: Instance, emp: Employee, x: dict) -> None:
+def _employee_rules(
+    cp: cp_model.CpModel, inst: Instance, emp: Employee, x: dict, off: dict
+) -> None:
     horizon, shifts = inst.horizon, inst.shifts
-    work = []
-    for d in range(horizon):
-        w = cp.new_bool_var(f"w_{emp.id}_{d}")
-        cp.add(w == sum(x[emp.id, d, s.id] for s in shifts))
-        if d in emp.days_off:
-            cp.add(w == 0)
-        work.append(w)
+    work = [off[emp.id, d].Not() for d in range(horizon)]
+    for d in emp.days_off:
+        cp.add(off[emp.id, d] == 1)
     for s in shifts:
-        cp.add(sum(x[emp.id, d, s.id] for d in range(horizon)) <= emp.max_shifts.get(s.id, 0))
+        limit = emp.max_shifts.get(s.id, 0)
+        if limit == 0:
+            for d in range(horizon):
+                cp.add(x[emp.id, d, s.id] == 0)
+        elif limit < horizon:
+            cp.add(sum(x[emp.id, d, s.id] for d in range(horizon)) <= limit)
         for d in range(horizon - 1):
             for t in s.cannot_follow:
                 cp.add_bool_or([x[emp.id, d, s.id].Not(), x[emp.id, d + 1, t].Not()])
     minutes = sum(x[emp.id, d, s.id] * s.minutes for d in range(horizon) for s in shifts)
-    cp.add(minutes <= emp.max_minutes)
-    cp.add(minutes >= emp.min_minutes)
+    cp.add_linear_constraint(minutes, emp.min_minutes, emp.max_minutes)
     longest = emp.max_consecutive
     for d in range(horizon - longest):
-        cp.add(sum(work[d : d + longest + 1]) <= longest)
-    _forbid_short_runs(cp, work, emp.min_consecutive, worked=True)
-    _forbid_short_runs(cp, work, emp.min_consecutive_off, worked=False)
+        # of any longest+1 days in a row, at least one is off
+        cp.add_bool_or([off[emp.id, e] for e in range(d, d + longest + 1)])
+    _forbid_short_runs(cp, work, emp.min_consecutive)
+    _forbid_short_runs(cp, [w.Not() for w in work], emp.min_consecutive_off)
+    _weekends(cp, inst, emp, work)
+
+
+def _weekends(cp: cp_model.CpModel, inst: Instance, emp: Employee, work: list) -> None:
+    if emp.max_weekends >= len(inst.weekends):
+        return
     weekend_vars = []
     for sat, sun in inst.weekends:
         wk = cp.new_bool_var(f"wk_{emp.id}_{sat}")
-        cp.add_max_equality(wk, [work[sat], work[sun]])
+        # wk is exactly "works Saturday or Sunday"
+        cp.add_implication(work[sat], wk)
+        cp.add_implication(work[sun], wk)
+        cp.add_bool_or([work[sat], work[sun], wk.Not()])
         weekend_vars.append(wk)
     cp.add(sum(weekend_vars) <= emp.max_weekends)
 
 
-def _forbid_short_runs(cp: cp_model.CpModel, work: list, minimum: int, worked: bool) -> None:
-    """No inner run of `worked` days shorter than `minimum` (runs at the horizon ends are free)."""
-    horizon = len(work)
+def _forbid_short_runs(cp: cp_model.CpModel, on: list, minimum: int) -> None:
+    """No inner run of `on` days shorter than `minimum`; runs touching a horizon end are free
+    because they may continue outside it."""
+    horizon = len(on)
     for length in range(1, minimum):
         for start in range(1, horizon - length):
-            inside = [work[d] if worked else work[d].Not() for d in range(start, start + length)]
-            before = work[start - 1] if not worked else work[start - 1].Not()
-            after = work[start + length] if not worked else work[start + length].Not()
-            # not (before-border and inside and after-border)
-            cp.add_bool_or([before.Not(), after.Not(), *[v.Not() for v in inside]])
+            inside = on[start : start + length]
+            # not (off before, on throughout, off after)
+            cp.add_bool_or([on[start - 1], on[start + length], *[v.Not() for v in inside]])
+
+
+def _cover_terms(cp: cp_model.CpModel, inst: Instance, x: dict) -> list:
+    terms = []
+    staff = len(inst.employees)
+    for c in inst.covers:
+        staffed = sum(x[e.id, c.day, c.shift] for e in inst.employees)
+        under = cp.new_int_var(0, c.requirement, f"under_{c.day}_{c.shift}")
+        over = cp.new_int_var(0, max(0, staff - c.requirement), f"over_{c.day}_{c.shift}")
+        cp.add(staffed + under - over == c.requirement)
+        terms += [c.under_weight * under, c.over_weight * over]
+    return terms
+
+
+def _request_costs(inst: Instance, x: dict) -> dict[str, list]:
+    costs: dict[str, list] = {e.id: [] for e in inst.employees}
+    for r in inst.on_requests:
+        costs[r.employee].append(r.weight * (1 - x[r.employee, r.day, r.shift]))
+    for r in inst.off_requests:
+        costs[r.employee].append(r.weight * x[r.employee, r.day, r.shift])
+    return costs
 
 
 def build(inst: Instance) -> Model:
@@ -67,23 +107,19 @@ def build(inst: Instance) -> Model:
         for d in range(inst.horizon)
         for s in inst.shifts
     }
+    off = {
+        (e.id, d): cp.new_bool_var(f"off_{e.id}_{d}")
+        for e in inst.employees
+        for d in range(inst.horizon)
+    }
+    for (emp_id, day), rest in off.items():
+        cp.add_exactly_one([rest, *(x[emp_id, day, s.id] for s in inst.shifts)])
     for emp in inst.employees:
-        _employee_rules(cp, inst, emp, x)
-    terms = []
-    for r in inst.on_requests:
-        terms.append(r.weight * (1 - x[r.employee, r.day, r.shift]))
-    for r in inst.off_requests:
-        terms.append(r.weight * x[r.employee, r.day, r.shift])
-    for c in inst.covers:
-        staffed = sum(x[e.id, c.day, c.shift] for e in inst.employees)
-        n = len(inst.employees)
-        under = cp.new_int_var(0, c.requirement, f"under_{c.day}_{c.shift}")
-        over = cp.new_int_var(0, n, f"over_{c.day}_{c.shift}")
-        cp.add(staffed + under - over == c.requirement)
-        terms += [c.under_weight * under, c.over_weight * over]
-    objective = cp_model.LinearExpr.sum(terms)
+        _employee_rules(cp, inst, emp, x, off)
+    terms = [t for per_employee in _request_costs(inst, x).values() for t in per_employee]
+    objective = cp_model.LinearExpr.sum(terms + _cover_terms(cp, inst, x))
     cp.minimize(objective)
-    return Model(cp, x, objective)
+    return Model(cp, x, objective, off)
 
 
 def roster_from(model: Model, solver: cp_model.CpSolver) -> Roster:
