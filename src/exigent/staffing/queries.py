@@ -126,18 +126,28 @@ class MyShift:
     end: datetime
     code: str
     running: bool
+    offered: bool
 
 
 def my_shifts(session: Session, user: User, now: datetime, days: int = 28) -> list[MyShift]:
     """The person's shifts from today for `days` days, on their own clock."""
-    kinds = {k.id: k.code for k in session.scalars(select(ShiftType))}
+    kinds = {k.id: k.name for k in session.scalars(select(ShiftType))}
+    offered = set(
+        session.scalars(
+            select(Swap.shift_id).where(
+                Swap.from_user_id == user.id,
+                Swap.status.in_([SwapStatus.open, SwapStatus.proposed]),
+            )
+        )
+    )
     return [
         MyShift(
             s,
             in_zone(s.starts_at, user.timezone),
             in_zone(s.ends_at, user.timezone),
-            kinds.get(s.shift_type_id or 0, "override"),
+            kinds.get(s.shift_type_id or 0, "Override"),
             s.starts_at <= now < s.ends_at,
+            s.id in offered,
         )
         for s in shifts_of(session, user.id, now - timedelta(hours=12), now + timedelta(days=days))
     ]
