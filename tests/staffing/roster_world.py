@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from conftest import PASSWORD
 from exigent.audit.service import Actor
 from exigent.auth.models import Role, User
 from exigent.auth.service import create_user
@@ -32,6 +33,7 @@ def person(
         name=handle.title(),
         role=role,
         timezone=zone,
+        password=PASSWORD,
     )
     session.add(StaffProfile(user_id=user.id, skills=skills, phone="+15550000000"))
     session.flush()

@@ -229,7 +229,7 @@ def pending_time_off(session: Session) -> list[tuple[TimeOff, User]]:
         .where(TimeOff.status == TimeOffStatus.requested)
         .order_by(TimeOff.starts_on, TimeOff.id)
     )
-    return [(t, u) for t, u in rows.tuples()]
+    return [(t, u) for t, u in rows.all()]
 
 
 def rostered_people(session: Session) -> list[tuple[User, StaffProfile]]:
@@ -240,7 +240,7 @@ def rostered_people(session: Session) -> list[tuple[User, StaffProfile]]:
         .where(User.is_active.is_(True))
         .order_by(User.name)
     )
-    return [(u, p) for u, p in rows.tuples()]
+    return [(u, p) for u, p in rows.all()]
 
 
 def schedulers(session: Session) -> list[User]:
