@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
@@ -26,6 +29,20 @@ from exigent.web.deps import CurrentUser, IntRowId, SessionDep
 router = APIRouter(prefix="/api/v1/staffing", tags=["staffing"])
 
 
+def _holding(permission: Permission) -> Callable[[User], User]:
+    """The caller, refused before their body is read when they lack `permission`."""
+
+    def check(user: CurrentUser) -> User:
+        require(user, permission)
+        return user
+
+    return check
+
+
+Rostered = Annotated[User, Depends(_holding(Permission.shifts_own))]
+Scheduler = Annotated[User, Depends(_holding(Permission.roster_edit))]
+
+
 def _shift(shift: Shift, holder: User) -> ShiftRead:
     return ShiftRead(
         id=shift.id,
@@ -40,9 +57,8 @@ def _shift(shift: Shift, holder: User) -> ShiftRead:
 
 
 @router.get("/my-shifts")
-def my_shifts(session: SessionDep, user: CurrentUser) -> list[ShiftRead]:
+def my_shifts(session: SessionDep, user: Rostered) -> list[ShiftRead]:
     """The caller's shifts from now for four weeks, with their own clock's times."""
-    require(user, Permission.shifts_own)
     rows = queries.my_shifts(session, user, utcnow())
     session.commit()
     return [_shift(row.shift, user) for row in rows]
@@ -50,9 +66,8 @@ def my_shifts(session: SessionDep, user: CurrentUser) -> list[ShiftRead]:
 
 @router.put("/people/{user_id}/terms")
 def set_terms(
-    user_id: IntRowId, body: TermsUpdate, session: SessionDep, user: CurrentUser
+    user_id: IntRowId, body: TermsUpdate, session: SessionDep, user: Scheduler
 ) -> TermsRead:
-    require(user, Permission.roster_edit)
     profile = people.set_terms(session, actor=user, user_id=user_id, **body.model_dump())
     session.commit()
     person = session.get(User, user_id)
@@ -66,9 +81,8 @@ def set_terms(
 
 
 @router.post("/shifts", status_code=201)
-def add_override(body: OverrideCreate, session: SessionDep, user: CurrentUser) -> ShiftRead:
+def add_override(body: OverrideCreate, session: SessionDep, user: Scheduler) -> ShiftRead:
     """A scheduler's override: one person on one shift, checked against the roster's rules."""
-    require(user, Permission.roster_edit)
     shift = shifts.add_override(
         session, actor=user, user_id=body.user_id, shift_type_id=body.shift_type_id, on=body.on
     )
@@ -79,9 +93,8 @@ def add_override(body: OverrideCreate, session: SessionDep, user: CurrentUser) -
 
 
 @router.post("/swaps", status_code=201)
-def file_swap(body: SwapCreate, session: SessionDep, user: CurrentUser) -> SwapRead:
+def file_swap(body: SwapCreate, session: SessionDep, user: Rostered) -> SwapRead:
     """Offer, take or swap a shift (a scheduler may file one between others)."""
-    require(user, Permission.shifts_own)
     swap = swaps.file(session, actor=user, now=utcnow(), **body.model_dump())
     session.commit()
     return SwapRead(
@@ -96,8 +109,7 @@ def file_swap(body: SwapCreate, session: SessionDep, user: CurrentUser) -> SwapR
 
 
 @router.post("/time-off", status_code=201)
-def ask_time_off(body: TimeOffCreate, session: SessionDep, user: CurrentUser) -> TimeOffRead:
-    require(user, Permission.shifts_own)
+def ask_time_off(body: TimeOffCreate, session: SessionDep, user: Rostered) -> TimeOffRead:
     time_off = people.request_time_off(session, actor=user, now=utcnow(), **body.model_dump())
     session.commit()
     return TimeOffRead(
