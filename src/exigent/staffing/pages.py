@@ -22,6 +22,7 @@ from exigent.staffing import feeds, jobs, people, queries, swaps
 from exigent.staffing.clock import in_zone
 from exigent.staffing.models import StaffProfile
 from exigent.staffing.readiness import check
+from exigent.staffing.schemas import RosterDay
 from exigent.web.deps import IntRowId, SessionDep, page_permission
 from exigent.web.render import render
 
@@ -154,7 +155,7 @@ def roster(
     request: Request,
     session: SessionDep,
     user: RosterReader,
-    week: Annotated[date | None, Query()] = None,
+    week: Annotated[RosterDay | None, Query()] = None,
     by: Annotated[str, Query(pattern="^(person|skill)$")] = "person",
 ) -> HTMLResponse:
     monday = queries.monday_of(week or utcnow().date())
@@ -241,8 +242,8 @@ def ask_time_off(
     request: Request,
     session: SessionDep,
     user: Rostered,
-    starts_on: Annotated[date, Form()],
-    ends_on: Annotated[date, Form()],
+    starts_on: Annotated[RosterDay, Form()],
+    ends_on: Annotated[RosterDay, Form()],
     reason: Note = "",
 ) -> Response:
     return _attempt(
