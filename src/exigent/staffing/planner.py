@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from exigent.staffing.planner_explain import explain_gaps
 from exigent.staffing.planner_model import Model, build, target_minutes
+from exigent.staffing.planner_start import starting_roster
 from exigent.staffing.planning import (
     Assignment,
     PersonScore,
@@ -110,6 +111,30 @@ def _scores(
     return tuple(out)
 
 
+def _hint(model: Model, chosen: set[int]) -> int | None:
+    """Hint every variable with the starting roster's values, not only the shifts.
+
+    CP-SAT turns a complete hint into its first solution at once; given only the shifts it
+    has to complete the rest itself, which on a month of hours it often fails to do. So the
+    starting roster is fixed in a copy of the model, whose solve only propagates.
+    """
+    fixed = model.cp.clone()
+    for i, var in enumerate(model.x):
+        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == int(i in chosen))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10.0
+    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for i, var in enumerate(model.x):
+            model.cp.add_hint(var, i in chosen)
+        return None
+    values = solver.response_proto.solution
+    hint = model.cp.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+    return round(solver.objective_value)
+
+
 _STATUS = {cp_model.OPTIMAL: PlanStatus.optimal, cp_model.FEASIBLE: PlanStatus.feasible}
 
 
@@ -125,6 +150,20 @@ def plan(
     """The best roster found within `seconds`, or the first within `gap_limit` of its bound."""
     started = time.perf_counter()
     model = build(problem)
+    chosen = starting_roster(problem, model.cands)
+    chosen_vars = {model.x[i].index for i in chosen}
+    first = _hint(model, chosen)
+    if progress is not None and first is not None:
+        # the starting roster breaks no hard rule: show it while the solver improves on it
+        progress(
+            Progress(
+                objective=first,
+                bound=0,
+                seconds=time.perf_counter() - started,
+                solutions=0,
+                assignments=_assignments(model, lambda var: var.index in chosen_vars),
+            )
+        )
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, seconds - (time.perf_counter() - started))
     solver.parameters.num_workers = workers

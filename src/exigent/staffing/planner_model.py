@@ -138,7 +138,28 @@ def _at_most_in_a_row(
         cp.add(sum(flags[first : first + longest + 1]) <= longest)
 
 
-def _rest_and_overlap(model: Model, mine: list[int]) -> None:
+def _slots(model: Model, mine: list[int]) -> list[tuple[int, int, int, cp_model.IntVar]]:
+    """(start, end, day, flag) per distinct time a person could work, whatever the role.
+
+    The shifts of one time clash with each other anyway, so they share one flag (at most
+    one of them is worked), and the rules between shifts only look at the flags.
+    """
+    cands, x = model.cands, model.x
+    grouped: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i in mine:
+        grouped[cands[i].start, cands[i].end].append(i)
+    out = []
+    for (start, end), members in sorted(grouped.items()):
+        if len(members) == 1:
+            flag = x[members[0]]
+        else:
+            flag = model.cp.new_bool_var("")
+            model.cp.add(sum(x[i] for i in members) == flag)
+        out.append((start, end, cands[members[0]].day, flag))
+    return out
+
+
+def _rest_and_overlap(model: Model, slots: list[tuple[int, int, int, cp_model.IntVar]]) -> None:
     """No two shifts closer than the minimum rest: at most one per stretch that needs it.
 
     Shift a blocks [a.start, a.end + rest). Two shifts clash exactly when their blocks
@@ -146,20 +167,14 @@ def _rest_and_overlap(model: Model, mine: list[int]) -> None:
     per start is the whole rule.
     """
     rest = model.problem.min_rest_minutes
-    cands = model.cands
-    order = sorted(mine, key=lambda i: cands[i].start)
-    reach = max((cands[i].end - cands[i].start for i in order), default=0) + rest
-    for at, b in enumerate(order):
-        begin, clash = cands[b].start, [model.x[b]]
-        for a in reversed(order[:at]):
-            if cands[a].start <= begin - reach:
+    reach = max((end - start for start, end, _d, _f in slots), default=0) + rest
+    for at, (begin, _end, _day, flag) in enumerate(slots):
+        clash = [flag]
+        for start, end, _d, other in reversed(slots[:at]):
+            if start <= begin - reach:
                 break
-            if begin < cands[a].end + rest:
-                clash.append(model.x[a])
-        for a in order[at + 1 :]:
-            if cands[a].start != begin:
-                break
-            clash.append(model.x[a])
+            if begin < end + rest:
+                clash.append(other)
         if len(clash) > 1:
             model.cp.add_at_most_one(clash)
 
@@ -168,16 +183,20 @@ def _person_rules(model: Model, p: int, mine: list[int]) -> dict[str, list]:
     """The hard rules of one person; returns their per-day flags and counts for soft rules."""
     cp, problem, cands, x = model.cp, model.problem, model.cands, model.x
     person = problem.people[p]
-    _rest_and_overlap(model, mine)
+    slots = _slots(model, mine)
+    _rest_and_overlap(model, slots)
     by_day: dict[int, list[int]] = defaultdict(list)
     for i in mine:
         by_day[cands[i].day].append(i)
+    slots_by_day: dict[int, list] = defaultdict(list)
+    for _start, _end, day, flag in slots:
+        slots_by_day[day].append(flag)
     for i in mine:
         banned = cands[i].shift.forbidden_successors
         for j in by_day.get(cands[i].day + 1, []):
             if cands[j].shift.code in banned:
                 cp.add_bool_or([x[i].Not(), x[j].Not()])
-    worked = [_any(cp, [x[i] for i in by_day.get(d, [])]) for d in range(problem.days)]
+    worked = [_any(cp, slots_by_day.get(d, [])) for d in range(problem.days)]
     _at_most_in_a_row(cp, worked, person.max_consecutive_days)
     nights = [i for i in mine if cands[i].shift.night]
     night_flags = [
@@ -295,7 +314,7 @@ def _exposure(model: Model, p: int, mine: list[int]) -> None:
 
 
 def _warm_start(model: Model) -> None:
-    """Hint the current roster and charge for every shift added to it or taken from it."""
+    """Charge for every shift added to the current roster or taken from it."""
     problem = model.problem
     ids = {person.id: p for p, person in enumerate(problem.people)}
     current = {(ids.get(a.person), a.day, a.shift) for a in problem.current}
@@ -303,7 +322,6 @@ def _warm_start(model: Model) -> None:
     for i, cand in enumerate(model.cands):
         kept = (cand.person, cand.day, cand.shift.code) in current
         if problem.current:
-            model.cp.add_hint(model.x[i], kept)
             term = weight * (1 - model.x[i]) if kept else weight * model.x[i]
             model.terms[cand.person].change.append(term)
 
