@@ -217,7 +217,12 @@ def _person_rules(model: Model, p: int, mine: list[int]) -> dict[str, list]:
     floor = max(0, target - tolerance)
     short = cp.new_int_var(0, floor, f"short_minutes_{p}")
     cp.add(minutes + short >= floor)
-    model.terms[p].hours.append(problem.weights.hours_shortfall * short)
+    over = cp.new_int_var(0, tolerance, f"over_minutes_{p}")
+    cp.add(minutes - target <= over)
+    model.terms[p].hours += [
+        problem.weights.hours_shortfall * short,
+        problem.weights.hours_over * over,
+    ]
     return {
         "worked": worked,
         "nights": [x[i] for i in nights],
