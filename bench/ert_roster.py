@@ -197,8 +197,7 @@ def sick_week(problem: PlanningProblem, result: PlanResult, person_id: str) -> P
     """The same problem after `person_id` calls in sick for the second week."""
     sick = TimeOff(START + timedelta(days=7), START + timedelta(days=14), "sick leave")
     staff = tuple(
-        replace(p, time_off=(*p.time_off, sick)) if p.id == person_id else p
-        for p in problem.people
+        replace(p, time_off=(*p.time_off, sick)) if p.id == person_id else p for p in problem.people
     )
     return replace(problem, people=staff, current=result.assignments)
 

@@ -217,12 +217,12 @@ def _person_rules(model: Model, p: int, mine: list[int]) -> dict[str, list]:
     floor = max(0, target - tolerance)
     short = cp.new_int_var(0, floor, f"short_minutes_{p}")
     cp.add(minutes + short >= floor)
-    over = cp.new_int_var(0, tolerance, f"over_minutes_{p}")
-    cp.add(minutes - target <= over)
-    model.terms[p].hours += [
-        problem.weights.hours_shortfall * short,
-        problem.weights.hours_over * over,
-    ]
+    # within the tolerance, the contract is still the aim: each minute away costs a little
+    away = cp.new_int_var(0, max(target, tolerance), f"off_contract_{p}")
+    cp.add(minutes - target <= away)
+    cp.add(target - minutes <= away)
+    weights = problem.weights
+    model.terms[p].hours += [weights.hours_shortfall * short, weights.off_contract * away]
     return {
         "worked": worked,
         "nights": [x[i] for i in nights],

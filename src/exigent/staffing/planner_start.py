@@ -135,7 +135,8 @@ def _cover(
             for skill in cand.skills:
                 if (hour, skill) in missing:
                     covering[hour, skill].append(i)
-    for key in sorted(missing):
+    # the scarcest first: an hour few can cover must not find them all used up
+    for key in sorted(missing, key=lambda k: (len(covering[k]), k)):
         while missing[key] > 0:
             best, best_score = None, float("-inf")
             for i in covering[key]:

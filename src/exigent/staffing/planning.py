@@ -131,7 +131,7 @@ class Weights:
 
     coverage_shortfall: int = 1000  # per missing person per hour
     hours_shortfall: int = 50  # per minute below the contracted hours' tolerance
-    hours_over: int = 1  # per minute above the contracted hours (within the tolerance)
+    off_contract: int = 1  # per minute away from the contracted hours, within the tolerance
     preference: int = 10  # times the preference's own weight
     fairness: int = 20  # per night, weekend or holiday above the team's mean (with ledger)
     exposure: int = 30  # per emergency shift, times the person's exposure
