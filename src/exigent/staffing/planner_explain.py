@@ -158,6 +158,7 @@ def _explain(
     hour: int,
     skill: str,
     serving: set[str],
+    required: int,
 ) -> tuple[str, ...]:
     at = problem.hour_start(hour)
     skilled = [p for p in problem.people if skill in p.skills]
@@ -179,7 +180,7 @@ def _explain(
             groups["on another queue"].append(person)
             continue
         groups[roster.why_not(person, options.get((person.id, hour, skill), []))].append(person)
-    if len(skilled) < requirement_map(problem).get((hour, skill), 0):
+    if len(skilled) < required:
         reasons.append(f"only {len(skilled)} people have the skill {skill}")
     for reason, people in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         reasons.append(f"{reason}: {_names(people)}")
@@ -211,7 +212,9 @@ def explain_gaps(problem: PlanningProblem, assignments: tuple[Assignment, ...]) 
             skill=skill,
             required=need[hour, skill],
             rostered=have[hour, skill],
-            reasons=_explain(problem, roster, options, hour, skill, on_shift[hour, skill]),
+            reasons=_explain(
+                problem, roster, options, hour, skill, on_shift[hour, skill], need[hour, skill]
+            ),
         )
         for hour, skill in short
     )

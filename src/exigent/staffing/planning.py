@@ -211,7 +211,7 @@ class PersonScore:
 class PlanStatus(StrEnum):
     optimal = "optimal"  # no better roster exists
     feasible = "feasible"  # a roster, perhaps not the best (time ran out)
-    unknown = "unknown"  # no roster found in the time given
+    unknown = "unknown"  # the solver found none in time: the starting roster is given
 
 
 @dataclass(frozen=True)
