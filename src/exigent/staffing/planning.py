@@ -45,9 +45,11 @@ class TimeOff:
 class Preference:
     """A wish about a day or a shift, kept softly with its weight.
 
-    `day` None means every day; `shift` None means any shift, so
-    `Preference(wanted=False, day=5)` asks for day 5 off and
-    `Preference(wanted=True, shift="E22")` says night shifts are welcome.
+    `day` None means every day; `shift` None means any shift. What costs its weight:
+    - `Preference(wanted=False, day=5)`: working day 5;
+    - `Preference(wanted=True, day=5)`: not working day 5;
+    - `Preference(wanted=False, shift="E22")`: each E22 (on `day`, or on any day);
+    - `Preference(wanted=True, shift="E22")`: each other shift (on `day`, or on any day).
     """
 
     wanted: bool
