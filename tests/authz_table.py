@@ -66,6 +66,12 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/v1/requests/{request_id}/record"): P.request_update_record,
     ("POST", "/api/v1/requests/{request_id}/targets/{target_id}/age"): P.target_mark_age,
     # Notifications are each account's own.
+    # The roster: everyone's own shifts, time off and swaps; the scheduler's edits.
+    ("GET", "/api/v1/staffing/my-shifts"): P.shifts_own,
+    ("POST", "/api/v1/staffing/time-off"): P.shifts_own,
+    ("POST", "/api/v1/staffing/swaps"): P.shifts_own,
+    ("POST", "/api/v1/staffing/shifts"): P.roster_edit,
+    ("PUT", "/api/v1/staffing/people/{user_id}/terms"): P.roster_edit,
     ("GET", "/api/v1/notifications"): Marker.any_signed_in,
     ("POST", "/api/v1/notifications/{notification_id}/read"): Marker.any_signed_in,
     # Directory
@@ -147,4 +153,16 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/cases/{case_id}/agency/new"): P.directory_link_case,
     ("POST", "/console/cases/{case_id}/agency/number"): P.directory_link_case,
     ("POST", "/console/cases/{case_id}/risk/reassess"): P.verification_assess,
+    # The roster's pages
+    ("GET", "/staffing"): P.roster_edit,
+    ("POST", "/staffing/time-off/{time_off_id}/decision"): P.roster_edit,
+    ("POST", "/staffing/swaps/{swap_id}/decision"): P.roster_edit,
+    ("GET", "/staffing/roster"): P.roster_read,
+    ("GET", "/staffing/mine"): P.shifts_own,
+    ("POST", "/staffing/mine/time-off"): P.shifts_own,
+    ("POST", "/staffing/shifts/{shift_id}/offer"): P.shifts_own,
+    ("POST", "/staffing/swaps/{swap_id}/take"): P.shifts_own,
+    ("POST", "/staffing/shifts/{shift_id}/take-current"): P.shifts_own,
+    ("POST", "/staffing/mine/feed"): P.shifts_own,
+    ("POST", "/staffing/mine/feed/revoke"): P.shifts_own,
 }

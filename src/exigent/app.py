@@ -60,6 +60,8 @@ from exigent.portal.rendering import error_page as portal_error_page
 from exigent.portal.rendering import not_found_page
 from exigent.production import api as production_api
 from exigent.production import pages as production_pages
+from exigent.staffing import api as staffing_api
+from exigent.staffing import pages as staffing_pages
 from exigent.verification import api as verification_api
 from exigent.verification import pages as verification_pages
 from exigent.verification.intake import warm_up
@@ -294,6 +296,9 @@ ROUTERS = (
     directory_pages.router,
     production_pages.router,
     wellbeing_pages.router,
+    staffing_api.router,
+    staffing_pages.router,
+    staffing_pages.calendars,
     admin_api.router,
     admin_pages.router,
     token_pages.router,

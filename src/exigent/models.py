@@ -34,6 +34,15 @@ from exigent.production.models import (
     PreservationSnapshot,
     Production,
 )
+from exigent.staffing.models import (
+    CalendarFeed,
+    CoverageRequirement,
+    Shift,
+    ShiftType,
+    StaffProfile,
+    Swap,
+    TimeOff,
+)
 from exigent.verification.models import Callback, RiskAssessment, RiskWeightSet
 from exigent.wellbeing.models import ExposureEvent
 
@@ -48,7 +57,9 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Base",
+    "CalendarFeed",
     "Callback",
+    "CoverageRequirement",
     "CustodyEvent",
     "Deadline",
     "Decision",
@@ -72,9 +83,14 @@ __all__ = [
     "RiskAssessment",
     "RiskWeightSet",
     "SavedView",
+    "Shift",
+    "ShiftType",
     "SignInFailures",
+    "StaffProfile",
+    "Swap",
     "Target",
     "TargetAge",
+    "TimeOff",
     "TimelineEvent",
     "User",
     "UserNotice",

@@ -47,6 +47,12 @@ class Permission(StrEnum):
     # The team's exposure to harmful content, as totals per person (never the items seen).
     exposure_read_team = "exposure.read_team"
     users_manage = "users.manage"
+    # Everyone on the roster reads their own shifts, asks for time off and offers or takes
+    # shifts; the roster of the whole team is for those who run shifts; changing it is the
+    # scheduler's.
+    shifts_own = "shifts.own"
+    roster_read = "roster.read"
+    roster_edit = "roster.edit"
 
 
 P = Permission
@@ -70,16 +76,20 @@ STAFF_WORK = {
 DRAFTING = {P.decision_draft}
 # Collecting, packaging and delivering approved data, and keeping preservation holds.
 PRODUCING = {P.production_build, P.production_deliver, P.preservation_manage}
+# Every staff member is on the roster.
+ROSTERED = {P.shifts_own}
 # The fraud-risk weights are tuned by those who answer for the queue and its risks.
 WEIGHTS = {P.weights_read, P.weights_edit}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.analyst: frozenset(STAFF_WORK | DRAFTING | PRODUCING | {P.request_assign}),
+    Role.analyst: frozenset(STAFF_WORK | DRAFTING | PRODUCING | ROSTERED | {P.request_assign}),
     Role.lead: frozenset(
         STAFF_WORK
         | DRAFTING
         | PRODUCING
         | WEIGHTS
+        | ROSTERED
         | {
+            P.roster_read,
             P.request_assign,
             P.directory_edit,
             P.disclosure_approve,
@@ -95,6 +105,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | DRAFTING
         | PRODUCING
         | WEIGHTS
+        | ROSTERED
         | {
             P.disclosure_approve,
             P.decision_sign_off,
@@ -103,14 +114,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.audit_read,
         }
     ),
-    Role.leadership: frozenset({P.request_read_all, P.policy_read, P.directory_read}),
-    # Rosters and on-call come later; the team's exposure already informs recovery time.
-    Role.scheduler: frozenset({P.exposure_read_team}),
-    Role.auditor: frozenset({P.request_read_all, P.audit_read, P.policy_read, P.directory_read}),
+    Role.leadership: frozenset(
+        {P.request_read_all, P.policy_read, P.directory_read, P.roster_read} | ROSTERED
+    ),
+    # Schedulers build the roster; the team's exposure informs recovery time.
+    Role.scheduler: frozenset({P.exposure_read_team, P.roster_read, P.roster_edit} | ROSTERED),
+    Role.auditor: frozenset(
+        {P.request_read_all, P.audit_read, P.policy_read, P.directory_read, P.roster_read}
+        | ROSTERED
+    ),
     Role.admin: frozenset(
         STAFF_WORK
         | WEIGHTS
+        | ROSTERED
         | {
+            P.roster_read,
             P.request_assign,
             P.directory_edit,
             P.users_manage,

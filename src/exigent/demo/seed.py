@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
 from exigent.config import get_settings
-from exigent.db import make_engine, make_session_factory
+from exigent.db import make_engine, make_session_factory, utcnow
 from exigent.demo.audit_trail import seed_audit_trail, verify_demo_chain
 from exigent.demo.cases import seed_live_cases
 from exigent.demo.history import seed_history
 from exigent.demo.media import attach_demo_media, seed_exposure
 from exigent.demo.people import DEMO_DOMAIN, SEEDER, login_lines, place_demo_officer, seed_people
 from exigent.demo.records import agencies_with_domains
+from exigent.demo.roster import seed_roster
 from exigent.demo.unlisted import seed_unlisted_cases
 from exigent.directory.models import Agency
 from exigent.directory.service import import_directory
@@ -100,3 +101,4 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     team = [staff[h] for h in ("analyst", "analyst2", "lead", "legal")]
     seed_exposure(session, rng, team, media)
     seed_audit_trail(session, rng, staff)
+    seed_roster(session, staff, utcnow())

@@ -89,6 +89,25 @@ PLACES = (
         P.exposure_read_team,
     ),
     Place(
+        "/staffing",
+        "Roster",
+        "Coverage for the next 14 days with its gaps, time off and swaps waiting for an answer.",
+        P.roster_edit,
+        covers_below=False,
+    ),
+    Place(
+        "/staffing/roster",
+        "Week",
+        "The roster as a week grid, per person on their own clock or per skill.",
+        P.roster_read,
+    ),
+    Place(
+        "/staffing/mine",
+        "My shifts",
+        "Your shifts in your own time zone, time off, offers and swaps, and your calendar feed.",
+        P.shifts_own,
+    ),
+    Place(
         "/portal/staff/accounts",
         "Portal accounts",
         "Officers' portal accounts: verify, suspend or mark them fraudulent.",
@@ -103,11 +122,11 @@ PLACES = (
 )
 
 # Where a role lands after signing in: its own page, or the start page until it has one
-# (schedulers' rosters and leadership's dashboards are still to come).
+# (leadership's dashboards are still to come).
 LANDING = {
     Role.auditor: "/console/audit",
     Role.leadership: HOME,
-    Role.scheduler: HOME,
+    Role.scheduler: "/staffing",
     Role.admin: "/console/admin/users",
     Role.requester: "/portal",
 }
@@ -123,8 +142,8 @@ ROLE_WORK = {
     "signs off risky disclosures.",
     Role.leadership: "Leadership follows the team's work. Dashboards and critical-event "
     "briefs are coming; until then you can read every case and the policy.",
-    Role.scheduler: "Schedulers plan rosters, on-call and coverage. Rosters and on-call are "
-    "coming; until then the team's exposure helps plan recovery time.",
+    Role.scheduler: "Schedulers plan rosters and coverage, decide time off and swaps, and "
+    "use the team's exposure to plan recovery time.",
     Role.auditor: "Auditors read everything and change nothing: the audit log records every "
     "read and change of case data.",
     Role.admin: "Administrators look after staff accounts, roles and API tokens.",

@@ -9,6 +9,7 @@ from exigent.legal import sla
 from exigent.notice import jobs as notice_jobs
 from exigent.officers import jobs as officer_jobs
 from exigent.production import jobs as production_jobs
+from exigent.staffing import jobs as staffing_jobs
 
 # One line per domain that fires deadlines.
 DOMAIN_HANDLERS = (
@@ -17,6 +18,7 @@ DOMAIN_HANDLERS = (
     notice_jobs.handlers,
     officer_jobs.handlers,
     production_jobs.handlers,
+    staffing_jobs.handlers,
 )
 
 

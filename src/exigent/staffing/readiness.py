@@ -1,0 +1,90 @@
+"""Readiness: what in the next 14 days would leave the team short, found before it happens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exigent.auth.models import User
+from exigent.staffing.clock import in_zone
+from exigent.staffing.coverage import Gap, gaps, needed, rostered
+from exigent.staffing.models import CoverageRequirement, Shift, StaffProfile, TimeOff, TimeOffStatus
+from exigent.staffing.shifts import shifts_between
+
+HORIZON = timedelta(days=14)
+
+
+@dataclass
+class Readiness:
+    gaps: list[Gap] = field(default_factory=list)
+    # People rostered with no number to reach them by when a page goes unanswered.
+    unreachable: list[tuple[User, Shift]] = field(default_factory=list)
+    # Time off (asked for or approved) on a day the person is rostered.
+    conflicts: list[tuple[User, TimeOff, Shift]] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not (self.gaps or self.unreachable or self.conflicts)
+
+    def summary(self) -> str:
+        if self.ready:
+            return (
+                "The roster for the next 14 days has no gaps, everyone on it can be "
+                "reached, and no time off clashes with a shift."
+            )
+        parts = []
+        if self.gaps:
+            skills = sorted({g.skill for g in self.gaps})
+            parts.append(
+                f"{len(self.gaps)} hour(s) short of cover ({', '.join(skills)}), "
+                f"first {self.gaps[0].hour:%a %d %b %H:00} UTC"
+            )
+        if self.unreachable:
+            names = sorted({u.name for u, _ in self.unreachable})
+            parts.append(f"no working phone for {', '.join(names)} while on shift")
+        if self.conflicts:
+            names = sorted({u.name for u, _, _ in self.conflicts})
+            parts.append(f"time off clashes with shifts of {', '.join(names)}")
+        return "Roster readiness, next 14 days: " + "; ".join(parts) + "."
+
+
+def check(session: Session, now: datetime) -> Readiness:
+    until = now + HORIZON
+    shifts = shifts_between(session, now, until)
+    requirements = list(session.scalars(select(CoverageRequirement)))
+    found = Readiness(gaps=gaps(needed(requirements, now, until), rostered(shifts, now, until)))
+    people = {
+        u.id: u
+        for u in session.scalars(select(User).where(User.id.in_({s.user_id for s in shifts})))
+    }
+    profiles = {
+        p.user_id: p
+        for p in session.scalars(select(StaffProfile).where(StaffProfile.user_id.in_(people)))
+    }
+    seen: set[int] = set()
+    for shift in shifts:
+        person = people[shift.user_id]
+        profile = profiles.get(person.id)
+        if person.id not in seen and (profile is None or not profile.phone):
+            found.unreachable.append((person, shift))
+            seen.add(person.id)
+    away = session.scalars(
+        select(TimeOff).where(
+            TimeOff.status.in_([TimeOffStatus.requested, TimeOffStatus.approved]),
+            TimeOff.ends_on >= (now - timedelta(days=1)).date(),
+            TimeOff.starts_on <= (until + timedelta(days=1)).date(),
+        )
+    )
+    by_person: dict[int, list[Shift]] = {}
+    for shift in shifts:
+        by_person.setdefault(shift.user_id, []).append(shift)
+    for time_off in away:
+        for shift in by_person.get(time_off.user_id, []):
+            person = people[shift.user_id]
+            local = in_zone(shift.starts_at, person.timezone).date()
+            if time_off.starts_on <= local <= time_off.ends_on:
+                found.conflicts.append((person, time_off, shift))
+    return found

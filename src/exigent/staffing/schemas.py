@@ -1,0 +1,90 @@
+"""What the staffing API reads and answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TermsUpdate(BaseModel):
+    """A person's zone and working terms, set by a scheduler (the whole set at once)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = Field(max_length=64)
+    country: str = Field(min_length=2, max_length=2)
+    skills: list[str] = Field(max_length=20)
+    contracted_hours: float = Field(ge=0, le=60)
+    max_nights: int = Field(ge=0, le=31)
+    max_weekends: int = Field(ge=0, le=6)
+    earliest_start: time | None = None
+    latest_start: time | None = None
+    phone: str | None = Field(default=None, max_length=32)
+
+
+class TermsRead(BaseModel):
+    user_id: int
+    timezone: str
+    country: str
+    skills: list[str]
+    contracted_minutes_per_week: int
+
+
+class OverrideCreate(BaseModel):
+    """Put one person on one shift type on a date of their own calendar."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: int = Field(ge=1, le=2**31 - 1)
+    shift_type_id: int = Field(ge=1, le=2**31 - 1)
+    on: date
+
+
+class SwapCreate(BaseModel):
+    """Offer a shift (no `to_user_id`), or propose a take or a swap (`return_shift_id`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shift_id: int = Field(ge=1, le=2**31 - 1)
+    to_user_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    return_shift_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    note: str = Field(default="", max_length=200)
+
+
+class TimeOffCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts_on: date
+    ends_on: date
+    reason: str = Field(default="", max_length=200)
+
+
+class ShiftRead(BaseModel):
+    """A shift with its times in UTC and on its holder's own clock."""
+
+    id: int
+    user_id: int
+    starts_at: datetime
+    ends_at: datetime
+    local_start: datetime
+    local_end: datetime
+    zone: str
+    skills: list[str]
+
+
+class SwapRead(BaseModel):
+    id: int
+    kind: str
+    status: str
+    shift_id: int
+    from_user_id: int
+    to_user_id: int | None
+    return_shift_id: int | None
+
+
+class TimeOffRead(BaseModel):
+    id: int
+    starts_on: date
+    ends_on: date
+    status: str

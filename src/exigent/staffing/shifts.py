@@ -1,0 +1,272 @@
+"""Shifts: the rules a shift in someone's hands must keep, overrides, and rotations.
+
+A rotation works like the on-call tools' layers: its members take turns on one shift type,
+each working `on_days` and resting `off_days`, staggered so the team hands over at the shift
+type's local start; a restriction to some weekdays leaves the other days out. An override
+puts one person on one shift by hand, checked by the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exigent.audit.service import record_event
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission
+from exigent.auth.service import actor_for, require
+from exigent.errors import BadInput, NotFound
+from exigent.staffing.clock import in_zone, shift_times
+from exigent.staffing.models import (
+    Shift,
+    ShiftSource,
+    ShiftType,
+    StaffProfile,
+    TimeOff,
+    TimeOffStatus,
+)
+from exigent.staffing.people import SKILLS, profile_of
+
+MIN_REST = timedelta(hours=11)
+# Contracted hours may be passed by this much in a week before a change is refused.
+HOURS_TOLERANCE = timedelta(hours=4)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rule a change would break: the field to blame and what is wrong, in words."""
+
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.problem}"
+
+
+def _week(moment: datetime) -> tuple[datetime, datetime]:
+    """The UTC Monday-to-Monday week that holds `moment`."""
+    day = moment.astimezone(UTC).date()
+    monday = datetime.combine(day - timedelta(days=day.weekday()), datetime.min.time(), tzinfo=UTC)
+    return monday, monday + timedelta(days=7)
+
+
+def problems_for(
+    session: Session,
+    *,
+    person: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    skills: Sequence[str],
+    leaving: Sequence[int] = (),
+    field: str = "user_id",
+) -> list[Problem]:
+    """What would break if `person` worked from `starts_at` to `ends_at`, covering `skills`,
+    once the shifts in `leaving` are no longer theirs."""
+    found: list[Problem] = []
+    profile = profile_of(session, person.id)
+    missing = sorted(set(skills) - set(profile.skills))
+    if missing:
+        found.append(Problem(field, f"{person.name} lacks the skill {', '.join(missing)}"))
+    window = select(Shift).where(
+        Shift.user_id == person.id,
+        Shift.starts_at < ends_at + MIN_REST,
+        Shift.ends_at > starts_at - MIN_REST,
+    )
+    for other in session.scalars(window):
+        if other.id in leaving:
+            continue
+        local = in_zone(other.starts_at, person.timezone)
+        if other.starts_at < ends_at and other.ends_at > starts_at:
+            found.append(
+                Problem("starts_at", f"overlaps {person.name}'s shift of {local:%a %d %b %H:%M}")
+            )
+        else:
+            found.append(
+                Problem(
+                    "starts_at",
+                    f"leaves {person.name} less than 11 hours' rest beside the shift of "
+                    f"{local:%a %d %b %H:%M}",
+                )
+            )
+    found += _time_off_problems(session, person, starts_at, ends_at)
+    found += _hours_problems(session, person, profile, starts_at, ends_at, leaving)
+    return found
+
+
+def _time_off_problems(
+    session: Session, person: User, starts_at: datetime, ends_at: datetime
+) -> list[Problem]:
+    first = in_zone(starts_at, person.timezone).date()
+    last = in_zone(ends_at - timedelta(seconds=1), person.timezone).date()
+    away = session.scalars(
+        select(TimeOff).where(
+            TimeOff.user_id == person.id,
+            TimeOff.status == TimeOffStatus.approved,
+            TimeOff.starts_on <= last,
+            TimeOff.ends_on >= first,
+        )
+    ).first()
+    if away is None:
+        return []
+    return [
+        Problem(
+            "user_id", f"{person.name} has approved time off {away.starts_on} to {away.ends_on}"
+        )
+    ]
+
+
+def _hours_problems(
+    session: Session,
+    person: User,
+    profile: StaffProfile,
+    starts_at: datetime,
+    ends_at: datetime,
+    leaving: Sequence[int],
+) -> list[Problem]:
+    monday, next_monday = _week(starts_at)
+    week = session.scalars(
+        select(Shift).where(
+            Shift.user_id == person.id, Shift.starts_at >= monday, Shift.starts_at < next_monday
+        )
+    )
+    worked = sum((s.ends_at - s.starts_at for s in week if s.id not in leaving), timedelta())
+    limit = timedelta(minutes=profile.contracted_minutes_per_week) + HOURS_TOLERANCE
+    if worked + (ends_at - starts_at) > limit:
+        hours = (worked + ends_at - starts_at).total_seconds() / 3600
+        return [
+            Problem(
+                "user_id",
+                f"{person.name} would work {hours:.0f} h in the week of {monday:%d %b}, over "
+                f"their {profile.contracted_minutes_per_week / 60:.0f} h contract",
+            )
+        ]
+    return []
+
+
+def refuse(problems: list[Problem]) -> None:
+    """Raise the first problem (naming its field) with all of them in the detail."""
+    if problems:
+        first = problems[0]
+        raise BadInput(
+            str(first),
+            field=first.field,
+            problems=[{"field": p.field, "problem": p.problem} for p in problems],
+        )
+
+
+def shift_skills(profile: StaffProfile) -> list[str]:
+    """What a person's shift counts towards: their skills that coverage asks for."""
+    return sorted(set(profile.skills) & set(SKILLS))
+
+
+def add_override(
+    session: Session, *, actor: User, user_id: int, shift_type_id: int, on: date
+) -> Shift:
+    """A scheduler puts one person on one shift by hand, on that person's own clock."""
+    require(actor, Permission.roster_edit)
+    person = session.get(User, user_id)
+    if person is None or not person.is_staff:
+        raise NotFound("no staff member with that id")
+    kind = session.get(ShiftType, shift_type_id)
+    if kind is None:
+        raise BadInput("shift_type_id: no such shift type", field="shift_type_id")
+    starts_at, ends_at = shift_times(on, kind.local_start, kind.minutes, person.timezone)
+    skills = shift_skills(profile_of(session, person.id))
+    refuse(
+        problems_for(session, person=person, starts_at=starts_at, ends_at=ends_at, skills=skills)
+    )
+    shift = Shift(
+        user_id=person.id,
+        shift_type_id=kind.id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        skills=skills,
+        source=ShiftSource.override,
+    )
+    session.add(shift)
+    session.flush()
+    record_event(
+        session,
+        actor=actor_for(actor),
+        action="shift.override",
+        object_type="shift",
+        object_id=shift.id,
+        after={
+            "user_id": person.id,
+            "starts_at": starts_at.isoformat(),
+            "ends_at": ends_at.isoformat(),
+        },
+    )
+    return shift
+
+
+@dataclass(frozen=True)
+class Layer:
+    """Members taking turns on one shift type; see the module's docstring."""
+
+    members: Sequence[int]
+    shift_type: ShiftType
+    anchor: date
+    on_days: int = 5
+    off_days: int = 2
+    weekdays: frozenset[int] = frozenset(range(7))
+
+    def works(self, index: int, on: date) -> bool:
+        cycle = self.on_days + self.off_days
+        stagger = index * cycle // max(len(self.members), 1)
+        return (
+            on.weekday() in self.weekdays
+            and ((on - self.anchor).days + stagger) % cycle < self.on_days
+        )
+
+
+def rotation_shifts(
+    layer: Layer, *, first: date, last: date, people: dict[int, tuple[User, StaffProfile]]
+) -> list[Shift]:
+    """The shifts a layer gives each member from `first` to `last`, on each member's clock."""
+    shifts = []
+    on = first
+    while on <= last:
+        for index, user_id in enumerate(layer.members):
+            if not layer.works(index, on):
+                continue
+            person, profile = people[user_id]
+            starts_at, ends_at = shift_times(
+                on, layer.shift_type.local_start, layer.shift_type.minutes, person.timezone
+            )
+            shifts.append(
+                Shift(
+                    user_id=user_id,
+                    shift_type_id=layer.shift_type.id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    skills=shift_skills(profile),
+                    source=ShiftSource.rotation,
+                )
+            )
+        on += timedelta(days=1)
+    return shifts
+
+
+def shifts_of(session: Session, user_id: int, since: datetime, until: datetime) -> list[Shift]:
+    return list(
+        session.scalars(
+            select(Shift)
+            .where(Shift.user_id == user_id, Shift.ends_at > since, Shift.starts_at < until)
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def shifts_between(session: Session, since: datetime, until: datetime) -> list[Shift]:
+    return list(
+        session.scalars(
+            select(Shift)
+            .where(Shift.ends_at > since, Shift.starts_at < until)
+            .order_by(Shift.starts_at)
+        )
+    )
