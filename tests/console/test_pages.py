@@ -56,17 +56,17 @@ def test_sign_out_ends_the_session(client, analyst) -> None:  # type: ignore[no-
     assert client.get("/console", follow_redirects=False).status_code == 303
 
 
-def test_roles_without_case_access_land_at_home_and_get_a_403_page_with_navigation(  # type: ignore[no-untyped-def]
+def test_roles_without_case_access_land_on_their_page_and_get_a_403_page_with_navigation(  # type: ignore[no-untyped-def]
     client, make_account
 ) -> None:
     scheduler = make_account(Role.scheduler)
     sign_in_page = post_login(
         client, email=scheduler.user.email, password="correct horse battery staple"
     )
-    assert sign_in_page.headers["location"] == "/console/home"
-    # The console's front door sends them home rather than refusing them.
+    assert sign_in_page.headers["location"] == "/staffing"
+    # The console's front door sends them to their own page rather than refusing them.
     door = client.get("/console", follow_redirects=False)
-    assert door.status_code == 303 and door.headers["location"] == "/console/home"
+    assert door.status_code == 303 and door.headers["location"] == "/staffing"
     response = client.get("/console/policy")
     assert response.status_code == 403
     assert "text/html" in response.headers["content-type"]

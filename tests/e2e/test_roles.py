@@ -22,7 +22,7 @@ LANDING = {
     Role.admin: ("/console/admin/users", "Administration"),
     Role.auditor: ("/console/audit", "Audit log"),
     Role.leadership: ("/console/home", "Welcome, Test leadership"),
-    Role.scheduler: ("/console/home", "Welcome, Test scheduler"),
+    Role.scheduler: ("/staffing", "Roster"),
 }
 
 
@@ -69,8 +69,8 @@ def test_a_scheduler_refused_a_page_still_has_a_way_on(  # type: ignore[no-untyp
     expect(page.get_by_role("heading", name="You cannot do this")).to_be_visible()
     page.get_by_role("link", name="Team exposure").click()
     expect(page.get_by_role("heading", name=re.compile("exposure", re.I)).first).to_be_visible()
-    page.get_by_role("link", name="Home").click()
-    expect(page.get_by_text("Rosters and on-call are coming")).to_be_visible()
+    page.get_by_role("link", name="Roster", exact=True).click()
+    expect(page.get_by_role("heading", name="Coverage, next 14 days")).to_be_visible()
 
 
 @pytest.mark.parametrize("role", [Role.leadership, Role.auditor])

@@ -152,3 +152,27 @@ def test_the_daily_readiness_check_tells_schedulers_what_is_short(factory) -> No
             select(Deadline).where(Deadline.kind == READINESS, Deadline.id != deadline.id)
         ).one()
         assert next_check.due_at == now + timedelta(days=1)
+
+
+def test_the_team_feed_is_for_roster_readers_and_serves_everyone_on_their_clock(
+    client, factory
+) -> None:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        world = build(session)
+        lead = person(session, "lou", "America/New_York", ["lead"], role=Role.lead)
+        day_shift(session, world.day, world.people["ana"], tomorrow())
+        day_shift(session, world.day, lead, tomorrow())
+        session.commit()
+    csrf = _browser(client, "cy@example.test")
+    refused = client.post("/staffing/mine/feed", data={"csrf_token": csrf, "team": "true"})
+    assert refused.status_code == 403
+    client.cookies.clear()
+    csrf = _browser(client, "lou@example.test")
+    issued = client.post("/staffing/mine/feed", data={"csrf_token": csrf, "team": "true"})
+    address = re.search(r'id="team-url" readonly value="(http[^"]+\.ics)"', issued.text)
+    assert address
+    feed = client.get(address.group(1).split("testserver")[-1])
+    events = Calendar.from_ical(feed.content).walk("VEVENT")
+    zones = sorted(str(e["DTSTART"].dt.tzinfo) for e in events)
+    assert zones == ["America/New_York", "Europe/Dublin"]
+    assert {e["DTSTART"].dt.hour for e in events} == {8}

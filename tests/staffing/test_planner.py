@@ -145,3 +145,19 @@ def test_progress_reports_better_rosters_as_they_are_found() -> None:
     assert seen and seen[0].assignments
     assert [p.objective for p in seen] == sorted((p.objective for p in seen), reverse=True)
     assert seen[-1].objective == result.objective
+
+
+def test_a_gap_names_the_limit_that_made_it() -> None:
+    # Alex may work two days in a row and one night; Monday to Wednesday earlies, two nights
+    asked = problem(
+        (person("alex", max_consecutive_days=2, max_nights=1),),
+        hours(6, 14) + hours(30, 38) + hours(54, 62),
+        days=3,
+    )
+    result = plan(asked, seconds=5)
+    assert len(result.assignments) == 2
+    assert result.gaps[0].reasons == ("days in a row: Alex",)
+    nights = problem((person("alex", max_nights=1),), hours(22, 30) + hours(46, 54), days=3)
+    result = plan(nights, seconds=5)
+    assert [g.reasons for g in result.gaps] == [("maximum nights: Alex",)] * 8
+    assert check_plan(nights, result) == []

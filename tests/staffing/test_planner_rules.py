@@ -6,10 +6,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from exigent.staffing.plan_checker import check_plan
 from exigent.staffing.planner import plan
 from exigent.staffing.planner_explain import heatmap
-from exigent.staffing.planning import Assignment, ShiftType, local_requirements
+from exigent.staffing.planning import Assignment, PlanningError, ShiftType, local_requirements
 from staffing.planner_problems import EARLY, EMERGENCY, MONDAY, NIGHT, hours, person, problem
 
 # Ireland moves its clocks from 01:00 GMT to 02:00 IST on Sunday 29 March 2026
@@ -78,3 +80,29 @@ def test_the_heatmap_sets_rostered_against_required_per_hour_of_week() -> None:
     monday_seven = cells[7, "emergency"]
     assert (monday_seven.required, monday_seven.rostered, monday_seven.short_hours) == (2, 1, 1)
     assert (cells[20, "emergency"].required, cells[20, "emergency"].short_hours) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"period_start": datetime(2026, 3, 2, 9, 30, tzinfo=UTC)}, "period_start:"),
+        ({"period_start": datetime(2026, 3, 2)}, "is not a whole hour in UTC"),
+        ({"days": 0}, "days: 0 is outside 1..42"),
+        (
+            {"people": (person("alex", zone="Europe/Atlantis"),)},
+            "people[0].zone: 'Europe/Atlantis' is not an IANA time zone",
+        ),
+        ({"people": (person("alex"), person("alex"))}, "people: a person id appears twice"),
+        (
+            {"shift_types": (ShiftType("X", 480, EMERGENCY),)},
+            "shift_types[0]: give exactly one of local_start and utc_start_minute",
+        ),
+    ],
+)
+def test_a_problem_the_planner_cannot_read_is_refused_naming_the_field(
+    change: dict, message: str
+) -> None:
+    asked = problem((person("alex"),), hours(6, 14))
+    with pytest.raises(PlanningError) as refused:
+        replace(asked, **change)
+    assert message in str(refused.value)

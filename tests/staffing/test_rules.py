@@ -13,7 +13,8 @@ from exigent.db import utcnow
 from exigent.errors import BadInput
 from exigent.legal.models import Notification
 from exigent.staffing import people, shifts, swaps
-from exigent.staffing.models import Shift, ShiftType, Swap, SwapStatus, TimeOffStatus
+from exigent.staffing.clock import in_zone
+from exigent.staffing.models import Shift, ShiftType, StaffProfile, Swap, SwapStatus, TimeOffStatus
 from staffing.roster_world import build, day_shift, person, tomorrow
 
 
@@ -145,3 +146,44 @@ def test_public_holidays_follow_the_persons_country() -> None:
     irish = people.public_holidays("IE", first, last)
     assert irish[datetime(2026, 12, 26, tzinfo=UTC).date()] == "Saint Stephen's Day"
     assert all("Stephen" not in name for name in people.public_holidays("US", first, last).values())
+
+
+def test_a_day_shift_may_not_follow_a_night(db) -> None:  # type: ignore[no-untyped-def]
+    world = build(db)
+    scheduler = _scheduler(db)
+    cy = world.people["cy"]
+    night = ShiftType(
+        code="N",
+        name="Night",
+        local_start=time(20),
+        minutes=480,
+        night=True,
+        forbidden_successors=["D"],
+    )
+    db.add(night)
+    db.flush()
+    shifts.add_override(db, actor=scheduler, user_id=cy.id, shift_type_id=night.id, on=tomorrow())
+    db.flush()
+    # Off at 04:00, back at 08:00 the next day is a day shift after a night (and too little rest).
+    with pytest.raises(BadInput) as refused:
+        shifts.add_override(
+            db,
+            actor=scheduler,
+            user_id=cy.id,
+            shift_type_id=world.day.id,
+            on=tomorrow() + timedelta(days=1),
+        )
+    problems = refused.value.detail["problems"]
+    assert {"field": "shift_type_id", "problem": "Day may not follow Night"} in problems
+
+
+def test_a_rotation_hands_over_five_on_two_off_on_each_members_clock(db) -> None:  # type: ignore[no-untyped-def]
+    world = build(db)
+    members = [world.people[h] for h in ("ana", "ben", "cy")]
+    by_id = {u.id: (u, db.get(StaffProfile, u.id)) for u in members}
+    first = tomorrow()
+    layer = shifts.Layer(members=[u.id for u in members], shift_type=world.day, anchor=first)
+    made = shifts.rotation_shifts(layer, first=first, last=first + timedelta(days=6), people=by_id)
+    per_person = {u.id: sum(s.user_id == u.id for s in made) for u in members}
+    assert set(per_person.values()) == {5}
+    assert {in_zone(s.starts_at, "Europe/Dublin").time() for s in made} == {time(8)}

@@ -19,7 +19,7 @@ LANDING = {
     Role.admin: "/console/admin/users",
     Role.auditor: "/console/audit",
     Role.leadership: "/console/home",
-    Role.scheduler: "/console/home",
+    Role.scheduler: "/staffing",
 }
 
 
@@ -93,7 +93,12 @@ def test_a_missing_page_keeps_the_navigation_of_whoever_is_signed_in(  # type: i
     post_login(client, email=scheduler.user.email, password=PASSWORD)
     missing = client.get("/no/such/page")
     assert missing.status_code == 404
-    assert _nav(missing.text) == ["/console/home", "/wellbeing/team"]
+    assert _nav(missing.text) == [
+        "/wellbeing/team",
+        "/staffing",
+        "/staffing/roster",
+        "/staffing/mine",
+    ]
     assert 'action="/logout"' in missing.text and "Back to your start page" in missing.text
 
 

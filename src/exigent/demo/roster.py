@@ -65,7 +65,7 @@ EXISTING = {
 SHIFT_TYPES = [
     # Day shifts hand over between regions; the late one is New York's overlap.
     ("D", "Day", time(8), 8 * 60, False, ["N"]),
-    ("L", "Late (New York)", time(9), 8 * 60, False, []),
+    ("L", "Late", time(9), 8 * 60, False, []),
     ("N", "Night", time(22), 8 * 60, True, ["D", "L"]),
 ]
 

@@ -7,7 +7,7 @@ again with the problem and its 4xx status; nothing of it is kept.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -20,7 +20,9 @@ from exigent.db import utcnow
 from exigent.errors import ExigentError
 from exigent.staffing import feeds, jobs, people, queries, swaps
 from exigent.staffing.clock import in_zone
+from exigent.staffing.models import StaffProfile
 from exigent.staffing.readiness import check
+from exigent.staffing.schemas import RosterDay
 from exigent.web.deps import IntRowId, SessionDep, page_permission
 from exigent.web.render import render
 
@@ -153,7 +155,7 @@ def roster(
     request: Request,
     session: SessionDep,
     user: RosterReader,
-    week: Annotated[date | None, Query()] = None,
+    week: Annotated[RosterDay | None, Query()] = None,
     by: Annotated[str, Query(pattern="^(person|skill)$")] = "person",
 ) -> HTMLResponse:
     monday = queries.monday_of(week or utcnow().date())
@@ -205,12 +207,22 @@ def _mine(
             "feed_url": f"{base}/calendars/{token}.ics" if token else None,
             "team_url": f"{base}/calendars/{team_token}.ics" if team_token else None,
             "today": now.date(),
+            "holidays": _holidays(session, user, now),
             "local": lambda moment: in_zone(moment, user.timezone),
             "flash": _flash(done),
             "error": error,
         },
         status_code=422 if error else 200,
     )
+
+
+def _holidays(session: Session, user: User, now: datetime) -> dict[date, str]:
+    """Public holidays of the person's country in the four weeks ahead."""
+    profile = session.get(StaffProfile, user.id)
+    if profile is None:
+        return {}
+    today = in_zone(now, user.timezone).date()
+    return people.public_holidays(profile.country, today, today + timedelta(days=28))
 
 
 @router.get("/mine", response_class=HTMLResponse)
@@ -230,8 +242,8 @@ def ask_time_off(
     request: Request,
     session: SessionDep,
     user: Rostered,
-    starts_on: Annotated[date, Form()],
-    ends_on: Annotated[date, Form()],
+    starts_on: Annotated[RosterDay, Form()],
+    ends_on: Annotated[RosterDay, Form()],
     reason: Note = "",
 ) -> Response:
     return _attempt(

@@ -173,16 +173,16 @@ def plan(
     code = solver.solve(model.cp, watcher)
     status = _STATUS.get(code, PlanStatus.unknown)
     if status is PlanStatus.unknown:
-        # only when time ran out before any roster: the empty roster breaks no hard rule
-        empty: tuple[Assignment, ...] = ()
+        # time ran out before the solver had a roster: the starting one keeps every hard rule
+        start = _assignments(model, lambda var: var.index in chosen_vars)
         return PlanResult(
-            assignments=empty,
-            gaps=explain_gaps(problem, empty),
+            assignments=start,
+            gaps=explain_gaps(problem, start),
             scores=(),
-            objective=0,
+            objective=first if first is not None else 0,
             bound=round(solver.best_objective_bound),
             status=status,
-            changed=sum(_changed(problem, empty).values()),
+            changed=sum(_changed(problem, start).values()),
             seconds=time.perf_counter() - started,
         )
     assignments = _assignments(model, solver.boolean_value)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from exigent.staffing.planner_model import Candidate, candidates, target_minutes
 from exigent.staffing.planning import Assignment, Gap, Person, PlanningProblem
@@ -93,59 +94,77 @@ class _Roster:
         self.by_person: dict[str, list[Assignment]] = defaultdict(list)
         for a in assignments:
             self.by_person[a.person].append(a)
-        shifts = {s.code: s for s in problem.shift_types}
+        self.shifts = shifts = {s.code: s for s in problem.shift_types}
         self.minutes = {
             pid: sum(shifts[a.shift].minutes for a in mine if a.shift in shifts)
             for pid, mine in self.by_person.items()
         }
-        self.nights = {
-            pid: sum(1 for a in mine if a.shift in shifts and shifts[a.shift].night)
-            for pid, mine in self.by_person.items()
-        }
 
     def why_not(self, person: Person, options: list[Candidate]) -> str:
-        """The first rule that keeps `person` from every shift in `options`."""
+        """The rule that keeps `person` from every shift in `options` (the nearest to free)."""
         if not options:
             return "no shift they may work covers this hour"
         mine = self.by_person.get(person.id, [])
-        start = self.problem.period_start
-        rest = timedelta(minutes=self.problem.min_rest_minutes)
-        reasons = []
-        for cand in options:
-            begin = start + timedelta(minutes=cand.start)
-            end = start + timedelta(minutes=cand.end)
-            if any(a.start < end + rest and begin < a.end + rest for a in mine):
-                reasons.append("rest rule")
-                continue
-            target, tolerance = target_minutes(self.problem, person)
-            if self.minutes.get(person.id, 0) + cand.shift.minutes > target + tolerance:
-                reasons.append("contracted hours")
-                continue
-            if cand.shift.night and self.nights.get(person.id, 0) >= person.max_nights:
-                reasons.append("maximum nights")
-                continue
-            if self._run_with(mine, cand.day) > person.max_consecutive_days:
-                reasons.append("consecutive days")
-                continue
-            reasons.append("free but not rostered")
+        reasons = [self._blocked_by(person, cand, mine) for cand in options]
         return min(reasons, key=_REASON_ORDER.index)
 
-    def _run_with(self, mine: list[Assignment], day: int) -> int:
-        days = {a.day for a in mine} | {day}
-        run, d = 1, day - 1
-        while d in days:
-            run, d = run + 1, d - 1
-        d = day + 1
-        while d in days:
-            run, d = run + 1, d + 1
-        return run
+    def _blocked_by(self, person: Person, cand: Candidate, mine: list[Assignment]) -> str:
+        start = self.problem.period_start
+        rest = timedelta(minutes=self.problem.min_rest_minutes)
+        begin = start + timedelta(minutes=cand.start)
+        end = start + timedelta(minutes=cand.end)
+        if any(a.start < end + rest and begin < a.end + rest for a in mine):
+            return "rest rule"
+        by_day = {a.day: a.shift for a in mine}
+        before = self.shifts.get(by_day.get(cand.day - 1, ""))
+        after = by_day.get(cand.day + 1)
+        if (before and cand.shift.code in before.forbidden_successors) or (
+            after in cand.shift.forbidden_successors
+        ):
+            return "shift succession"
+        target, tolerance = target_minutes(self.problem, person)
+        if self.minutes.get(person.id, 0) + cand.shift.minutes > target + tolerance:
+            return "contracted hours"
+        if cand.shift.night:
+            nights = {a.day for a in mine if self.shifts[a.shift].night}
+            if len(nights) >= person.max_nights:
+                return "maximum nights"
+            if _run_with(nights, cand.day) > person.max_consecutive_nights:
+                return "nights in a row"
+        if _run_with(set(by_day), cand.day) > person.max_consecutive_days:
+            return "days in a row"
+        if cand.weekend is not None:
+            zone = ZoneInfo(person.zone)
+            weekends = {_saturday(a.start.astimezone(zone).date()) for a in mine}
+            weekends.discard(None)
+            if cand.weekend not in weekends and len(weekends) >= person.max_weekends:
+                return "maximum weekends"
+        return "free but not rostered"
+
+
+def _saturday(on: date) -> date | None:
+    return on - timedelta(days=on.weekday() - 5) if on.weekday() >= 5 else None
+
+
+def _run_with(days: set[int], day: int) -> int:
+    """Length of the run of consecutive days through `day` once it is worked too."""
+    run, d = 1, day - 1
+    while d in days:
+        run, d = run + 1, d - 1
+    d = day + 1
+    while d in days:
+        run, d = run + 1, d + 1
+    return run
 
 
 _REASON_ORDER = [
     "free but not rostered",
-    "consecutive days",
+    "maximum weekends",
+    "days in a row",
+    "nights in a row",
     "maximum nights",
     "contracted hours",
+    "shift succession",
     "rest rule",
     "no shift they may work covers this hour",
 ]
@@ -158,6 +177,7 @@ def _explain(
     hour: int,
     skill: str,
     serving: set[str],
+    required: int,
 ) -> tuple[str, ...]:
     at = problem.hour_start(hour)
     skilled = [p for p in problem.people if skill in p.skills]
@@ -179,7 +199,7 @@ def _explain(
             groups["on another queue"].append(person)
             continue
         groups[roster.why_not(person, options.get((person.id, hour, skill), []))].append(person)
-    if len(skilled) < requirement_map(problem).get((hour, skill), 0):
+    if len(skilled) < required:
         reasons.append(f"only {len(skilled)} people have the skill {skill}")
     for reason, people in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         reasons.append(f"{reason}: {_names(people)}")
@@ -211,7 +231,9 @@ def explain_gaps(problem: PlanningProblem, assignments: tuple[Assignment, ...]) 
             skill=skill,
             required=need[hour, skill],
             rostered=have[hour, skill],
-            reasons=_explain(problem, roster, options, hour, skill, on_shift[hour, skill]),
+            reasons=_explain(
+                problem, roster, options, hour, skill, on_shift[hour, skill], need[hour, skill]
+            ),
         )
         for hour, skill in short
     )

@@ -194,7 +194,9 @@ def _person_rules(model: Model, p: int, mine: list[int]) -> dict[str, list]:
     for i in mine:
         banned = cands[i].shift.forbidden_successors
         for j in by_day.get(cands[i].day + 1, []):
-            if cands[j].shift.code in banned:
+            # a succession the rest rule already forbids needs no clause of its own
+            too_close = cands[j].start < cands[i].end + problem.min_rest_minutes
+            if cands[j].shift.code in banned and not too_close:
                 cp.add_bool_or([x[i].Not(), x[j].Not()])
     worked = [_any(cp, slots_by_day.get(d, [])) for d in range(problem.days)]
     _at_most_in_a_row(cp, worked, person.max_consecutive_days)

@@ -23,11 +23,11 @@ Rules for clocks that jump (stated once, tested in tests/staffing):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 EMERGENCY = "emergency"
 
@@ -45,9 +45,11 @@ class TimeOff:
 class Preference:
     """A wish about a day or a shift, kept softly with its weight.
 
-    `day` None means every day; `shift` None means any shift, so
-    `Preference(wanted=False, day=5)` asks for day 5 off and
-    `Preference(wanted=True, shift="E22")` says night shifts are welcome.
+    `day` None means every day; `shift` None means any shift. What costs its weight:
+    - `Preference(wanted=False, day=5)`: working day 5;
+    - `Preference(wanted=True, day=5)`: not working day 5;
+    - `Preference(wanted=False, shift="E22")`: each E22 (on `day`, or on any day);
+    - `Preference(wanted=True, shift="E22")`: each other shift (on `day`, or on any day).
     """
 
     wanted: bool
@@ -170,12 +172,54 @@ class PlanningProblem:
     exposure: ExposureBudget = field(default_factory=ExposureBudget)
     min_rest_minutes: int = 11 * 60
 
+    def __post_init__(self) -> None:
+        for problem in _problems(self):
+            raise PlanningError(problem)
+
     @property
     def hours(self) -> int:
         return self.days * 24
 
     def hour_start(self, hour: int) -> datetime:
         return self.period_start + timedelta(hours=hour)
+
+
+class PlanningError(ValueError):
+    """A problem the planner cannot read; the message names the field and what is wrong."""
+
+
+def _zone_problem(field_name: str, zone: str) -> str | None:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"{field_name}: {zone!r} is not an IANA time zone"
+    return None
+
+
+def _problems(problem: PlanningProblem) -> Iterator[str]:
+    start = problem.period_start
+    whole_hour = start.replace(minute=0, second=0, microsecond=0)
+    if start.utcoffset() != timedelta(0) or start != whole_hour:
+        yield f"period_start: {start.isoformat()} is not a whole hour in UTC"
+    if not 1 <= problem.days <= 6 * 7:
+        yield f"days: {problem.days} is outside 1..42"
+    ids = [p.id for p in problem.people]
+    if len(set(ids)) != len(ids):
+        yield "people: a person id appears twice"
+    for i, person in enumerate(problem.people):
+        if (bad := _zone_problem(f"people[{i}].zone", person.zone)) is not None:
+            yield bad
+    codes = [s.code for s in problem.shift_types]
+    if len(set(codes)) != len(codes):
+        yield "shift_types: a shift code appears twice"
+    for i, shift in enumerate(problem.shift_types):
+        if (shift.local_start is None) == (shift.utc_start_minute is None):
+            yield f"shift_types[{i}]: give exactly one of local_start and utc_start_minute"
+        if not 0 < shift.minutes <= 24 * 60:
+            yield f"shift_types[{i}].minutes: {shift.minutes} is outside 1..1440"
+    for i, req in enumerate(problem.requirements):
+        if req.minimum < 0:
+            yield f"requirements[{i}].minimum: {req.minimum} is negative"
 
 
 @dataclass(frozen=True)
@@ -211,7 +255,7 @@ class PersonScore:
 class PlanStatus(StrEnum):
     optimal = "optimal"  # no better roster exists
     feasible = "feasible"  # a roster, perhaps not the best (time ran out)
-    unknown = "unknown"  # no roster found in the time given
+    unknown = "unknown"  # the solver found none in time: the starting roster is given
 
 
 @dataclass(frozen=True)

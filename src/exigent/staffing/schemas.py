@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def _rosterable(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"must be between {FIRST_DAY} and {LAST_DAY}")
+    return value
+
+
+# A calendar date a roster can hold (and whose local midnight exists in UTC in every zone).
+RosterDay = Annotated[date, AfterValidator(_rosterable)]
 
 
 class TermsUpdate(BaseModel):
@@ -38,7 +52,7 @@ class OverrideCreate(BaseModel):
 
     user_id: int = Field(ge=1, le=2**31 - 1)
     shift_type_id: int = Field(ge=1, le=2**31 - 1)
-    on: date
+    on: RosterDay
 
 
 class SwapCreate(BaseModel):
@@ -55,8 +69,8 @@ class SwapCreate(BaseModel):
 class TimeOffCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    starts_on: date
-    ends_on: date
+    starts_on: RosterDay
+    ends_on: RosterDay
     reason: str = Field(default="", max_length=200)
 
 

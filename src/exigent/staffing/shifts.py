@@ -63,6 +63,7 @@ def problems_for(
     skills: Sequence[str],
     leaving: Sequence[int] = (),
     field: str = "user_id",
+    shift_type_id: int | None = None,
 ) -> list[Problem]:
     """What would break if `person` worked from `starts_at` to `ends_at`, covering `skills`,
     once the shifts in `leaving` are no longer theirs."""
@@ -92,8 +93,44 @@ def problems_for(
                     f"{local:%a %d %b %H:%M}",
                 )
             )
+    found += _succession_problems(session, person, starts_at, shift_type_id, leaving)
     found += _time_off_problems(session, person, starts_at, ends_at)
     found += _hours_problems(session, person, profile, starts_at, ends_at, leaving)
+    return found
+
+
+def _succession_problems(
+    session: Session,
+    person: User,
+    starts_at: datetime,
+    shift_type_id: int | None,
+    leaving: Sequence[int],
+) -> list[Problem]:
+    """A shift type may forbid some types on the next day (a night, then an early day)."""
+    if shift_type_id is None:
+        return []
+    kinds = {k.id: k for k in session.scalars(select(ShiftType))}
+    this = kinds.get(shift_type_id)
+    if this is None:
+        return []
+    day = in_zone(starts_at, person.timezone).date()
+    around = session.scalars(
+        select(Shift).where(
+            Shift.user_id == person.id,
+            Shift.starts_at >= starts_at - timedelta(days=2),
+            Shift.starts_at <= starts_at + timedelta(days=2),
+        )
+    )
+    found = []
+    for other in around:
+        kind = kinds.get(other.shift_type_id or 0)
+        if other.id in leaving or kind is None:
+            continue
+        gap = (in_zone(other.starts_at, person.timezone).date() - day).days
+        if gap == -1 and this.code in kind.forbidden_successors:
+            found.append(Problem("shift_type_id", f"{this.name} may not follow {kind.name}"))
+        if gap == 1 and kind.code in this.forbidden_successors:
+            found.append(Problem("shift_type_id", f"{kind.name} may not follow {this.name}"))
     return found
 
 
@@ -177,7 +214,14 @@ def add_override(
     starts_at, ends_at = shift_times(on, kind.local_start, kind.minutes, person.timezone)
     skills = shift_skills(profile_of(session, person.id))
     refuse(
-        problems_for(session, person=person, starts_at=starts_at, ends_at=ends_at, skills=skills)
+        problems_for(
+            session,
+            person=person,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            skills=skills,
+            shift_type_id=kind.id,
+        )
     )
     shift = Shift(
         user_id=person.id,

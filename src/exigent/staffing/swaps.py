@@ -52,6 +52,7 @@ def exchange_problems(session: Session, swap: Swap) -> list[Problem]:
         skills=shift.skills,
         leaving=leaving,
         field="to_user_id",
+        shift_type_id=shift.shift_type_id,
     )
     if swap.return_shift_id:
         back = _shift(session, swap.return_shift_id, field="return_shift_id")
@@ -64,6 +65,7 @@ def exchange_problems(session: Session, swap: Swap) -> list[Problem]:
             skills=back.skills,
             leaving=[shift.id],
             field="return_shift_id",
+            shift_type_id=back.shift_type_id,
         )
     return found
 
