@@ -63,7 +63,9 @@ from exigent.portal.rendering import not_found_page
 from exigent.production import api as production_api
 from exigent.production import pages as production_pages
 from exigent.staffing import api as staffing_api
+from exigent.staffing import draft_pages as staffing_drafts
 from exigent.staffing import pages as staffing_pages
+from exigent.staffing.drafts import Drafter
 from exigent.verification import api as verification_api
 from exigent.verification import pages as verification_pages
 from exigent.verification.intake import warm_up
@@ -75,6 +77,7 @@ from exigent.web.limits import BodyLimits
 from exigent.web.security_headers import SecurityHeaders, add_security_headers
 from exigent.wellbeing import pages as wellbeing_pages
 from exigent.workflow.approval import approval_checks, approval_guard
+from exigent.workflow.exposure import recent_exposure
 from exigent.workflow.jobs import deadline_handlers
 from exigent.workflow.judging import AFTER_JUDGING
 
@@ -202,6 +205,8 @@ def create_app(
     batcher = IntakeBatcher(factory, file_store)
     # Verifications of the audit chain asked for from the audit log page or its API.
     checker = ChainChecker(factory)
+    # Draft rosters asked for by schedulers; exposure comes from wellbeing through workflow.
+    drafter = Drafter(factory, recent_exposure)
     start_worker = settings.embedded_worker if run_worker is None else run_worker
 
     @asynccontextmanager
@@ -214,6 +219,7 @@ def create_app(
         batcher.stop()
         worker.stop()
         checker.wait(timeout=30)
+        drafter.wait(timeout=5)
         engine.dispose()
 
     app = FastAPI(
@@ -231,6 +237,7 @@ def create_app(
     app.state.file_store = file_store
     app.state.intake_batcher = batcher
     app.state.chain_checker = checker
+    app.state.drafter = drafter
     app.state.intake_limiter = IntakeLimiter(factory, settings)
     app.state.token_cache = TokenCache()
     # Approval's checks, contributed by legal, verification and notice; the case page runs
@@ -307,6 +314,7 @@ ROUTERS = (
     production_pages.router,
     wellbeing_pages.router,
     staffing_api.router,
+    staffing_drafts.router,
     staffing_pages.router,
     staffing_pages.calendars,
     admin_api.router,

@@ -34,6 +34,7 @@ from exigent.production.models import (
     PreservationSnapshot,
     Production,
 )
+from exigent.staffing.draft_models import RosterDraft
 from exigent.staffing.models import (
     CalendarFeed,
     CoverageRequirement,
@@ -82,6 +83,7 @@ __all__ = [
     "Requester",
     "RiskAssessment",
     "RiskWeightSet",
+    "RosterDraft",
     "SavedView",
     "Shift",
     "ShiftType",

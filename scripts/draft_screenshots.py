@@ -1,0 +1,60 @@
+"""Refresh docs/screenshots/staffing-draft*.png: the draft roster pages, wide and phone-sized,
+light and dark, from a running demo server (`exigent demo` leaves one finished draft).
+
+Usage: uv run python scripts/draft_screenshots.py http://127.0.0.1:8108 [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def main() -> None:
+    from playwright.sync_api import Page, sync_playwright
+
+    from e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("base")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = parser.parse_args()
+    base, out = args.base.rstrip("/"), Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def login(page: Page) -> None:
+        page.goto(f"{base}/login")
+        page.get_by_label("Email").fill("scheduler@exigent.demo")
+        page.get_by_label("Password").fill("scheduler-demo-2026")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        for theme in ("light", "dark"):
+            for width, suffix in ((1440, ""), (390, "-phone")):
+                context = browser.new_context(
+                    viewport={"width": width, "height": 900}, color_scheme=theme
+                )
+                page = context.new_page()
+                login(page)
+                page.goto(f"{base}/staffing/drafts")
+                page.wait_for_load_state("networkidle")
+                page.screenshot(
+                    path=str(out / f"staffing-drafts{suffix}-{theme}.png"), full_page=True
+                )
+                page.get_by_role("link", name="Draft 1", exact=True).click()
+                page.wait_for_load_state("networkidle")
+                page.screenshot(
+                    path=str(out / f"staffing-draft{suffix}-{theme}.png"), full_page=True
+                )
+                context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
