@@ -19,8 +19,8 @@ from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory, utcnow
 from exigent.demo.audit_trail import seed_audit_trail, verify_demo_chain
 from exigent.demo.cases import seed_live_cases
-from exigent.demo.gaps import seed_gap_cases
 from exigent.demo.drafts import seed_draft
+from exigent.demo.gaps import seed_gap_cases
 from exigent.demo.history import seed_history
 from exigent.demo.media import attach_demo_media, seed_exposure
 from exigent.demo.people import DEMO_DOMAIN, SEEDER, login_lines, place_demo_officer, seed_people
