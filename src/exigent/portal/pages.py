@@ -11,10 +11,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.exc import IntegrityError
 
-from exigent.audit.service import record_event
-from exigent.auth.accounts import PortalAccount
-from exigent.auth.deps import SESSION_COOKIE
-from exigent.auth.service import actor_for
 from exigent.cases import queries
 from exigent.cases import service as case_service
 from exigent.cases.models import Requester, TrustStatus
@@ -25,7 +21,6 @@ from exigent.legal.cases import update_record
 from exigent.legal.decisions import SETTLED
 from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.versions import current_policy
-from exigent.officers import staff
 from exigent.portal import cases, forms
 from exigent.portal import home as home_list
 from exigent.portal.account_pages import router as account_router
@@ -39,25 +34,25 @@ from exigent.portal.rendering import (
     render,
     uploads_of,
 )
+from exigent.portal.staff_pages import router as staff_router
 from exigent.production import delivery, reads
 from exigent.production.models import DownloadOutcome
 from exigent.production.package import zip_stream
 from exigent.web.actions import confirmation, see_done
 from exigent.web.deps import (
     CaseId,
-    CurrentUser,
     FileStoreDep,
     FormDep,
     IntRowId,
     SessionDep,
     SettingsDep,
 )
-from exigent.web.templating import templates
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 AccountId = IntRowId
 
 router.include_router(account_router)
+router.include_router(staff_router)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -473,60 +468,3 @@ def upload(
 
 
 # Staff: verifying officers' accounts (linked from the console)
-
-
-@router.get("/staff/accounts", response_class=HTMLResponse)
-def staff_accounts(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    rows = staff.list_accounts(session, user=user)
-    record_event(
-        session,
-        actor=actor_for(user),
-        action="portal.accounts_list",
-        object_type="portal_account",
-        detail={"count": len(rows)},
-    )
-    session.commit()
-    return templates.TemplateResponse(
-        request,
-        "portal/staff_accounts.html",
-        {"rows": rows, "csrf_token": request.state.csrf_token if _cookie(request) else None},
-    )
-
-
-def _cookie(request: Request) -> bool:
-    return bool(request.cookies.get(SESSION_COOKIE)) and hasattr(request.state, "csrf_token")
-
-
-@router.post("/staff/accounts/{account_id}/status", response_class=HTMLResponse)
-def staff_set_status(
-    request: Request,
-    account_id: AccountId,
-    session: SessionDep,
-    user: CurrentUser,
-    form: FormDep,
-) -> Response:
-    try:
-        account, requester = staff.set_account_status(
-            session,
-            user=user,
-            account_id=account_id,
-            status=str(form.get("status") or ""),
-            reason=str(form.get("reason") or ""),
-            now=utcnow(),
-        )
-        session.commit()
-    except BadInput as exc:
-        session.rollback()
-        found = session.get(PortalAccount, account_id)
-        if found is None:
-            raise
-        # htmx swaps only successful answers; the row itself says what was wrong.
-        context = {
-            "account": found,
-            "requester": session.get(Requester, found.requester_id),
-            "error": exc.message,
-        }
-        return templates.TemplateResponse(request, "portal/_staff_row.html", context)
-    return templates.TemplateResponse(
-        request, "portal/_staff_row.html", {"account": account, "requester": requester}
-    )

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import User
+from exigent.db import begin_read_only
 from exigent.outages import outage_of
 
 NavCounter = Callable[[Session, User], int | None]
@@ -40,6 +41,9 @@ def nav_count(request: Any, user: User, name: str) -> int | None:
         return None
     try:
         with factory() as session:
+            # A reader: on SQLite it must not queue for the write lock that the page's own
+            # session may still hold while it renders.
+            begin_read_only(session)
             return counter(session, user)
     except SQLAlchemyError:
         log.warning("navigation count %s could not be read", name, exc_info=True)
