@@ -7,7 +7,6 @@ import asyncio
 import json
 import select
 import socket
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,14 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
-from exigent.app import create_app
 from exigent.config import Settings
 from exigent.web.limits import nested_deeper_than
 from factories import emergency_record
-from net import free_port
+from net import live_exigent
 
 JSON_LIMIT = 64 * 1024
 ATTACK = 200 * 1024 * 1024  # what the chunked attack would send in all
@@ -36,22 +33,8 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[int]:
     """A real uvicorn server on loopback, as `exigent serve` runs one; yields its port."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, run_worker=False), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield port
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_exigent(settings) as url:
+        yield int(url.rsplit(":", 1)[1])
 
 
 def send_chunked(port: int, path: str, content_type: str, piece: bytes) -> tuple[bytes, int]:
