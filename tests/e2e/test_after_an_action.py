@@ -55,13 +55,13 @@ def test_the_next_move_is_one_button_and_a_reload_does_not_move_again(  # type: 
     expect(note).to_have_text("Case moved to triaged.")
     in_view_below_the_top_bar(page, note)
     expect(note).to_be_focused()
-    expect(page.locator("#case-status")).to_have_text("Status: triaged")
+    expect(page.locator("#case-status")).to_have_text("Status: Triaged")
     # The next one is offered at once; the full list stays behind "Another move".
     expect(status.get_by_role("button", name="Start verification")).to_be_visible()
     expect(status.get_by_label("Move to")).to_be_hidden()
 
     page.reload()
-    expect(page.locator("#case-status")).to_have_text("Status: triaged")
+    expect(page.locator("#case-status")).to_have_text("Status: Triaged")
     expect(status.get_by_role("status")).to_have_count(0)
     assert count(factory, TimelineEvent, request_id=case["id"], kind="transition") == 1
 
@@ -130,7 +130,7 @@ def test_approving_from_the_next_move_lands_on_the_case_not_on_the_approve_addre
     note = status.get_by_role("status")
     expect(note).to_contain_text("Decision approved")
     in_view_below_the_top_bar(page, note)
-    expect(page.locator("#case-status")).to_have_text("Status: approved")
+    expect(page.locator("#case-status")).to_have_text("Status: Approved")
     page.reload()
     expect(page.locator("#approval")).to_contain_text("Approved.")
     assert count(factory, TimelineEvent, request_id=case["id"], to_status="approved") == 1
@@ -148,4 +148,4 @@ def test_a_refused_move_stays_with_its_reason_and_the_list_open(  # type: ignore
     status.get_by_role("button", name="Move", exact=True).click()
     expect(status.locator("[data-error=status]")).to_contain_text("reason: required")
     expect(status.get_by_label("Move to")).to_be_visible()
-    expect(page.locator("#case-status")).to_have_text("Status: received")
+    expect(page.locator("#case-status")).to_have_text("Status: Received")
