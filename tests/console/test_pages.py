@@ -16,6 +16,7 @@ from legal.flows import (
     create_case,
     items_for,
     legal_view,
+    link_agency,
     put_decision,
     ready_for_approval,
     submit,
@@ -313,21 +314,8 @@ def test_callback_task_and_outcome_from_the_page(client, analyst, factory) -> No
     refused = client.post(f"/console/cases/{case['id']}/callbacks", data={"csrf_token": token})
     assert refused.status_code == 409
     assert "not linked to a directory agency" in refused.text
-    from exigent.directory.models import Agency
 
-    with factory() as session:
-        agency = Agency(
-            name="Springfield PD",
-            state="IL",
-            country="US",
-            source="staff",
-            verified_phone="+12175550100",
-            phone_source="agency website",
-        )
-        session.add(agency)
-        session.flush()
-        session.execute(update(Request).where(Request.id == case["id"]).values(agency_id=agency.id))
-        session.commit()
+    link_agency(factory, case["id"], name="Springfield PD", phone_source="agency website")
     assert (
         client.post(
             f"/console/cases/{case['id']}/callbacks",

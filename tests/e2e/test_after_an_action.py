@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from e2e.staff import sign_in
-from exigent.cases.models import Request, TimelineEvent
-from exigent.directory.models import Agency
+from exigent.cases.models import TimelineEvent
 from exigent.verification.models import Callback
-from legal.flows import create_case, ready_for_approval
+from legal.flows import create_case, link_agency, ready_for_approval
 
 pytestmark = pytest.mark.browser
 
@@ -89,19 +88,7 @@ def test_a_callback_task_is_opened_once_and_said_beside_the_verification_panel( 
     live_server: str, page: Page, client, analyst, factory
 ) -> None:
     case = create_case(client, analyst)
-    with factory() as session:
-        agency = Agency(
-            name="Springfield PD",
-            state="IL",
-            country="US",
-            source="staff",
-            verified_phone="+12175550100",
-            phone_source="agency website",
-        )
-        session.add(agency)
-        session.flush()
-        session.execute(update(Request).where(Request.id == case["id"]).values(agency_id=agency.id))
-        session.commit()
+    link_agency(factory, case["id"], name="Springfield PD", phone_source="agency website")
     sign_in(page, live_server, analyst.user.email)
     page.goto(f"{live_server}/console/cases/{case['id']}")
     verification = page.locator("#verification")

@@ -72,23 +72,34 @@ def approve(client, account, case_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def verify_requester(client, account, factory, case_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Verify as the team does: a callback to the agency's directory number, confirmed by the
-    officer and a supervisor."""
+def link_agency(  # type: ignore[no-untyped-def]
+    factory,
+    case_id: int,
+    *,
+    name: str = "Springfield Police Department",
+    phone_source: str = "agency website, non-emergency line",
+) -> None:
+    """Link the case to a directory agency with an independently sourced number. Intake links
+    an agency from the sender's domain; these tests start with no directory."""
     with factory() as session:
         agency = Agency(
-            name="Springfield Police Department",
+            name=name,
             state="IL",
             country="US",
             source="staff",
             verified_phone="+12175550100",
-            phone_source="agency website, non-emergency line",
+            phone_source=phone_source,
         )
         session.add(agency)
         session.flush()
-        # Intake links an agency from the sender's domain; these tests start with no directory.
         session.execute(update(Request).where(Request.id == case_id).values(agency_id=agency.id))
         session.commit()
+
+
+def verify_requester(client, account, factory, case_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Verify as the team does: a callback to the agency's directory number, confirmed by the
+    officer and a supervisor."""
+    link_agency(factory, case_id)
     callback = client.post(f"/api/v1/requests/{case_id}/callbacks", headers=account.headers)
     assert callback.status_code == 201, callback.text
     outcome = client.post(
