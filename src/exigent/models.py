@@ -26,6 +26,7 @@ from exigent.legal.models import (
     TargetAge,
 )
 from exigent.notice.models import UserNotice
+from exigent.oncall.models import ContactMethod
 from exigent.production.models import (
     CustodyEvent,
     DeliveryLink,
@@ -58,6 +59,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Base",
+    "ContactMethod",
     "CalendarFeed",
     "Callback",
     "CoverageRequirement",

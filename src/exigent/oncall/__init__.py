@@ -1,0 +1,1 @@
+"""On call: how to reach each person, who answers now, paging with escalation."""
