@@ -72,6 +72,13 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/staffing/swaps"): P.shifts_own,
     ("POST", "/api/v1/staffing/shifts"): P.roster_edit,
     ("PUT", "/api/v1/staffing/people/{user_id}/terms"): P.roster_edit,
+    # On call: everyone keeps their own contact methods; another person's need contacts.manage,
+    # checked in the service (`user_id`), and read as not found by anyone else.
+    ("GET", "/api/v1/oncall/contacts"): P.shifts_own,
+    ("POST", "/api/v1/oncall/contacts"): P.shifts_own,
+    ("PATCH", "/api/v1/oncall/contacts/{contact_id}"): P.shifts_own,
+    ("DELETE", "/api/v1/oncall/contacts/{contact_id}"): P.shifts_own,
+    ("POST", "/api/v1/oncall/contacts/{contact_id}/test"): P.shifts_own,
     ("GET", "/api/v1/notifications"): Marker.any_signed_in,
     ("POST", "/api/v1/notifications/{notification_id}/read"): Marker.any_signed_in,
     # Directory
@@ -173,4 +180,12 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/staffing/shifts/{shift_id}/take-current"): P.shifts_own,
     ("POST", "/staffing/mine/feed"): P.shifts_own,
     ("POST", "/staffing/mine/feed/revoke"): P.shifts_own,
+    # "How to reach me" (another person's, with ?user=, needs contacts.manage)
+    ("GET", "/oncall/contacts"): P.shifts_own,
+    ("POST", "/oncall/contacts"): P.shifts_own,
+    ("POST", "/oncall/contacts/{contact_id}"): P.shifts_own,
+    ("POST", "/oncall/contacts/{contact_id}/move"): P.shifts_own,
+    ("POST", "/oncall/contacts/{contact_id}/enabled"): P.shifts_own,
+    ("POST", "/oncall/contacts/{contact_id}/delete"): P.shifts_own,
+    ("POST", "/oncall/contacts/{contact_id}/test"): P.shifts_own,
 }

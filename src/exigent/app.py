@@ -55,6 +55,8 @@ from exigent.mail import api as mail_api
 from exigent.notice import api as notice_api
 from exigent.notice import pages as notice_pages
 from exigent.officers import api as officers_api
+from exigent.oncall import api as oncall_api
+from exigent.oncall import pages as oncall_pages
 from exigent.outages import RETRY_AFTER_SECONDS, database_lost, outage_of, unavailable
 from exigent.portal import pages as portal_pages
 from exigent.portal.pages import EMERGENCY_FORM
@@ -80,6 +82,7 @@ from exigent.workflow.approval import approval_checks, approval_guard
 from exigent.workflow.exposure import recent_exposure
 from exigent.workflow.jobs import deadline_handlers
 from exigent.workflow.judging import AFTER_JUDGING
+from exigent.workflow.reachable import with_contact_method
 
 log = logging.getLogger(__name__)
 YOUNG_COLLECTION_THRESHOLD = 20_000
@@ -248,6 +251,8 @@ def create_app(
     app.state.after_judging = AFTER_JUDGING
     # Counts beside the navigation's links on every staff page (`web.nav_counts`).
     app.state.nav_counts = {"approvals": pending_approvals}
+    # The scheduler's readiness summary counts contact methods; staffing cannot read on call.
+    app.state.reachable = with_contact_method
     install_error_handlers(app)
     app.add_middleware(
         BodyLimits,
@@ -317,6 +322,8 @@ ROUTERS = (
     staffing_drafts.router,
     staffing_pages.router,
     staffing_pages.calendars,
+    oncall_api.router,
+    oncall_pages.router,
     admin_api.router,
     admin_pages.router,
     token_pages.router,

@@ -53,6 +53,9 @@ class Permission(StrEnum):
     shifts_own = "shifts.own"
     roster_read = "roster.read"
     roster_edit = "roster.edit"
+    # Everyone keeps their own ways of being reached (`shifts.own`); setting them for anyone
+    # else is for those who make sure the roster can be paged: schedulers and admins.
+    contacts_manage = "contacts.manage"
 
 
 P = Permission
@@ -118,7 +121,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {P.request_read_all, P.policy_read, P.directory_read, P.roster_read} | ROSTERED
     ),
     # Schedulers build the roster; the team's exposure informs recovery time.
-    Role.scheduler: frozenset({P.exposure_read_team, P.roster_read, P.roster_edit} | ROSTERED),
+    Role.scheduler: frozenset(
+        {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage} | ROSTERED
+    ),
     Role.auditor: frozenset(
         {P.request_read_all, P.audit_read, P.policy_read, P.directory_read, P.roster_read}
         | ROSTERED
@@ -132,6 +137,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.request_assign,
             P.directory_edit,
             P.users_manage,
+            P.contacts_manage,
             P.audit_read,
             P.portal_account_verify,
             P.requester_verify,

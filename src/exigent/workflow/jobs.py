@@ -10,6 +10,13 @@ from exigent.notice import jobs as notice_jobs
 from exigent.officers import jobs as officer_jobs
 from exigent.production import jobs as production_jobs
 from exigent.staffing import jobs as staffing_jobs
+from exigent.workflow.reachable import with_contact_method
+
+
+def _staffing_handlers() -> dict[str, Handler]:
+    # Readiness counts a person with an enabled contact method as reachable.
+    return staffing_jobs.handlers(reachable=with_contact_method)
+
 
 # One line per domain that fires deadlines.
 DOMAIN_HANDLERS = (
@@ -18,7 +25,7 @@ DOMAIN_HANDLERS = (
     notice_jobs.handlers,
     officer_jobs.handlers,
     production_jobs.handlers,
-    staffing_jobs.handlers,
+    _staffing_handlers,
 )
 
 
