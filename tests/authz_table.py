@@ -173,4 +173,9 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/staffing/shifts/{shift_id}/take-current"): P.shifts_own,
     ("POST", "/staffing/mine/feed"): P.shifts_own,
     ("POST", "/staffing/mine/feed/revoke"): P.shifts_own,
+    # The hand-off brief between shifts
+    ("GET", "/briefs/handoff"): P.handoff_read,
+    ("GET", "/briefs/handoff/{handoff_id}"): P.handoff_read,
+    ("POST", "/briefs/handoff/{handoff_id}/acknowledge"): P.handoff_lead,
+    ("POST", "/briefs/handoff/{handoff_id}/notes"): P.handoff_lead,
 }

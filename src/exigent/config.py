@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     delivery_link_hours: int = Field(default=72, gt=0)
     # Before a preservation hold expires, the case's assignee is reminded this many days ahead.
     preservation_reminder_days: int = Field(default=14, gt=0)
+    # An incoming shift lead who has not acknowledged the hand-off brief this many minutes
+    # after the hand-over is chased: the escalation goes to the leads (paging, once there).
+    handoff_ack_minutes: int = Field(default=15, gt=0)
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> Settings:
