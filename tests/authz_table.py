@@ -188,4 +188,9 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/oncall/contacts/{contact_id}/enabled"): P.shifts_own,
     ("POST", "/oncall/contacts/{contact_id}/delete"): P.shifts_own,
     ("POST", "/oncall/contacts/{contact_id}/test"): P.shifts_own,
+    # The hand-off brief between shifts
+    ("GET", "/briefs/handoff"): P.handoff_read,
+    ("GET", "/briefs/handoff/{handoff_id}"): P.handoff_read,
+    ("POST", "/briefs/handoff/{handoff_id}/acknowledge"): P.handoff_lead,
+    ("POST", "/briefs/handoff/{handoff_id}/notes"): P.handoff_lead,
 }

@@ -32,6 +32,7 @@ COVERED = (
     "/new-emergencies",
     "/staffing",
     "/oncall",
+    "/briefs",
 )
 
 
@@ -74,6 +75,7 @@ def _world(client: TestClient, factory: Any, make_account: Any) -> dict[str, Any
             "swap_id": 999_999,
             "shift_id": 999_999,
             "contact_id": 999_999,
+            "handoff_id": 999_999,
         }
 
 

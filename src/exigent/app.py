@@ -30,6 +30,7 @@ from exigent.auth import api as auth_api
 from exigent.auth.refusals import Refused, record_refusal
 from exigent.auth.service import prepare_password_checks
 from exigent.auth.token_cache import TokenCache
+from exigent.briefs import pages as briefs_pages
 from exigent.cases import api as cases_api
 from exigent.config import Settings, get_settings
 from exigent.console import (
@@ -324,6 +325,7 @@ ROUTERS = (
     staffing_pages.calendars,
     oncall_api.router,
     oncall_pages.router,
+    briefs_pages.router,
     admin_api.router,
     admin_pages.router,
     token_pages.router,

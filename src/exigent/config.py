@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     ]
     # Where PagerDuty events go (Events API v2); a test points it at a local receiver.
     pagerduty_events_url: str = "https://events.pagerduty.com/v2/enqueue"
+    # An incoming shift lead who has not acknowledged the hand-off brief this many minutes
+    # after the hand-over is chased: the escalation goes to the leads (paging, once there).
+    handoff_ack_minutes: int = Field(default=15, gt=0)
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> Settings:

@@ -3,6 +3,7 @@
 from exigent.audit.models import AuditCheck, AuditEvent, AuditHead
 from exigent.auth.accounts import PortalAccount, PortalToken
 from exigent.auth.models import ApiToken, RecoveryCode, SignInFailures, User, WebSession
+from exigent.briefs.models import CriticalBrief, DistributionList, Handoff
 from exigent.cases.models import (
     Assignment,
     Document,
@@ -46,7 +47,7 @@ from exigent.staffing.models import (
     TimeOff,
 )
 from exigent.verification.models import Callback, RiskAssessment, RiskWeightSet
-from exigent.wellbeing.models import ExposureEvent
+from exigent.wellbeing.models import CheckIn, ExposureEvent
 
 __all__ = [
     "Agency",
@@ -61,17 +62,21 @@ __all__ = [
     "Base",
     "CalendarFeed",
     "Callback",
+    "CheckIn",
     "ContactMethod",
     "CoverageRequirement",
+    "CriticalBrief",
     "CustodyEvent",
     "Deadline",
     "Decision",
     "DecisionHand",
     "DecisionItem",
     "DeliveryLink",
+    "DistributionList",
     "Document",
     "DownloadAttempt",
     "ExposureEvent",
+    "Handoff",
     "LegalCheckRecord",
     "Notification",
     "PolicyVersion",

@@ -56,10 +56,19 @@ class Permission(StrEnum):
     # Everyone keeps their own ways of being reached (`shifts.own`); setting them for anyone
     # else is for those who make sure the roster can be paged: schedulers and admins.
     contacts_manage = "contacts.manage"
+    # The hand-off brief between shifts: the case work anyone on the queue reads; the notes
+    # for the next shift and the acknowledgement are the shift lead's.
+    handoff_read = "handoff.read"
+    handoff_lead = "handoff.lead"
+    # Briefing legal and leadership on a critical event from a case; the lists it goes to
+    # are set by an administrator.
+    brief_send = "brief.send"
+    brief_lists_edit = "brief.lists_edit"
 
 
 P = Permission
 STAFF_WORK = {
+    P.handoff_read,
     P.request_create,
     P.request_read_all,
     P.request_transition,
@@ -100,6 +109,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.portal_account_verify,
             P.requester_verify,
             P.exposure_read_team,
+            P.handoff_lead,
+            P.brief_send,
         }
     ),
     # Legal answers for every disclosure, so it may read the audit log that records them.
@@ -115,17 +126,26 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.policy_edit,
             P.notice_decide,
             P.audit_read,
+            P.brief_send,
         }
     ),
     Role.leadership: frozenset(
-        {P.request_read_all, P.policy_read, P.directory_read, P.roster_read} | ROSTERED
+        {P.request_read_all, P.policy_read, P.directory_read, P.roster_read, P.brief_send}
+        | ROSTERED
     ),
     # Schedulers build the roster; the team's exposure informs recovery time.
     Role.scheduler: frozenset(
         {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage} | ROSTERED
     ),
     Role.auditor: frozenset(
-        {P.request_read_all, P.audit_read, P.policy_read, P.directory_read, P.roster_read}
+        {
+            P.request_read_all,
+            P.audit_read,
+            P.policy_read,
+            P.directory_read,
+            P.roster_read,
+            P.handoff_read,
+        }
         | ROSTERED
     ),
     Role.admin: frozenset(
@@ -142,6 +162,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.portal_account_verify,
             P.requester_verify,
             P.exposure_read_team,
+            P.brief_send,
+            P.brief_lists_edit,
         }
     ),
     # Officers act only on their own requests; reads are scoped in the queries.

@@ -119,6 +119,14 @@ PLACES = (
         P.shifts_own,
     ),
     Place(
+        "/briefs/handoff",
+        "Hand-off",
+        "The brief between shifts: urgent cases and their clocks, callbacks, approvals, what "
+        "falls due, and the outgoing lead's notes.",
+        P.handoff_read,
+        covers_below=True,
+    ),
+    Place(
         "/portal/staff/accounts",
         "Portal accounts",
         "Officers' portal accounts: verify, suspend or mark them fraudulent.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exigent.db import Base, UtcDateTime
@@ -32,3 +32,23 @@ class ExposureEvent(Base):
     seconds: Mapped[int] = mapped_column(Integer, default=0)
     # The shift's day in the person's own time zone (rosters will refine this to real shifts).
     shift_on: Mapped[date] = mapped_column(Date)
+
+
+class CheckIn(Base):
+    """How heavy a shift was, told by the person at its end; optional, and may be anonymous.
+
+    An anonymous check-in keeps no user id, no note and no time of day, only the UTC date:
+    nothing in the row can lead back to who sent it.
+    """
+
+    __tablename__ = "shift_check_ins"
+    __table_args__ = (Index("ix_shift_check_ins_user_shift", "user_id", "shift_on"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # 1 (light) to 5 (very heavy).
+    effort: Mapped[int] = mapped_column(Integer)
+    # Minutes worked outside the shift (answering pages, staying on to finish a case).
+    off_hours_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+    shift_on: Mapped[date] = mapped_column(Date, index=True)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from exigent.briefs import jobs as briefs_jobs
 from exigent.deadlines import Handler
 from exigent.legal import jobs as legal_jobs
 from exigent.legal import sla
@@ -26,6 +27,7 @@ DOMAIN_HANDLERS = (
     officer_jobs.handlers,
     production_jobs.handlers,
     _staffing_handlers,
+    briefs_jobs.handlers,
 )
 
 

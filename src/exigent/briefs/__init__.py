@@ -1,0 +1,1 @@
+"""Briefs: the hand-off between shifts and critical-event briefs to legal and leadership."""
