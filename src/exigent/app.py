@@ -65,6 +65,7 @@ from exigent.production import pages as production_pages
 from exigent.staffing import api as staffing_api
 from exigent.staffing import draft_pages as staffing_drafts
 from exigent.staffing import pages as staffing_pages
+from exigent.staffing import person_pages as staffing_people
 from exigent.staffing.drafts import Drafter
 from exigent.verification import api as verification_api
 from exigent.verification import pages as verification_pages
@@ -316,6 +317,7 @@ ROUTERS = (
     staffing_api.router,
     staffing_drafts.router,
     staffing_pages.router,
+    staffing_people.router,
     staffing_pages.calendars,
     admin_api.router,
     admin_pages.router,
