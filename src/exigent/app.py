@@ -63,6 +63,7 @@ from exigent.portal.rendering import not_found_page
 from exigent.production import api as production_api
 from exigent.production import pages as production_pages
 from exigent.staffing import api as staffing_api
+from exigent.staffing import coverage_pages as staffing_coverage
 from exigent.staffing import draft_pages as staffing_drafts
 from exigent.staffing import pages as staffing_pages
 from exigent.staffing import person_pages as staffing_people
@@ -318,6 +319,7 @@ ROUTERS = (
     staffing_drafts.router,
     staffing_pages.router,
     staffing_people.router,
+    staffing_coverage.router,
     staffing_pages.calendars,
     admin_api.router,
     admin_pages.router,
