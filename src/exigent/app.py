@@ -66,8 +66,10 @@ from exigent.portal.rendering import not_found_page
 from exigent.production import api as production_api
 from exigent.production import pages as production_pages
 from exigent.staffing import api as staffing_api
+from exigent.staffing import coverage_pages as staffing_coverage
 from exigent.staffing import draft_pages as staffing_drafts
 from exigent.staffing import pages as staffing_pages
+from exigent.staffing import person_pages as staffing_people
 from exigent.staffing.drafts import Drafter
 from exigent.verification import api as verification_api
 from exigent.verification import pages as verification_pages
@@ -322,6 +324,8 @@ ROUTERS = (
     staffing_api.router,
     staffing_drafts.router,
     staffing_pages.router,
+    staffing_people.router,
+    staffing_coverage.router,
     staffing_pages.calendars,
     oncall_api.router,
     oncall_pages.router,

@@ -123,10 +123,24 @@ def public_holidays(country: str, first: date, last: date) -> dict[date, str]:
 
 
 def request_time_off(
-    session: Session, *, actor: User, starts_on: date, ends_on: date, reason: str, now: datetime
+    session: Session,
+    *,
+    actor: User,
+    starts_on: date,
+    ends_on: date,
+    reason: str,
+    now: datetime,
+    user_id: int | None = None,
 ) -> TimeOff:
-    """A person asks for days away (on their own calendar); a scheduler decides."""
+    """A person asks for days away (on their own calendar); a scheduler decides. A scheduler
+    may file the request on someone's behalf (`user_id`): it still waits for a decision."""
     require(actor, Permission.shifts_own)
+    for_user = actor.id if user_id is None else user_id
+    if for_user != actor.id:
+        require(actor, Permission.roster_edit)
+        person = session.get(User, for_user)
+        if person is None or not person.is_staff:
+            raise NotFound("no staff member with that id")
     if ends_on < starts_on:
         raise BadInput("ends_on: must not be before starts_on", field="ends_on")
     if (ends_on - starts_on).days + 1 > MAX_TIME_OFF_DAYS:
@@ -134,7 +148,7 @@ def request_time_off(
     if ends_on < now.date() - timedelta(days=1):
         raise BadInput("ends_on: time off cannot be asked for the past", field="ends_on")
     time_off = TimeOff(
-        user_id=actor.id,
+        user_id=for_user,
         starts_on=starts_on,
         ends_on=ends_on,
         reason=reason.strip()[:200],
@@ -149,7 +163,11 @@ def request_time_off(
         action="time_off.request",
         object_type="time_off",
         object_id=time_off.id,
-        after={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
+        after={
+            "user_id": for_user,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+        },
     )
     return time_off
 

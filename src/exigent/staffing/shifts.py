@@ -19,13 +19,14 @@ from exigent.audit.service import record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
-from exigent.errors import BadInput, NotFound
+from exigent.errors import BadInput, Conflict, NotFound
 from exigent.staffing.clock import in_zone, shift_times
 from exigent.staffing.models import (
     Shift,
     ShiftSource,
     ShiftType,
     StaffProfile,
+    Swap,
     TimeOff,
     TimeOffStatus,
 )
@@ -246,6 +247,40 @@ def add_override(
         },
     )
     return shift
+
+
+def remove_shift(session: Session, *, actor: User, shift_id: int, now: datetime) -> None:
+    """A scheduler takes a coming shift off the roster; the hours it leaves show as gaps."""
+    require(actor, Permission.roster_edit)
+    shift = session.get(Shift, shift_id, with_for_update=True)
+    if shift is None:
+        raise NotFound("no such shift")
+    if shift.starts_at <= now:
+        raise BadInput("shift_id: this shift has started; it stays on the record", field="shift_id")
+    # A swap's record needs its shifts: the swap is decided (or refused) first.
+    named = session.scalars(
+        select(Swap.id).where((Swap.shift_id == shift.id) | (Swap.return_shift_id == shift.id))
+    ).first()
+    if named is not None:
+        raise Conflict(
+            f"shift_id: swap #{named} names this shift; refuse or decide it first",
+            field="shift_id",
+        )
+    record_event(
+        session,
+        actor=actor_for(actor),
+        action="shift.remove",
+        object_type="shift",
+        object_id=shift.id,
+        before={
+            "user_id": shift.user_id,
+            "starts_at": shift.starts_at.isoformat(),
+            "ends_at": shift.ends_at.isoformat(),
+            "source": str(shift.source),
+        },
+    )
+    session.delete(shift)
+    session.flush()
 
 
 @dataclass(frozen=True)
