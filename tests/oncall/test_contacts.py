@@ -36,7 +36,7 @@ def test_a_person_adds_orders_and_reads_back_their_methods(client, make_account)
         json={
             "kind": "slack",
             "label": "team channel",
-            "target": "https://hooks.slack.com/services/T/B/c",
+            "target": "https://hooks.allowed.test/services/T/B/c",
         },
         headers=ana.headers,
     )
@@ -61,7 +61,7 @@ def test_a_person_adds_orders_and_reads_back_their_methods(client, make_account)
             "target",
             "not on the allowed list",
         ),
-        ({"kind": "webhook", "target": "http://hooks.slack.com/x"}, "target", "https"),
+        ({"kind": "webhook", "target": "http://hooks.allowed.test/x"}, "target", "https"),
         ({"kind": "webhook", "target": "https://192.168.1.10/x"}, "target", "private"),
         ({"kind": "pagerduty", "target": "  "}, "target", "routing key"),
         ({"kind": "fax", "target": "+15550100"}, "kind", "Input should be"),
