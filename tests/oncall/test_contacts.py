@@ -24,7 +24,7 @@ def receiver() -> Iterator[HttpReceiver]:
         yield fake
 
 
-def test_a_person_adds_orders_and_reads_back_their_methods(client, make_account) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_adds_orders_and_reads_back_their_methods(client, make_account, factory) -> None:  # type: ignore[no-untyped-def]
     ana = make_account(Role.analyst, "ana@example.test")
     first = client.post(
         API, json={"kind": "email", "target": "Ana@Example.test"}, headers=ana.headers
@@ -50,6 +50,19 @@ def test_a_person_adds_orders_and_reads_back_their_methods(client, make_account)
     gone = client.delete(f"{API}/{second.json()['id']}", headers=ana.headers)
     assert gone.status_code == 204
     assert [m["kind"] for m in client.get(API, headers=ana.headers).json()] == ["email"]
+    with factory() as session:
+        trail = session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.action.like("oncall.contact_%"))
+            .order_by(AuditEvent.seq)
+        ).all()
+    assert trail == [
+        "oncall.contact_added",
+        "oncall.contact_added",
+        "oncall.contact_moved",
+        "oncall.contact_changed",
+        "oncall.contact_removed",
+    ]
 
 
 @pytest.mark.parametrize(
