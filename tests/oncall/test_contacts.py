@@ -24,7 +24,7 @@ def receiver() -> Iterator[HttpReceiver]:
         yield fake
 
 
-def test_a_person_adds_orders_and_reads_back_their_methods(client, make_account) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_adds_orders_and_reads_back_their_methods(client, make_account, factory) -> None:  # type: ignore[no-untyped-def]
     ana = make_account(Role.analyst, "ana@example.test")
     first = client.post(
         API, json={"kind": "email", "target": "Ana@Example.test"}, headers=ana.headers
@@ -36,7 +36,7 @@ def test_a_person_adds_orders_and_reads_back_their_methods(client, make_account)
         json={
             "kind": "slack",
             "label": "team channel",
-            "target": "https://hooks.slack.com/services/T/B/c",
+            "target": "https://hooks.allowed.test/services/T/B/c",
         },
         headers=ana.headers,
     )
@@ -50,6 +50,19 @@ def test_a_person_adds_orders_and_reads_back_their_methods(client, make_account)
     gone = client.delete(f"{API}/{second.json()['id']}", headers=ana.headers)
     assert gone.status_code == 204
     assert [m["kind"] for m in client.get(API, headers=ana.headers).json()] == ["email"]
+    with factory() as session:
+        trail = session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.action.like("oncall.contact_%"))
+            .order_by(AuditEvent.seq)
+        ).all()
+    assert trail == [
+        "oncall.contact_added",
+        "oncall.contact_added",
+        "oncall.contact_moved",
+        "oncall.contact_changed",
+        "oncall.contact_removed",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -61,7 +74,7 @@ def test_a_person_adds_orders_and_reads_back_their_methods(client, make_account)
             "target",
             "not on the allowed list",
         ),
-        ({"kind": "webhook", "target": "http://hooks.slack.com/x"}, "target", "https"),
+        ({"kind": "webhook", "target": "http://hooks.allowed.test/x"}, "target", "https"),
         ({"kind": "webhook", "target": "https://192.168.1.10/x"}, "target", "private"),
         ({"kind": "pagerduty", "target": "  "}, "target", "routing key"),
         ({"kind": "fax", "target": "+15550100"}, "kind", "Input should be"),

@@ -113,7 +113,7 @@ def _audit(
         action=f"oncall.contact_{action}",
         object_type="contact_method",
         object_id=found.id,
-        after=_seen(found),
+        after=None if action == "removed" else _seen(found),
         # The log keeps only a digest of `after`; the detail is what a reader sees.
         detail={**_seen(found), **detail},
     )
@@ -177,7 +177,8 @@ def change(
         found.secret, _ = _secret(found.kind, secret)
         changed.append("secret")
     session.flush()
-    _audit(session, actor, "changed", found, changed=changed)
+    if changed:
+        _audit(session, actor, "changed", found, changed=changed)
     return found
 
 

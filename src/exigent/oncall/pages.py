@@ -94,6 +94,7 @@ def _page(
             "errors": errors or {},
             "secret": secret,
             "confirmed": confirmation(request, DONE),
+            "test_failed": request.query_params.get("done") == "tested_failed",
             "address": _address(person, actor),
             "can_manage": user_can(actor, Permission.contacts_manage),
         },
