@@ -74,6 +74,8 @@ def _world(client: TestClient, factory: Any, make_account: Any) -> dict[str, Any
             "swap_id": 999_999,
             "shift_id": 999_999,
             "handoff_id": 999_999,
+            "brief_id": 999_999,
+            "list_id": 999_999,
         }
 
 
