@@ -185,4 +185,7 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("GET", "/briefs/lists"): P.brief_lists_edit,
     ("POST", "/briefs/lists"): P.brief_lists_edit,
     ("POST", "/briefs/lists/{list_id}"): P.brief_lists_edit,
+    # The end-of-shift check-in
+    ("GET", "/wellbeing/check-in"): P.shifts_own,
+    ("POST", "/wellbeing/check-in"): P.shifts_own,
 }

@@ -32,6 +32,7 @@ COVERED = (
     "/new-emergencies",
     "/staffing",
     "/briefs",
+    "/wellbeing/check-in",
 )
 
 

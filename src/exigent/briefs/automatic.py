@@ -20,6 +20,9 @@ SEND = "critical_brief"
 
 def _on(event: BriefEvent) -> events.Subscriber:
     def subscriber(session: Session, *, request_id: int, now: datetime, **_: Any) -> None:
+        # No row when no list asks for the event: the worker is not kept busy for nothing.
+        if not critical.lists_for(session, event):
+            return
         schedule(session, kind=SEND, due_at=now, request_id=request_id, data={"event": str(event)})
 
     return subscriber

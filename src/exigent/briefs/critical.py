@@ -175,16 +175,18 @@ def send_by_hand(
     )
 
 
+def lists_for(session: Session, event: BriefEvent) -> list[DistributionList]:
+    """The lists that receive `event` (a handful of rows: filtered here, not in JSON SQL)."""
+    rows = session.scalars(select(DistributionList).order_by(DistributionList.name))
+    return [dl for dl in rows if str(event) in dl.events]
+
+
 def send_automatically(
     session: Session, *, request_id: int, event: BriefEvent, settings: Settings, now: datetime
 ) -> CriticalBrief | None:
     """Draft and send without a click to the lists that asked for `event`; None if none did."""
     case = session.get(Request, request_id)
-    lists = [
-        dl
-        for dl in session.scalars(select(DistributionList).order_by(DistributionList.name))
-        if str(event) in dl.events
-    ]
+    lists = lists_for(session, event)
     if case is None or not lists:
         return None
     body = draft_body(session, case, event, settings.base_url)
