@@ -203,4 +203,14 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("GET", "/briefs/handoff/{handoff_id}"): P.handoff_read,
     ("POST", "/briefs/handoff/{handoff_id}/acknowledge"): P.handoff_lead,
     ("POST", "/briefs/handoff/{handoff_id}/notes"): P.handoff_lead,
+    # Critical-event briefs to legal and leadership, and their distribution lists
+    ("GET", "/briefs/cases/{case_id}/new"): P.brief_send,
+    ("POST", "/briefs/cases/{case_id}"): P.brief_send,
+    ("GET", "/briefs/critical/{brief_id}"): P.request_read_all,
+    ("GET", "/briefs/lists"): P.brief_lists_edit,
+    ("POST", "/briefs/lists"): P.brief_lists_edit,
+    ("POST", "/briefs/lists/{list_id}"): P.brief_lists_edit,
+    # The end-of-shift check-in
+    ("GET", "/wellbeing/check-in"): P.shifts_own,
+    ("POST", "/wellbeing/check-in"): P.shifts_own,
 }

@@ -33,6 +33,7 @@ COVERED = (
     "/staffing",
     "/oncall",
     "/briefs",
+    "/wellbeing/check-in",
 )
 
 
@@ -76,6 +77,8 @@ def _world(client: TestClient, factory: Any, make_account: Any) -> dict[str, Any
             "shift_id": 999_999,
             "contact_id": 999_999,
             "handoff_id": 999_999,
+            "brief_id": 999_999,
+            "list_id": 999_999,
         }
 
 

@@ -30,6 +30,7 @@ from exigent.auth import api as auth_api
 from exigent.auth.refusals import Refused, record_refusal
 from exigent.auth.service import prepare_password_checks
 from exigent.auth.token_cache import TokenCache
+from exigent.briefs import critical_pages as briefs_critical_pages
 from exigent.briefs import pages as briefs_pages
 from exigent.cases import api as cases_api
 from exigent.config import Settings, get_settings
@@ -82,6 +83,7 @@ from exigent.web.limits import BodyLimits
 from exigent.web.security_headers import SecurityHeaders, add_security_headers
 from exigent.wellbeing import pages as wellbeing_pages
 from exigent.workflow.approval import approval_checks, approval_guard
+from exigent.workflow.events import wire_events
 from exigent.workflow.exposure import recent_exposure
 from exigent.workflow.jobs import deadline_handlers
 from exigent.workflow.judging import AFTER_JUDGING
@@ -204,6 +206,8 @@ def create_app(
     """The web app; `warm` loads the fraud checks' directory and history in the background
     as the server starts (what `exigent serve` does) instead of on the first request."""
     settings = settings or get_settings()
+    # Case events that brief legal and leadership (and, later, page) without a click.
+    wire_events()
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     worker = Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings)
@@ -330,6 +334,7 @@ ROUTERS = (
     oncall_api.router,
     oncall_pages.router,
     briefs_pages.router,
+    briefs_critical_pages.router,
     admin_api.router,
     admin_pages.router,
     token_pages.router,

@@ -32,6 +32,7 @@ from exigent.migrate import upgrade
 from exigent.production.cli import production_app
 from exigent.staffing.cli import roster_app
 from exigent.verification.cli import run_assess_with_database
+from exigent.workflow.events import wire_events
 from exigent.workflow.jobs import deadline_handlers
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Exigent operations platform.")
@@ -114,6 +115,7 @@ def serve(
 def worker() -> None:
     """Run the deadline worker alone (any number may share one database)."""
     settings = get_settings()
+    wire_events()
     factory = make_session_factory(make_engine(settings.database_url))
     typer.echo(f"deadline worker polling every {settings.worker_poll_seconds}s")
     try:

@@ -50,7 +50,7 @@ def test_the_start_page_says_what_the_role_can_do(client, make_account) -> None:
     leadership = make_account(Role.leadership)
     post_login(client, email=leadership.user.email, password=PASSWORD)
     home = client.get("/console/home").text
-    assert "Dashboards and critical-event briefs are coming" in home
+    assert "critical-event briefs arrive by email" in home
     assert "You can read every case but not change one" in home
     assert 'href="/console"' in home and 'href="/console/policy"' in home
     assert 'href="/wellbeing/team"' not in home and 'href="/console/admin/users"' not in home

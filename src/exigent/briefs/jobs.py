@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exigent.briefs import handoffs
+from exigent.briefs import automatic, handoffs
 from exigent.config import Settings, get_settings
 from exigent.deadlines import Deadline, Handler, schedule
 
@@ -54,4 +54,4 @@ def ensure_planned(session: Session, now: datetime) -> None:
 
 
 def handlers() -> dict[str, Handler]:
-    return {PLAN: plan_ahead, handoffs.SEND: send, handoffs.CHASE: chase}
+    return {PLAN: plan_ahead, handoffs.SEND: send, handoffs.CHASE: chase, **automatic.handlers()}

@@ -18,6 +18,7 @@ from exigent.auth.models import User
 from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory, utcnow
 from exigent.demo.audit_trail import seed_audit_trail, verify_demo_chain
+from exigent.demo.briefs import seed_briefs
 from exigent.demo.cases import seed_live_cases
 from exigent.demo.contacts import seed_contacts
 from exigent.demo.drafts import seed_draft
@@ -109,3 +110,4 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     seed_audit_trail(session, rng, staff)
     seed_roster(session, staff, utcnow())
     seed_contacts(session, utcnow())
+    seed_briefs(session, staff, utcnow())

@@ -24,8 +24,10 @@ from exigent.auth.refusals import refuse, require_or_refuse
 from exigent.auth.service import actor_for
 from exigent.cases.lifecycle import Status, can_move
 from exigent.cases.models import Request
+from exigent.cases.schemas import RequestKind
 from exigent.errors import Conflict, ExigentError
 from exigent.legal.checks import latest_check
+from exigent.legal.coppa import known_ages
 from exigent.legal.models import (
     DISCLOSING,
     Approval,
@@ -38,6 +40,10 @@ from exigent.legal.notify import timeline_entry
 from exigent.legal.policy_impact import NOT_DISCLOSING_ROUTES, changes_since_drafted
 from exigent.legal.schemas import CategoryRuling
 from exigent.legal.versions import current_policy
+from exigent.notifications.events import CHILD_DISCLOSURE, publish
+
+# Below this age a target is a child for the briefs to legal and leadership.
+ADULT_AGE = 18
 
 
 class ApprovalCheck(Protocol):
@@ -142,7 +148,16 @@ def approve_decision(
     record_approval(
         session, user, request, decision, ApprovalKind.approval, None, now, remark=remark
     )
+    if _discloses_about_a_child(session, request, decision):
+        publish(session, CHILD_DISCLOSURE, request_id=request.id, now=now)
     return decision
+
+
+def _discloses_about_a_child(session: Session, request: Request, decision: Decision) -> bool:
+    """An emergency disclosure (no compulsory process) about a target known to be under 18."""
+    if request.kind != RequestKind.emergency or not discloses(decision):
+        return False
+    return any(age < ADULT_AGE for age in known_ages(session, request.id).values())
 
 
 def approval_blockers(

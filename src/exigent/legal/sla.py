@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
-from exigent.cases.models import Request, TimelineEvent
+from exigent.cases.models import Priority, Request, TimelineEvent
 from exigent.deadlines import Deadline, Handler
 from exigent.legal.clocks import ACKNOWLEDGE, BREACH, DECIDE, WARNING, deadline_kind
+from exigent.notifications.events import P0_BREACH, publish
 
 WORKER = Actor.system("deadline-worker")
 
@@ -45,6 +46,8 @@ def _sla_event(session: Session, deadline: Deadline, now: datetime, stage: str) 
         detail={"clock": clock, "due_at": due},
         at=now,
     )
+    if stage == BREACH and request.priority == Priority.P0:
+        publish(session, P0_BREACH, request_id=request.id, now=now)
     return "fired"
 
 

@@ -18,9 +18,9 @@ from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.db import utcnow
 from exigent.errors import ExigentError
-from exigent.staffing import feeds, jobs, people, queries, swaps
+from exigent.staffing import feeds, jobs, people, queries, shifts, swaps
 from exigent.staffing.clock import in_zone
-from exigent.staffing.models import StaffProfile
+from exigent.staffing.models import Shift, StaffProfile
 from exigent.staffing.readiness import Reachable, check
 from exigent.staffing.schemas import RosterDay
 from exigent.web.deps import IntRowId, SessionDep, page_permission
@@ -209,12 +209,25 @@ def _mine(
             "team_url": f"{base}/calendars/{team_token}.ics" if team_token else None,
             "today": now.date(),
             "holidays": _holidays(session, user, now),
+            "ending": _ending(session, user, now),
             "local": lambda moment: in_zone(moment, user.timezone),
             "flash": _flash(done),
             "error": error,
         },
         status_code=422 if error else 200,
     )
+
+
+# The check-in is offered from an hour before a shift ends until three hours after.
+CHECK_IN_BEFORE = timedelta(hours=1)
+CHECK_IN_AFTER = timedelta(hours=3)
+
+
+def _ending(session: Session, user: User, now: datetime) -> Shift | None:
+    """The person's shift ending about now, when a check-in is worth offering."""
+    near = shifts.shifts_of(session, user.id, now - CHECK_IN_AFTER, now + CHECK_IN_BEFORE)
+    ending = [s for s in near if now - CHECK_IN_AFTER <= s.ends_at <= now + CHECK_IN_BEFORE]
+    return ending[-1] if ending else None
 
 
 def _holidays(session: Session, user: User, now: datetime) -> dict[date, str]:

@@ -26,6 +26,7 @@ from exigent.directory.marks import append_mark
 from exigent.directory.models import Agency, MarkSubject, VerificationMark
 from exigent.directory.service import record_requester_status
 from exigent.errors import BadInput, Conflict, NotFound
+from exigent.notifications.events import FRAUD_CONFIRMED, publish
 from exigent.verification.db_directory import directory_for
 from exigent.verification.db_history import (
     LayeredHistory,
@@ -194,6 +195,9 @@ def record_outcome(
         detail={"request_id": callback.request_id},
         at=now,
     )
+    if callback.outcome == CallbackOutcome.denied:
+        # The agency says it never sent this: someone posed as police. Briefs hear of it.
+        publish(session, FRAUD_CONFIRMED, request_id=callback.request_id, now=now)
     return callback
 
 

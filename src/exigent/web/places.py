@@ -127,6 +127,12 @@ PLACES = (
         covers_below=True,
     ),
     Place(
+        "/briefs/lists",
+        "Brief lists",
+        "Who receives critical-event briefs, and which events are briefed without a click.",
+        P.brief_lists_edit,
+    ),
+    Place(
         "/portal/staff/accounts",
         "Portal accounts",
         "Officers' portal accounts: verify, suspend or mark them fraudulent.",
@@ -159,8 +165,9 @@ ROLE_WORK = {
     "verify requesters and handle escalations.",
     Role.legal: "Legal reviews what the policy sends to legal, owns the policy tables and "
     "signs off risky disclosures.",
-    Role.leadership: "Leadership follows the team's work. Dashboards and critical-event "
-    "briefs are coming; until then you can read every case and the policy.",
+    Role.leadership: "Leadership follows the team's work: critical-event briefs arrive by "
+    "email and stay on their case; you can read every case and the policy, and brief legal "
+    "from a case. Dashboards are coming.",
     Role.scheduler: "Schedulers plan rosters and coverage, decide time off and swaps, and "
     "use the team's exposure to plan recovery time.",
     Role.auditor: "Auditors read everything and change nothing: the audit log records every "

@@ -5,13 +5,25 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
 
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission
 from exigent.db import MAX_ID, utcnow
-from exigent.web.deps import PageUser, Reader, RowId, SessionDep
+from exigent.errors import ExigentError
+from exigent.web.actions import confirmation, see_done, take_action
+from exigent.web.deps import (
+    PageUser,
+    Reader,
+    RowId,
+    SessionDep,
+    SessionFactoryDep,
+    page_permission,
+)
 from exigent.web.render import render
-from exigent.wellbeing import service
+from exigent.wellbeing import checkins, service
 
 router = APIRouter(prefix="/wellbeing", include_in_schema=False)
 
@@ -61,6 +73,7 @@ def my_exposure(
             "totals": totals,
             "events": events,
             "total_seconds": sum(t.seconds for t in totals),
+            "check_ins": checkins.mine(session, user=user, since=shown - timedelta(days=13)),
             "counted": lambda e: service.counted_seconds(e, now),
             "previous_day": shown - timedelta(days=1),
             "next_day": shown + timedelta(days=1),
@@ -77,6 +90,7 @@ def team_exposure(
 ) -> HTMLResponse:
     since, until = service.default_window(utcnow(), days)
     people = service.team_exposure(session, user=user, since=since, until=until)
+    check_ins = checkins.team(session, user=user, since=since, until=until)
     session.commit()
     categories = sorted({c for p in people for c in p.by_category})
     chart = {
@@ -100,5 +114,84 @@ def team_exposure(
             "since": since,
             "until": until,
             "days": days,
+            "check_ins": check_ins,
         },
+    )
+
+
+# End-of-shift check-ins
+
+Rostered = Annotated[User, Depends(page_permission(Permission.shifts_own))]
+SAID = {
+    "named": "Thank you. Your check-in is on your wellbeing page and counts in your exposure.",
+    "anonymous": "Thank you. Your check-in was kept without your name; it counts only in the "
+    "team's totals.",
+}
+
+
+def _check_in_page(
+    request: Request,
+    session: Session,
+    user: User,
+    *,
+    error: ExigentError | None = None,
+    typed: dict[str, object] | None = None,
+) -> HTMLResponse:
+    today = service.shift_day(user, utcnow())
+    return render(
+        request,
+        user,
+        "wellbeing/check_in.html",
+        {
+            "check_ins": checkins.mine(session, user=user, since=today - timedelta(days=13)),
+            "confirmed": confirmation(request, SAID),
+            "error": error,
+            "field": str(error.detail.get("field", "")) if error else "",
+            "typed": typed or {},
+        },
+        status_code=error.status_code if error else 200,
+    )
+
+
+@router.get("/check-in", response_class=HTMLResponse)
+def check_in_page(request: Request, session: SessionDep, user: Rostered) -> HTMLResponse:
+    response = _check_in_page(request, session, user)
+    session.commit()
+    return response
+
+
+@router.post("/check-in")
+def check_in(
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    user: Rostered,
+    effort: Annotated[int, Form(ge=0, le=10)] = 0,
+    off_hours_minutes: Annotated[int, Form(ge=0, le=100_000)] = 0,
+    note: Annotated[str, Form(max_length=checkins.NOTE_MAX)] = "",
+    anonymous: Annotated[bool, Form()] = False,
+) -> Response:
+    """Post/Redirect/Get: the check-in page says it was kept, and how."""
+    typed: dict[str, object] = {
+        "effort": effort,
+        "off_hours_minutes": off_hours_minutes,
+        "note": note,
+        "anonymous": anonymous,
+    }
+    return take_action(
+        session,
+        lambda: checkins.check_in(
+            session,
+            actor=user,
+            effort=effort,
+            off_hours_minutes=off_hours_minutes,
+            note=note,
+            anonymous=anonymous,
+            now=utcnow(),
+        ),
+        factory=factory,
+        done=lambda: see_done(
+            "/wellbeing/check-in", "anonymous" if anonymous else "named", "check-in"
+        ),
+        refused=lambda e: _check_in_page(request, session, user, error=e, typed=typed),
     )
