@@ -15,8 +15,9 @@ from exigent.auth.models import Role, User
 from exigent.errors import Conflict
 from exigent.legal.models import Notification
 from exigent.staffing.draft_models import DraftStatus, RosterDraft
-from exigent.staffing.drafting import build_problem, no_exposure
+from exigent.staffing.drafting import build_problem
 from exigent.staffing.drafts import request_draft, run_draft
+from exigent.staffing.exposure import ExposureFigures, no_exposure
 from exigent.staffing.models import CoverageRequirement, Shift, StaffProfile, TimeOff, TimeOffStatus
 from exigent.staffing.publish import publish
 from staffing.roster_world import World, build, day_shift, person
@@ -97,7 +98,9 @@ def test_the_problem_holds_approved_time_off_skills_zones_and_the_roster_in_forc
     day_shift(db, world.day, ana, monday + timedelta(days=1))
     db.flush()
 
-    problem = build_problem(db, starts_on=monday, days=7, exposure={ana.id: 0.8}).problem
+    problem = build_problem(
+        db, starts_on=monday, days=7, exposure=ExposureFigures(level={ana.id: 0.8})
+    ).problem
 
     people = {p.name: p for p in problem.people}
     assert set(people) == {"Ana", "Ben", "Cy"}  # Kim has no skills: not on the roster

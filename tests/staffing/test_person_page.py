@@ -11,6 +11,7 @@ from conftest import PASSWORD
 from console.helpers import csrf_of, post_login
 from exigent.audit.models import AuditEvent
 from exigent.auth.models import Role, User
+from exigent.staffing.exposure import ExposureFigures
 from exigent.staffing.models import Shift, ShiftType, StaffProfile, TimeOff, TimeOffStatus
 from staffing.roster_world import build, day_shift, person, tomorrow
 
@@ -130,7 +131,7 @@ def test_a_scheduler_files_time_off_for_someone_and_sees_their_ledger_and_exposu
         for on in (saturday, saturday + timedelta(days=1)):
             day_shift(session, night, ana, on)
         session.commit()
-    client.app.state.drafter.exposure = lambda _s, _n: {ids["ana"]: 0.75}  # type: ignore[attr-defined]
+    client.app.state.drafter.exposure = lambda _s, _n: ExposureFigures(level={ids["ana"]: 0.75})  # type: ignore[attr-defined]
     page = client.get(f"/staffing/people/{ids['ana']}").text
     assert 'data-ledger="nights">2<' in page and 'data-ledger="weekends">1<' in page
     assert 'data-exposure="0.75"' in page and "high: fewer emergency shifts" in page

@@ -13,6 +13,7 @@ from exigent.auth.service import require
 from exigent.db import utcnow
 from exigent.staffing import people, queries, shifts, swaps
 from exigent.staffing.clock import in_zone
+from exigent.staffing.draft_pages import ExposureDep
 from exigent.staffing.models import Shift
 from exigent.staffing.schemas import (
     OverrideCreate,
@@ -81,10 +82,17 @@ def set_terms(
 
 
 @router.post("/shifts", status_code=201)
-def add_override(body: OverrideCreate, session: SessionDep, user: Scheduler) -> ShiftRead:
+def add_override(
+    body: OverrideCreate, session: SessionDep, user: Scheduler, exposure: ExposureDep
+) -> ShiftRead:
     """A scheduler's override: one person on one shift, checked against the roster's rules."""
     shift = shifts.add_override(
-        session, actor=user, user_id=body.user_id, shift_type_id=body.shift_type_id, on=body.on
+        session,
+        actor=user,
+        user_id=body.user_id,
+        shift_type_id=body.shift_type_id,
+        on=body.on,
+        exposure=exposure,
     )
     session.commit()
     holder = session.get(User, shift.user_id)
@@ -93,9 +101,11 @@ def add_override(body: OverrideCreate, session: SessionDep, user: Scheduler) -> 
 
 
 @router.post("/swaps", status_code=201)
-def file_swap(body: SwapCreate, session: SessionDep, user: Rostered) -> SwapRead:
+def file_swap(
+    body: SwapCreate, session: SessionDep, user: Rostered, exposure: ExposureDep
+) -> SwapRead:
     """Offer, take or swap a shift (a scheduler may file one between others)."""
-    swap = swaps.file(session, actor=user, now=utcnow(), **body.model_dump())
+    swap = swaps.file(session, actor=user, now=utcnow(), exposure=exposure, **body.model_dump())
     session.commit()
     return SwapRead(
         id=swap.id,

@@ -20,6 +20,7 @@ from exigent.errors import ExigentError
 from exigent.staffing import drafts
 from exigent.staffing.draft_view import DAY_NAMES, draft_view
 from exigent.staffing.drafting import MAX_DAYS, MIN_DAYS
+from exigent.staffing.exposure import ExposureFigures
 from exigent.staffing.publish import publish
 from exigent.web.deps import IntRowId, SessionDep, page_permission
 from exigent.web.render import render
@@ -37,6 +38,14 @@ def get_drafter(request: Request) -> drafts.Drafter:
 
 
 DrafterDep = Annotated[drafts.Drafter, Depends(get_drafter)]
+
+
+def current_exposure(drafter: DrafterDep, session: SessionDep) -> ExposureFigures:
+    """The exposure figures handed down to the drafter, as of now, for the rule checks."""
+    return drafter.exposure(session, utcnow())
+
+
+ExposureDep = Annotated[ExposureFigures, Depends(current_exposure)]
 
 
 def _next_monday() -> date:

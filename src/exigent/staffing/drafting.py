@@ -3,13 +3,14 @@
 The planner knows no database (`planning.py`); this module reads what it needs: people's
 terms and home zones, approved time off, their country's public holidays, the coverage
 requirements expanded per hour of the period, the shift types, and the published shifts of
-the period as the warm start. Exposure to harmful content belongs to the wellbeing domain,
-which staffing may not import: the caller hands it down as a map of user id to 0..1.
+the period as the warm start, and each person's ledger of earlier periods (`ledger.py`).
+Exposure to harmful content belongs to the wellbeing domain, which staffing may not import:
+the caller hands its figures down (`exposure.ExposureFigures`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -20,6 +21,8 @@ from exigent.auth.models import User
 from exigent.staffing import planning
 from exigent.staffing.clock import in_zone, local_start
 from exigent.staffing.coverage import needed
+from exigent.staffing.exposure import ExposureFigures
+from exigent.staffing.ledger import ledger_of
 from exigent.staffing.models import (
     CoverageRequirement,
     Shift,
@@ -31,14 +34,7 @@ from exigent.staffing.models import (
 from exigent.staffing.people import SKILLS, public_holidays, rostered_people
 from exigent.staffing.shifts import shifts_between
 
-# What a caller hands down: each person's exposure (0..1) in the days before `now`.
-ExposureSource = Callable[[Session, datetime], Mapping[int, float]]
 MIN_DAYS, MAX_DAYS = 7, 42
-
-
-def no_exposure(_session: Session, _now: datetime) -> dict[int, float]:
-    """For a caller without the wellbeing domain at hand: nobody counts as exposed."""
-    return {}
 
 
 def period_start(starts_on: date) -> datetime:
@@ -83,7 +79,7 @@ def _person(
     *,
     first: date,
     last: date,
-    exposure: float,
+    exposure: ExposureFigures,
 ) -> planning.Person:
     # A day either side: a local day can begin before the period's first UTC hour.
     on, to = first - timedelta(days=1), last + timedelta(days=1)
@@ -99,7 +95,11 @@ def _person(
         latest_start=profile.latest_start,
         time_off=_time_off(session, user, on, to),
         holidays=frozenset(public_holidays(profile.country, on, to)),
-        exposure=max(0.0, min(1.0, exposure)),
+        exposure=max(0.0, min(1.0, exposure.level.get(user.id, 0.0))),
+        # Known at (re-)plan time, before or inside the period: the planner keeps the
+        # recovery block after it free of emergency work.
+        severe_exposure_at=exposure.severe_at.get(user.id),
+        ledger=ledger_of(session, user, profile, first),
     )
 
 
@@ -149,15 +149,14 @@ def build_problem(
     *,
     starts_on: date,
     days: int,
-    exposure: Mapping[int, float],
+    exposure: ExposureFigures,
 ) -> Drafting:
     """The planning problem for `days` days from 00:00 UTC on `starts_on`."""
     start = period_start(starts_on)
     last = starts_on + timedelta(days=days - 1)
     team = [(u, p) for u, p in rostered_people(session) if p.skills]
     people = tuple(
-        _person(session, u, p, first=starts_on, last=last, exposure=exposure.get(u.id, 0.0))
-        for u, p in team
+        _person(session, u, p, first=starts_on, last=last, exposure=exposure) for u, p in team
     )
     rows = list(session.scalars(select(CoverageRequirement)))
     skills = frozenset(SKILLS) | {r.skill for r in rows}

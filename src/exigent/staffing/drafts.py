@@ -26,7 +26,8 @@ from exigent.auth.service import actor_for, require
 from exigent.db import utcnow
 from exigent.errors import BadInput, NotFound
 from exigent.staffing.draft_models import DraftStatus, RosterDraft
-from exigent.staffing.drafting import MAX_DAYS, MIN_DAYS, Drafting, ExposureSource, build_problem
+from exigent.staffing.drafting import MAX_DAYS, MIN_DAYS, Drafting, build_problem
+from exigent.staffing.exposure import ExposureSource
 from exigent.staffing.planner import plan
 from exigent.staffing.planner_explain import heatmap
 from exigent.staffing.planning import Assignment, PlanResult, Progress

@@ -20,6 +20,7 @@ from exigent.db import utcnow
 from exigent.errors import ExigentError
 from exigent.staffing import feeds, jobs, people, queries, shifts, swaps
 from exigent.staffing.clock import in_zone
+from exigent.staffing.draft_pages import ExposureDep
 from exigent.staffing.models import Shift, StaffProfile
 from exigent.staffing.readiness import Reachable, check
 from exigent.staffing.schemas import RosterDay
@@ -138,11 +139,14 @@ def decide_swap(
     swap_id: IntRowId,
     session: SessionDep,
     user: Scheduler,
+    exposure: ExposureDep,
     accept: Annotated[bool, Form()] = False,
 ) -> Response:
     return _attempt(
         session,
-        lambda: swaps.decide(session, actor=user, swap_id=swap_id, accept=accept, now=utcnow()),
+        lambda: swaps.decide(
+            session, actor=user, swap_id=swap_id, accept=accept, now=utcnow(), exposure=exposure
+        ),
         f"/staffing?done=swap_{'accepted' if accept else 'refused'}",
         lambda message: _home(request, session, user, error=message),
     )
@@ -283,10 +287,16 @@ def offer(
 
 
 @router.post("/swaps/{swap_id}/take")
-def take(request: Request, swap_id: IntRowId, session: SessionDep, user: Rostered) -> Response:
+def take(
+    request: Request,
+    swap_id: IntRowId,
+    session: SessionDep,
+    user: Rostered,
+    exposure: ExposureDep,
+) -> Response:
     return _attempt(
         session,
-        lambda: swaps.take(session, actor=user, swap_id=swap_id, now=utcnow()),
+        lambda: swaps.take(session, actor=user, swap_id=swap_id, now=utcnow(), exposure=exposure),
         "/staffing/mine?done=taken",
         lambda message: _mine(request, session, user, error=message),
     )
@@ -294,11 +304,18 @@ def take(request: Request, swap_id: IntRowId, session: SessionDep, user: Rostere
 
 @router.post("/shifts/{shift_id}/take-current")
 def take_current(
-    request: Request, shift_id: IntRowId, session: SessionDep, user: Rostered, note: Note = ""
+    request: Request,
+    shift_id: IntRowId,
+    session: SessionDep,
+    user: Rostered,
+    exposure: ExposureDep,
+    note: Note = "",
 ) -> Response:
     return _attempt(
         session,
-        lambda: swaps.take_current(session, actor=user, shift_id=shift_id, now=utcnow(), note=note),
+        lambda: swaps.take_current(
+            session, actor=user, shift_id=shift_id, now=utcnow(), note=note, exposure=exposure
+        ),
         "/staffing/mine?done=took_current",
         lambda message: _mine(request, session, user, error=message),
     )

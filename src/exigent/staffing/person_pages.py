@@ -126,7 +126,7 @@ def _person_page(
     kinds = list(session.scalars(select(ShiftType).order_by(ShiftType.code)))
     names = {k.id: k.name for k in kinds}
     coming = shifts.shifts_of(session, person.id, now, now + timedelta(days=SHIFT_DAYS))
-    exposure = drafter.exposure(session, now).get(person.id, 0.0)
+    exposure = drafter.exposure(session, now).level.get(person.id, 0.0)
     today = in_zone(now, person.timezone).date()
     return render(
         request,
@@ -317,7 +317,12 @@ def add_override(
         form="override",
         typed=typed,
         change=lambda: shifts.add_override(
-            session, actor=user, user_id=user_id, shift_type_id=shift_type_id, on=on
+            session,
+            actor=user,
+            user_id=user_id,
+            shift_type_id=shift_type_id,
+            on=on,
+            exposure=drafter.exposure(session, utcnow()),
         ),
         done="override",
     )

@@ -283,13 +283,20 @@ def _fairness(model: Model, counts: list[dict[str, list]]) -> None:
         team = [p for p, c in enumerate(counts) if c[kind]]
         if len(team) < 2:
             continue
-        ledgers = {p: getattr(problem.people[p].ledger, kind) for p in team}
+        ledgers = {
+            p: min(getattr(problem.people[p].ledger, kind), problem.ledger_cap) for p in team
+        }
         total = sum(ledgers.values()) + sum(sum(counts[p][kind]) for p in team)
         n = len(team)
         for p in team:
             above = model.cp.new_int_var(0, problem.days + ledgers[p], f"{kind}_above_{p}")
             model.cp.add(n * above >= n * (ledgers[p] + sum(counts[p][kind])) - total)
             model.terms[p].fairness.append(weight * above)
+
+
+def _starts_in(problem: PlanningProblem, cand: Candidate, block: tuple[datetime, datetime]) -> bool:
+    start = problem.period_start + timedelta(minutes=cand.start)
+    return block[0] <= start < block[1]
 
 
 def _exposure(model: Model, p: int, mine: list[int]) -> None:
@@ -302,9 +309,11 @@ def _exposure(model: Model, p: int, mine: list[int]) -> None:
     per_shift = round(weights.exposure * person.exposure)
     if per_shift:
         model.terms[p].exposure.append(per_shift * sum(x[i] for i in emergency))
-    if person.recovering:
-        early = [x[i] for i in emergency if cands[i].day < budget.recovery_days]
-        model.terms[p].exposure.append(weights.recovery * sum(early))
+    block = person.recovery_block(problem)
+    if block is not None:
+        inside = [x[i] for i in emergency if _starts_in(problem, cands[i], block)]
+        if inside:
+            model.terms[p].exposure.append(weights.recovery * sum(inside))
     if person.exposure >= budget.high:
         longest = budget.max_consecutive_emergency
         days: dict[int, list] = defaultdict(list)

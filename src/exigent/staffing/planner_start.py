@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from exigent.staffing.planner_explain import requirement_map
 from exigent.staffing.planner_model import Candidate, target_minutes
@@ -89,7 +89,9 @@ def _soft_cost(problem: PlanningProblem, week: _Week, cand: Candidate) -> float:
     cost = 0.0
     if cand.emergency:
         cost += weights.exposure * person.exposure
-        if person.recovering and cand.day < problem.exposure.recovery_days:
+        block = person.recovery_block(problem)
+        start = problem.period_start + timedelta(minutes=cand.start)
+        if block is not None and block[0] <= start < block[1]:
             cost += weights.recovery
     for pref in person.preferences:
         on_day = pref.day is None or pref.day == cand.day

@@ -30,6 +30,9 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 EMERGENCY = "emergency"
+# The limits the planner keeps for everyone, and a swap or an override is checked against.
+MAX_DAYS_IN_A_ROW = 5
+MAX_NIGHTS_IN_A_ROW = 3
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,8 @@ class Person:
     skills: frozenset[str]
     contracted_minutes_per_week: int
     tolerance_minutes_per_week: int = 240
-    max_consecutive_days: int = 5
-    max_consecutive_nights: int = 3
+    max_consecutive_days: int = MAX_DAYS_IN_A_ROW
+    max_consecutive_nights: int = MAX_NIGHTS_IN_A_ROW
     max_nights: int = 8  # per period
     max_weekends: int = 2  # per period; a weekend counts once whether one or both days
     earliest_start: time | None = None  # local clock
@@ -89,6 +92,21 @@ class Person:
     holidays: frozenset[date] = frozenset()  # local public holidays of their country
     exposure: float = 0.0  # 0..1: severe content seen in the last days, from wellbeing
     recovering: bool = False  # had a severe exposure: no emergency work at first
+    # The last severe exposure (UTC), before or during the period (known at re-plan time):
+    # no emergency work for `ExposureBudget.recovery_days` after it.
+    severe_exposure_at: datetime | None = None
+
+    def recovery_block(self, problem: PlanningProblem) -> tuple[datetime, datetime] | None:
+        """When this person should do no emergency work, in UTC, if at all."""
+        days = timedelta(days=problem.exposure.recovery_days)
+        if self.severe_exposure_at is not None:
+            start = self.severe_exposure_at
+            if self.recovering:
+                start = min(start, problem.period_start)
+            return start, self.severe_exposure_at + days
+        if self.recovering:
+            return problem.period_start, problem.period_start + days
+        return None
 
 
 @dataclass(frozen=True)
@@ -171,6 +189,9 @@ class PlanningProblem:
     weights: Weights = field(default_factory=Weights)
     exposure: ExposureBudget = field(default_factory=ExposureBudget)
     min_rest_minutes: int = 11 * 60
+    # The most of each ledger count carried into fairness, so one old imbalance (a person
+    # who worked many nights months ago) does not decide who works nights now.
+    ledger_cap: int = 6
 
     def __post_init__(self) -> None:
         for problem in _problems(self):

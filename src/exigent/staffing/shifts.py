@@ -21,6 +21,7 @@ from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
 from exigent.errors import BadInput, Conflict, NotFound
 from exigent.staffing.clock import in_zone, shift_times
+from exigent.staffing.exposure import ExposureFigures
 from exigent.staffing.models import (
     Shift,
     ShiftSource,
@@ -31,21 +32,18 @@ from exigent.staffing.models import (
     TimeOffStatus,
 )
 from exigent.staffing.people import SKILLS, profile_of
+from exigent.staffing.shift_limits import (
+    Problem,
+    Proposed,
+    exposure_budget,
+    in_a_row,
+    period_limits,
+    start_window,
+)
 
 MIN_REST = timedelta(hours=11)
 # Contracted hours may be passed by this much in a week before a change is refused.
 HOURS_TOLERANCE = timedelta(hours=4)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A rule a change would break: the field to blame and what is wrong, in words."""
-
-    field: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.problem}"
 
 
 def _week(moment: datetime) -> tuple[datetime, datetime]:
@@ -65,9 +63,11 @@ def problems_for(
     leaving: Sequence[int] = (),
     field: str = "user_id",
     shift_type_id: int | None = None,
+    exposure: ExposureFigures | None = None,
 ) -> list[Problem]:
     """What would break if `person` worked from `starts_at` to `ends_at`, covering `skills`,
-    once the shifts in `leaving` are no longer theirs."""
+    once the shifts in `leaving` are no longer theirs; with `exposure`, the exposure budget
+    too (a caller that has the figures always hands them)."""
     found: list[Problem] = []
     profile = profile_of(session, person.id)
     missing = sorted(set(skills) - set(profile.skills))
@@ -97,6 +97,13 @@ def problems_for(
     found += _succession_problems(session, person, starts_at, shift_type_id, leaving)
     found += _time_off_problems(session, person, starts_at, ends_at)
     found += _hours_problems(session, person, profile, starts_at, ends_at, leaving)
+    kind = session.get(ShiftType, shift_type_id) if shift_type_id else None
+    new = Proposed(
+        person, profile, starts_at, ends_at, skills, bool(kind and kind.night), set(leaving)
+    )
+    found += start_window(new) + period_limits(session, new) + in_a_row(session, new)
+    if exposure is not None:
+        found += exposure_budget(session, new, exposure)
     return found
 
 
@@ -202,7 +209,13 @@ def shift_skills(profile: StaffProfile) -> list[str]:
 
 
 def add_override(
-    session: Session, *, actor: User, user_id: int, shift_type_id: int, on: date
+    session: Session,
+    *,
+    actor: User,
+    user_id: int,
+    shift_type_id: int,
+    on: date,
+    exposure: ExposureFigures | None = None,
 ) -> Shift:
     """A scheduler puts one person on one shift by hand, on that person's own clock."""
     require(actor, Permission.roster_edit)
@@ -222,6 +235,7 @@ def add_override(
             ends_at=ends_at,
             skills=skills,
             shift_type_id=kind.id,
+            exposure=exposure,
         )
     )
     shift = Shift(

@@ -21,8 +21,10 @@ from exigent.auth.service import actor_for, require
 from exigent.errors import BadInput, Conflict, Forbidden, NotFound
 from exigent.legal.notify import notify
 from exigent.staffing.clock import in_zone
+from exigent.staffing.exposure import ExposureFigures
 from exigent.staffing.models import Shift, ShiftSource, Swap, SwapKind, SwapStatus
-from exigent.staffing.shifts import Problem, problems_for, refuse
+from exigent.staffing.shift_limits import Problem
+from exigent.staffing.shifts import problems_for, refuse
 
 
 def _shift(session: Session, shift_id: int, *, field: str) -> Shift:
@@ -39,7 +41,9 @@ def _staff(session: Session, user_id: int, *, field: str) -> User:
     return person
 
 
-def exchange_problems(session: Session, swap: Swap) -> list[Problem]:
+def exchange_problems(
+    session: Session, swap: Swap, exposure: ExposureFigures | None = None
+) -> list[Problem]:
     """What the exchange would break for either side."""
     shift = _shift(session, swap.shift_id, field="shift_id")
     taker = _staff(session, swap.to_user_id or 0, field="to_user_id")
@@ -53,6 +57,7 @@ def exchange_problems(session: Session, swap: Swap) -> list[Problem]:
         leaving=leaving,
         field="to_user_id",
         shift_type_id=shift.shift_type_id,
+        exposure=exposure,
     )
     if swap.return_shift_id:
         back = _shift(session, swap.return_shift_id, field="return_shift_id")
@@ -66,6 +71,7 @@ def exchange_problems(session: Session, swap: Swap) -> list[Problem]:
             leaving=[shift.id],
             field="return_shift_id",
             shift_type_id=back.shift_type_id,
+            exposure=exposure,
         )
     return found
 
@@ -79,6 +85,7 @@ def file(
     to_user_id: int | None = None,
     return_shift_id: int | None = None,
     note: str = "",
+    exposure: ExposureFigures | None = None,
 ) -> Swap:
     """Offer a shift (no taker), or propose a take or swap; a scheduler may file for others."""
     require(actor, Permission.shifts_own)
@@ -113,28 +120,41 @@ def file(
         if back.starts_at <= now:
             raise BadInput("return_shift_id: this shift has started", field="return_shift_id")
     if to_user_id:
-        refuse(exchange_problems(session, swap))
+        refuse(exchange_problems(session, swap, exposure))
     session.add(swap)
     session.flush()
     _record(session, actor, swap, "swap.file")
     return swap
 
 
-def take(session: Session, *, actor: User, swap_id: int, now: datetime) -> Swap:
+def take(
+    session: Session,
+    *,
+    actor: User,
+    swap_id: int,
+    now: datetime,
+    exposure: ExposureFigures | None = None,
+) -> Swap:
     """Take an open offer: it waits for a scheduler, checked against the taker's shifts."""
     require(actor, Permission.shifts_own)
     swap = _open(session, swap_id, SwapStatus.open)
     if swap.from_user_id == actor.id:
         raise BadInput("swap_id: you cannot take your own offer", field="swap_id")
     swap.to_user_id = actor.id
-    refuse(exchange_problems(session, swap))
+    refuse(exchange_problems(session, swap, exposure))
     swap.status = SwapStatus.proposed
     _record(session, actor, swap, "swap.take")
     return swap
 
 
 def take_current(
-    session: Session, *, actor: User, shift_id: int, now: datetime, note: str = ""
+    session: Session,
+    *,
+    actor: User,
+    shift_id: int,
+    now: datetime,
+    note: str = "",
+    exposure: ExposureFigures | None = None,
 ) -> Swap:
     """Take over a running shift from someone busy with a page; accepted when the rules pass."""
     require(actor, Permission.shifts_own)
@@ -160,6 +180,8 @@ def take_current(
         ends_at=remainder.ends_at,
         skills=remainder.skills,
         field="shift_id",
+        shift_type_id=remainder.shift_type_id,
+        exposure=exposure,
     )
     refuse(found)
     shift.ends_at = remainder.starts_at
@@ -181,7 +203,15 @@ def take_current(
     return swap
 
 
-def decide(session: Session, *, actor: User, swap_id: int, accept: bool, now: datetime) -> Swap:
+def decide(
+    session: Session,
+    *,
+    actor: User,
+    swap_id: int,
+    accept: bool,
+    now: datetime,
+    exposure: ExposureFigures | None = None,
+) -> Swap:
     """A scheduler accepts (the rules are checked again) or refuses a proposed change."""
     require(actor, Permission.roster_edit)
     swap = _open(session, swap_id, SwapStatus.proposed)
@@ -200,7 +230,7 @@ def decide(session: Session, *, actor: User, swap_id: int, accept: bool, now: da
                     at=now,
                 )
         return swap
-    refuse(exchange_problems(session, swap))
+    refuse(exchange_problems(session, swap, exposure))
     _accept(session, actor, swap, now)
     return swap
 
