@@ -1,19 +1,22 @@
 """Solve loop: a first feasible roster from the whole model, then large-neighbourhood search,
 then the whole model again, hinted with the best roster, to prove a lower bound.
 
-The model is built once. Each round copies its proto, fixes every cell outside a chosen
+The model is built once. Each attempt copies its proto, fixes every cell outside a chosen
 neighbourhood to the incumbent by narrowing variable domains (so presolve removes them),
 hints the incumbent, and re-solves for a short, deterministic amount of work. Two
-neighbourhoods are solved side by side, one per core. They are tuned to rostering: a few
-employees over the whole horizon (moves shifts between people), all employees over a window
-of days (repairs cover), the days around a cover miss, half the staff over a window, and the
-employees whose requests cost most. Each neighbourhood grows while it is solved to
+neighbourhoods are solved side by side, one per core, without waiting for each other. They
+are tuned to rostering: a few employees over the whole horizon (moves shifts between
+people), all employees over a window of days (repairs cover), the days around a cover miss,
+the days around a miss together with the days around a surplus (moves a shift from one to
+the other), the employees able to take a missed shift, half the staff over a window, and
+the employees whose requests cost most. Each neighbourhood grows while it is solved to
 optimality and shrinks while it is not.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from exigent.staffing.benchmark_format import Instance
+from exigent.staffing.benchmark_format import Cover, Instance
 from exigent.staffing.checker import Roster
 from exigent.staffing.solver import Cell, Model, build, roster_from
 
@@ -146,7 +149,59 @@ def _around_a_gap(inst: Instance, roster: Roster, rng: random.Random, size: floa
     }
 
 
+def _misses(inst: Instance, roster: Roster) -> tuple[list[Cover], list[Cover]]:
+    """Covers staffed below and above their requirement."""
+    staffed = Counter(shift_day for days in roster.values() for shift_day in days.items())
+    under = [c for c in inst.covers if staffed[c.day, c.shift] < c.requirement]
+    over = [c for c in inst.covers if staffed[c.day, c.shift] > c.requirement]
+    return under, over
+
+
+def _window(inst: Instance, day: int, width: int, rng: random.Random) -> range:
+    start = min(max(0, day - rng.randrange(width)), inst.horizon - width)
+    return range(start, start + width)
+
+
+def _gap_and_surplus(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
+    """All employees over two short windows, one around a cover miss and one around a cover
+    staffed above its need, so anyone may move a shift from the surplus to the gap without
+    changing how much they work."""
+    under, over = _misses(inst, roster)
+    if not under:
+        return _window_of_days(inst, roster, rng, size)
+    gap = rng.choices(under, weights=[c.under_weight for c in under])[0]
+    width = min(inst.horizon, max(2, round(inst.horizon * size / 2)))
+    days = set(_window(inst, gap.day, width, rng))
+    other = rng.choice(over).day if over else rng.randrange(inst.horizon)
+    days |= set(_window(inst, other, width, rng))
+    return {(e.id, d) for e in inst.employees for d in days}
+
+
+def _gap_employees(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
+    """Whole horizon for employees who could take a missed shift (allowed it and off that
+    day) and for some who work the day anyway, so the shift can be rebuilt around them."""
+    under, _ = _misses(inst, roster)
+    if not under:
+        return _some_employees(inst, roster, rng, size)
+    gap = rng.choices(under, weights=[c.under_weight for c in under])[0]
+    count = min(len(inst.employees), max(3, round(len(inst.employees) * size)))
+    able = [
+        e.id
+        for e in inst.employees
+        if e.max_shifts.get(gap.shift, 0) > 0 and gap.day not in e.days_off
+    ]
+    idle = [e for e in able if gap.day not in roster.get(e, {})]
+    busy = [e for e in able if gap.day in roster.get(e, {})]
+    rng.shuffle(idle)
+    rng.shuffle(busy)
+    chosen = idle[: max(1, count // 2)]
+    chosen += busy[: count - len(chosen)]
+    return {(e, d) for e in chosen for d in range(inst.horizon)}
+
+
 NEIGHBOURHOODS: dict[str, Neighbourhood] = {
+    "surplus": _gap_and_surplus,
+    "able": _gap_employees,
     "gap": _around_a_gap,
     "employees": _some_employees,
     "days": _window_of_days,
@@ -156,17 +211,10 @@ NEIGHBOURHOODS: dict[str, Neighbourhood] = {
 
 
 @dataclass
-class _Attempt:
-    name: str
-    status: cp_model.CpSolverStatus
-    objective: int
-    roster: Roster | None
-
-
-@dataclass
 class _Search:
-    """Rounds of `lanes` neighbourhoods solved side by side, one solver thread each; the best
-    answer of a round becomes the incumbent."""
+    """`lanes` threads, each solving one neighbourhood of the current incumbent after
+    another with a single solver worker. They do not wait for each other, so a quick
+    neighbourhood never leaves a core idle while a slow one finishes."""
 
     inst: Instance
     fixer: _Fixer
@@ -175,40 +223,46 @@ class _Search:
     lanes: int
     rng: random.Random
     size: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.15))
-
     work: float = ROUND_WORK
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _attempt(self, name: str, free: set[Cell], seconds: float, seed: int) -> _Attempt:
-        sub = self.fixer.copy(self.best, free)
-        solver = _solver(seconds, 1, seed)
-        # the full linear relaxation proves small neighbourhoods optimal several times faster
-        solver.parameters.linearization_level = 2
-        solver.parameters.max_deterministic_time = self.work
-        status = solver.solve(sub)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _Attempt(name, status, self.best_obj, None)
-        value = int(solver.objective_value)
-        return _Attempt(name, status, value, roster_from(self.fixer.model, solver))
-
-    def round(self, pool: ThreadPoolExecutor, left: float) -> None:
-        seconds = left
-        futures = []
-        for _ in range(self.lanes):
+    def _next(self) -> tuple[str, Roster, set[Cell], int, float]:
+        with self.lock:
             name = self.rng.choice(list(NEIGHBOURHOODS))
             free = NEIGHBOURHOODS[name](self.inst, self.best, self.rng, self.size[name])
-            seed = self.rng.randrange(1 << 20)
-            futures.append(pool.submit(self._attempt, name, free, seconds, seed))
-        before = self.best_obj
-        for attempt in (f.result() for f in futures):
-            if attempt.roster is not None and attempt.objective <= self.best_obj:
-                self.best, self.best_obj = attempt.roster, attempt.objective
+            return name, self.best, free, self.rng.randrange(1 << 20), self.work
+
+    def _attempt(self, until: float) -> None:
+        name, start, free, seed, work = self._next()
+        sub = self.fixer.copy(start, free)
+        solver = _solver(until - time.monotonic(), 1, seed)
+        # the full linear relaxation proves small neighbourhoods optimal several times faster
+        solver.parameters.linearization_level = 2
+        solver.parameters.max_deterministic_time = work
+        status = solver.solve(sub)
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        with self.lock:
+            improved = found and int(solver.objective_value) < self.best_obj
+            # equal objectives are accepted too: drifting over a plateau finds its exits
+            if found and int(solver.objective_value) <= self.best_obj:
+                self.best = roster_from(self.fixer.model, solver)
+                self.best_obj = int(solver.objective_value)
             # a neighbourhood solved to optimality was too easy: grow it, else shrink it
-            if attempt.status == cp_model.OPTIMAL:
-                self.size[attempt.name] = min(0.7, self.size[attempt.name] * 1.15)
+            if status == cp_model.OPTIMAL:
+                self.size[name] = min(0.7, self.size[name] * 1.15)
             else:
-                self.size[attempt.name] = max(0.03, self.size[attempt.name] * 0.85)
-        # a stalled search gets more work per neighbourhood to climb out of a local optimum
-        self.work = ROUND_WORK if self.best_obj < before else min(MAX_WORK, self.work * 1.15)
+                self.size[name] = max(0.03, self.size[name] * 0.85)
+            # a stalled search gets more work per neighbourhood to climb out of a local optimum
+            self.work = ROUND_WORK if improved else min(MAX_WORK, self.work * 1.07)
+
+    def _lane(self, until: float) -> None:
+        while time.monotonic() < until - 0.05:
+            self._attempt(until)
+
+    def run(self, until: float) -> None:
+        with ThreadPoolExecutor(max_workers=self.lanes) as pool:
+            for future in [pool.submit(self._lane, until) for _ in range(self.lanes)]:
+                future.result()
 
 
 def _prove(
@@ -253,9 +307,7 @@ def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Re
         return Result(best, best_obj, bound, True)
     search.best, search.best_obj = best, best_obj
     proving = deadline - seconds * PROOF_SHARE
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        while time.monotonic() < proving:
-            search.round(pool, proving - time.monotonic())
+    search.run(proving)
     best, best_obj, last_bound = _prove(
         fixer, search.best, search.best_obj, deadline - time.monotonic(), workers, seed
     )
