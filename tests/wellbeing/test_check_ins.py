@@ -27,7 +27,7 @@ def test_a_heavy_named_check_in_shows_on_my_page_and_raises_my_exposure(client, 
     with factory() as session:
         ana = person(session, "ana", "Europe/Dublin", ["emergency"])
         session.commit()
-        before = recent_exposure(session, utcnow()).get(ana.id, 0.0)
+        before = recent_exposure(session, utcnow()).level.get(ana.id, 0.0)
     csrf = _signed_in(client, "ana@example.test")
     done = client.post(
         "/wellbeing/check-in",
@@ -38,7 +38,7 @@ def test_a_heavy_named_check_in_shows_on_my_page_and_raises_my_exposure(client, 
     page = client.get("/wellbeing").text
     assert "5 (very heavy)" in page and "Two P0s" in page
     with factory() as session:
-        after = recent_exposure(session, utcnow())[ana.id]
+        after = recent_exposure(session, utcnow()).level[ana.id]
         assert after > before
         (row,) = session.scalars(select(CheckIn)).all()
         assert row.user_id == ana.id
@@ -73,7 +73,7 @@ def test_an_anonymous_check_in_stores_no_user_and_counts_only_for_the_team(clien
     with factory() as session:
         (row,) = session.scalars(select(CheckIn)).all()
         assert row.user_id is None and row.note is None and row.effort == 4
-        assert recent_exposure(session, utcnow()) == {}
+        assert recent_exposure(session, utcnow()).level == {}
         assert not session.scalars(
             select(AuditEvent).where(AuditEvent.action == "wellbeing.check_in")
         ).all()
