@@ -25,7 +25,16 @@ from legal.flows import create_case
 
 STAFF_ROLES = [role for role in Role if role is not Role.requester]
 # Routes whose rows this table must hold.
-COVERED = ("/console/directory", "/agency", "/risk/reassess", "/new-emergencies", "/staffing")
+COVERED = (
+    "/console/directory",
+    "/agency",
+    "/risk/reassess",
+    "/new-emergencies",
+    "/staffing",
+    "/oncall/alerts",
+    "/oncall/policies",
+    "/oncall/triggers",
+)
 
 
 def _page_routes() -> set[tuple[str, str]]:
@@ -66,6 +75,9 @@ def _world(client: TestClient, factory: Any, make_account: Any) -> dict[str, Any
             "time_off_id": 999_999,
             "swap_id": 999_999,
             "shift_id": 999_999,
+            "alert_id": 999_999,
+            "policy_id": 999_999,
+            "trigger_id": 999_999,
         }
 
 

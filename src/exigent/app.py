@@ -55,6 +55,9 @@ from exigent.mail import api as mail_api
 from exigent.notice import api as notice_api
 from exigent.notice import pages as notice_pages
 from exigent.officers import api as officers_api
+from exigent.oncall import api as oncall_api
+from exigent.oncall import pages as oncall_pages
+from exigent.oncall.band import band_provider
 from exigent.outages import RETRY_AFTER_SECONDS, database_lost, outage_of, unavailable
 from exigent.portal import pages as portal_pages
 from exigent.portal.pages import EMERGENCY_FORM
@@ -77,6 +80,7 @@ from exigent.web.limits import BodyLimits
 from exigent.web.security_headers import SecurityHeaders, add_security_headers
 from exigent.wellbeing import pages as wellbeing_pages
 from exigent.workflow.approval import approval_checks, approval_guard
+from exigent.workflow.events import wire_events
 from exigent.workflow.exposure import recent_exposure
 from exigent.workflow.jobs import deadline_handlers
 from exigent.workflow.judging import AFTER_JUDGING
@@ -198,6 +202,7 @@ def create_app(
     """The web app; `warm` loads the fraud checks' directory and history in the background
     as the server starts (what `exigent serve` does) instead of on the first request."""
     settings = settings or get_settings()
+    wire_events()
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     worker = Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings)
@@ -212,6 +217,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if start_worker:
+            worker.listen(settings.database_url)
             worker.start_in_background()
         if warm:
             threading.Thread(target=_warm_up, args=(factory,), name="warm-up", daemon=True).start()
@@ -248,6 +254,8 @@ def create_app(
     app.state.after_judging = AFTER_JUDGING
     # Counts beside the navigation's links on every staff page (`web.nav_counts`).
     app.state.nav_counts = {"approvals": pending_approvals}
+    # Who is on call and the person's open pages, under every staff page's header.
+    app.state.header_band = band_provider(settings.oncall_head_email)
     install_error_handlers(app)
     app.add_middleware(
         BodyLimits,
@@ -317,6 +325,8 @@ ROUTERS = (
     staffing_drafts.router,
     staffing_pages.router,
     staffing_pages.calendars,
+    oncall_api.router,
+    oncall_pages.router,
     admin_api.router,
     admin_pages.router,
     token_pages.router,

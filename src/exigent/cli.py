@@ -32,6 +32,7 @@ from exigent.migrate import upgrade
 from exigent.production.cli import production_app
 from exigent.staffing.cli import roster_app
 from exigent.verification.cli import run_assess_with_database
+from exigent.workflow.events import wire_events
 from exigent.workflow.jobs import deadline_handlers
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Exigent operations platform.")
@@ -116,8 +117,12 @@ def worker() -> None:
     settings = get_settings()
     factory = make_session_factory(make_engine(settings.database_url))
     typer.echo(f"deadline worker polling every {settings.worker_poll_seconds}s")
+    wire_events()
+    running = Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings)
+    # Urgent work (a new emergency's page) scheduled by other processes wakes this one.
+    running.listen(settings.database_url)
     try:
-        Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings).run_forever()
+        running.run_forever()
     except KeyboardInterrupt:
         typer.echo("stopped")
 

@@ -26,7 +26,15 @@ from exigent.legal.models import (
     TargetAge,
 )
 from exigent.notice.models import UserNotice
-from exigent.oncall.models import ContactMethod
+from exigent.oncall.models import (
+    AckLink,
+    Alert,
+    ContactMethod,
+    DeliveryAttempt,
+    EscalationLevel,
+    EscalationPolicy,
+    PagingTrigger,
+)
 from exigent.production.models import (
     CustodyEvent,
     DeliveryLink,
@@ -49,9 +57,11 @@ from exigent.verification.models import Callback, RiskAssessment, RiskWeightSet
 from exigent.wellbeing.models import ExposureEvent
 
 __all__ = [
+    "AckLink",
     "Agency",
     "AgencyDomain",
     "AgencyPhone",
+    "Alert",
     "ApiToken",
     "Approval",
     "Assignment",
@@ -59,21 +69,25 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Base",
-    "ContactMethod",
     "CalendarFeed",
     "Callback",
+    "ContactMethod",
     "CoverageRequirement",
     "CustodyEvent",
     "Deadline",
     "Decision",
     "DecisionHand",
     "DecisionItem",
+    "DeliveryAttempt",
     "DeliveryLink",
     "Document",
     "DownloadAttempt",
+    "EscalationLevel",
+    "EscalationPolicy",
     "ExposureEvent",
     "LegalCheckRecord",
     "Notification",
+    "PagingTrigger",
     "PolicyVersion",
     "PortalAccount",
     "PortalToken",

@@ -53,6 +53,11 @@ class Permission(StrEnum):
     shifts_own = "shifts.own"
     roster_read = "roster.read"
     roster_edit = "roster.edit"
+    # Who is on call and the pages sent are every staff member's to read; answering a page
+    # (acknowledge, resolve) is for those who can be paged; the policies are the leads'.
+    oncall_read = "oncall.read"
+    oncall_respond = "oncall.respond"
+    oncall_edit = "oncall.edit"
 
 
 P = Permission
@@ -77,18 +82,24 @@ DRAFTING = {P.decision_draft}
 # Collecting, packaging and delivering approved data, and keeping preservation holds.
 PRODUCING = {P.production_build, P.production_deliver, P.preservation_manage}
 # Every staff member is on the roster.
-ROSTERED = {P.shifts_own}
+ROSTERED = {P.shifts_own, P.oncall_read}
+# Everyone who can be paged answers pages; auditors change nothing.
+PAGED = {P.oncall_respond}
 # The fraud-risk weights are tuned by those who answer for the queue and its risks.
 WEIGHTS = {P.weights_read, P.weights_edit}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.analyst: frozenset(STAFF_WORK | DRAFTING | PRODUCING | ROSTERED | {P.request_assign}),
+    Role.analyst: frozenset(
+        STAFF_WORK | DRAFTING | PRODUCING | ROSTERED | PAGED | {P.request_assign}
+    ),
     Role.lead: frozenset(
         STAFF_WORK
         | DRAFTING
         | PRODUCING
         | WEIGHTS
         | ROSTERED
+        | PAGED
         | {
+            P.oncall_edit,
             P.roster_read,
             P.request_assign,
             P.directory_edit,
@@ -106,6 +117,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | PRODUCING
         | WEIGHTS
         | ROSTERED
+        | PAGED
         | {
             P.disclosure_approve,
             P.decision_sign_off,
@@ -115,10 +127,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.leadership: frozenset(
-        {P.request_read_all, P.policy_read, P.directory_read, P.roster_read} | ROSTERED
+        {P.request_read_all, P.policy_read, P.directory_read, P.roster_read} | ROSTERED | PAGED
     ),
     # Schedulers build the roster; the team's exposure informs recovery time.
-    Role.scheduler: frozenset({P.exposure_read_team, P.roster_read, P.roster_edit} | ROSTERED),
+    Role.scheduler: frozenset(
+        {P.exposure_read_team, P.roster_read, P.roster_edit} | ROSTERED | PAGED
+    ),
     Role.auditor: frozenset(
         {P.request_read_all, P.audit_read, P.policy_read, P.directory_read, P.roster_read}
         | ROSTERED
@@ -127,7 +141,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         STAFF_WORK
         | WEIGHTS
         | ROSTERED
+        | PAGED
         | {
+            P.oncall_edit,
             P.roster_read,
             P.request_assign,
             P.directory_edit,

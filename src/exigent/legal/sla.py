@@ -10,6 +10,7 @@ from exigent.audit.service import Actor, record_event
 from exigent.cases.models import Request, TimelineEvent
 from exigent.deadlines import Deadline, Handler
 from exigent.legal.clocks import ACKNOWLEDGE, BREACH, DECIDE, WARNING, deadline_kind
+from exigent.notifications.events import Event, publish
 
 WORKER = Actor.system("deadline-worker")
 
@@ -44,6 +45,17 @@ def _sla_event(session: Session, deadline: Deadline, now: datetime, stage: str) 
         object_id=request.id,
         detail={"clock": clock, "due_at": due},
         at=now,
+    )
+    # On call pages for it if a trigger says so; legal does not know who listens.
+    publish(
+        session,
+        Event(
+            f"sla_{stage}",
+            now,
+            request.id,
+            f"{request.reference}: the {clock} clock is {words} (due {due})",
+            {"clock": clock, "due_at": due},
+        ),
     )
     return "fired"
 
