@@ -57,6 +57,9 @@ from exigent.mail import api as mail_api
 from exigent.notice import api as notice_api
 from exigent.notice import pages as notice_pages
 from exigent.officers import api as officers_api
+from exigent.oncall import api as oncall_api
+from exigent.oncall import pages as oncall_pages
+from exigent.oncall.band import band_provider
 from exigent.outages import RETRY_AFTER_SECONDS, database_lost, outage_of, unavailable
 from exigent.portal import pages as portal_pages
 from exigent.portal.pages import EMERGENCY_FORM
@@ -201,7 +204,7 @@ def create_app(
     """The web app; `warm` loads the fraud checks' directory and history in the background
     as the server starts (what `exigent serve` does) instead of on the first request."""
     settings = settings or get_settings()
-    # Case events that brief legal and leadership (and, later, page) without a click.
+    # Case events that page whoever is on call and brief legal and leadership.
     wire_events()
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
@@ -217,6 +220,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if start_worker:
+            worker.listen(settings.database_url)
             worker.start_in_background()
         if warm:
             threading.Thread(target=_warm_up, args=(factory,), name="warm-up", daemon=True).start()
@@ -253,6 +257,8 @@ def create_app(
     app.state.after_judging = AFTER_JUDGING
     # Counts beside the navigation's links on every staff page (`web.nav_counts`).
     app.state.nav_counts = {"approvals": pending_approvals}
+    # Who is on call and the person's open pages, under every staff page's header.
+    app.state.header_band = band_provider(settings.oncall_head_email)
     install_error_handlers(app)
     app.add_middleware(
         BodyLimits,
@@ -324,6 +330,8 @@ ROUTERS = (
     staffing_pages.calendars,
     briefs_pages.router,
     briefs_critical_pages.router,
+    oncall_api.router,
+    oncall_pages.router,
     admin_api.router,
     admin_pages.router,
     token_pages.router,

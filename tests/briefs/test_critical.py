@@ -135,3 +135,21 @@ def test_a_confirmed_fraud_briefs_legal_without_a_click(
     assert "sent automatically" in client.get(f"/briefs/critical/{row.id}").text
     run_due(factory, deadline_handlers(), settings=settings)
     assert len(mailbox.to("counsel@example.test")) == 1
+
+
+def test_a_breached_p0_clock_briefs_leadership_once_per_clock(
+    client, factory, settings, analyst, make_account, mailbox
+) -> None:  # type: ignore[no-untyped-def]
+    chief = make_account(Role.leadership, "chief@example.test")
+    with factory() as session:
+        session.add(
+            DistributionList(name="Leadership", events=["p0_breach"], member_ids=[chief.user.id])
+        )
+        session.commit()
+    create_case(client, analyst)  # received on 24 November: both clocks long breached
+    run_due(factory, deadline_handlers(), settings=settings)
+    run_due(factory, deadline_handlers(), settings=settings)
+    subjects = sorted(str(m["Subject"]) for m in mailbox.to("chief@example.test"))
+    assert len(subjects) == 2 and all("P0 clock breached" in s for s in subjects)
+    with factory() as session:
+        assert all(b.automatic for b in session.scalars(select(CriticalBrief)))

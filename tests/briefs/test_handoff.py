@@ -14,6 +14,7 @@ from exigent.audit.models import AuditEvent
 from exigent.db import utcnow
 from exigent.deadlines import Deadline, run_due
 from exigent.legal.models import Notification
+from exigent.oncall.models import Alert
 from exigent.workflow.jobs import deadline_handlers
 from legal.flows import create_case
 
@@ -109,8 +110,12 @@ def test_without_an_acknowledgement_the_leads_are_told_once(
     assert _escalations(factory) == []
     _fire(factory, settings, world.at + timedelta(minutes=settings.handoff_ack_minutes))
     _fire(factory, settings, world.at + timedelta(hours=3))
+    # No policy set for the trigger: paging's fallback tells every lead, once.
     told = sorted(n.user_id for n in _escalations(factory))
     assert told == sorted([world.outgoing.id, world.lead.id, world.other_lead.id])
+    with factory() as session:
+        (page,) = session.scalars(select(Alert)).all()
+        assert page.trigger == "handoff_unacknowledged" and page.status == "open"
 
 
 def test_only_the_incoming_lead_acknowledges(client, factory, settings, mailbox) -> None:  # type: ignore[no-untyped-def]

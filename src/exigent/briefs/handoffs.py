@@ -140,8 +140,12 @@ def chase(session: Session, *, handoff_id: int, now: datetime) -> str:
         f"The hand-off brief of {handoff.at:%d %b %H:%M} UTC is not acknowledged by the "
         f"incoming lead ({names or 'nobody named'}): /briefs/handoff/{handoff.id}"
     )
-    told = escalate(
-        session, trigger="handoff_unacknowledged", summary=summary, request_id=None, now=now
+    page = escalate(
+        session,
+        summary=summary,
+        dedup_key=f"handoff_unacknowledged:-:{handoff.id}",
+        request_id=None,
+        now=now,
     )
     record_event(
         session,
@@ -149,7 +153,7 @@ def chase(session: Session, *, handoff_id: int, now: datetime) -> str:
         action="handoff.escalated",
         object_type="handoff",
         object_id=handoff.id,
-        detail={"told": told},
+        detail={"page": page},
         at=now,
     )
     return "fired"

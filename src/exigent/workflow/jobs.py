@@ -9,6 +9,7 @@ from exigent.legal import jobs as legal_jobs
 from exigent.legal import sla
 from exigent.notice import jobs as notice_jobs
 from exigent.officers import jobs as officer_jobs
+from exigent.oncall import jobs as oncall_jobs
 from exigent.production import jobs as production_jobs
 from exigent.staffing import jobs as staffing_jobs
 
@@ -18,6 +19,7 @@ DOMAIN_HANDLERS = (
     legal_jobs.handlers,
     notice_jobs.handlers,
     officer_jobs.handlers,
+    oncall_jobs.handlers,
     production_jobs.handlers,
     staffing_jobs.handlers,
     briefs_jobs.handlers,
