@@ -4,6 +4,7 @@ clock, shown in the console, acknowledged by the incoming lead, or escalated onc
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from exigent.db import utcnow
 from exigent.deadlines import Deadline, run_due
 from exigent.legal.models import Notification
 from exigent.oncall.models import Alert
+from exigent.production.models import HoldStatus, PreservationHold
 from exigent.workflow.jobs import deadline_handlers
 from legal.flows import create_case
 
@@ -36,6 +38,17 @@ def test_newcomers_get_the_brief_by_email_on_their_own_clock(
     case = create_case(client, analyst)
     with factory() as session:
         world = build(session, utcnow())
+        expires = world.at + timedelta(hours=3)
+        session.add(
+            PreservationHold(
+                request_id=case["id"],
+                status=HoldStatus.active,
+                categories=["subscriber_info"],
+                as_of=world.at - timedelta(days=89),
+                expires_at=expires,
+            )
+        )
+        session.commit()
     _fire(factory, settings, world.at)
     ref = f"EXG-{case['id']:07d}"
     (to_lead,) = mailbox.to("lou@example.test")
@@ -47,6 +60,9 @@ def test_newcomers_get_the_brief_by_email_on_their_own_clock(
     assert "decide by Tue 24 Nov 03:10 EST" in lead_text
     assert "decide by Tue 24 Nov 09:10 CET" in analyst_text
     assert "(America/New_York)" in lead_text and "(Europe/Berlin)" in analyst_text
+    # The hold runs out three hours into the shift: said on each reader's clock.
+    new_york = expires.astimezone(ZoneInfo("America/New_York")).strftime("%a %d %b %H:%M %Z")
+    assert f"{ref}: preservation hold expires {new_york}" in lead_text
     with factory() as session:
         handoff = load(session, world.handoff_id)
         assert handoff.sent_at == world.at
