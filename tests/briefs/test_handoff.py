@@ -12,11 +12,13 @@ from briefs.handoff_world import build, load
 from conftest import PASSWORD
 from console.helpers import csrf_of, post_login
 from exigent.audit.models import AuditEvent
+from exigent.briefs.models import Handoff
 from exigent.db import utcnow
 from exigent.deadlines import Deadline, run_due
 from exigent.legal.models import Notification
 from exigent.oncall.models import Alert
 from exigent.production.models import HoldStatus, PreservationHold
+from exigent.staffing.models import Shift
 from exigent.workflow.jobs import deadline_handlers
 from legal.flows import create_case
 
@@ -146,3 +148,18 @@ def test_only_the_incoming_lead_acknowledges(client, factory, settings, mailbox)
     assert refused.status_code == 403
     with factory() as session:
         assert load(session, world.handoff_id).acknowledged_at is None
+
+
+def test_a_hand_over_the_roster_no_longer_has_sends_nothing(
+    client, factory, settings, mailbox
+) -> None:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        world = build(session, utcnow())
+        session.query(Shift).filter(Shift.starts_at == world.at).delete()
+        session.commit()
+    _fire(factory, settings, world.at)
+    assert mailbox.messages == []
+    with factory() as session:
+        assert session.get(Handoff, world.handoff_id) is None
+        (send,) = session.scalars(select(Deadline).where(Deadline.kind == "handoff_send"))
+        assert send.outcome == "cancelled"
