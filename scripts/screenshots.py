@@ -172,6 +172,13 @@ def shoot(base: str, out: Path) -> None:
             save("exposure")
             page.goto(f"{base}/wellbeing/team")
             save("team-exposure")
+            # Briefs: the hand-off between shifts, a brief from a case, and the check-in.
+            page.goto(f"{base}/briefs/handoff")
+            save("handoff", full=False)
+            page.goto(f"{base}/briefs/cases/{ids['media']}/new")
+            save("brief-compose")
+            page.goto(f"{base}/wellbeing/check-in")
+            save("check-in")
             page.goto(f"{base}/console/cases/999999999")
             save("error-404")
             context.clear_cookies()
@@ -217,6 +224,9 @@ def shoot(base: str, out: Path) -> None:
             page.goto(f"{base}/console/cases/{ids['media']}")
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(out / f"case-phone-{theme}.png"))
+            page.goto(f"{base}/briefs/handoff")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / f"handoff-phone-{theme}.png"))
             print(f"docs/screenshots/queue-phone-{theme}.png, case-phone-{theme}.png")
             if theme == "dark":
                 phone.close()

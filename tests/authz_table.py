@@ -21,6 +21,8 @@ class Marker(StrEnum):
     read_case = "read_case"
     # Any signed-in account may try; only the holder of a live delivery token gets the package.
     token_holder = "token_holder"
+    # Anyone may try; only a body signed with the sender's configured secret is acted on.
+    signed = "signed"
 
 
 Rule = P | Marker
@@ -79,6 +81,12 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/v1/oncall/contacts/{contact_id}"): P.shifts_own,
     ("DELETE", "/api/v1/oncall/contacts/{contact_id}"): P.shifts_own,
     ("POST", "/api/v1/oncall/contacts/{contact_id}/test"): P.shifts_own,
+    # On call: who answers, the pages, answering them; PagerDuty signs its own webhook.
+    ("GET", "/api/v1/oncall/now"): P.oncall_read,
+    ("GET", "/api/v1/oncall/alerts"): P.oncall_read,
+    ("POST", "/api/v1/oncall/alerts/{alert_id}/acknowledge"): P.oncall_respond,
+    ("POST", "/api/v1/oncall/alerts/{alert_id}/resolve"): P.oncall_respond,
+    ("POST", "/api/v1/oncall/pagerduty"): Marker.signed,
     ("GET", "/api/v1/notifications"): Marker.any_signed_in,
     ("POST", "/api/v1/notifications/{notification_id}/read"): Marker.any_signed_in,
     # Directory
@@ -213,4 +221,12 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     # The end-of-shift check-in
     ("GET", "/wellbeing/check-in"): P.shifts_own,
     ("POST", "/wellbeing/check-in"): P.shifts_own,
+    # On call's pages (the one-time acknowledge link needs no session: tests/oncall)
+    ("GET", "/oncall/alerts"): P.oncall_read,
+    ("POST", "/oncall/alerts/{alert_id}/acknowledge"): P.oncall_respond,
+    ("POST", "/oncall/alerts/{alert_id}/resolve"): P.oncall_respond,
+    ("GET", "/oncall/policies"): P.oncall_read,
+    ("POST", "/oncall/policies/{policy_id}"): P.oncall_edit,
+    ("POST", "/oncall/triggers/{trigger_id}"): P.oncall_edit,
+    ("POST", "/oncall/policies-defaults"): P.oncall_edit,
 }

@@ -34,6 +34,9 @@ COVERED = (
     "/oncall",
     "/briefs",
     "/wellbeing/check-in",
+    "/oncall/alerts",
+    "/oncall/policies",
+    "/oncall/triggers",
 )
 
 
@@ -79,6 +82,9 @@ def _world(client: TestClient, factory: Any, make_account: Any) -> dict[str, Any
             "handoff_id": 999_999,
             "brief_id": 999_999,
             "list_id": 999_999,
+            "alert_id": 999_999,
+            "policy_id": 999_999,
+            "trigger_id": 999_999,
         }
 
 

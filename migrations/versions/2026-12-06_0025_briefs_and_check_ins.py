@@ -1,7 +1,7 @@
 """briefs and check-ins
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0024
 Create Date: 2026-12-06 02:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import exigent.db
 
 revision = "0025"
-down_revision = "0022"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

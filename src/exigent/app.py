@@ -59,6 +59,7 @@ from exigent.notice import pages as notice_pages
 from exigent.officers import api as officers_api
 from exigent.oncall import api as oncall_api
 from exigent.oncall import pages as oncall_pages
+from exigent.oncall.band import band_provider
 from exigent.outages import RETRY_AFTER_SECONDS, database_lost, outage_of, unavailable
 from exigent.portal import pages as portal_pages
 from exigent.portal.pages import EMERGENCY_FORM
@@ -206,7 +207,7 @@ def create_app(
     """The web app; `warm` loads the fraud checks' directory and history in the background
     as the server starts (what `exigent serve` does) instead of on the first request."""
     settings = settings or get_settings()
-    # Case events that brief legal and leadership (and, later, page) without a click.
+    # Case events that page whoever is on call and brief legal and leadership.
     wire_events()
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
@@ -222,6 +223,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if start_worker:
+            worker.listen(settings.database_url)
             worker.start_in_background()
         if warm:
             threading.Thread(target=_warm_up, args=(factory,), name="warm-up", daemon=True).start()
@@ -260,6 +262,8 @@ def create_app(
     app.state.nav_counts = {"approvals": pending_approvals}
     # The scheduler's readiness summary counts contact methods; staffing cannot read on call.
     app.state.reachable = with_contact_method
+    # Who is on call and the person's open pages, under every staff page's header.
+    app.state.header_band = band_provider(settings.oncall_head_email)
     install_error_handlers(app)
     app.add_middleware(
         BodyLimits,

@@ -115,11 +115,14 @@ def serve(
 def worker() -> None:
     """Run the deadline worker alone (any number may share one database)."""
     settings = get_settings()
-    wire_events()
     factory = make_session_factory(make_engine(settings.database_url))
     typer.echo(f"deadline worker polling every {settings.worker_poll_seconds}s")
+    wire_events()
+    running = Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings)
+    # Urgent work (a new emergency's page) scheduled by other processes wakes this one.
+    running.listen(settings.database_url)
     try:
-        Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings).run_forever()
+        running.run_forever()
     except KeyboardInterrupt:
         typer.echo("stopped")
 

@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     # officer whose case cannot wait for the form must be able to call. The default is the
     # demo's (555-01xx numbers are reserved for fiction); set the real one in production.
     team_phone: str = "+1 650 555 0142"
+    # On call: the head of the team (an account's email), paged by policies that name the
+    # head and whenever nobody else can be reached; unset, everyone in leadership is.
+    oncall_head_email: str | None = None
+    # The secret PagerDuty signs its V3 webhooks with (acknowledge and resolve come back);
+    # unset, the webhook refuses everything.
+    pagerduty_webhook_secret: str | None = None
+    # How long a one-time acknowledge link in a page stays usable.
+    oncall_ack_link_hours: int = Field(default=24, gt=0)
     # Productions: where packages are built, and how long a delivery link stays usable.
     production_dir: Path | None = None
     delivery_link_hours: int = Field(default=72, gt=0)

@@ -13,11 +13,24 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, select
+import psycopg
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from exigent.config import Settings
-from exigent.db import Base, UtcDateTime, utcnow
+from exigent.db import Base, UtcDateTime, begin_read_only, utcnow
 from exigent.outages import database_lost
 
 log = logging.getLogger(__name__)
@@ -61,10 +74,57 @@ def schedule(
     due_at: datetime,
     request_id: int | None = None,
     data: dict[str, Any] | None = None,
+    wake: bool = False,
 ) -> Deadline:
+    """Add a deadline; `wake` (for work due at once, such as a page) wakes the workers as
+    soon as the caller's transaction commits instead of at their next poll."""
     deadline = Deadline(kind=kind, due_at=due_at, request_id=request_id, data=data or {})
     session.add(deadline)
+    if wake:
+        wake_on_commit(session)
     return deadline
+
+
+# Every worker of this process waits on its own event; a commit that scheduled urgent work
+# sets them all.
+_local_wakers: set[threading.Event] = set()
+WAKE_CHANNEL = "exigent_deadlines"
+
+
+def wake_on_commit(session: Session) -> None:
+    """Wake this process's workers when `session` commits, and on PostgreSQL every worker's
+    process: NOTIFY is sent in the same transaction, so it is delivered only if it commits."""
+    if session.info.get(_WAKE_PENDING):
+        return
+    session.info[_WAKE_PENDING] = True
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {WAKE_CHANNEL}"))
+
+
+_WAKE_PENDING = "deadlines_wake_pending"
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_after_commit(session: Session) -> None:
+    if session.info.pop(_WAKE_PENDING, False):
+        wake_local_workers()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_wake(session: Session) -> None:
+    session.info.pop(_WAKE_PENDING, None)
+
+
+def wake_local_workers() -> None:
+    for waker in tuple(_local_wakers):
+        waker.set()
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the earliest deadline not yet fired falls due."""
+    return session.execute(
+        select(func.min(Deadline.due_at)).where(Deadline.fired_at.is_(None))
+    ).scalar()
 
 
 def _claim_due(session: Session, now: datetime, limit: int) -> list[Deadline]:
@@ -147,28 +207,79 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.settings = settings
         self._stop = threading.Event()
+        # Set by a commit that scheduled urgent work, by NOTIFY from another process, or by
+        # `stop`: the worker looks for due rows at once instead of finishing its wait.
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._listener: threading.Thread | None = None
 
     def run_forever(self) -> None:
-        while not self._stop.is_set():
-            try:
-                # A full batch means more may be due: go again at once instead of sleeping.
-                if (
-                    run_due(self.factory, self.handlers, limit=BATCH, settings=self.settings)
-                    >= BATCH
-                ):
-                    continue
-            except Exception as exc:
-                # An outage is logged once, as it starts and ends, not at every poll.
-                if not database_lost(exc):
-                    log.exception("deadline worker pass failed; retrying")
-            self._stop.wait(self.poll_seconds)
+        _local_wakers.add(self._wake)
+        try:
+            while not self._stop.is_set():
+                self._wake.clear()
+                try:
+                    # A full batch means more may be due: go again at once instead of sleeping.
+                    if (
+                        run_due(self.factory, self.handlers, limit=BATCH, settings=self.settings)
+                        >= BATCH
+                    ):
+                        continue
+                    wait = self._seconds_to_next_due()
+                except Exception as exc:
+                    # An outage is logged once, as it starts and ends, not at every poll.
+                    if not database_lost(exc):
+                        log.exception("deadline worker pass failed; retrying")
+                    wait = self.poll_seconds
+                self._wake.wait(wait)
+        finally:
+            _local_wakers.discard(self._wake)
+
+    def _seconds_to_next_due(self) -> float:
+        """The poll interval, cut short by the next row falling due, so a page's next level
+        fires on time rather than up to a poll late."""
+        with self.factory() as session:
+            begin_read_only(session)
+            due = next_due(session)
+        if due is None:
+            return self.poll_seconds
+        # Never a busy loop on a row another worker holds: at least a twentieth of a second.
+        return max(0.05, min(self.poll_seconds, (due - utcnow()).total_seconds()))
 
     def start_in_background(self) -> None:
         self._thread = threading.Thread(target=self.run_forever, name="deadlines", daemon=True)
         self._thread.start()
 
+    def listen(self, url: str) -> None:
+        """On PostgreSQL, wake when another process schedules urgent work (LISTEN/NOTIFY)."""
+        if not url.startswith("postgresql"):
+            return
+        self._listener = threading.Thread(
+            target=self._listen, args=(url,), name="deadlines-listen", daemon=True
+        )
+        self._listener.start()
+
+    def _listen(self, url: str) -> None:
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(_libpq_url(url), autocommit=True) as connection:
+                    connection.execute(f"LISTEN {WAKE_CHANNEL}")
+                    while not self._stop.is_set():
+                        for _ in connection.notifies(timeout=1.0, stop_after=1):
+                            self._wake.set()
+            except psycopg.Error:
+                log.warning("listening for deadline wake-ups failed; polling meanwhile")
+                self._stop.wait(self.poll_seconds)
+
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread:
             self._thread.join(timeout=10)
+        if self._listener:
+            self._listener.join(timeout=5)
+
+
+def _libpq_url(url: str) -> str:
+    """SQLAlchemy's `postgresql+psycopg://` address as libpq reads it."""
+    return "postgresql://" + url.split("://", 1)[1]

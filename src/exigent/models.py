@@ -27,7 +27,15 @@ from exigent.legal.models import (
     TargetAge,
 )
 from exigent.notice.models import UserNotice
-from exigent.oncall.models import ContactMethod
+from exigent.oncall.models import (
+    AckLink,
+    Alert,
+    ContactMethod,
+    DeliveryAttempt,
+    EscalationLevel,
+    EscalationPolicy,
+    PagingTrigger,
+)
 from exigent.production.models import (
     CustodyEvent,
     DeliveryLink,
@@ -50,9 +58,11 @@ from exigent.verification.models import Callback, RiskAssessment, RiskWeightSet
 from exigent.wellbeing.models import CheckIn, ExposureEvent
 
 __all__ = [
+    "AckLink",
     "Agency",
     "AgencyDomain",
     "AgencyPhone",
+    "Alert",
     "ApiToken",
     "Approval",
     "Assignment",
@@ -71,14 +81,18 @@ __all__ = [
     "Decision",
     "DecisionHand",
     "DecisionItem",
+    "DeliveryAttempt",
     "DeliveryLink",
     "DistributionList",
     "Document",
     "DownloadAttempt",
+    "EscalationLevel",
+    "EscalationPolicy",
     "ExposureEvent",
     "Handoff",
     "LegalCheckRecord",
     "Notification",
+    "PagingTrigger",
     "PolicyVersion",
     "PortalAccount",
     "PortalToken",

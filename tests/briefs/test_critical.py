@@ -12,10 +12,11 @@ from console.helpers import csrf_of, post_login
 from exigent.audit.models import AuditEvent
 from exigent.auth.models import Role
 from exigent.briefs.models import CriticalBrief, DistributionList
-from exigent.cases.models import TimelineEvent
+from exigent.cases.models import Target, TimelineEvent
 from exigent.deadlines import run_due
+from exigent.legal.models import TargetAge
 from exigent.workflow.jobs import deadline_handlers
-from legal.flows import create_case, link_agency
+from legal.flows import approve, create_case, link_agency, ready_for_approval
 
 
 def _lists(client, make_account) -> None:  # type: ignore[no-untyped-def]
@@ -135,3 +136,44 @@ def test_a_confirmed_fraud_briefs_legal_without_a_click(
     assert "sent automatically" in client.get(f"/briefs/critical/{row.id}").text
     run_due(factory, deadline_handlers(), settings=settings)
     assert len(mailbox.to("counsel@example.test")) == 1
+
+
+def test_a_breached_p0_clock_briefs_leadership_once_per_clock(
+    client, factory, settings, analyst, make_account, mailbox
+) -> None:  # type: ignore[no-untyped-def]
+    chief = make_account(Role.leadership, "chief@example.test")
+    with factory() as session:
+        session.add(
+            DistributionList(name="Leadership", events=["p0_breach"], member_ids=[chief.user.id])
+        )
+        session.commit()
+    create_case(client, analyst)  # received on 24 November: both clocks long breached
+    run_due(factory, deadline_handlers(), settings=settings)
+    run_due(factory, deadline_handlers(), settings=settings)
+    subjects = sorted(str(m["Subject"]) for m in mailbox.to("chief@example.test"))
+    assert len(subjects) == 2 and all("P0 clock breached" in s for s in subjects)
+    with factory() as session:
+        assert all(b.automatic for b in session.scalars(select(CriticalBrief)))
+
+
+def test_an_emergency_disclosure_about_a_child_briefs_legal_on_approval(
+    client, factory, settings, analyst, lead, make_account, mailbox
+) -> None:  # type: ignore[no-untyped-def]
+    counsel = make_account(Role.legal, "counsel@example.test")
+    with factory() as session:
+        session.add(
+            DistributionList(
+                name="Legal", events=["child_disclosure"], member_ids=[counsel.user.id]
+            )
+        )
+        session.commit()
+    case = ready_for_approval(client, analyst, factory)
+    with factory() as session:
+        target = session.scalars(select(Target).where(Target.request_id == case["id"])).one()
+        session.add(TargetAge(target_id=target.id, request_id=case["id"], age=15, source="school"))
+        session.commit()
+    assert approve(client, lead, case["id"]).status_code == 200
+    run_due(factory, deadline_handlers(), settings=settings)
+    (brief,) = mailbox.to("counsel@example.test")
+    assert "Emergency disclosure involving a child" in str(brief["Subject"])
+    assert "known ages under 18: 15" in brief.get_content()

@@ -4,6 +4,7 @@ clock, shown in the console, acknowledged by the incoming lead, or escalated onc
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -11,9 +12,13 @@ from briefs.handoff_world import build, load
 from conftest import PASSWORD
 from console.helpers import csrf_of, post_login
 from exigent.audit.models import AuditEvent
+from exigent.briefs.models import Handoff
 from exigent.db import utcnow
 from exigent.deadlines import Deadline, run_due
 from exigent.legal.models import Notification
+from exigent.oncall.models import Alert
+from exigent.production.models import HoldStatus, PreservationHold
+from exigent.staffing.models import Shift
 from exigent.workflow.jobs import deadline_handlers
 from legal.flows import create_case
 
@@ -35,6 +40,17 @@ def test_newcomers_get_the_brief_by_email_on_their_own_clock(
     case = create_case(client, analyst)
     with factory() as session:
         world = build(session, utcnow())
+        expires = world.at + timedelta(hours=3)
+        session.add(
+            PreservationHold(
+                request_id=case["id"],
+                status=HoldStatus.active,
+                categories=["subscriber_info"],
+                as_of=world.at - timedelta(days=89),
+                expires_at=expires,
+            )
+        )
+        session.commit()
     _fire(factory, settings, world.at)
     ref = f"EXG-{case['id']:07d}"
     (to_lead,) = mailbox.to("lou@example.test")
@@ -46,6 +62,9 @@ def test_newcomers_get_the_brief_by_email_on_their_own_clock(
     assert "decide by Tue 24 Nov 03:10 EST" in lead_text
     assert "decide by Tue 24 Nov 09:10 CET" in analyst_text
     assert "(America/New_York)" in lead_text and "(Europe/Berlin)" in analyst_text
+    # The hold runs out three hours into the shift: said on each reader's clock.
+    new_york = expires.astimezone(ZoneInfo("America/New_York")).strftime("%a %d %b %H:%M %Z")
+    assert f"{ref}: preservation hold expires {new_york}" in lead_text
     with factory() as session:
         handoff = load(session, world.handoff_id)
         assert handoff.sent_at == world.at
@@ -109,8 +128,12 @@ def test_without_an_acknowledgement_the_leads_are_told_once(
     assert _escalations(factory) == []
     _fire(factory, settings, world.at + timedelta(minutes=settings.handoff_ack_minutes))
     _fire(factory, settings, world.at + timedelta(hours=3))
+    # No policy set for the trigger: paging's fallback tells every lead, once.
     told = sorted(n.user_id for n in _escalations(factory))
     assert told == sorted([world.outgoing.id, world.lead.id, world.other_lead.id])
+    with factory() as session:
+        (page,) = session.scalars(select(Alert)).all()
+        assert page.trigger == "handoff_unacknowledged" and page.status == "open"
 
 
 def test_only_the_incoming_lead_acknowledges(client, factory, settings, mailbox) -> None:  # type: ignore[no-untyped-def]
@@ -125,3 +148,18 @@ def test_only_the_incoming_lead_acknowledges(client, factory, settings, mailbox)
     assert refused.status_code == 403
     with factory() as session:
         assert load(session, world.handoff_id).acknowledged_at is None
+
+
+def test_a_hand_over_the_roster_no_longer_has_sends_nothing(
+    client, factory, settings, mailbox
+) -> None:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        world = build(session, utcnow())
+        session.query(Shift).filter(Shift.starts_at == world.at).delete()
+        session.commit()
+    _fire(factory, settings, world.at)
+    assert mailbox.messages == []
+    with factory() as session:
+        assert session.get(Handoff, world.handoff_id) is None
+        (send,) = session.scalars(select(Deadline).where(Deadline.kind == "handoff_send"))
+        assert send.outcome == "cancelled"

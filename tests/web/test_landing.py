@@ -98,6 +98,7 @@ def test_a_missing_page_keeps_the_navigation_of_whoever_is_signed_in(  # type: i
         "/staffing",
         "/staffing/roster",
         "/staffing/mine",
+        "/oncall/alerts",
     ]
     assert 'action="/logout"' in missing.text and "Back to your start page" in missing.text
 

@@ -64,6 +64,11 @@ class Permission(StrEnum):
     # are set by an administrator.
     brief_send = "brief.send"
     brief_lists_edit = "brief.lists_edit"
+    # Who is on call and the pages sent are every staff member's to read; answering a page
+    # (acknowledge, resolve) is for those who can be paged; the policies are the leads'.
+    oncall_read = "oncall.read"
+    oncall_respond = "oncall.respond"
+    oncall_edit = "oncall.edit"
 
 
 P = Permission
@@ -89,18 +94,24 @@ DRAFTING = {P.decision_draft}
 # Collecting, packaging and delivering approved data, and keeping preservation holds.
 PRODUCING = {P.production_build, P.production_deliver, P.preservation_manage}
 # Every staff member is on the roster.
-ROSTERED = {P.shifts_own}
+ROSTERED = {P.shifts_own, P.oncall_read}
+# Everyone who can be paged answers pages; auditors change nothing.
+PAGED = {P.oncall_respond}
 # The fraud-risk weights are tuned by those who answer for the queue and its risks.
 WEIGHTS = {P.weights_read, P.weights_edit}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.analyst: frozenset(STAFF_WORK | DRAFTING | PRODUCING | ROSTERED | {P.request_assign}),
+    Role.analyst: frozenset(
+        STAFF_WORK | DRAFTING | PRODUCING | ROSTERED | PAGED | {P.request_assign}
+    ),
     Role.lead: frozenset(
         STAFF_WORK
         | DRAFTING
         | PRODUCING
         | WEIGHTS
         | ROSTERED
+        | PAGED
         | {
+            P.oncall_edit,
             P.roster_read,
             P.request_assign,
             P.directory_edit,
@@ -120,6 +131,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | PRODUCING
         | WEIGHTS
         | ROSTERED
+        | PAGED
         | {
             P.disclosure_approve,
             P.decision_sign_off,
@@ -132,10 +144,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.leadership: frozenset(
         {P.request_read_all, P.policy_read, P.directory_read, P.roster_read, P.brief_send}
         | ROSTERED
+        | PAGED
     ),
     # Schedulers build the roster; the team's exposure informs recovery time.
     Role.scheduler: frozenset(
-        {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage} | ROSTERED
+        {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage}
+        | ROSTERED
+        | PAGED
     ),
     Role.auditor: frozenset(
         {
@@ -152,7 +167,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         STAFF_WORK
         | WEIGHTS
         | ROSTERED
+        | PAGED
         | {
+            P.oncall_edit,
             P.roster_read,
             P.request_assign,
             P.directory_edit,

@@ -5,36 +5,61 @@ brief goes exactly once even if the worker stops half-way."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from exigent.briefs import critical
 from exigent.briefs.models import AUTOMATIC_EVENTS, BriefEvent
+from exigent.cases.models import Priority, Request
 from exigent.config import Settings, get_settings
 from exigent.deadlines import Deadline, Handler, schedule
 from exigent.notifications import events
+from exigent.notifications.events import Event, Subscriber
 
 SEND = "critical_brief"
 
 
-def _on(event: BriefEvent) -> events.Subscriber:
-    def subscriber(session: Session, *, request_id: int, now: datetime, **_: Any) -> None:
-        # No row when no list asks for the event: the worker is not kept busy for nothing.
-        if not critical.lists_for(session, event):
+# The event each automatic brief follows; a P0 breach is legal's `sla_breach` on a P0 case.
+SLA_BREACH = "sla_breach"
+FOLLOWS = {
+    BriefEvent.child_disclosure: str(BriefEvent.child_disclosure),
+    BriefEvent.fraud_confirmed: str(BriefEvent.fraud_confirmed),
+    BriefEvent.p0_breach: SLA_BREACH,
+}
+
+
+def _concerns(session: Session, brief: BriefEvent, event: Event) -> bool:
+    if event.request_id is None:
+        return False
+    if brief is BriefEvent.p0_breach:
+        case = session.get(Request, event.request_id)
+        return case is not None and case.priority == Priority.P0
+    return True
+
+
+def _on(brief: BriefEvent) -> Subscriber:
+    def subscriber(session: Session, event: Event) -> None:
+        # No row when no list asks for the brief: the worker is not kept busy for nothing.
+        if not _concerns(session, brief, event) or not critical.lists_for(session, brief):
             return
-        schedule(session, kind=SEND, due_at=now, request_id=request_id, data={"event": str(event)})
+        schedule(
+            session,
+            kind=SEND,
+            due_at=event.at,
+            request_id=event.request_id,
+            data={"event": str(brief)},
+        )
 
     return subscriber
 
 
-_SUBSCRIBERS = {event: _on(event) for event in AUTOMATIC_EVENTS}
+_SUBSCRIBERS = {brief: _on(brief) for brief in AUTOMATIC_EVENTS}
 
 
 def subscribe() -> None:
     """Listen for the events that brief legal and leadership without a click (idempotent)."""
-    for event, subscriber in _SUBSCRIBERS.items():
-        events.subscribe(str(event), subscriber)
+    for brief, subscriber in _SUBSCRIBERS.items():
+        events.subscribe(FOLLOWS[brief], subscriber)
 
 
 def send(session: Session, deadline: Deadline, now: datetime) -> str:

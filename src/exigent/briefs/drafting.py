@@ -38,13 +38,15 @@ def subject_for(case: Request, event: BriefEvent) -> str:
 
 def _what_happened(case: Request) -> list[str]:
     emergency = case.record.get("emergency") or {}
+    kind = str(case.kind).replace("_", " ")
+    article = "An" if kind[0] in "aeiou" else "A"
     lines = [
-        f"A {case.kind} request from {case.agency_name or 'an unnamed agency'} "
-        f"(their reference {case.case_number or 'none'}), received {_utc(case.received_at)}, "
-        f"is {case.status}.",
+        f"{article} {kind} request from {case.agency_name or 'an unnamed agency'} "
+        f"(their reference {case.case_number or 'none'}), received {_utc(case.received_at)}; "
+        f"the case is now {str(case.status).replace('_', ' ')}.",
     ]
     if case.emergency_nature:
-        lines.append(f"Nature: {case.emergency_nature}.")
+        lines.append(f"Nature: {str(case.emergency_nature).replace('_', ' ')}.")
     if emergency.get("facts"):
         lines.append(f"Facts as stated: {emergency['facts']}")
     return lines

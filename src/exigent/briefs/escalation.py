@@ -1,8 +1,8 @@
-"""The seam to paging: what briefs escalate, and the pages still waiting for an answer.
+"""The seam to paging: a hand-off nobody acknowledged becomes a page, and the brief lists the
+pages still waiting for an answer.
 
-Paging (escalation policies, `open_page`) is being built beside briefs; until it is here an
-escalation is an in-app notification to every active lead, so it is never silent. Pointing
-`escalate` at paging is the one change needed when it lands.
+A page follows the escalation policy of its trigger's row (`handoff_unacknowledged`); without
+one, paging's fallback tells every active lead and admin, so it is never silent.
 """
 
 from __future__ import annotations
@@ -13,22 +13,39 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exigent.auth.models import Role, User
-from exigent.legal.notify import notify
+from exigent.oncall.models import Alert, AlertStatus
+from exigent.oncall.paging import open_page
+
+HANDOFF_UNACKNOWLEDGED = "handoff_unacknowledged"
 
 
 def escalate(
-    session: Session, *, trigger: str, summary: str, request_id: int | None, now: datetime
+    session: Session, *, summary: str, dedup_key: str, request_id: int | None, now: datetime
 ) -> int:
-    """Tell those who answer for the shift; returns how many were told."""
-    leads = list(
-        session.scalars(select(User).where(User.is_active.is_(True), User.role == Role.lead))
+    """Page for an unacknowledged hand-off; returns the page's number."""
+    alert = open_page(
+        session,
+        trigger=HANDOFF_UNACKNOWLEDGED,
+        summary=summary,
+        request_id=request_id,
+        severity="critical",
+        dedup_key=dedup_key,
+        now=now,
     )
-    for lead in leads:
-        notify(session, user_id=lead.id, request_id=request_id, body=summary, at=now)
-    return len(leads)
+    return alert.id
 
 
 def unacknowledged_pages(session: Session, now: datetime) -> list[dict[str, Any]]:
-    """Pages sent and not yet acknowledged (each with a `summary`); none until paging lands."""
-    return []
+    """Pages sent and not yet acknowledged, oldest first."""
+    alerts = session.scalars(
+        select(Alert).where(Alert.status == AlertStatus.open).order_by(Alert.opened_at)
+    )
+    return [
+        {
+            "id": a.id,
+            "summary": a.summary,
+            "request_id": a.request_id,
+            "opened_at": a.opened_at.isoformat(),
+        }
+        for a in alerts
+    ]

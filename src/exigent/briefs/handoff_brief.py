@@ -201,7 +201,12 @@ def as_text(handoff: Handoff, content: dict[str, Any], *, zone: str, base_url: s
         ),
         "",
         "Pages not acknowledged:",
-        *_or_none([f"- {p['summary']}" for p in content["pages"]]),
+        *_or_none(
+            [
+                f"- {p['summary']} (since {on_clock(p.get('opened_at'), zone)})"
+                for p in content["pages"]
+            ]
+        ),
         "",
         "Notes from the outgoing lead:",
         content["notes"].strip() or "(none)",

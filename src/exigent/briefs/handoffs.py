@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
@@ -45,8 +46,12 @@ def plan(session: Session, *, since: datetime, until: datetime) -> list[Handoff]
         if found.at in planned:
             continue
         handoff = _from_handover(found)
-        session.add(handoff)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(handoff)
+                session.flush()
+        except IntegrityError:
+            continue  # planned a moment ago by another worker or page: that row is this one
         schedule(session, kind=SEND, due_at=found.at, data={"handoff_id": handoff.id})
         added.append(handoff)
     return added
@@ -120,6 +125,8 @@ def fire_send(session: Session, *, handoff_id: int, settings: Settings, now: dat
     if handoff is None or handoff.sent_at is not None:
         return "met"
     if not _refresh(session, handoff):
+        # The roster changed and nobody comes on then any more: no brief, no page for it.
+        session.delete(handoff)
         return "cancelled"
     send_brief(session, handoff=handoff, settings=settings, now=now)
     return "fired"
@@ -140,8 +147,12 @@ def chase(session: Session, *, handoff_id: int, now: datetime) -> str:
         f"The hand-off brief of {handoff.at:%d %b %H:%M} UTC is not acknowledged by the "
         f"incoming lead ({names or 'nobody named'}): /briefs/handoff/{handoff.id}"
     )
-    told = escalate(
-        session, trigger="handoff_unacknowledged", summary=summary, request_id=None, now=now
+    page = escalate(
+        session,
+        summary=summary,
+        dedup_key=f"handoff_unacknowledged:-:{handoff.id}",
+        request_id=None,
+        now=now,
     )
     record_event(
         session,
@@ -149,7 +160,7 @@ def chase(session: Session, *, handoff_id: int, now: datetime) -> str:
         action="handoff.escalated",
         object_type="handoff",
         object_id=handoff.id,
-        detail={"told": told},
+        detail={"page": page},
         at=now,
     )
     return "fired"

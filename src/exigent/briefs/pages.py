@@ -64,6 +64,9 @@ def _show(
         "at": lambda moment: on_clock(moment.isoformat(), user.timezone or "UTC"),
         "ref": case_ref,
         "confirmed": confirmation(request, SAID),
+        # The button is for the incoming lead the roster names (any lead when it names none).
+        "may_acknowledge": handoff is not None
+        and (not handoff.incoming_lead_ids or user.id in handoff.incoming_lead_ids),
         "error": error,
         "typed_notes": typed_notes,
         "acknowledged_by": _names(session, [handoff.acknowledged_by_id])

@@ -29,6 +29,7 @@ from exigent.cases.officer_mail import tell_officer
 from exigent.cases.scope import read_scope
 from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict, Forbidden, NotFound
+from exigent.notifications.events import Event, publish
 
 # Moves that must say why, because someone will later ask.
 REASON_REQUIRED = frozenset({Status.rejected, Status.withdrawn, Status.need_info})
@@ -274,6 +275,17 @@ def assign(
         before={"assignee_id": previous},
         after={"assignee_id": assignee.id},
         at=now,
+    )
+    # Whoever is given a case outside their shift is told (on call listens).
+    publish(
+        session,
+        Event(
+            "case_assigned",
+            now,
+            request.id,
+            f"{request.reference}, by {user.name}",
+            {"assignee_id": assignee.id, "by": user.id},
+        ),
     )
     session.flush()
     return request

@@ -27,6 +27,7 @@ from exigent.legal.engine import judge
 from exigent.legal.policy import Policy
 from exigent.legal.schemas import LegalCheck
 from exigent.legal.versions import current_policy
+from exigent.oncall.triggers import after_intake
 from exigent.verification.intake import Assessed, assess_records
 
 # A clock skew of a few minutes is normal; a request from tomorrow is a data error.
@@ -169,6 +170,9 @@ def intake_many(
         session, [submissions[i] for i in fresh], prejudged and [prejudged[i] for i in fresh]
     )
     made = write_new_cases(session, judged, policy=policy, now=now, store=store)
+    # Emergencies are assigned and paged in the same transaction, so the page goes out
+    # (the worker is woken) as soon as the case is committed.
+    after_intake(session, made, [str(j.assessed.result.risk_level) for j in judged], now)
     for index, case in zip(fresh, made, strict=True):
         outcomes[index] = (case, True)
     for index, first in echoes.items():

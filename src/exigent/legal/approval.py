@@ -40,10 +40,12 @@ from exigent.legal.notify import timeline_entry
 from exigent.legal.policy_impact import NOT_DISCLOSING_ROUTES, changes_since_drafted
 from exigent.legal.schemas import CategoryRuling
 from exigent.legal.versions import current_policy
-from exigent.notifications.events import CHILD_DISCLOSURE, publish
+from exigent.notifications.events import Event, publish
 
 # Below this age a target is a child for the briefs to legal and leadership.
 ADULT_AGE = 18
+# Published when an emergency disclosure is approved for a target known to be a child.
+CHILD_DISCLOSURE = "child_disclosure"
 
 
 class ApprovalCheck(Protocol):
@@ -149,7 +151,8 @@ def approve_decision(
         session, user, request, decision, ApprovalKind.approval, None, now, remark=remark
     )
     if _discloses_about_a_child(session, request, decision):
-        publish(session, CHILD_DISCLOSURE, request_id=request.id, now=now)
+        summary = f"{request.reference}: emergency disclosure approved for a target under 18"
+        publish(session, Event(CHILD_DISCLOSURE, now, request.id, summary))
     return decision
 
 

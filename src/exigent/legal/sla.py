@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
-from exigent.cases.models import Priority, Request, TimelineEvent
+from exigent.cases.models import Request, TimelineEvent
 from exigent.deadlines import Deadline, Handler
 from exigent.legal.clocks import ACKNOWLEDGE, BREACH, DECIDE, WARNING, deadline_kind
-from exigent.notifications.events import P0_BREACH, publish
+from exigent.notifications.events import Event, publish
 
 WORKER = Actor.system("deadline-worker")
 
@@ -46,8 +46,17 @@ def _sla_event(session: Session, deadline: Deadline, now: datetime, stage: str) 
         detail={"clock": clock, "due_at": due},
         at=now,
     )
-    if stage == BREACH and request.priority == Priority.P0:
-        publish(session, P0_BREACH, request_id=request.id, now=now)
+    # On call pages for it if a trigger says so; legal does not know who listens.
+    publish(
+        session,
+        Event(
+            f"sla_{stage}",
+            now,
+            request.id,
+            f"{request.reference}: the {clock} clock is {words} (due {due})",
+            {"clock": clock, "due_at": due},
+        ),
+    )
     return "fired"
 
 

@@ -1,38 +1,51 @@
-"""A small registry of events, so a lower layer can cause work in a higher one.
+"""Events that a lower layer announces and a higher one acts on, without importing it.
 
-The legal and verification domains (and the SLA handlers) publish what happened on a case; a
-domain above them (briefs, paging) subscribes at start-up. The publisher never imports the
-subscriber, and a subscriber runs in the publisher's transaction, so what it writes (a
-deadline row, usually) stands or falls with the event itself.
+Legal's SLA clocks, verification's fraud signals and delivery failures happen in domains that
+sit below on call; they `publish` an event here, and whoever the application registered at
+start-up (`subscribe`, called by the workflow's wiring) acts on it in the same transaction.
+An event nobody listens to is dropped: announcing never fails the work that announces.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-Subscriber = Callable[..., None]
 
-# Published with `request_id` and `now`.
-# An emergency disclosure (no compulsory process) approved for a target known to be under 18.
-CHILD_DISCLOSURE = "child_disclosure"
-# The agency denied the request on callback: someone posed as police.
-FRAUD_CONFIRMED = "fraud_confirmed"
-# A P0 case's acknowledge or decide clock breached.
-P0_BREACH = "p0_breach"
+@dataclass(frozen=True)
+class Event:
+    """Something that happened: its `name` (`sla_warning`, `fraud_critical`, ...), the case
+    it concerns, when, and what a listener needs to say about it."""
 
+    name: str
+    at: datetime
+    request_id: int | None = None
+    summary: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Subscriber = Callable[[Session, Event], None]
+# Subscribed under this name, a subscriber hears every event (on call's triggers are rows).
+EVERY = "*"
 _subscribers: dict[str, list[Subscriber]] = {}
 
 
-def subscribe(kind: str, fn: Subscriber) -> None:
-    """Call `fn(session, **data)` on each `publish(session, kind, **data)`; once per `fn`."""
-    listeners = _subscribers.setdefault(kind, [])
-    if fn not in listeners:
-        listeners.append(fn)
+def subscribe(name: str, subscriber: Subscriber) -> None:
+    """Call `subscriber` for every event called `name`; registering it twice calls it once."""
+    listeners = _subscribers.setdefault(name, [])
+    if subscriber not in listeners:
+        listeners.append(subscriber)
 
 
-def publish(session: Session, kind: str, **data: Any) -> None:
-    for fn in list(_subscribers.get(kind, ())):
-        fn(session, **data)
+def publish(session: Session, event: Event) -> None:
+    """Hand `event` to its subscribers, in the caller's transaction."""
+    for subscriber in (*_subscribers.get(event.name, ()), *_subscribers.get(EVERY, ())):
+        subscriber(session, event)
+
+
+def subscribers(name: str) -> tuple[Subscriber, ...]:
+    return tuple(_subscribers.get(name, ()))

@@ -26,7 +26,7 @@ from exigent.directory.marks import append_mark
 from exigent.directory.models import Agency, MarkSubject, VerificationMark
 from exigent.directory.service import record_requester_status
 from exigent.errors import BadInput, Conflict, NotFound
-from exigent.notifications.events import FRAUD_CONFIRMED, publish
+from exigent.notifications.events import Event, publish
 from exigent.verification.db_directory import directory_for
 from exigent.verification.db_history import (
     LayeredHistory,
@@ -37,6 +37,9 @@ from exigent.verification.engine import Assessor, past_request
 from exigent.verification.models import Callback, CallbackOutcome, RiskAssessment
 from exigent.verification.schemas import AssessmentRead
 from exigent.verification.weight_sets import current_weights
+
+# Published when the agency denies a request on callback: someone posed as police.
+FRAUD_CONFIRMED = "fraud_confirmed"
 
 
 def assess_records(
@@ -197,7 +200,8 @@ def record_outcome(
     )
     if callback.outcome == CallbackOutcome.denied:
         # The agency says it never sent this: someone posed as police. Briefs hear of it.
-        publish(session, FRAUD_CONFIRMED, request_id=callback.request_id, now=now)
+        summary = f"the agency denied request {callback.request_id} on callback"
+        publish(session, Event(FRAUD_CONFIRMED, now, callback.request_id, summary))
     return callback
 
 

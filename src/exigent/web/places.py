@@ -133,6 +133,14 @@ PLACES = (
         P.brief_lists_edit,
     ),
     Place(
+        "/oncall/alerts",
+        "On call",
+        "Who answers now and next at each escalation level, and every page sent with its "
+        "delivery trail; acknowledge or resolve a page.",
+        P.oncall_read,
+        covers_below=False,
+    ),
+    Place(
         "/portal/staff/accounts",
         "Portal accounts",
         "Officers' portal accounts: verify, suspend or mark them fraudulent.",

@@ -16,7 +16,7 @@ from jinja2.runtime import Context
 from exigent import __version__
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, user_can
-from exigent.web import nav_counts
+from exigent.web import header_band, nav_counts
 from exigent.web.labels import action_label, label
 from exigent.web.places import Place, landing_path, places_for
 
@@ -41,6 +41,7 @@ def _environment() -> Environment:
     env.globals["nav_places"] = nav_places
     env.globals["landing"] = landing
     env.globals["nav_count"] = nav_count
+    env.globals["console_band"] = console_band
     env.filters["label"] = label
     env.filters["action_label"] = action_label
     return env
@@ -80,6 +81,15 @@ def nav_count(context: Context, place: Place) -> int | None:
     if user is None or place.count is None:
         return None
     return nav_counts.nav_count(context.get("request"), user, place.count)
+
+
+@pass_context
+def console_band(context: Context) -> header_band.Band:
+    """Who is on call and the signed-in person's open pages, for the band under the header."""
+    user = _user(context)
+    if user is None:
+        return header_band.Band()
+    return header_band.header_band(context.get("request"), user)
 
 
 templates = Jinja2Templates(env=_environment())

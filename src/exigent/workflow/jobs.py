@@ -9,6 +9,7 @@ from exigent.legal import jobs as legal_jobs
 from exigent.legal import sla
 from exigent.notice import jobs as notice_jobs
 from exigent.officers import jobs as officer_jobs
+from exigent.oncall import jobs as oncall_jobs
 from exigent.production import jobs as production_jobs
 from exigent.staffing import jobs as staffing_jobs
 from exigent.workflow.reachable import with_contact_method
@@ -25,6 +26,7 @@ DOMAIN_HANDLERS = (
     legal_jobs.handlers,
     notice_jobs.handlers,
     officer_jobs.handlers,
+    oncall_jobs.handlers,
     production_jobs.handlers,
     _staffing_handlers,
     briefs_jobs.handlers,
