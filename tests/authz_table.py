@@ -80,6 +80,13 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/oncall/alerts/{alert_id}/acknowledge"): P.oncall_respond,
     ("POST", "/api/v1/oncall/alerts/{alert_id}/resolve"): P.oncall_respond,
     ("POST", "/api/v1/oncall/pagerduty"): Marker.signed,
+    # On call: everyone keeps their own contact methods; another person's need contacts.manage,
+    # checked in the service (`user_id`), and read as not found by anyone else.
+    ("GET", "/api/v1/oncall/contacts"): P.shifts_own,
+    ("POST", "/api/v1/oncall/contacts"): P.shifts_own,
+    ("PATCH", "/api/v1/oncall/contacts/{contact_id}"): P.shifts_own,
+    ("DELETE", "/api/v1/oncall/contacts/{contact_id}"): P.shifts_own,
+    ("POST", "/api/v1/oncall/contacts/{contact_id}/test"): P.shifts_own,
     ("GET", "/api/v1/notifications"): Marker.any_signed_in,
     ("POST", "/api/v1/notifications/{notification_id}/read"): Marker.any_signed_in,
     # Directory
@@ -189,4 +196,12 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/oncall/policies/{policy_id}"): P.oncall_edit,
     ("POST", "/oncall/triggers/{trigger_id}"): P.oncall_edit,
     ("POST", "/oncall/policies-defaults"): P.oncall_edit,
+    # "How to reach me" (another person's, with ?user=, needs contacts.manage)
+    ("GET", "/oncall/contacts"): P.shifts_own,
+    ("POST", "/oncall/contacts"): P.shifts_own,
+    ("POST", "/oncall/contacts/{contact_id}"): P.shifts_own,
+    ("POST", "/oncall/contacts/{contact_id}/move"): P.shifts_own,
+    ("POST", "/oncall/contacts/{contact_id}/enabled"): P.shifts_own,
+    ("POST", "/oncall/contacts/{contact_id}/delete"): P.shifts_own,
+    ("POST", "/oncall/contacts/{contact_id}/test"): P.shifts_own,
 }

@@ -119,6 +119,10 @@ def settings(database_url: str, tmp_path: Path, _mail_relay: MailRelay) -> Setti
         max_upload_bytes=1024 * 1024,
         embedded_worker=False,
         smtp_port=_mail_relay.port,
+        # Pages never leave the machine: no real chat host is allowed, and PagerDuty events
+        # go to a loopback port nothing listens on unless a test points them at a fake.
+        oncall_webhook_hosts=[".allowed.test"],
+        pagerduty_events_url="http://127.0.0.1:9/v2/enqueue",
     )
 
 

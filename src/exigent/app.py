@@ -57,6 +57,7 @@ from exigent.notice import pages as notice_pages
 from exigent.officers import api as officers_api
 from exigent.oncall import api as oncall_api
 from exigent.oncall import pages as oncall_pages
+from exigent.oncall import paging_api, paging_pages
 from exigent.oncall.band import band_provider
 from exigent.outages import RETRY_AFTER_SECONDS, database_lost, outage_of, unavailable
 from exigent.portal import pages as portal_pages
@@ -84,6 +85,7 @@ from exigent.workflow.events import wire_events
 from exigent.workflow.exposure import recent_exposure
 from exigent.workflow.jobs import deadline_handlers
 from exigent.workflow.judging import AFTER_JUDGING
+from exigent.workflow.reachable import with_contact_method
 
 log = logging.getLogger(__name__)
 YOUNG_COLLECTION_THRESHOLD = 20_000
@@ -256,6 +258,8 @@ def create_app(
     app.state.nav_counts = {"approvals": pending_approvals}
     # Who is on call and the person's open pages, under every staff page's header.
     app.state.header_band = band_provider(settings.oncall_head_email)
+    # The scheduler's readiness summary counts contact methods; staffing cannot read on call.
+    app.state.reachable = with_contact_method
     install_error_handlers(app)
     app.add_middleware(
         BodyLimits,
@@ -327,6 +331,8 @@ ROUTERS = (
     staffing_pages.calendars,
     oncall_api.router,
     oncall_pages.router,
+    paging_api.router,
+    paging_pages.router,
     admin_api.router,
     admin_pages.router,
     token_pages.router,

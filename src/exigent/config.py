@@ -69,6 +69,17 @@ class Settings(BaseSettings):
     delivery_link_hours: int = Field(default=72, gt=0)
     # Before a preservation hold expires, the case's assignee is reminded this many days ahead.
     preservation_reminder_days: int = Field(default=14, gt=0)
+    # On call: the hosts a Slack, webhook or PagerDuty address may point at. An entry is a
+    # host name ("hooks.slack.com") or, starting with a dot, every host under a domain
+    # (".example.com"). Plain http and private addresses are refused unless listed here;
+    # 127.0.0.1 and localhost may always use http (local receivers, the demo).
+    oncall_webhook_hosts: list[str] = [
+        "hooks.slack.com",
+        "events.pagerduty.com",
+        "events.eu.pagerduty.com",
+    ]
+    # Where PagerDuty events go (Events API v2); a test points it at a local receiver.
+    pagerduty_events_url: str = "https://events.pagerduty.com/v2/enqueue"
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> Settings:

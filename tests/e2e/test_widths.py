@@ -39,6 +39,13 @@ def test_every_console_page_fits_a_phone(  # type: ignore[no-untyped-def]
     case = _long_agency_case(client, analyst)
     ready_for_approval(client, analyst, factory, subpoena_record())
     legal = make_account(Role.legal, "legal.widths@example.test")
+    long_hook = "http://127.0.0.1:9/" + "services/T0123456789/B0123456789/" * 4
+    for target in (long_hook, "legal.widths@example.test"):
+        kind = "webhook" if target.startswith("http") else "email"
+        added = client.post(
+            "/api/v1/oncall/contacts", json={"kind": kind, "target": target}, headers=legal.headers
+        )
+        assert added.status_code == 201, added.text
     sign_in(page, live_server, legal.user.email)
     page.set_viewport_size(PHONE)
     reference = f"EXG-{case['id']:07d}"
@@ -50,6 +57,7 @@ def test_every_console_page_fits_a_phone(  # type: ignore[no-untyped-def]
         "policy": ("/console/policy", "Policy"),
         "audit": ("/console/audit", "Audit log"),
         "home": ("/console/home", "Exigent"),
+        "contacts": ("/oncall/contacts", "How to reach me"),
     }
     for name, (path, key) in pages.items():
         page.goto(f"{live_server}{path}")

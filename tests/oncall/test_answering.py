@@ -44,7 +44,7 @@ def _paged(factory: sessionmaker[Session], settings: Settings, key: str = "case-
 
 
 def _token(receiver: Receiver) -> str:
-    link = receiver.received[-1].body["acknowledge_link"]
+    link = next(x for x in receiver.received[-1].body["links"] if "/oncall/ack/" in x)
     found = re.search(r"/oncall/ack/([\w-]+)$", link)
     assert found is not None
     return found.group(1)

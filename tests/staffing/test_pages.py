@@ -147,7 +147,7 @@ def test_the_daily_readiness_check_tells_schedulers_what_is_short(factory) -> No
         body = session.scalars(
             select(Notification.body).where(Notification.user_id == kim.id)
         ).one()
-        assert "short of cover" in body and "no working phone for Ana" in body
+        assert "short of cover" in body and "no phone or contact method for Ana" in body
         next_check = session.scalars(
             select(Deadline).where(Deadline.kind == READINESS, Deadline.id != deadline.id)
         ).one()

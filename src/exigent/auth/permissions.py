@@ -58,6 +58,9 @@ class Permission(StrEnum):
     oncall_read = "oncall.read"
     oncall_respond = "oncall.respond"
     oncall_edit = "oncall.edit"
+    # Everyone keeps their own ways of being reached (`shifts.own`); setting them for anyone
+    # else is for those who make sure the roster can be paged: schedulers and admins.
+    contacts_manage = "contacts.manage"
 
 
 P = Permission
@@ -131,7 +134,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     # Schedulers build the roster; the team's exposure informs recovery time.
     Role.scheduler: frozenset(
-        {P.exposure_read_team, P.roster_read, P.roster_edit} | ROSTERED | PAGED
+        {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage} | ROSTERED | PAGED
     ),
     Role.auditor: frozenset(
         {P.request_read_all, P.audit_read, P.policy_read, P.directory_read, P.roster_read}
@@ -148,6 +151,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.request_assign,
             P.directory_edit,
             P.users_manage,
+            P.contacts_manage,
             P.audit_read,
             P.portal_account_verify,
             P.requester_verify,

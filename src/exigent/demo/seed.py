@@ -19,6 +19,7 @@ from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory, utcnow
 from exigent.demo.audit_trail import seed_audit_trail, verify_demo_chain
 from exigent.demo.cases import seed_live_cases
+from exigent.demo.contacts import seed_contacts
 from exigent.demo.drafts import seed_draft
 from exigent.demo.gaps import seed_gap_cases
 from exigent.demo.history import seed_history
@@ -107,3 +108,4 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     seed_exposure(session, rng, team, media)
     seed_audit_trail(session, rng, staff)
     seed_roster(session, staff, utcnow())
+    seed_contacts(session, utcnow())

@@ -1,174 +1,106 @@
-"""On call's JSON routes: who is on call, the pages, answering them, PagerDuty's webhook."""
+"""The contact methods' JSON routes: a person's own, or (schedulers, admins) anyone's. Thin."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Response
 
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
-from exigent.config import Settings
+from exigent.config import SettingsDep
 from exigent.db import utcnow
-from exigent.oncall import pagerduty, queries, service
-from exigent.oncall.models import Alert
-from exigent.oncall.rota import LevelOnCall, OnCall, headline_policy, levels_on_call
+from exigent.oncall import contacts
 from exigent.oncall.schemas import (
-    AlertRead,
+    MAX_USER_ID,
+    ContactCreate,
+    ContactRead,
+    ContactUpdate,
     DeliveryRead,
-    LevelRead,
-    OnCallNow,
-    PersonOnCall,
-    WebhookAnswer,
+    read,
 )
 from exigent.web.deps import CurrentUser, IntRowId, SessionDep
 
 router = APIRouter(prefix="/api/v1/oncall", tags=["oncall"])
-MAX_BODY = 256 * 1024
 
 
-def _holding(permission: Permission) -> Callable[[User], User]:
-    def check(user: CurrentUser) -> User:
-        require(user, permission)
-        return user
-
-    return check
+def _rostered(user: CurrentUser) -> User:
+    """The caller, refused before their body is read when they are not on the roster."""
+    require(user, Permission.shifts_own)
+    return user
 
 
-Reader = Annotated[User, Depends(_holding(Permission.oncall_read))]
-Responder = Annotated[User, Depends(_holding(Permission.oncall_respond))]
+Rostered = Annotated[User, Depends(_rostered)]
+Person = Annotated[int | None, Query(ge=1, le=MAX_USER_ID)]
 
 
-def _person(p: OnCall) -> PersonOnCall:
-    return PersonOnCall(
-        user_id=p.user_id,
-        name=p.name,
-        email=p.email,
-        zone=p.zone,
-        shift_starts_at=p.starts_at,
-        shift_ends_at=p.ends_at,
-    )
-
-
-def _level(level: LevelOnCall) -> LevelRead:
-    return LevelRead(
-        position=level.position,
-        target_kind=str(level.target_kind),
-        target=level.target,
-        label=level.label,
-        timeout_minutes=level.timeout_minutes,
-        now=[_person(p) for p in level.now],
-        next=[_person(p) for p in level.next],
-    )
-
-
-def alert_read(alert: Alert, trail: list[DeliveryRead]) -> AlertRead:
-    return AlertRead(
-        id=alert.id,
-        trigger=alert.trigger,
-        summary=alert.summary,
-        severity=alert.severity,
-        status=str(alert.status),
-        request_id=alert.request_id,
-        dedup_key=alert.dedup_key,
-        opened_at=alert.opened_at,
-        steps=alert.steps,
-        acknowledged_at=alert.acknowledged_at,
-        acknowledged_by_id=alert.acknowledged_by_id,
-        acknowledged_via=alert.acknowledged_via,
-        resolved_at=alert.resolved_at,
-        deliveries=trail,
-    )
-
-
-def _trail(session: SessionDep, alert: Alert) -> list[DeliveryRead]:
-    return [
-        DeliveryRead(
-            user_id=d.user_id,
-            channel=d.channel,
-            step=d.step,
-            attempt=d.attempt,
-            at=d.at,
-            delivered=d.delivered,
-            detail=d.detail,
-        )
-        for d in queries.trail(session, [alert.id]).get(alert.id, [])
-    ]
-
-
-@router.get("/now")
-def on_call_now(request: Request, session: SessionDep, user: Reader) -> OnCallNow:
-    """For each escalation level of the emergencies' policy: who is on call now and next."""
-    settings: Settings = request.app.state.settings
-    now = utcnow()
-    policy = headline_policy(session)
-    levels = levels_on_call(session, now, head_email=settings.oncall_head_email, policy=policy)
-    return OnCallNow(
-        at=now, policy=policy.name if policy else None, levels=[_level(x) for x in levels]
-    )
-
-
-@router.get("/alerts")
-def list_alerts(
-    session: SessionDep,
-    user: Reader,
-    open_only: Annotated[bool, Query()] = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> list[AlertRead]:
-    """Pages, newest first, each with its delivery trail."""
-    alerts = queries.recent_alerts(session, open_only=open_only, limit=limit)
-    return [alert_read(a, _trail(session, a)) for a in alerts]
-
-
-@router.post("/alerts/{alert_id}/acknowledge")
-def acknowledge(alert_id: IntRowId, session: SessionDep, user: Responder) -> AlertRead:
-    """Acknowledge a page: its escalation stops."""
-    alert = service.acknowledge(session, user=user, alert_id=alert_id, via="api", now=utcnow())
+@router.get("/contacts")
+def list_contacts(session: SessionDep, user: Rostered, user_id: Person = None) -> list[ContactRead]:
+    """The caller's contact methods in the order a page tries them (`user_id`: a manager's
+    look at someone else's)."""
+    person = contacts.owner(session, user, user_id)
+    found = [read(m) for m in contacts.methods_of(session, person.id)]
     session.commit()
-    return alert_read(alert, _trail(session, alert))
+    return found
 
 
-@router.post("/alerts/{alert_id}/resolve")
-def resolve(alert_id: IntRowId, session: SessionDep, user: Responder) -> AlertRead:
-    """Resolve a page (acknowledging it if nobody had)."""
-    alert = service.resolve(session, user=user, alert_id=alert_id, via="api", now=utcnow())
-    session.commit()
-    return alert_read(alert, _trail(session, alert))
-
-
-async def _raw_body(request: Request) -> bytes:
-    """The body as sent: the signature is over these exact bytes."""
-    return (await request.body())[:MAX_BODY]
-
-
-RawBody = Annotated[bytes, Depends(_raw_body)]
-
-
-@router.post(
-    "/pagerduty",
-    responses={403: {"description": "the signature does not match"}},
-)
-def pagerduty_webhook(
-    request: Request,
-    session: SessionDep,
-    body: RawBody,
-    x_pagerduty_signature: Annotated[str | None, Header()] = None,
-) -> WebhookAnswer:
-    """PagerDuty V3 webhook: `incident.acknowledged` / `incident.resolved` answer our page.
-    Signed by PagerDuty, not by a user: the signature is the credential."""
-    settings: Settings = request.app.state.settings
-    pagerduty.verify(settings.pagerduty_webhook_secret, body, x_pagerduty_signature)
-    answer = pagerduty.parse(body)
-    if answer is None:
-        return WebhookAnswer(matched=False)
-    alert = service.answer_from_pagerduty(
+@router.post("/contacts", status_code=201)
+def add_contact(
+    body: ContactCreate, session: SessionDep, settings: SettingsDep, user: Rostered
+) -> ContactRead:
+    person = contacts.owner(session, user, body.user_id)
+    added = contacts.add(
         session,
-        dedup_key=answer.dedup_key,
-        event_type=answer.event_type,
-        agent=answer.agent,
-        now=utcnow(),
+        actor=user,
+        person=person,
+        kind=body.kind,
+        target=body.target,
+        label=body.label,
+        secret=body.secret,
+        settings=settings,
     )
     session.commit()
-    return WebhookAnswer(matched=alert is not None, alert_id=alert.id if alert else None)
+    return read(added.method, added.generated_secret)
+
+
+@router.patch("/contacts/{contact_id}")
+def change_contact(
+    contact_id: IntRowId,
+    body: ContactUpdate,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: Rostered,
+) -> ContactRead:
+    found = contacts.method(session, user, contact_id)
+    contacts.change(
+        session,
+        actor=user,
+        found=found,
+        settings=settings,
+        **body.model_dump(exclude={"move"}),
+    )
+    if body.move:
+        contacts.move(session, actor=user, found=found, up=body.move == "up")
+    session.commit()
+    return read(found)
+
+
+@router.delete("/contacts/{contact_id}", status_code=204)
+def remove_contact(contact_id: IntRowId, session: SessionDep, user: Rostered) -> Response:
+    contacts.remove(session, actor=user, found=contacts.method(session, user, contact_id))
+    session.commit()
+    return Response(status_code=204)
+
+
+@router.post("/contacts/{contact_id}/test")
+def test_contact(
+    contact_id: IntRowId, session: SessionDep, settings: SettingsDep, user: Rostered
+) -> DeliveryRead:
+    """Send a test message now; the answer is what the far end said."""
+    found = contacts.method(session, user, contact_id)
+    delivery = contacts.test(session, actor=user, found=found, settings=settings, now=utcnow())
+    session.commit()
+    return DeliveryRead(
+        ok=delivery.ok, detail=delivery.detail, retry=delivery.retry, status=delivery.status
+    )

@@ -1,303 +1,327 @@
-"""On call's pages: who is on call and the pages sent (with their delivery trails), the
-escalation policies and triggers, and the one-time acknowledge link. Thin.
+""" "How to reach me": a person's contact methods, and a scheduler's view of anyone's. Thin.
 
-Actions are form posts answered by Post/Redirect/Get; a refused edit shows the page again
-with the field and the problem, and keeps nothing.
+Every change is a form post answered by Post/Redirect/Get, saying what was done in the
+method's own panel. The one exception is adding a webhook whose secret Exigent made: that
+answer is the page itself, since the secret is shown once and never kept in an address.
+A refused change renders the page again with the problem beside its field and its 4xx status.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.auth.models import User
-from exigent.auth.permissions import Permission
-from exigent.config import Settings
+from exigent.auth.permissions import Permission, user_can
+from exigent.config import Settings, SettingsDep
 from exigent.db import utcnow
 from exigent.errors import BadInput, ExigentError
-from exigent.oncall import ack_links, policies, queries, service
-from exigent.oncall.models import Alert, TargetKind
-from exigent.oncall.rota import headline_policy, levels_on_call
-from exigent.web.actions import confirmation, see_done, take_action
-from exigent.web.deps import FormDep, IntRowId, SessionDep, page_permission, safe_next
+from exigent.oncall import contacts
+from exigent.oncall.models import ChannelKind
+from exigent.oncall.schemas import MAX_USER_ID, shown_target
+from exigent.web.actions import PANEL, confirmation
+from exigent.web.deps import IntRowId, SessionDep, SessionFactoryDep, page_permission
+from exigent.web.refusals import turned_down
 from exigent.web.render import render
-from exigent.web.templating import templates
 
 router = APIRouter(prefix="/oncall", include_in_schema=False)
 
-Reader = Annotated[User, Depends(page_permission(Permission.oncall_read))]
-Responder = Annotated[User, Depends(page_permission(Permission.oncall_respond))]
-Editor = Annotated[User, Depends(page_permission(Permission.oncall_edit))]
-ALERTS = "/oncall/alerts"
-POLICIES = "/oncall/policies"
-SAID = {
-    "acknowledged": "Page acknowledged: its escalation has stopped.",
-    "resolved": "Page resolved.",
-    "policy_saved": "Policy saved.",
-    "trigger_saved": "Trigger saved.",
-    "defaults": "The default policies and triggers are in place.",
+Rostered = Annotated[User, Depends(page_permission(Permission.shifts_own))]
+Short = Annotated[str, Form(max_length=500)]
+Person = Annotated[int | None, Query(alias="user", ge=1, le=MAX_USER_ID)]
+
+KINDS = [
+    (str(ChannelKind.email), "Email"),
+    (str(ChannelKind.slack), "Slack (incoming webhook)"),
+    (str(ChannelKind.webhook), "Webhook (signed JSON)"),
+    (str(ChannelKind.pagerduty), "PagerDuty (Events API v2)"),
+]
+DONE = {
+    "added": "Contact method added; send a test message to check it reaches you.",
+    "saved": "Changes saved.",
+    "moved": "Order changed.",
+    "enabled": "Enabled: pages use this method again.",
+    "disabled": "Disabled: pages skip this method until you enable it.",
+    "removed": "Contact method removed.",
+    "tested_ok": "Test message delivered.",
+    "tested_failed": "The test message did not get through.",
 }
-SHOWN = 50
 
 
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples())
+def _address(person: User, actor: User) -> str:
+    return "/oncall/contacts" if person.id == actor.id else f"/oncall/contacts?user={person.id}"
 
 
-@router.get("/alerts", response_class=HTMLResponse)
-def alerts_page(request: Request, session: SessionDep, user: Reader) -> HTMLResponse:
-    """Who is on call now and next, and open and recent pages with their delivery trails."""
-    settings: Settings = request.app.state.settings
-    now = utcnow()
-    policy = headline_policy(session)
-    levels = levels_on_call(session, now, head_email=settings.oncall_head_email, policy=policy)
-    alerts = queries.recent_alerts(session, open_only=False, limit=SHOWN)
-    trails = queries.trail(session, [a.id for a in alerts])
-    people = {d.user_id for t in trails.values() for d in t if d.user_id} | {
-        a.acknowledged_by_id for a in alerts if a.acknowledged_by_id
-    }
-    return render(
-        request,
-        user,
-        "oncall/alerts.html",
-        {
-            "policy": policy,
-            "levels": levels,
-            "open_alerts": [a for a in alerts if a.status == "open"],
-            "past_alerts": [a for a in alerts if a.status != "open"],
-            "trails": trails,
-            "names": _names(session, people),
-            "said": confirmation(request, SAID),
-        },
-    )
+def _see_done(person: User, actor: User, done: str, panel: str) -> RedirectResponse:
+    """`web.actions.see_done` for this page, keeping whose methods are being looked at."""
+    if not PANEL.fullmatch(panel):
+        raise ValueError(f"not a panel id: {panel!r}")
+    query = {"done": done, "at": panel}
+    if person.id != actor.id:
+        query = {"user": str(person.id), **query}
+    return RedirectResponse(f"/oncall/contacts?{urlencode(query)}#{panel}", status_code=303)
 
 
-def _answer(
+def _page(
     request: Request,
     session: Session,
-    user: User,
-    alert_id: int,
-    next_path: str | None,
-    resolve: bool,
-) -> Response:
-    back = safe_next(next_path, ALERTS)
-    path = back.split("?", 1)[0].split("#", 1)[0]
-
-    def act() -> Alert:
-        answer = service.resolve if resolve else service.acknowledge
-        return answer(session, user=user, alert_id=alert_id, via="console", now=utcnow())
-
-    def refused(exc: ExigentError) -> Response:
-        return render(
-            request,
-            user,
-            "oncall/refused.html",
-            {"message": exc.message, "back": back},
-            status_code=exc.status_code,
-        )
-
-    return take_action(
-        session,
-        act,
-        factory=request.app.state.session_factory,
-        done=lambda: see_done(path, "resolved" if resolve else "acknowledged", "oncall"),
-        refused=refused,
-    )
-
-
-@router.post("/alerts/{alert_id}/acknowledge")
-def acknowledge(
-    request: Request,
-    alert_id: IntRowId,
-    session: SessionDep,
-    user: Responder,
-    next: Annotated[str | None, Form(max_length=500)] = None,
-) -> Response:
-    return _answer(request, session, user, alert_id, next, resolve=False)
-
-
-@router.post("/alerts/{alert_id}/resolve")
-def resolve(
-    request: Request,
-    alert_id: IntRowId,
-    session: SessionDep,
-    user: Responder,
-    next: Annotated[str | None, Form(max_length=500)] = None,
-) -> Response:
-    return _answer(request, session, user, alert_id, next, resolve=True)
-
-
-# Policies and triggers
-
-
-def _policies_page(
-    request: Request,
-    session: Session,
-    user: User,
+    actor: User,
+    person: User,
     *,
-    error: dict[str, Any] | None = None,
+    typed: dict[str, dict[str, str]] | None = None,
+    errors: dict[str, str] | None = None,
+    secret: tuple[int, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    methods = contacts.methods_of(session, person.id)
+    session.commit()
     return render(
         request,
-        user,
-        "oncall/policies.html",
+        actor,
+        "oncall/contacts.html",
         {
-            "policies": policies.all_policies(session),
-            "triggers": policies.all_triggers(session),
-            "kinds": list(TargetKind),
-            "max_levels": policies.MAX_LEVELS,
-            "error": error,
-            "said": confirmation(request, SAID),
+            "person": person,
+            "own": person.id == actor.id,
+            "methods": methods,
+            "shown": shown_target,
+            "kinds": KINDS,
+            "typed": typed or {},
+            "errors": errors or {},
+            "secret": secret,
+            "confirmed": confirmation(request, DONE),
+            "test_failed": request.query_params.get("done") == "tested_failed",
+            "address": _address(person, actor),
+            "can_manage": user_can(actor, Permission.contacts_manage),
         },
         status_code=status_code,
     )
 
 
-@router.get("/policies", response_class=HTMLResponse)
-def policies_page(request: Request, session: SessionDep, user: Reader) -> HTMLResponse:
-    """The escalation policies and what triggers each; leads and admins edit them here."""
-    return _policies_page(request, session, user)
+def _problems(exc: ExigentError, form: str) -> dict[str, str]:
+    """The problem beside the field it names, else above the form."""
+    field = exc.detail.get("field")
+    return {f"{form}.{field}" if field else form: exc.message}
 
 
-def _levels_from(form: Any) -> list[policies.LevelSpec]:
-    """The filled rows of the levels table; a row without a target kind is left out."""
-    levels = []
-    for i in range(policies.MAX_LEVELS):
-        kind = str(form.get(f"kind_{i}", "") or "")
-        if not kind:
-            continue
-        try:
-            target_kind = TargetKind(kind)
-        except ValueError:
-            raise BadInput(f"levels[{i}].kind: {kind!r} is not a kind of target") from None
-        timeout = str(form.get(f"timeout_{i}", "") or "")
-        if not timeout.isdigit():
-            raise BadInput(f"levels[{i}].timeout_minutes: a whole number of minutes")
-        levels.append(
-            policies.LevelSpec(target_kind, str(form.get(f"target_{i}", "") or ""), int(timeout))
-        )
-    return levels
-
-
-@router.post("/policies/{policy_id}")
-def edit_policy(
-    request: Request, policy_id: IntRowId, session: SessionDep, user: Editor, form: FormDep
+def _act(
+    request: Request,
+    session: Session,
+    factory: sessionmaker[Session],
+    actor: User,
+    person: User,
+    *,
+    form: str,
+    typed: dict[str, str],
+    action: Callable[[], str],
 ) -> Response:
-    def act() -> None:
-        repeat = str(form.get("repeat_count", "") or "")
-        fallback = str(form.get("fallback_kind", "") or "")
-        if fallback not in set(TargetKind):
-            raise BadInput("fallback_kind: choose who is told when nobody answers")
-        policies.update_policy(
+    """Run `action` (it returns the `done` key) and commit; refused, say why beside `form`."""
+    try:
+        done = action()
+        session.commit()
+    except ExigentError as exc:
+        return turned_down(
             session,
-            actor=user,
-            policy_id=policy_id,
-            levels=_levels_from(form),
-            repeat_count=int(repeat) if repeat.isdigit() else 0,
-            fallback=TargetKind(fallback),
-            fallback_target=str(form.get("fallback_target", "") or ""),
-            now=utcnow(),
+            exc,
+            factory=factory,
+            show=lambda e: _page(
+                request,
+                session,
+                actor,
+                person,
+                typed={form: typed},
+                errors=_problems(e, form),
+                status_code=e.status_code,
+            ),
         )
+    return _see_done(person, actor, done, "methods" if done == "removed" else form)
 
-    return take_action(
-        session,
-        act,
-        factory=request.app.state.session_factory,
-        done=lambda: see_done(POLICIES, "policy_saved", f"policy-{policy_id}"),
-        refused=lambda exc: _policies_page(
-            request,
+
+@router.get("/contacts", response_class=HTMLResponse)
+def contacts_page(
+    request: Request, session: SessionDep, user: Rostered, person_id: Person = None
+) -> HTMLResponse:
+    """A person's ways of being reached, in the order a page tries them."""
+    return _page(request, session, user, contacts.owner(session, user, person_id))
+
+
+@router.post("/contacts", response_class=HTMLResponse)
+def add_contact(
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    user: Rostered,
+    person_id: Person = None,
+    kind: Short = "",
+    label: Short = "",
+    target: Short = "",
+    secret: Short = "",
+) -> Response:
+    person = contacts.owner(session, user, person_id)
+    typed = {"kind": kind, "label": label, "target": target}
+    try:
+        added = _add(session, user, person, settings, kind, label, target, secret)
+        session.commit()
+    except ExigentError as exc:
+        return turned_down(
             session,
-            user,
-            error={"policy_id": policy_id, "message": exc.message},
-            status_code=exc.status_code,
-        ),
+            exc,
+            factory=factory,
+            show=lambda e: _page(
+                request,
+                session,
+                user,
+                person,
+                typed={"add": typed},
+                errors=_problems(e, "add"),
+                status_code=e.status_code,
+            ),
+        )
+    if added.generated_secret:
+        # Shown on this answer only: a redirect would have to carry it in an address.
+        secret_shown = (added.method.id, added.generated_secret)
+        return _page(request, session, user, person, secret=secret_shown)
+    return _see_done(person, user, "added", f"contact-{added.method.id}")
+
+
+def _add(
+    session: Session,
+    actor: User,
+    person: User,
+    settings: Settings,
+    kind: str,
+    label: str,
+    target: str,
+    secret: str,
+) -> contacts.Added:
+    if kind not in {k for k, _ in KINDS}:
+        raise BadInput("kind: choose email, Slack, webhook or PagerDuty", field="kind")
+    return contacts.add(
+        session,
+        actor=actor,
+        person=person,
+        kind=ChannelKind(kind),
+        target=target,
+        label=label,
+        secret=secret or None,
+        settings=settings,
     )
 
 
-@router.post("/triggers/{trigger_id}")
-def edit_trigger(
+@router.post("/contacts/{contact_id}", response_class=HTMLResponse)
+def edit_contact(
+    contact_id: IntRowId,
     request: Request,
-    trigger_id: IntRowId,
     session: SessionDep,
-    user: Editor,
-    policy_id: Annotated[int | None, Form()] = None,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    user: Rostered,
+    label: Short = "",
+    target: Short = "",
+    secret: Short = "",
+) -> Response:
+    found = contacts.method(session, user, contact_id)
+    person = contacts.owner(session, user, found.user_id)
+
+    def run() -> str:
+        contacts.change(
+            session,
+            actor=user,
+            found=found,
+            settings=settings,
+            label=label,
+            # A PagerDuty key is shown only by its end: a blank field keeps the one set.
+            target=target if target.strip() or found.kind is not ChannelKind.pagerduty else None,
+            secret=secret or None,
+        )
+        return "saved"
+
+    typed = {"label": label, "target": target}
+    form = f"contact-{contact_id}"
+    return _act(request, session, factory, user, person, form=form, typed=typed, action=run)
+
+
+@router.post("/contacts/{contact_id}/move", response_class=HTMLResponse)
+def move_contact(
+    contact_id: IntRowId,
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    user: Rostered,
+    direction: Annotated[str, Form(pattern="^(up|down)$")] = "up",
+) -> Response:
+    found = contacts.method(session, user, contact_id)
+    person = contacts.owner(session, user, found.user_id)
+
+    def run() -> str:
+        contacts.move(session, actor=user, found=found, up=direction == "up")
+        return "moved"
+
+    form = f"contact-{contact_id}"
+    return _act(request, session, factory, user, person, form=form, typed={}, action=run)
+
+
+@router.post("/contacts/{contact_id}/enabled", response_class=HTMLResponse)
+def enable_contact(
+    contact_id: IntRowId,
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    user: Rostered,
     enabled: Annotated[bool, Form()] = False,
 ) -> Response:
-    return take_action(
-        session,
-        lambda: policies.update_trigger(
-            session,
-            actor=user,
-            trigger_id=trigger_id,
-            enabled=enabled,
-            policy_id=policy_id,
-            now=utcnow(),
-        ),
-        factory=request.app.state.session_factory,
-        done=lambda: see_done(POLICIES, "trigger_saved", "triggers"),
-        refused=lambda exc: _policies_page(
-            request,
-            session,
-            user,
-            error={"trigger_id": trigger_id, "message": exc.message},
-            status_code=exc.status_code,
-        ),
-    )
+    found = contacts.method(session, user, contact_id)
+    person = contacts.owner(session, user, found.user_id)
+
+    def run() -> str:
+        contacts.change(session, actor=user, found=found, settings=settings, enabled=enabled)
+        return "enabled" if enabled else "disabled"
+
+    form = f"contact-{contact_id}"
+    return _act(request, session, factory, user, person, form=form, typed={}, action=run)
 
 
-@router.post("/policies-defaults")
-def create_defaults(request: Request, session: SessionDep, user: Editor) -> Response:
-    """Put the default policies and triggers in place when there are none."""
-    policies.ensure_defaults(session, now=utcnow())
-    session.commit()
-    return see_done(POLICIES, "defaults", "triggers")
+@router.post("/contacts/{contact_id}/delete", response_class=HTMLResponse)
+def delete_contact(
+    contact_id: IntRowId,
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    user: Rostered,
+) -> Response:
+    found = contacts.method(session, user, contact_id)
+    person = contacts.owner(session, user, found.user_id)
+
+    def run() -> str:
+        contacts.remove(session, actor=user, found=found)
+        return "removed"
+
+    form = f"contact-{contact_id}"
+    return _act(request, session, factory, user, person, form=form, typed={}, action=run)
 
 
-# The one-time link in a page's message: no session, the token is the credential.
+@router.post("/contacts/{contact_id}/test", response_class=HTMLResponse)
+def test_contact(
+    contact_id: IntRowId,
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    user: Rostered,
+) -> Response:
+    """Send at once; the method's panel then shows what the far end answered."""
+    found = contacts.method(session, user, contact_id)
+    person = contacts.owner(session, user, found.user_id)
 
+    def run() -> str:
+        delivery = contacts.test(session, actor=user, found=found, settings=settings, now=utcnow())
+        return "tested_ok" if delivery.ok else "tested_failed"
 
-def _link_page(request: Request, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    return templates.TemplateResponse(
-        request, "oncall/ack.html", {"user": None, **context}, status_code=status_code
-    )
-
-
-def _refused_link(request: Request, session: Session, token: str, exc: ExigentError) -> Response:
-    session.rollback()
-    service.record_link_refusal(request.app.state.session_factory, token, exc)
-    return _link_page(request, {"refused": exc.message}, status_code=exc.status_code)
-
-
-@router.get("/ack/{token}", response_class=HTMLResponse)
-def ack_link(request: Request, token: str, session: SessionDep) -> Response:
-    """What the link in a message opens: the page, and a button that acknowledges it. A GET
-    changes nothing: mail scanners follow links."""
-    try:
-        link = ack_links.usable(session, token[:100], utcnow())
-    except ExigentError as exc:
-        return _refused_link(request, session, token, exc)
-    alert = session.get(Alert, link.alert_id)
-    return _link_page(request, {"alert": alert, "token": token})
-
-
-@router.post("/ack/{token}", response_class=HTMLResponse)
-def ack_link_confirm(request: Request, token: str, session: SessionDep) -> Response:
-    try:
-        alert = service.acknowledge_by_link(session, token=token[:100], now=utcnow())
-    except ExigentError as exc:
-        return _refused_link(request, session, token, exc)
-    session.commit()
-    return RedirectResponse(f"/oncall/ack-done/{alert.id}", status_code=303)
-
-
-@router.get("/ack-done/{alert_id}", response_class=HTMLResponse)
-def ack_done(request: Request, alert_id: IntRowId) -> Response:
-    """Where the link's button lands: it says the page is acknowledged, and nothing else."""
-    return _link_page(request, {"done": True})
+    form = f"contact-{contact_id}"
+    return _act(request, session, factory, user, person, form=form, typed={}, action=run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,16 +12,18 @@ from exigent.audit.service import Actor, record_event
 from exigent.deadlines import Deadline, Handler, schedule
 from exigent.legal.notify import notify
 from exigent.staffing.people import schedulers
-from exigent.staffing.readiness import check
+from exigent.staffing.readiness import Reachable, check, phone_only
 
 READINESS = "staffing_readiness"
 DAILY = timedelta(days=1)
 WORKER = Actor.system("deadline-worker")
 
 
-def readiness(session: Session, deadline: Deadline, now: datetime) -> str:
+def readiness(
+    session: Session, deadline: Deadline, now: datetime, reachable: Reachable = phone_only
+) -> str:
     """Look 14 days ahead and tell every scheduler what would leave the team short."""
-    found = check(session, now)
+    found = check(session, now, reachable)
     schedule(session, kind=READINESS, due_at=deadline.due_at + DAILY)
     record_event(
         session,
@@ -52,5 +55,6 @@ def ensure_scheduled(session: Session, now: datetime) -> None:
         schedule(session, kind=READINESS, due_at=now)
 
 
-def handlers() -> dict[str, Handler]:
-    return {READINESS: readiness}
+def handlers(reachable: Reachable = phone_only) -> dict[str, Handler]:
+    """The daily check, counting as reachable whom `reachable` (handed down) says."""
+    return {READINESS: partial(readiness, reachable=reachable)}

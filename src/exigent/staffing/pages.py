@@ -21,7 +21,7 @@ from exigent.errors import ExigentError
 from exigent.staffing import feeds, jobs, people, queries, swaps
 from exigent.staffing.clock import in_zone
 from exigent.staffing.models import StaffProfile
-from exigent.staffing.readiness import check
+from exigent.staffing.readiness import Reachable, check
 from exigent.staffing.schemas import RosterDay
 from exigent.web.deps import IntRowId, SessionDep, page_permission
 from exigent.web.render import render
@@ -79,7 +79,8 @@ def _home(
     done: str | None = None,
 ) -> HTMLResponse:
     now = utcnow()
-    readiness = check(session, now)
+    reachable: Reachable = request.app.state.reachable
+    readiness = check(session, now, reachable)
     return render(
         request,
         user,

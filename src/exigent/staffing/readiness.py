@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -15,12 +16,20 @@ from exigent.staffing.models import CoverageRequirement, Shift, StaffProfile, Ti
 from exigent.staffing.shifts import shifts_between
 
 HORIZON = timedelta(days=14)
+# Which of these people a page can reach by other means than their phone (an enabled contact
+# method). On call sits above staffing, so the workflow layer hands this down; without it
+# only a phone counts.
+Reachable = Callable[[Session, Collection[int]], Collection[int]]
+
+
+def phone_only(session: Session, user_ids: Collection[int]) -> Collection[int]:
+    return ()
 
 
 @dataclass
 class Readiness:
     gaps: list[Gap] = field(default_factory=list)
-    # People rostered with no number to reach them by when a page goes unanswered.
+    # People rostered with no way for a page to reach them: no phone, no contact method.
     unreachable: list[tuple[User, Shift]] = field(default_factory=list)
     # Time off (asked for or approved) on a day the person is rostered.
     conflicts: list[tuple[User, TimeOff, Shift]] = field(default_factory=list)
@@ -44,14 +53,14 @@ class Readiness:
             )
         if self.unreachable:
             names = sorted({u.name for u, _ in self.unreachable})
-            parts.append(f"no working phone for {', '.join(names)} while on shift")
+            parts.append(f"no phone or contact method for {', '.join(names)} while on shift")
         if self.conflicts:
             names = sorted({u.name for u, _, _ in self.conflicts})
             parts.append(f"time off clashes with shifts of {', '.join(names)}")
         return "Roster readiness, next 14 days: " + "; ".join(parts) + "."
 
 
-def check(session: Session, now: datetime) -> Readiness:
+def check(session: Session, now: datetime, reachable: Reachable = phone_only) -> Readiness:
     until = now + HORIZON
     shifts = shifts_between(session, now, until)
     requirements = list(session.scalars(select(CoverageRequirement)))
@@ -64,7 +73,8 @@ def check(session: Session, now: datetime) -> Readiness:
         p.user_id: p
         for p in session.scalars(select(StaffProfile).where(StaffProfile.user_id.in_(people)))
     }
-    seen: set[int] = set()
+    # Someone a contact method reaches is skipped, as is someone already listed.
+    seen = set(reachable(session, list(people)))
     for shift in shifts:
         person = people[shift.user_id]
         profile = profiles.get(person.id)

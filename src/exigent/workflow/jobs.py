@@ -11,6 +11,13 @@ from exigent.officers import jobs as officer_jobs
 from exigent.oncall import jobs as oncall_jobs
 from exigent.production import jobs as production_jobs
 from exigent.staffing import jobs as staffing_jobs
+from exigent.workflow.reachable import with_contact_method
+
+
+def _staffing_handlers() -> dict[str, Handler]:
+    # Readiness counts a person with an enabled contact method as reachable.
+    return staffing_jobs.handlers(reachable=with_contact_method)
+
 
 # One line per domain that fires deadlines.
 DOMAIN_HANDLERS = (
@@ -20,7 +27,7 @@ DOMAIN_HANDLERS = (
     officer_jobs.handlers,
     oncall_jobs.handlers,
     production_jobs.handlers,
-    staffing_jobs.handlers,
+    _staffing_handlers,
 )
 
 
