@@ -47,7 +47,8 @@ SHOWN = 50
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples())
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples()
+    return {user_id: name for user_id, name in rows}
 
 
 @router.get("/alerts", response_class=HTMLResponse)
