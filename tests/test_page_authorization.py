@@ -40,10 +40,16 @@ COVERED = (
 )
 
 
+# Pages a one-time token opens without a session (tested with their tokens in tests/oncall).
+TOKEN_PAGES = ("/oncall/ack",)
+
+
 def _page_routes() -> set[tuple[str, str]]:
     found = set()
     for route in (route for router in ROUTERS for route in router.routes):
         if not isinstance(route, APIRoute) or route.path.startswith("/api/"):
+            continue
+        if route.path.startswith(TOKEN_PAGES):
             continue
         if not any(part in route.path for part in COVERED):
             continue

@@ -59,6 +59,7 @@ from exigent.notice import pages as notice_pages
 from exigent.officers import api as officers_api
 from exigent.oncall import api as oncall_api
 from exigent.oncall import pages as oncall_pages
+from exigent.oncall import paging_api, paging_pages
 from exigent.oncall.band import band_provider
 from exigent.outages import RETRY_AFTER_SECONDS, database_lost, outage_of, unavailable
 from exigent.portal import pages as portal_pages
@@ -339,6 +340,8 @@ ROUTERS = (
     oncall_pages.router,
     briefs_pages.router,
     briefs_critical_pages.router,
+    paging_api.router,
+    paging_pages.router,
     admin_api.router,
     admin_pages.router,
     token_pages.router,

@@ -44,7 +44,7 @@ def _paged(factory: sessionmaker[Session], settings: Settings, key: str = "case-
 
 
 def _token(receiver: Receiver) -> str:
-    link = receiver.received[-1].body["acknowledge_link"]
+    link = next(x for x in receiver.received[-1].body["links"] if "/oncall/ack/" in x)
     found = re.search(r"/oncall/ack/([\w-]+)$", link)
     assert found is not None
     return found.group(1)
@@ -187,3 +187,15 @@ def test_the_paged_person_acknowledges_from_the_band_on_any_page(
     assert done.status_code == 303 and done.headers["location"].startswith("/staffing/mine?")
     assert _status(factory, alert_id) == "acknowledged"
     assert "You are paged" not in client.get("/staffing/mine").text
+
+
+def test_the_on_call_page_lists_pages_with_their_delivery_trail(
+    client: TestClient, factory: sessionmaker[Session], settings: Settings, world: OnCallWorld
+) -> None:
+    _paged(factory, settings)
+    assert post_login(client, email="hana@example.test", password=PASSWORD).status_code == 303
+    page = client.get("/oncall/alerts")
+    assert page.status_code == 200
+    assert "Kidnapping in progress" in page.text
+    assert "1 delivered, 0 failed" in page.text and "Ana" in page.text
+    assert "Bo" in page.text  # next on call for the emergency level

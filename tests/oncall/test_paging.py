@@ -183,5 +183,5 @@ def test_the_case_timeline_says_who_was_paged_and_what_failed(
         ]
     text = "\n".join(bodies)
     assert "Assigned to Ana" in text  # the emergency analyst on shift with the least work
-    assert "Paging Ana by webhook 0 failed (answered 404)" in text
+    assert "Paging Ana by webhook 0 failed (404 Not Found)" in text
     assert "Paged Lee by webhook 0: delivered." in text

@@ -25,6 +25,7 @@ from exigent.demo.drafts import seed_draft
 from exigent.demo.gaps import seed_gap_cases
 from exigent.demo.history import seed_history
 from exigent.demo.media import attach_demo_media, seed_exposure
+from exigent.demo.paging import seed_paging
 from exigent.demo.people import DEMO_DOMAIN, SEEDER, login_lines, place_demo_officer, seed_people
 from exigent.demo.records import agencies_with_domains
 from exigent.demo.roster import seed_roster
@@ -111,3 +112,4 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     seed_roster(session, staff, utcnow())
     seed_contacts(session, utcnow())
     seed_briefs(session, staff, utcnow())
+    seed_paging(session, staff, utcnow())

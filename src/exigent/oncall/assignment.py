@@ -103,8 +103,13 @@ def tell_if_off_shift(session: Session, event: Event) -> None:
     assignee_id = event.data.get("assignee_id")
     if not isinstance(assignee_id, int) or event.request_id is None:
         return
-    on_shift = roster_at(session, event.at, ahead=timedelta(0))
-    if any(u.id == assignee_id for s, u in on_shift.rows if s.starts_at <= event.at < s.ends_at):
+    running = [
+        u.id
+        for s, u in roster_at(session, event.at, ahead=timedelta(0)).rows
+        if s.starts_at <= event.at < s.ends_at
+    ]
+    # A team that keeps no roster has no shifts to be outside of.
+    if not running or assignee_id in running:
         return
     person = session.get(User, assignee_id)
     name = person.name if person is not None else str(assignee_id)

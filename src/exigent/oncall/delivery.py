@@ -1,8 +1,8 @@
 """The one step that sends a page's message through a contact method.
 
-Paging calls `deliver`; what sends is a `Sender` (the channels of `oncall.transports` once
-they are wired in; until then the stand-in of `oncall.standin`). Keeping the seam to one
-function means the escalation never knows which channel it talks to.
+Paging calls `deliver`; what sends is a `Sender`, the channels of `oncall.transports` unless a
+bench or test swaps it. Keeping the seam to one function means the escalation never knows
+which channel it talks to.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.config import Settings
-from exigent.oncall import standin
+from exigent.oncall import transports
 from exigent.oncall.channels import Delivery, Message
 from exigent.oncall.models import ContactMethod
 
 Sender = Callable[[Session, ContactMethod, Message, Settings, datetime], Delivery]
 
-_sender: list[Sender] = [standin.send_to]
+_sender: list[Sender] = [transports.send_to]
 
 
 def use_sender(sender: Sender) -> Sender:
@@ -38,5 +38,5 @@ def deliver(
         delivery = _sender[0](session, method, message, settings, now)
     except Exception as exc:  # a channel's bug must not silence the page
         delivery = Delivery(ok=False, detail=f"{type(exc).__name__}: {exc}"[:500], retry=True)
-    method.last_used_at, method.last_ok, method.last_detail = now, delivery.ok, delivery.detail
+        method.last_used_at, method.last_ok, method.last_detail = now, False, delivery.detail
     return delivery

@@ -35,12 +35,10 @@ from exigent.oncall.models import (
     PagingTrigger,
 )
 from exigent.oncall.rota import OnCall, answering, roster_at
+from exigent.oncall.transports import MAX_ATTEMPTS_PER_METHOD, backoff
 
 STEP = "oncall_step"
 CONTACT = "oncall_contact"
-# Tries of one method that may work later (a 5xx, a timeout) before the next method.
-METHOD_TRIES = 3
-RETRY_SECONDS = (15, 60)
 PAGER = Actor.system("paging")
 FALLBACK_STEP = -1
 DELIVERED, PENDING, UNREACHABLE = "delivered", "pending", "unreachable"
@@ -292,8 +290,8 @@ def reach(
     if delivery.ok:
         timeline(session, alert, now, "page_delivered", f"Paged {name} by {channel}: delivered.")
         return DELIVERED
-    if delivery.retry and attempt < METHOD_TRIES:
-        wait = RETRY_SECONDS[min(attempt - 1, len(RETRY_SECONDS) - 1)]
+    if delivery.retry and attempt < MAX_ATTEMPTS_PER_METHOD:
+        wait = int(backoff(attempt).total_seconds())
         timeline(
             session,
             alert,
@@ -304,7 +302,7 @@ def reach(
         schedule(
             session,
             kind=CONTACT,
-            due_at=now + timedelta(seconds=wait),
+            due_at=now + backoff(attempt),
             request_id=alert.request_id,
             data={
                 "alert_id": alert.id,
