@@ -72,6 +72,10 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/staffing/swaps"): P.shifts_own,
     ("POST", "/api/v1/staffing/shifts"): P.roster_edit,
     ("PUT", "/api/v1/staffing/people/{user_id}/terms"): P.roster_edit,
+    ("GET", "/api/v1/staffing/drafts"): P.roster_edit,
+    ("GET", "/api/v1/staffing/drafts/{draft_id}"): P.roster_edit,
+    ("POST", "/api/v1/staffing/drafts"): P.roster_edit,
+    ("POST", "/api/v1/staffing/drafts/{draft_id}/publish"): P.roster_edit,
     ("GET", "/api/v1/notifications"): Marker.any_signed_in,
     ("POST", "/api/v1/notifications/{notification_id}/read"): Marker.any_signed_in,
     # Directory

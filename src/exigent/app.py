@@ -64,6 +64,7 @@ from exigent.production import api as production_api
 from exigent.production import pages as production_pages
 from exigent.staffing import api as staffing_api
 from exigent.staffing import coverage_pages as staffing_coverage
+from exigent.staffing import draft_api as staffing_draft_api
 from exigent.staffing import draft_pages as staffing_drafts
 from exigent.staffing import pages as staffing_pages
 from exigent.staffing import person_pages as staffing_people
@@ -316,6 +317,7 @@ ROUTERS = (
     production_pages.router,
     wellbeing_pages.router,
     staffing_api.router,
+    staffing_draft_api.router,
     staffing_drafts.router,
     staffing_pages.router,
     staffing_people.router,

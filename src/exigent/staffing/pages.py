@@ -20,7 +20,7 @@ from exigent.db import utcnow
 from exigent.errors import ExigentError
 from exigent.staffing import feeds, jobs, people, queries, swaps
 from exigent.staffing.clock import in_zone
-from exigent.staffing.draft_pages import ExposureDep
+from exigent.staffing.deps import ExposureDep
 from exigent.staffing.models import StaffProfile
 from exigent.staffing.readiness import check
 from exigent.staffing.schemas import RosterDay

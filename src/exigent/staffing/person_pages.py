@@ -23,7 +23,7 @@ from exigent.db import utcnow
 from exigent.errors import BadInput, ExigentError, NotFound
 from exigent.staffing import people, shifts
 from exigent.staffing.clock import in_zone
-from exigent.staffing.draft_pages import DrafterDep
+from exigent.staffing.deps import DrafterDep
 from exigent.staffing.ledger import LEDGER_WEEKS, ledger_of
 from exigent.staffing.models import Shift, ShiftType, TimeOff
 from exigent.staffing.planning import ExposureBudget
