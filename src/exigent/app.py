@@ -40,7 +40,7 @@ from exigent.console import (
     policy_pages,
     queue_pages,
 )
-from exigent.db import READ_ONLY, EngineDep, make_engine, make_session_factory
+from exigent.db import READ_ONLY, EngineDep, make_engine, make_session_factory, utcnow
 from exigent.deadlines import Worker
 from exigent.directory import api as directory_api
 from exigent.directory import pages as directory_pages
@@ -81,7 +81,7 @@ from exigent.web.security_headers import SecurityHeaders, add_security_headers
 from exigent.wellbeing import pages as wellbeing_pages
 from exigent.workflow.approval import approval_checks, approval_guard
 from exigent.workflow.exposure import recent_exposure
-from exigent.workflow.jobs import deadline_handlers
+from exigent.workflow.jobs import deadline_handlers, start_chains
 from exigent.workflow.judging import AFTER_JUDGING
 
 log = logging.getLogger(__name__)
@@ -215,6 +215,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if start_worker:
+            start_chains(factory, utcnow())
             worker.start_in_background()
         if warm:
             threading.Thread(target=_warm_up, args=(factory,), name="warm-up", daemon=True).start()

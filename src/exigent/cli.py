@@ -32,7 +32,7 @@ from exigent.migrate import upgrade
 from exigent.production.cli import production_app
 from exigent.staffing.cli import roster_app
 from exigent.verification.cli import run_assess_with_database
-from exigent.workflow.jobs import deadline_handlers
+from exigent.workflow.jobs import deadline_handlers, start_chains
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Exigent operations platform.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -116,6 +116,7 @@ def worker() -> None:
     settings = get_settings()
     factory = make_session_factory(make_engine(settings.database_url))
     typer.echo(f"deadline worker polling every {settings.worker_poll_seconds}s")
+    start_chains(factory, utcnow())
     try:
         Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings).run_forever()
     except KeyboardInterrupt:

@@ -18,7 +18,7 @@ from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.db import utcnow
 from exigent.errors import ExigentError
-from exigent.staffing import feeds, jobs, people, queries, swaps
+from exigent.staffing import feeds, people, queries, swaps
 from exigent.staffing.clock import in_zone
 from exigent.staffing.deps import ExposureDep
 from exigent.staffing.models import StaffProfile
@@ -108,8 +108,8 @@ def home(
     user: Scheduler,
     done: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
+    # Read-only: the daily readiness chain is started with the worker (`workflow.jobs`).
     response = _home(request, session, user, done=done)
-    jobs.ensure_scheduled(session, utcnow())
     session.commit()
     return response
 
