@@ -87,6 +87,10 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/oncall/alerts/{alert_id}/acknowledge"): P.oncall_respond,
     ("POST", "/api/v1/oncall/alerts/{alert_id}/resolve"): P.oncall_respond,
     ("POST", "/api/v1/oncall/pagerduty"): Marker.signed,
+    ("GET", "/api/v1/staffing/drafts"): P.roster_edit,
+    ("GET", "/api/v1/staffing/drafts/{draft_id}"): P.roster_edit,
+    ("POST", "/api/v1/staffing/drafts"): P.roster_edit,
+    ("POST", "/api/v1/staffing/drafts/{draft_id}/publish"): P.roster_edit,
     ("GET", "/api/v1/notifications"): Marker.any_signed_in,
     ("POST", "/api/v1/notifications/{notification_id}/read"): Marker.any_signed_in,
     # Directory

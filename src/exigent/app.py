@@ -42,7 +42,7 @@ from exigent.console import (
     policy_pages,
     queue_pages,
 )
-from exigent.db import READ_ONLY, EngineDep, make_engine, make_session_factory
+from exigent.db import READ_ONLY, EngineDep, make_engine, make_session_factory, utcnow
 from exigent.deadlines import Worker
 from exigent.directory import api as directory_api
 from exigent.directory import pages as directory_pages
@@ -70,6 +70,7 @@ from exigent.production import api as production_api
 from exigent.production import pages as production_pages
 from exigent.staffing import api as staffing_api
 from exigent.staffing import coverage_pages as staffing_coverage
+from exigent.staffing import draft_api as staffing_draft_api
 from exigent.staffing import draft_pages as staffing_drafts
 from exigent.staffing import pages as staffing_pages
 from exigent.staffing import person_pages as staffing_people
@@ -87,7 +88,7 @@ from exigent.wellbeing import pages as wellbeing_pages
 from exigent.workflow.approval import approval_checks, approval_guard
 from exigent.workflow.events import wire_events
 from exigent.workflow.exposure import recent_exposure
-from exigent.workflow.jobs import deadline_handlers
+from exigent.workflow.jobs import deadline_handlers, start_chains
 from exigent.workflow.judging import AFTER_JUDGING
 from exigent.workflow.reachable import with_contact_method
 
@@ -225,6 +226,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if start_worker:
             worker.listen(settings.database_url)
+            start_chains(factory, utcnow())
             worker.start_in_background()
         if warm:
             threading.Thread(target=_warm_up, args=(factory,), name="warm-up", daemon=True).start()
@@ -331,6 +333,7 @@ ROUTERS = (
     production_pages.router,
     wellbeing_pages.router,
     staffing_api.router,
+    staffing_draft_api.router,
     staffing_drafts.router,
     staffing_pages.router,
     staffing_people.router,

@@ -33,7 +33,7 @@ from exigent.production.cli import production_app
 from exigent.staffing.cli import roster_app
 from exigent.verification.cli import run_assess_with_database
 from exigent.workflow.events import wire_events
-from exigent.workflow.jobs import deadline_handlers
+from exigent.workflow.jobs import deadline_handlers, start_chains
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Exigent operations platform.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -121,6 +121,7 @@ def worker() -> None:
     running = Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings)
     # Urgent work (a new emergency's page) scheduled by other processes wakes this one.
     running.listen(settings.database_url)
+    start_chains(factory, utcnow())
     try:
         running.run_forever()
     except KeyboardInterrupt:

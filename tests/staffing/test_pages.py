@@ -11,13 +11,15 @@ from sqlalchemy import select
 
 from conftest import PASSWORD
 from console.helpers import csrf_of, post_login
+from exigent.audit.models import AuditEvent
 from exigent.auth.models import Role
 from exigent.db import utcnow
 from exigent.deadlines import Deadline
 from exigent.legal.models import Notification
 from exigent.staffing.coverage import template_rows
 from exigent.staffing.jobs import READINESS, readiness
-from exigent.staffing.models import StaffProfile, TimeOff, TimeOffStatus
+from exigent.staffing.models import CalendarFeed, StaffProfile, TimeOff, TimeOffStatus
+from exigent.workflow.jobs import start_chains
 from staffing.roster_world import build, day_shift, person, tomorrow
 
 
@@ -176,3 +178,66 @@ def test_the_team_feed_is_for_roster_readers_and_serves_everyone_on_their_clock(
     zones = sorted(str(e["DTSTART"].dt.tzinfo) for e in events)
     assert zones == ["America/New_York", "Europe/Dublin"]
     assert {e["DTSTART"].dt.hour for e in events} == {8}
+
+
+def test_a_calendar_app_polling_leaves_one_audit_entry_an_hour_counting_its_reads(
+    client, factory
+) -> None:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        world = build(session)
+        day_shift(session, world.day, world.people["ana"], tomorrow())
+        session.commit()
+    csrf = _browser(client, "ana@example.test")
+    issued = client.post("/staffing/mine/feed", data={"csrf_token": csrf})
+    address = re.search(r'value="(http[^"]+\.ics)"', issued.text)
+    assert address
+    path = address.group(1).split("testserver")[-1]
+    for _ in range(5):
+        assert client.get(path).status_code == 200
+
+    def reads() -> list[dict]:  # type: ignore[type-arg]
+        with factory() as session:
+            return list(
+                session.scalars(
+                    select(AuditEvent.detail)
+                    .where(AuditEvent.action == "calendar_feed.read")
+                    .order_by(AuditEvent.seq)
+                )
+            )
+
+    assert [d["reads"] for d in reads()] == [1]
+    # An hour on, the next read is audited with the four it stands for beside itself.
+    with factory() as session:
+        feed = session.scalars(select(CalendarFeed).where(CalendarFeed.revoked_at.is_(None))).one()
+        feed.read_audited_at = feed.read_audited_at - timedelta(hours=1)  # type: ignore[operator]
+        session.commit()
+    assert client.get(path).status_code == 200
+    assert [d["reads"] for d in reads()] == [1, 5]
+
+
+def test_the_scheduler_home_writes_nothing_when_read(client, factory) -> None:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        build(session)
+        person(session, "kim", "Europe/Dublin", [], role=Role.scheduler)
+        session.commit()
+    assert post_login(client, email="kim@example.test", password=PASSWORD).status_code == 303
+
+    def counts() -> tuple[int, int]:
+        with factory() as session:
+            return (
+                len(session.scalars(select(Deadline.id)).all()),
+                len(session.scalars(select(AuditEvent.seq)).all()),
+            )
+
+    before = counts()
+    assert client.get("/staffing").status_code == 200
+    assert counts() == before
+
+
+def test_the_readiness_chain_starts_with_the_worker_once(factory) -> None:  # type: ignore[no-untyped-def]
+    now = utcnow()
+    start_chains(factory, now)
+    start_chains(factory, now)
+    with factory() as session:
+        waiting = session.scalars(select(Deadline).where(Deadline.kind == READINESS)).all()
+        assert [d.due_at for d in waiting] == [now]

@@ -131,8 +131,12 @@ def test_a_scheduler_files_time_off_for_someone_and_sees_their_ledger_and_exposu
         for on in (saturday, saturday + timedelta(days=1)):
             day_shift(session, night, ana, on)
         session.commit()
-    client.app.state.drafter.exposure = lambda _s, _n: ExposureFigures(level={ids["ana"]: 0.75})  # type: ignore[attr-defined]
+    severe = datetime.now(UTC) - timedelta(hours=1)
+    client.app.state.drafter.exposure = lambda _s, _n: ExposureFigures(  # type: ignore[attr-defined]
+        level={ids["ana"]: 0.75}, severe_at={ids["ana"]: severe}
+    )
     page = client.get(f"/staffing/people/{ids['ana']}").text
+    assert "data-recovering>After a severe exposure: no emergency shifts until" in page
     assert 'data-ledger="nights">2<' in page and 'data-ledger="weekends">1<' in page
     assert 'data-exposure="0.75"' in page and "high: fewer emergency shifts" in page
     csrf = csrf_of(page)

@@ -148,9 +148,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     # Schedulers build the roster; the team's exposure informs recovery time.
     Role.scheduler: frozenset(
-        {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage}
-        | ROSTERED
-        | PAGED
+        {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage} | ROSTERED | PAGED
     ),
     Role.auditor: frozenset(
         {

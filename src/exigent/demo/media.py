@@ -7,7 +7,7 @@ import math
 import random
 import struct
 import zlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,4 +112,24 @@ def seed_exposure(
                     shift_on=shift_day(person, revealed),
                 )
             )
+    _severe(session, people[0], documents[0], now)
     session.flush()
+
+
+def _severe(session: Session, person: User, document: Document, now: datetime) -> None:
+    """Twelve minutes on one item yesterday: a severe exposure, so the roster keeps this
+    person off emergency work for a recovery block (their page and any take or swap say so)."""
+    revealed = now - timedelta(days=1)
+    seconds = 12 * 60
+    session.add(
+        ExposureEvent(
+            user_id=person.id,
+            request_id=document.request_id,
+            document_id=document.id,
+            harm_category=str(EmergencyNature.child_safety),
+            revealed_at=revealed,
+            hidden_at=revealed + timedelta(seconds=seconds),
+            seconds=seconds,
+            shift_on=shift_day(person, revealed),
+        )
+    )

@@ -2,8 +2,9 @@
 
 Each region works a day shift on its own clock (Singapore, then Dublin, then Los Angeles,
 with New York overlapping both), five people per region taking turns five days on and two
-off. Four weeks around today are published; one person has asked for time off, one has
-offered a shift and two propose a swap, so the scheduler's home has work waiting.
+off. Four weeks around today are published; one person has asked for time off, the
+scheduler filed a sick call for another, one has offered a shift and two propose a swap, so
+the scheduler's home has work waiting.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from exigent.staffing.models import (
     TimeOff,
     TimeOffStatus,
 )
+from exigent.staffing.people import request_time_off
 from exigent.staffing.shifts import Layer, rotation_shifts, shifts_of
+from exigent.staffing.swaps import exchange_problems
 
 # (name, zone, country, skills); the first four regions' existing staff join these.
 TEAM = {
@@ -174,6 +177,17 @@ def _waiting_work(
             created_at=now - timedelta(days=6),
         )
     )
+    # Filed by the scheduler for someone who called in sick; it waits for a decision too.
+    sick = next(u for u, _ in people if u.name == "Tom Becker")
+    request_time_off(
+        session,
+        actor=staff["scheduler"],
+        user_id=sick.id,
+        starts_on=today + timedelta(days=1),
+        ends_on=today + timedelta(days=2),
+        reason="Called in sick (filed by the scheduler)",
+        now=now - timedelta(hours=3),
+    )
     _offer_and_swap(session, staff, people, now)
 
 
@@ -208,17 +222,19 @@ def _offer_and_swap(
         if s.starts_at.date() not in {g.starts_at.date() for g in given}
     ]
     free = [g for g in given if g.starts_at.date() not in taken]
-    if free and back:
-        session.add(
-            Swap(
-                kind=SwapKind.swap,
-                status=SwapStatus.proposed,
-                shift_id=free[0].id,
-                from_user_id=giver.id,
-                to_user_id=taker.id,
-                return_shift_id=back[0].id,
-                filed_by_id=giver.id,
-                note="Trading days for a school event",
-                created_at=now - timedelta(hours=1),
-            )
+    # The first trade the rules accept, so the scheduler's Accept goes through.
+    for shift, returned in ((g, b) for g in free for b in back):
+        proposal = Swap(
+            kind=SwapKind.swap,
+            status=SwapStatus.proposed,
+            shift_id=shift.id,
+            from_user_id=giver.id,
+            to_user_id=taker.id,
+            return_shift_id=returned.id,
+            filed_by_id=giver.id,
+            note="Trading days for a school event",
+            created_at=now - timedelta(hours=1),
         )
+        if not exchange_problems(session, proposal):
+            session.add(proposal)
+            return

@@ -13,7 +13,7 @@ from exigent.auth.service import require
 from exigent.db import utcnow
 from exigent.staffing import people, queries, shifts, swaps
 from exigent.staffing.clock import in_zone
-from exigent.staffing.draft_pages import ExposureDep
+from exigent.staffing.deps import ExposureDep
 from exigent.staffing.models import Shift
 from exigent.staffing.schemas import (
     OverrideCreate,
@@ -30,7 +30,7 @@ from exigent.web.deps import CurrentUser, IntRowId, SessionDep
 router = APIRouter(prefix="/api/v1/staffing", tags=["staffing"])
 
 
-def _holding(permission: Permission) -> Callable[[User], User]:
+def holding(permission: Permission) -> Callable[[User], User]:
     """The caller, refused before their body is read when they lack `permission`."""
 
     def check(user: CurrentUser) -> User:
@@ -40,8 +40,8 @@ def _holding(permission: Permission) -> Callable[[User], User]:
     return check
 
 
-Rostered = Annotated[User, Depends(_holding(Permission.shifts_own))]
-Scheduler = Annotated[User, Depends(_holding(Permission.roster_edit))]
+Rostered = Annotated[User, Depends(holding(Permission.shifts_own))]
+Scheduler = Annotated[User, Depends(holding(Permission.roster_edit))]
 
 
 def _shift(shift: Shift, holder: User) -> ShiftRead:

@@ -18,9 +18,9 @@ from exigent.auth.permissions import Permission
 from exigent.db import utcnow
 from exigent.errors import ExigentError
 from exigent.staffing import drafts
+from exigent.staffing.deps import DrafterDep
 from exigent.staffing.draft_view import DAY_NAMES, draft_view
 from exigent.staffing.drafting import MAX_DAYS, MIN_DAYS
-from exigent.staffing.exposure import ExposureFigures
 from exigent.staffing.publish import publish
 from exigent.web.deps import IntRowId, SessionDep, page_permission
 from exigent.web.render import render
@@ -29,23 +29,6 @@ router = APIRouter(prefix="/staffing/drafts", include_in_schema=False)
 
 Scheduler = Annotated[User, Depends(page_permission(Permission.roster_edit))]
 DEFAULT_SECONDS = 60
-
-
-def get_drafter(request: Request) -> drafts.Drafter:
-    """The running application's drafter (set on `app.state` by `create_app`)."""
-    drafter: drafts.Drafter = request.app.state.drafter
-    return drafter
-
-
-DrafterDep = Annotated[drafts.Drafter, Depends(get_drafter)]
-
-
-def current_exposure(drafter: DrafterDep, session: SessionDep) -> ExposureFigures:
-    """The exposure figures handed down to the drafter, as of now, for the rule checks."""
-    return drafter.exposure(session, utcnow())
-
-
-ExposureDep = Annotated[ExposureFigures, Depends(current_exposure)]
 
 
 def _next_monday() -> date:
@@ -61,7 +44,7 @@ def _list(
         user,
         "staffing/drafts.html",
         {
-            "drafts": drafts.recent_drafts(session),
+            "drafts": drafts.recent_drafts(session, now=utcnow()),
             "starts_on": _next_monday(),
             "min_days": MIN_DAYS,
             "max_days": MAX_DAYS,
@@ -75,7 +58,9 @@ def _list(
 
 @router.get("", response_class=HTMLResponse)
 def draft_list(request: Request, session: SessionDep, user: Scheduler) -> HTMLResponse:
-    return _list(request, session, user)
+    response = _list(request, session, user)
+    session.commit()  # drafts a restart stopped were marked failed on the way
+    return response
 
 
 @router.post("")

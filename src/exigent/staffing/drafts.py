@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 MIN_SECONDS, MAX_SECONDS = 2, 600
 # The page polls; writing more often than this would only queue behind other writers.
 PROGRESS_EVERY_SECONDS = 2.0
+# A run ends at its time limit plus the little it takes to write the result; a draft still
+# waiting this long after its limit was left by a process that stopped.
+ABANDONED_AFTER = timedelta(minutes=2)
+STOPPED = "stopped by a restart; start it again"
 
 
 def request_draft(
@@ -81,12 +85,34 @@ def draft_of(session: Session, draft_id: int) -> RosterDraft:
     return draft
 
 
-def recent_drafts(session: Session, limit: int = 20) -> list[RosterDraft]:
+def recent_drafts(session: Session, *, now: datetime, limit: int = 20) -> list[RosterDraft]:
+    """The latest drafts, newest first; a run a restart stopped is marked failed first."""
+    stop_abandoned(session, now)
     return list(
         session.scalars(
-            select(RosterDraft).order_by(RosterDraft.created_at.desc(), RosterDraft.id.desc())
-        ).all()[:limit]
+            select(RosterDraft)
+            .order_by(RosterDraft.created_at.desc(), RosterDraft.id.desc())
+            .limit(limit)
+        )
     )
+
+
+def stop_abandoned(session: Session, now: datetime) -> list[int]:
+    """Mark failed the drafts still queued or running long after their time limit: the
+    process running them stopped (a restart), so nothing will ever finish them."""
+    waiting = session.scalars(
+        select(RosterDraft).where(RosterDraft.status.in_([DraftStatus.queued, DraftStatus.running]))
+    )
+    stopped = []
+    for draft in waiting:
+        if now > draft.created_at + timedelta(seconds=draft.seconds_limit) + ABANDONED_AFTER:
+            draft.status = DraftStatus.failed
+            draft.error = STOPPED
+            draft.finished_at = now
+            stopped.append(draft.id)
+    if stopped:
+        session.flush()
+    return stopped
 
 
 def roster_json(assignments: tuple[Assignment, ...]) -> list[dict[str, Any]]:

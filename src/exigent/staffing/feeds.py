@@ -25,6 +25,8 @@ from exigent.staffing.shifts import shifts_between, shifts_of
 
 PAST = timedelta(days=14)
 AHEAD = timedelta(days=60)
+# Calendar apps poll; the audit log gets one entry per feed per hour with the reads counted.
+AUDIT_EVERY = timedelta(hours=1)
 
 
 def token_hash(token: str) -> str:
@@ -103,16 +105,28 @@ def calendar(session: Session, *, token: str, now: datetime) -> bytes:
         u.id: u
         for u in session.scalars(select(User).where(User.id.in_({s.user_id for s in shifts})))
     }
+    _audit_read(session, feed, shifts=len(shifts), now=now)
+    return render(shifts, names, owner=owner, title=title, now=now)
+
+
+def _audit_read(session: Session, feed: CalendarFeed, *, shifts: int, now: datetime) -> None:
+    """At most one audit entry per feed per `AUDIT_EVERY`, counting the reads it stands for
+    (this one and those since the last entry)."""
+    reads = (feed.reads_unaudited or 0) + 1
+    if feed.read_audited_at is not None and now - feed.read_audited_at < AUDIT_EVERY:
+        feed.reads_unaudited = reads
+        return
     record_event(
         session,
         actor=Actor.system("calendar-feed"),
         action="calendar_feed.read",
         object_type="calendar_feed",
         object_id=feed.id,
-        detail={"shifts": len(shifts)},
+        detail={"shifts": shifts, "reads": reads},
         at=now,
     )
-    return render(shifts, names, owner=owner, title=title, now=now)
+    feed.reads_unaudited = 0
+    feed.read_audited_at = now
 
 
 def render(

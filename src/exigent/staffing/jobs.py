@@ -47,7 +47,7 @@ def readiness(
 
 
 def ensure_scheduled(session: Session, now: datetime) -> None:
-    """Start the daily check if none is waiting (the demo and the scheduler's home call it)."""
+    """Start the daily check if none is waiting (when a worker starts, and in the demo)."""
     waiting = session.scalars(
         select(Deadline.id).where(Deadline.kind == READINESS, Deadline.fired_at.is_(None))
     ).first()

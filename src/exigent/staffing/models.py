@@ -165,6 +165,10 @@ class CalendarFeed(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A calendar app fetches every few minutes: one audit entry per feed per hour says how
+    # many reads it stands for, so the log records every read without flooding.
+    reads_unaudited: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    read_audited_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 def as_dict(profile: StaffProfile) -> dict[str, Any]:

@@ -18,9 +18,9 @@ from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.db import utcnow
 from exigent.errors import ExigentError
-from exigent.staffing import feeds, jobs, people, queries, shifts, swaps
+from exigent.staffing import feeds, people, queries, shifts, swaps
 from exigent.staffing.clock import in_zone
-from exigent.staffing.draft_pages import ExposureDep
+from exigent.staffing.deps import ExposureDep
 from exigent.staffing.models import Shift, StaffProfile
 from exigent.staffing.readiness import Reachable, check
 from exigent.staffing.schemas import RosterDay
@@ -109,8 +109,8 @@ def home(
     user: Scheduler,
     done: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
+    # Read-only: the daily readiness chain is started with the worker (`workflow.jobs`).
     response = _home(request, session, user, done=done)
-    jobs.ensure_scheduled(session, utcnow())
     session.commit()
     return response
 

@@ -23,7 +23,7 @@ from exigent.db import utcnow
 from exigent.errors import BadInput, ExigentError, NotFound
 from exigent.staffing import people, shifts
 from exigent.staffing.clock import in_zone
-from exigent.staffing.draft_pages import DrafterDep
+from exigent.staffing.deps import DrafterDep
 from exigent.staffing.ledger import LEDGER_WEEKS, ledger_of
 from exigent.staffing.models import Shift, ShiftType, TimeOff
 from exigent.staffing.planning import ExposureBudget
@@ -126,7 +126,9 @@ def _person_page(
     kinds = list(session.scalars(select(ShiftType).order_by(ShiftType.code)))
     names = {k.id: k.name for k in kinds}
     coming = shifts.shifts_of(session, person.id, now, now + timedelta(days=SHIFT_DAYS))
-    exposure = drafter.exposure(session, now).level.get(person.id, 0.0)
+    figures = drafter.exposure(session, now)
+    exposure = figures.level.get(person.id, 0.0)
+    recovering = figures.recovering_until(person.id, ExposureBudget())
     today = in_zone(now, person.timezone).date()
     return render(
         request,
@@ -156,6 +158,9 @@ def _person_page(
             "ledger_weeks": LEDGER_WEEKS,
             "exposure": exposure,
             "exposure_high": exposure >= ExposureBudget().high,
+            "recovering_until": (
+                in_zone(recovering, person.timezone) if recovering and recovering > now else None
+            ),
             "today": today,
             "confirmed": confirmation(request, DONE),
         },

@@ -2,8 +2,9 @@
 
 Only shifts not yet started are replaced: the past stays as it was worked. A shift that a
 swap names stays as it is (an accepted swap was agreed between two people and a scheduler;
-an open one waits on it), and the draft's shift for that person at the same time is not
-added twice. Everyone whose coming shifts changed is told, on their own clock.
+an open one waits on it), and the draft's shifts for its holder are checked against it
+again: one that overlaps it or leaves less than the minimum rest is not added. Everyone
+whose coming shifts changed is told, on their own clock.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from exigent.staffing.clock import in_zone
 from exigent.staffing.draft_models import DraftStatus, RosterDraft
 from exigent.staffing.drafting import period_start
 from exigent.staffing.models import Shift, ShiftSource, ShiftType, StaffProfile, Swap
-from exigent.staffing.shifts import shift_skills
+from exigent.staffing.shifts import MIN_REST, shift_skills
 
 Slot = tuple[int, datetime]  # (user id, start)
 
@@ -62,8 +63,12 @@ def _new_shifts(session: Session, draft: RosterDraft, since: datetime) -> list[S
     return out
 
 
-def _overlaps(shift: Shift, others: list[Shift]) -> bool:
-    return any(o.starts_at < shift.ends_at and shift.starts_at < o.ends_at for o in others)
+def _clashes(shift: Shift, others: list[Shift]) -> bool:
+    """Whether `shift` overlaps one of `others` or leaves less than the minimum rest."""
+    return any(
+        o.starts_at < shift.ends_at + MIN_REST and shift.starts_at < o.ends_at + MIN_REST
+        for o in others
+    )
 
 
 def publish(session: Session, *, actor: User, draft_id: int, now: datetime) -> list[Slot]:
@@ -85,9 +90,15 @@ def publish(session: Session, *, actor: User, draft_id: int, now: datetime) -> l
     kept_by_user: dict[int, list[Shift]] = defaultdict(list)
     for shift in kept:
         kept_by_user[shift.user_id].append(shift)
-    # A kept shift wins over the draft's shift for the same person at the same time.
-    new = [
-        s for s in _new_shifts(session, draft, since) if not _overlaps(s, kept_by_user[s.user_id])
+    # A kept shift wins: the draft's shifts for its holder are checked against it again (the
+    # swap may have moved it after the draft was made), and one that overlaps it or leaves
+    # less than the minimum rest beside it is not added.
+    drafted = _new_shifts(session, draft, since)
+    new = [s for s in drafted if not _clashes(s, kept_by_user[s.user_id])]
+    dropped = [
+        {"user_id": s.user_id, "starts_at": s.starts_at.isoformat()}
+        for s in drafted
+        if _clashes(s, kept_by_user[s.user_id])
     ]
     before = {(s.user_id, s.starts_at) for s in old if s.id not in kept_ids}
     after = {(s.user_id, s.starts_at) for s in new}
@@ -113,6 +124,7 @@ def publish(session: Session, *, actor: User, draft_id: int, now: datetime) -> l
             "days": draft.days,
             "replaced_from": since.isoformat(),
             "kept_for_swaps": sorted(kept_ids),
+            "dropped_beside_swaps": dropped,
             "shifts_changed": len(changed),
         },
     )

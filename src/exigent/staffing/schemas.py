@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -102,3 +102,54 @@ class TimeOffRead(BaseModel):
     starts_on: date
     ends_on: date
     status: str
+
+
+class DraftCreate(BaseModel):
+    """Ask the planner for a draft of `days` days from 00:00 UTC on `starts_on`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    starts_on: RosterDay
+    days: int = Field(default=28, ge=1, le=366)
+    seconds: int = Field(default=60, ge=1, le=3600)
+
+
+class DraftProgress(BaseModel):
+    """How far the planner has got: seconds spent of the limit, rosters found so far."""
+
+    seconds: float
+    seconds_limit: int
+    solutions: int
+
+
+class DraftSummary(BaseModel):
+    id: int
+    starts_on: date
+    days: int
+    status: str
+    objective: int | None
+    bound: int | None
+    progress: DraftProgress
+    created_at: datetime
+    published_at: datetime | None
+    error: str
+
+
+class DraftGap(BaseModel):
+    """An hour and skill the draft leaves short, and why nobody could fill it."""
+
+    at: datetime
+    skill: str
+    required: int
+    rostered: int
+    reasons: list[str]
+
+
+class DraftRead(DraftSummary):
+    """A draft with its best roster so far, gaps with reasons, per-person scores and heatmap."""
+
+    changed: int | None
+    roster: list[dict[str, Any]]
+    gaps: list[DraftGap]
+    scores: list[dict[str, Any]]
+    heatmap: list[dict[str, Any]]

@@ -1,7 +1,13 @@
 """The deadline handlers of every domain, assembled for the worker (`create_app` and
-`exigent worker` both start one with this registry)."""
+`exigent worker` both start one with this registry), and the chains of deadlines a domain
+keeps going (a daily check), started when a worker starts rather than by a page's GET."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.briefs import jobs as briefs_jobs
 from exigent.deadlines import Handler
@@ -42,3 +48,19 @@ def deadline_handlers() -> dict[str, Handler]:
                 raise RuntimeError(f"two handlers for deadline kind {kind!r}")
             registry[kind] = handler
     return registry
+
+
+# One line per domain that keeps a chain of deadlines going: each starts its chain if none
+# is waiting, idempotently.
+DOMAIN_CHAINS: tuple[Callable[[Session, datetime], None], ...] = (
+    staffing_jobs.ensure_scheduled,
+    briefs_jobs.ensure_planned,
+)
+
+
+def start_chains(factory: sessionmaker[Session], now: datetime) -> None:
+    """Start every domain's chain that is not waiting, in one transaction."""
+    with factory() as session:
+        for ensure in DOMAIN_CHAINS:
+            ensure(session, now)
+        session.commit()
