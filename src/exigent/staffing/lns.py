@@ -8,9 +8,9 @@ neighbourhoods are solved side by side, one per core, without waiting for each o
 are tuned to rostering: a few employees over the whole horizon (moves shifts between
 people), all employees over a window of days (repairs cover), the days around a cover miss,
 the days around a miss together with the days around a surplus (moves a shift from one to
-the other), the employees able to take a missed shift, half the staff over a window, and
-the employees whose requests cost most. Each neighbourhood grows while it is solved to
-optimality and shrinks while it is not.
+the other), the employees able to take a missed shift, the days around an unmet request,
+half the staff over a window, and the employees whose requests cost most. Each
+neighbourhood grows while it is solved to optimality and shrinks while it is not.
 """
 
 from __future__ import annotations
@@ -203,7 +203,24 @@ def _gap_employees(inst: Instance, roster: Roster, rng: random.Random, size: flo
     return {(e, d) for e in chosen for d in range(inst.horizon)}
 
 
+def _around_a_request(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
+    """All employees over days around an unmet request (drawn by weight), and the employee
+    who made it over the whole horizon: someone else takes the shift they asked not to work,
+    or gives up the one they asked for."""
+    unmet = [r for r in inst.on_requests if roster.get(r.employee, {}).get(r.day) != r.shift]
+    unmet += [r for r in inst.off_requests if roster.get(r.employee, {}).get(r.day) == r.shift]
+    if not unmet:
+        return _window_of_days(inst, roster, rng, size)
+    request = rng.choices(unmet, weights=[r.weight for r in unmet])[0]
+    width = min(inst.horizon, max(2, round(inst.horizon * size)))
+    days = _window(inst, request.day, width, rng)
+    return {(e.id, d) for e in inst.employees for d in days} | {
+        (request.employee, d) for d in range(inst.horizon)
+    }
+
+
 NEIGHBOURHOODS: dict[str, Neighbourhood] = {
+    "request": _around_a_request,
     "surplus": _gap_and_surplus,
     "able": _gap_employees,
     "gap": _around_a_gap,
