@@ -2,15 +2,19 @@
 
 import itertools
 import json
+import random
+import time
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 from typer.testing import CliRunner
 
 from exigent.cli import app
 from exigent.staffing.benchmark_format import Instance, read_instance
 from exigent.staffing.checker import Roster, check, read_roster_csv
-from exigent.staffing.lns import solve
+from exigent.staffing.lns import _Fixer, _Search, solve
+from exigent.staffing.solver import build, roster_from
 
 INSTANCE1 = Path("/work/shared/data/rostering/curtois/Instance1.txt")
 
@@ -46,6 +50,25 @@ def test_tiny_instance_solved_to_proven_optimum(tiny: Instance) -> None:
     assert result.optimal and result.roster is not None
     assert result.objective == result.lower_bound == _brute_force_optimum(tiny)
     assert check(tiny, result.roster).feasible
+
+
+def test_neighbourhood_search_alone_climbs_from_a_poor_roster_to_the_optimum(
+    tiny: Instance,
+) -> None:
+    model = build(tiny)
+    first = cp_model.CpSolver()
+    first.parameters.num_workers = 1
+    first.parameters.stop_after_first_solution = True
+    first.parameters.cp_model_presolve = False
+    assert first.solve(model.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    start = roster_from(model, first)
+    optimum = _brute_force_optimum(tiny)
+    assert check(tiny, start).objective > optimum
+    search = _Search(tiny, _Fixer(model), start, check(tiny, start).objective, 2, random.Random(3))
+    search.run(time.monotonic() + 2)
+    verdict = check(tiny, search.best)
+    assert verdict.feasible and verdict.objective == search.best_obj
+    assert search.best_obj == optimum
 
 
 def test_cli_solves_instance1_and_writes_a_roster_the_checker_accepts(tmp_path: Path) -> None:
