@@ -23,7 +23,9 @@ def compose(settings: Settings, *, to: str, subject: str, text: str) -> EmailMes
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
-    message["Subject"] = subject
+    # One line, whatever the subject was made from: a line break in a header would either
+    # start a new header (Bcc:) or, as the email package refuses it, fail the whole send.
+    message["Subject"] = " ".join(subject.split())
     message["Message-ID"] = make_msgid(domain="exigent.invalid")
     message.set_content(text)
     return message

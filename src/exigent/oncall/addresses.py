@@ -5,6 +5,11 @@ company's network: a URL to an arbitrary host, or to a private address, would le
 can edit their own contact methods make Exigent post into that network. So a URL must be
 https to a host on `Settings.oncall_webhook_hosts`; plain http is allowed only to loopback
 (127.0.0.1, localhost), where local receivers and the demo live.
+
+The check reads the URL exactly as the HTTP client will: anything two parsers could read
+differently (spaces, control characters, backslashes, non-ASCII look-alike host names) is
+refused rather than interpreted, and a listed host is reached on the https port only, so an
+allowed name cannot be turned into a probe of its other services.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from exigent.oncall.models import ChannelKind
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 ROUTING_KEY_MAX = 64
+HTTPS_PORT = 443
+# Characters one URL parser drops or treats as a separator where another keeps them.
+_AMBIGUOUS = frozenset("\\ \x7f") | frozenset(chr(c) for c in range(32))
 
 
 def _listed(host: str, allowed: list[str]) -> bool:
@@ -37,14 +45,19 @@ def _listed(host: str, allowed: list[str]) -> bool:
 
 def url_problem(url: str, settings: Settings) -> str | None:
     """Why `url` may not receive pages, or None when it may."""
+    url = url.strip()
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         parts.port  # noqa: B018 - a bad port raises here, not at send time
     except ValueError:
         return "is not a valid URL"
     if parts.scheme not in {"http", "https"} or not host:
         return "must be an https:// address"
+    if any(c in _AMBIGUOUS for c in url):
+        return "must not contain spaces, control characters or backslashes"
+    if not url.isascii():
+        return "must be plain ASCII (write an international host name in its xn-- form)"
     if parts.username or parts.password:
         return "must not carry a user name or password"
     listed = _listed(host, settings.oncall_webhook_hosts)
@@ -60,6 +73,8 @@ def url_problem(url: str, settings: Settings) -> str | None:
         return f"points at the private or reserved address {host}, which is not allowed"
     if not listed:
         return f"host {host} is not on the allowed list (oncall_webhook_hosts)"
+    if parts.port not in (None, HTTPS_PORT):
+        return f"must use the https port {HTTPS_PORT}, not {parts.port}"
     return None
 
 

@@ -3,23 +3,30 @@
 A person keeps their own; a scheduler or an admin (`contacts.manage`) keeps anyone's. Another
 person's method reads as not found, so its existence is not told. Every change is audited
 without the target's secret. Nothing here commits.
+
+A test message goes out at once from a web request, so each person may send only a few in a
+sliding window (counted from the audit log, exact across processes): otherwise one person
+could flood a receiver, or time a stream of tests against hosts on the allowed list. A person
+keeps a bounded number of methods; a page tries them in order and a long list only delays it.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from exigent.audit.models import AuditEvent
 from exigent.audit.service import record_event
 from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import actor_for
 from exigent.config import Settings
-from exigent.errors import BadInput, Forbidden, NotFound
+from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound
 from exigent.oncall.addresses import checked_target
 from exigent.oncall.channels import Delivery, Message, Severity
 from exigent.oncall.models import ChannelKind, ContactMethod
@@ -27,6 +34,13 @@ from exigent.oncall.transports import send_to
 
 SECRET_MIN = 16
 LABEL_MAX = 80
+METHODS_MAX = 10
+TESTS_PER_WINDOW = 5
+TEST_WINDOW = timedelta(minutes=10)
+
+
+class TooManyTests(ExigentError):
+    status_code = 429
 
 
 @dataclass(frozen=True)
@@ -92,13 +106,24 @@ def _secret(kind: ChannelKind, secret: str | None) -> tuple[str | None, str | No
     return secret, None
 
 
+def _audited_target(found: ContactMethod) -> str:
+    """The target as the audit log keeps it: a webhook URL's path is often its credential
+    (a Slack incoming webhook's is), so only the scheme and host; never a routing key."""
+    if found.kind is ChannelKind.email:
+        return found.target
+    if found.kind is ChannelKind.pagerduty:
+        return "(routing key)"
+    parts = urlsplit(found.target)
+    return f"{parts.scheme}://{parts.hostname}/…"
+
+
 def _seen(found: ContactMethod) -> dict[str, object]:
     """What the audit log keeps of a method: never its secret."""
     return {
         "user_id": found.user_id,
         "kind": str(found.kind),
         "label": found.label,
-        "target": found.target if found.kind is not ChannelKind.pagerduty else "(routing key)",
+        "target": _audited_target(found),
         "position": found.position,
         "enabled": found.enabled,
     }
@@ -132,6 +157,14 @@ def add(
 ) -> Added:
     """A new method, tried after the person's others."""
     cleaned = checked_target(kind, target, settings)
+    kept_already = session.scalar(
+        select(func.count(ContactMethod.id)).where(ContactMethod.user_id == person.id)
+    )
+    if (kept_already or 0) >= METHODS_MAX:
+        raise Conflict(
+            f"kind: at most {METHODS_MAX} contact methods a person; remove one first",
+            field="kind",
+        )
     kept, shown = _secret(kind, secret)
     last = session.scalar(
         select(func.max(ContactMethod.position)).where(ContactMethod.user_id == person.id)
@@ -202,10 +235,27 @@ def remove(session: Session, *, actor: User, found: ContactMethod) -> None:
     session.flush()
 
 
+def _within_test_allowance(session: Session, actor: User, now: datetime) -> None:
+    sent = session.scalar(
+        select(func.count(AuditEvent.seq)).where(
+            AuditEvent.action == "oncall.contact_tested",
+            AuditEvent.actor_id == actor.id,
+            AuditEvent.at > now - TEST_WINDOW,
+        )
+    )
+    if (sent or 0) >= TESTS_PER_WINDOW:
+        minutes = int(TEST_WINDOW.total_seconds() // 60)
+        raise TooManyTests(
+            f"at most {TESTS_PER_WINDOW} test messages in {minutes} minutes; "
+            "try again in a few minutes"
+        )
+
+
 def test(
     session: Session, *, actor: User, found: ContactMethod, settings: Settings, now: datetime
 ) -> Delivery:
     """Send a test message at once and keep what the far end answered on the method."""
+    _within_test_allowance(session, actor, now)
     owner_name = session.get(User, found.user_id)
     message = Message(
         subject="Exigent test message",

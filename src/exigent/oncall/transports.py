@@ -3,6 +3,10 @@
 Each `send` makes one attempt with short timeouts and follows no redirect (a redirect could
 carry a page to a host the allowed list never saw); what the far end answered becomes a
 `Delivery`. Retrying is the caller's: `backoff` and `MAX_ATTEMPTS_PER_METHOD` say how.
+
+What the far end answered is shown to whoever configured the method, so a `Delivery` keeps
+only the status line, never the body or the socket error's text: a test message must not
+become a way to read what a service inside the network says, or to tell its failures apart.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from http import HTTPStatus
 from typing import Any
 
 import httpx
@@ -61,14 +66,28 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> Delivery:
             answer = client.post(url, content=body, headers=headers)
     except httpx.TimeoutException:
         return Delivery(ok=False, detail="no answer within the timeout", retry=True)
-    except httpx.HTTPError as exc:
-        return Delivery(ok=False, detail=f"could not connect: {exc}"[:DETAIL_MAX], retry=True)
-    text = answer.text.strip().replace("\n", " ")[:200]
-    said = f"{answer.status_code} {answer.reason_phrase}" + (f": {text}" if text else "")
+    except httpx.HTTPError:
+        return Delivery(ok=False, detail="could not connect or the connection failed", retry=True)
+    said = f"{answer.status_code} {_reason(answer.status_code)}"
     if answer.is_success:
         return Delivery(ok=True, detail=said, status=answer.status_code)
     retry = answer.status_code == 429 or answer.status_code >= 500
     return Delivery(ok=False, detail=said, retry=retry, status=answer.status_code)
+
+
+def _reason(status: int) -> str:
+    """The standard phrase for `status`, not the far end's own (it could carry anything)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "(non-standard status)"
+
+
+def _slack_escaped(text: str) -> str:
+    """`text` as literal Slack mrkdwn: `<!channel>`, `<@U123>` and `<url|label>` need `<`,
+    and Slack reads `&lt;` back as a plain `<`, so case text can neither notify a whole channel
+    nor dress a link up as something else."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _refused(url: str, settings: Settings) -> Delivery | None:
@@ -107,7 +126,7 @@ class SlackChannel:
         refused = _refused(self.url, self.settings)
         if refused:
             return refused
-        text = f"*{message.subject}*\n{_lines(message)}"
+        text = f"*{_slack_escaped(message.subject)}*\n{_slack_escaped(_lines(message))}"
         body = {
             "text": text,
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
