@@ -90,6 +90,10 @@ def test_a_draft_a_restart_left_running_is_listed_as_failed(client, factory, mak
                 )
             )
         session.commit()
+    with factory() as session:
+        first = session.scalars(select(RosterDraft.id).order_by(RosterDraft.id)).first()
+    read = client.get(f"/api/v1/staffing/drafts/{first}", headers=scheduler.headers).json()
+    assert (read["status"], read["error"]) == ("failed", "stopped by a restart; start it again")
     listed = client.get("/api/v1/staffing/drafts", headers=scheduler.headers).json()
     assert [(d["status"], d["error"]) for d in listed] == [
         ("failed", "stopped by a restart; start it again")

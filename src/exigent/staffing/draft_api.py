@@ -76,6 +76,8 @@ def list_drafts(session: SessionDep, user: Scheduler) -> list[DraftSummary]:
 
 @router.get("/{draft_id}")
 def read_draft(draft_id: IntRowId, session: SessionDep, user: Scheduler) -> DraftRead:
+    """One draft; a run a restart stopped is marked failed first, so a poller stops waiting."""
+    drafts.stop_abandoned(session, utcnow())
     draft = drafts.draft_of(session, draft_id)
     session.commit()
     return _read(draft)

@@ -98,6 +98,8 @@ def _draft_page(
     error: str | None = None,
     done: str | None = None,
 ) -> HTMLResponse:
+    # A run a restart stopped is marked failed, so the page stops polling it.
+    drafts.stop_abandoned(session, utcnow())
     view = draft_view(session, drafts.draft_of(session, draft_id))
     flash = {"kind": "ok", "text": "Published; everyone whose shifts changed was told."}
     return render(
@@ -122,7 +124,11 @@ def draft_page(
     user: Scheduler,
     done: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
-    return _draft_page(request, session, user, draft_id, template="staffing/draft.html", done=done)
+    response = _draft_page(
+        request, session, user, draft_id, template="staffing/draft.html", done=done
+    )
+    session.commit()
+    return response
 
 
 @router.get("/{draft_id}/progress", response_class=HTMLResponse)
@@ -130,7 +136,11 @@ def draft_progress(
     request: Request, draft_id: IntRowId, session: SessionDep, user: Scheduler
 ) -> HTMLResponse:
     """The part of the page that changes while the planner works (htmx polls it)."""
-    return _draft_page(request, session, user, draft_id, template="staffing/_draft_progress.html")
+    response = _draft_page(
+        request, session, user, draft_id, template="staffing/_draft_progress.html"
+    )
+    session.commit()
+    return response
 
 
 @router.post("/{draft_id}/publish")

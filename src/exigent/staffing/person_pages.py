@@ -24,6 +24,7 @@ from exigent.errors import BadInput, ExigentError, NotFound
 from exigent.staffing import people, shifts
 from exigent.staffing.clock import in_zone
 from exigent.staffing.deps import DrafterDep
+from exigent.staffing.drafts import Drafter
 from exigent.staffing.ledger import LEDGER_WEEKS, ledger_of
 from exigent.staffing.models import Shift, ShiftType, TimeOff
 from exigent.staffing.planning import ExposureBudget
@@ -111,7 +112,7 @@ def _person_page(
     request: Request,
     session: Session,
     user: User,
-    drafter: Any,
+    drafter: Drafter,
     user_id: int,
     *,
     typed: dict[str, dict[str, str]] | None = None,
@@ -173,7 +174,7 @@ def _act(
     session: Session,
     factory: sessionmaker[Session],
     user: User,
-    drafter: Any,
+    drafter: Drafter,
     user_id: int,
     *,
     form: str,
