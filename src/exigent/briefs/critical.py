@@ -218,5 +218,6 @@ def load_brief(session: Session, *, actor: User, brief_id: int) -> CriticalBrief
     brief = session.get(CriticalBrief, brief_id)
     if brief is None:
         raise NotFound(f"no brief {brief_id}")
-    load_for(session, actor, brief.request_id)
+    # The brief carries the case's people and facts: reading it is reading the case.
+    record_read(session, actor, load_for(session, actor, brief.request_id))
     return brief
