@@ -246,30 +246,15 @@ class _Search:
     size: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.15))
     work: float = ROUND_WORK
     lock: threading.Lock = field(default_factory=threading.Lock)
-    # objective gained per second, a moving average per neighbourhood
-    gain: dict[str, float] = field(default_factory=dict)
 
-    def _pick(self) -> str:
-        """A neighbourhood drawn by its recent gain per second; every one keeps a tenth of
-        the best one's chance, because which one helps changes as the search goes on."""
-        names = list(NEIGHBOURHOODS)
-        untried = [n for n in names if n not in self.gain]
-        if untried:
-            return self.rng.choice(untried)
-        top = max(self.gain.values())
-        if top <= 0:
-            return self.rng.choice(names)
-        return self.rng.choices(names, weights=[max(self.gain[n], top / 10) for n in names])[0]
-
-    def _next(self) -> tuple[str, Roster, int, set[Cell], int, float]:
+    def _next(self) -> tuple[str, Roster, set[Cell], int, float]:
         with self.lock:
-            name = self._pick()
+            name = self.rng.choice(list(NEIGHBOURHOODS))
             free = NEIGHBOURHOODS[name](self.inst, self.best, self.rng, self.size[name])
-            return name, self.best, self.best_obj, free, self.rng.randrange(1 << 20), self.work
+            return name, self.best, free, self.rng.randrange(1 << 20), self.work
 
     def _attempt(self, until: float) -> None:
-        name, start, start_obj, free, seed, work = self._next()
-        began = time.monotonic()
+        name, start, free, seed, work = self._next()
         sub = self.fixer.copy(start, free)
         solver = _solver(until - time.monotonic(), 1, seed)
         # the full linear relaxation proves small neighbourhoods optimal several times faster
@@ -283,9 +268,6 @@ class _Search:
             if found and int(solver.objective_value) <= self.best_obj:
                 self.best = roster_from(self.fixer.model, solver)
                 self.best_obj = int(solver.objective_value)
-            gained = start_obj - int(solver.objective_value) if found else 0
-            rate = max(0, gained) / max(0.01, time.monotonic() - began)
-            self.gain[name] = 0.8 * self.gain.get(name, rate) + 0.2 * rate
             # a neighbourhood solved to optimality was too easy: grow it, else shrink it
             if status == cp_model.OPTIMAL:
                 self.size[name] = min(0.7, self.size[name] * 1.15)
