@@ -15,6 +15,7 @@ from console.helpers import csrf_of, post_login
 from exigent.audit.models import AuditEvent
 from exigent.auth.models import Role
 from exigent.config import Settings
+from exigent.legal.models import Notification
 from exigent.oncall.addresses import url_problem
 from exigent.oncall.channels import Message
 from exigent.oncall.contacts import METHODS_MAX, TESTS_PER_WINDOW
@@ -280,3 +281,24 @@ def test_a_label_and_a_target_are_shown_as_text_not_markup(client, make_account)
     assert post_login(client, email=ana.user.email, password=PASSWORD).status_code == 303
     page = client.get(PAGE).text
     assert markup not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_person_is_told_when_a_manager_changes_where_their_pages_go(
+    client, make_account, factory
+) -> None:  # type: ignore[no-untyped-def]
+    ana = make_account(Role.analyst, "ana@example.test")
+    kim = make_account(Role.scheduler, "kim@example.test")
+    own = client.post(
+        API, json={"kind": "email", "target": "ana@example.test"}, headers=ana.headers
+    )
+    with factory() as session:
+        assert session.scalars(select(Notification)).all() == []  # her own change: no notice
+    client.patch(
+        f"{API}/{own.json()['id']}",
+        json={"target": "kim.private@example.test"},
+        headers=kim.headers,
+    )
+    with factory() as session:
+        [told] = session.scalars(select(Notification)).all()
+    assert told.user_id == ana.user.id
+    assert "Test scheduler changed one of your contact methods" in told.body
