@@ -3,6 +3,8 @@ who sent one, or dates it; and nobody reads another person's named check-ins."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from conftest import PASSWORD
@@ -66,3 +68,25 @@ def test_nobody_reads_anothers_named_check_ins(client, factory) -> None:  # type
         for path in ("/wellbeing", "/wellbeing/check-in", "/wellbeing/team"):
             answer = client.get(path)
             assert "My dog died" not in answer.text, (other, path)
+
+
+def test_a_lead_cannot_watch_an_anonymous_check_in_arrive_or_pick_one_out(client, factory) -> None:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        person(session, "ana", "Europe/Dublin", ["emergency"])
+        person(session, "sam", "Europe/Dublin", ["lead"], role=Role.lead)
+        session.commit()
+    lead = type(client)(client.app)
+    assert post_login(lead, email="sam@example.test", password=PASSWORD).status_code == 303
+    before = lead.get("/wellbeing/team").text
+    _check_in(client, "ana@example.test", anonymous="true", off_hours_minutes="90")
+    after = lead.get("/wellbeing/team").text
+    # Today's arrive tomorrow: the page does not change the minute one is sent.
+    assert 'data-check-ins="' not in after and "90 min" not in after
+    assert "No check-ins in this period." in before and "No check-ins in this period." in after
+    with factory() as session:
+        row = session.scalars(select(CheckIn)).one()
+        row.shift_on = row.shift_on - timedelta(days=1)
+        session.commit()
+    # Yesterday's lone check-in is still too few to show without showing its sender's.
+    alone = lead.get("/wellbeing/team").text
+    assert "data-check-ins-few" in alone and "90 min" not in alone

@@ -31,6 +31,9 @@ NOTE_MAX = 1000
 # for each step above "demanding", and a quarter of the off-hours worked.
 SECONDS_PER_HEAVY_STEP = 30 * 60
 OFF_HOURS_SHARE = 0.25
+# The team's totals are shown from this many check-ins: fewer, and one person's could be
+# read off them (the lead knows who was on shift).
+CROWD_MIN = 3
 
 
 def check_in(

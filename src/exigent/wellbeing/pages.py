@@ -90,7 +90,9 @@ def team_exposure(
 ) -> HTMLResponse:
     since, until = service.default_window(utcnow(), days)
     people = service.team_exposure(session, user=user, since=since, until=until)
-    check_ins = checkins.team(session, user=user, since=since, until=until)
+    # Closed days only: a lead refreshing the page would otherwise see an anonymous check-in
+    # arrive, and the minute it arrived names who just finished their shift.
+    check_ins = checkins.team(session, user=user, since=since, until=until - timedelta(days=1))
     session.commit()
     categories = sorted({c for p in people for c in p.by_category})
     chart = {
@@ -115,6 +117,7 @@ def team_exposure(
             "until": until,
             "days": days,
             "check_ins": check_ins,
+            "crowd_min": checkins.CROWD_MIN,
         },
     )
 
