@@ -72,7 +72,8 @@ class Settings(BaseSettings):
     # On call: the hosts a Slack, webhook or PagerDuty address may point at. An entry is a
     # host name ("hooks.slack.com") or, starting with a dot, every host under a domain
     # (".example.com"). Plain http and private addresses are refused unless listed here;
-    # 127.0.0.1 and localhost may always use http (local receivers, the demo).
+    # 127.0.0.1 and localhost may use http (local receivers, the demo); in production only
+    # when listed here.
     oncall_webhook_hosts: list[str] = [
         "hooks.slack.com",
         "events.pagerduty.com",

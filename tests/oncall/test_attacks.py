@@ -15,6 +15,8 @@ from console.helpers import csrf_of, post_login
 from exigent.audit.models import AuditEvent
 from exigent.auth.models import Role
 from exigent.config import Settings
+from exigent.legal.models import Notification
+from exigent.oncall.addresses import url_problem
 from exigent.oncall.channels import Message
 from exigent.oncall.contacts import METHODS_MAX, TESTS_PER_WINDOW
 from exigent.oncall.models import ContactMethod
@@ -256,3 +258,47 @@ def test_an_officer_has_no_contact_methods(client, officer) -> None:  # type: ig
     signed = post_login(client, email=officer.user.email, password=PASSWORD)
     assert signed.status_code != 303, "an officer signed in through the staff door"
     assert client.get(PAGE, follow_redirects=False).status_code == 303  # to the sign-in page
+
+
+def test_in_production_the_servers_own_loopback_is_refused_unless_listed(settings) -> None:  # type: ignore[no-untyped-def]
+    production = settings.model_copy(update={"environment": "production"})
+    for url in ("http://127.0.0.1:5432/", "http://localhost:6379/x", "http://[::1]:8000/"):
+        assert url_problem(url, production) is not None, url
+        assert url_problem(url, settings) is None, url
+    listed = production.model_copy(update={"oncall_webhook_hosts": ["127.0.0.1"]})
+    assert url_problem("http://127.0.0.1:9000/hook", listed) is None
+
+
+def test_a_label_and_a_target_are_shown_as_text_not_markup(client, make_account) -> None:  # type: ignore[no-untyped-def]
+    ana = make_account(Role.analyst, "ana@example.test")
+    markup = "<script>alert(1)</script>"
+    made = client.post(
+        API,
+        json={"kind": "email", "target": "ana@example.test", "label": markup},
+        headers=ana.headers,
+    )
+    assert made.status_code == 201
+    assert post_login(client, email=ana.user.email, password=PASSWORD).status_code == 303
+    page = client.get(PAGE).text
+    assert markup not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_person_is_told_when_a_manager_changes_where_their_pages_go(
+    client, make_account, factory
+) -> None:  # type: ignore[no-untyped-def]
+    ana = make_account(Role.analyst, "ana@example.test")
+    kim = make_account(Role.scheduler, "kim@example.test")
+    own = client.post(
+        API, json={"kind": "email", "target": "ana@example.test"}, headers=ana.headers
+    )
+    with factory() as session:
+        assert session.scalars(select(Notification)).all() == []  # her own change: no notice
+    client.patch(
+        f"{API}/{own.json()['id']}",
+        json={"target": "kim.private@example.test"},
+        headers=kim.headers,
+    )
+    with factory() as session:
+        [told] = session.scalars(select(Notification)).all()
+    assert told.user_id == ana.user.id
+    assert "Test scheduler changed one of your contact methods" in told.body

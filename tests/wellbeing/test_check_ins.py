@@ -34,7 +34,7 @@ def test_a_heavy_named_check_in_shows_on_my_page_and_raises_my_exposure(client, 
         data={"csrf_token": csrf, "effort": "5", "off_hours_minutes": "40", "note": "Two P0s"},
         follow_redirects=False,
     )
-    assert done.status_code == 303 and "done=named" in done.headers["location"]
+    assert done.status_code == 303 and "done=kept" in done.headers["location"]
     page = client.get("/wellbeing").text
     assert "5 (very heavy)" in page and "Two P0s" in page
     with factory() as session:
@@ -52,7 +52,7 @@ def test_a_heavy_named_check_in_shows_on_my_page_and_raises_my_exposure(client, 
 
 def test_an_anonymous_check_in_stores_no_user_and_counts_only_for_the_team(client, factory) -> None:  # type: ignore[no-untyped-def]
     with factory() as session:
-        person(session, "ana", "Europe/Dublin", ["emergency"])
+        ana = person(session, "ana", "Europe/Dublin", ["emergency"])
         person(session, "sam", "Europe/Dublin", ["lead"], role=Role.lead)
         session.commit()
     csrf = _signed_in(client, "ana@example.test")
@@ -68,7 +68,7 @@ def test_an_anonymous_check_in_stores_no_user_and_counts_only_for_the_team(clien
         data={"csrf_token": csrf, "effort": "4", "off_hours_minutes": "30", "anonymous": "true"},
         follow_redirects=False,
     )
-    assert done.status_code == 303 and "done=anonymous" in done.headers["location"]
+    assert done.status_code == 303 and "done=kept" in done.headers["location"]
     assert "No check-in with your name yet" in client.get("/wellbeing").text
     with factory() as session:
         (row,) = session.scalars(select(CheckIn)).all()
@@ -77,10 +77,16 @@ def test_an_anonymous_check_in_stores_no_user_and_counts_only_for_the_team(clien
         assert not session.scalars(
             select(AuditEvent).where(AuditEvent.action == "wellbeing.check_in")
         ).all()
+    with factory() as session:
+        # The team's totals show closed days, from three check-ins: yesterday had two more.
+        yesterday = utcnow().date() - timedelta(days=1)
+        session.scalars(select(CheckIn)).one().shift_on = yesterday
+        session.add_all([CheckIn(user_id=ana.id, effort=2, shift_on=yesterday) for _ in "ab"])
+        session.commit()
     lead_browser = type(client)(client.app)
     assert post_login(lead_browser, email="sam@example.test", password=PASSWORD).status_code == 303
     team = lead_browser.get("/wellbeing/team").text
-    assert 'data-check-ins="1"' in team and "(1 anonymous)" in team
+    assert 'data-check-ins="3"' in team and "(1 anonymous)" in team
     assert client.get("/wellbeing/team").status_code == 403
 
 

@@ -202,6 +202,10 @@ def write_notes(
     """The outgoing lead's notes for the next shift, until the brief is sent."""
     require(actor, Permission.handoff_lead)
     handoff = load(session, handoff_id)
+    # The notes are the outgoing lead's word to the next shift: another lead may not put
+    # words in their mouth (or wipe them) before the brief goes out.
+    if handoff.outgoing_lead_ids and actor.id not in handoff.outgoing_lead_ids:
+        raise Forbidden("only the outgoing shift lead writes this hand-off's notes")
     if handoff.sent_at is not None:
         raise Conflict("this brief was already sent; notes go on the next hand-off", field="notes")
     before = handoff.notes

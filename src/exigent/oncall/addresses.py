@@ -4,7 +4,8 @@ A page carries case details to wherever a URL points, and Exigent's servers sit 
 company's network: a URL to an arbitrary host, or to a private address, would let anyone who
 can edit their own contact methods make Exigent post into that network. So a URL must be
 https to a host on `Settings.oncall_webhook_hosts`; plain http is allowed only to loopback
-(127.0.0.1, localhost), where local receivers and the demo live.
+(127.0.0.1, localhost), where local receivers and the demo live, and in production only when
+loopback is listed too.
 
 The check reads the URL exactly as the HTTP client will: anything two parsers could read
 differently (spaces, control characters, backslashes, non-ASCII look-alike host names) is
@@ -61,7 +62,9 @@ def url_problem(url: str, settings: Settings) -> str | None:
     if parts.username or parts.password:
         return "must not carry a user name or password"
     listed = _listed(host, settings.oncall_webhook_hosts)
-    if host in LOOPBACK_NAMES:
+    # In production the server's own loopback runs its database and other services, none of
+    # them a receiver: a page may go there only when an administrator listed it.
+    if host in LOOPBACK_NAMES and (settings.environment != "production" or listed):
         return None
     if parts.scheme != "https":
         return "must be an https:// address (http only to 127.0.0.1 or localhost)"

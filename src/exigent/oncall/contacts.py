@@ -26,7 +26,9 @@ from exigent.auth.models import Role, User
 from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import actor_for
 from exigent.config import Settings
+from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict, ExigentError, Forbidden, NotFound
+from exigent.legal.notify import notify
 from exigent.oncall.addresses import checked_target
 from exigent.oncall.channels import Delivery, Message, Severity
 from exigent.oncall.models import ChannelKind, ContactMethod
@@ -129,9 +131,33 @@ def _seen(found: ContactMethod) -> dict[str, object]:
     }
 
 
+TOLD = {
+    "added": "added a contact method to your list",
+    "changed": "changed one of your contact methods",
+    "moved": "changed the order of your contact methods",
+    "removed": "removed one of your contact methods",
+}
+
+
+def _tell_owner(session: Session, actor: User, action: str, found: ContactMethod) -> None:
+    """A manager's change to someone's methods decides where that person's pages go: they
+    are told at once, so nobody's pages can be quietly turned somewhere else."""
+    if found.user_id == actor.id or action not in TOLD:
+        return
+    what = found.label or str(found.kind)
+    notify(
+        session,
+        user_id=found.user_id,
+        request_id=None,
+        body=f"{actor.name} {TOLD[action]} ({what}); check them at /oncall/contacts.",
+        at=utcnow(),
+    )
+
+
 def _audit(
     session: Session, actor: User, action: str, found: ContactMethod, **detail: object
 ) -> None:
+    _tell_owner(session, actor, action, found)
     record_event(
         session,
         actor=actor_for(actor),

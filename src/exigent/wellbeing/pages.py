@@ -90,7 +90,9 @@ def team_exposure(
 ) -> HTMLResponse:
     since, until = service.default_window(utcnow(), days)
     people = service.team_exposure(session, user=user, since=since, until=until)
-    check_ins = checkins.team(session, user=user, since=since, until=until)
+    # Closed days only: a lead refreshing the page would otherwise see an anonymous check-in
+    # arrive, and the minute it arrived names who just finished their shift.
+    check_ins = checkins.team(session, user=user, since=since, until=until - timedelta(days=1))
     session.commit()
     categories = sorted({c for p in people for c in p.by_category})
     chart = {
@@ -115,6 +117,7 @@ def team_exposure(
             "until": until,
             "days": days,
             "check_ins": check_ins,
+            "crowd_min": checkins.CROWD_MIN,
         },
     )
 
@@ -122,10 +125,11 @@ def team_exposure(
 # End-of-shift check-ins
 
 Rostered = Annotated[User, Depends(page_permission(Permission.shifts_own))]
+# One answer for both kinds: the address it redirects to is written to the server's access
+# log beside the client's address and time, so it must not say which kind was sent.
 SAID = {
-    "named": "Thank you. Your check-in is on your wellbeing page and counts in your exposure.",
-    "anonymous": "Thank you. Your check-in was kept without your name; it counts only in the "
-    "team's totals.",
+    "kept": "Thank you, your check-in is kept. With your name it is listed below and counts in "
+    "your exposure; without it, it counts only in the team's totals.",
 }
 
 
@@ -190,8 +194,6 @@ def check_in(
             now=utcnow(),
         ),
         factory=factory,
-        done=lambda: see_done(
-            "/wellbeing/check-in", "anonymous" if anonymous else "named", "check-in"
-        ),
+        done=lambda: see_done("/wellbeing/check-in", "kept", "check-in"),
         refused=lambda e: _check_in_page(request, session, user, error=e, typed=typed),
     )
