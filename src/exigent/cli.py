@@ -29,6 +29,7 @@ from exigent.legal.cli import run_legal_check
 from exigent.logs import log_config
 from exigent.mail.cli import intake_files, poll_maildir
 from exigent.migrate import upgrade
+from exigent.oncall.cli import oncall_app
 from exigent.production.cli import production_app
 from exigent.staffing.cli import roster_app
 from exigent.verification.cli import run_assess_with_database
@@ -46,6 +47,7 @@ intake_app = typer.Typer(no_args_is_help=True, help="Requests received by email.
 app.add_typer(intake_app, name="intake")
 app.add_typer(production_app, name="production")
 app.add_typer(roster_app, name="roster")
+app.add_typer(oncall_app, name="oncall")
 
 InputFile = Annotated[Path, typer.Argument(help="JSON Lines file of intake records.")]
 

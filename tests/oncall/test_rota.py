@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from exigent.auth.models import Role
+from exigent.cli import app
+from exigent.config import Settings, get_settings
 from exigent.oncall.rota import header_line, levels_on_call
 from exigent.staffing.models import ShiftSource
 from oncall.conftest import OnCallWorld, add_shift
@@ -64,3 +69,20 @@ def test_the_api_answers_with_shift_times_in_utc_and_zones(client, world, make_a
         first["now"][0]["shift_ends_at"].endswith("Z")
         or "+00:00" in first["now"][0]["shift_ends_at"]
     )
+
+
+def test_the_command_answers_for_a_given_time_and_refuses_a_bad_one(
+    settings: Settings, world: OnCallWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXIGENT_DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    try:
+        later = (world.now + timedelta(hours=3)).isoformat()
+        result = CliRunner().invoke(app, ["oncall", "now", "--at", later])
+        assert result.exit_code == 0, result.output
+        answer = json.loads(result.output)
+        assert [p["name"] for p in answer["levels"][0]["now"]] == ["Bo"]
+        bad = CliRunner().invoke(app, ["oncall", "now", "--at", "yesterday"])
+        assert bad.exit_code == 2 and "--at" in bad.output
+    finally:
+        get_settings.cache_clear()
