@@ -2,11 +2,11 @@
 
 uv run python bench/roster.py [--seconds 60] [--instances 1,2,3]
 
-Measured on Dec 6 2026, 60 s each, two shared cores (load average 7.5 falling to 1.5 as the
-other work on the machine finished), objective (gap to the published best, lower bound):
-1: 607 (0%, 607 proven in 0.2 s), 2: 828 (0%, 210), 3: 1001 (0%, 300), 4: 1716 (0%, 200),
-5: 1147 (+0.35%, 1), 6: 2052 (+5.23%, 201), 7: 1075 (+1.80%, 29), 8: 1364 (+4.28%, 1227),
-9: 449 (+2.28%, 403), 10: 4739 (+2.33%, 9); every roster passed the checker.
+Measured on Dec 6 2026, 60 s each, two shared cores (load average 3.4 to 9.9), objective
+(gap to the published best, lower bound): 1: 607 (0%, 607 proven in 0.8 s), 2: 828 (0%, 208),
+3: 1001 (0%, 300), 4: 1716 (0%, 200), 5: 1238 (+8.31%, 1), 6: 2053 (+5.28%, 201),
+7: 1066 (+0.95%, 29), 8: 1559 (+19.19%, 1227), 9: 449 (+2.28%, 248), 10: 4756 (+2.70%, 9);
+every roster passed the checker. Runs vary a lot with the seed and the machine's load.
 """
 
 from __future__ import annotations
