@@ -177,3 +177,18 @@ def test_readiness_counts_a_contact_method_as_a_way_to_reach_someone(factory) ->
         assert "no phone or contact method for Ben" in found.summary()
         # Without on call's answer handed down, only a phone counts.
         assert {u.name for u, _ in check(session, utcnow()).unreachable} == {"Ana", "Ben"}
+
+
+def test_an_edit_to_a_refused_address_keeps_the_old_one(client, make_account, factory) -> None:  # type: ignore[no-untyped-def]
+    _, csrf = _signed_in(client, make_account, Role.analyst, "ana@example.test")
+    client.post(PAGE, data={"csrf_token": csrf, "kind": "slack", "target": "http://127.0.0.1:9/s"})
+    [method_id] = _method_ids(client.get(PAGE).text)
+    refused = client.post(
+        f"{PAGE}/{method_id}",
+        data={"csrf_token": csrf, "label": "Room", "target": "http://10.1.2.3/internal"},
+    )
+    assert refused.status_code == 422
+    assert f'data-error="contact-{method_id}.target"' in refused.text
+    with factory() as session:
+        kept = session.get(ContactMethod, method_id)
+        assert (kept.target, kept.label) == ("http://127.0.0.1:9/s", "")  # type: ignore[union-attr]
