@@ -46,6 +46,7 @@ CONSOLE_PAGES: dict[Role, tuple[str, ...]] = {
         "/wellbeing",
         "/console/home",
         "/account/security",
+        "/oncall/alerts",
     ),
     Role.lead: (
         "/console/directory/agencies/new",
@@ -53,6 +54,7 @@ CONSOLE_PAGES: dict[Role, tuple[str, ...]] = {
         "/wellbeing/team",
         "/console/risk-weights",
         "/portal/staff/accounts",
+        "/oncall/policies",
     ),
     Role.legal: ("/console/policy", "/console/policy/edit", "/console/policy/diff"),
     Role.auditor: ("/console/audit", "/console/audit?action=request.create"),

@@ -58,6 +58,8 @@ def test_every_console_page_fits_a_phone(  # type: ignore[no-untyped-def]
         "audit": ("/console/audit", "Audit log"),
         "home": ("/console/home", "Exigent"),
         "contacts": ("/oncall/contacts", "How to reach me"),
+        "on call": ("/oncall/alerts", "Who answers now"),
+        "escalation policies": ("/oncall/policies", "Escalation policies"),
     }
     for name, (path, key) in pages.items():
         page.goto(f"{live_server}{path}")

@@ -21,6 +21,7 @@ from exigent.oncall.models import AckLink, Alert
 from exigent.oncall.pagerduty import sign
 from exigent.oncall.paging import open_page
 from exigent.workflow.jobs import deadline_handlers
+from factories import emergency_record
 from oncall.conftest import OnCallWorld
 from oncall.receiver import Receiver
 
@@ -199,3 +200,27 @@ def test_the_on_call_page_lists_pages_with_their_delivery_trail(
     assert "Kidnapping in progress" in page.text
     assert "1 delivered, 0 failed" in page.text and "Ana" in page.text
     assert "Bo" in page.text  # next on call for the emergency level
+
+
+def test_the_case_page_offers_to_acknowledge_its_open_page(
+    client: TestClient,
+    factory: sessionmaker[Session],
+    world: OnCallWorld,
+    officer,  # type: ignore[no-untyped-def]
+) -> None:
+    record = emergency_record(received_at=utcnow().isoformat())
+    case = client.post("/api/v1/requests", json=record, headers=officer.headers).json()
+    assert post_login(client, email="lee@example.test", password=PASSWORD).status_code == 303
+    page = client.get(f"/console/cases/{case['id']}")
+    assert "Paging now" in page.text and "New P0 emergency" in page.text
+    with factory() as session:
+        alert = session.scalars(select(Alert).where(Alert.request_id == case["id"])).first()
+        assert alert is not None
+    done = client.post(
+        f"/oncall/alerts/{alert.id}/acknowledge",
+        data={"csrf_token": csrf_of(page.text), "next": f"/console/cases/{case['id']}"},
+        follow_redirects=True,
+    )
+    assert "Page acknowledged: its escalation has stopped." in done.text
+    assert "Page acknowledged by Lee in the console." in done.text  # on the case's timeline
+    assert "Paging now" not in done.text

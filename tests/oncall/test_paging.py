@@ -14,7 +14,7 @@ from exigent.db import utcnow
 from exigent.deadlines import Deadline, run_due
 from exigent.legal.models import Notification
 from exigent.oncall import service
-from exigent.oncall.models import Alert, ContactMethod, DeliveryAttempt
+from exigent.oncall.models import Alert, ContactMethod, DeliveryAttempt, PagingTrigger
 from exigent.oncall.paging import open_page
 from exigent.workflow.jobs import deadline_handlers
 from oncall.conftest import OnCallWorld, add_method
@@ -185,3 +185,38 @@ def test_the_case_timeline_says_who_was_paged_and_what_failed(
     assert "Assigned to Ana" in text  # the emergency analyst on shift with the least work
     assert "Paging Ana by webhook 0 failed (404 Not Found)" in text
     assert "Paged Lee by webhook 0: delivered." in text
+
+
+def test_sla_clocks_page_through_their_triggers_once_per_clock(
+    client,
+    factory: sessionmaker[Session],
+    settings: Settings,
+    world: OnCallWorld,
+    officer,  # type: ignore[no-untyped-def]
+) -> None:
+    from factories import emergency_record
+
+    with factory() as session:
+        warning = session.scalars(
+            select(PagingTrigger).where(PagingTrigger.name == "sla_warning")
+        ).one()
+        warning.enabled = False  # warnings are off; breaches still page
+        session.commit()
+    # Received an hour and a half ago: both clocks are breached when the worker looks.
+    record = emergency_record(received_at=(utcnow() - timedelta(minutes=90)).isoformat())
+    case = client.post("/api/v1/requests", json=record, headers=officer.headers).json()
+    _fire(factory, settings, utcnow())
+    _fire(factory, settings, utcnow())
+    with factory() as session:
+        pages = session.scalars(select(Alert).where(Alert.request_id == case["id"])).all()
+    triggers = sorted(a.trigger for a in pages)
+    assert triggers.count("sla_breach") == 2  # acknowledge and decide, one page each
+    assert "sla_warning" not in triggers
+    with factory() as session:
+        paged = session.scalars(
+            select(DeliveryAttempt.user_id).where(
+                DeliveryAttempt.alert_id.in_([a.id for a in pages if a.trigger == "sla_breach"]),
+                DeliveryAttempt.delivered.is_(True),
+            )
+        ).all()
+    assert world.people["lee"].id in paged  # the "Clocks and risks" policy: the shift lead

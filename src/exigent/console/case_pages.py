@@ -25,6 +25,7 @@ from exigent.legal.deps import approval_checks_of
 from exigent.legal.missing import missing_for_staff
 from exigent.legal.models import Outcome
 from exigent.legal.targets import unknown_targets
+from exigent.oncall import queries as oncall_queries
 from exigent.verification.models import CallbackOutcome
 from exigent.web.actions import confirmation
 from exigent.web.deps import CaseId, FileStoreDep, Reader, RowId, SessionDep
@@ -122,6 +123,8 @@ def show_case(
             "kinds": KIND_CHOICES,
             "unknown_targets": unknown,
             "missing_for_staff": missing_for_staff,
+            # Pages sent about this case that nobody has answered: acknowledged from here.
+            "open_pages": oncall_queries.open_alerts_of_case(session, case.id),
         },
         status_code=status_code,
     )

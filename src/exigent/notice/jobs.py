@@ -33,10 +33,15 @@ from exigent.notice.service import (
     state,
 )
 from exigent.notifications.email import MailNotSent, compose, send
+from exigent.notifications.events import Event, publish
 
 WORKER = Actor.system("deadline-worker")
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
+
+
+# Failed sends of one notice before it counts as a failed delivery to page about.
+MAX_SILENT_ATTEMPTS = 3
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -140,6 +145,19 @@ def notice_send(session: Session, deadline: Deadline, now: datetime) -> str:
             before=before,
             detail={"attempt": notice.attempts, "error": exc.message},
         )
+        if notice.attempts == MAX_SILENT_ATTEMPTS:
+            # Still not out after several tries: a failed delivery on call may page for.
+            publish(
+                session,
+                Event(
+                    "delivery_failed",
+                    now,
+                    request.id,
+                    f"{request.reference}: user notice to {notice.target_label} not sent after "
+                    f"{notice.attempts} attempts ({exc.message})",
+                    {"key": f"notice-{notice.id}"},
+                ),
+            )
         if notice.attempts == 1:
             notify_legal(
                 session,

@@ -47,7 +47,7 @@ SHOWN = 50
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    rows = session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples()
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(ids)))
     return {user_id: name for user_id, name in rows}
 
 

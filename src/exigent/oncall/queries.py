@@ -25,6 +25,16 @@ def alerts_of_case(session: Session, request_id: int) -> list[Alert]:
     )
 
 
+def open_alerts_of_case(session: Session, request_id: int) -> list[Alert]:
+    return list(
+        session.scalars(
+            select(Alert)
+            .where(Alert.request_id == request_id, Alert.status == AlertStatus.open)
+            .order_by(Alert.opened_at)
+        )
+    )
+
+
 def trail(session: Session, alert_ids: list[int]) -> dict[int, list[DeliveryAttempt]]:
     """Each page's delivery attempts, in the order they were made."""
     found: dict[int, list[DeliveryAttempt]] = defaultdict(list)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from exigent.auth.models import Role, User
 from exigent.oncall.models import EscalationLevel, EscalationPolicy, PagingTrigger, TargetKind
@@ -159,12 +159,26 @@ def answering(
 
 def headline_policy(session: Session) -> EscalationPolicy | None:
     """The policy a new emergency follows: the one the header and `oncall now` show."""
-    policy = session.scalar(
-        select(EscalationPolicy)
-        .join(PagingTrigger, PagingTrigger.policy_id == EscalationPolicy.id)
-        .where(PagingTrigger.name == HEADLINE_TRIGGER)
+    # One statement with its levels: the header reads this on every page.
+    policy = (
+        session.scalars(
+            select(EscalationPolicy)
+            .join(PagingTrigger, PagingTrigger.policy_id == EscalationPolicy.id)
+            .where(PagingTrigger.name == HEADLINE_TRIGGER)
+            .options(joinedload(EscalationPolicy.levels))
+        )
+        .unique()
+        .first()
     )
-    return policy or session.scalar(select(EscalationPolicy).order_by(EscalationPolicy.id))
+    return (
+        policy
+        or session.scalars(
+            select(EscalationPolicy)
+            .order_by(EscalationPolicy.id)
+            .limit(1)
+            .options(selectinload(EscalationPolicy.levels))
+        ).first()
+    )
 
 
 def levels_on_call(

@@ -31,6 +31,7 @@ from exigent.directory.models import Agency, AgencyPhone, MarkSubject
 from exigent.directory.queries import get_agency
 from exigent.directory.schemas import AgencyDetails, PhoneCreate, phone_number
 from exigent.errors import BadInput, Conflict
+from exigent.notifications.events import Event, publish
 from exigent.verification.intake import assess_record, assessment_row
 from exigent.verification.models import RiskAssessment
 from exigent.verification.service import _newest_risk, callbacks_for
@@ -286,4 +287,15 @@ def _reassess(
         detail={"why": why, "weights_version": row.weights_version},
         at=now,
     )
+    if str(row.level) == "critical" and (before is None or str(before.level) != "critical"):
+        # Newly critical: on call pages for it if a trigger says so (it listens, we announce).
+        publish(
+            session,
+            Event(
+                "fraud_critical",
+                now,
+                case.id,
+                f"Critical fraud risk on {case.reference} ({row.score}), {why}",
+            ),
+        )
     return before, row
