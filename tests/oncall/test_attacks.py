@@ -302,3 +302,16 @@ def test_a_person_is_told_when_a_manager_changes_where_their_pages_go(
         [told] = session.scalars(select(Notification)).all()
     assert told.user_id == ana.user.id
     assert "Test scheduler changed one of your contact methods" in told.body
+
+
+def test_the_api_refuses_a_signed_in_browser_without_the_csrf_header(
+    client, make_account, receiver
+) -> None:  # type: ignore[no-untyped-def]
+    ana = make_account(Role.analyst, "ana@example.test")
+    made = client.post(API, json={"kind": "slack", "target": receiver.url}, headers=ana.headers)
+    assert post_login(client, email=ana.user.email, password=PASSWORD).status_code == 303
+    # A page elsewhere can make the browser post with its cookie, but not add the header.
+    assert client.post(f"{API}/{made.json()['id']}/test").status_code == 403
+    assert client.delete(f"{API}/{made.json()['id']}").status_code == 403
+    assert receiver.requests == []
+    assert len(client.get(API).json()) == 1
