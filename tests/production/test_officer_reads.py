@@ -18,6 +18,9 @@ OFFICER_MAY_READ = {
     "/api/v1/requests/{request_id}/documents",
     "/api/v1/deliveries/{token}",
 }
+# Reads of the team's own planning: refused to an officer like the rest, but a lead is not
+# their reader either (schedulers are, `tests/authz_table.py`), so only the refusal is checked.
+SCHEDULERS_READ = {"/api/v1/staffing/drafts/{draft_id}"}
 PARAM = re.compile(r"\{(\w+)\}")
 
 
@@ -54,6 +57,7 @@ def test_no_internal_read_answers_an_officer_on_their_own_case(  # type: ignore[
         "production_id": production.json()["id"],
         "notice_id": notice or 1,
         "version": 1,
+        "draft_id": 1,
     }
     paths = _internal_reads(client.app)
     assert "/api/v1/requests/{request_id}/callbacks" in paths
@@ -64,7 +68,7 @@ def test_no_internal_read_answers_an_officer_on_their_own_case(  # type: ignore[
         refused = client.get(url, headers=officer.headers)
         assert refused.status_code == 403, (path, refused.status_code, refused.text)
         assert set(refused.json()) == {"error"}, path
-        if path.startswith("/api/v1/notices/") and notice is None:
+        if path in SCHEDULERS_READ or (path.startswith("/api/v1/notices/") and notice is None):
             continue
         allowed = client.get(url, headers=lead.headers)
         assert allowed.status_code == 200, (path, allowed.text)
