@@ -20,6 +20,7 @@ from exigent.db import make_engine, make_session_factory, utcnow
 from exigent.demo.audit_trail import seed_audit_trail, verify_demo_chain
 from exigent.demo.briefs import seed_briefs
 from exigent.demo.cases import seed_live_cases
+from exigent.demo.clocks import settle_past_clocks
 from exigent.demo.contacts import seed_contacts
 from exigent.demo.drafts import seed_draft
 from exigent.demo.gaps import seed_gap_cases
@@ -103,6 +104,7 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     place_demo_officer(session, officer, agencies)
     seed_live_cases(session, rng, staff, officer, agencies)
     seed_unlisted_cases(session, staff)
+    settle_past_clocks(session, utcnow())
     media = attach_demo_media(
         session, user=staff["analyst"], store=FileStore(get_settings().file_store)
     )
