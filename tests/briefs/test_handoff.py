@@ -163,3 +163,29 @@ def test_a_hand_over_the_roster_no_longer_has_sends_nothing(
         assert session.get(Handoff, world.handoff_id) is None
         (send,) = session.scalars(select(Deadline).where(Deadline.kind == "handoff_send"))
         assert send.outcome == "cancelled"
+
+
+def test_reading_the_hand_off_page_writes_nothing(client, factory, lead) -> None:  # type: ignore[no-untyped-def]
+    assert post_login(client, email=lead.user.email, password=PASSWORD).status_code == 303
+
+    def counts() -> tuple[int, int, int]:
+        with factory() as session:
+            return (
+                len(session.scalars(select(Deadline.id)).all()),
+                len(session.scalars(select(Handoff.id)).all()),
+                len(session.scalars(select(AuditEvent.seq)).all()),
+            )
+
+    before = counts()
+    page = client.get("/briefs/handoff")
+    assert page.status_code == 200
+    assert "No hand-off is planned" in page.text
+    assert counts() == before
+    with factory() as session:
+        world = build(session, utcnow())
+        session.commit()
+    before = counts()
+    page = client.get("/briefs/handoff")
+    assert "No hand-over has happened yet." in page.text
+    assert f"/briefs/handoff/{world.handoff_id}" in page.text
+    assert counts() == before

@@ -1,6 +1,6 @@
 """Critical-event briefs to legal and leadership: sent by hand from a case, or automatically
 for the events a distribution list asks for; kept on the case with what each recipient's
-relay answered, and audited."""
+channel answered, and audited. How each recipient is reached is `briefs.delivery`'s."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from exigent.audit.service import Actor, record_event
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
+from exigent.briefs.delivery import deliver, recipients
 from exigent.briefs.drafting import draft_body, subject_for
 from exigent.briefs.models import BriefEvent, CriticalBrief, DistributionList
 from exigent.cases.models import Request
@@ -22,8 +23,7 @@ from exigent.config import Settings
 from exigent.db import MAX_INT_ID
 from exigent.errors import BadInput, NotFound
 from exigent.legal.notify import timeline_entry
-from exigent.notifications.email import MailNotSent, compose, send
-from exigent.oncall.models import ChannelKind, ContactMethod
+from exigent.oncall.channels import Message
 
 AUTOMATIC = Actor.system("critical-briefs")
 SUBJECT_MAX = 200
@@ -47,45 +47,6 @@ def draft(
     return case, Draft(subject_for(case, BriefEvent.manual), body)
 
 
-def _addresses(session: Session, lists: list[DistributionList]) -> list[str]:
-    """Each member's email contact method (else their account's address), then the extras."""
-    member_ids = sorted({m for dl in lists for m in dl.member_ids})
-    users = {
-        u.id: u
-        for u in session.scalars(
-            select(User).where(User.id.in_(member_ids), User.is_active.is_(True))
-        )
-    }
-    methods = {
-        m.user_id: m.target
-        for m in session.scalars(
-            select(ContactMethod)
-            .where(
-                ContactMethod.user_id.in_(member_ids),
-                ContactMethod.kind == ChannelKind.email,
-                ContactMethod.enabled.is_(True),
-            )
-            .order_by(ContactMethod.position.desc())
-        )
-    }
-    found = [methods.get(uid, users[uid].email) for uid in member_ids if uid in users]
-    found += [address for dl in lists for address in dl.emails]
-    return list(dict.fromkeys(a.strip().lower() for a in found if a.strip()))
-
-
-def _deliver(
-    settings: Settings, addresses: list[str], subject: str, body: str
-) -> list[dict[str, object]]:
-    deliveries = []
-    for address in addresses:
-        try:
-            send(settings, compose(settings, to=address, subject=subject, text=body))
-            deliveries.append({"to": address, "ok": True, "detail": "accepted by the relay"})
-        except MailNotSent as exc:
-            deliveries.append({"to": address, "ok": False, "detail": exc.message})
-    return deliveries
-
-
 def send_brief(
     session: Session,
     *,
@@ -98,8 +59,9 @@ def send_brief(
     settings: Settings,
     now: datetime,
 ) -> CriticalBrief:
-    """Send to every address of `lists`, keep the brief as sent, and note it on the case."""
-    deliveries = _deliver(settings, _addresses(session, lists), subject, body)
+    """Send to everyone on `lists`, keep the brief as sent, and note it on the case."""
+    message = Message(subject=subject, text=body, source="exigent critical brief")
+    deliveries = deliver(session, recipients(session, lists), message, settings, now)
     brief = CriticalBrief(
         request_id=case.id,
         event=event,

@@ -44,7 +44,8 @@ def chase(session: Session, deadline: Deadline, now: datetime) -> str:
 
 
 def ensure_planned(session: Session, now: datetime) -> None:
-    """Start the daily planning if none is waiting (the hand-off page and the demo call it)."""
+    """Start the daily planning if none is waiting (the worker at its start and the demo call
+    it; the hand-off page only reads)."""
     waiting = session.scalars(
         select(Deadline.id).where(Deadline.kind == PLAN, Deadline.fired_at.is_(None))
     ).first()

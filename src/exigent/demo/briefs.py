@@ -97,9 +97,12 @@ def _critical_brief(
         sent_by_id=sender.id,
         automatic=False,
         list_names=[dl.name for dl in lists],
+        # As `briefs.delivery` records them: members by their first contact method (the demo
+        # gives everyone a work email first), the extra addresses by email.
         deliveries=[
-            {"to": address, "ok": True, "detail": "accepted by the relay"}
-            for address in members + extras
+            {"to": address, "ok": True, "detail": f"{how}: accepted by the mail relay"}
+            for how, address in [("Work email", m) for m in members]
+            + [("email", e) for e in extras]
         ],
         sent_at=now - timedelta(minutes=40),
     )

@@ -245,8 +245,14 @@ def send_to(
 ) -> Delivery:
     """Send through `method` once and note what the far end said on it (the caller commits)."""
     delivery = channel_for(method, settings).send(message)
+    note(method, delivery, now)
+    session.flush()
+    return delivery
+
+
+def note(method: ContactMethod, delivery: Delivery, now: datetime) -> None:
+    """Keep on `method` what its last send found (a caller that sends several before writing
+    anything, so as not to hold the write lock while far ends answer, notes them after)."""
     method.last_used_at = now
     method.last_ok = delivery.ok
     method.last_detail = delivery.detail[:DETAIL_MAX]
-    session.flush()
-    return delivery
