@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from conftest import PASSWORD
+from console.helpers import post_login
 from exigent.auth.models import User
 from exigent.config import Settings
 from exigent.db import utcnow
@@ -111,6 +113,11 @@ def test_pagerduty_sees_trigger_then_acknowledge_then_resolve_with_one_key(
     # Sent once each: a second run of the worker has nothing left to send.
     _fire(factory, settings, later + timedelta(minutes=10))
     assert len(pagerduty.requests) == 3
+    # The page's trail says PagerDuty was told, apart from the page itself.
+    assert post_login(client, email="hana@example.test", password=PASSWORD).status_code == 303
+    page = client.get("/oncall/alerts").text
+    assert "3 delivered, 0 failed" in page
+    assert "told of the acknowledgement" in page and "told of the resolution" in page
 
 
 def test_a_failed_acknowledge_is_recorded_and_retried_with_backoff(
