@@ -44,12 +44,12 @@ def seed_paging(session: Session, staff: dict[str, User], now: datetime) -> None
         via="link",
         resolved=True,
     )
-    _past(
+    second = _past(
         session,
         p0[1],
         opened=now - timedelta(hours=6),
         trail=[
-            (analyst, ChannelKind.email, True, "accepted by the mail relay"),
+            (analyst, ChannelKind.pagerduty, True, "202 Accepted"),
             (lead, ChannelKind.webhook, False, "503 Service Unavailable"),
             (lead, ChannelKind.email, True, "accepted by the mail relay"),
         ],
@@ -57,6 +57,8 @@ def seed_paging(session: Session, staff: dict[str, User], now: datetime) -> None
         via="console",
         resolved=False,
     )
+    # Acknowledged in the console: PagerDuty, which paged the analyst, was told so.
+    _pagerduty_followed(session, second, analyst, p0[1])
     open_page(
         session,
         trigger="p0_new",
@@ -77,7 +79,7 @@ def _past(
     acknowledged_by: User,
     via: str,
     resolved: bool,
-) -> None:
+) -> Alert:
     acknowledged = opened + timedelta(minutes=4)
     alert = Alert(
         trigger="p0_new",
@@ -126,6 +128,24 @@ def _past(
         f"Page acknowledged by {acknowledged_by.name} "
         f"{'by the link in the message' if via == 'link' else 'in the console'}.",
     )
+    return alert
+
+
+def _pagerduty_followed(session: Session, alert: Alert, person: User, case: Request) -> None:
+    at = (alert.acknowledged_at or alert.opened_at) + timedelta(seconds=1)
+    session.add(
+        DeliveryAttempt(
+            alert_id=alert.id,
+            user_id=person.id,
+            channel=str(ChannelKind.pagerduty),
+            step=-2,
+            attempt=1,
+            at=at,
+            delivered=True,
+            detail="acknowledge: 202 Accepted",
+        )
+    )
+    _entry(session, case, at, "page_followed", "PagerDuty (pagerduty) told: acknowledge.")
 
 
 def _entry(session: Session, case: Request, at: datetime, kind: str, body: str) -> None:

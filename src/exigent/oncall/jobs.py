@@ -1,4 +1,5 @@
-"""On call's deadline handlers: escalation steps and retries of a contact method."""
+"""On call's deadline handlers: escalation steps, retries of a contact method, and telling
+PagerDuty of an answer given in Exigent."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.deadlines import Deadline, Handler
+from exigent.oncall.pagerduty_follow import FOLLOW, fire_follow
 from exigent.oncall.paging import CONTACT, STEP, fire_contact, fire_step
 
 
@@ -18,5 +20,9 @@ def _contact(session: Session, deadline: Deadline, now: datetime) -> str:
     return fire_contact(session, {k: int(v) for k, v in deadline.data.items()}, now)
 
 
+def _follow(session: Session, deadline: Deadline, now: datetime) -> str:
+    return fire_follow(session, dict(deadline.data), now)
+
+
 def handlers() -> dict[str, Handler]:
-    return {STEP: _step, CONTACT: _contact}
+    return {STEP: _step, CONTACT: _contact, FOLLOW: _follow}

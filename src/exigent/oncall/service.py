@@ -15,7 +15,9 @@ from exigent.auth.service import actor_for, require
 from exigent.db import utcnow
 from exigent.errors import ExigentError, NotFound
 from exigent.oncall import ack_links
+from exigent.oncall.channels import Action
 from exigent.oncall.models import Alert, AlertStatus, DeliveryAttempt
+from exigent.oncall.pagerduty_follow import follow
 from exigent.oncall.paging import PAGER, timeline
 
 # How an acknowledgement arrived, as the timeline and audit log say it.
@@ -72,6 +74,13 @@ def _close(
         after={"status": str(to)},
         detail={"via": via},
         at=now,
+    )
+    follow(
+        session,
+        alert,
+        Action.acknowledge if to is AlertStatus.acknowledged else Action.resolve,
+        via=via,
+        now=now,
     )
     return alert
 
