@@ -46,6 +46,11 @@ class ChainStatus:
 
 
 def chain_status(session: Session, now: datetime) -> ChainStatus:
+    # The running check is read before the last finished one. On PostgreSQL each statement
+    # sees the latest commits, so a check finishing between the two reads would otherwise be
+    # missed by both ("never verified"); in this order it shows as running and finished at
+    # once, and the panel's next poll settles it.
+    running = running_check(session, now)
     last = session.execute(
         select(AuditCheck)
         .where(AuditCheck.finished_at.is_not(None))
@@ -54,7 +59,7 @@ def chain_status(session: Session, now: datetime) -> ChainStatus:
     ).scalar_one_or_none()
     head = session.get(AuditHead, HEAD_ID)
     events = head.seq if head else 0
-    return ChainStatus(last=last, running=running_check(session, now), events=events)
+    return ChainStatus(last=last, running=running, events=events)
 
 
 def running_check(session: Session, now: datetime) -> AuditCheck | None:
