@@ -1,6 +1,7 @@
 """Refresh docs/screenshots/staffing-*.png for the scheduler's pages: the home, the week grid,
-a person's page and the coverage requirements (with a template's preview), wide and
-phone-sized, light and dark, from a running demo server (`exigent demo`).
+a person's page, the coverage requirements (with a template's preview) and the draft rosters
+(`exigent demo` leaves one finished draft), wide and phone-sized, light and dark, from a
+running demo server.
 
 Usage: uv run python scripts/staffing_screenshots.py http://127.0.0.1:8108 [--out docs/screenshots]
 """
@@ -14,13 +15,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-# (file name, how to reach the page from the home)
+# (file name, the page's path, or None for the first link matching `FOLLOW` from the page before)
 PAGES = [
     ("staffing-home", "/staffing"),
     ("staffing-roster", "/staffing/roster"),
     ("staffing-person", None),  # the first person on the week grid
     ("staffing-coverage", "/staffing/coverage?template=us_only"),
+    ("staffing-drafts", "/staffing/drafts"),
+    ("staffing-draft", None),  # the demo's finished draft
 ]
+FOLLOW = {
+    "staffing-person": ("/staffing/roster", "table.roster-grid tbody th a"),
+    "staffing-draft": ("/staffing/drafts", "a:text-is('Draft 1')"),
+}
 
 
 def main() -> None:
@@ -53,8 +60,9 @@ def main() -> None:
                 login(page)
                 for name, path in PAGES:
                     if path is None:
-                        page.goto(f"{base}/staffing/roster")
-                        page.locator("table.roster-grid tbody th a").first.click()
+                        start, link = FOLLOW[name]
+                        page.goto(f"{base}{start}")
+                        page.locator(link).first.click()
                     else:
                         page.goto(f"{base}{path}")
                     page.wait_for_load_state("networkidle")
