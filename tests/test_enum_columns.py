@@ -25,7 +25,7 @@ BAD_FILTERS = [
         "kind",
         "warrant",
         "consent, court_order, emergency, other, preservation, preservation_extension, "
-        "real_time, search_warrant, subpoena",
+        "real_time, referral, search_warrant, subpoena",
     ),
 ]
 

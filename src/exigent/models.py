@@ -44,6 +44,14 @@ from exigent.production.models import (
     PreservationSnapshot,
     Production,
 )
+from exigent.referrals.models import (
+    Referral,
+    ReferralCall,
+    ReferralContent,
+    ReferralOutcome,
+    ReferralRecipient,
+    ThreatAssessment,
+)
 from exigent.staffing.draft_models import RosterDraft
 from exigent.staffing.models import (
     CalendarFeed,
@@ -100,6 +108,11 @@ __all__ = [
     "PreservationSnapshot",
     "Production",
     "RecoveryCode",
+    "Referral",
+    "ReferralCall",
+    "ReferralContent",
+    "ReferralOutcome",
+    "ReferralRecipient",
     "Request",
     "Requester",
     "RiskAssessment",
@@ -113,6 +126,7 @@ __all__ = [
     "Swap",
     "Target",
     "TargetAge",
+    "ThreatAssessment",
     "TimeOff",
     "TimelineEvent",
     "User",

@@ -34,6 +34,8 @@ class RequestKind(StrEnum):
     consent = "consent"
     real_time = "real_time"
     other = "other"
+    # A case the team opens itself on a risk it found (a proactive referral), not a request.
+    referral = "referral"
 
 
 PRESERVATION_KINDS = frozenset({RequestKind.preservation, RequestKind.preservation_extension})
@@ -48,6 +50,8 @@ class ReceivedVia(StrEnum):
     email = "email"
     phone = "phone"
     fax = "fax"
+    # Raised inside the platform (the moderation system or an analyst), not by a requester.
+    internal = "internal"
 
 
 class EmergencyNature(StrEnum):

@@ -97,6 +97,20 @@ class Policy(BaseModel):
     sla: dict[Priority, SlaClocks]
     sla_warning_fraction: float = Field(gt=0, lt=1)
 
+    @model_validator(mode="before")
+    @classmethod
+    def referrals_default_to_emergency(cls, data: Any) -> Any:
+        # Policy versions saved before the team opened referral cases lack the kind; such a
+        # case is judged as the voluntary emergency disclosure it is (2702(b)(8), (c)(4)).
+        if isinstance(data, dict) and isinstance(data.get("kinds"), dict):
+            kinds = data["kinds"]
+            if "referral" not in kinds and "emergency" in kinds:
+                data = {**data, "kinds": {**kinds, "referral": kinds["emergency"]}}
+            priorities = data.get("priorities")
+            if isinstance(priorities, dict) and "referral" not in priorities:
+                data = {**data, "priorities": {**priorities, "referral": "P0"}}
+        return data
+
     @field_validator("us_countries")
     @classmethod
     def countries_upper_case(cls, value: list[str]) -> list[str]:

@@ -34,12 +34,14 @@ LABELS: dict[str, str] = {
     "consent": "Consent",
     "real_time": "Real-time",
     "other": "Other",
+    "referral": "Proactive referral",
     # How it arrived (ReceivedVia)
     "portal": "Portal",
     "api": "API",
     "email": "Email",
     "phone": "Phone",
     "fax": "Fax",
+    "internal": "Raised internally",
     # Nature of an emergency (EmergencyNature), also the harm in wellbeing's exposure
     "suicide_self_harm": "Suicide or self-harm",
     "child_safety": "Child safety",

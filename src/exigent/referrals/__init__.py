@@ -1,0 +1,1 @@
+"""Proactive referrals: risks the team finds itself, assessed and told to who must know."""
