@@ -78,6 +78,45 @@ class SlaClocks(BaseModel):
     decide: Clock
 
 
+class LegalBasis(BaseModel):
+    """A law a referral may rely on, and the recipients it reaches."""
+
+    model_config = ConfigDict(extra="forbid")
+    label: str
+    citation: str
+    # Recipient kinds (police, ntoc, ncmec, eu_member_state, europol, other) it applies to.
+    recipient_kinds: list[str]
+
+
+class ReferralRules(BaseModel):
+    """How a risk the team found itself is prioritised, held and followed up."""
+
+    model_config = ConfigDict(extra="forbid")
+    # An imminent threat to life is P0 whatever its harm type (DOMAIN.md); otherwise the
+    # harm type decides (an NCMEC report or a DSA Art. 18 notice is P1).
+    imminent_priority: Priority = Priority.P0
+    priority_by_harm: dict[str, Priority]
+    follow_up_days: int = Field(gt=0)
+    # Preservation days by recipient kind; an NCMEC report is held a year (2258A(h)).
+    hold_days: dict[str, int]
+    legal_bases: dict[str, LegalBasis]
+
+    @field_validator("hold_days")
+    @classmethod
+    def holds_are_positive(cls, value: dict[str, int]) -> dict[str, int]:
+        for kind, days in value.items():
+            if days <= 0:
+                raise ValueError(f"hold_days.{kind} must be a positive number of days")
+        return value
+
+
+def _default_referral_rules() -> dict[str, Any]:
+    document = json.loads(
+        resources.files("exigent.legal").joinpath("default_policy.json").read_text()
+    )
+    return dict(document["referrals"])
+
+
 class Policy(BaseModel):
     """One version of the disclosure policy. Counsel edits it; the engine only reads it."""
 
@@ -96,6 +135,10 @@ class Policy(BaseModel):
     priorities: dict[str, Priority]
     sla: dict[Priority, SlaClocks]
     sla_warning_fraction: float = Field(gt=0, lt=1)
+    # Earlier policy versions, written before referrals, take the shipped rules.
+    referrals: ReferralRules = Field(
+        default_factory=lambda: ReferralRules.model_validate(_default_referral_rules())
+    )
 
     @model_validator(mode="before")
     @classmethod
