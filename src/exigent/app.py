@@ -38,6 +38,7 @@ from exigent.console import (
     case_actions,
     case_pages,
     decision_actions,
+    escalation_form,
     policy_editor,
     policy_pages,
     queue_pages,
@@ -49,6 +50,7 @@ from exigent.directory import pages as directory_pages
 from exigent.errors import ExigentError, NotFound, ServiceUnavailable, describe_problems
 from exigent.files import FileStore
 from exigent.intake import api as intake_api
+from exigent.intake import escalation_api
 from exigent.intake.batcher import IntakeBatcher
 from exigent.intake.ratelimit import IntakeLimiter
 from exigent.legal import api as legal_api
@@ -68,6 +70,7 @@ from exigent.portal.rendering import error_page as portal_error_page
 from exigent.portal.rendering import not_found_page
 from exigent.production import api as production_api
 from exigent.production import pages as production_pages
+from exigent.referrals import facts as referral_facts
 from exigent.staffing import api as staffing_api
 from exigent.staffing import coverage_pages as staffing_coverage
 from exigent.staffing import draft_api as staffing_draft_api
@@ -309,6 +312,9 @@ def create_served_app() -> FastAPI:
 ROUTERS = (
     auth_api.router,
     intake_api.router,
+    escalation_api.router,
+    referral_facts.router,
+    escalation_form.router,
     cases_api.router,
     legal_api.router,
     directory_api.router,

@@ -69,6 +69,9 @@ class Permission(StrEnum):
     oncall_read = "oncall.read"
     oncall_respond = "oncall.respond"
     oncall_edit = "oncall.edit"
+    # Raising a risk the platform found (a proactive referral): the moderation system's
+    # account with its token, and analysts and leads from the console form.
+    referral_raise = "referral.raise"
 
 
 P = Permission
@@ -101,7 +104,7 @@ PAGED = {P.oncall_respond}
 WEIGHTS = {P.weights_read, P.weights_edit}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.analyst: frozenset(
-        STAFF_WORK | DRAFTING | PRODUCING | ROSTERED | PAGED | {P.request_assign}
+        STAFF_WORK | DRAFTING | PRODUCING | ROSTERED | PAGED | {P.request_assign, P.referral_raise}
     ),
     Role.lead: frozenset(
         STAFF_WORK
@@ -122,6 +125,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.exposure_read_team,
             P.handoff_lead,
             P.brief_send,
+            P.referral_raise,
         }
     ),
     # Legal answers for every disclosure, so it may read the audit log that records them.

@@ -31,7 +31,7 @@ from exigent.legal.checks import check_row, obligation_rows
 from exigent.legal.clocks import Clocks, clocks_for, sla_deadline_rows
 from exigent.legal.coppa import stated_child
 from exigent.legal.models import LegalCheckRecord
-from exigent.legal.policy import Policy
+from exigent.legal.policy import Policy, Priority
 from exigent.legal.schemas import LegalCheck
 from exigent.notice.models import UserNotice
 from exigent.notice.newcases import (
@@ -57,6 +57,9 @@ class NewCase:
     policy_version: int
     check: LegalCheck
     assessed: Assessed
+    # A priority the caller worked out from the policy (a referral's, by its harm); None
+    # takes the policy's priority for the kind.
+    priority: Priority | None = None
 
 
 def write_new_cases(
@@ -75,7 +78,10 @@ def write_new_cases(
     requesters = _requesters(session, typed, now)
     agencies = _agencies(session, [_sender_email(case) for case in cases])
     officer_agencies = _officer_agencies(session, cases)
-    clocks = [clocks_for(policy, case.record.kind, case.record.received_at) for case in cases]
+    clocks = [
+        clocks_for(policy, case.record.kind, case.record.received_at, priority=case.priority)
+        for case in cases
+    ]
     request_rows = [
         _with_defaults(
             Request, _request_row(case, clock, requesters, agencies, officer_agencies, now)

@@ -19,9 +19,14 @@ class Clocks:
     decide_due_at: datetime
 
 
-def clocks_for(policy: Policy, kind: str, received_at: datetime) -> Clocks:
-    """Priority and due times; business-day clocks count in the requester's own offset."""
-    priority = policy.priorities[kind]
+def clocks_for(
+    policy: Policy, kind: str, received_at: datetime, *, priority: Priority | None = None
+) -> Clocks:
+    """Priority and due times; business-day clocks count in the requester's own offset.
+
+    `priority`, when given, is one the policy set by other facts than the kind (a referral's
+    by its harm type and imminence, `Policy.referrals`)."""
+    priority = priority or policy.priorities[kind]
     sla = policy.sla[priority]
     return Clocks(
         priority=priority,

@@ -35,6 +35,13 @@ LABELS: dict[str, str] = {
     "real_time": "Real-time",
     "other": "Other",
     "referral": "Proactive referral",
+    # A referral's harm, content and outcome (referrals.models)
+    "child_sexual_exploitation": "Child sexual exploitation",
+    "content_id": "Content id",
+    "media": "Captured media",
+    "welfare_check_done": "Welfare check done",
+    "person_safe": "Person safe",
+    "arrest": "Arrest",
     # How it arrived (ReceivedVia)
     "portal": "Portal",
     "api": "API",

@@ -59,6 +59,13 @@ PLACES = (
         count="approvals",
     ),
     Place(
+        "/console/escalations/new",
+        "Escalate",
+        "Raise a risk the team found (a threat to life, child exploitation, terrorism) as a "
+        "proactive referral case.",
+        P.referral_raise,
+    ),
+    Place(
         "/console/directory",
         "Directory",
         "Law-enforcement agencies, their mail domains and callback numbers, each with its "
