@@ -148,6 +148,8 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/audit/events"): P.audit_read,
     ("GET", "/api/v1/audit/chain"): P.audit_read,
     ("POST", "/api/v1/audit/checks"): P.audit_read,
+    # Proactive referrals: the moderation system (and staff) raise an escalation
+    ("POST", "/api/v1/escalations"): P.referral_raise,
 }
 
 
@@ -233,4 +235,9 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/oncall/policies/{policy_id}"): P.oncall_edit,
     ("POST", "/oncall/triggers/{trigger_id}"): P.oncall_edit,
     ("POST", "/oncall/policies-defaults"): P.oncall_edit,
+    # Proactive referrals: the escalation form, a referral's facts and its outcomes
+    ("GET", "/console/escalations/new"): P.referral_raise,
+    ("POST", "/console/escalations/new"): P.referral_raise,
+    ("GET", "/console/cases/{case_id}/referral/facts"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/referral/outcomes"): P.referral_raise,
 }

@@ -37,6 +37,9 @@ COVERED = (
     "/oncall/alerts",
     "/oncall/policies",
     "/oncall/triggers",
+    "/console/escalations",
+    "/referral/facts",
+    "/referral/outcomes",
 )
 
 

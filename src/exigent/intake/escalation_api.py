@@ -6,15 +6,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Depends, Header, Response
 from pydantic import BaseModel
 
+from exigent.auth.models import User
+from exigent.auth.permissions import Permission
+from exigent.auth.service import require
 from exigent.intake.escalations import raise_escalation
 from exigent.referrals.models import RaisedVia
 from exigent.referrals.schemas import EscalationIn
 from exigent.web.deps import CurrentUser, FileStoreDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/escalations", tags=["escalations"])
+
+
+def _raiser(user: CurrentUser) -> User:
+    # Before the body is read: a caller who may not raise learns nothing about its shape.
+    require(user, Permission.referral_raise)
+    return user
+
+
+Raiser = Annotated[User, Depends(_raiser)]
 
 
 class EscalationRead(BaseModel):
@@ -37,8 +49,8 @@ class EscalationRead(BaseModel):
     responses={200: {"description": "a retry of an earlier escalation"}},
 )
 def create_escalation(
+    user: Raiser,
     escalation: EscalationIn,
-    user: CurrentUser,
     session: SessionDep,
     store: FileStoreDep,
     settings: SettingsDep,

@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
+from exigent.auth.permissions import Permission
 from exigent.cases import service as cases
 from exigent.cases.models import Document
 from exigent.db import utcnow
@@ -25,19 +26,22 @@ from exigent.referrals import service
 from exigent.referrals.countries import EU_MEMBER_STATES
 from exigent.referrals.models import Outcome
 from exigent.referrals.schemas import OutcomeIn
-from exigent.web.deps import CaseId, Reader, SessionDep, SessionFactoryDep
+from exigent.web.deps import CaseId, Reader, SessionDep, SessionFactoryDep, page_permission
 from exigent.web.refusals import turned_down
 from exigent.web.templating import templates
 from exigent.wellbeing.service import harm_category
 
 router = APIRouter(prefix="/console", include_in_schema=False)
+# Recording what became of a referral is the work of those who raise and work referrals.
+Recorder = Annotated[User, Depends(page_permission(Permission.referral_raise))]
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return dict(session.execute(select(User.id, User.name).where(User.id.in_(wanted))).tuples())
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
+    return {user_id: name for user_id, name in rows}
 
 
 def _panel(
@@ -115,7 +119,7 @@ def record_outcome(
     request: Request,
     session: SessionDep,
     factory: SessionFactoryDep,
-    user: Reader,
+    user: Recorder,
     outcome: Annotated[str, Form(max_length=40)] = "",
     recipient_id: Annotated[str, Form(max_length=12)] = "",
     note: Annotated[str, Form(max_length=20_000)] = "",
