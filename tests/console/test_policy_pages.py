@@ -282,3 +282,28 @@ def test_the_json_document_is_an_advanced_way_to_the_same_review(client, legal) 
         back.text,
         re.S,
     )
+
+
+def test_the_referral_rules_are_shown_and_kept_when_counsel_saves_the_tables(  # type: ignore[no-untyped-def]
+    client, legal
+) -> None:
+    csrf = sign_in(client, legal.user.email)
+    doc = document(client, legal)
+    page = client.get("/console/policy").text
+    assert "data-referral-rules" in page and "18 U.S.C. 2258A" in page
+    assert "ask the recipient every 3 days" in page
+    assert "data-referral-rules" in client.get("/console/policy/edit").text
+    review = client.post(
+        "/console/policy/preview", data=editor_form(doc, csrf, sla__P1__acknowledge="45")
+    )
+    assert review.status_code == 200, review.text
+    proposed = json.loads(hidden(review.text, "document"))
+    assert proposed["referrals"] == doc["referrals"]
+    saved = client.post(
+        "/console/policy",
+        data={"csrf_token": csrf, "document": json.dumps(proposed), "based_on": "1", "reason": "r"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    after = client.get("/api/v1/policy", headers=legal.headers).json()
+    assert after["version"] == 2 and after["document"]["referrals"] == doc["referrals"]

@@ -192,3 +192,18 @@ def test_an_unknown_outcome_schedules_a_follow_up(client, factory, analyst):
             session.scalar(select(Deadline.id).where(Deadline.kind == "referral_follow_up"))
             is not None
         )
+
+
+def test_the_queue_shows_referrals_and_filters_by_their_kind(client, factory, analyst):
+    from factories import emergency_record
+    from legal.flows import create_case
+
+    referral_id = _raise(client, factory)
+    other = create_case(client, analyst, emergency_record())["id"]
+    sign_in(client, analyst.user.email)
+    queue = client.get("/console").text
+    assert 'name="kind" value="referral"' in queue and "Proactive referral" in queue
+    only = client.get("/console?kind=referral").text
+    assert f'data-case-id="{referral_id}"' in only and f'data-case-id="{other}"' not in only
+    home = client.get("/console/home").text
+    assert 'href="/console/escalations/new"' in home
