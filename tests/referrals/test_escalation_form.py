@@ -76,21 +76,17 @@ def test_problems_are_shown_by_field_and_nothing_is_saved(client, factory, analy
     )
     assert answer.status_code == 422
     html = answer.text
-    for field in ("accounts", "published_offset"):
+    for field in (
+        "accounts",
+        "published_offset",
+        "harm_type",
+        "content",
+        "location.country",
+        "offence_country",
+    ):
         assert f'data-error="{field}"' in html, field
-    # Checked together once the form's own problems are fixed:
-    again = client.post(
-        FORM,
-        data=_fields(
-            harm_type="", content="", **{"location.country": "QQ", "offence_country": "XX"}
-        ),
-        headers={"X-CSRF-Token": csrf},
-    )
-    assert again.status_code == 422
-    for field in ("harm_type", "content", "location.country", "offence_country"):
-        assert f'data-error="{field}"' in again.text, (field, again.text)
-    assert "give at least one content id, URL or captured file" in again.text
-    assert 'value="Trust &amp; Safety, Americas"' in again.text  # what was typed stays
+    assert "give at least one content id, URL or captured file" in html
+    assert 'value="Trust &amp; Safety, Americas"' in html  # what was typed stays
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Request)) == 0
 

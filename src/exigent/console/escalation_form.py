@@ -89,12 +89,13 @@ def raise_from_form(
     values["imminent"] = "on" if form.get("imminent") else ""
     errors: dict[str, str] = {}
     body = _body(form, values, errors, settings.max_upload_bytes)
-    if not errors:
-        try:
-            escalation = EscalationIn.model_validate(body)
-        except ValidationError as exc:
-            for problem in describe_validation_error(exc):
-                errors.setdefault(_field_of(problem["field"]), _said(problem))
+    # Checked whole even when the form's own reading found problems, so every problem is
+    # shown at once.
+    try:
+        escalation = EscalationIn.model_validate(body)
+    except ValidationError as exc:
+        for problem in describe_validation_error(exc):
+            errors.setdefault(_field_of(problem["field"]), _said(problem))
     if errors:
         return _page(request, user, values, errors, status_code=422)
     try:
