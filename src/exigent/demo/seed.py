@@ -29,6 +29,7 @@ from exigent.demo.media import attach_demo_media, seed_exposure
 from exigent.demo.paging import seed_paging
 from exigent.demo.people import DEMO_DOMAIN, SEEDER, login_lines, place_demo_officer, seed_people
 from exigent.demo.records import agencies_with_domains
+from exigent.demo.referrals import seed_referrals
 from exigent.demo.roster import seed_roster
 from exigent.demo.unlisted import seed_unlisted_cases
 from exigent.directory.models import Agency
@@ -104,6 +105,7 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     place_demo_officer(session, officer, agencies)
     seed_live_cases(session, rng, staff, officer, agencies)
     seed_unlisted_cases(session, staff)
+    seed_referrals(session, staff, FileStore(get_settings().file_store), utcnow())
     settle_past_clocks(session, utcnow())
     media = attach_demo_media(
         session, user=staff["analyst"], store=FileStore(get_settings().file_store)
