@@ -69,6 +69,9 @@ class Permission(StrEnum):
     oncall_read = "oncall.read"
     oncall_respond = "oncall.respond"
     oncall_edit = "oncall.edit"
+    # Who to tell of a referral: seeing why each authority was proposed, choosing, withdrawing
+    # and adding another; the team that handles the case and legal, who answer for it.
+    referral_recipients = "referral.recipients"
 
 
 P = Permission
@@ -101,7 +104,12 @@ PAGED = {P.oncall_respond}
 WEIGHTS = {P.weights_read, P.weights_edit}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.analyst: frozenset(
-        STAFF_WORK | DRAFTING | PRODUCING | ROSTERED | PAGED | {P.request_assign}
+        STAFF_WORK
+        | DRAFTING
+        | PRODUCING
+        | ROSTERED
+        | PAGED
+        | {P.request_assign, P.referral_recipients}
     ),
     Role.lead: frozenset(
         STAFF_WORK
@@ -122,6 +130,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.exposure_read_team,
             P.handoff_lead,
             P.brief_send,
+            P.referral_recipients,
         }
     ),
     # Legal answers for every disclosure, so it may read the audit log that records them.
@@ -139,6 +148,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.notice_decide,
             P.audit_read,
             P.brief_send,
+            P.referral_recipients,
         }
     ),
     Role.leadership: frozenset(
