@@ -23,9 +23,10 @@ from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.directory.service import list_agencies
 from exigent.errors import BadInput, ExigentError, NotFound
-from exigent.platform_data.registry import open_adapter
+from exigent.platform_data.adapter import AdapterUnavailable
+from exigent.platform_data.registry import get_adapter
 from exigent.referrals import recipient_choices, recipients
-from exigent.referrals.models import Referral
+from exigent.referrals.models import Referral, ReferralRecipient
 from exigent.web.deps import (
     CaseId,
     RowId,
@@ -130,10 +131,22 @@ def propose_again(
     return _act(request, session, factory, user, case_id, "propose", run)
 
 
-def _propose(session: Session, settings: Settings, user: User, referral: Referral) -> list[Any]:
-    now = utcnow()
-    with open_adapter(settings) as adapter:
-        return recipients.propose_recipients(session, referral, adapter, now, actor=actor_for(user))
+def _propose(
+    session: Session, settings: Settings, user: User, referral: Referral
+) -> list[ReferralRecipient]:
+    now, actor = utcnow(), actor_for(user)
+    try:
+        adapter = get_adapter(settings)
+    except AdapterUnavailable as exc:
+        # The referral's own facts still point somewhere; the rows say what was missing.
+        note = f"Platform location history unavailable: {exc.message}"
+        return recipients.propose_recipients(
+            session, referral, None, now, actor=actor, notes=[note]
+        )
+    try:
+        return recipients.propose_recipients(session, referral, adapter, now, actor=actor)
+    finally:
+        adapter.close()
 
 
 @router.post(BASE + "/{recipient_id}/choose", response_class=HTMLResponse)

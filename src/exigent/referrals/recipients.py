@@ -138,11 +138,13 @@ def propose_recipients(
     *,
     actor: Actor | None = None,
     index: AgencyIndex | None = None,
+    notes: list[str] | None = None,
 ) -> list[ReferralRecipient]:
     """Replace the referral's open proposals with fresh ones from its facts; chosen and sent
-    recipients stay as they are."""
+    recipients stay as they are. `notes`: what could not be looked up, said on each row."""
     actor = actor or Actor.system("recipient resolver")
     facts = facts_of(session, referral, adapter, now)
+    facts.notes.extend(notes or [])
     proposals = resolve(facts, index or shipped_index(), now)
     _with_directory_numbers(session, proposals)
     existing = recipients_of(session, referral.id)

@@ -142,7 +142,12 @@ def resolve_us(index: AgencyIndex, p: Position, where: str) -> list[Proposal]:
     inside = bool(city) and city[0][0] <= CITY_KM
     if inside:
         d, agency = city[0]
-        proposals.append(_police(agency, d, [where, f"Nearest municipal police within {d:.1f} km"]))
+        said = (
+            "Municipal police of the city the referral names"
+            if p.source == "city"
+            else f"Nearest municipal police within {d:.1f} km"
+        )
+        proposals.append(_police(agency, d, [where, said]))
     sheriff = index.sheriffs.get(county) if county else None
     if sheriff is not None and county is not None:
         d = distance_km(lat, lon, sheriff.latitude, sheriff.longitude)
