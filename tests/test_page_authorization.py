@@ -37,6 +37,7 @@ COVERED = (
     "/oncall/alerts",
     "/oncall/policies",
     "/oncall/triggers",
+    "/referral/recipients",
 )
 
 
@@ -91,6 +92,7 @@ def _world(client: TestClient, factory: Any, make_account: Any) -> dict[str, Any
             "alert_id": 999_999,
             "policy_id": 999_999,
             "trigger_id": 999_999,
+            "recipient_id": 999_999,
         }
 
 
