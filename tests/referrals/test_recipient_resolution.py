@@ -21,7 +21,7 @@ from exigent.referrals.resolution import Facts, Position, best_position, resolve
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 NO_EU = EuFacts(None, None, None, None)
 SPRINGFIELD_IL = (39.7817, -89.6501)
-# Farmland of Christian County, Illinois: no city police within 6 km.
+# Farmland of Christian County, Illinois: no city police within 4 km.
 RURAL_IL = (39.65, -89.45)
 
 
@@ -50,7 +50,7 @@ def test_a_point_in_a_city_goes_to_its_police_then_sheriff_then_state_police() -
 def test_a_rural_point_goes_to_the_county_sheriff_first() -> None:
     found = resolve(facts(Position(*RURAL_IL, "gps", NOW)), shipped_index(), NOW)
     assert found[0].name == "Christian County Sheriff's Office"
-    assert "No city police within 6 km: the point is outside a city" in found[0].reasons
+    assert "No city police within 4 km: the point is outside a city" in found[0].reasons
     assert {p.kind for p in found} == {RecipientKind.police}
 
 
@@ -147,3 +147,18 @@ def test_a_small_index_built_from_points() -> None:
     assert index.city_police("alpha", "zz") is a
     found = resolve(facts(Position(10.01, 10.01, "gps", NOW)), index, NOW)
     assert [p.ori for p in found] == ["X1", "X2"]
+
+
+def test_near_a_county_line_the_nearer_station_of_the_other_county_is_proposed_too() -> None:
+    index = AgencyIndex(
+        [
+            AgencyPoint("A0", "Ay County Sheriff", "County", "AY", "ZZ", 10.0, 10.0),
+            AgencyPoint("A1", "First Police Department", "City", "AY", "ZZ", 10.2, 10.2),
+            AgencyPoint("A2", "Second Police Department", "City", "AY", "ZZ", 10.2, 10.21),
+            AgencyPoint("B0", "Bee County Sheriff", "County", "BEE", "ZZ", 10.3, 10.3),
+        ]
+    )
+    found = resolve(facts(Position(10.25, 10.25, "gps", NOW)), index, NOW)
+    assert [p.ori for p in found][:3] == ["A0", "B0", "A2"]
+    assert found[0].reasons[1] == "County sheriff for Ay County"
+    assert found[1].reasons[1].startswith("Nearest sheriff's station, 7.8 km away, is Bee County's")

@@ -2,8 +2,12 @@
 
 The FBI Crime Data Explorer list (shipped with the directory) gives each agency its ORI, type,
 county and coordinates; the `agencies` table gives the same agency (by ORI) its independently
-sourced phone number. The index is built once per process (about 18,000 agencies, well under
-a second) so a case asks a few dozen buckets, not every agency.
+sourced phone number. The FBI's coordinates are often a county's centre, shared by every town
+of the county (45% of city agencies share theirs with another), so where the PDAP list has the
+same agency (same name and state) its own coordinates are used instead.
+
+The index is built once per process (about 18,000 agencies, a second or two), so a case asks
+a few dozen buckets, not every agency.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from exigent.directory.sources import iter_fbi_agencies
+from exigent.directory.sources import iter_fbi_agencies, iter_pdap_agencies
 
 EARTH_KM = 6371.0088
 # A bucket is 0.25 degrees square: about 28 km north-south, so a search within 100 km asks
@@ -139,21 +143,41 @@ class AgencyIndex:
         return self.by_city.get((state.upper(), city.strip().lower()))
 
 
-def points_from(path: Path | None = None) -> list[AgencyPoint]:
-    """The agencies of the FBI list that have coordinates."""
-    return [
-        AgencyPoint(
-            ori=a.ori,
-            name=a.name,
-            agency_type=a.agency_type,
-            county=a.county.split(",")[0].strip() if a.county else None,
-            state=a.state,
-            latitude=a.latitude,
-            longitude=a.longitude,
+def _name_key(name: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
+def pdap_positions(path: Path | None = None) -> dict[tuple[str, str], tuple[float, float]]:
+    """PDAP's coordinates by (state, normalised name), for names PDAP places only once."""
+    seen: dict[tuple[str, str], tuple[float, float] | None] = {}
+    for a in iter_pdap_agencies(path):
+        if a.latitude is None or a.longitude is None or not a.state or a.defunct_year:
+            continue
+        key = (a.state.upper(), _name_key(a.submitted_name or a.name))
+        seen[key] = None if key in seen else (a.latitude, a.longitude)
+    return {k: v for k, v in seen.items() if v is not None}
+
+
+def points_from(path: Path | None = None, pdap: Path | None = None) -> list[AgencyPoint]:
+    """The agencies of the FBI list that have coordinates, PDAP's where it has them."""
+    better = pdap_positions(pdap)
+    points = []
+    for a in iter_fbi_agencies(path):
+        if a.latitude is None or a.longitude is None or not a.ori:
+            continue
+        lat, lon = better.get((a.state.upper(), _name_key(a.name)), (a.latitude, a.longitude))
+        points.append(
+            AgencyPoint(
+                ori=a.ori,
+                name=a.name,
+                agency_type=a.agency_type,
+                county=a.county.split(",")[0].strip() if a.county else None,
+                state=a.state,
+                latitude=lat,
+                longitude=lon,
+            )
         )
-        for a in iter_fbi_agencies(path)
-        if a.latitude is not None and a.longitude is not None and a.ori
-    ]
+    return points
 
 
 @lru_cache(maxsize=1)

@@ -20,8 +20,9 @@ from exigent.referrals.agency_index import AgencyIndex, AgencyPoint, city_of, di
 from exigent.referrals.eu import EuFacts, EuProposal, resolve_eu
 from exigent.referrals.models import HarmType, RecipientKind
 
-# A station this close is the city's own police for a point (most US cities are smaller).
-CITY_KM = 6.0
+# A station this close is the city's own police for a point: most US incorporated places are
+# a few kilometres across.
+CITY_KM = 4.0
 # Beyond this no agency is "the one with jurisdiction" with any confidence.
 REACH_KM = 80.0
 # Positions older than this are used only when nothing fresher exists, and say so.
@@ -155,12 +156,30 @@ def resolve_us(index: AgencyIndex, p: Position, where: str) -> list[Proposal]:
         if not inside:
             why.append(f"No city police within {CITY_KM:.0f} km: the point is outside a city")
         proposals.append(_police(sheriff, d, why))
+    proposals.extend(_neighbouring_sheriff(index, p, where, sheriff))
     if not inside and city:
         d, agency = city[0]
         proposals.append(_police(agency, d, [where, f"Nearest municipal police, {d:.1f} km away"]))
     for d, agency in index.state_police.nearest(lat, lon, k=1, max_km=REACH_KM * 2):
         proposals.append(_police(agency, d, [where, f"State police, nearest post {d:.1f} km away"]))
     return [p for p in proposals if p.distance_km is not None and p.distance_km <= REACH_KM * 2]
+
+
+def _neighbouring_sheriff(
+    index: AgencyIndex, p: Position, where: str, sheriff: AgencyPoint | None
+) -> list[Proposal]:
+    """The sheriff whose station is nearest, when it is another county's: near a county line
+    the agencies around a point and the nearest station can disagree, and the analyst decides."""
+    near = index.counties.nearest(p.latitude, p.longitude, k=1, max_km=REACH_KM)
+    if not near or (sheriff is not None and near[0][1].ori == sheriff.ori):
+        return []
+    d, other = near[0]
+    county = other.county_label() or "a neighbouring county"
+    why = [
+        where,
+        f"Nearest sheriff's station, {d:.1f} km away, is {county}'s: the point may be there",
+    ]
+    return [_police(other, d, why)]
 
 
 def ntoc(reason: str) -> Proposal:
