@@ -240,4 +240,18 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/escalations/new"): P.referral_raise,
     ("GET", "/console/cases/{case_id}/referral/facts"): P.request_read_all,
     ("POST", "/console/cases/{case_id}/referral/outcomes"): P.referral_raise,
+    # Who to tell of a referral: the proposals, choosing, withdrawing and picking another
+    ("GET", "/console/cases/{case_id}/referral/recipients"): P.referral_recipients,
+    ("POST", "/console/cases/{case_id}/referral/recipients/propose"): P.referral_recipients,
+    (
+        "POST",
+        "/console/cases/{case_id}/referral/recipients/{recipient_id}/choose",
+    ): P.referral_recipients,
+    (
+        "POST",
+        "/console/cases/{case_id}/referral/recipients/{recipient_id}/withdraw",
+    ): P.referral_recipients,
+    ("GET", "/console/cases/{case_id}/referral/recipients/search"): P.referral_recipients,
+    ("POST", "/console/cases/{case_id}/referral/recipients/agency"): P.referral_recipients,
+    ("POST", "/console/cases/{case_id}/referral/recipients/other"): P.referral_recipients,
 }

@@ -40,6 +40,7 @@ COVERED = (
     "/console/escalations",
     "/referral/facts",
     "/referral/outcomes",
+    "/referral/recipients",
 )
 
 
@@ -94,6 +95,7 @@ def _world(client: TestClient, factory: Any, make_account: Any) -> dict[str, Any
             "alert_id": 999_999,
             "policy_id": 999_999,
             "trigger_id": 999_999,
+            "recipient_id": 999_999,
         }
 
 

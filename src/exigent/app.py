@@ -71,6 +71,7 @@ from exigent.portal.rendering import not_found_page
 from exigent.production import api as production_api
 from exigent.production import pages as production_pages
 from exigent.referrals import facts as referral_facts
+from exigent.referrals import recipient_pages as referral_recipient_pages
 from exigent.staffing import api as staffing_api
 from exigent.staffing import coverage_pages as staffing_coverage
 from exigent.staffing import draft_api as staffing_draft_api
@@ -337,6 +338,7 @@ ROUTERS = (
     verification_pages.router,
     directory_pages.router,
     production_pages.router,
+    referral_recipient_pages.router,
     wellbeing_pages.router,
     staffing_api.router,
     staffing_draft_api.router,

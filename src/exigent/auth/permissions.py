@@ -72,6 +72,9 @@ class Permission(StrEnum):
     # Raising a risk the platform found (a proactive referral): the moderation system's
     # account with its token, and analysts and leads from the console form.
     referral_raise = "referral.raise"
+    # Who to tell of a referral: seeing why each authority was proposed, choosing, withdrawing
+    # and adding another; the team that handles the case and legal, who answer for it.
+    referral_recipients = "referral.recipients"
 
 
 P = Permission
@@ -104,7 +107,12 @@ PAGED = {P.oncall_respond}
 WEIGHTS = {P.weights_read, P.weights_edit}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.analyst: frozenset(
-        STAFF_WORK | DRAFTING | PRODUCING | ROSTERED | PAGED | {P.request_assign, P.referral_raise}
+        STAFF_WORK
+        | DRAFTING
+        | PRODUCING
+        | ROSTERED
+        | PAGED
+        | {P.request_assign, P.referral_raise, P.referral_recipients}
     ),
     Role.lead: frozenset(
         STAFF_WORK
@@ -126,6 +134,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.handoff_lead,
             P.brief_send,
             P.referral_raise,
+            P.referral_recipients,
         }
     ),
     # Legal answers for every disclosure, so it may read the audit log that records them.
@@ -143,6 +152,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.notice_decide,
             P.audit_read,
             P.brief_send,
+            P.referral_recipients,
         }
     ),
     Role.leadership: frozenset(
