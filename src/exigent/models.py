@@ -44,6 +44,7 @@ from exigent.production.models import (
     PreservationSnapshot,
     Production,
 )
+from exigent.referrals.cybertipline.models import CyberTiplineFiling, CyberTiplineStep
 from exigent.referrals.models import (
     Referral,
     ReferralCall,
@@ -78,6 +79,8 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Base",
+    "CyberTiplineFiling",
+    "CyberTiplineStep",
     "CalendarFeed",
     "Callback",
     "CheckIn",

@@ -69,6 +69,9 @@ class Permission(StrEnum):
     oncall_read = "oncall.read"
     oncall_respond = "oncall.respond"
     oncall_edit = "oncall.edit"
+    # Filing a CyberTipline report of a referral (and retracting it before it is finished):
+    # a duty under 18 U.S.C. 2258A, so no second person approves it; who filed is recorded.
+    ncmec_report = "ncmec.report"
 
 
 P = Permission
@@ -91,8 +94,9 @@ STAFF_WORK = {
 }
 # Who may write a decision; approving one is a different person's permission.
 DRAFTING = {P.decision_draft}
-# Collecting, packaging and delivering approved data, and keeping preservation holds.
-PRODUCING = {P.production_build, P.production_deliver, P.preservation_manage}
+# Collecting, packaging and delivering approved data, keeping preservation holds, and
+# reporting child sexual exploitation to NCMEC.
+PRODUCING = {P.production_build, P.production_deliver, P.preservation_manage, P.ncmec_report}
 # Every staff member is on the roster.
 ROSTERED = {P.shifts_own, P.oncall_read}
 # Everyone who can be paged answers pages; auditors change nothing.

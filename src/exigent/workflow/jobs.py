@@ -17,6 +17,7 @@ from exigent.notice import jobs as notice_jobs
 from exigent.officers import jobs as officer_jobs
 from exigent.oncall import jobs as oncall_jobs
 from exigent.production import jobs as production_jobs
+from exigent.referrals.cybertipline import jobs as cybertipline_jobs
 from exigent.staffing import jobs as staffing_jobs
 from exigent.workflow.reachable import with_contact_method
 
@@ -36,6 +37,7 @@ DOMAIN_HANDLERS = (
     production_jobs.handlers,
     _staffing_handlers,
     briefs_jobs.handlers,
+    cybertipline_jobs.handlers,
 )
 
 
