@@ -26,8 +26,8 @@ def upgrade() -> None:
         sa.Column(
             "request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("status", exigent.db.EnumText(length=16), nullable=False),
-        sa.Column("incident_type", exigent.db.EnumText(length=40), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("incident_type", sa.String(length=40), nullable=False),
         sa.Column("incident_at", exigent.db.UtcDateTime(timezone=True), nullable=False),
         sa.Column("escalate_reason", sa.Text(), nullable=True),
         sa.Column("victim", sa.JSON(), nullable=False),
@@ -83,9 +83,9 @@ def upgrade() -> None:
             "filing_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("kind", exigent.db.EnumText(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("content_id", sa.Integer(), nullable=True),
-        sa.Column("status", exigent.db.EnumText(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("response_code", sa.Integer(), nullable=True),
         sa.Column("ncmec_file_id", sa.String(length=200), nullable=True),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import httpx
 from pydantic import ValidationError
 from pydantic_xml import BaseXmlModel
+from pydantic_xml.errors import ParsingError
 
 from exigent.config import Settings
 from exigent.errors import ExigentError
@@ -107,10 +108,18 @@ def _xml() -> dict[str, str]:
     return {"Content-Type": XML}
 
 
-def _read(path: str, response: httpx.Response, answer_type: type[BaseXmlModel]) -> Answer:
+def _parsed(content: bytes, answer_type: type[BaseXmlModel]) -> BaseXmlModel | None:
     try:
-        parsed = answer_type.from_xml(response.content)
-    except (ValidationError, ValueError, SyntaxError):
+        return answer_type.from_xml(content)
+    except (ValidationError, ParsingError, ValueError, SyntaxError):
+        return None
+
+
+def _read(path: str, response: httpx.Response, answer_type: type[BaseXmlModel]) -> Answer:
+    # An error may come back as a plain `reportResponse` even where a `reportDoneResponse`
+    # is due (/finish): either is read.
+    parsed = _parsed(response.content, answer_type) or _parsed(response.content, ReportResponse)
+    if parsed is None:
         return Answer(
             Verdict.final,
             f"{path}: NCMEC's answer (HTTP {response.status_code}) could not be read",

@@ -92,7 +92,18 @@ def fire_step(session: Session, data: dict[str, object], now: datetime) -> str:
     step = next_step(filing)
     if step is None or step.id != data.get("step_id") or step.attempts + 1 != data.get("attempt"):
         return "cancelled"  # an earlier schedule of a step since done or tried again
-    answer = _call(session, filing, step, _settings(session))
+    record_answer(session, filing, step, _call(session, filing, step, _settings(session)), now)
+    return "fired"
+
+
+def record_answer(
+    session: Session,
+    filing: CyberTiplineFiling,
+    step: CyberTiplineStep,
+    answer: Answer,
+    now: datetime,
+) -> None:
+    """What NCMEC's answer to `step` means for the filing: next step, retry, reopen or stop."""
     step.attempts += 1
     step.response_code = answer.code
     if answer.ok or (answer.verdict is Verdict.already_finished and step.kind is StepKind.finish):
@@ -103,7 +114,6 @@ def fire_step(session: Session, data: dict[str, object], now: datetime) -> str:
         _open_again(session, filing, answer, now)
     else:
         _fail(session, filing, step, answer.detail, now)
-    return "fired"
 
 
 def _call(
