@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev-secret-key"})
@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     ]
     # Where PagerDuty events go (Events API v2); a test points it at a local receiver.
     pagerduty_events_url: str = "https://events.pagerduty.com/v2/enqueue"
+    # NCMEC's CyberTipline reporting API (`.../ispws`), with the credentials NCMEC issues.
+    # No default address: until one is set nothing is ever sent, and tests point it at a
+    # local fake server.
+    ncmec_api_url: str | None = None
+    ncmec_username: str | None = None
+    ncmec_password: SecretStr | None = None
+    ncmec_timeout_seconds: float = Field(default=30.0, gt=0)
     # An incoming shift lead who has not acknowledged the hand-off brief this many minutes
     # after the hand-over is chased: the escalation goes to the leads (paging, once there).
     handoff_ack_minutes: int = Field(default=15, gt=0)

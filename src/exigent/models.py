@@ -44,6 +44,7 @@ from exigent.production.models import (
     PreservationSnapshot,
     Production,
 )
+from exigent.referrals.cybertipline.models import CyberTiplineFiling, CyberTiplineStep
 from exigent.referrals.models import (
     Referral,
     ReferralCall,
@@ -85,6 +86,8 @@ __all__ = [
     "CoverageRequirement",
     "CriticalBrief",
     "CustodyEvent",
+    "CyberTiplineFiling",
+    "CyberTiplineStep",
     "Deadline",
     "Decision",
     "DecisionHand",

@@ -75,6 +75,9 @@ class Permission(StrEnum):
     # Who to tell of a referral: seeing why each authority was proposed, choosing, withdrawing
     # and adding another; the team that handles the case and legal, who answer for it.
     referral_recipients = "referral.recipients"
+    # Filing a CyberTipline report of a referral (and retracting it before it is finished):
+    # a duty under 18 U.S.C. 2258A, so no second person approves it; who filed is recorded.
+    ncmec_report = "ncmec.report"
 
 
 P = Permission
@@ -97,8 +100,9 @@ STAFF_WORK = {
 }
 # Who may write a decision; approving one is a different person's permission.
 DRAFTING = {P.decision_draft}
-# Collecting, packaging and delivering approved data, and keeping preservation holds.
-PRODUCING = {P.production_build, P.production_deliver, P.preservation_manage}
+# Collecting, packaging and delivering approved data, keeping preservation holds, and
+# reporting child sexual exploitation to NCMEC.
+PRODUCING = {P.production_build, P.production_deliver, P.preservation_manage, P.ncmec_report}
 # Every staff member is on the roster.
 ROSTERED = {P.shifts_own, P.oncall_read}
 # Everyone who can be paged answers pages; auditors change nothing.

@@ -1,0 +1,32 @@
+"""The shipped CyberTipline schema, and the check every document passes before it is sent."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import xmlschema
+
+from exigent.errors import ExigentError
+
+
+class SchemaViolation(ExigentError):
+    """A document Exigent built does not conform to NCMEC's schema: a bug, never sent."""
+
+    status_code = 422
+
+
+@cache
+def cybertipline_schema() -> xmlschema.XMLSchema:
+    path = resources.files("exigent.referrals.cybertipline").joinpath("cyber_tipline.xsd")
+    return xmlschema.XMLSchema(path.read_text(encoding="utf-8"))
+
+
+def validated(document: bytes) -> bytes:
+    """`document` itself if NCMEC's schema accepts it; otherwise why not, in words."""
+    errors = [str(e.reason or e) for e in cybertipline_schema().iter_errors(document.decode())]
+    if errors:
+        raise SchemaViolation(
+            "the CyberTipline document does not match NCMEC's schema: " + errors[0]
+        )
+    return document
