@@ -128,6 +128,8 @@ def _field_of(path: str) -> str:
 def _said(problem: dict[str, str]) -> str:
     if problem["field"] == "content" and "at least 1" in problem["problem"]:
         return "content: give at least one content id, URL or captured file"
+    if problem["field"] == "harm_type":
+        return "harm_type: choose the harm the person is at risk of"
     return f"{problem['field']}: {problem['problem']}"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -140,6 +140,11 @@ def seed_referrals(
             idempotency_key=f"demo-referral-{number}",
             now=at,
         )
+        if story.days_ago >= 1:
+            # Worked since it came in: acknowledged within its clock and in someone's hands.
+            raised.case.status = Status.under_review
+            raised.case.acknowledged_at = at + timedelta(minutes=rng.randint(3, 12))
+            raised.case.assignee_id = staff["analyst"].id
         if story.told is not None:
             _told(session, raised.referral.id, story, at, staff, rng)
             schedule_follow_up(session, raised.referral, at + timedelta(hours=2))
@@ -172,12 +177,17 @@ def _moderation_account(session: Session) -> User:
     return user
 
 
+# The offset the author published in, so the demo shows local times of publication.
+OFFSETS = {"US": -5, "IE": 0, "DE": 1}
+
+
 def _escalation(story: Story, number: int, at: datetime) -> EscalationIn:
+    local = timezone(timedelta(hours=OFFSETS.get(story.place.get("country", ""), -5)))
     content: list[dict[str, Any]] = [
         {
             "kind": "content_id",
             "value": f"post:{7_100_000 + number * 37}",
-            "published_at": (at - timedelta(minutes=25)).isoformat(),
+            "published_at": (at - timedelta(minutes=25)).astimezone(local).isoformat(),
         },
         {"kind": "url", "value": f"https://platform.example/p/{7_100_000 + number * 37}"},
     ]
@@ -188,7 +198,7 @@ def _escalation(story: Story, number: int, at: datetime) -> EscalationIn:
                 "value": f"capture-{number + 1}.png",
                 "media_type": "image/png",
                 "data_base64": base64.b64encode(png(320, 200, hue=number * 0.9)).decode(),
-                "published_at": (at - timedelta(minutes=20)).isoformat(),
+                "published_at": (at - timedelta(minutes=20)).astimezone(local).isoformat(),
                 "description": "Screenshot captured by the reviewer.",
             }
         )

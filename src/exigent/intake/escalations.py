@@ -20,6 +20,7 @@ from exigent.auth.permissions import Permission
 from exigent.auth.service import actor_for, require
 from exigent.cases.models import Request
 from exigent.cases.schemas import (
+    DataCategory,
     DocumentRef,
     Emergency,
     EmergencyNature,
@@ -189,6 +190,8 @@ def _record(escalation: EscalationIn, stored: dict[int, StoredFile], now: dateti
         received_at=now,
         emergency=Emergency(nature=NATURE[escalation.harm_type], facts=escalation.summary or None),
         targets=list(escalation.accounts),
+        # What a referral tells an authority: who the user is, where, and what they posted.
+        data_requested=[DataCategory.subscriber_info, DataCategory.location, DataCategory.content],
         documents=documents,
-        offense=str(escalation.harm_type),
+        offense=escalation.harm_type.value.replace("_", " "),
     )

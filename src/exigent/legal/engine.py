@@ -115,6 +115,10 @@ def missing_elements(record: IntakeRecord, policy: Policy) -> list[str]:
 def required_elements(record: IntakeRecord, policy: Policy) -> list[str]:
     """The field paths this kind of request must carry."""
     rules = policy.required_elements
+    if record.kind == RequestKind.referral:
+        # The team raised it itself: there is no requester whose name, address or agency
+        # could be missing, only what the policy asks of a referral.
+        return list(rules.by_kind.get(record.kind, ()))
     required = [*rules.all, *rules.by_kind.get(record.kind, ())]
     if record.kind in PRESERVATION_KINDS:
         # For a hold, `data_requested` says what to keep; empty means keep everything.

@@ -83,6 +83,7 @@ def _panel(
             else {}
         )
         context |= {
+            "seen_at": _seen_at(referral.location.get("seen_at")),
             "outcomes": outcomes,
             "recipients": service.recipients_of(session, referral.id),
             "documents": documents,
@@ -95,6 +96,14 @@ def _panel(
     cases.record_read(session, user, case)
     session.commit()
     return templates.TemplateResponse(request, "referrals/_facts.html", context)
+
+
+def _seen_at(value: Any) -> datetime | None:
+    """When the person was last located (kept as ISO text in the location's JSON)."""
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 @router.get("/cases/{case_id}/referral/facts", response_class=HTMLResponse)
