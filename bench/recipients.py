@@ -215,6 +215,8 @@ def main() -> None:
         lines.append(f"  {segment:26s}  {score([r for r in us if r[0].segment == segment])}")
     apart = [r for r in us if r[0].segment == "city" and r[0].truth not in twins]
     lines.append(f"  {'city, own coordinates':26s}  {score(apart)}")
+    apart_gps = [r for r in apart if r[0].source == "gps"]
+    lines.append(f"  {'city, own coordinates, gps':26s}  {score(apart_gps)}")
     for source in ("gps", "wifi", "ip"):
         seen = [r for r in located if r[0].source == source]
         lines.append(f"  {'city or rural, by ' + source:26s}  {score(seen)}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from exigent.audit.models import AuditEvent
 from exigent.auth.models import Role
 from exigent.cases.models import Request, TimelineEvent
 from exigent.cases.schemas import RequestKind
+from exigent.config import Settings
 from exigent.directory.models import Agency
 from exigent.errors import BadInput
 from exigent.platform_data.adapter import Account, Availability, Dataset, Row
@@ -31,6 +33,12 @@ from exigent.referrals.recipients import propose_recipients
 from legal.flows import create_case
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """No platform store: the panel's proposals stand on the referral's own facts."""
+    return settings.model_copy(update={"platform_store": tmp_path / "no-platform.db"})
 
 
 class PlatformStub:
@@ -183,6 +191,7 @@ def test_the_panel_proposes_chooses_withdraws_and_adds_another(
     assert "data-done" in page and "Springfield Police Department" in page
     assert "Location given in the referral near Springfield, IL" in page
     assert "+12175550100" in page and "km</dd>" in page
+    assert "Platform location history unavailable: the demo platform store" in page
     ids = [int(i) for i in re.findall(r'data-recipient="(\d+)"', page)]
     assert _form(page, f"{base}/{ids[0]}/choose")
 

@@ -21,9 +21,10 @@ from pathlib import Path
 from exigent.directory.sources import iter_fbi_agencies, iter_pdap_agencies
 
 EARTH_KM = 6371.0088
-# A bucket is 0.25 degrees square: about 28 km north-south, so a search within 100 km asks
-# a handful of rings.
-CELL_DEG = 0.25
+# A bucket is 0.15 degrees square (about 17 km north-south): small enough that a dense metro
+# area's bucket holds a few dozen agencies, large enough that a search within 80 km asks a few
+# hundred buckets at most.
+CELL_DEG = 0.15
 # The suffixes a city's police department carries after the city's name.
 POLICE_SUFFIXES = (
     " police department",
@@ -64,7 +65,7 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 
 
 class GridIndex:
-    """Agencies bucketed by 0.25-degree cell; nearest-first search ring by ring."""
+    """Agencies bucketed by 0.15-degree cell; nearest-first search ring by ring."""
 
     def __init__(self, points: Iterable[AgencyPoint]) -> None:
         self.cells: dict[tuple[int, int], list[AgencyPoint]] = {}

@@ -233,5 +233,7 @@ def resolve(facts: Facts, index: AgencyIndex, now: datetime) -> list[Proposal]:
 def _eu(p: EuProposal) -> Proposal:
     kind = RecipientKind.europol if p.europol else RecipientKind.eu_member_state
     country = None if p.europol else p.target.code
-    email = p.target.contact if "@" in p.target.contact else None
-    return Proposal(kind, p.target.authority, p.reasons, country=country, email=email)
+    contact = p.target.contact
+    email = contact if "@" in contact else None
+    reasons = [*p.reasons, f"Published contact: {contact}"] if contact and not email else p.reasons
+    return Proposal(kind, p.target.authority, reasons, country=country, email=email)
