@@ -37,6 +37,7 @@ COVERED = (
     "/oncall/alerts",
     "/oncall/policies",
     "/oncall/triggers",
+    "/referral/cybertipline",
 )
 
 
