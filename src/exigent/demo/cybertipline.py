@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from exigent.audit.service import Actor
 from exigent.auth.models import User
 from exigent.cases.models import Request, Target
 from exigent.cases.schemas import IntakeRecord
@@ -27,6 +28,7 @@ from exigent.config import Settings
 from exigent.deadlines import Deadline
 from exigent.files import FileStore
 from exigent.intake import intake
+from exigent.legal.notify import timeline_entry
 from exigent.legal.versions import current_policy
 from exigent.platform_data.registry import open_adapter
 from exigent.referrals.cybertipline.client import Answer
@@ -250,6 +252,18 @@ def _unreachable(
     """Three tries against a port where nothing listens, each as the worker makes it."""
     _file(factory, settings, analyst, case_id, at, None)
     unreachable = settings.model_copy(update={"ncmec_api_url": UNREACHABLE_URL})
+    with factory() as session:
+        timeline_entry(
+            session,
+            request_id=case_id,
+            actor=Actor.system("demo"),
+            kind="note",
+            at=at,
+            body=f"Demo: this report is sent to {UNREACHABLE_URL}, a loopback port where no "
+            "CyberTipline listens, to show how a filing that cannot reach NCMEC is retried "
+            "and then stopped.",
+        )
+        session.commit()
     for _ in range(3):
         with factory() as session:
             session.info["settings"] = unreachable
