@@ -175,6 +175,11 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/cases/{case_id}/agency/new"): P.directory_link_case,
     ("POST", "/console/cases/{case_id}/agency/number"): P.directory_link_case,
     ("POST", "/console/cases/{case_id}/risk/reassess"): P.verification_assess,
+    # The referral's CyberTipline panel: read by whoever reads the case, filed and
+    # retracted by those who report to NCMEC.
+    ("GET", "/console/cases/{case_id}/referral/cybertipline"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/referral/cybertipline"): P.ncmec_report,
+    ("POST", "/console/cases/{case_id}/referral/cybertipline/retract"): P.ncmec_report,
     # The queue's band of new emergencies, refreshed on its own.
     ("GET", "/console/new-emergencies"): P.request_read_all,
     # The roster's pages

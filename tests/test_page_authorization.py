@@ -41,6 +41,7 @@ COVERED = (
     "/referral/facts",
     "/referral/outcomes",
     "/referral/recipients",
+    "/referral/cybertipline",
 )
 
 

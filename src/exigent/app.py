@@ -72,6 +72,7 @@ from exigent.production import api as production_api
 from exigent.production import pages as production_pages
 from exigent.referrals import facts as referral_facts
 from exigent.referrals import recipient_pages as referral_recipient_pages
+from exigent.referrals.cybertipline import pages as cybertipline_pages
 from exigent.staffing import api as staffing_api
 from exigent.staffing import coverage_pages as staffing_coverage
 from exigent.staffing import draft_api as staffing_draft_api
@@ -339,6 +340,7 @@ ROUTERS = (
     directory_pages.router,
     production_pages.router,
     referral_recipient_pages.router,
+    cybertipline_pages.router,
     wellbeing_pages.router,
     staffing_api.router,
     staffing_draft_api.router,

@@ -20,13 +20,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from exigent.audit.service import Actor
 from exigent.auth.models import User
-from exigent.cases.models import Request
+from exigent.cases.models import Request, Target
 from exigent.cases.schemas import IntakeRecord
 from exigent.config import Settings
 from exigent.deadlines import Deadline
 from exigent.files import FileStore
 from exigent.intake import intake
+from exigent.legal.notify import timeline_entry
 from exigent.legal.versions import current_policy
 from exigent.platform_data.registry import open_adapter
 from exigent.referrals.cybertipline.client import Answer
@@ -138,12 +140,26 @@ def seed_cybertipline(
     """Two child-exploitation referrals, one report finished and one failing to connect."""
     store = FileStore(settings.file_store)
     with factory() as session:
+        if session.execute(select(CyberTiplineFiling.id).limit(1)).first() is not None:
+            return  # seeded before
         analyst = _user(session, analyst_email)
+        # Accounts the demo platform store holds, so the reports carry their facts.
+        known = [
+            *session.execute(
+                select(Target.value)
+                .where(Target.identifier_type == "username")
+                .distinct()
+                .order_by(Target.value)
+                .limit(2)
+            ).scalars(),
+            "night.owl.77",
+            "little.fox9",
+        ]
         first, _ = write_referral(
             session,
             user=analyst,
             harm_type=HarmType.child_sexual_exploitation,
-            targets=[("username", "night.owl.77")],
+            targets=[("username", known[0])],
             summary="An adult account sent a 12-year-old user sexual messages and asked to meet.",
             now=now - timedelta(hours=5),
             store=store,
@@ -155,7 +171,7 @@ def seed_cybertipline(
             session,
             user=analyst,
             harm_type=HarmType.child_sexual_exploitation,
-            targets=[("username", "little.fox9")],
+            targets=[("username", known[1])],
             summary="A user was offered money for images by an account since suspended.",
             now=now - timedelta(hours=1),
             store=store,
@@ -236,6 +252,18 @@ def _unreachable(
     """Three tries against a port where nothing listens, each as the worker makes it."""
     _file(factory, settings, analyst, case_id, at, None)
     unreachable = settings.model_copy(update={"ncmec_api_url": UNREACHABLE_URL})
+    with factory() as session:
+        timeline_entry(
+            session,
+            request_id=case_id,
+            actor=Actor.system("demo"),
+            kind="note",
+            at=at,
+            body=f"Demo: this report is sent to {UNREACHABLE_URL}, a loopback port where no "
+            "CyberTipline listens, to show how a filing that cannot reach NCMEC is retried "
+            "and then stopped.",
+        )
+        session.commit()
     for _ in range(3):
         with factory() as session:
             session.info["settings"] = unreachable

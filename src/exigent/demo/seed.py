@@ -22,6 +22,7 @@ from exigent.demo.briefs import seed_briefs
 from exigent.demo.cases import seed_live_cases
 from exigent.demo.clocks import settle_past_clocks
 from exigent.demo.contacts import seed_contacts
+from exigent.demo.cybertipline import seed_cybertipline
 from exigent.demo.drafts import seed_draft
 from exigent.demo.gaps import seed_gap_cases
 from exigent.demo.history import seed_history
@@ -83,6 +84,7 @@ def seed_demo(
     )
     # After the store, so the mistyped target stays unknown to the platform.
     seed_gap_cases(factory, settings, f"analyst@{DEMO_DOMAIN}", f"officer@{DEMO_DOMAIN}")
+    seed_cybertipline(factory, settings, f"analyst@{DEMO_DOMAIN}", utcnow())
     verify_demo_chain(factory, f"auditor@{DEMO_DOMAIN}")
     return login_lines()
 

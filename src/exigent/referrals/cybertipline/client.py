@@ -93,7 +93,10 @@ class CyberTiplineClient:
         except httpx.TimeoutException:
             return Answer(Verdict.retry, f"{path}: no answer within the timeout")
         except httpx.TransportError as exc:
-            return Answer(Verdict.retry, f"{path}: could not reach NCMEC ({type(exc).__name__})")
+            return Answer(
+                Verdict.retry,
+                f"{path}: could not reach NCMEC at {self._http.base_url} ({type(exc).__name__})",
+            )
         if response.status_code >= 500:
             return Answer(Verdict.retry, f"{path}: NCMEC answered HTTP {response.status_code}")
         if response.status_code in (401, 403):

@@ -24,7 +24,7 @@ from exigent.cases import service as cases
 from exigent.cases.models import Request
 from exigent.config import Settings
 from exigent.db import begin_read_only, utcnow
-from exigent.errors import Conflict, ExigentError, NotFound
+from exigent.errors import Conflict, ExigentError
 from exigent.files import FileStore
 from exigent.legal.notify import timeline_entry
 from exigent.platform_data.adapter import PlatformAdapter
@@ -284,7 +284,7 @@ def retract(
 def _locked_live(session: Session, case: Request) -> CyberTiplineFiling:
     live = _live(session, case.id)
     if live is None:
-        raise NotFound(f"case {case.reference} has no CyberTipline report under way")
+        raise Conflict(f"case {case.reference} has no CyberTipline report under way")
     # The worker holds this row while a step is in flight: the retraction waits for it.
     session.refresh(live, with_for_update=True)
     return live
