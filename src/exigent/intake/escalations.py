@@ -36,6 +36,7 @@ from exigent.intake.newcases import NewCase, write_new_cases
 from exigent.legal.versions import current_policy
 from exigent.oncall.triggers import after_intake
 from exigent.referrals.models import ContentKind, HarmType, RaisedVia, Referral
+from exigent.referrals.recipient_jobs import schedule_proposal
 from exigent.referrals.schemas import EscalationIn
 from exigent.referrals.service import StoredFile, open_referral, referral_for, referral_priority
 
@@ -113,6 +114,7 @@ def raise_escalation(
         stored=stored,
         now=now,
     )
+    schedule_proposal(session, referral, now)
     return Raised(case=case, referral=referral, created=True)
 
 

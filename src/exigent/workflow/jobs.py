@@ -18,6 +18,7 @@ from exigent.officers import jobs as officer_jobs
 from exigent.oncall import jobs as oncall_jobs
 from exigent.production import jobs as production_jobs
 from exigent.referrals import jobs as referral_jobs
+from exigent.referrals import recipient_jobs
 from exigent.referrals.cybertipline import jobs as cybertipline_jobs
 from exigent.staffing import jobs as staffing_jobs
 from exigent.workflow.reachable import with_contact_method
@@ -39,6 +40,7 @@ DOMAIN_HANDLERS = (
     _staffing_handlers,
     briefs_jobs.handlers,
     referral_jobs.handlers,
+    recipient_jobs.handlers,
     cybertipline_jobs.handlers,
 )
 
