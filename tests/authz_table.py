@@ -173,6 +173,13 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/cases/{case_id}/agency/new"): P.directory_link_case,
     ("POST", "/console/cases/{case_id}/agency/number"): P.directory_link_case,
     ("POST", "/console/cases/{case_id}/risk/reassess"): P.verification_assess,
+    # A referral's assessment panel: every reader sees it; each action checks its own right
+    # (drafting for the assessment, delivery for packages and calls) in the service.
+    ("GET", "/console/cases/{case_id}/referral/assessment"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/referral/assessment/preview"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/referral/assessment"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/referral/send"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/referral/calls"): P.request_read_all,
     # The queue's band of new emergencies, refreshed on its own.
     ("GET", "/console/new-emergencies"): P.request_read_all,
     # The roster's pages

@@ -37,6 +37,9 @@ COVERED = (
     "/oncall/alerts",
     "/oncall/policies",
     "/oncall/triggers",
+    "/referral/assessment",
+    "/referral/send",
+    "/referral/calls",
 )
 
 

@@ -68,6 +68,7 @@ from exigent.portal.rendering import error_page as portal_error_page
 from exigent.portal.rendering import not_found_page
 from exigent.production import api as production_api
 from exigent.production import pages as production_pages
+from exigent.referrals import pages as referral_assessment_pages
 from exigent.staffing import api as staffing_api
 from exigent.staffing import coverage_pages as staffing_coverage
 from exigent.staffing import draft_api as staffing_draft_api
@@ -331,6 +332,7 @@ ROUTERS = (
     verification_pages.router,
     directory_pages.router,
     production_pages.router,
+    referral_assessment_pages.router,
     wellbeing_pages.router,
     staffing_api.router,
     staffing_draft_api.router,

@@ -11,7 +11,7 @@ from exigent.referrals.assessment import (
     propose_bases,
     recipient_kinds_from_facts,
 )
-from exigent.referrals.models import HarmType, Recommendation, RecipientKind
+from exigent.referrals.models import HarmType, RecipientKind, Recommendation
 
 Y, N, U = "yes", "no", "unknown"
 KEYS = ("specific_threat", "means", "time_frame", "identifiable_victim", "age_indicators",
@@ -70,8 +70,11 @@ def test_child_exploitation_with_a_child_points_to_ncmec() -> None:
         (HarmType.violent_threat, ["ncmec"], []),
         (HarmType.violent_threat, ["eu_member_state"], ["dsa_art18"]),
         (HarmType.terrorism, ["europol"], ["dsa_art18", "tco_art14_5"]),
-        (HarmType.terrorism, ["police", "eu_member_state"],
-         ["2702b8", "2702c4", "dsa_art18", "tco_art14_5"]),  # fmt: skip
+        (
+            HarmType.terrorism,
+            ["police", "eu_member_state"],
+            ["2702b8", "2702c4", "dsa_art18", "tco_art14_5"],
+        ),
     ],
 )
 def test_legal_bases_are_proposed_by_harm_and_recipient(
