@@ -25,15 +25,13 @@ from exigent.legal.approval import current_decision
 from exigent.legal.versions import current_policy
 from exigent.platform_data.registry import open_adapter
 from exigent.production.models import PreservationHold
-from exigent.referrals import holds, packages, service
+from exigent.referrals import bases, holds, packages, service
 from exigent.referrals.assessment import (
     CHECKLIST,
     Answer,
     cite,
-    propose_bases,
-    recipient_kinds_from_facts,
 )
-from exigent.referrals.models import RecipientStatus, Recommendation, Referral
+from exigent.referrals.models import Recommendation, Referral
 from exigent.web.deps import CaseId, FormDep, Reader, SessionDep, SessionFactoryDep, SettingsDep
 from exigent.web.refusals import turned_down
 from exigent.web.templating import templates
@@ -66,26 +64,11 @@ def _typed_from(referral: Referral, latest: Any) -> dict[str, str]:
 
 
 def proposed_bases(session: Session, referral: Referral, advice: Any) -> list[dict[str, str]]:
-    """The policy's legal bases for this harm and the recipients chosen (or the facts)."""
-    recipients = service.recipients_of(session, referral.id)
-    live = [r for r in recipients if r.status != RecipientStatus.withdrawn]
-    chosen = [r for r in live if r.status != RecipientStatus.proposed] or live
-    kinds = {str(r.kind) for r in chosen} or {
-        str(k)
-        for k in recipient_kinds_from_facts(
-            referral.harm_type,
-            [
-                referral.offence_country,
-                referral.suspect_country,
-                referral.victim_country,
-                (referral.location or {}).get("country"),
-            ],
-            advice,
-        )
-    }
-    policy = current_policy(session).policy
-    ids = propose_bases(policy, referral.harm_type, kinds)
-    return [{"id": b, "text": t} for b, t in zip(ids, cite(policy, ids), strict=True)]
+    ids = bases.proposed_ids(session, referral, advice)
+    return [
+        {"id": b, "text": t}
+        for b, t in zip(ids, cite(current_policy(session).policy, ids), strict=True)
+    ]
 
 
 def _panel(
@@ -116,9 +99,8 @@ def _panel(
     people = {a.assessor_id for a in assessments} | {call.logged_by_id for call in calls}
     names: dict[int, str] = {}
     if people:
-        names = dict(
-            session.execute(select(User.id, User.name).where(User.id.in_(people))).tuples().all()
-        )
+        rows = session.execute(select(User.id, User.name).where(User.id.in_(people)))
+        names = {user_id: name for user_id, name in rows}
     context = {
         "user": user,
         "c": case,
