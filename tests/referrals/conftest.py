@@ -44,7 +44,12 @@ def legal(make_account):  # type: ignore[no-untyped-def]
 
 def referral_record(**overrides: Any) -> dict[str, Any]:
     """What the team found, as a case record: no requester, raised inside the platform."""
-    record = emergency_record(kind="referral", received_via="internal")
+    record = emergency_record(
+        kind="referral",
+        received_via="internal",
+        # What identifies and locates the user.
+        data_requested=["subscriber_info", "account_activity", "location"],
+    )
     for key in ("requester", "case_number", "legal_authority", "attestation"):
         record.pop(key)
     record.update(overrides)
