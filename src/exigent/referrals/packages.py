@@ -43,7 +43,7 @@ from exigent.production import service as production
 from exigent.production.build import run_build
 from exigent.production.custody import custody
 from exigent.production.delivery import TOKEN_PREFIX, mail_link, token_hash
-from exigent.production.models import DeliveryLink, Production
+from exigent.production.models import DeliveryLink, Production, ProductionStatus
 from exigent.referrals import holds
 from exigent.referrals.assessment import cite
 from exigent.referrals.models import (
@@ -140,11 +140,15 @@ def _send_one(
 ) -> Sent:
     with factory() as session:
         user = merged(session, user)
+        recipient = session.execute(
+            select(ReferralRecipient).where(ReferralRecipient.id == recipient_id).with_for_update()
+        ).scalar_one()
+        if recipient.status not in SENDABLE or _in_flight(session, recipient):
+            # A second press while the first is still building or has sent: never twice.
+            return Sent(recipient_id, recipient.name, False, "already sent or being sent")
         made, prepared = production.prepare(
             session, user=user, request_id=request_id, settings=settings, adapter=adapter, now=now
         )
-        recipient = session.get(ReferralRecipient, recipient_id)
-        assert recipient is not None
         prepared.facts.update(referral_facts(session, request_id, recipient, made))
         recipient.production_id = made.id
         name = recipient.name
@@ -184,6 +188,14 @@ def _send_one(
         _follow_up(factory, request_id, now)
         return Sent(recipient_id, name, True, f"sent by {channel}")
     return Sent(recipient_id, name, False, error)
+
+
+def _in_flight(session: Session, recipient: ReferralRecipient) -> bool:
+    """Whether the recipient's package is being built by another send right now."""
+    if recipient.production_id is None or recipient.status == RecipientStatus.failed:
+        return False
+    made = session.get(Production, recipient.production_id)
+    return made is not None and made.status == ProductionStatus.building
 
 
 def referral_facts(
