@@ -15,7 +15,13 @@ from console.helpers import sign_in
 from exigent.auth.models import Role
 from exigent.cases.models import Requester
 from exigent.directory.models import Agency
-from exigent.production.models import DeliveryLink, PreservationHold, Production
+from exigent.legal.models import Decision
+from exigent.production.models import (
+    DeliveryLink,
+    PreservationHold,
+    Production,
+    ProductionStatus,
+)
 from exigent.production.package import verify
 from exigent.referrals.models import (
     RecipientKind,
@@ -218,3 +224,30 @@ def test_roles_without_the_right_cannot_assess_send_or_call(  # type: ignore[no-
     assert "does not allow decision.draft" in html
     html = post(client, f"/console/cases/{case_id}/referral/send", csrf, {})
     assert "does not allow production.deliver" in html
+
+
+def test_a_recipient_whose_package_is_being_built_is_not_sent_again(  # type: ignore[no-untyped-def]
+    client, analyst, lead, factory, mailbox
+):
+    case_id = make_referral(client, analyst, factory)
+    approved_referral(client, analyst, lead, case_id)
+    # As if another press of Send were building this recipient's package right now.
+    with factory() as session:
+        production = Production(
+            request_id=case_id,
+            decision_id=session.execute(select(Decision.id)).scalar_one(),
+            status=ProductionStatus.building,
+            adapter="demo",
+            scope={},
+            withheld=[],
+            counts=[],
+            record_count=0,
+            created_by_id=lead.user.id,
+        )
+        session.add(production)
+        session.flush()
+        session.execute(update(ReferralRecipient).values(production_id=production.id))
+        session.commit()
+    html = _send(client, lead, case_id)
+    assert "already sent or being sent" in html
+    assert not mailbox.to("tips@spd.example")
