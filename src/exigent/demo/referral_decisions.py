@@ -28,8 +28,8 @@ from exigent.legal.checks import latest_check
 from exigent.legal.models import Outcome
 from exigent.legal.policy import default_policy
 from exigent.platform_data.registry import open_adapter
+from exigent.referrals import assessments as referrals
 from exigent.referrals import packages
-from exigent.referrals import service as referrals
 from exigent.referrals.models import (
     ContentKind,
     HarmType,

@@ -11,8 +11,8 @@ from exigent.cases.models import Request
 from exigent.cases.schemas import RequestKind
 from exigent.legal.approval import ApprovalCheck, approval_refusal, discloses
 from exigent.legal.models import Decision
+from exigent.referrals.assessments import latest_assessment, stands_for_referral
 from exigent.referrals.models import Referral
-from exigent.referrals.service import latest_assessment, stands_for_referral
 
 
 def disclosure_refused(session: Session, request: Request, *, has_bases: bool) -> str | None:

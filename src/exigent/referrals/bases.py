@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from exigent.cases.models import Request
 from exigent.legal.versions import current_policy
-from exigent.referrals import service
+from exigent.referrals import assessments as assessing
 from exigent.referrals.assessment import cite, propose_bases, recipient_kinds_from_facts
 from exigent.referrals.models import RecipientStatus, Referral, ThreatAssessment
 
@@ -36,7 +36,7 @@ class DecisionBases:
 
 def proposed_ids(session: Session, referral: Referral, advice: Any = None) -> list[str]:
     """The policy's legal bases for this harm and the recipients chosen (or the facts)."""
-    recipients = service.recipients_of(session, referral.id)
+    recipients = assessing.recipients_of(session, referral.id)
     live = [r for r in recipients if r.status != RecipientStatus.withdrawn]
     chosen = [r for r in live if r.status != RecipientStatus.proposed] or live
     kinds = {str(r.kind) for r in chosen} or {
@@ -69,5 +69,5 @@ def decision_bases(session: Session, request: Request) -> DecisionBases | None:
         bases=[
             Basis(b, text, b in proposed) for b, text in zip(ids, cite(policy, ids), strict=True)
         ],
-        assessment=service.latest_assessment(session, referral.id),
+        assessment=assessing.latest_assessment(session, referral.id),
     )

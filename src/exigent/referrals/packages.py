@@ -46,13 +46,13 @@ from exigent.production.delivery import TOKEN_PREFIX, mail_link, token_hash
 from exigent.production.models import DeliveryLink, Production, ProductionStatus
 from exigent.referrals import holds
 from exigent.referrals.assessment import cite
+from exigent.referrals.assessments import WORDS, latest_assessment, referral_of
 from exigent.referrals.models import (
     RecipientKind,
     RecipientStatus,
     Referral,
     ReferralRecipient,
 )
-from exigent.referrals.service import WORDS, latest_assessment, referral_of
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,8 @@ from exigent.legal.approval import current_decision
 from exigent.legal.versions import current_policy
 from exigent.platform_data.registry import open_adapter
 from exigent.production.models import PreservationHold
-from exigent.referrals import bases, holds, packages, service
+from exigent.referrals import assessments as assessing
+from exigent.referrals import bases, holds, packages
 from exigent.referrals.assessment import (
     CHECKLIST,
     Answer,
@@ -40,9 +41,9 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 PANEL = "referrals/_assessment.html"
 
 
-def assessment_form(fields: dict[str, str]) -> service.AssessmentInput:
+def assessment_form(fields: dict[str, str]) -> assessing.AssessmentInput:
     """The checklist as posted: `answer:<item>`, `note:<item>`, `chosen`, `override_reason`."""
-    return service.AssessmentInput(
+    return assessing.AssessmentInput(
         answers={i.key: fields.get(f"answer:{i.key}", "unknown") for i in CHECKLIST},
         notes={i.key: fields.get(f"note:{i.key}", "")[:1000] for i in CHECKLIST},
         chosen=fields.get("chosen", "").strip(),
@@ -81,21 +82,21 @@ def _panel(
     done: str | None = None,
     error: tuple[str, str] | None = None,
 ) -> HTMLResponse:
-    case, referral = service.referral_of(session, user, case_id)
-    assessments = service.assessments_of(session, referral.id)
+    case, referral = assessing.referral_of(session, user, case_id)
+    assessments = assessing.assessments_of(session, referral.id)
     latest = assessments[0] if assessments else None
     fields = typed if typed is not None else _typed_from(referral, latest)
     form = assessment_form(fields)
     try:
-        advice = service.preview(referral, form)
+        advice = assessing.preview(referral, form)
     except ExigentError:
         advice = None
     decision = current_decision(session, case.id)
-    recipients = service.recipients_of(session, referral.id)
+    recipients = assessing.recipients_of(session, referral.id)
     policy = current_policy(session).policy
     kept = holds.holds_of(session, referral.id)
     hold_rows = {h.hold_id: session.get(PreservationHold, h.hold_id) for h in kept}
-    calls = service.calls_of(session, referral.id)
+    calls = assessing.calls_of(session, referral.id)
     people = {a.assessor_id for a in assessments} | {call.logged_by_id for call in calls}
     names: dict[int, str] = {}
     if people:
@@ -110,10 +111,10 @@ def _panel(
         "typed": fields,
         "advice": advice,
         "recommendations": [str(r) for r in Recommendation],
-        "words": service.WORDS,
+        "words": assessing.WORDS,
         "latest": latest,
         "earlier": assessments[1:],
-        "questions": service.QUESTIONS,
+        "questions": assessing.QUESTIONS,
         "bases": proposed_bases(session, referral, advice),
         "decision": decision,
         "decision_bases": cite(policy, decision.legal_bases or []) if decision else [],
@@ -147,9 +148,9 @@ def assessment_preview(
 ) -> HTMLResponse:
     """The recommendation for the answers as they stand, before anything is saved."""
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    case, referral = service.referral_of(session, user, case_id)
+    case, referral = assessing.referral_of(session, user, case_id)
     try:
-        advice, problem = service.preview(referral, assessment_form(fields)), None
+        advice, problem = assessing.preview(referral, assessment_form(fields)), None
     except ExigentError as exc:
         advice, problem = None, exc.message
     cases.record_read(session, user, case)
@@ -157,7 +158,7 @@ def assessment_preview(
     return templates.TemplateResponse(
         request,
         "referrals/_advice.html",
-        {"advice": advice, "problem": problem, "words": service.WORDS},
+        {"advice": advice, "problem": problem, "words": assessing.WORDS},
     )
 
 
@@ -203,10 +204,10 @@ def save_assessment(
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
 
     def run() -> str:
-        saved = service.save_assessment(
+        saved = assessing.save_assessment(
             session, user=user, request_id=case_id, form=assessment_form(fields)
         )
-        return f"Assessment {saved.id} saved: {service.WORDS[saved.recommendation]}."
+        return f"Assessment {saved.id} saved: {assessing.WORDS[saved.recommendation]}."
 
     return _act(request, session, factory, user, case_id, "assessment", run, typed=fields)
 
@@ -251,11 +252,11 @@ def log_call(
     def run() -> str:
         if not recipient_id.isdigit():
             raise BadInput("recipient_id: choose who you called", field="recipient_id")
-        call = service.log_call(
+        call = assessing.log_call(
             session,
             user=user,
             request_id=case_id,
-            call=service.CallInput(
+            call=assessing.CallInput(
                 recipient_id=int(recipient_id),
                 called_at=_when(called_at),
                 number=number,
