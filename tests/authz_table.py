@@ -180,6 +180,13 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("GET", "/console/cases/{case_id}/referral/cybertipline"): P.request_read_all,
     ("POST", "/console/cases/{case_id}/referral/cybertipline"): P.ncmec_report,
     ("POST", "/console/cases/{case_id}/referral/cybertipline/retract"): P.ncmec_report,
+    # A referral's assessment panel: every reader sees it; each action checks its own right
+    # (drafting for the assessment, delivery for packages and calls) in the service.
+    ("GET", "/console/cases/{case_id}/referral/assessment"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/referral/assessment/preview"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/referral/assessment"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/referral/send"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/referral/calls"): P.request_read_all,
     # The queue's band of new emergencies, refreshed on its own.
     ("GET", "/console/new-emergencies"): P.request_read_all,
     # The roster's pages

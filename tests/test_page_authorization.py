@@ -42,6 +42,9 @@ COVERED = (
     "/referral/outcomes",
     "/referral/recipients",
     "/referral/cybertipline",
+    "/referral/assessment",
+    "/referral/send",
+    "/referral/calls",
 )
 
 

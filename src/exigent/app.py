@@ -71,6 +71,7 @@ from exigent.portal.rendering import not_found_page
 from exigent.production import api as production_api
 from exigent.production import pages as production_pages
 from exigent.referrals import facts as referral_facts
+from exigent.referrals import pages as referral_assessment_pages
 from exigent.referrals import recipient_pages as referral_recipient_pages
 from exigent.referrals.cybertipline import pages as cybertipline_pages
 from exigent.staffing import api as staffing_api
@@ -341,6 +342,7 @@ ROUTERS = (
     production_pages.router,
     referral_recipient_pages.router,
     cybertipline_pages.router,
+    referral_assessment_pages.router,
     wellbeing_pages.router,
     staffing_api.router,
     staffing_draft_api.router,

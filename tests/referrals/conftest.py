@@ -1,4 +1,4 @@
-"""A platform store, a local CyberTipline, and child-exploitation referrals to report."""
+"""A platform store with the referrals' users, a local CyberTipline, and a legal account."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from exigent.auth.models import Role
 from exigent.config import Settings
 from exigent.platform_data.generate import generate_one
 from fake_cybertipline import PASSWORD, USERNAME, FakeCyberTipline
@@ -25,7 +26,7 @@ def ncmec() -> Iterator[FakeCyberTipline]:
 @pytest.fixture
 def settings(settings: Settings, tmp_path: Path, ncmec: FakeCyberTipline) -> Settings:
     store = tmp_path / "platform.db"
-    generate_one(store, username="night.owl.77", records=300, now=STORE_NOW, days=30)
+    generate_one(store, username="night.owl.77", records=600, now=STORE_NOW, days=30)
     generate_one(
         store,
         username="little.fox9",
@@ -44,3 +45,8 @@ def settings(settings: Settings, tmp_path: Path, ncmec: FakeCyberTipline) -> Set
             "ncmec_timeout_seconds": 1.0,
         }
     )
+
+
+@pytest.fixture
+def legal(make_account):  # type: ignore[no-untyped-def]
+    return make_account(Role.legal)

@@ -26,6 +26,7 @@ from exigent.legal.missing import missing_for_staff
 from exigent.legal.models import Outcome
 from exigent.legal.targets import unknown_targets
 from exigent.oncall import queries as oncall_queries
+from exigent.referrals.bases import decision_bases
 from exigent.verification.models import CallbackOutcome
 from exigent.web.actions import confirmation
 from exigent.web.deps import CaseId, FileStoreDep, Reader, RowId, SessionDep
@@ -125,6 +126,8 @@ def show_case(
             "missing_for_staff": missing_for_staff,
             # Pages sent about this case that nobody has answered: acknowledged from here.
             "open_pages": oncall_queries.open_alerts_of_case(session, case.id),
+            # A referral's decision confirms the legal bases it relies on.
+            "referral_bases": decision_bases(session, view.case),
         },
         status_code=status_code,
     )

@@ -11,14 +11,17 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
+from exigent.cases import service as cases
 from exigent.cases.deps import MoveGuardDep
+from exigent.cases.schemas import RequestKind
 from exigent.console.acting import CaseAct, sent_from
 from exigent.console.case_pages import DecisionForm, show_case
 from exigent.errors import BadInput
 from exigent.legal import decisions
 from exigent.legal.deps import AfterJudgingDep
-from exigent.legal.models import Outcome
+from exigent.legal.models import DISCLOSING, Outcome
 from exigent.legal.targets import look_up_after_draft
+from exigent.referrals.approval import disclosure_refused
 from exigent.web.deps import FormDep, SettingsDep
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -73,6 +76,26 @@ def _missing(fields: dict[str, str]) -> dict[str, str]:
     return missing
 
 
+def _items_or_none(fields: dict[str, str]) -> list[decisions.ItemDraft] | None:
+    try:
+        return _items(fields)
+    except BadInput:
+        return None  # each bad item is marked by `_missing`
+
+
+def referral_refusal(
+    act: CaseAct, items: list[decisions.ItemDraft] | None, legal_bases: list[str]
+) -> str | None:
+    """Why a referral's decision may not disclose (no assessment to refer now, or no legal
+    basis ticked), said next to the bases before anything is drafted; None otherwise."""
+    request = cases.load_for(act.session, act.user, act.case_id)
+    if request.kind != RequestKind.referral or items is None:
+        return None
+    if not any(item.outcome in DISCLOSING for item in items):
+        return None
+    return disclosure_refused(act.session, request, has_bases=bool(legal_bases))
+
+
 # The panel a form was sent from, when not the route's own (the next move's button).
 SentFrom = Annotated[str, Form(alias="from", max_length=40)]
 Note = Annotated[str, Form(max_length=20_000)]
@@ -83,7 +106,13 @@ def draft_decision(
     act: CaseAct, after_judging: AfterJudgingDep, form: FormDep, settings: SettingsDep
 ) -> Response:
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    legal_bases = [v for v in form.getlist("legal_bases") if isinstance(v, str)][:20]
+    # Kept for the form sent back: which bases were ticked.
+    fields["legal_bases"] = ",".join(legal_bases)
     missing = _missing(fields)
+    refused = referral_refusal(act, _items_or_none(fields), legal_bases)
+    if refused:
+        missing["legal_bases"] = refused
     if missing:
         # Shown again with everything typed kept and each missing field marked.
         return show_case(
@@ -105,6 +134,7 @@ def draft_decision(
             emergency_attested=fields.get("emergency_attested") == "yes",
             items=_items(fields),
             after_judging=after_judging,
+            legal_bases=legal_bases,
         )
         look_up_after_draft(act.session, settings=settings, user=act.user, request_id=act.case_id)
         return decision

@@ -30,6 +30,7 @@ from exigent.demo.media import attach_demo_media, seed_exposure
 from exigent.demo.paging import seed_paging
 from exigent.demo.people import DEMO_DOMAIN, SEEDER, login_lines, place_demo_officer, seed_people
 from exigent.demo.records import agencies_with_domains
+from exigent.demo.referral_decisions import seed_referral_decisions, send_demo_referrals
 from exigent.demo.referrals import seed_referrals
 from exigent.demo.roster import seed_roster
 from exigent.demo.unlisted import seed_unlisted_cases
@@ -85,6 +86,7 @@ def seed_demo(
     # After the store, so the mistyped target stays unknown to the platform.
     seed_gap_cases(factory, settings, f"analyst@{DEMO_DOMAIN}", f"officer@{DEMO_DOMAIN}")
     seed_cybertipline(factory, settings, f"analyst@{DEMO_DOMAIN}", utcnow())
+    send_demo_referrals(factory, settings, f"lead@{DEMO_DOMAIN}")
     verify_demo_chain(factory, f"auditor@{DEMO_DOMAIN}")
     return login_lines()
 
@@ -108,6 +110,7 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     seed_live_cases(session, rng, staff, officer, agencies)
     seed_unlisted_cases(session, staff)
     seed_referrals(session, staff, FileStore(get_settings().file_store), utcnow())
+    seed_referral_decisions(session, staff, officer)
     settle_past_clocks(session, utcnow())
     media = attach_demo_media(
         session, user=staff["analyst"], store=FileStore(get_settings().file_store)

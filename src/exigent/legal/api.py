@@ -266,6 +266,7 @@ def _decision_read(session: Session, decision: Decision) -> DecisionRead:
         drafted_by_id=decision.drafted_by_id,
         rationale=decision.rationale,
         emergency_attested=decision.emergency_attested,
+        legal_bases=list(decision.legal_bases or []),
         policy_version=decision.policy_version,
         created_at=decision.created_at,
         submitted_at=decision.submitted_at,
@@ -314,6 +315,7 @@ def draft_decision(
             for i in body.items
         ],
         after_judging=after_judging,
+        legal_bases=body.legal_bases,
     )
     look_up_after_draft(session, settings=settings, user=user, request_id=request_id)
     result = _decision_read(session, decision)

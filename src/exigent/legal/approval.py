@@ -219,8 +219,9 @@ def _check_legal_process(
     session: Session, user: User, request: Request, decision: Decision
 ) -> None:
     """Compulsory process must carry its required elements (the warrant itself, say) before
-    anything is disclosed under it; emergencies are excepted (18 U.S.C. 2702(b)(8))."""
-    if request.kind == "emergency" or not discloses(decision):
+    anything is disclosed under it; emergencies are excepted (18 U.S.C. 2702(b)(8)), and so
+    are referrals, which no one requested: their legal bases are on the decision."""
+    if request.kind in ("emergency", "referral") or not discloses(decision):
         return
     check = latest_check(session, request.id)
     if check is None:

@@ -43,6 +43,7 @@ from exigent.legal.models import (
 )
 from exigent.legal.notify import timeline_entry
 from exigent.legal.schemas import CategoryRuling
+from exigent.legal.versions import current_policy
 
 # Once a case is approved or beyond, its decision is history, not a draft.
 SETTLED = frozenset(
@@ -143,6 +144,7 @@ def draft(
     emergency_attested: bool,
     items: list[ItemDraft],
     after_judging: Sequence[AfterJudging],
+    legal_bases: Sequence[str] = (),
     now: datetime | None = None,
 ) -> Decision:
     """Write (or rewrite) the case's draft decision; refuses categories the policy forbids."""
@@ -154,11 +156,13 @@ def draft(
     if request.status in SETTLED:
         raise Conflict(f"the case is {request.status}; its decision can no longer change")
     check = ensure_check(session, user, request, now, after_judging)
-    _check_rationale(request, rationale, emergency_attested)
     labels = _check_items(user, request, check, items)
+    bases = _check_bases(session, request, legal_bases, items)
+    _check_rationale(request, rationale, emergency_attested, bases)
     decision = _open_draft(session, user, request, check, now)
     decision.rationale = rationale.strip()
     decision.emergency_attested = emergency_attested
+    decision.legal_bases = bases
     # Old items go first: the new set may reuse a (target, category) pair the unique key guards.
     decision.items.clear()
     session.flush()
@@ -187,9 +191,53 @@ def draft(
     return decision
 
 
-def _check_rationale(request: Request, rationale: str, emergency_attested: bool) -> None:
+# A referral relying on these discloses on the drafter's good-faith belief of an emergency.
+GOOD_FAITH_BASES = frozenset({"2702b8", "2702c4"})
+
+
+def _check_bases(
+    session: Session, request: Request, chosen: Sequence[str], items: list[ItemDraft]
+) -> list[str]:
+    """The legal bases a referral's disclosure relies on: known to the policy, and at least
+    one when anything is disclosed. Other kinds rely on their process and take none."""
+    bases = list(dict.fromkeys(b.strip() for b in chosen if b.strip()))
+    if request.kind != RequestKind.referral:
+        if bases:
+            raise BadInput(
+                "legal_bases: only a referral records its legal bases on the decision",
+                field="legal_bases",
+            )
+        return []
+    known = current_policy(session).policy.referrals.legal_bases
+    unknown = [b for b in bases if b not in known]
+    if unknown:
+        raise BadInput(
+            f"legal_bases: {', '.join(unknown)} is not a legal basis of the policy "
+            f"({', '.join(known)})",
+            field="legal_bases",
+        )
+    if not bases and any(item.outcome in DISCLOSING for item in items):
+        raise BadInput(
+            "legal_bases: a referral discloses only on a legal basis; confirm at least one "
+            "(18 U.S.C. 2702(b)(8)/(c)(4), 2258A, DSA Art. 18, 2021/784 Art. 14(5))",
+            field="legal_bases",
+        )
+    return bases
+
+
+def _check_rationale(
+    request: Request, rationale: str, emergency_attested: bool, bases: Sequence[str] = ()
+) -> None:
     if not rationale.strip():
         raise BadInput("rationale: required; write why each outcome is right", field="rationale")
+    if GOOD_FAITH_BASES & set(bases) and not emergency_attested:
+        raise BadInput(
+            "emergency_attested: required for a referral relying on 18 U.S.C. 2702(b)(8) or "
+            "(c)(4): attest the good-faith belief, from the threat assessment, that an "
+            "emergency involving danger of death or serious physical injury requires "
+            "disclosure without delay",
+            field="emergency_attested",
+        )
     if request.kind == RequestKind.emergency and not emergency_attested:
         raise BadInput(
             "emergency_attested: required for an emergency: attest the good-faith belief that "
@@ -273,6 +321,7 @@ def _snapshot(decision: Decision) -> dict[str, object]:
     return {
         "rationale": decision.rationale,
         "emergency_attested": decision.emergency_attested,
+        "legal_bases": list(decision.legal_bases or []),
         "policy_version": decision.policy_version,
         "items": [
             {"target": i.target_label, "category": i.category, "outcome": str(i.outcome)}

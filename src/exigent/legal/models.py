@@ -80,6 +80,9 @@ class Decision(Base):
     rationale: Mapped[str] = mapped_column(Text)
     # The drafter's explicit statement of the good-faith emergency belief (2702(b)(8)).
     emergency_attested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The laws a referral's disclosure relies on, confirmed by the drafter, as policy ids
+    # (`Policy.referrals.legal_bases`: "2702b8", "dsa_art18", ...); empty for a request.
+    legal_bases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     status: Mapped[DecisionStatus] = mapped_column(
         EnumText(DecisionStatus, 16), default=DecisionStatus.draft
     )

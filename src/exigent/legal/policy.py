@@ -86,6 +86,8 @@ class LegalBasis(BaseModel):
     citation: str
     # Recipient kinds (police, ntoc, ncmec, eu_member_state, europol, other) it applies to.
     recipient_kinds: list[str]
+    # The harm types it is limited to (terrorism for 2021/784); empty for any harm.
+    harm_types: list[str] = Field(default_factory=list)
 
 
 class ReferralRules(BaseModel):

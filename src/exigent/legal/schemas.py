@@ -218,6 +218,12 @@ class DecisionIn(WireIn):
         "without delay",
     )
     items: list[DecisionItemIn] = Field(max_length=3000)
+    legal_bases: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="for a referral: the policy's legal bases the disclosure relies on "
+        "(2702b8, 2702c4, 2258A, dsa_art18, tco_art14_5)",
+    )
 
 
 class DecisionItemRead(BaseModel):
@@ -243,6 +249,7 @@ class DecisionRead(BaseModel):
     drafted_by_id: int
     rationale: str
     emergency_attested: bool
+    legal_bases: list[str] = []
     policy_version: int
     created_at: datetime
     submitted_at: datetime | None

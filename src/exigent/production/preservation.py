@@ -154,6 +154,8 @@ def _new_hold(
     collected: Collected,
     settings: Settings,
     now: datetime,
+    *,
+    expires_at: datetime | None = None,
 ) -> PreservationHold:
     policy = current_policy(session).policy
     categories = list(plan.categories)
@@ -162,7 +164,8 @@ def _new_hold(
         status=HoldStatus.active,
         categories=categories,
         as_of=request.received_at,
-        expires_at=request.received_at + timedelta(days=policy.obligations.preservation_days),
+        expires_at=expires_at
+        or request.received_at + timedelta(days=policy.obligations.preservation_days),
         extensions=0,
         created_by_id=user.id,
         created_at=now,
@@ -280,12 +283,42 @@ def _cancel_pending(session: Session, hold: PreservationHold, now: datetime) -> 
 
 
 def active_hold(session: Session, request_id: int) -> PreservationHold | None:
+    """The case's first active hold (a referral keeps one per kind of recipient told)."""
     return session.execute(
-        select(PreservationHold).where(
+        select(PreservationHold)
+        .where(
             PreservationHold.request_id == request_id,
             PreservationHold.status == HoldStatus.active,
         )
+        .order_by(PreservationHold.id)
+        .limit(1)
     ).scalar_one_or_none()
+
+
+def plan_for(request: Request) -> HoldPlan:
+    """What a new hold of the case keeps: its targets' requested categories as of receipt."""
+    return _plan_of(request)
+
+
+def record_new_hold(
+    session: Session,
+    *,
+    user: User,
+    request: Request,
+    plan: HoldPlan,
+    collected: Collected,
+    settings: Settings,
+    expires_at: datetime,
+    now: datetime,
+) -> PreservationHold:
+    """Record a hold collected for a case that may already hold others (a referral's, one per
+    kind of recipient), expiring when the caller's rule says; the caller checks it is due."""
+    if plan != _plan_of(request):
+        raise Conflict(
+            f"case {request.reference} changed while its data was being preserved; "
+            "place the hold again"
+        )
+    return _new_hold(session, user, request, plan, collected, settings, now, expires_at=expires_at)
 
 
 def load_hold(session: Session, user: User, hold_id: int) -> PreservationHold:

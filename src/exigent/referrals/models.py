@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exigent.db import Base, EnumText, UtcDateTime, utcnow
@@ -133,6 +133,10 @@ class ThreatAssessment(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     recommendation: Mapped[Recommendation] = mapped_column(EnumText(Recommendation, 16))
     reason: Mapped[str] = mapped_column(Text)
+    # What the checklist itself recommends; differs from `recommendation` only when the analyst
+    # chose another, and then `override_reason` says why.
+    suggested: Mapped[Recommendation | None] = mapped_column(EnumText(Recommendation, 16))
+    override_reason: Mapped[str | None] = mapped_column(Text)
     # The legal bases the recommendation relies on, as policy ids ("2702b8", "2258A", ...).
     legal_bases: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -200,3 +204,17 @@ class ReferralOutcome(Base):
     learned_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ReferralHold(Base):
+    """The preservation hold a referral sent to one kind of recipient keeps: one per kind."""
+
+    __tablename__ = "referral_holds"
+    __table_args__ = (UniqueConstraint("referral_id", "recipient_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    recipient_kind: Mapped[RecipientKind] = mapped_column(EnumText(RecipientKind, 24))
+    hold_id: Mapped[int] = mapped_column(ForeignKey("preservation_holds.id"))
+    days: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -15,14 +15,16 @@ from exigent.config import Settings
 from exigent.legal.approval import LEGAL_CHECKS, ApprovalCheck, VerificationGate, approval_gate
 from exigent.legal.targets import look_up_targets
 from exigent.notice.approval import user_notified
+from exigent.referrals.approval import referral_ready, unless_referral
 from exigent.verification.approval import verified_requester
 from exigent.verification.service import verification_status
 
 
 def approval_checks(gate: VerificationGate = verification_status) -> tuple[ApprovalCheck, ...]:
     """Legal's checks first (second person, current policy, sign-off, complete process), then
-    the requester's verification by `gate`, then the user notice owed before disclosure."""
-    return (*LEGAL_CHECKS, verified_requester(gate), user_notified)
+    the requester's verification by `gate` (a referral has no requester), then the user notice
+    owed before disclosure, then a referral's assessment and legal bases."""
+    return (*LEGAL_CHECKS, unless_referral(verified_requester(gate)), user_notified, referral_ready)
 
 
 # Moves after which the case page should say whether each target is on the platform.
