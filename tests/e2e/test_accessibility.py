@@ -47,6 +47,7 @@ CONSOLE_PAGES: dict[Role, tuple[str, ...]] = {
         "/console/home",
         "/account/security",
         "/oncall/alerts",
+        "/console/escalations/new",
     ),
     Role.lead: (
         "/console/directory/agencies/new",

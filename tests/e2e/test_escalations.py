@@ -21,6 +21,16 @@ pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("EXIGENT_SCREENSHOTS")
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def _fits_a_phone(page: Page) -> None:
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width} px wide on a phone"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def _shots(page: Page, name: str) -> None:
     if not SHOTS:
         return
@@ -43,6 +53,7 @@ def test_an_analyst_raises_an_escalation_and_records_its_outcome(
     sign_in(page, live_server, analyst.user.email)
     page.get_by_role("link", name="Escalate").first.click()
     expect(page.get_by_role("heading", name="Raise an escalation")).to_be_visible()
+    _fits_a_phone(page)
     _shots(page, "escalation-form")
 
     # First try: no harm type, no content, a country that does not exist.
@@ -78,6 +89,7 @@ def test_an_analyst_raises_an_escalation_and_records_its_outcome(
     item.get_by_role("button", name="Reveal").click()
     expect(item).to_have_class(re.compile("revealed"))
     item.get_by_role("button", name="Hide").click()
+    _fits_a_phone(page)
     _shots(page, "referral-case")
 
     panel.get_by_label("Outcome").select_option("person_safe")

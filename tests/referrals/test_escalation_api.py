@@ -189,3 +189,16 @@ def test_only_a_caller_allowed_to_raise_may_escalate(client, factory, make_accou
     response = client.post(URL, json=escalation(), headers=auditor.headers)
     assert response.status_code == 403
     assert _count(factory, Request) == 0
+
+
+def test_retries_racing_with_one_key_open_one_case(client, factory):
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers = {**moderation_token(factory), "Idempotency-Key": "mod-race"}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(
+            pool.map(lambda _: client.post(URL, json=escalation(), headers=headers), range(4))
+        )
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 201], [a.text for a in answers]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert _count(factory, Request) == 1 and _count(factory, Referral) == 1

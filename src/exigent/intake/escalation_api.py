@@ -8,11 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
-from exigent.intake.escalations import raise_escalation
+from exigent.intake.escalations import Raised, raise_escalation
 from exigent.referrals.models import RaisedVia
 from exigent.referrals.schemas import EscalationIn
 from exigent.web.deps import CurrentUser, FileStoreDep, SessionDep, SettingsDep
@@ -58,16 +59,27 @@ def create_escalation(
 ) -> Response:
     """Raise an escalation (needs `referral.raise`). Missing harm type or content is a 422
     naming the field, and nothing is written."""
-    raised = raise_escalation(
-        session,
-        user=user,
-        escalation=escalation,
-        raised_via=RaisedVia.api,
-        store=store,
-        max_file_bytes=settings.max_upload_bytes,
-        idempotency_key=idempotency_key,
-    )
-    session.commit()
+
+    def attempt() -> Raised:
+        raised = raise_escalation(
+            session,
+            user=user,
+            escalation=escalation,
+            raised_via=RaisedVia.api,
+            store=store,
+            max_file_bytes=settings.max_upload_bytes,
+            idempotency_key=idempotency_key,
+        )
+        session.commit()
+        return raised
+
+    try:
+        raised = attempt()
+    except IntegrityError:
+        # A retry sent before the first answer came back committed the key first: this one
+        # is now a replay of it (or a conflict, if its body differs).
+        session.rollback()
+        raised = attempt()
     case, referral = raised.case, raised.referral
     body = EscalationRead(
         id=case.id,
