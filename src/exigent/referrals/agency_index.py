@@ -174,6 +174,13 @@ class AgencyIndex:
         for p in rows:
             if p.agency_type == "County" and p.county:
                 self.sheriffs.setdefault((p.state, p.counties()[0]), p)
+        # Points the list gives to more than one city police: a county's centre or a shared
+        # building, which says little about where each city is.
+        spots: dict[tuple[float, float], int] = {}
+        for p in rows:
+            if p.agency_type == "City":
+                spots[(p.latitude, p.longitude)] = spots.get((p.latitude, p.longitude), 0) + 1
+        self.shared_spots = {spot for spot, n in spots.items() if n > 1}
         self.by_city: dict[tuple[str, str], AgencyPoint] = {}
         for p in rows:
             city = city_of(p.name) if p.agency_type == "City" else None

@@ -33,8 +33,9 @@ CITY_KM = 4.0
 REACH_KM = 80.0
 # A state line this near lets the other state's agencies be proposed too.
 BORDER_KM = 8.0
-# A city the referral names is believed when the point is this near its police station (an IP
-# area is often the next town, 2 to 25 km off).
+# A city the referral names is believed when the point is this near its police station and the
+# station's point is shared with other cities (often a county's centre), or an IP area is
+# this near (an IP area is often the next town, 2 to 25 km off).
 NAMED_CITY_KM = 10.0
 NAMED_CITY_KM_IP = 30.0
 # Positions older than this are used only when nothing fresher exists, and say so.
@@ -195,10 +196,19 @@ def place_of(index: AgencyIndex, p: Position, facts: Facts | None) -> Place:
     named = None
     if facts and facts.city and known and p.source != "city":
         city = index.city_police(facts.city, known)
-        reach = NAMED_CITY_KM_IP if p.source == "ip" else NAMED_CITY_KM
+        reach = _named_reach(index, p, city) if city else 0.0
         if city and distance_km(p.latitude, p.longitude, city.latitude, city.longitude) <= reach:
             named = city
     return Place(state, how, named)
+
+
+def _named_reach(index: AgencyIndex, p: Position, city: AgencyPoint) -> float:
+    """How near the point must be to a named city's station for the name to be believed: an IP
+    area is often the next town; a precise point must be inside the city (`CITY_KM`) unless the
+    list puts the city at a point it shares with others (a county's centre)."""
+    if p.source == "ip":
+        return NAMED_CITY_KM_IP
+    return NAMED_CITY_KM if (city.latitude, city.longitude) in index.shared_spots else CITY_KM
 
 
 def _police(agency: AgencyPoint, d: float, reasons: list[str]) -> Proposal:
