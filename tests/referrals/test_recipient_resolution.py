@@ -258,3 +258,15 @@ def test_a_city_named_in_the_referral_goes_first_when_the_point_agrees() -> None
         NOW,
     )
     assert far[0].ori != "Z1"
+
+
+def test_a_precise_point_believes_a_named_city_afar_only_at_a_shared_point() -> None:
+    # Zeta's station at 10.3; the GPS fix 6.6 km east is outside Zeta by its own point.
+    point = Position(10.0, 10.36, "gps", NOW)
+    own = resolve(facts(point, city="Zeta", region="ZZ"), _state_line_index([]), NOW)
+    assert own[0].ori != "Z1"
+    # When the list puts Zeta at a point it shares with another city (a county's centre), the
+    # point says little about Zeta's extent and the name is believed within 10 km.
+    twin = AgencyPoint("Z5", "Zest Police Department", "City", "ZED", "ZZ", 10.0, 10.3)
+    shared = resolve(facts(point, city="Zeta", region="ZZ"), _state_line_index([twin]), NOW)
+    assert shared[0].ori == "Z1"
