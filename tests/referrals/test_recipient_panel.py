@@ -223,6 +223,8 @@ def test_the_panel_proposes_chooses_withdraws_and_adds_another(
         },
     ).text
     assert "Chosen: Garda National Cyber Crime Bureau (entered by hand)." in added
+    assert '<span class="badge">Other authority</span>' in added
+    assert '<span class="badge">Police</span>' in added
 
     with factory() as session:
         rows = session.execute(
@@ -246,6 +248,23 @@ def test_the_panel_proposes_chooses_withdraws_and_adds_another(
             "referral.recipient_added",
         ):
             assert action in actions
+
+
+def test_the_panel_names_kinds_in_words_under_the_case_page_heading(
+    client: Any, factory: Any, make_account: Any
+) -> None:
+    analyst = make_account(Role.analyst)
+    case_id, _ = _referral_case(client, factory, analyst, offence_country="FR")
+    csrf = sign_in(client, analyst.user.email)
+    base = f"/console/cases/{case_id}/referral/recipients"
+    page = client.post(base + "/propose", data={"csrf_token": csrf}).text
+    assert '<span class="badge">EU Member State</span>' in page
+    assert '<span class="badge">Proposed</span>' in page
+    assert "Eu member state" not in page and ">proposed<" not in page
+    # The case page's section says "Who to tell" once; the panel adds no heading of its own.
+    assert "Who to tell" not in page and "<h3" not in page.split("data-recipient")[0]
+    case_page = client.get(f"/console/cases/{case_id}").text
+    assert case_page.count("Who to tell") == 1
 
 
 def test_a_case_without_referral_facts_says_so(client: Any, make_account: Any) -> None:

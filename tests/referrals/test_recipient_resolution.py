@@ -80,10 +80,11 @@ def test_the_fresh_precise_position_beats_an_ip_area_and_an_old_fix() -> None:
 def test_a_city_named_in_the_referral_finds_its_police() -> None:
     found = resolve(facts(city="Springfield", region="IL"), shipped_index(), NOW)
     assert found[0].name == "Springfield Police Department"
-    assert found[0].reasons == [
+    assert found[0].reasons[:2] == [
         "Referral names the city Springfield, IL",
         "Municipal police of the city the referral names",
     ]
+    assert found[0].reasons[2].startswith("The point is in IL by the region the referral names")
 
 
 def test_eu_offence_country_is_the_member_state_concerned() -> None:
@@ -162,3 +163,110 @@ def test_near_a_county_line_the_nearer_station_of_the_other_county_is_proposed_t
     assert [p.ori for p in found][:3] == ["A0", "B0", "A2"]
     assert found[0].reasons[1] == "County sheriff for Ay County"
     assert found[1].reasons[1].startswith("Nearest sheriff's station, 7.8 km away, is Bee County's")
+
+
+# Downtown Columbus, Ohio: the FBI list also puts Indiana's and Idaho's Franklin County
+# sheriffs here, beside Ohio's.
+COLUMBUS_OH = (39.9612, -82.9988)
+
+
+def test_columbus_ohio_gets_only_ohio_agencies() -> None:
+    index = shipped_index()
+    # Indiana's is far from its county's other agencies; Idaho's county has too few to tell,
+    # so only the state rule keeps it out.
+    assert "IN0240000" in index.misplaced and "ID0210000" not in index.misplaced
+    for source in ("gps", "ip"):
+        found = resolve(facts(Position(*COLUMBUS_OH, source, NOW)), index, NOW)
+        assert [p.ori for p in found][:2] == ["OHCOP0000", "OH0250000"], source
+        assert {p.state for p in found} == {"OH"}
+        assert not {"IN0240000", "ID0210000"} & {p.ori for p in found}
+        assert found[0].reasons[-1] == (
+            "The point is in OH by the agencies around the point: other states' agencies are "
+            "proposed only within 8 km of their state line"
+        )
+
+
+def _state_line_index(extra: list[AgencyPoint]) -> AgencyIndex:
+    """Two states side by side at longitude 10.5: ZZ to the west, YY to the east."""
+    return AgencyIndex(
+        [
+            AgencyPoint("Z0", "Zed County Sheriff", "County", "ZED", "ZZ", 10.0, 10.2),
+            AgencyPoint("Z1", "Zeta Police Department", "City", "ZED", "ZZ", 10.0, 10.3),
+            AgencyPoint("Z2", "Zulu Police Department", "City", "ZED", "ZZ", 10.02, 10.35),
+            AgencyPoint("Y0", "Why County Sheriff", "County", "WHY", "YY", 10.0, 10.7),
+            *extra,
+        ]
+    )
+
+
+def test_another_state_agency_is_proposed_only_near_its_state_line() -> None:
+    # A YY city police misplaced among ZZ's: without YY agencies near, the line is far.
+    stray = AgencyPoint("Y9", "Yonder Police Department", "City", "WHY", "YY", 10.0, 10.301)
+    found = resolve(facts(Position(10.0, 10.3, "gps", NOW)), _state_line_index([stray]), NOW)
+    assert "Y9" not in {p.ori for p in found} and "Y0" not in {p.ori for p in found}
+    assert {p.state for p in found} == {"ZZ"}
+
+    # Near the line, where two YY agencies stand within 8 km, YY's sheriff may be proposed.
+    near = [
+        AgencyPoint("Z3", "Zinc Police Department", "City", "ZED", "ZZ", 10.0, 10.44),
+        AgencyPoint("Z4", "Zoo Police Department", "City", "ZED", "ZZ", 10.0, 10.45),
+        AgencyPoint("Y1", "Yew Police Department", "City", "WHY", "YY", 10.0, 10.52),
+        AgencyPoint("Y2", "Yak Police Department", "City", "WHY", "YY", 10.01, 10.52),
+    ]
+    found = resolve(facts(Position(10.0, 10.46, "gps", NOW)), _state_line_index(near), NOW)
+    assert found[0].ori == "Z4"
+    assert found[0].reasons[-1].startswith("The point is in ZZ by the agencies around the point")
+    yy = [p for p in found if p.state == "YY"]
+    assert yy and all("YY's line is within 8 km" in p.reasons[-1] for p in yy)
+
+
+def test_an_agency_far_from_the_rest_of_its_county_is_not_believed() -> None:
+    county = [
+        AgencyPoint(f"C{i}", f"Town{i} Police Department", "City", "CEE", "ZZ", 10 + i / 50, 10.0)
+        for i in range(3)
+    ]
+    lost = AgencyPoint("C9", "Cee County Sheriff", "County", "CEE", "ZZ", 14.0, 10.0)
+    index = AgencyIndex([*county, lost])
+    assert index.misplaced == {"C9"}
+    found = resolve(facts(Position(14.0, 10.0, "gps", NOW)), index, NOW)
+    assert [p.kind for p in found] == [RecipientKind.ntoc]
+
+
+def test_the_region_named_in_the_referral_sets_the_state_of_an_ip_area() -> None:
+    index = _state_line_index([])
+    # An IP area deep in ZZ, but the referral says the user is in YY.
+    found = resolve(facts(Position(10.0, 10.1, "ip", NOW), region="YY"), index, NOW)
+    assert found[0].ori == "Y0"
+    assert {p.state for p in found} == {"YY"}
+    assert found[0].reasons[-1].startswith("The point is in YY by the region the referral names")
+
+
+def test_a_city_named_in_the_referral_goes_first_when_the_point_agrees() -> None:
+    found = resolve(
+        facts(Position(10.0, 10.36, "ip", NOW), city="Zeta", region="ZZ"),
+        _state_line_index([]),
+        NOW,
+    )
+    assert found[0].ori == "Z1"
+    assert found[0].reasons[1] == (
+        "The referral names the city Zeta, ZZ: its police station is 6.6 km away"
+    )
+    # Too far from the point for the name to be believed: the point decides.
+    far = resolve(
+        facts(Position(10.0, 11.5, "gps", NOW), city="Zeta", region="ZZ"),
+        _state_line_index([]),
+        NOW,
+    )
+    assert far[0].ori != "Z1"
+
+
+def test_a_precise_point_believes_a_named_city_afar_only_at_a_shared_point() -> None:
+    # Zeta's station at 10.3; the GPS fix 6.6 km east is outside Zeta by its own point.
+    point = Position(10.0, 10.36, "gps", NOW)
+    own = resolve(facts(point, city="Zeta", region="ZZ"), _state_line_index([]), NOW)
+    assert own[0].ori != "Z1"
+    # When the list puts Zeta at a point it shares with another city (a county's centre), the
+    # point says little about Zeta's extent and the name is believed within 10 km.
+    twin = AgencyPoint("Z5", "Zest Police Department", "City", "ZED", "ZZ", 10.0, 10.3)
+    shared = resolve(facts(point, city="Zeta", region="ZZ"), _state_line_index([twin]), NOW)
+    assert shared[0].ori == "Z1"

@@ -29,6 +29,8 @@ from exigent.legal.schemas import CategoryRuling, ObligationKind
 from exigent.notice.models import NoticeStatus
 from exigent.notice.schemas import NoticeAction
 from exigent.production.models import DownloadOutcome, HoldStatus, ProductionStatus
+from exigent.referrals.models import Outcome as ReferralOutcome
+from exigent.referrals.models import RecipientKind, RecipientStatus
 from exigent.verification.history import VerificationOutcome
 from exigent.verification.lookalike import LookalikeKind
 from exigent.verification.models import CallbackOutcome
@@ -69,6 +71,9 @@ SHOWN_ENUMS: tuple[type[StrEnum], ...] = (
     RiskLevel,
     CallbackOutcome,
     LookalikeKind,
+    RecipientKind,
+    RecipientStatus,
+    ReferralOutcome,
 )
 RAW = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+\.[a-z_]+_[a-z_]+\b")
 
@@ -79,6 +84,16 @@ def test_every_value_people_see_has_words_of_its_own(enum: type[StrEnum]) -> Non
         assert member.value in LABELS, f"{enum.__name__}.{member.name} has no label"
         assert not RAW.search(label(member)), label(member)
         assert label(member)[:1].isupper()
+
+
+def test_a_referral_recipient_reads_as_the_authority_it_is() -> None:
+    assert label(RecipientKind.eu_member_state) == "EU Member State"
+    assert label(RecipientKind.ntoc) == "FBI NTOC"
+    assert label(RecipientKind.ncmec) == "NCMEC"
+    assert label(RecipientKind.other) == "Other authority"
+    # The same stored word of another enum keeps its own words.
+    assert label(RequestKind.other) == "Other"
+    assert label(RecipientStatus.proposed) == "Proposed"
 
 
 def test_every_field_an_officer_is_asked_for_has_a_name() -> None:

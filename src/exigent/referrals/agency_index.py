@@ -6,6 +6,11 @@ sourced phone number. The FBI's coordinates are often a county's centre, shared 
 of the county (45% of city agencies share theirs with another), so where the PDAP list has the
 same agency (same name and state) its own coordinates are used instead.
 
+The FBI list also geocodes some agencies wrongly: Indiana's and Idaho's Franklin County
+sheriffs stand in Columbus, Ohio, where Ohio's does. An agency further than `COUNTY_SPREAD_KM`
+from the middle (median) of its own county's agencies is left out of the index: its point says
+nothing about where its jurisdiction is.
+
 The index is built once per process (about 18,000 agencies, a second or two), so a case asks
 a few dozen buckets, not every agency.
 """
@@ -13,6 +18,7 @@ a few dozen buckets, not every agency.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +31,10 @@ EARTH_KM = 6371.0088
 # area's bucket holds a few dozen agencies, large enough that a search within 80 km asks a few
 # hundred buckets at most.
 CELL_DEG = 0.15
+# How far an agency may stand from the median of its county's agencies (3 or more of them) and
+# still be believed: half the width of the largest counties of the West, where a county's
+# towns sit far apart, but far less than a wrong state or a wrong county's centre.
+COUNTY_SPREAD_KM = 100.0
 # The suffixes a city's police department carries after the city's name.
 POLICE_SUFFIXES = (
     " police department",
@@ -49,7 +59,14 @@ class AgencyPoint:
     longitude: float
 
     def county_label(self) -> str | None:
-        return f"{self.county.title()} County" if self.county else None
+        return f"{self.counties()[0].title()} County" if self.county else None
+
+    def counties(self) -> list[str]:
+        """The counties it serves, upper case: a city over a county line names each one
+        ("DELAWARE; FAIRFIELD; FRANKLIN")."""
+        if not self.county:
+            return []
+        return [c.strip().upper() for c in self.county.split(";") if c.strip()]
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -120,20 +137,50 @@ def city_of(name: str) -> str | None:
     return None
 
 
+def misplaced(points: Iterable[AgencyPoint]) -> set[str]:
+    """The ORIs of agencies standing implausibly far from the other agencies of their county
+    (`COUNTY_SPREAD_KM` from the county's median point, counties of 3 agencies or more)."""
+    by_county: dict[tuple[str, str], list[AgencyPoint]] = {}
+    for p in points:
+        if p.counties():
+            by_county.setdefault((p.state, p.counties()[0]), []).append(p)
+    wrong: set[str] = set()
+    for group in by_county.values():
+        if len(group) < 3:
+            continue
+        lat = statistics.median(p.latitude for p in group)
+        lon = statistics.median(p.longitude for p in group)
+        for p in group:
+            if distance_km(lat, lon, p.latitude, p.longitude) > COUNTY_SPREAD_KM:
+                wrong.add(p.ori)
+    return wrong
+
+
 class AgencyIndex:
     """The agencies by kind of jurisdiction, and the sheriff of each county."""
 
     def __init__(self, points: Iterable[AgencyPoint]) -> None:
-        rows = list(points)
+        given = list(points)
+        # Agencies the FBI list places far from their own county are not believed.
+        self.misplaced = misplaced(given)
+        rows = [p for p in given if p.ori not in self.misplaced]
         self.cities = GridIndex(p for p in rows if p.agency_type == "City")
         self.counties = GridIndex(p for p in rows if p.agency_type == "County")
         self.state_police = GridIndex(p for p in rows if p.agency_type == "State Police")
         # Every agency carries its county: the ones nearby say which county a point is in.
         self.anywhere = GridIndex(p for p in rows if p.county)
+        self.states = {p.state for p in rows}
         self.sheriffs: dict[tuple[str, str], AgencyPoint] = {}
         for p in rows:
             if p.agency_type == "County" and p.county:
-                self.sheriffs.setdefault((p.state, p.county.upper()), p)
+                self.sheriffs.setdefault((p.state, p.counties()[0]), p)
+        # Points the list gives to more than one city police: a county's centre or a shared
+        # building, which says little about where each city is.
+        spots: dict[tuple[float, float], int] = {}
+        for p in rows:
+            if p.agency_type == "City":
+                spots[(p.latitude, p.longitude)] = spots.get((p.latitude, p.longitude), 0) + 1
+        self.shared_spots = {spot for spot, n in spots.items() if n > 1}
         self.by_city: dict[tuple[str, str], AgencyPoint] = {}
         for p in rows:
             city = city_of(p.name) if p.agency_type == "City" else None

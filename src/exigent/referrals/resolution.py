@@ -16,7 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from exigent.referrals.agency_index import AgencyIndex, AgencyPoint, city_of, distance_km
+from exigent.referrals.agency_index import (
+    AgencyIndex,
+    AgencyPoint,
+    GridIndex,
+    city_of,
+    distance_km,
+)
 from exigent.referrals.eu import EuFacts, EuProposal, resolve_eu
 from exigent.referrals.models import HarmType, RecipientKind
 
@@ -25,6 +31,13 @@ from exigent.referrals.models import HarmType, RecipientKind
 CITY_KM = 4.0
 # Beyond this no agency is "the one with jurisdiction" with any confidence.
 REACH_KM = 80.0
+# A state line this near lets the other state's agencies be proposed too.
+BORDER_KM = 8.0
+# A city the referral names is believed when the point is this near its police station and the
+# station's point is shared with other cities (often a county's centre), or an IP area is
+# this near (an IP area is often the next town, 2 to 25 km off).
+NAMED_CITY_KM = 10.0
+NAMED_CITY_KM_IP = 30.0
 # Positions older than this are used only when nothing fresher exists, and say so.
 FRESH = timedelta(hours=72)
 # Trustworthy sources of a point, in order; an IP address's area is coarse.
@@ -62,6 +75,8 @@ class Proposal:
     email: str | None = None
     # The directory's row for the agency, once looked up by ORI.
     agency_id: int | None = None
+    # A US agency's state.
+    state: str | None = None
 
 
 @dataclass
@@ -120,28 +135,110 @@ def describe(index: AgencyIndex, p: Position, now: datetime) -> str:
     return f"Location history ({p.source}) near {area} ({when(p.seen_at)}{stale})"
 
 
-def county_at(index: AgencyIndex, lat: float, lon: float) -> tuple[str, str] | None:
-    """(state, county) most agencies near the point belong to, nearer ones weighing more."""
+def county_at(
+    index: AgencyIndex, lat: float, lon: float, state: str | None = None
+) -> tuple[str, str] | None:
+    """(state, county) most agencies near the point belong to, nearer ones weighing more; an
+    agency serving several counties splits its vote. Only `state`'s agencies vote when given."""
     votes: dict[tuple[str, str], float] = {}
     for d, agency in index.anywhere.nearest(lat, lon, k=8, max_km=REACH_KM):
-        assert agency.county
-        key = (agency.state, agency.county.upper())
-        votes[key] = votes.get(key, 0.0) + 1.0 / (1.0 + d)
+        if state and agency.state != state:
+            continue
+        counties = agency.counties()
+        for county in counties:
+            key = (agency.state, county)
+            votes[key] = votes.get(key, 0.0) + 1.0 / (1.0 + d) / len(counties)
     return max(votes, key=lambda k: votes[k]) if votes else None
 
 
+def state_at(index: AgencyIndex, lat: float, lon: float) -> str | None:
+    """The US state most agencies near the point belong to, nearer ones weighing more."""
+    votes: dict[str, float] = {}
+    for d, agency in index.anywhere.nearest(lat, lon, k=8, max_km=REACH_KM):
+        votes[agency.state] = votes.get(agency.state, 0.0) + 1.0 / (1.0 + d)
+    return max(votes, key=lambda k: votes[k]) if votes else None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the point is taken to be: its state, how that was found, and the city the
+    referral names when the point agrees with it."""
+
+    state: str | None
+    how: str
+    named_city: AgencyPoint | None = None
+
+    def allows(self, index: AgencyIndex, lat: float, lon: float, other: str) -> bool:
+        """An agency of `other` state may be proposed: the point's own state, or a state whose
+        line is within `BORDER_KM` (two of its agencies, at different points, stand that near)."""
+        return self.state is None or other == self.state or near_line(index, lat, lon, other)
+
+
+def near_line(index: AgencyIndex, lat: float, lon: float, state: str) -> bool:
+    spots = {
+        (a.latitude, a.longitude)
+        for _, a in index.anywhere.nearest(lat, lon, k=12, max_km=BORDER_KM)
+        if a.state == state
+    }
+    return len(spots) >= 2
+
+
+def place_of(index: AgencyIndex, p: Position, facts: Facts | None) -> Place:
+    """The point's state: the region the referral names when the point is only an IP area or
+    a city (an IP area is often over a state line), else the agencies around the point."""
+    region = (facts.region or "").strip().upper() if facts else ""
+    known = region if region in index.states else None
+    state: str | None
+    if known and p.source in ("ip", "city"):
+        state, how = known, "the region the referral names"
+    else:
+        state, how = state_at(index, p.latitude, p.longitude), "the agencies around the point"
+    named = None
+    if facts and facts.city and known and p.source != "city":
+        city = index.city_police(facts.city, known)
+        reach = _named_reach(index, p, city) if city else 0.0
+        if city and distance_km(p.latitude, p.longitude, city.latitude, city.longitude) <= reach:
+            named = city
+    return Place(state, how, named)
+
+
+def _named_reach(index: AgencyIndex, p: Position, city: AgencyPoint) -> float:
+    """How near the point must be to a named city's station for the name to be believed: an IP
+    area is often the next town; a precise point must be inside the city (`CITY_KM`) unless the
+    list puts the city at a point it shares with others (a county's centre)."""
+    if p.source == "ip":
+        return NAMED_CITY_KM_IP
+    return NAMED_CITY_KM if (city.latitude, city.longitude) in index.shared_spots else CITY_KM
+
+
 def _police(agency: AgencyPoint, d: float, reasons: list[str]) -> Proposal:
-    return Proposal(RecipientKind.police, agency.name, reasons, agency.ori, "US", round(d, 1))
+    kind = RecipientKind.police
+    return Proposal(kind, agency.name, reasons, agency.ori, "US", round(d, 1), state=agency.state)
 
 
-def resolve_us(index: AgencyIndex, p: Position, where: str) -> list[Proposal]:
+def _nearest_allowed(
+    grid: GridIndex, place: Place, index: AgencyIndex, p: Position, max_km: float
+) -> list[tuple[float, AgencyPoint]]:
+    found = grid.nearest(p.latitude, p.longitude, k=6, max_km=max_km)
+    return [(d, a) for d, a in found if place.allows(index, p.latitude, p.longitude, a.state)]
+
+
+def resolve_us(
+    index: AgencyIndex, p: Position, where: str, facts: Facts | None = None
+) -> list[Proposal]:
     """Agencies of the right type nearest `p`, in the order to try them."""
     lat, lon = p.latitude, p.longitude
-    city = index.cities.nearest(lat, lon, k=2, max_km=REACH_KM)
-    county = county_at(index, lat, lon)
+    place = place_of(index, p, facts)
+    city = _nearest_allowed(index.cities, place, index, p, REACH_KM)
+    county = county_at(index, lat, lon, place.state)
     proposals: list[Proposal] = []
-    inside = bool(city) and city[0][0] <= CITY_KM
-    if inside:
+    if place.named_city is not None:
+        named = place.named_city
+        d = distance_km(lat, lon, named.latitude, named.longitude)
+        said = f"The referral names the city {facts.city if facts else ''}, {named.state}: "
+        proposals.append(_police(named, d, [where, f"{said}its police station is {d:.1f} km away"]))
+    inside = place.named_city is not None or (bool(city) and city[0][0] <= CITY_KM)
+    if city and city[0][0] <= CITY_KM:
         d, agency = city[0]
         said = (
             "Municipal police of the city the referral names"
@@ -156,21 +253,50 @@ def resolve_us(index: AgencyIndex, p: Position, where: str) -> list[Proposal]:
         if not inside:
             why.append(f"No city police within {CITY_KM:.0f} km: the point is outside a city")
         proposals.append(_police(sheriff, d, why))
-    proposals.extend(_neighbouring_sheriff(index, p, where, sheriff))
+    proposals.extend(_neighbouring_sheriff(index, p, where, sheriff, place))
     if not inside and city:
         d, agency = city[0]
         proposals.append(_police(agency, d, [where, f"Nearest municipal police, {d:.1f} km away"]))
-    for d, agency in index.state_police.nearest(lat, lon, k=1, max_km=REACH_KM * 2):
+    for d, agency in _nearest_allowed(index.state_police, place, index, p, REACH_KM * 2)[:1]:
         proposals.append(_police(agency, d, [where, f"State police, nearest post {d:.1f} km away"]))
-    return [p for p in proposals if p.distance_km is not None and p.distance_km <= REACH_KM * 2]
+    return _with_state_reason(_once(proposals), place)
+
+
+def _once(proposals: list[Proposal]) -> list[Proposal]:
+    """Each agency once, at its first rank; none beyond twice the reach."""
+    seen: set[str | None] = set()
+    kept = []
+    for q in proposals:
+        if q.ori in seen or q.distance_km is None or q.distance_km > REACH_KM * 2:
+            continue
+        seen.add(q.ori)
+        kept.append(q)
+    return kept
+
+
+def _with_state_reason(proposals: list[Proposal], place: Place) -> list[Proposal]:
+    if place.state is None:
+        return proposals
+    for q in proposals:
+        if q.state and q.state != place.state:
+            q.reasons.append(
+                f"A {q.state} agency: the point is in {place.state} by {place.how}, "
+                f"but {q.state}'s line is within {BORDER_KM:.0f} km"
+            )
+        else:
+            q.reasons.append(
+                f"The point is in {place.state} by {place.how}: other states' agencies are "
+                f"proposed only within {BORDER_KM:.0f} km of their state line"
+            )
+    return proposals
 
 
 def _neighbouring_sheriff(
-    index: AgencyIndex, p: Position, where: str, sheriff: AgencyPoint | None
+    index: AgencyIndex, p: Position, where: str, sheriff: AgencyPoint | None, place: Place
 ) -> list[Proposal]:
     """The sheriff whose station is nearest, when it is another county's: near a county line
     the agencies around a point and the nearest station can disagree, and the analyst decides."""
-    near = index.counties.nearest(p.latitude, p.longitude, k=1, max_km=REACH_KM)
+    near = _nearest_allowed(index.counties, place, index, p, REACH_KM)
     if not near or (sheriff is not None and near[0][1].ori == sheriff.ori):
         return []
     d, other = near[0]
@@ -224,7 +350,7 @@ def resolve(facts: Facts, index: AgencyIndex, now: datetime) -> list[Proposal]:
     if position is None:
         return [*first, ntoc("No location known for the user")]
     where = describe(index, position, now)
-    police = resolve_us(index, position, where)
+    police = resolve_us(index, position, where, facts)
     if not police:
         return [*first, ntoc(f"{where}: no agency within {REACH_KM:.0f} km")]
     return first + police

@@ -7,6 +7,8 @@ these words instead (the `label` filter). A value missing here still reads as wo
 
 from __future__ import annotations
 
+from enum import Enum
+
 # Values shared by several enums read the same wherever they appear ("approved" is the same
 # word for a case and a decision), so one flat table serves them all.
 LABELS: dict[str, str] = {
@@ -42,6 +44,16 @@ LABELS: dict[str, str] = {
     "welfare_check_done": "Welfare check done",
     "person_safe": "Person safe",
     "arrest": "Arrest",
+    "no_action": "No action",
+    "unknown": "Unknown",
+    # Who a referral is sent to (RecipientKind) and where each stands (RecipientStatus)
+    "police": "Police",
+    "ntoc": "FBI NTOC",
+    "ncmec": "NCMEC",
+    "eu_member_state": "EU Member State",
+    "europol": "Europol",
+    "proposed": "Proposed",
+    "chosen": "Chosen",
     # How it arrived (ReceivedVia)
     "portal": "Portal",
     "api": "API",
@@ -192,6 +204,12 @@ LABELS: dict[str, str] = {
     "agency": "Agency",
 }
 
+# Values whose words differ by the enum they belong to: "other" is "Other" as a kind of
+# request but "Other authority" as a referral's recipient. Keyed by the enum's class name.
+BY_ENUM: dict[str, dict[str, str]] = {
+    "RecipientKind": {"other": "Other authority"},
+}
+
 # Field paths named in errors and in what a request still misses.
 FIELDS: dict[str, str] = {
     "requester.name": "Requester's name",
@@ -254,7 +272,8 @@ def label(value: object) -> str:
     if value is None:
         return ""
     key = str(value)
-    return LABELS.get(key) or FIELDS.get(key) or words(key)
+    own = BY_ENUM.get(type(value).__name__, {}).get(key) if isinstance(value, Enum) else None
+    return own or LABELS.get(key) or FIELDS.get(key) or words(key)
 
 
 def action_label(action: str) -> str:
