@@ -154,7 +154,7 @@ def raised_internally(session: Session, case: CaseRow) -> RaisedInternally | Non
         return None
     by = user_names(session, {referral.raised_by_id}).get(referral.raised_by_id or 0)
     via = (
-        "the moderation system's escalation API"
+        "the escalation API"
         if referral.raised_via == RaisedVia.api
         else "the console's escalation form"
     )
