@@ -174,6 +174,8 @@ def seed_cybertipline(
             case.status = Status.under_review
             case.acknowledged_at = case.received_at + timedelta(minutes=6)
             case.assignee_id = analyst.id
+        # Reporting it was the decision: the first's decide clock stopped when it was filed.
+        first.decided_at = now - timedelta(hours=4, minutes=5)
         # Raised before the demo began: what their clocks passed since is history, not a page.
         settle_past_clocks(session, now, request_ids=[first.id, second.id])
         session.commit()

@@ -77,6 +77,8 @@ def _open(
         idempotency_key=key,
         now=at,
     )
+    raised.case.assignee_id = analyst.id  # the analyst who raised it works it
+    session.flush()
     for step in ("triaged", "under_review"):
         at += timedelta(minutes=2)
         cases.transition(
