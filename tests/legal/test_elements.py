@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from exigent.legal.policy import default_policy
 from legal.intake import ABSENT, COMPULSORY, KINDS, check, complete
 
 EVERY_KIND = ["requester.name", "requester.email", "requester.agency_name", "targets"]
@@ -144,3 +145,41 @@ def test_missing_elements_are_listed_sorted() -> None:
         "requester.name",
         "targets",
     ]
+
+
+def _referral(**changes: Any) -> dict[str, Any]:
+    """A referral as the escalation intake records it: no requester, no attestation."""
+    return {
+        "id": None,
+        "kind": "referral",
+        "received_via": "internal",
+        "received_at": "2026-11-24T07:00:00Z",
+        "emergency": {"nature": "violent_threat", "facts": "Threatens a named neighbour."},
+        "targets": [{"identifier_type": "username", "value": "angry.neighbour"}],
+        "data_requested": ["subscriber_info", "location", "content"],
+        **changes,
+    }
+
+
+def test_a_referral_lacks_no_requester_element():
+    result = check(_referral())
+    assert result.missing_elements == []
+    assert str(result.route) != "need_info"
+
+
+def test_a_referral_named_with_a_requester_block_is_still_not_asked_for_one():
+    """Even a blank requester block (as a form may post) asks nothing of the team."""
+    result = check(_referral(requester={"name": "", "email": ""}, attestation={"signed": False}))
+    assert not [m for m in result.missing_elements if m.startswith(("requester.", "attestation"))]
+    assert result.missing_elements == []
+
+
+def test_the_policy_decides_what_a_referral_must_carry():
+    """What a referral must carry comes from the policy's own list for the kind, nothing else."""
+    policy = default_policy()
+    rules = policy.required_elements.model_copy(
+        update={"by_kind": {**policy.required_elements.by_kind, "referral": ["targets"]}}
+    )
+    stricter = policy.model_copy(update={"required_elements": rules})
+    assert check(_referral(targets=[]), stricter).missing_elements == ["targets"]
+    assert check(_referral(), stricter).missing_elements == []

@@ -1,4 +1,5 @@
-"""Referral cases and the worker, for the CyberTipline tests."""
+"""Referral cases raised through the escalation intake, and the worker, for the CyberTipline
+tests."""
 
 from __future__ import annotations
 
@@ -40,12 +41,14 @@ def referral_case(
             summary="Sexual messages to a 12-year-old user.",
             now=utcnow() - timedelta(minutes=1),
             store=FileStore(settings.file_store),
-            media=[Media(f"capture-{i}.jpg", demo_image(str(i))) for i in range(files)],
+            media=[Media(f"capture-{i}.png", demo_image(str(i))) for i in range(files)],
             urls=["https://platform.example/p/1"],
             age_years=12,
         )
         session.commit()
-        return case.id
+    # The worker proposes the recipients moments after, as it does for every escalation.
+    run_due(factory, deadline_handlers(), now=utcnow(), settings=settings)
+    return case.id
 
 
 def media_ids(factory: sessionmaker[Session], case_id: int) -> tuple[int, ...]:

@@ -20,7 +20,6 @@ from exigent.referrals.models import (
     HarmType,
     RecipientKind,
     RecipientStatus,
-    Referral,
     ReferralRecipient,
 )
 from referrals.flows import file, filing, referral_case, work
@@ -40,15 +39,8 @@ def _timeline(factory, case_id: int) -> list[str]:  # type: ignore[no-untyped-de
 def test_a_report_is_opened_its_files_sent_and_finished_once(  # type: ignore[no-untyped-def]
     factory, settings, analyst, ncmec
 ):
+    # The worker proposed NCMEC for a child-exploitation referral; the report is its sending.
     case_id = referral_case(factory, settings, analyst.user)
-    with factory() as session:
-        referral_id = session.execute(
-            select(Referral.id).where(Referral.request_id == case_id)
-        ).scalar_one()
-        session.add(
-            ReferralRecipient(referral_id=referral_id, kind=RecipientKind.ncmec, name="NCMEC")
-        )
-        session.commit()
     filing_id = file(factory, settings, analyst.user, case_id)
     work(factory, settings)
 
@@ -73,7 +65,9 @@ def test_a_report_is_opened_its_files_sent_and_finished_once(  # type: ignore[no
     assert "<ipCaptureEvent>" in report.xml and "<espIdentifier>" in report.xml
     assert "gone.account: the platform has no account" in report.xml
     with factory() as session:
-        recipient = session.execute(select(ReferralRecipient)).scalar_one()
+        recipient = session.execute(
+            select(ReferralRecipient).where(ReferralRecipient.kind == RecipientKind.ncmec)
+        ).scalar_one()
         assert (recipient.status, recipient.channel) == (RecipientStatus.sent, "cybertipline")
     notes = _timeline(factory, case_id)
     assert any(n.startswith("CyberTipline report filed by") for n in notes)

@@ -40,7 +40,7 @@ def test_an_analyst_files_the_report_and_follows_it_to_finished(  # type: ignore
     assert panel.status_code == 200
     assert "File CyberTipline report" in panel.text
     assert "Online Enticement of Children for Sexual Acts" in panel.text
-    assert "capture-0.jpg" in panel.text
+    assert "capture-0.png" in panel.text
 
     filed = client.post(
         PANEL.format(case_id), data=_form(factory, case_id), headers={"X-CSRF-Token": csrf}

@@ -86,6 +86,9 @@ def test_a_package_goes_by_email_with_its_sealed_zip_and_reads_as_a_referral(  #
     assert "a specific threat, the means and a time frame" in squeezed
     assert "shoot his former manager at the depot" in squeezed
     assert "18 U.S.C. 2702(b)(8)" in squeezed and "18 U.S.C. 2702(c)(4)" in squeezed
+    # Nobody asked: the period is the team's, never "the date range of the request".
+    assert "Period covered" in squeezed and "raised the referral" in squeezed
+    assert "of the request" not in squeezed and "Date range" not in squeezed
     # What identifies and locates the user, from the platform through the approved scope.
     assert "username:night.owl.77" in squeezed and "Information that identifies" in squeezed
     assert "Location" in squeezed and "Subscriber information" in squeezed

@@ -15,10 +15,12 @@ from exigent.auth.permissions import Permission, user_can
 from exigent.cases import service as case_service
 from exigent.cases.lifecycle import Status
 from exigent.cases.models import Document
+from exigent.cases.models import Request as CaseRow
+from exigent.cases.schemas import RequestKind
 from exigent.console import queries
 from exigent.console.next_move import next_move
 from exigent.directory.forms import KIND_CHOICES
-from exigent.directory.queries import Found, search_agencies
+from exigent.directory.queries import Found, search_agencies, user_names
 from exigent.errors import NotFound
 from exigent.files import viewable_media_type
 from exigent.legal.deps import approval_checks_of
@@ -27,6 +29,8 @@ from exigent.legal.models import Outcome
 from exigent.legal.targets import unknown_targets
 from exigent.oncall import queries as oncall_queries
 from exigent.referrals.bases import decision_bases
+from exigent.referrals.models import RaisedVia
+from exigent.referrals.service import referral_for
 from exigent.verification.models import CallbackOutcome
 from exigent.web.actions import confirmation
 from exigent.web.deps import CaseId, FileStoreDep, Reader, RowId, SessionDep
@@ -128,9 +132,33 @@ def show_case(
             "open_pages": oncall_queries.open_alerts_of_case(session, case.id),
             # A referral's decision confirms the legal bases it relies on.
             "referral_bases": decision_bases(session, view.case),
+            "raised": raised_internally(session, view.case),
         },
         status_code=status_code,
     )
+
+
+@dataclass(frozen=True)
+class RaisedInternally:
+    """Who raised a referral and how: what the case page shows where a request's
+    requester verification would be."""
+
+    team: str
+    via: str
+    by: str | None
+
+
+def raised_internally(session: Session, case: CaseRow) -> RaisedInternally | None:
+    referral = referral_for(session, case.id) if case.kind == RequestKind.referral else None
+    if referral is None:
+        return None
+    by = user_names(session, {referral.raised_by_id}).get(referral.raised_by_id or 0)
+    via = (
+        "the escalation API"
+        if referral.raised_via == RaisedVia.api
+        else "the console's escalation form"
+    )
+    return RaisedInternally(team=referral.reporting_team, via=via, by=by)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)

@@ -9,6 +9,7 @@ timelines and notifications read as they would have, and nobody is paged for his
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,18 +19,20 @@ from exigent.deadlines import Deadline
 from exigent.legal import sla
 
 
-def settle_past_clocks(session: Session, now: datetime) -> int:
-    """Fire every SLA deadline already due; return how many fired."""
+def settle_past_clocks(
+    session: Session, now: datetime, request_ids: Sequence[int] | None = None
+) -> int:
+    """Fire every SLA deadline already due (of these cases only, when given); return how many
+    fired."""
     handlers = sla.handlers()
-    due = session.scalars(
-        select(Deadline)
-        .where(
-            Deadline.fired_at.is_(None),
-            Deadline.due_at <= now,
-            Deadline.kind.in_(list(handlers)),
-        )
-        .order_by(Deadline.due_at, Deadline.id)
-    ).all()
+    query = select(Deadline).where(
+        Deadline.fired_at.is_(None),
+        Deadline.due_at <= now,
+        Deadline.kind.in_(list(handlers)),
+    )
+    if request_ids is not None:
+        query = query.where(Deadline.request_id.in_(list(request_ids)))
+    due = session.scalars(query.order_by(Deadline.due_at, Deadline.id)).all()
     for deadline in due:
         deadline.outcome = handlers[deadline.kind](session, deadline, now)
         deadline.fired_at = now

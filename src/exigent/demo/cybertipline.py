@@ -1,7 +1,8 @@
 """The demo's CyberTipline reports: one finished, one that cannot reach NCMEC.
 
-Both are child-exploitation referrals written as the escalation intake writes them (a case of
-kind `referral` taken in through intake, its `Referral` row and captured content). The
+Both are child-exploitation referrals raised through the escalation intake from the console
+form (not imminent: P1 by the policy), acknowledged and in the analyst's hands, their clocks
+already past settled as the rest of the demo's are. The
 finished report's steps are recorded with the answers a CyberTipline gives (demo report and
 file ids, no server involved). The second is filed through the real client and worker against
 `UNREACHABLE_URL`, a loopback port where nothing listens, so its panel shows the retries and
@@ -11,25 +12,26 @@ the CyberTipline is not configured.
 
 from __future__ import annotations
 
+import base64
 import hashlib
-import io
-import itertools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.audit.service import Actor
 from exigent.auth.models import User
+from exigent.cases.lifecycle import Status
 from exigent.cases.models import Request, Target
-from exigent.cases.schemas import IntakeRecord
 from exigent.config import Settings
 from exigent.deadlines import Deadline
+from exigent.demo.clocks import settle_past_clocks
+from exigent.demo.media import png
 from exigent.files import FileStore
-from exigent.intake import intake
+from exigent.intake.escalations import raise_escalation
 from exigent.legal.notify import timeline_entry
-from exigent.legal.versions import current_policy
 from exigent.platform_data.registry import open_adapter
 from exigent.referrals.cybertipline.client import Answer
 from exigent.referrals.cybertipline.codes import Verdict
@@ -43,17 +45,19 @@ from exigent.referrals.models import (
     Referral,
     ReferralContent,
 )
+from exigent.referrals.schemas import EscalationIn
 
 # Demo only: no CyberTipline listens on this loopback port (9 is the discard service's).
 UNREACHABLE_URL = "http://127.0.0.1:9/ispws"
-_ids = itertools.count(1)
+# Where the demo's reported users post from, so the reports state local times of publication.
+EASTERN = timezone(timedelta(hours=-5))
 
 
 @dataclass(frozen=True)
 class Media:
     name: str
     data: bytes
-    media_type: str = "image/jpeg"
+    media_type: str = "image/png"
     description: str | None = None
 
 
@@ -69,69 +73,56 @@ def write_referral(
     media: list[Media] | None = None,
     urls: list[str] | None = None,
     age_years: int | None = None,
+    imminent: bool = False,
 ) -> tuple[Request, Referral]:
-    """A referral case as the escalation intake writes it: the case, the referral, content."""
-    record = IntakeRecord.model_validate(
+    """A referral raised through the escalation intake, from the console form: its clocks and
+    priority from the policy, its recipients proposed by the worker."""
+    content: list[dict[str, Any]] = [
         {
-            "id": f"ESC-{now:%Y%m%d%H%M%S}-{next(_ids)}",
-            "kind": "referral",
-            "received_via": "internal",
-            "received_at": now.isoformat(),
-            "targets": [{"identifier_type": k, "value": v} for k, v in targets],
+            "kind": "media",
+            "value": item.name,
+            "media_type": item.media_type,
+            "data_base64": base64.b64encode(item.data).decode(),
+            "published_at": (now - timedelta(hours=3)).astimezone(EASTERN).isoformat(),
+            "description": item.description,
+        }
+        for item in media or []
+    ] + [
+        {
+            "kind": "url",
+            "value": url,
+            "published_at": (now - timedelta(hours=4)).astimezone(EASTERN).isoformat(),
+        }
+        for url in urls or []
+    ]
+    escalation = EscalationIn.model_validate(
+        {
+            "harm_type": harm_type,
+            "imminent": imminent,
+            "reporting_team": "Child Safety Investigations",
+            "content": content,
+            "accounts": [{"identifier_type": k, "value": v} for k, v in targets],
+            "summary": summary,
+            "age_years": age_years,
         }
     )
-    case, _ = intake.intake(
+    raised = raise_escalation(
         session,
         user=user,
-        record=record,
-        raw=record.model_dump_json(by_alias=True),
-        policy=current_policy(session).policy,
+        escalation=escalation,
+        raised_via=RaisedVia.console,
+        store=store,
+        max_file_bytes=50 * 1024 * 1024,
         now=now,
     )
-    referral = Referral(
-        request_id=case.id,
-        harm_type=harm_type,
-        imminent=False,
-        raised_via=RaisedVia.console,
-        reporting_team="Child Safety Investigations",
-        summary=summary,
-        age_years=age_years,
-        raised_by_id=user.id,
-        created_at=now,
-    )
-    for item in media or []:
-        sha, size, _ = store.put_stream(io.BytesIO(item.data), max_bytes=50 * 1024 * 1024)
-        referral.content.append(
-            ReferralContent(
-                position=len(referral.content),
-                kind=ContentKind.media,
-                value=item.name,
-                file_sha256=sha,
-                media_type=item.media_type,
-                size_bytes=size,
-                published_at=now - timedelta(hours=3),
-                published_offset_minutes=-300,
-                description=item.description,
-            )
-        )
-    for url in urls or []:
-        referral.content.append(
-            ReferralContent(
-                position=len(referral.content),
-                kind=ContentKind.url,
-                value=url,
-                published_at=now - timedelta(hours=4),
-                published_offset_minutes=-300,
-            )
-        )
-    session.add(referral)
-    session.flush()
-    return case, referral
+    return raised.case, raised.referral
 
 
 def demo_image(label: str) -> bytes:
-    """Stand-in bytes for a captured file: never real imagery, in the demo or the tests."""
-    return b"EXIGENT-DEMO-PLACEHOLDER " + hashlib.sha256(label.encode()).hexdigest().encode()
+    """Stand-in for a captured file: an abstract picture, never real imagery, in the demo or
+    the tests (a real PNG, so intake's check of the bytes against the media type passes)."""
+    hue = int.from_bytes(hashlib.sha256(label.encode()).digest()[:2], "big") / 10_000
+    return png(48, 32, hue)
 
 
 def seed_cybertipline(
@@ -163,7 +154,7 @@ def seed_cybertipline(
             summary="An adult account sent a 12-year-old user sexual messages and asked to meet.",
             now=now - timedelta(hours=5),
             store=store,
-            media=[Media("chat-capture-1.jpg", demo_image("a"), description="Chat capture")],
+            media=[Media("chat-capture-1.png", demo_image("a"), description="Chat capture")],
             urls=["https://platform.example/p/8812345"],
             age_years=12,
         )
@@ -175,9 +166,18 @@ def seed_cybertipline(
             summary="A user was offered money for images by an account since suspended.",
             now=now - timedelta(hours=1),
             store=store,
-            media=[Media("dm-capture.png", demo_image("b"), "image/png")],
+            media=[Media("dm-capture.png", demo_image("b"))],
             age_years=14,
         )
+        for case in (first, second):
+            # Worked since it came in: acknowledged within its clock, in the analyst's hands.
+            case.status = Status.under_review
+            case.acknowledged_at = case.received_at + timedelta(minutes=6)
+            case.assignee_id = analyst.id
+        # Reporting it was the decision: the first's decide clock stopped when it was filed.
+        first.decided_at = now - timedelta(hours=4, minutes=5)
+        # Raised before the demo began: what their clocks passed since is history, not a page.
+        settle_past_clocks(session, now, request_ids=[first.id, second.id])
         session.commit()
         analyst_id, ids = analyst.id, (first.id, second.id)
     with factory() as session:

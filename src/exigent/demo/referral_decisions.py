@@ -2,14 +2,14 @@
 approved and sent to the police through the portal with the call logged, and one in the EU
 whose analyst chose to refer against the checklist's advice.
 
-The cases are made here through intake, until the escalation intake seeds its own. They are
+The cases are raised through the escalation intake, as the moderation system raises them, and
 worked through the same services as real ones; the package is sent after the demo platform
 store exists, since it is built from the platform's data.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -18,28 +18,26 @@ from sqlalchemy.orm import Session, sessionmaker
 from exigent.auth.models import User
 from exigent.cases import service as cases
 from exigent.cases.models import Request, Requester
-from exigent.cases.schemas import IntakeRecord
-from exigent.config import Settings
+from exigent.config import Settings, get_settings
 from exigent.demo.cases import APPROVAL
 from exigent.directory.models import Agency
-from exigent.intake import intake
+from exigent.files import FileStore
+from exigent.intake.escalations import raise_escalation
 from exigent.legal import decisions
 from exigent.legal.checks import latest_check
 from exigent.legal.models import Outcome
-from exigent.legal.policy import default_policy
 from exigent.platform_data.registry import open_adapter
 from exigent.referrals import assessments as referrals
 from exigent.referrals import packages
 from exigent.referrals.models import (
-    ContentKind,
     HarmType,
     RaisedVia,
     RecipientKind,
     RecipientStatus,
     Referral,
-    ReferralContent,
     ReferralRecipient,
 )
+from exigent.referrals.schemas import EscalationIn
 from exigent.workflow.judging import AFTER_JUDGING
 
 AWAITING = "DEMO-REF-AWAITING"
@@ -48,58 +46,50 @@ EU = "DEMO-REF-EU"
 REFER = {"specific_threat": "yes", "means": "yes", "time_frame": "yes"}
 
 
-def _record(external_id: str, username: str, at: datetime) -> IntakeRecord:
-    return IntakeRecord.model_validate(
+def _open(
+    session: Session, analyst: User, key: str, at: datetime, **fields: Any
+) -> tuple[int, Referral]:
+    """Raise the escalation through the intake from the console form (with `key` to find it
+    again), then triage it and start its review."""
+    content = fields.pop("content")
+    escalation = EscalationIn.model_validate(
         {
-            "id": external_id,
-            "kind": "referral",
-            "received_via": "internal",
-            "received_at": at.isoformat(),
-            "targets": [{"identifier_type": "username", "value": username}],
-            "data_requested": ["subscriber_info", "account_activity", "location"],
-            "date_range": {
-                "start": (at - timedelta(days=14)).date().isoformat(),
-                "end": at.date().isoformat(),
-            },
+            **fields,
+            "imminent": True,
+            "content": [
+                {
+                    "kind": "content_id",
+                    "value": value,
+                    "published_at": published.astimezone(timezone(timedelta(minutes=offset))),
+                    "description": description,
+                }
+                for value, published, offset, description in content
+            ],
         }
     )
-
-
-def _open(session: Session, analyst: User, external_id: str, username: str, at: datetime) -> int:
-    record = _record(external_id, username, at)
-    case, _ = intake.intake(
+    raised = raise_escalation(
         session,
         user=analyst,
-        record=record,
-        raw=record.model_dump_json(by_alias=True),
-        policy=default_policy(),
+        escalation=escalation,
+        raised_via=RaisedVia.console,
+        store=FileStore(get_settings().file_store),
+        max_file_bytes=1024 * 1024,
+        idempotency_key=key,
         now=at,
     )
+    raised.case.assignee_id = analyst.id  # the analyst who raised it works it
+    session.flush()
     for step in ("triaged", "under_review"):
         at += timedelta(minutes=2)
         cases.transition(
-            session, user=analyst, request_id=case.id, to=step, reason="Demo referral", now=at
+            session,
+            user=analyst,
+            request_id=raised.case.id,
+            to=step,
+            reason="Demo referral",
+            now=at,
         )
-    return case.id
-
-
-def _referral(session: Session, case_id: int, **fields: Any) -> Referral:
-    content = fields.pop("content")
-    referral = Referral(request_id=case_id, raised_via=RaisedVia.api, imminent=True, **fields)
-    for position, (value, published, offset, description) in enumerate(content):
-        referral.content.append(
-            ReferralContent(
-                position=position,
-                kind=ContentKind.content_id,
-                value=value,
-                published_at=published,
-                published_offset_minutes=offset,
-                description=description,
-            )
-        )
-    session.add(referral)
-    session.flush()
-    return referral
+    return raised.case.id, raised.referral
 
 
 def _recipient(session: Session, referral: Referral, **fields: Any) -> None:
@@ -150,7 +140,7 @@ def _decide(session: Session, analyst: User, case_id: int, bases: list[str]) -> 
 
 def seed_referral_decisions(session: Session, staff: dict[str, User], officer: User) -> None:
     """The three referrals, assessed and decided as far as each has got."""
-    if session.execute(select(Request.id).where(Request.external_id == AWAITING)).first():
+    if session.execute(select(Request.id).where(Request.idempotency_key == AWAITING)).first():
         return
     analyst, lead = staff["analyst"], staff["lead"]
     now = datetime.now(UTC)
@@ -160,10 +150,12 @@ def seed_referral_decisions(session: Session, staff: dict[str, User], officer: U
 
 
 def _awaiting(session: Session, analyst: User, at: datetime) -> None:
-    case_id = _open(session, analyst, AWAITING, "depot.rage.88", at)
-    referral = _referral(
+    case_id, referral = _open(
         session,
-        case_id,
+        analyst,
+        AWAITING,
+        at,
+        accounts=[{"identifier_type": "username", "value": "depot.rage.88"}],
         harm_type=HarmType.violent_threat,
         reporting_team="Trust & Safety, violent speech",
         source_reference="MOD-55120",
@@ -191,12 +183,14 @@ def _awaiting(session: Session, analyst: User, at: datetime) -> None:
 
 
 def _approved(session: Session, analyst: User, lead: User, officer: User, at: datetime) -> None:
-    case_id = _open(session, analyst, SENT, "quiet.harbor.21", at)
     requester = session.get(Requester, officer.requester_id) if officer.requester_id else None
     agency = session.get(Agency, requester.agency_id) if requester and requester.agency_id else None
-    referral = _referral(
+    case_id, referral = _open(
         session,
-        case_id,
+        analyst,
+        SENT,
+        at,
+        accounts=[{"identifier_type": "username", "value": "quiet.harbor.21"}],
         harm_type=HarmType.suicide_self_harm,
         reporting_team="Trust & Safety, self-harm",
         source_reference="MOD-55188",
@@ -230,10 +224,12 @@ def _approved(session: Session, analyst: User, lead: User, officer: User, at: da
 
 
 def _in_the_eu(session: Session, analyst: User, second: User, at: datetime) -> None:
-    case_id = _open(session, analyst, EU, "nordlicht.k", at)
-    referral = _referral(
+    case_id, referral = _open(
         session,
-        case_id,
+        analyst,
+        EU,
+        at,
+        accounts=[{"identifier_type": "username", "value": "nordlicht.k"}],
         harm_type=HarmType.terrorism,
         reporting_team="Trust & Safety, violent extremism",
         source_reference="MOD-55203",
@@ -272,7 +268,7 @@ def send_demo_referrals(
     """Send the approved referral's package (once) and log the call that followed it."""
     with factory() as session:
         case_id = session.execute(
-            select(Request.id).where(Request.external_id == SENT)
+            select(Request.id).where(Request.idempotency_key == SENT)
         ).scalar_one_or_none()
         lead = session.execute(select(User).where(User.email == staff_email)).scalar_one()
         if case_id is None:

@@ -53,7 +53,7 @@ class Story:
 
 
 STORIES = (
-    Story(0.02, "suicide_self_harm", True, RaisedVia.api,
+    Story(0.006, "suicide_self_harm", True, RaisedVia.api,
           "Live post: a goodbye note and a photo of pills, posted 4 minutes ago.",
           "quiet.river.19", {"country": "US", "region": "Ohio", "city": "Columbus",
                              "latitude": 39.9612, "longitude": -82.9988, "source": "last login IP"},
@@ -61,7 +61,8 @@ STORIES = (
     Story(0.3, "violent_threat", True, RaisedVia.console,
           "Names a coworker and says he will bring a gun to the warehouse tomorrow morning.",
           "rustbucket_88", {"country": "US", "region": "Texas", "city": "El Paso",
-                            "source": "location history"}),
+                            "source": "location history"},
+          told=(RecipientKind.police, "El Paso Police Department")),
     Story(1.5, "child_sexual_exploitation", False, RaisedVia.api,
           "An adult account asking a 13-year-old for pictures in direct messages.",
           "sunny.days.2011", {"country": "US", "region": "Florida", "city": "Tampa",
@@ -128,7 +129,9 @@ def seed_referrals(
     rng = random.Random(16)
     system = _moderation_account(session)
     for number, story in enumerate(STORIES):
-        at = now - timedelta(days=story.days_ago, minutes=rng.randint(0, 600))
+        # Older stories drift by up to ten hours; the one still coming in keeps its minutes.
+        drift = rng.randint(0, 600) if story.days_ago >= 0.1 else 0
+        at = now - timedelta(days=story.days_ago, minutes=drift)
         user = system if story.via is RaisedVia.api else staff[rng.choice(["analyst", "lead"])]
         raised = raise_escalation(
             session,
@@ -140,13 +143,15 @@ def seed_referrals(
             idempotency_key=f"demo-referral-{number}",
             now=at,
         )
-        if story.days_ago >= 1:
+        if story.days_ago >= 0.1:
             # Worked since it came in: acknowledged within its clock and in someone's hands.
             raised.case.status = Status.under_review
             raised.case.acknowledged_at = at + timedelta(minutes=rng.randint(3, 12))
             raised.case.assignee_id = staff["analyst"].id
         if story.told is not None:
-            _told(session, raised.referral.id, story, at, staff, rng)
+            sent = _told(session, raised.referral.id, story, at, staff, rng)
+            # Told means decided: the decide clock stopped when the team chose to refer.
+            raised.case.decided_at = sent - timedelta(minutes=10)
             schedule_follow_up(session, raised.referral, at + timedelta(hours=2))
         if story.outcome is not None:
             _outcome(session, raised.referral.id, story, at, staff["analyst"])
@@ -226,7 +231,8 @@ def _told(
     at: datetime,
     staff: dict[str, User],
     rng: random.Random,
-) -> None:
+) -> datetime:
+    """The recipient the story was told, sent; return when."""
     assert story.told is not None
     kind, name = story.told
     sent = at + timedelta(minutes=rng.randint(20, 90))
@@ -245,6 +251,7 @@ def _told(
         )
     )
     session.flush()
+    return sent
 
 
 def _outcome(session: Session, referral_id: int, story: Story, at: datetime, analyst: User) -> None:

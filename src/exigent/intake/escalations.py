@@ -1,5 +1,5 @@
 """An escalation becomes a referral case: the case through intake's own path (legal check,
-score, clocks, timeline, audit, paging of a new P0), its referral rows in the same
+clocks, timeline, audit, paging of a new P0), its referral rows in the same
 transaction. Shared by the moderation system's API and the console form. Never commits."""
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from exigent.cases.schemas import (
 from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict
 from exigent.files import FileStore, check_media_type
-from exigent.intake.intake import prejudge_all
 from exigent.intake.newcases import NewCase, write_new_cases
+from exigent.legal.engine import judge
 from exigent.legal.versions import current_policy
 from exigent.oncall.triggers import after_intake
 from exigent.referrals.models import ContentKind, HarmType, RaisedVia, Referral
@@ -88,7 +88,9 @@ def raise_escalation(
     )
     stored = _store_media(store, escalation, max_file_bytes)
     record = _record(escalation, stored, now)
-    prejudged = prejudge_all(session, [record])[0]
+    # No fraud score: it weighs a requester who may be impersonating the police, and a
+    # referral has none; the team raised it and the legal check alone judges it.
+    check = judge(record, current.policy)
     new = NewCase(
         user=user,
         record=record,
@@ -97,12 +99,12 @@ def raise_escalation(
         submitted=record.as_submitted(),
         digest=digest,
         policy_version=current.version,
-        check=prejudged.check,
-        assessed=prejudged.assessed,
+        check=check,
+        assessed=None,
         priority=priority,
     )
     made = write_new_cases(session, [new], policy=current.policy, now=now, store=store)
-    after_intake(session, made, [str(prejudged.assessed.result.risk_level)], now)
+    after_intake(session, made, [None], now)
     case = made[0]
     referral = open_referral(
         session,

@@ -172,7 +172,8 @@ def intake_many(
     made = write_new_cases(session, judged, policy=policy, now=now, store=store)
     # Emergencies are assigned and paged in the same transaction, so the page goes out
     # (the worker is woken) as soon as the case is committed.
-    after_intake(session, made, [str(j.assessed.result.risk_level) for j in judged], now)
+    risks = [str(j.assessed.result.risk_level) if j.assessed else None for j in judged]
+    after_intake(session, made, risks, now)
     for index, case in zip(fresh, made, strict=True):
         outcomes[index] = (case, True)
     for index, first in echoes.items():

@@ -56,7 +56,8 @@ class NewCase:
     digest: str
     policy_version: int
     check: LegalCheck
-    assessed: Assessed
+    # None for a case with no requester to score (a referral the team raised itself).
+    assessed: Assessed | None
     # A priority the caller worked out from the policy (a referral's, by its harm); None
     # takes the policy's priority for the kind.
     priority: Priority | None = None
@@ -121,6 +122,7 @@ def write_new_cases(
         [
             assessment_row(case_id, case.assessed.result, now, case.assessed.weights_version)
             for case, case_id in zip(cases, ids, strict=True)
+            if case.assessed is not None
         ],
     )
     timeline = [

@@ -50,9 +50,10 @@ def on_event(session: Session, event: Event) -> None:
 
 
 def after_intake(
-    session: Session, cases: Sequence[Request], risk_levels: Sequence[str], now: datetime
+    session: Session, cases: Sequence[Request], risk_levels: Sequence[str | None], now: datetime
 ) -> None:
-    """New cases: a P0 is assigned and paged at once; a critical fraud score is paged."""
+    """New cases: a P0 is assigned and paged at once; a critical fraud score is paged
+    (None: a case with no fraud score, such as a referral)."""
     p0 = trigger_named(session, NEW_P0)
     for case, risk in zip(cases, risk_levels, strict=True):
         if case.priority is Priority.P0 and p0 is not None and p0.enabled:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from exigent.cases.lifecycle import Status
 from exigent.cases.models import Request
+from exigent.cases.schemas import RequestKind
 from exigent.errors import Conflict, ExigentError
 from exigent.legal.models import DISCLOSING, Decision, DecisionStatus
 
@@ -166,6 +167,8 @@ def _date_range(request: Request) -> tuple[date, date, str]:
     received = request.received_at.date()
     start = date.fromisoformat(asked["start"]) if asked.get("start") else None
     end = date.fromisoformat(asked["end"]) if asked.get("end") else None
+    if request.kind == RequestKind.referral:
+        return _referral_range(start, end, received)
     if start and end:
         return start, end, "the date range of the request"
     if start:
@@ -176,3 +179,12 @@ def _date_range(request: Request) -> tuple[date, date, str]:
         end,
         f"no date range was given: the {DEFAULT_RANGE_DAYS} days before the request",
     )
+
+
+def _referral_range(start: date | None, end: date | None, raised: date) -> tuple[date, date, str]:
+    """A referral was asked for by nobody: the period is the team's own, said as such."""
+    if start and end:
+        return start, end, "the period the team chose when it raised the referral"
+    end = end or raised
+    start = start or end - timedelta(days=DEFAULT_RANGE_DAYS)
+    return start, end, f"the {(end - start).days} days up to the day the team raised the referral"

@@ -23,7 +23,7 @@ from exigent.auth.service import actor_for, require
 from exigent.cases import service as case_service
 from exigent.cases.lifecycle import Status
 from exigent.cases.models import Request, TrustStatus
-from exigent.cases.schemas import IntakeRecord
+from exigent.cases.schemas import IntakeRecord, RequestKind
 from exigent.db import utcnow
 from exigent.directory import editing, numbers
 from exigent.directory.marks import append_mark
@@ -135,6 +135,11 @@ def reassess(
     require(user, Permission.verification_assess)
     now = now or utcnow()
     case = case_service.load_for(session, user, request_id, for_update=True)
+    if case.kind == RequestKind.referral:
+        raise BadInput(
+            f"request_id: {case.reference} is a referral the team raised; the fraud score "
+            "weighs a requester, and a referral has none"
+        )
     return _reassess(session, user, case, now, "asked for")[1]
 
 

@@ -298,6 +298,9 @@ def verification_status(
 ) -> tuple[bool, str]:
     """Whether the case's requester counts as verified for a disclosure, and why. A requester
     marked verified by one of `hands` (the decision's own writers) does not count."""
+    if request.kind == RequestKind.referral:
+        # The team raised it: nobody asked, so there is no one to call back or vouch for.
+        return True, "raised internally by the team: there is no requester to verify"
     for callback in reversed(callbacks_for(session, request.id)):
         if callback.outcome == CallbackOutcome.denied:
             return False, f"the agency denied the request on callback {callback.id}"
