@@ -116,6 +116,8 @@ def settings(database_url: str, tmp_path: Path, _mail_relay: MailRelay) -> Setti
         environment="test",
         database_url=database_url,
         file_store=tmp_path / "files",
+        # Never the developer's demo store in ./var: a test sees the platform a clean clone sees.
+        platform_store=tmp_path / "platform.db",
         max_upload_bytes=1024 * 1024,
         embedded_worker=False,
         smtp_port=_mail_relay.port,
