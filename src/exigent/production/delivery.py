@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -77,6 +78,47 @@ def load_production(session: Session, user: User, production_id: int) -> Product
     return production
 
 
+def link_for_account(
+    session: Session,
+    *,
+    production: Production,
+    recipient: User,
+    user: User,
+    settings: Settings,
+    now: datetime,
+    note: dict[str, Any] | None = None,
+) -> tuple[DeliveryLink, str]:
+    """A new one-time download link of `production` for `recipient`'s portal account, with its
+    chain-of-custody entry; returns the link and its token (shown once, stored as a hash)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    link = DeliveryLink(
+        production_id=production.id,
+        recipient_id=recipient.id,
+        token_hash=token_hash(token),
+        issued_by_id=user.id,
+        issued_at=now,
+        expires_at=now + timedelta(hours=settings.delivery_link_hours),
+    )
+    session.add(link)
+    session.flush()
+    custody(
+        session,
+        request_id=production.request_id,
+        production_id=production.id,
+        actor=actor_for(user),
+        event="link_issued",
+        at=now,
+        sha256=production.manifest_sha256,
+        detail={
+            "link_id": link.id,
+            "recipient": recipient.email,
+            "expires_at": link.expires_at.isoformat(),
+            **(note or {}),
+        },
+    )
+    return link, token
+
+
 def issue_link(
     session: Session,
     *,
@@ -119,30 +161,8 @@ def issue_link(
             at=now,
             detail={"link_id": live.id, "reason": live.revoked_reason},
         )
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    link = DeliveryLink(
-        production_id=production.id,
-        recipient_id=recipient.id,
-        token_hash=token_hash(token),
-        issued_by_id=user.id,
-        issued_at=now,
-        expires_at=now + timedelta(hours=settings.delivery_link_hours),
-    )
-    session.add(link)
-    session.flush()
-    custody(
-        session,
-        request_id=request.id,
-        production_id=production.id,
-        actor=actor,
-        event="link_issued",
-        at=now,
-        sha256=production.manifest_sha256,
-        detail={
-            "link_id": link.id,
-            "recipient": recipient.email,
-            "expires_at": link.expires_at.isoformat(),
-        },
+    link, token = link_for_account(
+        session, production=production, recipient=recipient, user=user, settings=settings, now=now
     )
     reference = production_reference(request, production.id)
     timeline_entry(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import logging
-import secrets
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,8 +41,8 @@ from exigent.platform_data.adapter import PlatformAdapter
 from exigent.production import service as production
 from exigent.production.build import run_build
 from exigent.production.custody import custody
-from exigent.production.delivery import TOKEN_PREFIX, mail_link, token_hash
-from exigent.production.models import DeliveryLink, Production, ProductionStatus
+from exigent.production.delivery import link_for_account, mail_link
+from exigent.production.models import Production, ProductionStatus
 from exigent.referrals import holds
 from exigent.referrals.assessment import cite
 from exigent.referrals.assessments import WORDS, latest_assessment, referral_of
@@ -294,7 +293,15 @@ def _deliver(
     assert recipient is not None and made is not None
     officer = portal_officer(session, recipient.agency_id)
     if officer is not None:
-        link, token = _portal_link(session, user, made, officer, settings, now)
+        link, token = link_for_account(
+            session,
+            production=made,
+            recipient=officer,
+            user=user,
+            settings=settings,
+            now=now,
+            note={"referral": True},
+        )
         session.commit()
         # Mailed once the link is committed; the portal lists it whether or not mail goes.
         _, mail_error = mail_link(session, settings, link, token)
@@ -307,38 +314,6 @@ def _deliver(
             "address: add one, or tell them by phone and log the call"
         )
     return "email", _email_package(session, user, settings, recipient, made)
-
-
-def _portal_link(
-    session: Session,
-    user: User,
-    made: Production,
-    officer: User,
-    settings: Settings,
-    now: datetime,
-) -> tuple[DeliveryLink, str]:
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    link = DeliveryLink(
-        production_id=made.id,
-        recipient_id=officer.id,
-        token_hash=token_hash(token),
-        issued_by_id=user.id,
-        issued_at=now,
-        expires_at=now + timedelta(hours=settings.delivery_link_hours),
-    )
-    session.add(link)
-    session.flush()
-    custody(
-        session,
-        request_id=made.request_id,
-        production_id=made.id,
-        actor=actor_for(user),
-        event="link_issued",
-        at=now,
-        sha256=made.manifest_sha256,
-        detail={"link_id": link.id, "recipient": officer.email, "referral": True},
-    )
-    return link, token
 
 
 def package_zip(directory: Path) -> bytes:
