@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor
+from exigent.cases.models import Request
 from exigent.config import Settings, get_settings
 from exigent.deadlines import Deadline, Handler, schedule
 from exigent.platform_data.adapter import AdapterUnavailable
@@ -42,7 +43,13 @@ def _settings(session: Session) -> Settings:
 
 def propose(session: Session, deadline: Deadline, now: datetime) -> str:
     referral = session.get(Referral, int(deadline.data["referral_id"]))
-    if referral is None or recipients_of(session, referral.id):
+    if referral is None:
+        return "met"
+    # The case's row first, as every writer that also appends to the audit chain takes it:
+    # a CyberTipline step on the same case takes the two in that order, and the reverse
+    # order deadlocks with it on PostgreSQL.
+    session.get(Request, referral.request_id, with_for_update=True, populate_existing=True)
+    if recipients_of(session, referral.id):
         return "met"  # someone proposed or chose from the panel first
     try:
         adapter = get_adapter(_settings(session))
