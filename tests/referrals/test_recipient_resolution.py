@@ -16,7 +16,7 @@ from exigent.referrals.agency_index import (
 )
 from exigent.referrals.eu import EuFacts, country_code
 from exigent.referrals.models import HarmType, RecipientKind
-from exigent.referrals.resolution import Facts, Position, best_position, resolve
+from exigent.referrals.resolution import IP_CAVEAT, Facts, Position, best_position, resolve
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 NO_EU = EuFacts(None, None, None, None)
@@ -44,6 +44,7 @@ def test_a_point_in_a_city_goes_to_its_police_then_sheriff_then_state_police() -
     assert first.reasons[0] == "Last login IP area Springfield, IL (2026-12-06 10:00 UTC)"
     assert first.reasons[1].startswith("Nearest municipal police within ")
     assert found[1].reasons[1] == "County sheriff for Sangamon County"
+    assert found[0].reasons[-1] == IP_CAVEAT
     assert first.distance_km is not None and first.distance_km < 6
 
 
