@@ -1,6 +1,7 @@
 """Who to tell: time per case and accuracy of recipient resolution over 10,000 generated users.
 
     uv run python bench/recipients.py [--users 10000] [--seed 7] [--named 0.0]
+        [--database URL --referral ID [--proposals 1000]]
 
 Users and their ground truth are generated from the shipped FBI agency list (18,000 agencies
 with coordinates and county), then each user's facts go through `resolution.resolve`, the
@@ -42,6 +43,11 @@ sheriff stands in Columbus, Ohio); the resolver ignores them (`AgencyIndex.mispl
 generator is unchanged and still puts users at those agencies' points with them as the truth;
 the "truth placed plausibly" line leaves those users out, since no position can be in the
 jurisdiction of an agency whose point is in another county or state.
+
+With `--database` (a migrated database with the directory imported, e.g. the demo's) and the
+id of a referral in it, the bench also times whole proposals: `propose_recipients` with the
+directory look-up, the rows, the audit event and the timeline entry, committed, each with the
+next generated user's position as the referral's location (each replaces the last).
 """
 
 from __future__ import annotations
@@ -55,6 +61,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import exigent.models  # noqa: F401  (every table, for the foreign keys of a proposal's rows)
+from exigent.db import make_engine, make_session_factory
 from exigent.referrals.agency_index import (
     AgencyIndex,
     AgencyPoint,
@@ -63,7 +71,8 @@ from exigent.referrals.agency_index import (
     points_from,
 )
 from exigent.referrals.eu import EuFacts, contacts
-from exigent.referrals.models import HarmType, RecipientKind
+from exigent.referrals.models import HarmType, RecipientKind, Referral
+from exigent.referrals.recipients import propose_recipients
 from exigent.referrals.resolution import Facts, Position, Proposal, resolve
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -196,6 +205,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--named", type=float, default=0.0, help="share naming a city")
+    parser.add_argument("--database", help="a database URL with the directory imported")
+    parser.add_argument("--referral", type=int, help="the id of a referral in that database")
+    parser.add_argument("--proposals", type=int, default=1000)
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -256,7 +268,38 @@ def main() -> None:
         f"fallback to NTOC: {fallback:.1%} of all cases; "
         f"{wrong_fallback:.2%} of users in a city or county"
     )
+    if args.database and args.referral:
+        located_cases = [c for c in cases if c.facts.positions][: args.proposals]
+        full = whole_proposals(args.database, args.referral, located_cases, index)
+        lines.append(
+            f"whole proposal with the database ({len(full)} committed): "
+            f"p50 {statistics.median(full):.1f} ms  p99 {pct(full, 0.99):.1f} ms"
+        )
     print("\n".join(lines))
+
+
+def whole_proposals(
+    url: str, referral_id: int, cases: list[Case], index: AgencyIndex
+) -> list[float]:
+    """Milliseconds per committed `propose_recipients` on one referral of the database."""
+    factory = make_session_factory(make_engine(url))
+    took: list[float] = []
+    with factory() as session:
+        referral = session.get(Referral, referral_id)
+        if referral is None:
+            raise SystemExit(f"no referral {referral_id} in {url}")
+        saved = dict(referral.location or {})
+        for case in cases:
+            p = case.facts.positions[0]
+            referral.location = {"latitude": p.latitude, "longitude": p.longitude}
+            t0 = time.perf_counter()
+            propose_recipients(session, referral, None, NOW, index=index)
+            session.commit()
+            took.append((time.perf_counter() - t0) * 1000)
+        referral.location = saved
+        propose_recipients(session, referral, None, NOW, index=index)
+        session.commit()
+    return took
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from exigent.referrals.models import (
     RecipientKind,
     RecipientStatus,
     Referral,
+    ReferralCall,
     ReferralRecipient,
 )
 from exigent.referrals.recipients import propose_recipients
@@ -282,3 +283,28 @@ def test_roles_without_the_permission_are_refused(client: Any, make_account: Any
     sign_in(client, auditor.user.email)
     page = client.get(f"/console/cases/{case['id']}/referral/recipients")
     assert page.status_code == 403
+
+
+def test_a_proposal_a_call_was_logged_against_is_withdrawn_not_dropped(
+    client: Any, factory: Any, analyst: Any
+) -> None:
+    _, referral_id = _referral_case(
+        client, factory, analyst, location={"latitude": 39.7817, "longitude": -89.6501}
+    )
+    with factory() as session:
+        referral = session.get(Referral, referral_id)
+        first = propose_recipients(session, referral, None, NOW)[0]
+        session.add(
+            ReferralCall(
+                recipient_id=first.id,
+                called_at=NOW,
+                number="+12175550100",
+                summary="Dispatcher took the details",
+                logged_by_id=analyst.user.id,
+            )
+        )
+        session.commit()
+        propose_recipients(session, referral, None, NOW + timedelta(minutes=1))
+        session.commit()
+        kept = session.get(ReferralRecipient, first.id)
+        assert kept is not None and kept.status is RecipientStatus.withdrawn

@@ -16,7 +16,7 @@ from exigent.referrals.agency_index import (
 )
 from exigent.referrals.eu import EuFacts, country_code
 from exigent.referrals.models import HarmType, RecipientKind
-from exigent.referrals.resolution import Facts, Position, best_position, resolve
+from exigent.referrals.resolution import IP_CAVEAT, Facts, Position, best_position, resolve
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 NO_EU = EuFacts(None, None, None, None)
@@ -44,6 +44,7 @@ def test_a_point_in_a_city_goes_to_its_police_then_sheriff_then_state_police() -
     assert first.reasons[0] == "Last login IP area Springfield, IL (2026-12-06 10:00 UTC)"
     assert first.reasons[1].startswith("Nearest municipal police within ")
     assert found[1].reasons[1] == "County sheriff for Sangamon County"
+    assert found[0].reasons[-1] == IP_CAVEAT
     assert first.distance_km is not None and first.distance_km < 6
 
 
@@ -180,7 +181,9 @@ def test_columbus_ohio_gets_only_ohio_agencies() -> None:
         assert [p.ori for p in found][:2] == ["OHCOP0000", "OH0250000"], source
         assert {p.state for p in found} == {"OH"}
         assert not {"IN0240000", "ID0210000"} & {p.ori for p in found}
-        assert found[0].reasons[-1] == (
+        # The state rule is the police row's own last reason; an IP area adds its caveat.
+        own = [r for r in found[0].reasons if r != IP_CAVEAT]
+        assert own[-1] == (
             "The point is in OH by the agencies around the point: other states' agencies are "
             "proposed only within 8 km of their state line"
         )
@@ -238,7 +241,8 @@ def test_the_region_named_in_the_referral_sets_the_state_of_an_ip_area() -> None
     found = resolve(facts(Position(10.0, 10.1, "ip", NOW), region="YY"), index, NOW)
     assert found[0].ori == "Y0"
     assert {p.state for p in found} == {"YY"}
-    assert found[0].reasons[-1].startswith("The point is in YY by the region the referral names")
+    assert found[0].reasons[-2].startswith("The point is in YY by the region the referral names")
+    assert found[0].reasons[-1] == IP_CAVEAT
 
 
 def test_a_city_named_in_the_referral_goes_first_when_the_point_agrees() -> None:

@@ -28,6 +28,8 @@ from exigent.referrals.eu import EuFacts, country_code
 from exigent.referrals.models import (
     RecipientStatus,
     Referral,
+    ReferralCall,
+    ReferralOutcome,
     ReferralRecipient,
 )
 from exigent.referrals.resolution import Facts, Position, Proposal, resolve
@@ -150,8 +152,7 @@ def propose_recipients(
     existing = recipients_of(session, referral.id)
     before = [_state(r) for r in existing if r.status is RecipientStatus.proposed]
     kept = [r for r in existing if r.status is not RecipientStatus.proposed]
-    for stale in (r for r in existing if r.status is RecipientStatus.proposed):
-        session.delete(stale)
+    _drop_stale(session, [r for r in existing if r.status is RecipientStatus.proposed])
     taken = {_key(r.kind, r.ori, r.country, r.name) for r in kept if r.status in LIVE}
     rows = []
     for rank, p in enumerate(proposals, start=1):
@@ -177,6 +178,28 @@ def propose_recipients(
         session, request, actor, "referral_recipients", now, body=f"Recipients proposed: {names}"
     )
     return rows
+
+
+def _drop_stale(session: Session, stale: list[ReferralRecipient]) -> None:
+    """Old proposals go; one a call or an outcome already names is withdrawn instead, so
+    what was logged against it keeps its recipient."""
+    if not stale:
+        return
+    ids = [r.id for r in stale]
+    named = set(
+        session.execute(
+            select(ReferralCall.recipient_id).where(ReferralCall.recipient_id.in_(ids))
+        ).scalars()
+    ) | set(
+        session.execute(
+            select(ReferralOutcome.recipient_id).where(ReferralOutcome.recipient_id.in_(ids))
+        ).scalars()
+    )
+    for row in stale:
+        if row.id in named:
+            row.status = RecipientStatus.withdrawn
+        else:
+            session.delete(row)
 
 
 def _key(kind: Any, ori: str | None, country: str | None, name: str) -> tuple[str, str]:

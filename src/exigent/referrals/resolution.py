@@ -43,6 +43,7 @@ FRESH = timedelta(hours=72)
 # Trustworthy sources of a point, in order; an IP address's area is coarse.
 PRECISE_SOURCES = ("referral", "gps", "wifi")
 
+IP_CAVEAT = "An IP area is only town-level: confirm where the person is before relying on it"
 NTOC_NAME = "FBI National Threat Operations Center (NTOC)"
 NTOC_PHONE = "1-800-225-5324"  # 1-800-CALL-FBI
 NTOC_WEB = "tips.fbi.gov"
@@ -353,6 +354,10 @@ def resolve(facts: Facts, index: AgencyIndex, now: datetime) -> list[Proposal]:
     police = resolve_us(index, position, where, facts)
     if not police:
         return [*first, ntoc(f"{where}: no agency within {REACH_KM:.0f} km")]
+    if position.source == "ip":
+        # An IP address places a user within tens of kilometres: often the next town's.
+        for p in police:
+            p.reasons.append(IP_CAVEAT)
     return first + police
 
 
