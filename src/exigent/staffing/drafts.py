@@ -28,7 +28,6 @@ from exigent.errors import BadInput, NotFound
 from exigent.staffing.draft_models import DraftStatus, RosterDraft
 from exigent.staffing.drafting import MAX_DAYS, MIN_DAYS, Drafting, build_problem
 from exigent.staffing.exposure import ExposureSource
-from exigent.staffing.planner import plan
 from exigent.staffing.planner_explain import heatmap
 from exigent.staffing.planning import Assignment, PlanResult, Progress
 
@@ -244,6 +243,10 @@ def run_draft(
         with factory() as session:
             seconds = draft_of(session, draft_id).seconds_limit
         reporter = _Reporter(factory, draft_id, drafting)
+        # ortools (with numpy and pandas) is heavy: it loads when a roster is planned, not
+        # in every web process at start-up, where it would delay the first intake answer.
+        from exigent.staffing.planner import plan
+
         result = plan(drafting.problem, seconds=seconds, workers=workers, progress=reporter)
         _finish(factory, draft_id, drafting, result)
     except Exception as exc:  # the scheduler sees it on the page rather than a draft stuck

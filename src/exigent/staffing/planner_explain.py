@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from exigent.staffing.planner_model import Candidate, candidates, target_minutes
+from exigent.staffing.planner_candidates import Candidate, candidates, target_minutes
 from exigent.staffing.planning import Assignment, Gap, Person, PlanningProblem
 
 NAMED = 5  # names listed per reason before "and N more"

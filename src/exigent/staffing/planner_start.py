@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from exigent.staffing.planner_candidates import Candidate, target_minutes
 from exigent.staffing.planner_explain import requirement_map
-from exigent.staffing.planner_model import Candidate, target_minutes
 from exigent.staffing.planning import Person, PlanningProblem
 
 

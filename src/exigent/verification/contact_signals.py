@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from exigent.verification.context import US_TERRITORIES, Context, Finding
+from exigent.verification.places import nanp_description, nanp_places
 
 US_STATES = {
     "Alabama": "AL",
@@ -88,19 +88,10 @@ _HEAD_TITLES = re.compile(
 _DEPUTY_TITLE = re.compile(r"^(?:deputy sheriff|deputy|sheriff'?s deputy)$")
 
 
-def _geocoder() -> Any:
-    # A heavy optional dependency: its tables of places take from a third of a second to
-    # seconds to load, so they load when a number first needs a place (or in the server's
-    # warm-up), not in every process that imports this module.
-    from phonenumbers import geocoder
-
-    return geocoder
-
-
 def load_places() -> None:
     """Load the numbering plan's places now, so that the first number looked up is not the
     one that waits for them."""
-    _geocoder()
+    nanp_places()
 
 
 @lru_cache(maxsize=16_384)
@@ -114,7 +105,7 @@ def phone_region(number: str) -> tuple[str | None, str | None, bool]:
     mobile = phonenumbers.number_type(parsed) == PhoneNumberType.MOBILE
     if country not in US_TERRITORIES:
         return country, None, mobile
-    description = _geocoder().description_for_number(parsed, "en")
+    description = nanp_description(parsed)
     state = US_STATES.get(description)
     if state is None and ", " in description:
         tail = description.rsplit(", ", 1)[1]

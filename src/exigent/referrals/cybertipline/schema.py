@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-
-import xmlschema
+from typing import TYPE_CHECKING
 
 from exigent.errors import ExigentError
+
+if TYPE_CHECKING:
+    import xmlschema
 
 
 class SchemaViolation(ExigentError):
@@ -18,6 +20,10 @@ class SchemaViolation(ExigentError):
 
 @cache
 def cybertipline_schema() -> xmlschema.XMLSchema:
+    # xmlschema (with elementpath) is heavy and needed only when a report is built: it loads
+    # then, not in every web process at start-up.
+    import xmlschema
+
     path = resources.files("exigent.referrals.cybertipline").joinpath("cyber_tipline.xsd")
     return xmlschema.XMLSchema(path.read_text(encoding="utf-8"))
 
