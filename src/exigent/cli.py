@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 
 # A start allocates hundreds of thousands of objects that live as long as the process (modules,
 # route tables, the fraud checks' directory index); collecting while they are made costs about
@@ -31,6 +32,7 @@ from exigent.mail.cli import intake_files, poll_maildir
 from exigent.migrate import upgrade
 from exigent.oncall.cli import oncall_app
 from exigent.production.cli import production_app
+from exigent.serving import serve_supervised
 from exigent.staffing.cli import roster_app
 from exigent.verification.cli import run_assess_with_database
 from exigent.workflow.events import wire_events
@@ -97,10 +99,12 @@ def serve(
     workers: Annotated[int, typer.Option(help="web processes (production)")] = 1,
 ) -> None:
     """Serve the web app and API (with the deadline worker inside, in embedded mode)."""
+    if workers == 1:
+        # One web process, kept answering by a supervisor that restarts it at once if it dies.
+        raise typer.Exit(code=serve_supervised(host, port))
     import uvicorn
 
-    if workers > 1:
-        gc.enable()  # this process only supervises; each web process warms up on its own
+    gc.enable()  # this process only supervises; each web process warms up on its own
     uvicorn.run(
         f"{create_served_app.__module__}:{create_served_app.__name__}",
         factory=True,
@@ -155,7 +159,12 @@ def demo(
         typer.echo(f"  {line}")
     if serve_after:
         typer.echo(f"\nExigent is starting on http://127.0.0.1:{port}/  (API docs: /api/docs)")
-        serve(host="127.0.0.1", port=port, workers=1)
+        sys.stdout.flush()
+        # Served from a fresh process: seeding leaves database connections and threads
+        # behind, which the server's supervisor must not copy into the web process it forks.
+        command = "from exigent.cli import main; main()"
+        serving = ["serve", "--host", "127.0.0.1", "--port", str(port)]
+        os.execv(sys.executable, [sys.executable, "-c", command, *serving])
 
 
 @audit_app.command("verify")
