@@ -60,6 +60,31 @@ def test_the_demo_adapter_offers_content_control(adapter: DemoAdapter) -> None:
     assert isinstance(control, ContentControl)
 
 
+class DataOnly:
+    """A platform that answers for its data but lets nobody act on its content."""
+
+    name = "data-only"
+
+    def datasets(self) -> list[object]:
+        return []
+
+    def find_account(self, identifier_type: str, value: str) -> None:
+        return None
+
+    def availability(self, account: object, categories: object) -> list[object]:
+        return []
+
+    def stream(self, account: object, dataset: str, **bounds: object) -> list[object]:
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+def test_an_adapter_without_content_control_says_so() -> None:
+    assert content_control(DataOnly()) is None  # type: ignore[arg-type]
+
+
 def test_a_post_is_found_by_every_url_form_and_by_its_id(adapter: DemoAdapter) -> None:
     post = items(adapter)["stand-in"]
     assert post.url == f"https://platform.example/p/{post.content_id}"
