@@ -24,12 +24,18 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from exigent.staffing.benchmark_format import Instance
-from exigent.staffing.checker import Roster
+from exigent.staffing.checker import Roster, objective
+from exigent.staffing.construct import greedy_roster
 from exigent.staffing.neighbourhoods import NEIGHBOURHOODS
 from exigent.staffing.solver import Cell, Model, build, roster_from
 
-# share of the time budget the whole model gets before the search turns to neighbourhoods
+# share of the time budget the whole model gets for a first roster when the greedy start
+# cannot give one
 FIRST_SHARE = 0.5
+# passes of the greedy start, and the share of the time budget it may take at most; measured
+# on Instance8, passes after the third gain little
+GREEDY_ROUNDS = 3
+GREEDY_SHARE = 0.1
 # share kept at the end for the whole model to prove a lower bound from the best roster
 PROOF_SHARE = 0.1
 # the whole model's first look from the first roster: it proves a small instance optimal at
@@ -40,6 +46,10 @@ FIRST_LOOK = 0.05
 # make the neighbourhoods look harder than they are
 ROUND_WORK = 0.2
 MAX_WORK = 8.0
+# how much of a neighbourhood's past gain rate survives each of its attempts, and the share
+# of the mean rate every neighbourhood keeps however little it gained of late
+RATE_MEMORY = 0.7
+FLOOR_SHARE = 0.15
 
 
 @dataclass
@@ -104,16 +114,26 @@ class _Search:
     lanes: int
     rng: random.Random
     size: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.15))
+    # recent gain per second of each neighbourhood; the next one is drawn in proportion
+    rate: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 100.0))
     work: float = ROUND_WORK
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def _draw(self) -> str:
+        """A neighbourhood drawn by its recent gain per second, each keeping a floor share so
+        one that stopped paying is still tried now and then."""
+        floor = FLOOR_SHARE * sum(self.rate.values()) / len(self.rate) + 1e-6
+        names = list(self.rate)
+        return self.rng.choices(names, weights=[self.rate[n] + floor for n in names])[0]
+
     def _next(self) -> tuple[str, Roster, set[Cell], int, float]:
         with self.lock:
-            name = self.rng.choice(list(NEIGHBOURHOODS))
+            name = self._draw()
             free = NEIGHBOURHOODS[name](self.inst, self.best, self.rng, self.size[name])
             return name, self.best, free, self.rng.randrange(1 << 20), self.work
 
     def _attempt(self, until: float) -> None:
+        began = time.monotonic()
         name, start, free, seed, work = self._next()
         sub = self.fixer.copy(start, free)
         solver = _solver(until - time.monotonic(), 1, seed)
@@ -124,6 +144,9 @@ class _Search:
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         with self.lock:
             improved = found and int(solver.objective_value) < self.best_obj
+            gain = self.best_obj - int(solver.objective_value) if improved else 0
+            spent = max(0.01, time.monotonic() - began)
+            self.rate[name] = (1 - RATE_MEMORY) * gain / spent + RATE_MEMORY * self.rate[name]
             # equal objectives are accepted too: drifting over a plateau finds its exits
             if found and int(solver.objective_value) <= self.best_obj:
                 self.best = roster_from(self.fixer.model, solver)
@@ -160,26 +183,29 @@ def _prove(
     return best, best_obj, int(solver.best_objective_bound)
 
 
-def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Result:
-    deadline = time.monotonic() + seconds
-    model = build(inst)
-    # the first roster only has to be feasible: neighbourhoods improve it faster than the
-    # whole model does
-    solver = _solver(seconds * FIRST_SHARE, workers, seed)
+def _solver_start(model: Model, seconds: float, workers: int, seed: int) -> Result:
+    """The whole model's first roster, or why there is none."""
+    solver = _solver(seconds, workers, seed)
     solver.parameters.stop_after_first_solution = True
     status = solver.solve(model.cp)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         bound = int(solver.best_objective_bound) if status != cp_model.UNKNOWN else 0
         return Result(None, None, bound, status == cp_model.INFEASIBLE)
+    return Result(roster_from(model, solver), int(solver.objective_value), 0, False)
+
+
+def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Result:
+    deadline = time.monotonic() + seconds
+    model = build(inst)
+    roster = greedy_roster(inst, GREEDY_ROUNDS, seconds * GREEDY_SHARE, seed)
+    if roster is None:
+        # some employee's own rules fail alone or took too long: the whole model decides
+        first = _solver_start(model, seconds * FIRST_SHARE, workers, seed)
+        if first.roster is None or first.objective is None:
+            return first
+        roster = first.roster
     fixer = _Fixer(model)
-    search = _Search(
-        inst,
-        fixer,
-        roster_from(model, solver),
-        int(solver.objective_value),
-        workers,
-        random.Random(seed),
-    )
+    search = _Search(inst, fixer, roster, objective(inst, roster), workers, random.Random(seed))
     # small instances are proved optimal outright in a moment
     best, best_obj, bound = _prove(
         fixer, search.best, search.best_obj, seconds * FIRST_LOOK, workers, seed

@@ -187,6 +187,20 @@ def _two_weekends(inst: Instance, roster: Roster, rng: random.Random, size: floa
         free |= {(rng.choice(spare), d) for d in range(inst.horizon)}
     return free
 
+
+def _every_weekend(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
+    """All employees over every weekend and the Friday and Monday around it, or over the
+    weekend days alone while that is all the search can solve: who works which weekend is
+    decided for everyone at once, which from a poor roster removes many cover misses."""
+    if not inst.weekends:
+        return _window_of_days(inst, roster, rng, size)
+    pad = 1 if size >= 0.1 else 0
+    days: set[int] = set()
+    for sat, sun in inst.weekends:
+        days |= set(range(max(0, sat - pad), min(inst.horizon, sun + pad + 1)))
+    return {(e.id, d) for e in inst.employees for d in days}
+
+
 NEIGHBOURHOODS: dict[str, Neighbourhood] = {
     "request": _around_a_request,
     "surplus": _gap_and_surplus,
@@ -197,4 +211,5 @@ NEIGHBOURHOODS: dict[str, Neighbourhood] = {
     "costly": _costly_employees,
     "mixed": _employees_in_window,
     "weekends": _two_weekends,
+    "all weekends": _every_weekend,
 }
