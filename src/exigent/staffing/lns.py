@@ -37,7 +37,7 @@ FIRST_SHARE = 0.5
 GREEDY_ROUNDS = 3
 GREEDY_SHARE = 0.1
 # share kept at the end for the whole model to prove a lower bound from the best roster
-PROOF_SHARE = 0.1
+PROOF_SHARE = 0.05
 # the whole model's first look from the first roster: it proves a small instance optimal at
 # once and on a large one descends fast from a poor first roster; measured, a third of this
 # or three times it both end worse

@@ -67,15 +67,19 @@ def _employees_in_window(
 
 def _around_a_gap(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
     """All employees over days around a cover miss, and two employees over the whole horizon
-    who could take or give up the shift."""
+    who could take or give up the shift: for a cover short of staff, one of them could work
+    one more of its shift, since cover the others cannot give is cover only they can."""
     staffed = Counter(shift_day for days in roster.values() for shift_day in days.items())
-    gaps = [c.day for c in inst.covers if staffed[c.day, c.shift] != c.requirement]
+    gaps = [c for c in inst.covers if staffed[c.day, c.shift] != c.requirement]
     if not gaps:
         return _window_of_days(inst, roster, rng, size)
-    day = rng.choice(gaps)
+    gap = rng.choice(gaps)
     width = min(inst.horizon, max(2, round(inst.horizon * size)))
-    start = min(max(0, day - rng.randrange(width)), inst.horizon - width)
+    start = min(max(0, gap.day - rng.randrange(width)), inst.horizon - width)
     emps = rng.sample([e.id for e in inst.employees], min(2, len(inst.employees)))
+    spare = _spare_hands(inst, roster, {gap.shift})
+    if staffed[gap.day, gap.shift] < gap.requirement and spare:
+        emps[0] = rng.choice(spare)
     return {(e.id, d) for e in inst.employees for d in range(start, start + width)} | {
         (e, d) for e in emps for d in range(inst.horizon)
     }
@@ -184,7 +188,8 @@ def _two_weekends(inst: Instance, roster: Roster, rng: random.Random, size: floa
     free = {(e.id, d) for e in inst.employees for d in days}
     spare = _spare_hands(inst, roster, {c.shift for c in under})
     if spare:
-        free |= {(rng.choice(spare), d) for d in range(inst.horizon)}
+        hand = rng.choice(spare)
+        free |= {(hand, d) for d in range(inst.horizon)}
     return free
 
 
