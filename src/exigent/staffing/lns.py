@@ -1,15 +1,13 @@
-"""Solve loop: a first feasible roster from the whole model, then large-neighbourhood search,
-then the whole model again, hinted with the best roster, to prove a lower bound.
+"""Solve loop: a greedy first roster, then large-neighbourhood search, then the whole model
+again, hinted with the best roster, to prove a lower bound.
 
-The model is built once. Each attempt copies its proto, fixes every cell outside a chosen
-neighbourhood to the incumbent by narrowing variable domains (so presolve removes them),
-hints the incumbent, and re-solves for a short, deterministic amount of work. Two
-neighbourhoods are solved side by side, one per core, without waiting for each other. They
-are tuned to rostering: a few employees over the whole horizon (moves shifts between
-people), all employees over a window of days (repairs cover), the days around a cover miss,
-the days around a miss together with the days around a surplus (moves a shift from one to
-the other), the employees able to take a missed shift, the days around an unmet request,
-half the staff over a window, and the employees whose requests cost most. Each
+The first roster comes from `construct.py` (each employee in turn given their best roster
+against the others' cover), or from the whole model when that cannot give one. The model is
+built once. Each attempt copies its proto, fixes every cell outside a chosen neighbourhood
+(`neighbourhoods.py`) to the incumbent by narrowing variable domains (so presolve removes
+them), hints the incumbent, and re-solves with the full linear relaxation for a short,
+deterministic amount of work. Two neighbourhoods are solved side by side, one per core,
+without waiting for each other, each drawing the next neighbourhood at random; each
 neighbourhood grows while it is solved to optimality and shrinks while it is not.
 """
 
@@ -46,10 +44,6 @@ FIRST_LOOK = 0.05
 # make the neighbourhoods look harder than they are
 ROUND_WORK = 0.2
 MAX_WORK = 8.0
-# how much of a neighbourhood's past gain rate survives each of its attempts, and the share
-# of the mean rate every neighbourhood keeps however little it gained of late
-RATE_MEMORY = 0.7
-FLOOR_SHARE = 0.15
 
 
 @dataclass
@@ -114,26 +108,16 @@ class _Search:
     lanes: int
     rng: random.Random
     size: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.15))
-    # recent gain per second of each neighbourhood; the next one is drawn in proportion
-    rate: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 100.0))
     work: float = ROUND_WORK
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _draw(self) -> str:
-        """A neighbourhood drawn by its recent gain per second, each keeping a floor share so
-        one that stopped paying is still tried now and then."""
-        floor = FLOOR_SHARE * sum(self.rate.values()) / len(self.rate) + 1e-6
-        names = list(self.rate)
-        return self.rng.choices(names, weights=[self.rate[n] + floor for n in names])[0]
-
     def _next(self) -> tuple[str, Roster, set[Cell], int, float]:
         with self.lock:
-            name = self._draw()
+            name = self.rng.choice(list(NEIGHBOURHOODS))
             free = NEIGHBOURHOODS[name](self.inst, self.best, self.rng, self.size[name])
             return name, self.best, free, self.rng.randrange(1 << 20), self.work
 
     def _attempt(self, until: float) -> None:
-        began = time.monotonic()
         name, start, free, seed, work = self._next()
         sub = self.fixer.copy(start, free)
         solver = _solver(until - time.monotonic(), 1, seed)
@@ -144,9 +128,6 @@ class _Search:
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         with self.lock:
             improved = found and int(solver.objective_value) < self.best_obj
-            gain = self.best_obj - int(solver.objective_value) if improved else 0
-            spent = max(0.01, time.monotonic() - began)
-            self.rate[name] = (1 - RATE_MEMORY) * gain / spent + RATE_MEMORY * self.rate[name]
             # equal objectives are accepted too: drifting over a plateau finds its exits
             if found and int(solver.objective_value) <= self.best_obj:
                 self.best = roster_from(self.fixer.model, solver)
