@@ -1,15 +1,13 @@
-"""Solve loop: a first feasible roster from the whole model, then large-neighbourhood search,
-then the whole model again, hinted with the best roster, to prove a lower bound.
+"""Solve loop: a greedy first roster, then large-neighbourhood search, then the whole model
+again, hinted with the best roster, to prove a lower bound.
 
-The model is built once. Each attempt copies its proto, fixes every cell outside a chosen
-neighbourhood to the incumbent by narrowing variable domains (so presolve removes them),
-hints the incumbent, and re-solves for a short, deterministic amount of work. Two
-neighbourhoods are solved side by side, one per core, without waiting for each other. They
-are tuned to rostering: a few employees over the whole horizon (moves shifts between
-people), all employees over a window of days (repairs cover), the days around a cover miss,
-the days around a miss together with the days around a surplus (moves a shift from one to
-the other), the employees able to take a missed shift, the days around an unmet request,
-half the staff over a window, and the employees whose requests cost most. Each
+The first roster comes from `construct.py` (each employee in turn given their best roster
+against the others' cover), or from the whole model when that cannot give one. The model is
+built once. Each attempt copies its proto, fixes every cell outside a chosen neighbourhood
+(`neighbourhoods.py`) to the incumbent by narrowing variable domains (so presolve removes
+them), hints the incumbent, and re-solves with the full linear relaxation for a short,
+deterministic amount of work. Two neighbourhoods are solved side by side, one per core,
+without waiting for each other, each drawing the next neighbourhood at random; each
 neighbourhood grows while it is solved to optimality and shrinks while it is not.
 """
 
@@ -18,21 +16,26 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from exigent.staffing.benchmark_format import Cover, Instance
-from exigent.staffing.checker import Roster
+from exigent.staffing.benchmark_format import Instance
+from exigent.staffing.checker import Roster, objective
+from exigent.staffing.construct import greedy_roster
+from exigent.staffing.neighbourhoods import NEIGHBOURHOODS
 from exigent.staffing.solver import Cell, Model, build, roster_from
 
-# share of the time budget the whole model gets before the search turns to neighbourhoods
+# share of the time budget the whole model gets for a first roster when the greedy start
+# cannot give one
 FIRST_SHARE = 0.5
+# passes of the greedy start, and the share of the time budget it may take at most; measured
+# on Instance8, passes after the third gain little
+GREEDY_ROUNDS = 3
+GREEDY_SHARE = 0.1
 # share kept at the end for the whole model to prove a lower bound from the best roster
-PROOF_SHARE = 0.1
+PROOF_SHARE = 0.05
 # the whole model's first look from the first roster: it proves a small instance optimal at
 # once and on a large one descends fast from a poor first roster; measured, a third of this
 # or three times it both end worse
@@ -90,145 +93,6 @@ class _Fixer:
         sub.proto.solution_hint.vars.extend(hint_vars)
         sub.proto.solution_hint.values.extend(hint_values)
         return sub
-
-
-Neighbourhood = Callable[[Instance, Roster, random.Random, float], set[Cell]]
-
-
-def _some_employees(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
-    emps = [e.id for e in inst.employees]
-    chosen = rng.sample(emps, min(len(emps), max(2, round(len(emps) * size))))
-    return {(e, d) for e in chosen for d in range(inst.horizon)}
-
-
-def _window_of_days(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
-    width = min(inst.horizon, max(2, round(inst.horizon * size)))
-    start = rng.randrange(0, inst.horizon - width + 1)
-    return {(e.id, d) for e in inst.employees for d in range(start, start + width)}
-
-
-def _costly_employees(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
-    """Employees whose unmet requests cost most, weighted draw, plus random company."""
-    cost = {e.id: 1 for e in inst.employees}
-    for r in inst.on_requests:
-        if roster.get(r.employee, {}).get(r.day) != r.shift:
-            cost[r.employee] += r.weight
-    for r in inst.off_requests:
-        if roster.get(r.employee, {}).get(r.day) == r.shift:
-            cost[r.employee] += r.weight
-    count = min(len(cost), max(2, round(len(cost) * size)))
-    chosen: set[str] = set()
-    pool = dict(cost)
-    while len(chosen) < count:
-        emp = rng.choices(list(pool), weights=list(pool.values()))[0]
-        chosen.add(emp)
-        del pool[emp]
-    return {(e, d) for e in chosen for d in range(inst.horizon)}
-
-
-def _employees_in_window(
-    inst: Instance, roster: Roster, rng: random.Random, size: float
-) -> set[Cell]:
-    """Half the employees over a window twice as wide as `size` would give alone."""
-    emps = [e.id for e in inst.employees]
-    chosen = rng.sample(emps, min(len(emps), max(2, len(emps) // 2)))
-    width = min(inst.horizon, max(3, round(inst.horizon * size * 2)))
-    start = rng.randrange(0, inst.horizon - width + 1)
-    return {(e, d) for e in chosen for d in range(start, start + width)}
-
-
-def _around_a_gap(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
-    """All employees over days around a cover miss, and two employees over the whole horizon
-    who could take or give up the shift."""
-    staffed = Counter(shift_day for days in roster.values() for shift_day in days.items())
-    gaps = [c.day for c in inst.covers if staffed[c.day, c.shift] != c.requirement]
-    if not gaps:
-        return _window_of_days(inst, roster, rng, size)
-    day = rng.choice(gaps)
-    width = min(inst.horizon, max(2, round(inst.horizon * size)))
-    start = min(max(0, day - rng.randrange(width)), inst.horizon - width)
-    emps = rng.sample([e.id for e in inst.employees], min(2, len(inst.employees)))
-    return {(e.id, d) for e in inst.employees for d in range(start, start + width)} | {
-        (e, d) for e in emps for d in range(inst.horizon)
-    }
-
-
-def _misses(inst: Instance, roster: Roster) -> tuple[list[Cover], list[Cover]]:
-    """Covers staffed below and above their requirement."""
-    staffed = Counter(shift_day for days in roster.values() for shift_day in days.items())
-    under = [c for c in inst.covers if staffed[c.day, c.shift] < c.requirement]
-    over = [c for c in inst.covers if staffed[c.day, c.shift] > c.requirement]
-    return under, over
-
-
-def _window(inst: Instance, day: int, width: int, rng: random.Random) -> range:
-    start = min(max(0, day - rng.randrange(width)), inst.horizon - width)
-    return range(start, start + width)
-
-
-def _gap_and_surplus(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
-    """All employees over two short windows, one around a cover miss and one around a cover
-    staffed above its need, so anyone may move a shift from the surplus to the gap without
-    changing how much they work."""
-    under, over = _misses(inst, roster)
-    if not under:
-        return _window_of_days(inst, roster, rng, size)
-    gap = rng.choices(under, weights=[c.under_weight for c in under])[0]
-    width = min(inst.horizon, max(2, round(inst.horizon * size / 2)))
-    days = set(_window(inst, gap.day, width, rng))
-    other = rng.choice(over).day if over else rng.randrange(inst.horizon)
-    days |= set(_window(inst, other, width, rng))
-    return {(e.id, d) for e in inst.employees for d in days}
-
-
-def _gap_employees(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
-    """Whole horizon for employees who could take a missed shift (allowed it and off that
-    day) and for some who work the day anyway, so the shift can be rebuilt around them."""
-    under, _ = _misses(inst, roster)
-    if not under:
-        return _some_employees(inst, roster, rng, size)
-    gap = rng.choices(under, weights=[c.under_weight for c in under])[0]
-    count = min(len(inst.employees), max(3, round(len(inst.employees) * size)))
-    able = [
-        e.id
-        for e in inst.employees
-        if e.max_shifts.get(gap.shift, 0) > 0 and gap.day not in e.days_off
-    ]
-    idle = [e for e in able if gap.day not in roster.get(e, {})]
-    busy = [e for e in able if gap.day in roster.get(e, {})]
-    rng.shuffle(idle)
-    rng.shuffle(busy)
-    chosen = idle[: max(1, count // 2)]
-    chosen += busy[: count - len(chosen)]
-    return {(e, d) for e in chosen for d in range(inst.horizon)}
-
-
-def _around_a_request(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
-    """All employees over days around an unmet request (drawn by weight), and the employee
-    who made it over the whole horizon: someone else takes the shift they asked not to work,
-    or gives up the one they asked for."""
-    unmet = [r for r in inst.on_requests if roster.get(r.employee, {}).get(r.day) != r.shift]
-    unmet += [r for r in inst.off_requests if roster.get(r.employee, {}).get(r.day) == r.shift]
-    if not unmet:
-        return _window_of_days(inst, roster, rng, size)
-    request = rng.choices(unmet, weights=[r.weight for r in unmet])[0]
-    width = min(inst.horizon, max(2, round(inst.horizon * size)))
-    days = _window(inst, request.day, width, rng)
-    return {(e.id, d) for e in inst.employees for d in days} | {
-        (request.employee, d) for d in range(inst.horizon)
-    }
-
-
-NEIGHBOURHOODS: dict[str, Neighbourhood] = {
-    "request": _around_a_request,
-    "surplus": _gap_and_surplus,
-    "able": _gap_employees,
-    "gap": _around_a_gap,
-    "employees": _some_employees,
-    "days": _window_of_days,
-    "costly": _costly_employees,
-    "mixed": _employees_in_window,
-}
 
 
 @dataclass
@@ -300,26 +164,29 @@ def _prove(
     return best, best_obj, int(solver.best_objective_bound)
 
 
-def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Result:
-    deadline = time.monotonic() + seconds
-    model = build(inst)
-    # the first roster only has to be feasible: neighbourhoods improve it faster than the
-    # whole model does
-    solver = _solver(seconds * FIRST_SHARE, workers, seed)
+def _solver_start(model: Model, seconds: float, workers: int, seed: int) -> Result:
+    """The whole model's first roster, or why there is none."""
+    solver = _solver(seconds, workers, seed)
     solver.parameters.stop_after_first_solution = True
     status = solver.solve(model.cp)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         bound = int(solver.best_objective_bound) if status != cp_model.UNKNOWN else 0
         return Result(None, None, bound, status == cp_model.INFEASIBLE)
+    return Result(roster_from(model, solver), int(solver.objective_value), 0, False)
+
+
+def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Result:
+    deadline = time.monotonic() + seconds
+    model = build(inst)
+    roster = greedy_roster(inst, GREEDY_ROUNDS, seconds * GREEDY_SHARE, seed)
+    if roster is None:
+        # some employee's own rules fail alone or took too long: the whole model decides
+        first = _solver_start(model, seconds * FIRST_SHARE, workers, seed)
+        if first.roster is None or first.objective is None:
+            return first
+        roster = first.roster
     fixer = _Fixer(model)
-    search = _Search(
-        inst,
-        fixer,
-        roster_from(model, solver),
-        int(solver.objective_value),
-        workers,
-        random.Random(seed),
-    )
+    search = _Search(inst, fixer, roster, objective(inst, roster), workers, random.Random(seed))
     # small instances are proved optimal outright in a moment
     best, best_obj, bound = _prove(
         fixer, search.best, search.best_obj, seconds * FIRST_LOOK, workers, seed

@@ -25,9 +25,7 @@ class Model:
     off: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
 
 
-def _employee_rules(
-    cp: cp_model.CpModel, inst: Instance, emp: Employee, x: dict, off: dict
-) -> None:
+def employee_rules(cp: cp_model.CpModel, inst: Instance, emp: Employee, x: dict, off: dict) -> None:
     horizon, shifts = inst.horizon, inst.shifts
     work = [off[emp.id, d].Not() for d in range(horizon)]
     for d in emp.days_off:
@@ -115,7 +113,7 @@ def build(inst: Instance) -> Model:
     for (emp_id, day), rest in off.items():
         cp.add_exactly_one([rest, *(x[emp_id, day, s.id] for s in inst.shifts)])
     for emp in inst.employees:
-        _employee_rules(cp, inst, emp, x, off)
+        employee_rules(cp, inst, emp, x, off)
     terms = [t for per_employee in _request_costs(inst, x).values() for t in per_employee]
     objective = cp_model.LinearExpr.sum(terms + _cover_terms(cp, inst, x))
     cp.minimize(objective)

@@ -1,0 +1,91 @@
+"""The benchmark search's parts: the greedy start and the neighbourhoods it frees."""
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from exigent.staffing.benchmark_format import Instance, read_instance
+from exigent.staffing.checker import check, objective
+from exigent.staffing.construct import greedy_roster
+from exigent.staffing.neighbourhoods import NEIGHBOURHOODS, _spare_hands, _two_weekends
+
+DATA = Path("/work/shared/data/rostering/curtois")
+
+
+def _instance(number: int) -> Instance:
+    path = DATA / f"Instance{number}.txt"
+    if not path.exists():
+        pytest.skip("benchmark data not on this machine")
+    return read_instance(path)
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_greedy_start_keeps_every_staff_rule(number: int) -> None:
+    inst = _instance(number)
+    roster = greedy_roster(inst, rounds=3, seconds=20, seed=0)
+    assert roster is not None
+    verdict = check(inst, roster)
+    assert verdict.feasible, verdict.violations[:3]
+    # it covers most shifts: an empty roster would pay the under-cover weight on every one
+    empty = objective(inst, {})
+    assert verdict.objective < empty / 4
+
+
+def test_greedy_start_on_the_tiny_instance_is_feasible(tiny: Instance) -> None:
+    roster = greedy_roster(tiny, rounds=3, seconds=5, seed=1)
+    assert roster is not None and check(tiny, roster).feasible
+
+
+def test_greedy_start_gives_up_when_one_employee_cannot_keep_their_own_rules(
+    tiny: Instance,
+) -> None:
+    # employee A must work 2400 minutes but may work only one shift of 480
+    text_inst = Instance(
+        tiny.name,
+        tiny.horizon,
+        tiny.shifts,
+        (
+            tiny.employees[0].__class__(
+                **{**tiny.employees[0].__dict__, "min_minutes": 2400, "max_shifts": {"E": 1}}
+            ),
+            tiny.employees[1],
+        ),
+        tiny.on_requests,
+        tiny.off_requests,
+        tiny.covers,
+    )
+    assert greedy_roster(text_inst, rounds=2, seconds=5, seed=0) is None
+
+
+def test_every_neighbourhood_frees_real_cells_of_instance8() -> None:
+    inst = _instance(8)
+    roster = greedy_roster(inst, rounds=1, seconds=20, seed=0)
+    assert roster is not None
+    cells = {(e.id, d) for e in inst.employees for d in range(inst.horizon)}
+    rng = random.Random(0)
+    for name, neighbourhood in NEIGHBOURHOODS.items():
+        free = neighbourhood(inst, roster, rng, 0.15)
+        assert free and free <= cells, name
+        assert len(free) < len(cells), name
+
+
+def test_two_weekends_frees_two_weekends_for_all_and_a_spare_hand_for_the_whole_horizon() -> None:
+    inst = _instance(8)
+    roster = greedy_roster(inst, rounds=1, seconds=20, seed=0)
+    assert roster is not None
+    free = _two_weekends(inst, roster, random.Random(2), 0.15)
+    free_days = Counter(day for _, day in free)
+    everyone = len(inst.employees)
+    weekends = [w for w in inst.weekends if free_days[w[0]] >= everyone]
+    assert len(weekends) == 2
+    # Thursday to Tuesday around each weekend, for every employee
+    for sat, sun in weekends:
+        assert all(free_days[d] >= everyone for d in range(sat - 2, min(inst.horizon, sun + 3)))
+    staffed = Counter(item for days in roster.values() for item in days.items())
+    short = {c.shift for c in inst.covers if staffed[c.day, c.shift] < c.requirement}
+    spare = _spare_hands(inst, roster, short)
+    if spare:
+        whole = [e for e in spare if all((e, d) in free for d in range(inst.horizon))]
+        assert whole
