@@ -1,4 +1,4 @@
-"""eu orders
+"""EU orders: orders from EU authorities, their clocks, the content they name, messages
 
 Revision ID: 0031
 Revises: 0030
@@ -27,7 +27,7 @@ def upgrade() -> None:
             "request_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column("status", exigent.db.EnumText(length=24), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
         sa.Column("issuing_state", sa.String(length=2), nullable=True),
         sa.Column("authority_email", sa.String(length=500), nullable=True),
         sa.Column("received_at", exigent.db.UtcDateTime(timezone=True), nullable=False),
@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("receipt_told_at", exigent.db.UtcDateTime(timezone=True), nullable=True),
         sa.Column("effect_given_at", exigent.db.UtcDateTime(timezone=True), nullable=True),
         sa.Column("effect_told_at", exigent.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("obstacle", exigent.db.EnumText(length=32), nullable=True),
+        sa.Column("obstacle", sa.String(length=32), nullable=True),
         sa.Column("obstacle_detail", sa.Text(), nullable=True),
         sa.Column("obstacle_since", exigent.db.UtcDateTime(timezone=True), nullable=True),
         sa.Column("production_follows_at", exigent.db.UtcDateTime(timezone=True), nullable=True),
@@ -55,7 +55,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
-        sa.Column("status", exigent.db.EnumText(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("started_at", exigent.db.UtcDateTime(timezone=True), nullable=False),
         sa.Column("due_at", exigent.db.UtcDateTime(timezone=True), nullable=False),
         sa.Column("met_at", exigent.db.UtcDateTime(timezone=True), nullable=True),
@@ -103,12 +103,12 @@ def upgrade() -> None:
         "eu_order_messages",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=False),
-        sa.Column("kind", exigent.db.EnumText(length=24), nullable=False),
-        sa.Column("status", exigent.db.EnumText(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("to_address", sa.String(length=500), nullable=True),
         sa.Column("subject", sa.String(length=500), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("obstacle", exigent.db.EnumText(length=32), nullable=True),
+        sa.Column("obstacle", sa.String(length=32), nullable=True),
         sa.Column("drafted_at", exigent.db.UtcDateTime(timezone=True), nullable=False),
         sa.Column("drafted_by_id", sa.Integer(), nullable=True),
         sa.Column("sent_at", exigent.db.UtcDateTime(timezone=True), nullable=True),
