@@ -81,6 +81,7 @@ def confirm_order(
 ) -> EuOrderRead:
     """The certificate's fields as staff read them from the order: the order counts as
     received and confirmed, judged again, its clocks set from the corrected facts."""
+    require(user, Permission.request_ask_info)
     request, order = _locked(session, user, request_id)
     certificate = body.eu_order.model_dump(mode="json", exclude_none=True)
     request, _ = legal_cases.update_record(
@@ -113,6 +114,7 @@ def execute_order(
 ) -> EuOrderRead:
     """Give effect to the approved order. Content the platform does not have is answered
     with 422 naming its locator; the obstacle and the message drafted for it are kept."""
+    require(user, Permission.production_build)
     request, order = _locked(session, user, request_id)
     with open_adapter(settings) as adapter:
         done = execution.execute(
@@ -208,7 +210,7 @@ def edit_message(
     user: CurrentUser,
 ) -> EuOrderRead:
     """The analyst's words for a drafted message."""
-    require(user, Permission.request_note)
+    require(user, Permission.request_ask_info)
     request, order = _locked(session, user, request_id)
     messages.edit(
         session,
@@ -231,7 +233,7 @@ def send_message(
     request_id: CaseId, message_id: RowId, session: SessionDep, user: CurrentUser
 ) -> EuOrderRead:
     """Queue the message; the worker sends it by email and records when it went."""
-    require(user, Permission.request_note)
+    require(user, Permission.request_ask_info)
     request, order = _locked(session, user, request_id)
     messages.queue(
         session,

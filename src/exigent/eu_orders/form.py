@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from exigent.cases.eu_certificate import AuthorityRole, DeadlineSection, EpocCategory
 
@@ -28,6 +28,10 @@ TEXT_FIELDS = (
 CHOICES = ("person_may_be_told", "content_provider_may_be_told")
 
 
+class FormLike(Protocol):
+    def get(self, key: str, /) -> Any: ...
+
+
 def form_field(path: str) -> str:
     """The form field a problem's path names: `eu_order.issuing_authority.role` is
     `issuing_authority_role`, `eu_order.content[2].locator` is `content`."""
@@ -35,12 +39,12 @@ def form_field(path: str) -> str:
     return path.replace("data_period.", "period_").replace(".", "_")
 
 
-def _text(form: Mapping[str, Any], name: str) -> str | None:
+def _text(form: FormLike, name: str) -> str | None:
     value = str(form.get(name) or "").strip()
     return value or None
 
 
-def _authority(form: Mapping[str, Any], prefix: str) -> dict[str, str] | None:
+def _authority(form: FormLike, prefix: str) -> dict[str, str] | None:
     found = {f: v for f in AUTHORITY_FIELDS if (v := _text(form, f"{prefix}_{f}"))}
     return found or None
 
@@ -49,7 +53,7 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-def certificate_from_form(form: Mapping[str, Any], categories: list[str]) -> dict[str, Any]:
+def certificate_from_form(form: FormLike, categories: list[str]) -> dict[str, Any]:
     """The certificate as the intake record carries it; blanks are left out."""
     certificate: dict[str, Any] = {n: v for n in TEXT_FIELDS if (v := _text(form, n))}
     for prefix in ("issuing_authority", "validating_authority"):

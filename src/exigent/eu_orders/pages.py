@@ -53,8 +53,10 @@ from exigent.web.templating import templates
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 Executor = Annotated[User, Depends(page_permission(Permission.production_build))]
-Writer = Annotated[User, Depends(page_permission(Permission.request_note))]
-Editor = Annotated[User, Depends(page_permission(Permission.request_update_record))]
+# Writing to the authority and confirming what it sent are staff's (officers note and edit
+# their own requests, never an authority's order).
+Writer = Annotated[User, Depends(page_permission(Permission.request_ask_info))]
+Editor = Writer
 
 
 def _panel(
