@@ -2,14 +2,15 @@
 
 The store stands in for the platform's warehouse, so it is not Exigent's database: one table
 per kind of record, each indexed on (account, time) so an account's records in a range stream
-in order without sorting. `generate.py` fills it.
+in order without sorting. `generate.py` fills it. The adapter also offers `ContentControl`
+over the store's posts, comments and media (`demo_content.py`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from datetime import date
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from exigent.config import Settings
@@ -18,9 +19,12 @@ from exigent.platform_data.adapter import (
     Account,
     AdapterUnavailable,
     Availability,
+    Content,
     Dataset,
+    Restriction,
     Row,
 )
+from exigent.platform_data.demo_content import CONTENT_SCHEMA, DemoContent, utc_now
 
 # name, category, table, columns (after account_id), description
 DATASETS: tuple[Dataset, ...] = (
@@ -154,7 +158,7 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute("PRAGMA busy_timeout=30000")
     if create:
-        connection.executescript(SCHEMA + INDEXES)
+        connection.executescript(SCHEMA + INDEXES + CONTENT_SCHEMA)
     return connection
 
 
@@ -163,9 +167,10 @@ class DemoAdapter:
 
     name = "demo"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.path = path
         self._connection: sqlite3.Connection | None = None
+        self.content = DemoContent(lambda: self.connection, clock)
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -235,6 +240,22 @@ class DemoAdapter:
         finally:
             cursor.close()
 
+    # ContentControl
+
+    def find_content(self, locator: str) -> Content | None:
+        return self.content.find(locator)
+
+    def restrict_content(
+        self, content: Content, *, regions: Sequence[str], reference: str, reason: str
+    ) -> Restriction:
+        return self.content.restrict(content, regions=regions, reference=reference, reason=reason)
+
+    def lift_restriction(self, content: Content, *, reference: str) -> Restriction | None:
+        return self.content.lift(content, reference=reference)
+
+    def restriction_of(self, content: Content) -> list[Restriction]:
+        return self.content.restrictions(content)
+
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
@@ -251,6 +272,11 @@ class DemoAdapter:
             sql += " AND at < ?"
             params.append(before)
         return self.connection.execute(sql, params).rowcount
+
+    def fail_content_control(self, reason: str | None) -> None:
+        """Make every adapter on this store fail to restrict or lift content with `reason`
+        (an outage, a legal hold on the platform's side); None puts it right again."""
+        self.content.set_outage(reason)
 
 
 def demo_adapter(settings: Settings) -> DemoAdapter:

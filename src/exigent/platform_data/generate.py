@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from exigent.platform_data.demo import connect
+from exigent.platform_data.demo_content import content_url
 
 # Share of an account's records per dataset. Message headers and messages come from the same
 # rows (one stored message is two records when both categories are produced).
@@ -50,6 +51,17 @@ CAPTIONS = ["sunset", "weekend vibes", "new kicks", "throwback", "game day", "ro
 PAYMENTS = [None, None, None, "visa ending 4242", "mastercard ending 5454", "paypal account"]
 CITIES = [(41.8781, -87.6298), (39.7817, -89.6501), (40.7128, -74.006), (34.0522, -118.2437)]
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# Share of accounts holding a stand-in for content an authority might order removed.
+STAND_IN_SHARE = 0.2
+# Neutral placeholders: the demo never holds, quotes or imitates real extremist material.
+STAND_IN_POST = (
+    "[Synthetic stand-in] A post an authority might order removed as terrorist content. "
+    "Placeholder text only; there is no real material here."
+)
+STAND_IN_MEDIA = (
+    "video/mp4, {minutes} min {seconds} s, sha256 {sha}: synthetic stand-in for a video an "
+    "authority might order removed; the file holds no real material"
+)
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,41 @@ def _posts(rng: random.Random, aid: int, n: int, a: int, b: int) -> Iterator[tup
         )
 
 
+def content_id(account_id: int, number: int) -> str:
+    """A short, stable id, unique while an account has fewer than 100 items."""
+    value, digits = account_id * 100 + number, ""
+    while value:
+        value, rest = divmod(value, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rest] + digits
+    return digits.rjust(6, "0")
+
+
+def _content(
+    account_id: int, a: int, b: int, *, stand_in: bool | None
+) -> Iterator[tuple[object, ...]]:
+    """Two posts, a comment under the first and a media item; a stand-in replaces the second
+    post and the media item for some accounts (all when `stand_in` is True)."""
+    # A generator of its own, so adding content leaves the records of every account as before.
+    rng = random.Random(f"content:{account_id}")
+    flagged = rng.random() < STAND_IN_SHARE if stand_in is None else stand_in
+    times = _times(rng, 4, a, b)
+    post, second, comment, media = (content_id(account_id, n) for n in range(4))
+    sha = _sha(rng)
+    media_text = f"image/jpeg, sha256 {sha}: {rng.choice(CAPTIONS)}"
+    if flagged:
+        minutes, seconds = rng.randint(1, 9), rng.randint(0, 59)
+        media_text = STAND_IN_MEDIA.format(minutes=minutes, seconds=seconds, sha=sha)
+    mark = "terrorist_content" if flagged else None
+    yield (post, account_id, "post", None, content_url("post", post), times[0],
+           rng.choice(CAPTIONS), None)  # fmt: skip
+    yield (second, account_id, "post", None, content_url("post", second), times[1],
+           STAND_IN_POST if flagged else rng.choice(CAPTIONS), mark)  # fmt: skip
+    yield (comment, account_id, "comment", post, content_url("comment", comment, post),
+           times[2], rng.choice(PHRASES), None)  # fmt: skip
+    yield (media, account_id, "media", None, content_url("media", media), times[3],
+           media_text, mark)  # fmt: skip
+
+
 def split(records: int) -> dict[str, int]:
     """How many stored rows of each table make `records` records (headers count once more)."""
     counts = {name: int(records * share / SHARE_TOTAL) for name, share in SHARES.items()}
@@ -196,8 +243,10 @@ def add_account(
     start: datetime,
     end: datetime,
     birth_date: date | None = None,
+    stand_in: bool | None = None,
 ) -> GeneratedAccount:
-    """One account with `records` records between `start` and `end` (no commit)."""
+    """One account with `records` records and its content between `start` and `end` (no
+    commit); `stand_in` None lets chance decide whether its content has a stand-in."""
     a, b = int(start.timestamp()), int(end.timestamp())
     counts = split(records)
     connection.execute(
@@ -215,6 +264,10 @@ def add_account(
         width = {"logins": 7, "connections": 5, "messages": 8, "locations": 6, "posts": 8}[table]
         marks = ", ".join("?" * width)
         connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    connection.executemany(
+        "INSERT INTO content VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        _content(account_id, a, b, stand_in=stand_in),
+    )
     stored = sum(counts.values()) + counts["messages"] + 1
     return GeneratedAccount(account_id, username, stored)
 
@@ -283,8 +336,10 @@ def generate_one(
     now: datetime | None = None,
     days: int = 730,
     birth_date: date | None = None,
+    stand_in: bool = True,
 ) -> GeneratedAccount:
-    """A store holding one account with exactly `records` records (the benchmark's case)."""
+    """A store holding one account with exactly `records` records (the benchmark's case),
+    its content including a stand-in unless `stand_in` is False."""
     now = now or datetime.now(UTC)
     connection = connect(path, create=True)
     try:
@@ -299,6 +354,7 @@ def generate_one(
             start=now - timedelta(days=days),
             end=now,
             birth_date=birth_date,
+            stand_in=stand_in,
         )
         connection.execute("COMMIT")
         return made

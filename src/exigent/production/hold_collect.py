@@ -45,7 +45,8 @@ class HoldPlan:
 class Taken:
     """One dataset of one account, stored: what its snapshot row and custody event say."""
 
-    target_id: int
+    # None when no case target led to it (content an order named, `content_hold.py`).
+    target_id: int | None
     target_label: str
     account_id: str
     dataset: str

@@ -31,6 +31,7 @@ from exigent.files import FileStore
 from exigent.legal.notify import timeline_entry
 from exigent.legal.versions import current_policy
 from exigent.platform_data.adapter import PlatformAdapter
+from exigent.production.content_hold import PreservedContent, keep_until
 from exigent.production.custody import custody
 from exigent.production.hold_collect import (
     Collected,
@@ -163,7 +164,7 @@ def _new_hold(
         request_id=request.id,
         status=HoldStatus.active,
         categories=categories,
-        as_of=request.received_at,
+        as_of=plan.received_at,
         expires_at=expires_at
         or request.received_at + timedelta(days=policy.obligations.preservation_days),
         extensions=0,
@@ -199,7 +200,7 @@ def _new_hold(
         kind="preservation_hold",
         at=now,
         body=f"Preservation hold {hold.id}: {collected.records} records of "
-        f"{', '.join(categories)} kept as of {request.received_at:%Y-%m-%d %H:%M} UTC until "
+        f"{', '.join(categories)} kept as of {plan.received_at:%Y-%m-%d %H:%M} UTC until "
         f"{hold.expires_at:%Y-%m-%d}."
         + (f" No account found for {', '.join(missing)}." if missing else ""),
         visible=True,
@@ -319,6 +320,35 @@ def record_new_hold(
             "place the hold again"
         )
     return _new_hold(session, user, request, plan, collected, settings, now, expires_at=expires_at)
+
+
+def record_content_hold(
+    session: Session,
+    *,
+    user: User,
+    request: Request,
+    preserved: PreservedContent,
+    settings: Settings,
+    now: datetime,
+    expires_at: datetime | None = None,
+) -> PreservationHold:
+    """Record removed content kept for review (`content_hold.py`) as a hold of the order's
+    case, until six months after the removal unless the caller says longer."""
+    plan = HoldPlan(request.id, preserved.as_of, preserved.categories, targets=())
+    until = expires_at or keep_until(preserved.as_of)
+    collected = preserved.collected
+    hold = _new_hold(session, user, request, plan, collected, settings, now, expires_at=until)
+    custody(
+        session,
+        request_id=request.id,
+        hold_id=hold.id,
+        actor=actor_for(user),
+        event="preserved",
+        at=now,
+        sha256=preserved.manifest_sha256,
+        detail={"manifest": preserved.content.url},
+    )
+    return hold
 
 
 def load_hold(session: Session, user: User, hold_id: int) -> PreservationHold:
