@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from exigent.cases.models import Request
-from portal.conftest import Portal, portal  # noqa: F401  (the signed-in officer fixture)
+from portal.conftest import Portal
+from portal.conftest import portal as portal  # the signed-in officer fixture
 from portal.test_requests import case_id, submit
 
 REMOVAL = {

@@ -4,10 +4,11 @@ transparency figures. Thin: each locks its case, calls the service and commits o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
@@ -39,6 +40,21 @@ from exigent.web.deps import CaseId, CurrentUser, RowId, SessionDep, SettingsDep
 router = APIRouter(prefix="/api/v1", tags=["eu-orders"])
 
 
+def _holder(permission: Permission) -> Callable[[User], User]:
+    def check(user: CurrentUser) -> User:
+        # Before the body is read: a caller who may not act learns nothing about its shape.
+        require(user, permission)
+        return user
+
+    return check
+
+
+Reader = Annotated[User, Depends(_holder(Permission.request_read_all))]
+Writer = Annotated[User, Depends(_holder(Permission.request_ask_info))]
+Executor = Annotated[User, Depends(_holder(Permission.production_build))]
+Keeper = Annotated[User, Depends(_holder(Permission.preservation_manage))]
+
+
 def _locked(session: Session, user: User, case_id: int) -> tuple[Request, EuOrderRecord]:
     """The case, locked before anything is written to its audit chain, and its order."""
     require(user, Permission.request_read_all)
@@ -61,9 +77,8 @@ def _policy(session: Session) -> Policy:
 
 
 @router.get("/requests/{request_id}/eu-order", response_model=EuOrderRead)
-def read_order(request_id: CaseId, session: SessionDep, user: CurrentUser) -> EuOrderRead:
+def read_order(request_id: CaseId, session: SessionDep, user: Reader) -> EuOrderRead:
     """The order's certificate, clocks, content and messages."""
-    require(user, Permission.request_read_all)
     request = cases.load_for(session, user, request_id)
     order = service.require_order(session, request)
     cases.record_read(session, user, request)
@@ -76,12 +91,11 @@ def confirm_order(
     request_id: CaseId,
     body: ConfirmIn,
     session: SessionDep,
-    user: CurrentUser,
+    user: Writer,
     after_judging: AfterJudgingDep,
 ) -> EuOrderRead:
     """The certificate's fields as staff read them from the order: the order counts as
     received and confirmed, judged again, its clocks set from the corrected facts."""
-    require(user, Permission.request_ask_info)
     request, order = _locked(session, user, request_id)
     certificate = body.eu_order.model_dump(mode="json", exclude_none=True)
     request, _ = legal_cases.update_record(
@@ -110,11 +124,10 @@ def confirm_order(
 
 @router.post("/requests/{request_id}/eu-order/execute", response_model=EuOrderRead)
 def execute_order(
-    request_id: CaseId, session: SessionDep, user: CurrentUser, settings: SettingsDep
+    request_id: CaseId, session: SessionDep, user: Executor, settings: SettingsDep
 ) -> EuOrderRead:
     """Give effect to the approved order. Content the platform does not have is answered
     with 422 naming its locator; the obstacle and the message drafted for it are kept."""
-    require(user, Permission.production_build)
     request, order = _locked(session, user, request_id)
     with open_adapter(settings) as adapter:
         done = execution.execute(
@@ -138,10 +151,9 @@ def execute_order(
 
 @router.post("/requests/{request_id}/eu-order/obstacle", response_model=EuOrderRead)
 def report_obstacle(
-    request_id: CaseId, body: ObstacleIn, session: SessionDep, user: CurrentUser
+    request_id: CaseId, body: ObstacleIn, session: SessionDep, user: Executor
 ) -> EuOrderRead:
     """The order cannot be executed for now: why; the removal clock waits."""
-    require(user, Permission.production_build)
     request, order = _locked(session, user, request_id)
     service.report_obstacle(
         session,
@@ -158,9 +170,8 @@ def report_obstacle(
 
 
 @router.post("/requests/{request_id}/eu-order/obstacle/end", response_model=EuOrderRead)
-def end_obstacle(request_id: CaseId, session: SessionDep, user: CurrentUser) -> EuOrderRead:
+def end_obstacle(request_id: CaseId, session: SessionDep, user: Executor) -> EuOrderRead:
     """The obstacle ended or the clarification came: the clock runs again."""
-    require(user, Permission.production_build)
     request, order = _locked(session, user, request_id)
     service.end_obstacle(
         session,
@@ -176,10 +187,9 @@ def end_obstacle(request_id: CaseId, session: SessionDep, user: CurrentUser) -> 
 
 @router.post("/requests/{request_id}/eu-order/preservation", response_model=EuOrderRead)
 def extend_preservation(
-    request_id: CaseId, body: PreservationIn, session: SessionDep, user: CurrentUser
+    request_id: CaseId, body: PreservationIn, session: SessionDep, user: Keeper
 ) -> EuOrderRead:
     """The authority extended a preservation order, or confirmed production follows."""
-    require(user, Permission.preservation_manage)
     request, order = _locked(session, user, request_id)
     service.production_follows(
         session,
@@ -207,10 +217,9 @@ def edit_message(
     message_id: RowId,
     body: MessageIn,
     session: SessionDep,
-    user: CurrentUser,
+    user: Writer,
 ) -> EuOrderRead:
     """The analyst's words for a drafted message."""
-    require(user, Permission.request_ask_info)
     request, order = _locked(session, user, request_id)
     messages.edit(
         session,
@@ -230,10 +239,9 @@ def edit_message(
     "/requests/{request_id}/eu-order/messages/{message_id}/send", response_model=EuOrderRead
 )
 def send_message(
-    request_id: CaseId, message_id: RowId, session: SessionDep, user: CurrentUser
+    request_id: CaseId, message_id: RowId, session: SessionDep, user: Writer
 ) -> EuOrderRead:
     """Queue the message; the worker sends it by email and records when it went."""
-    require(user, Permission.request_ask_info)
     request, order = _locked(session, user, request_id)
     messages.queue(
         session,
@@ -249,12 +257,11 @@ def send_message(
 @router.get("/eu-orders/figures", response_model=list[OrderFigures])
 def figures(
     session: SessionDep,
-    user: CurrentUser,
+    user: Reader,
     since: Annotated[datetime, Query(description="received at or after (RFC 3339)")],
     until: Annotated[datetime, Query(description="received before (RFC 3339)")],
 ) -> list[OrderFigures]:
     """Each order's receipt, receipt told, effect given and effect told, for transparency."""
-    require(user, Permission.request_read_all)
     if since.tzinfo is None or until.tzinfo is None:
         raise BadInput("since: give times with their offset", field="since")
     return queries.transparency_figures(session, since=since, until=until)
