@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from eu_orders.flows import clock, fresh, message, order_of, post, submit_order
 from exigent.deadlines import run_due
+from exigent.platform_data.demo import DemoAdapter
 from exigent.workflow.jobs import deadline_handlers
 from legal.flows import (
     approve,
@@ -162,3 +163,103 @@ def test_a_clock_about_to_break_pages_the_on_call_lead(client, analyst, factory,
     with factory() as session:
         alerts = list(session.scalars(select(Alert).where(Alert.request_id == case["id"])))
     assert any(a.trigger == "sla_warning" and "eu_execute_by" in a.dedup_key for a in alerts)
+
+
+def stand_in_url(settings) -> str:  # type: ignore[no-untyped-def]
+    """A post of the demo platform made for removal orders to name."""
+    adapter = DemoAdapter(settings.platform_store)
+    try:
+        return adapter.content.stand_ins(limit=1)[0].url
+    finally:
+        adapter.close()
+
+
+def removal_decided(client, analyst, lead, case_id: int) -> None:  # type: ignore[no-untyped-def]
+    """An order on content names no account and asks for no data: the decision is to act."""
+    to_review(client, analyst, case_id)
+    drafted = put_decision(client, analyst, case_id, [], rationale=RATIONALE)
+    assert drafted.status_code == 200, drafted.text
+    assert submit(client, analyst, case_id).status_code == 200
+    # The two-person rule: the drafter cannot approve their own decision.
+    assert approve(client, analyst, case_id).status_code == 403
+    assert approve(client, lead, case_id).status_code == 200
+
+
+def test_a_removal_order_is_executed_in_the_eu_within_its_hour_and_confirmed(
+    client, analyst, lead, factory, mailbox, settings
+) -> None:  # type: ignore[no-untyped-def]
+    url = stand_in_url(settings)
+    record = fresh("eu_removal_order", eu_order__content=[{"locator": url, "reason": "TCO"}])
+    case = submit_order(client, analyst, record)
+    send(client, analyst, case["id"], "receipt", factory, settings)
+    removal_decided(client, analyst, lead, case["id"])
+    executed = post(client, analyst, f"/requests/{case['id']}/eu-order/execute")
+    assert executed.status_code == 200, executed.text
+    order = executed.json()
+    [item] = order["content"]
+    assert item["restricted_at"] and item["hold_id"]
+    assert clock(order, "eu_execute_by")["status"] == "met"
+    assert message(order, "content_provider")["status"] == "draft"
+    adapter = DemoAdapter(settings.platform_store)
+    try:
+        content = adapter.find_content(url)
+        assert content is not None
+        assert any(r.covers("DE") and r.covers("FR") for r in adapter.restriction_of(content))
+    finally:
+        adapter.close()
+    holds = client.get(f"/api/v1/requests/{case['id']}/holds", headers=analyst.headers).json()
+    kept = datetime.fromisoformat(holds[0]["expires_at"]) - datetime.now(UTC)
+    assert kept > timedelta(days=180)
+    answer = send(client, analyst, case["id"], "execution", factory, settings)
+    assert answer["status"] == "sent"
+    assert "disabled in the EU" in answer["body"]
+    # Executing again changes nothing: the order was executed once.
+    assert post(client, analyst, f"/requests/{case['id']}/eu-order/execute").status_code == 409
+
+
+def test_a_removal_order_for_missing_content_names_it_and_restarts_its_hour_later(
+    client, analyst, lead, factory, settings
+) -> None:  # type: ignore[no-untyped-def]
+    record = fresh(
+        "eu_removal_order", eu_order__content=[{"locator": "https://platform.example/p/nope"}]
+    )
+    case = submit_order(client, analyst, record)
+    removal_decided(client, analyst, lead, case["id"])
+    refused = post(client, analyst, f"/requests/{case['id']}/eu-order/execute")
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "eu_order.content[0].locator"
+    order = order_of(client, analyst, case["id"])
+    assert order["status"] == "obstructed"
+    assert order["obstacle"] == "manifest_errors"
+    assert clock(order, "eu_execute_by")["status"] == "paused"
+    drafted = message(order, "cannot_execute")
+    assert "https://platform.example/p/nope" in drafted["body"]
+    assert "start again" in drafted["body"]
+    # The authority clarifies: the hour runs again, in full, from now.
+    ended = post(client, analyst, f"/requests/{case['id']}/eu-order/obstacle/end")
+    assert ended.status_code == 200, ended.text
+    hour = clock(ended.json(), "eu_execute_by")
+    assert hour["status"] == "running"
+    left = datetime.fromisoformat(hour["due_at"]) - datetime.now(UTC)
+    assert timedelta(minutes=58) < left <= timedelta(hours=1)
+
+
+def test_a_platform_that_cannot_act_is_a_de_facto_impossibility(
+    client, analyst, lead, factory, settings
+) -> None:  # type: ignore[no-untyped-def]
+    url = stand_in_url(settings)
+    case = submit_order(
+        client, analyst, fresh("eu_removal_order", eu_order__content=[{"locator": url}])
+    )
+    removal_decided(client, analyst, lead, case["id"])
+    adapter = DemoAdapter(settings.platform_store)
+    adapter.fail_content_control("the moderation backend is down")
+    try:
+        refused = post(client, analyst, f"/requests/{case['id']}/eu-order/execute")
+    finally:
+        adapter.fail_content_control(None)
+        adapter.close()
+    assert refused.status_code == 422
+    order = order_of(client, analyst, case["id"])
+    assert order["obstacle"] == "de_facto_impossibility"
+    assert order["content"][0]["restricted_at"] is None

@@ -33,17 +33,10 @@ from exigent.files import FileStore
 from exigent.legal.notify import timeline_entry
 from exigent.legal.policy import Policy
 from exigent.legal.schemas import ObligationKind
-from exigent.platform_data.adapter import PlatformAdapter
-from exigent.production.custody import custody
-from exigent.production.hold_collect import Collected
-from exigent.production.models import (
-    HoldStatus,
-    PreservationHold,
-    PreservationSnapshot,
-    Production,
-    ProductionStatus,
-)
-from exigent.production.preservation import active_hold, plan_for, record_new_hold
+from exigent.platform_data.adapter import AdapterUnavailable, Content, PlatformAdapter, Restriction
+from exigent.production.content_hold import PreservedContent, keep_until
+from exigent.production.models import Production, ProductionStatus
+from exigent.production.preservation import active_hold, record_content_hold
 
 # The decision was approved by a second person: only then may anything be given effect.
 DECIDED = frozenset({Status.approved, Status.producing, Status.delivered, Status.preserved})
@@ -134,44 +127,45 @@ def _take_down(
     policy: Policy,
     now: datetime,
 ) -> Executed:
-    """Withhold each item in the EU; an item the platform does not have is a manifest
-    error the authority is told of, naming the locator, and the hour waits."""
+    """Withhold each item in the EU and keep it six months; an item the platform does not
+    have is a manifest error, a platform that cannot act a de facto impossibility: the
+    authority is told (the message is drafted), naming the locator, and the hour waits."""
     store = FileStore(settings.file_store)
-    problems = []
-    removed: list[tuple[EuOrderContent, takedown.Found]] = []
+    problems: list[dict[str, str]] = []
+    obstacle = Obstacle.manifest_errors
     for item in order.items:
         if item.restricted_at is not None:
             continue
-        hit = takedown.find(adapter, item.locator)
-        if hit is None:
-            item.not_found = True
+        where = f"eu_order.content[{item.position}].locator"
+        try:
+            content = takedown.find(adapter, item.locator)
+            if content is None:
+                item.not_found = True
+                problems.append({"field": where, "problem": f"no content at {item.locator}"})
+                continue
+            restriction = takedown.restrict(
+                adapter,
+                content,
+                reference=f"{request.reference}/{item.position}",
+                reason=item.reason or "removal order",
+            )
+            kept = takedown.keep(adapter, store, content, restriction, removed_at=now, now=now)
+        except AdapterUnavailable as exc:
+            obstacle = Obstacle.de_facto_impossibility
             problems.append(
-                {
-                    "field": f"eu_order.content[{item.position}].locator",
-                    "problem": f"no content at {item.locator} on the platform",
-                }
+                {"field": where, "problem": f"the platform could not act: {exc.message}"}
             )
             continue
-        found, content = hit
-        item.not_found, item.content_ref = False, found.content_id
-        item.restriction = takedown.restrict(
-            adapter,
-            content,
-            reference=f"{request.reference}/{item.position}",
-            reason=item.reason or "",
+        _record_removal(
+            session, request, user, settings, policy, item, content, restriction, kept, now
         )
-        item.restricted_at = now
-        removed.append((item, found))
-    if removed:
-        _keep_removed(session, request, order, user, store, settings, policy, removed, now)
     if problems:
-        detail = "\n".join(f"{p['field']}: {p['problem']}" for p in problems)
         report_obstacle(
             session,
             request=request,
             order=order,
-            obstacle=Obstacle.manifest_errors,
-            detail=detail,
+            obstacle=obstacle,
+            detail="\n".join(f"{p['field']}: {p['problem']}" for p in problems),
             actor=actor_for(user),
             user_id=user.id,
             now=now,
@@ -179,78 +173,37 @@ def _take_down(
     return Executed(order, problems)
 
 
-def _keep_removed(
+def _record_removal(
     session: Session,
     request: Request,
-    order: EuOrderRecord,
     user: User,
-    store: FileStore,
     settings: Settings,
     policy: Policy,
-    removed: list[tuple[EuOrderContent, takedown.Found]],
+    item: EuOrderContent,
+    content: Content,
+    restriction: Restriction,
+    kept: PreservedContent,
     now: datetime,
 ) -> None:
-    """Removed content is kept six months (2021/784 Art. 6(2)) under one hold of the order."""
-    hold = _removal_hold(session, request, user, settings, policy, now)
-    actor = actor_for(user)
-    for item, found in removed:
-        sha256, size = takedown.snapshot(store, found)
-        item.hold_id = hold.id
-        session.add(
-            PreservationSnapshot(
-                hold_id=hold.id,
-                target_label=f"{found.kind} {found.url}",
-                account_id=found.account_id,
-                dataset="removed_content",
-                category="content",
-                sha256=sha256,
-                size_bytes=size,
-                records=1,
-                cutoff=found.published_at,
-                taken_at=now,
-            )
-        )
-        custody(
-            session,
-            request_id=request.id,
-            hold_id=hold.id,
-            actor=actor,
-            event="preserved",
-            at=now,
-            sha256=sha256,
-            detail={"content": found.url, "why": "removed under an EU order"},
-        )
-
-
-def _removal_hold(
-    session: Session,
-    request: Request,
-    user: User,
-    settings: Settings,
-    policy: Policy,
-    now: datetime,
-) -> PreservationHold:
-    existing = session.scalars(
-        select(PreservationHold).where(
-            PreservationHold.request_id == request.id,
-            PreservationHold.status == HoldStatus.active,
-        )
-    ).first()
-    if existing is not None:
-        return existing
+    """The item as removed, and its hold: six months, or the policy's longer period."""
     days = policy.eu_orders.clocks.removed_content_hold_days
-    hold = record_new_hold(
+    hold = record_content_hold(
         session,
         user=user,
         request=request,
-        plan=plan_for(request),
-        collected=Collected(),  # the content itself is kept beside it, item by item
+        preserved=kept,
         settings=settings,
-        expires_at=now + timedelta(days=days),
         now=now,
+        expires_at=max(keep_until(now), now + timedelta(days=days)),
     )
-    hold.categories = ["content"]
-    return hold
+    item.not_found, item.content_ref, item.restricted_at = False, content.content_id, now
+    item.restriction = {
+        "regions": list(restriction.regions),
+        "reference": restriction.reference,
+        "restricted_at": restriction.restricted_at,
+        "manifest_sha256": kept.manifest_sha256,
+    }
+    item.hold_id = hold.id
 
 
 def _executed(
