@@ -139,7 +139,7 @@ def send_queued(session: Session, deadline: Deadline, now: datetime) -> str:
     except MailNotSent as exc:
         return _failed(session, message, request, exc.message, now)
     message.status, message.sent_at, message.last_error = MessageStatus.sent, now, None
-    _mark_told(order, message, now)
+    mark_told(order, message, now)
     _log(session, request, message, WORKER, "sent", now)
     return "fired"
 
@@ -172,7 +172,7 @@ def _failed(
     return "retry"
 
 
-def _mark_told(order: EuOrderRecord, message: EuOrderMessage, now: datetime) -> None:
+def mark_told(order: EuOrderRecord, message: EuOrderMessage, now: datetime) -> None:
     """The times the transparency figures and the DSA duties count: the authority told."""
     if message.kind is MessageKind.receipt and order.receipt_told_at is None:
         order.receipt_told_at = now
