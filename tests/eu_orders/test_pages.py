@@ -13,7 +13,7 @@ def test_the_panel_shows_the_certificate_its_hour_and_the_drafted_receipt(client
     assert 'id="eu-order"' in page.text
     panel = client.get(f"/console/cases/{case['id']}/eu-order")
     assert panel.status_code == 200
-    assert 'data-clock="eu_execute_by"' in panel.text
+    assert 'data-order-clock="eu_execute_by"' in panel.text
     assert "Bundeskriminalamt" in panel.text
     assert 'data-message="receipt"' in panel.text
     assert "https://social.example/p/7781" in panel.text

@@ -165,12 +165,18 @@ def _take_down(
             request=request,
             order=order,
             obstacle=obstacle,
-            detail="\n".join(f"{p['field']}: {p['problem']}" for p in problems),
+            detail="\n".join(_for_the_authority(p) for p in problems),
             actor=actor_for(user),
             user_id=user.id,
             now=now,
         )
     return Executed(order, problems)
+
+
+def _for_the_authority(problem: dict[str, str]) -> str:
+    """A problem in the authority's words: the item of its order, not our field path."""
+    position = int(problem["field"].split("[", 1)[1].split("]", 1)[0])
+    return f"Item {position + 1} of the order: {problem['problem']}."
 
 
 def _record_removal(
