@@ -102,7 +102,7 @@ def confirm_order(
         session,
         user=user,
         request_id=request.id,
-        changes={"eu_order": certificate},
+        changes=service.confirmation_changes(request.record, certificate),
         after_judging=after_judging,
     )
     policy = _policy(session)

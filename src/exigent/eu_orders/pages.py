@@ -346,7 +346,7 @@ def _confirm(
         session,
         user=user,
         request_id=case.id,
-        changes={"eu_order": certificate},
+        changes=service.confirmation_changes(case.record, certificate),
         after_judging=after_judging,
     )
     policy = current_policy(session).policy

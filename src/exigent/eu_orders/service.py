@@ -4,6 +4,7 @@ reported and its end, the authority's extension of a preservation order. Never c
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,6 +139,17 @@ def _record_content(session: Session, order: EuOrderRecord, record: IntakeRecord
                 )
             )
     session.flush()
+
+
+def confirmation_changes(stored: dict[str, Any], certificate: dict[str, Any]) -> dict[str, Any]:
+    """The record's changes when staff confirm a certificate: the certificate, and the
+    issuing authority as the requester's agency when the mail did not name one."""
+    changes: dict[str, Any] = {"eu_order": certificate}
+    requester = dict(stored.get("requester") or {})
+    authority = (certificate.get("issuing_authority") or {}).get("name")
+    if authority and not requester.get("agency_name"):
+        changes["requester"] = {**requester, "agency_name": authority}
+    return changes
 
 
 def confirm(
