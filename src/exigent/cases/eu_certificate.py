@@ -24,8 +24,8 @@ Text = Annotated[str, StringConstraints(max_length=20_000)]
 # The 27 Member States, as ISO 3166-1 alpha-2 (Greece is GR, not the EU's own "EL").
 _MEMBER_STATES = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
 EU_MEMBER_STATES = frozenset(_MEMBER_STATES.split())
-# Denmark takes no part in the e-Evidence and terrorist-content regulations (recital 94 of
-# 2023/1543, recital 52 of 2021/784); the DSA binds all 27.
+# Denmark takes no part in the e-Evidence and terrorist-content regulations (each says so in
+# its recitals on Denmark's position); the DSA binds all 27.
 NOT_BOUND_BY_JUSTICE_MEASURES = frozenset({"DK"})
 
 
