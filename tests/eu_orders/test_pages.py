@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.helpers import sign_in
+from console.helpers import queue_ids, sign_in
 from eu_orders.flows import fresh, order_of, submit_order
 
 
@@ -54,3 +54,12 @@ def test_an_order_from_a_mail_is_confirmed_field_by_field_before_it_counts(clien
     assert order["status"] == "received"
     assert order["confirmed_at"]
     assert order["certificate"]["issuing_authority"]["file_number"] == "351 Gs 1187/26"
+
+
+def test_the_queue_filters_by_the_new_kinds(client, analyst) -> None:  # type: ignore[no-untyped-def]
+    removal = submit_order(client, analyst, fresh("eu_removal_order"))
+    submit_order(client, analyst, fresh("dsa_order_to_act"))
+    sign_in(client, analyst.user.email)
+    page = client.get("/console", params={"kind": "eu_removal_order"})
+    assert 'value="eu_removal_order"' in page.text
+    assert queue_ids(page.text) == [removal["id"]]
