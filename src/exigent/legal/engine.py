@@ -87,8 +87,8 @@ def category_verdicts(record: IntakeRecord, policy: Policy) -> Verdicts:
         # A hold discloses nothing; it covers every requested category. A removal order or
         # an order to act discloses nothing either.
         return dict.fromkeys(record.data_requested, "N")
-    table = dict(policy.kinds[record.kind].categories)
-    covered = eu.covered_categories(record, policy.eu_orders)
+    table = policy.kinds[record.kind].categories
+    covered = eu.covered_categories(record, policy.eu_orders) if eu.is_eu_order(record) else None
     if covered is not None:
         # An e-Evidence order obtains only what its certificate's data categories cover.
         table = {c: v if c in covered else "N" for c, v in table.items()}
