@@ -69,6 +69,8 @@ def test_a_removal_order_from_receipt_to_confirmation(
     sign_in(page, live_server, analyst.user.email)
     page.goto(f"{live_server}/console/cases/{case_id}")
     panel = page.locator("#eu-order-panel")
+    # The panel comes in with htmx after the page: give a busy machine time to answer it.
+    expect(panel).to_be_visible(timeout=20_000)
     expect(panel.locator('[data-order-clock="eu_execute_by"]')).to_contain_text("m ")
     expect(panel.locator('[data-order-clock="eu_execute_by"] [data-clock]')).to_contain_text("left")
     expect(panel).to_contain_text("Bundeskriminalamt")
