@@ -130,6 +130,20 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/requests/{request_id}/holds"): P.request_read_all,
     ("POST", "/api/v1/holds/{hold_id}/extend"): P.preservation_manage,
     ("POST", "/api/v1/holds/{hold_id}/release"): P.preservation_manage,
+    # Orders from EU authorities: read by staff; confirmed and answered by those who write to
+    # requesters; executed by those who produce; a preservation order kept by holds' keepers
+    ("GET", "/api/v1/requests/{request_id}/eu-order"): P.request_read_all,
+    ("POST", "/api/v1/requests/{request_id}/eu-order/confirm"): P.request_ask_info,
+    ("POST", "/api/v1/requests/{request_id}/eu-order/execute"): P.production_build,
+    ("POST", "/api/v1/requests/{request_id}/eu-order/obstacle"): P.production_build,
+    ("POST", "/api/v1/requests/{request_id}/eu-order/obstacle/end"): P.production_build,
+    ("POST", "/api/v1/requests/{request_id}/eu-order/preservation"): P.preservation_manage,
+    ("PUT", "/api/v1/requests/{request_id}/eu-order/messages/{message_id}"): P.request_ask_info,
+    (
+        "POST",
+        "/api/v1/requests/{request_id}/eu-order/messages/{message_id}/send",
+    ): P.request_ask_info,
+    ("GET", "/api/v1/eu-orders/figures"): P.request_read_all,
     # Accounts and API tokens (admin)
     ("GET", "/api/v1/admin/users"): P.users_manage,
     ("POST", "/api/v1/admin/users"): P.users_manage,
@@ -252,6 +266,14 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/escalations/new"): P.referral_raise,
     ("GET", "/console/cases/{case_id}/referral/facts"): P.request_read_all,
     ("POST", "/console/cases/{case_id}/referral/outcomes"): P.referral_raise,
+    # An EU order's panel, its actions and the confirmation of a certificate read from a mail
+    ("GET", "/console/cases/{case_id}/eu-order"): P.request_read_all,
+    ("POST", "/console/cases/{case_id}/eu-order/execute"): P.production_build,
+    ("POST", "/console/cases/{case_id}/eu-order/obstacle"): P.production_build,
+    ("POST", "/console/cases/{case_id}/eu-order/obstacle/end"): P.production_build,
+    ("POST", "/console/cases/{case_id}/eu-order/messages/{message_id}"): P.request_ask_info,
+    ("GET", "/console/cases/{case_id}/eu-order/confirm"): P.request_ask_info,
+    ("POST", "/console/cases/{case_id}/eu-order/confirm"): P.request_ask_info,
     # Who to tell of a referral: the proposals, choosing, withdrawing and picking another
     ("GET", "/console/cases/{case_id}/referral/recipients"): P.referral_recipients,
     ("POST", "/console/cases/{case_id}/referral/recipients/propose"): P.referral_recipients,

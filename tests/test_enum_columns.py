@@ -24,8 +24,9 @@ BAD_FILTERS = [
     (
         "kind",
         "warrant",
-        "consent, court_order, emergency, other, preservation, preservation_extension, "
-        "real_time, referral, search_warrant, subpoena",
+        "consent, court_order, dsa_information_order, dsa_order_to_act, emergency, "
+        "eu_preservation_order, eu_production_order, eu_removal_order, other, preservation, "
+        "preservation_extension, real_time, referral, search_warrant, subpoena",
     ),
 ]
 

@@ -45,6 +45,7 @@ COVERED = (
     "/referral/assessment",
     "/referral/send",
     "/referral/calls",
+    "/eu-order",
 )
 
 

@@ -48,6 +48,8 @@ from exigent.deadlines import Worker
 from exigent.directory import api as directory_api
 from exigent.directory import pages as directory_pages
 from exigent.errors import ExigentError, NotFound, ServiceUnavailable, describe_problems
+from exigent.eu_orders import api as eu_order_api
+from exigent.eu_orders import pages as eu_order_pages
 from exigent.files import FileStore
 from exigent.intake import api as intake_api
 from exigent.intake import escalation_api
@@ -326,6 +328,8 @@ ROUTERS = (
     officers_api.router,
     portal_pages.router,
     production_api.router,
+    eu_order_api.router,
+    eu_order_pages.router,
     notice_api.router,
     web_pages.router,
     auth_pages.router,

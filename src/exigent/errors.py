@@ -49,6 +49,16 @@ class ServiceUnavailable(ExigentError):
     status_code = 503
 
 
+class FieldValueError(ValueError):
+    """A model's own check that names the field at fault inside the model; pydantic alone
+    would name only the model."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+        self.problem = problem
+
+
 def field_path(loc: tuple[int | str, ...]) -> str:
     """`("requester", "phone")` -> `requester.phone`; list indexes as `targets[0]`."""
     path = ""
@@ -65,6 +75,9 @@ def describe_problems(items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]
     problems = []
     for item in items:
         loc = tuple(p for p in item.get("loc", ()) if p != "body")
+        cause = (item.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldValueError):
+            loc = (*loc, *cause.field.split("."))
         message = str(item.get("msg", "is invalid")).removeprefix("Value error, ")
         if item.get("type") == "extra_forbidden":
             message = "is not a field of the intake record"

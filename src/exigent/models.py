@@ -16,6 +16,7 @@ from exigent.console.models import SavedView
 from exigent.db import Base
 from exigent.deadlines import Deadline
 from exigent.directory.models import Agency, AgencyDomain, AgencyPhone, VerificationMark
+from exigent.eu_orders.models import EuOrderClock, EuOrderContent, EuOrderMessage, EuOrderRecord
 from exigent.legal.models import (
     Approval,
     Decision,
@@ -100,6 +101,10 @@ __all__ = [
     "DownloadAttempt",
     "EscalationLevel",
     "EscalationPolicy",
+    "EuOrderClock",
+    "EuOrderContent",
+    "EuOrderMessage",
+    "EuOrderRecord",
     "ExposureEvent",
     "Handoff",
     "LegalCheckRecord",

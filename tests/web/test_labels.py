@@ -12,6 +12,7 @@ import pytest
 from console.helpers import sign_in
 from exigent.auth.accounts import DomainStanding, TokenPurpose
 from exigent.auth.models import Door, Proof, Role
+from exigent.cases.eu_certificate import AuthorityRole, DeadlineSection, EpocCategory
 from exigent.cases.lifecycle import Status
 from exigent.cases.models import Priority, TrustStatus
 from exigent.cases.schemas import (
@@ -22,6 +23,7 @@ from exigent.cases.schemas import (
     RequestKind,
 )
 from exigent.directory.models import MarkSubject, PhoneSource
+from exigent.eu_orders.models import ClockStatus, MessageKind, MessageStatus, Obstacle, OrderStatus
 from exigent.legal.cases import PLAIN_WORDS
 from exigent.legal.models import ApprovalKind, DecisionStatus, Outcome
 from exigent.legal.policy import Route
@@ -74,6 +76,14 @@ SHOWN_ENUMS: tuple[type[StrEnum], ...] = (
     RecipientKind,
     RecipientStatus,
     ReferralOutcome,
+    AuthorityRole,
+    DeadlineSection,
+    EpocCategory,
+    OrderStatus,
+    ClockStatus,
+    Obstacle,
+    MessageKind,
+    MessageStatus,
 )
 RAW = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+\.[a-z_]+_[a-z_]+\b")
 

@@ -17,6 +17,10 @@ from pydantic import (
     model_validator,
 )
 
+from exigent.cases.base import Strict
+from exigent.cases.eu_certificate import EuOrder, EuOrderKind, check_order_for_kind
+from exigent.errors import FieldValueError
+
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
@@ -36,9 +40,23 @@ class RequestKind(StrEnum):
     other = "other"
     # A case the team opens itself on a risk it found (a proactive referral), not a request.
     referral = "referral"
+    # Orders from EU authorities (Regulations (EU) 2023/1543, 2021/784 and 2022/2065).
+    eu_production_order = "eu_production_order"
+    eu_preservation_order = "eu_preservation_order"
+    eu_removal_order = "eu_removal_order"
+    dsa_order_to_act = "dsa_order_to_act"
+    dsa_information_order = "dsa_information_order"
 
 
 PRESERVATION_KINDS = frozenset({RequestKind.preservation, RequestKind.preservation_extension})
+EU_ORDER_KINDS = frozenset(RequestKind(kind) for kind in EuOrderKind)
+# Kinds that disclose nothing: a hold keeps data, a removal order or an order to act takes
+# content down. Every category they name is reported not permitted, and none is required.
+NON_DISCLOSING_KINDS = PRESERVATION_KINDS | {
+    RequestKind.eu_preservation_order,
+    RequestKind.eu_removal_order,
+    RequestKind.dsa_order_to_act,
+}
 COMPULSORY_KINDS = frozenset(
     {RequestKind.subpoena, RequestKind.court_order, RequestKind.search_warrant}
 )
@@ -77,20 +95,6 @@ class DataCategory(StrEnum):
     message_metadata = "message_metadata"
     location = "location"
     content = "content"
-
-
-class Strict(BaseModel):
-    """Unknown fields are an error: a typo must never silently drop what an officer wrote."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def no_nul_characters(cls, value: Any) -> Any:
-        # No database text type stores NUL; refuse it here, naming the field.
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
 
 
 def _check_phone(value: str | None) -> str | None:
@@ -221,6 +225,7 @@ class IntakeRecord(Strict):
     documents: list[DocumentRef] = Field(default_factory=list, max_length=100)
     email: EmailHeaders | None = None
     prior_extensions: Annotated[int, Field(ge=0)] | None = None
+    eu_order: EuOrder | None = None
 
     @field_validator("received_at")
     @classmethod
@@ -237,6 +242,22 @@ class IntakeRecord(Strict):
     @classmethod
     def categories_unique(cls, value: list[DataCategory]) -> list[DataCategory]:
         return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def eu_order_fits_the_kind(self) -> IntakeRecord:
+        if self.eu_order is None:
+            return self
+        if self.kind not in EU_ORDER_KINDS:
+            raise FieldValueError(
+                "eu_order", f"only an order from an EU authority has one, not {self.kind}"
+            )
+        try:
+            check_order_for_kind(self.kind, self.eu_order)
+        except FieldValueError as exc:
+            raise FieldValueError(f"eu_order.{exc.field}", exc.problem) from None
+        except ValueError as exc:
+            raise FieldValueError("eu_order.issuing_state", str(exc)) from None
+        return self
 
     def as_submitted(self) -> dict[str, Any]:
         """The record in its wire form, for storage and re-judgement."""

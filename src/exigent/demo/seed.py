@@ -24,6 +24,7 @@ from exigent.demo.clocks import settle_past_clocks
 from exigent.demo.contacts import seed_contacts
 from exigent.demo.cybertipline import seed_cybertipline
 from exigent.demo.drafts import seed_draft
+from exigent.demo.eu_orders import seed_eu_orders
 from exigent.demo.gaps import seed_gap_cases
 from exigent.demo.history import seed_history
 from exigent.demo.media import attach_demo_media, seed_exposure
@@ -87,6 +88,7 @@ def seed_demo(
     seed_gap_cases(factory, settings, f"analyst@{DEMO_DOMAIN}", f"officer@{DEMO_DOMAIN}")
     seed_cybertipline(factory, settings, f"analyst@{DEMO_DOMAIN}", utcnow())
     send_demo_referrals(factory, settings, f"lead@{DEMO_DOMAIN}")
+    seed_eu_orders(factory, settings, f"analyst@{DEMO_DOMAIN}", f"lead@{DEMO_DOMAIN}", utcnow())
     verify_demo_chain(factory, f"auditor@{DEMO_DOMAIN}")
     return login_lines()
 

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import canonical
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
-from exigent.auth.service import require
+from exigent.auth.service import actor_for, require
 from exigent.cases.models import (
     Request,
 )
-from exigent.cases.schemas import IntakeRecord
+from exigent.cases.schemas import EU_ORDER_KINDS, IntakeRecord
 from exigent.db import utcnow
 from exigent.errors import BadInput, Conflict, ExigentError
+from exigent.eu_orders import service as eu_orders
 from exigent.files import FileStore
 from exigent.intake.newcases import NewCase, write_new_cases
 from exigent.legal.engine import judge
@@ -163,6 +164,7 @@ def intake_many(
                     continue
                 first_with_key[owner_key] = index
             _check_received_at(submission.record, now)
+            eu_orders.refuse_unvalidated(submission.record, policy)
             fresh.append(index)
         except ExigentError as exc:
             outcomes[index] = exc
@@ -170,6 +172,7 @@ def intake_many(
         session, [submissions[i] for i in fresh], prejudged and [prejudged[i] for i in fresh]
     )
     made = write_new_cases(session, judged, policy=policy, now=now, store=store)
+    _record_eu_orders(session, made, judged, policy, now)
     # Emergencies are assigned and paged in the same transaction, so the page goes out
     # (the worker is woken) as soon as the case is committed.
     risks = [str(j.assessed.result.risk_level) if j.assessed else None for j in judged]
@@ -181,6 +184,24 @@ def intake_many(
         assert original is not None  # every first submission has its outcome by now
         outcomes[index] = _echo(original, submissions[index])
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _record_eu_orders(
+    session: Session, made: list[Request], judged: list[NewCase], policy: Policy, now: datetime
+) -> None:
+    """Each order from an EU authority gets its order row, clocks and receipt draft."""
+    for case, new in zip(made, judged, strict=True):
+        if new.record.kind in EU_ORDER_KINDS:
+            eu_orders.record_order(
+                session,
+                request=case,
+                record=new.record,
+                check=new.check,
+                policy=policy,
+                actor=actor_for(new.user),
+                user_id=new.user.id,
+                now=now,
+            )
 
 
 def _cases_for_keys(

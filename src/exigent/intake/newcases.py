@@ -80,7 +80,12 @@ def write_new_cases(
     agencies = _agencies(session, [_sender_email(case) for case in cases])
     officer_agencies = _officer_agencies(session, cases)
     clocks = [
-        clocks_for(policy, case.record.kind, case.record.received_at, priority=case.priority)
+        clocks_for(
+            policy,
+            case.record.kind,
+            case.record.received_at,
+            priority=case.priority or case.check.priority,
+        )
         for case in cases
     ]
     request_rows = [

@@ -17,7 +17,7 @@ from exigent.deadlines import Deadline
 from exigent.legal.coppa import coppa_reasons, stated_child
 from exigent.legal.engine import judge
 from exigent.legal.models import LegalCheckRecord
-from exigent.legal.schemas import LegalCheck, Obligation
+from exigent.legal.schemas import ORDER_CLOCK_KINDS, LegalCheck, Obligation
 from exigent.legal.versions import current_policy
 
 OBLIGATION_PREFIX = "obligation_"
@@ -185,6 +185,8 @@ def obligation_rows(
     """A deadline per obligation, but for one that already fired with the same due."""
     rows: list[dict[str, Any]] = []
     for obligation in obligations:
+        if obligation.kind in ORDER_CLOCK_KINDS:
+            continue  # an EU order's clock is kept by its own domain (`eu_orders.clocks`)
         kind = obligation_deadline_kind(obligation.kind)
         due = obligation.due.isoformat()
         if already_fired and (kind, due) in already_fired:

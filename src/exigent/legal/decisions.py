@@ -251,7 +251,9 @@ def _check_items(
     user: User, request: Request, check: LegalCheckRecord, items: list[ItemDraft]
 ) -> dict[int, str]:
     """Validate each item; returns each target's label. Forbidden categories are refused."""
-    if not items:
+    # An order that acts on content (a removal order) names no account and asks for no data:
+    # its decision is to execute it, in the rationale, with nothing to disclose or withhold.
+    if not items and check.categories:
         raise BadInput("items: at least one target and category", field="items")
     targets = {t.id: f"{t.identifier_type}:{t.value}" for t in request.targets}
     seen: set[tuple[int, str]] = set()

@@ -13,13 +13,16 @@ from operator import attrgetter
 
 from pydantic import BaseModel
 
+from exigent.cases.models import Priority
 from exigent.cases.schemas import (
     COMPULSORY_KINDS,
+    NON_DISCLOSING_KINDS,
     PRESERVATION_KINDS,
     DataCategory,
     IntakeRecord,
     RequestKind,
 )
+from exigent.legal import eu
 from exigent.legal.policy import Policy, Route, Verdict
 from exigent.legal.schemas import CategoryRuling, LegalCheck, Obligation, ObligationKind
 
@@ -43,8 +46,16 @@ def judge(record: IntakeRecord, policy: Policy) -> LegalCheck:
         categories={category: RULINGS[verdict] for category, verdict in verdicts.items()},
         missing_elements=missing,
         obligations=[] if route is Route.reject else obligations(record, policy),
-        priority=policy.priorities[record.kind],
+        priority=priority_of(record, policy),
     )
+
+
+def priority_of(record: IntakeRecord, policy: Policy) -> Priority:
+    """The kind's priority; an emergency order from an EU authority may raise it."""
+    kind_priority = policy.priorities[record.kind]
+    if eu.is_eu_order(record):
+        return eu.priority(record, policy.eu_orders, kind_priority)
+    return kind_priority
 
 
 # Requester
@@ -56,7 +67,11 @@ def is_government(record: IntakeRecord) -> bool:
 
 
 def is_foreign(record: IntakeRecord, policy: Policy) -> bool:
-    """Whether the agency is outside the US; territories count as US, and so does no country."""
+    """Whether the agency is outside the US; territories count as US, and so does no country.
+
+    An order of an EU Member State's authority binds the provider: it is not foreign process."""
+    if eu.binding_in_the_union(record):
+        return False
     country = record.requester.agency_country
     if country is None or not country.strip():
         return False
@@ -68,10 +83,15 @@ def is_foreign(record: IntakeRecord, policy: Policy) -> bool:
 
 def category_verdicts(record: IntakeRecord, policy: Policy) -> Verdicts:
     """Each requested category's verdict after the requester modifiers, in request order."""
-    if record.kind in PRESERVATION_KINDS:
-        # A hold discloses nothing; it covers every requested category.
+    if record.kind in NON_DISCLOSING_KINDS:
+        # A hold discloses nothing; it covers every requested category. A removal order or
+        # an order to act discloses nothing either.
         return dict.fromkeys(record.data_requested, "N")
     table = policy.kinds[record.kind].categories
+    covered = eu.covered_categories(record, policy.eu_orders) if eu.is_eu_order(record) else None
+    if covered is not None:
+        # An e-Evidence order obtains only what its certificate's data categories cover.
+        table = {c: v if c in covered else "N" for c, v in table.items()}
     government = is_government(record)
     foreign = is_foreign(record, policy)
     return {
@@ -120,10 +140,13 @@ def required_elements(record: IntakeRecord, policy: Policy) -> list[str]:
         # could be missing, only what the policy asks of a referral.
         return list(rules.by_kind.get(record.kind, ()))
     required = [*rules.all, *rules.by_kind.get(record.kind, ())]
+    if eu.is_eu_order(record) and eu.validation_missing(record, policy.eu_orders):
+        required.append(eu.VALIDATION)
     if record.kind in PRESERVATION_KINDS:
         # For a hold, `data_requested` says what to keep; empty means keep everything.
         return [path for path in required if path not in rules.not_required_for_preservation]
-    return required
+    spared = rules.not_required_by_kind.get(record.kind, ())
+    return [path for path in required if path not in spared]
 
 
 def has(record: IntakeRecord, path: str) -> bool:
@@ -177,7 +200,7 @@ def is_rejected(record: IntakeRecord, policy: Policy, verdicts: Verdicts) -> boo
     """An extension beyond what the policy allows, or a disclosure of nothing obtainable."""
     if record.kind is RequestKind.preservation_extension:
         return (record.prior_extensions or 0) >= policy.max_preservation_extensions
-    if record.kind in PRESERVATION_KINDS:
+    if record.kind in NON_DISCLOSING_KINDS:
         return False
     return bool(verdicts) and all(verdict == "N" for verdict in verdicts.values())
 
@@ -197,7 +220,10 @@ def needs_legal_review(record: IntakeRecord, policy: Policy, verdicts: Verdicts)
 
 def obligations(record: IntakeRecord, policy: Policy) -> list[Obligation]:
     """The deadlines the request starts, sorted by kind."""
-    found = [*hold_expiry(record, policy), *notice_obligation(record, policy)]
+    if eu.is_eu_order(record):
+        found = [*eu.clocks(record, policy.eu_orders), *eu_notice(record, policy)]
+    else:
+        found = [*hold_expiry(record, policy), *notice_obligation(record, policy)]
     if len(found) > 1:
         found.sort(key=lambda obligation: obligation.kind)
     return found
@@ -209,6 +235,12 @@ def hold_expiry(record: IntakeRecord, policy: Policy) -> list[Obligation]:
         return []
     due = record.received_at + timedelta(days=policy.obligations.preservation_days)
     return [Obligation(kind=ObligationKind.preservation_expires, due=due)]
+
+
+def eu_notice(record: IntakeRecord, policy: Policy) -> list[Obligation]:
+    """The certificate's word on telling the person, else the record's own fields."""
+    told = eu.notice(record, policy.obligations.nondisclosure_review_days)
+    return told or notice_obligation(record, policy)
 
 
 def notice_obligation(record: IntakeRecord, policy: Policy) -> list[Obligation]:

@@ -11,7 +11,7 @@ from exigent.cases.models import Request
 from exigent.deadlines import Deadline, Handler
 from exigent.legal.checks import obligation_deadline_kind
 from exigent.legal.notify import notify, timeline_entry
-from exigent.legal.schemas import ObligationKind
+from exigent.legal.schemas import ORDER_CLOCK_KINDS, ObligationKind
 
 WORKER = Actor.system("deadline-worker")
 
@@ -69,4 +69,8 @@ def _handler_for(kind: ObligationKind) -> Handler:
 
 def handlers() -> dict[str, Handler]:
     """One handler per kind of legal obligation (user notice, preservation expiry, ...)."""
-    return {obligation_deadline_kind(kind): _handler_for(kind) for kind in ObligationKind}
+    return {
+        obligation_deadline_kind(kind): _handler_for(kind)
+        for kind in ObligationKind
+        if kind not in ORDER_CLOCK_KINDS
+    }

@@ -12,7 +12,8 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from exigent.cases.models import Priority
-from exigent.cases.schemas import DataCategory, IntakeRecord, RequestKind
+from exigent.cases.schemas import EU_ORDER_KINDS, DataCategory, IntakeRecord, RequestKind
+from exigent.legal.eu_policy import EuOrderRules
 
 Verdict = Literal["P", "N", "L"]
 
@@ -36,6 +37,8 @@ class RequiredElements(BaseModel):
     all: list[str]
     by_kind: dict[str, list[str]]
     not_required_for_preservation: list[str]
+    # Elements of `all` a kind does without (a removal order names content, not accounts).
+    not_required_by_kind: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class ObligationRules(BaseModel):
@@ -112,11 +115,18 @@ class ReferralRules(BaseModel):
         return value
 
 
+def _default_document() -> dict[str, Any]:
+    text = resources.files("exigent.legal").joinpath("default_policy.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
 def _default_referral_rules() -> dict[str, Any]:
-    document = json.loads(
-        resources.files("exigent.legal").joinpath("default_policy.json").read_text()
-    )
-    return dict(document["referrals"])
+    return dict(_default_document()["referrals"])
+
+
+def _default_eu_order_rules() -> EuOrderRules:
+    return EuOrderRules.model_validate(_default_document()["eu_orders"])
 
 
 class Policy(BaseModel):
@@ -141,6 +151,8 @@ class Policy(BaseModel):
     referrals: ReferralRules = Field(
         default_factory=lambda: ReferralRules.model_validate(_default_referral_rules())
     )
+    # Earlier versions, written before orders from EU authorities, take the shipped rules.
+    eu_orders: EuOrderRules = Field(default_factory=_default_eu_order_rules)
 
     @model_validator(mode="before")
     @classmethod
@@ -154,6 +166,7 @@ class Policy(BaseModel):
             priorities = data.get("priorities")
             if isinstance(priorities, dict) and "referral" not in priorities:
                 data = {**data, "priorities": {**priorities, "referral": "P0"}}
+            data = _with_default_eu_kinds(data)
         return data
 
     @field_validator("us_countries")
@@ -193,17 +206,53 @@ class Policy(BaseModel):
         return self
 
 
+def _with_default_eu_kinds(data: dict[str, Any]) -> dict[str, Any]:
+    """A version saved before orders from EU authorities gets their shipped rows, so it still
+    loads (every kind must have its row) and judges such an order as the default does."""
+    kinds, priorities = data["kinds"], data.get("priorities")
+    if all(kind in kinds for kind in EU_ORDER_KINDS) or not isinstance(priorities, dict):
+        return data
+    shipped = _default_document()
+    added = [kind for kind in EU_ORDER_KINDS if kind not in kinds]
+    data = {
+        **data,
+        "kinds": {**kinds, **{k: shipped["kinds"][k] for k in added}},
+        "priorities": {**priorities, **{k: shipped["priorities"][k] for k in added}},
+    }
+    rules = data.get("required_elements")
+    if isinstance(rules, dict) and isinstance(rules.get("by_kind"), dict):
+        default_rules = shipped["required_elements"]
+        data["required_elements"] = {
+            **rules,
+            "by_kind": {
+                **rules["by_kind"],
+                **{k: default_rules["by_kind"][k] for k in added if k not in rules["by_kind"]},
+            },
+            "not_required_by_kind": {
+                **default_rules["not_required_by_kind"],
+                **rules.get("not_required_by_kind", {}),
+            },
+        }
+    return data
+
+
 def intake_field_paths() -> frozenset[str]:
-    """Every field path of the intake record one or two levels deep, e.g. `requester.phone`."""
+    """Every field path of the intake record, e.g. `requester.phone` or
+    `eu_order.issuing_authority.role`; a list counts as a whole, never by its entries."""
     paths: set[str] = set()
-    for name, field in IntakeRecord.model_fields.items():
-        paths.add(name)
+    _add_paths(paths, "", IntakeRecord)
+    return frozenset(paths)
+
+
+def _add_paths(paths: set[str], prefix: str, model: type[BaseModel]) -> None:
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        paths.add(path)
         if get_origin(field.annotation) is list:
             continue  # an element is the list as a whole, never a field of one entry
         for part in (field.annotation, *get_args(field.annotation)):
             if isinstance(part, type) and issubclass(part, BaseModel):
-                paths.update(f"{name}.{sub}" for sub in part.model_fields)
-    return frozenset(paths)
+                _add_paths(paths, f"{path}.", part)
 
 
 def load_policy(document: dict[str, Any]) -> Policy:

@@ -32,6 +32,27 @@ class ObligationKind(StrEnum):
     user_notice_review = "user_notice_review"
     nondisclosure_review = "nondisclosure_review"
     user_notice_before_disclosure = "user_notice_before_disclosure"
+    # The clocks of orders from EU authorities (exigent.legal.eu), kept by `eu_orders`.
+    eu_execute_by = "eu_execute_by"
+    eu_preservation_expires = "eu_preservation_expires"
+    eu_validation_due = "eu_validation_due"
+    eu_enforcing_period_ends = "eu_enforcing_period_ends"
+    eu_inform_receipt = "eu_inform_receipt"
+    eu_inform_effect = "eu_inform_effect"
+
+
+# The order clocks are scheduled and stopped by the EU orders domain, which knows when the
+# order was executed or the authority told; legal's generic obligation deadlines skip them.
+ORDER_CLOCK_KINDS = frozenset(
+    {
+        ObligationKind.eu_execute_by,
+        ObligationKind.eu_preservation_expires,
+        ObligationKind.eu_validation_due,
+        ObligationKind.eu_enforcing_period_ends,
+        ObligationKind.eu_inform_receipt,
+        ObligationKind.eu_inform_effect,
+    }
+)
 
 
 class Obligation(BaseModel):

@@ -20,10 +20,24 @@ from typing import Any
 
 import phonenumbers
 
+from exigent.cases.eu_certificate import (
+    CONTENT_KINDS,
+    EU_MEMBER_STATES,
+    JUSTICE_KINDS,
+    NOT_BOUND_BY_JUSTICE_MEASURES,
+)
+from exigent.cases.schemas import EU_ORDER_KINDS
+
 MAX_BODY = 20_000
 SHORT = 500
 
 _KINDS = (
+    # Orders from EU authorities first: a European Preservation Order also says "preservation".
+    ("eu_removal_order", re.compile(r"2021/784|removal order|terrorist content", re.I)),
+    ("eu_preservation_order", re.compile(r"European Preservation Order|EPOC-PR", re.I)),
+    ("eu_production_order", re.compile(r"European Production Order|\bEPOC\b|2023/1543", re.I)),
+    ("dsa_information_order", re.compile(r"order to provide (?:specific )?information", re.I)),
+    ("dsa_order_to_act", re.compile(r"order to act against|2022/2065", re.I)),
     ("search_warrant", re.compile(r"search warrant", re.I)),
     ("court_order", re.compile(r"court order|2703\s*\(d\)", re.I)),
     ("subpoena", re.compile(r"subpoena", re.I)),
@@ -98,6 +112,9 @@ def parse_message(raw: bytes, *, now: datetime) -> ParsedEmail:
         record["case_number"] = case.group(1)
     if kind == "emergency":
         record["emergency"] = {"facts": body[:MAX_BODY] or None}
+    if kind in EU_ORDER_KINDS:
+        # What the mail itself says; staff confirm the certificate's fields from its PDF.
+        record["eu_order"] = _eu_order(kind, sender, body)
     if not sender:
         problems.append("no sender address in From")
     return ParsedEmail(
@@ -215,6 +232,26 @@ def _kind(subject: str, body: str) -> str:
         if pattern.search(text):
             return kind
     return "other"
+
+
+_URL = re.compile(r"https?://[^\s<>\"')]+", re.I)
+
+
+def _eu_order(kind: str, sender: str | None, body: str) -> dict[str, Any]:
+    """The certificate's fields a mail shows: the sender as the authority, its Member State
+    from the sender's country domain, the content's addresses for an order on content."""
+    order: dict[str, Any] = {}
+    if sender:
+        order["issuing_authority"] = {"email": sender}
+        state = sender.rsplit(".", 1)[-1].upper()
+        state = "GR" if state == "EL" else state
+        justice = kind in JUSTICE_KINDS
+        if state in EU_MEMBER_STATES and not (justice and state in NOT_BOUND_BY_JUSTICE_MEASURES):
+            order["issuing_state"] = state
+    if kind in CONTENT_KINDS:
+        urls = list(dict.fromkeys(u.rstrip(".,;") for u in _URL.findall(body)))[:50]
+        order["content"] = [{"locator": url[:2000]} for url in urls]
+    return order
 
 
 def _requester(name: str | None, email: str | None, body: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from exigent.auth.accounts import PortalAccount
 from exigent.cases.schemas import (
     COMPULSORY_KINDS,
+    EU_ORDER_KINDS,
     PRESERVATION_KINDS,
     DataCategory,
     EmergencyNature,
@@ -20,10 +21,13 @@ from exigent.cases.schemas import (
     RequestKind,
 )
 from exigent.errors import describe_validation_error
+from exigent.eu_orders.form import certificate_from_form, form_field
 from exigent.legal.cases import missing_in_plain_words
 from exigent.legal.engine import missing_elements
 from exigent.legal.policy import Policy
 from exigent.web.labels import label
+
+CONTENT_KINDS = frozenset({RequestKind.eu_removal_order, RequestKind.dsa_order_to_act})
 
 KINDS: dict[str, tuple[str, str]] = {
     "emergency": (
@@ -48,6 +52,27 @@ KINDS: dict[str, tuple[str, str]] = {
         "Pen register, trap and trace or interception orders.",
     ),
     "other": ("Something else", "Any other legal process; our legal team will review it."),
+    # Orders of EU Member States' authorities, with their certificate's fields.
+    "eu_production_order": (
+        "European Production Order (EPOC)",
+        "Regulation (EU) 2023/1543: data produced within 10 days, or 8 hours in an emergency.",
+    ),
+    "eu_preservation_order": (
+        "European Preservation Order (EPOC-PR)",
+        "Regulation (EU) 2023/1543: data kept for 60 days while you issue a production order.",
+    ),
+    "eu_removal_order": (
+        "Removal order (terrorist content)",
+        "Regulation (EU) 2021/784: access disabled in every Member State within one hour.",
+    ),
+    "dsa_order_to_act": (
+        "DSA order to act against illegal content",
+        "Regulation (EU) 2022/2065, Art. 9.",
+    ),
+    "dsa_information_order": (
+        "DSA order to provide information",
+        "Regulation (EU) 2022/2065, Art. 10.",
+    ),
 }
 
 # The emergency's nature in the words every page uses (`exigent.web.labels`).
@@ -107,6 +132,10 @@ class FormLike(Protocol):
 
 def sections(kind: str) -> set[str]:
     """Which parts of the form a kind of request asks for."""
+    if kind in EU_ORDER_KINDS:
+        # The certificate says what an order acts on; an order on content names no account.
+        accounts = set() if kind in CONTENT_KINDS else {"targets", "categories"}
+        return {"case", "eu_order", "documents", *accounts}
     parts = {"case", "targets", "categories", "dates"}
     if kind == RequestKind.emergency:
         parts |= {"emergency"}
@@ -205,13 +234,22 @@ def record_from_form(
         record["nondisclosure_order"] = order
     if "extensions" in parts:
         record["prior_extensions"] = _text(form, "prior_extensions") or "0"
+    if "eu_order" in parts:
+        record["eu_order"] = eu_certificate(form)
     return record
+
+
+def eu_certificate(form: FormLike) -> dict[str, Any]:
+    """The certificate's fields as the form gives them."""
+    return certificate_from_form(form, [str(c) for c in form.getlist("data_categories")])
 
 
 def field_of(path: str) -> str:
     """The form field where a problem at an intake field path is shown."""
     if path in FIELD_FOR:
         return FIELD_FOR[path]
+    if path.startswith("eu_order."):
+        return form_field(path)
     head = path.split("[", 1)[0]
     if head in ("targets", "data_requested", "documents"):
         return head

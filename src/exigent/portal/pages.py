@@ -16,6 +16,8 @@ from exigent.cases import service as case_service
 from exigent.cases.models import Requester, TrustStatus
 from exigent.db import utcnow
 from exigent.errors import BadInput, ExigentError, NotFound
+from exigent.eu_orders import form as eu_form
+from exigent.eu_orders.form import form_from_certificate
 from exigent.intake import ratelimit
 from exigent.legal.cases import update_record
 from exigent.legal.decisions import SETTLED
@@ -172,11 +174,24 @@ def _request_form(
             "forms": forms,
             "account": officer.account,
             "upload_limit": upload_limit,
+            **_eu_context(kind, form),
             **context,
         },
         officer=officer,
         status_code=status_code,
     )
+
+
+def _eu_context(kind: str, form: Any) -> dict[str, Any]:
+    """The certificate's fields of an order from an EU authority, filled in as sent."""
+    if "eu_order" not in forms.sections(kind):
+        return {}
+    return {
+        "v": form_from_certificate(forms.eu_certificate(form)),
+        "roles": eu_form.ROLES,
+        "sections": eu_form.SECTIONS,
+        "categories": eu_form.CATEGORIES,
+    }
 
 
 @router.get("/requests/new/{kind}", response_class=HTMLResponse)

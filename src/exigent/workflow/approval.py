@@ -12,6 +12,7 @@ from exigent.cases.lifecycle import Status
 from exigent.cases.models import Request
 from exigent.cases.service import MoveGuard
 from exigent.config import Settings
+from exigent.eu_orders.approval import enforcing_state_heard
 from exigent.legal.approval import LEGAL_CHECKS, ApprovalCheck, VerificationGate, approval_gate
 from exigent.legal.targets import look_up_targets
 from exigent.notice.approval import user_notified
@@ -23,8 +24,15 @@ from exigent.verification.service import verification_status
 def approval_checks(gate: VerificationGate = verification_status) -> tuple[ApprovalCheck, ...]:
     """Legal's checks first (second person, current policy, sign-off, complete process), then
     the requester's verification by `gate` (a referral has no requester), then the user notice
-    owed before disclosure, then a referral's assessment and legal bases."""
-    return (*LEGAL_CHECKS, unless_referral(verified_requester(gate)), user_notified, referral_ready)
+    owed before disclosure, then a referral's assessment and legal bases, then an EU order's
+    wait for the enforcing state."""
+    return (
+        *LEGAL_CHECKS,
+        unless_referral(verified_requester(gate)),
+        user_notified,
+        referral_ready,
+        enforcing_state_heard,
+    )
 
 
 # Moves after which the case page should say whether each target is on the platform.

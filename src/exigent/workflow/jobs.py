@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.briefs import jobs as briefs_jobs
 from exigent.deadlines import Handler
+from exigent.eu_orders import jobs as eu_order_jobs
 from exigent.legal import jobs as legal_jobs
 from exigent.legal import sla
 from exigent.notice import jobs as notice_jobs
@@ -42,6 +43,7 @@ DOMAIN_HANDLERS = (
     referral_jobs.handlers,
     recipient_jobs.handlers,
     cybertipline_jobs.handlers,
+    eu_order_jobs.handlers,
 )
 
 
