@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import logging
-import os
 import pickle
 import re
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,12 +14,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from exigent.caches import load_or_build
 from exigent.config import get_settings
 from exigent.directory import sources
 from exigent.verification.domains import parents, split_host, strip_www
 from exigent.verification.lookalike import LookalikeIndex
-
-log = logging.getLogger(__name__)
 
 # Homepages on these hosts are pages on somebody else's site, not the agency's own domain.
 THIRD_PARTY_HOSTS = frozenset(
@@ -268,34 +264,10 @@ def cache_key() -> str:
 def load_directory_index(cache_dir: Path | None) -> DirectoryIndex:
     """The packaged directories' index from a pickle under `cache_dir`, built and saved if the
     cache is missing, stale or unreadable (building takes seconds, loading a fraction)."""
-    path = cache_dir / f"directory-index-{cache_key()}.pickle" if cache_dir else None
     with _collector_paused():
-        if path is not None and path.is_file():
-            try:
-                with path.open("rb") as stream:
-                    index = pickle.load(stream)
-                if isinstance(index, DirectoryIndex):
-                    return index
-            except Exception:  # a damaged cache is rebuilt, never trusted
-                log.warning("directory index cache %s unreadable; rebuilding", path)
-        index = build_directory_index()
-    if path is not None:
-        _save(index, path)
-    return index
-
-
-def _save(index: DirectoryIndex, path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob("directory-index-*.pickle"):
-            stale.unlink(missing_ok=True)
-        # Written aside and renamed, so a process reading at the same time sees all or nothing.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".directory-index-")
-        with os.fdopen(fd, "wb") as stream:
-            pickle.dump(index, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only disk costs speed, not correctness
-        log.warning("cannot cache the directory index at %s: %s", path, exc)
+        return load_or_build(
+            cache_dir, "directory-index", cache_key(), DirectoryIndex, build_directory_index
+        )
 
 
 @contextmanager

@@ -9,11 +9,7 @@ number that has a name.
 
 from __future__ import annotations
 
-import logging
-import os
-import pickle
 import sys
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,9 +17,8 @@ from pathlib import Path
 import phonenumbers
 from phonenumbers import PhoneNumber, PhoneNumberFormat, PhoneNumberType
 
+from exigent.caches import load_or_build
 from exigent.config import get_settings
-
-log = logging.getLogger(__name__)
 
 NANP = 1
 
@@ -58,41 +53,16 @@ def _from_geocoder() -> NanpPlaces:
     return NanpPlaces(prefixes, regions)
 
 
-def _cache_path(cache_dir: Path) -> Path:
-    version = f"{phonenumbers.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
-    return cache_dir / f"nanp-places-{version}.pickle"
+def _cache_key() -> str:
+    """What the cached places were built from: the numbering data's and Python's versions."""
+    return f"{phonenumbers.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
 
 
 def load_places(cache_dir: Path | None) -> NanpPlaces:
-    """The +1 prefixes' and regions' English names, from the cache under `cache_dir` when it holds
-    them for this version of the numbering data, otherwise from the geocoder (and cached)."""
-    path = _cache_path(cache_dir) if cache_dir else None
-    if path is not None and path.is_file():
-        try:
-            with path.open("rb") as stream:
-                places = pickle.load(stream)
-            if isinstance(places, NanpPlaces):
-                return places
-        except Exception:  # a damaged cache is rebuilt, never trusted
-            log.warning("place name cache %s unreadable; rebuilding", path)
-    places = _from_geocoder()
-    if path is not None:
-        _save(places, path)
-    return places
-
-
-def _save(places: NanpPlaces, path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob("nanp-places-*.pickle"):
-            stale.unlink(missing_ok=True)
-        # Written aside and renamed, so a process reading at the same time sees all or nothing.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".nanp-places-")
-        with os.fdopen(fd, "wb") as stream:
-            pickle.dump(places, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only disk costs speed, not correctness
-        log.warning("cannot cache place names at %s: %s", path, exc)
+    """The +1 prefixes' and regions' English names, from the cache under `cache_dir` when it
+    holds them for this version of the numbering data, otherwise from the geocoder (and
+    cached)."""
+    return load_or_build(cache_dir, "nanp-places", _cache_key(), NanpPlaces, _from_geocoder)
 
 
 @cache
