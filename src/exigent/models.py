@@ -1,5 +1,6 @@
 """Every domain's tables, imported in one place so metadata and migrations see them all."""
 
+from exigent.analytics.models import CaseFact
 from exigent.audit.models import AuditCheck, AuditEvent, AuditHead
 from exigent.auth.accounts import PortalAccount, PortalToken
 from exigent.auth.models import ApiToken, RecoveryCode, SignInFailures, User, WebSession
@@ -83,6 +84,7 @@ __all__ = [
     "Base",
     "CalendarFeed",
     "Callback",
+    "CaseFact",
     "CheckIn",
     "ContactMethod",
     "CoverageRequirement",

@@ -1,0 +1,95 @@
+"""Analytics' own tables: one narrow fact row per case, kept current with the case.
+
+Dashboards and transparency reports aggregate these rows with plain SQL on either database
+instead of reading the wide `requests` rows (their JSON record and raw submission). A case
+counts in the period of its `received_at`, in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from exigent.db import Base, EnumText, UtcDateTime, utcnow
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class FactOutcome(StrEnum):
+    """What a case came to, as a transparency report counts it."""
+
+    pending = "pending"
+    produced_full = "produced_full"
+    produced_partial = "produced_partial"
+    # Decided and answered, with nothing disclosed (withheld in full, or no data found).
+    nothing_produced = "nothing_produced"
+    preserved_only = "preserved_only"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+    # An EU removal order or order to act given effect, or one that could not be.
+    executed = "executed"
+    not_executed = "not_executed"
+
+
+SOME_DATA_PRODUCED = frozenset({FactOutcome.produced_full, FactOutcome.produced_partial})
+
+
+class CaseFact(Base):
+    """One case, as analytics sees it: when, what, from where, how fast, and what came of it."""
+
+    __tablename__ = "analytics_case_facts"
+    __table_args__ = (
+        Index("ix_analytics_case_facts_received", "received_at", "kind"),
+        Index("ix_analytics_case_facts_open", "is_open", "received_at"),
+        Index("ix_analytics_case_facts_assignee", "assignee_id", "received_at"),
+    )
+
+    request_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("requests.id"), primary_key=True, autoincrement=False
+    )
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # 0 (Monday 00:00-01:00 UTC) to 167: the seasonal slot for baselines.
+    hour_of_week: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[str] = mapped_column(String(2))
+    channel: Mapped[str] = mapped_column(String(16))
+    # The harm behind an emergency or a referral (`EmergencyNature` values), else None.
+    harm: Mapped[str | None] = mapped_column(String(32))
+    # ISO 3166-1 alpha-2 of the requesting authority: the agency's country, an EU order's
+    # issuing Member State; "ZZ" when unknown.
+    country: Mapped[str] = mapped_column(String(2))
+    agency_id: Mapped[int | None] = mapped_column(Integer)
+    agency_type: Mapped[str | None] = mapped_column(String(60))
+    requester_id: Mapped[int | None] = mapped_column(Integer)
+    assignee_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(24))
+    is_open: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[FactOutcome] = mapped_column(EnumText(FactOutcome, 24))
+    # Accounts specified: the case's targets.
+    accounts: Mapped[int] = mapped_column(Integer, default=0)
+    emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    preservation: Mapped[bool] = mapped_column(Boolean, default=False)
+    nondisclosure: Mapped[bool] = mapped_column(Boolean, default=False)
+    acknowledge_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decide_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Seconds from receipt; None until the step happened. A clock is breached when its step
+    # happened after its due time, or has not happened and the due time is past: computed
+    # when read, since the passing of time writes nothing.
+    acknowledge_seconds: Mapped[int | None] = mapped_column(Integer)
+    decide_seconds: Mapped[int | None] = mapped_column(Integer)
+    deliver_seconds: Mapped[int | None] = mapped_column(Integer)
+    fraud_level: Mapped[str | None] = mapped_column(String(16))
+    # The codes of the fraud signals that fired (weight > 0) on the newest assessment.
+    fraud_signals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Caught as an impostor: rejected for fraud, a callback the agency denied, or the
+    # requester marked; how (`callback_denied`, `requester_marked`, `rejected_fraud`) and when.
+    fraud_caught_by: Mapped[str | None] = mapped_column(String(24))
+    fraud_caught_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
