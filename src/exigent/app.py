@@ -23,6 +23,7 @@ from exigent import __version__
 from exigent.admin import api as admin_api
 from exigent.admin import pages as admin_pages
 from exigent.admin import token_pages, welcome_pages
+from exigent.analytics.upkeep import install as keep_facts_current
 from exigent.audit.checks import ChainChecker
 from exigent.auditing import api as auditing_api
 from exigent.auditing import pages as auditing_pages
@@ -219,6 +220,7 @@ def create_app(
     settings = settings or get_settings()
     # Case events that page whoever is on call and brief legal and leadership.
     wire_events()
+    keep_facts_current()
     engine = make_engine(settings.database_url)
     factory = make_session_factory(engine)
     worker = Worker(factory, deadline_handlers(), settings.worker_poll_seconds, settings)

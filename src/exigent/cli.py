@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from exigent.analytics.upkeep import install as keep_facts_current
 from exigent.app import create_served_app
 from exigent.audit.checks import start_check, walk
 from exigent.audit.service import Actor
@@ -257,6 +258,7 @@ def intake_maildir(
 
 
 def main() -> None:
+    keep_facts_current()
     if sys.argv[1:2] != ["serve"]:
         gc.enable()
     app()

@@ -1,0 +1,84 @@
+"""Fact rows kept current in the transaction that changes the case.
+
+After each flush the session notes the cases whose rows it wrote (a case, its timeline,
+targets, risk assessments, callbacks, decisions and their items, EU orders, referrals, or a
+requester whose standing changed); just before commit it rewrites their facts, so the commit
+that moves a case also moves its fact row, and a rollback takes both away. A status change
+made with an UPDATE statement (`cases.service`) always adds a timeline entry, which is what
+brings its case here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from exigent.analytics.facts import refresh_facts
+from exigent.cases.models import Request, Requester, Target, TimelineEvent
+from exigent.eu_orders.models import EuOrderRecord
+from exigent.legal.models import Decision, DecisionItem
+from exigent.referrals.models import Referral
+from exigent.verification.models import Callback, RiskAssessment
+
+PENDING_KEY = "analytics_fact_requests"
+PENDING_REQUESTERS_KEY = "analytics_fact_requesters"
+# Rows that name their case by `request_id`.
+_BY_REQUEST_ID = (
+    TimelineEvent,
+    Target,
+    RiskAssessment,
+    Callback,
+    Decision,
+    EuOrderRecord,
+    Referral,
+)
+
+
+def install() -> None:
+    """Keep fact rows current in every session from now on (idempotent)."""
+    if not event.contains(Session, "after_flush", _note_touched):
+        event.listen(Session, "after_flush", _note_touched)
+        event.listen(Session, "before_commit", _refresh_touched)
+        event.listen(Session, "after_rollback", _forget)
+
+
+def _note_touched(session: Session, _context: Any) -> None:
+    cases: set[int] = session.info.setdefault(PENDING_KEY, set())
+    requesters: set[int] = session.info.setdefault(PENDING_REQUESTERS_KEY, set())
+    for row in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(row, Request):
+            cases.add(row.id)
+        elif isinstance(row, _BY_REQUEST_ID):
+            cases.add(row.request_id)
+        elif isinstance(row, DecisionItem):
+            decision = session.get(Decision, row.decision_id)
+            if decision is not None:
+                cases.add(decision.request_id)
+        elif isinstance(row, Requester) and row in session.dirty:
+            requesters.add(row.id)
+    cases.discard(None)
+
+
+def _refresh_touched(session: Session) -> None:
+    # Commit calls this before its own flush: flush first, so the last changes are noted.
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if not session.info.get(PENDING_KEY) and not session.info.get(PENDING_REQUESTERS_KEY):
+        return
+    cases: set[int] = session.info.pop(PENDING_KEY, set())
+    requesters: set[int] = session.info.pop(PENDING_REQUESTERS_KEY, set())
+    if requesters:
+        their_cases = select(Request.id).where(Request.requester_id.in_(requesters))
+        cases.update(session.execute(their_cases).scalars())
+    if cases:
+        refresh_facts(session, cases)
+        # Writing the facts flushes nothing new that concerns a case; clear what it noted.
+        session.info.pop(PENDING_KEY, None)
+        session.info.pop(PENDING_REQUESTERS_KEY, None)
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+    session.info.pop(PENDING_REQUESTERS_KEY, None)
