@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from exigent.analytics.cli import analytics_app, backfill_facts
 from exigent.analytics.upkeep import install as keep_facts_current
 from exigent.app import create_served_app
 from exigent.audit.checks import start_check, walk
@@ -51,6 +52,7 @@ app.add_typer(intake_app, name="intake")
 app.add_typer(production_app, name="production")
 app.add_typer(roster_app, name="roster")
 app.add_typer(oncall_app, name="oncall")
+app.add_typer(analytics_app, name="analytics")
 
 InputFile = Annotated[Path, typer.Argument(help="JSON Lines file of intake records.")]
 
@@ -84,6 +86,8 @@ def db_upgrade() -> None:
     """Bring the database schema up to date."""
     url = get_settings().database_url
     upgrade(url)
+    # The fact table is created empty; a database with cases gets its rows once, here.
+    backfill_facts(url)
     typer.echo(f"database is up to date ({_safe_url(url)})")
 
 

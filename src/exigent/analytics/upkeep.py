@@ -10,6 +10,7 @@ brings its case here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import event, select
@@ -42,6 +43,11 @@ def install() -> None:
         event.listen(Session, "after_flush", _note_touched)
         event.listen(Session, "before_commit", _refresh_touched)
         event.listen(Session, "after_rollback", _forget)
+
+
+def note_cases_changed(session: Session, request_ids: Iterable[int]) -> None:
+    """Name cases whose rows were written on the connection, past the ORM's flush."""
+    session.info.setdefault(PENDING_KEY, set()).update(request_ids)
 
 
 def _note_touched(session: Session, _context: Any) -> None:

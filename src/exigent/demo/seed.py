@@ -14,6 +14,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from exigent.analytics.cli import backfill_facts
+from exigent.analytics.upkeep import install as keep_facts_current
 from exigent.auth.models import User
 from exigent.config import get_settings
 from exigent.db import make_engine, make_session_factory, utcnow
@@ -58,6 +60,8 @@ def seed_demo(
     if reset:
         _reset(url)
     upgrade(url)
+    backfill_facts(url)
+    keep_facts_current()
     factory = make_session_factory(make_engine(url))
     rng = random.Random(seed)
     with factory() as session:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from exigent.analytics.upkeep import note_cases_changed
 from exigent.audit.service import Event, record_events
 from exigent.auth.models import Role, User
 from exigent.auth.service import actor_for
@@ -163,6 +164,7 @@ def write_new_cases(
         timeline.append(hold_entry(notice, actor, now))
         events.append(hold_event(notice, actor, now))
     _insert(session, TimelineEvent, timeline)
+    note_cases_changed(session, ids)  # written past the ORM: analytics must hear of them
     record_events(session, events)
     return [
         _persistent(session, Request, row, case_id)
