@@ -1,5 +1,12 @@
-"""The demo's history: years of closed cases (and optionally an open backlog) written in
-bulk, for the queue's and the reports' scale; one audit event records the whole batch."""
+"""The demo's history: months to years of cases written in bulk, for dashboards, transparency
+reports and the queue's scale; one audit event records the whole batch.
+
+Each case is drawn from `history_mix` (country, kind, harm, outcome), walked through the
+lifecycle with timeline entries at drawn times (recent ones stay open where they would be
+today), assigned to a demo analyst; a fraud is caught by a callback the agency denied, and a
+case answered in part or with nothing has its approved decision. The fact rows are derived
+from each batch's raw rows with the same set-based queries that keep them current.
+"""
 
 from __future__ import annotations
 
@@ -9,45 +16,84 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rich.progress import Progress
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from exigent.analytics.facts import derive_facts
+from exigent.analytics.models import CaseFact
 from exigent.audit.service import record_event
-from exigent.cases.models import Request, Target
+from exigent.auth.models import Role, User
+from exigent.cases.lifecycle import DECIDED_STATUSES, Status
+from exigent.cases.models import Request, Target, TimelineEvent
 from exigent.demo import texts
+from exigent.demo.history_mix import Drawn, country_weights, draw_case, walk
 from exigent.demo.people import SEEDER
-from exigent.demo.records import KIND_WEIGHTS
-from exigent.directory.models import AgencyDomain
+from exigent.directory.models import Agency, AgencyDomain
+from exigent.legal.models import Decision, DecisionItem, LegalCheckRecord
 from exigent.legal.policy import default_policy
+from exigent.verification.models import Callback
 
 HISTORY_BATCH = 5000
+# The default demo's history: enough months for dashboards to look alive.
+DEFAULT_HISTORY = 6000
+DEFAULT_SPAN_DAYS = 540
+
+
+class _Ids:
+    """The next free id of each table the history writes with explicit ids."""
+
+    def __init__(self, session: Session) -> None:
+        def after(column: Any) -> int:
+            return int(session.execute(select(func.max(column))).scalar() or 0) + 1
+
+        self.request = after(Request.id)
+        self.check = after(LegalCheckRecord.id)
+        self.decision = after(Decision.id)
+
+
+class _World:
+    """Who the history's cases come from and go to."""
+
+    def __init__(self, session: Session) -> None:
+        self.requesters = list(session.execute(text("SELECT id FROM requesters")).scalars())
+        us = select(AgencyDomain.agency_id).where(AgencyDomain.agency_id.is_not(None)).limit(5000)
+        self.agencies: dict[str, list[int]] = {
+            "US": [a for a in session.execute(us).scalars() if a]
+        }
+        for country, agency_id in session.execute(
+            select(Agency.country, func.min(Agency.id)).group_by(Agency.country)
+        ):
+            if not self.agencies.get(country):
+                self.agencies[country] = [agency_id]
+        staff = select(User.id).where(User.role.in_([Role.analyst, Role.lead]))
+        self.analysts: list[int | None] = list(session.execute(staff).scalars()) or [None]
+        self.drafter = self.analysts[0]
 
 
 def seed_history(
-    factory: sessionmaker[Session], count: int, rng: random.Random, *, open_cases: int = 0
+    factory: sessionmaker[Session],
+    count: int,
+    rng: random.Random,
+    *,
+    open_cases: int = 0,
+    span_days: int | None = None,
 ) -> None:
-    """Add `count` closed historical cases in bulk (no per-row audit: one event records it)."""
+    """Add `count` historical cases in bulk, received over `span_days` up to today (no
+    per-row audit: one event records it); the last `open_cases` arrive in the last fortnight."""
+    span = span_days or (DEFAULT_SPAN_DAYS if count <= 50_000 else 1095)
     with factory() as session:
-        requester_ids = list(session.execute(text("SELECT id FROM requesters")).scalars())
-        agency_ids = [
-            agency_id
-            for agency_id in session.execute(select(AgencyDomain.agency_id).limit(5000)).scalars()
-            if agency_id is not None
-        ]
-        start_id = (session.execute(select(func.max(Request.id))).scalar() or 0) + 1
+        _add_national_agencies(session)
+        session.commit()
+        world, ids = _World(session), _Ids(session)
         session.rollback()
-    now = datetime.now(UTC)
+    start_id, now = ids.request, datetime.now(UTC)
     with Progress() as progress:
         task = progress.add_task("historical cases", total=count)
         for offset in range(0, count, HISTORY_BATCH):
             size = min(HISTORY_BATCH, count - offset)
-            requests, targets = _history_batch(
-                rng, start_id + offset, size, now, requester_ids, agency_ids
-            )
-            _reopen_tail(requests, count - open_cases - offset, now, rng)
+            recent = max(0, offset + size - (count - open_cases)) if open_cases else 0
             with factory() as session:
-                session.execute(insert(Request), requests)
-                session.execute(insert(Target), targets)
+                _write_batch(session, rng, ids, world, size, recent, span, now)
                 session.commit()
             progress.advance(task, size)
     with factory() as session:
@@ -62,82 +108,209 @@ def seed_history(
         session.commit()
 
 
-def _history_batch(
+def _add_national_agencies(session: Session) -> None:
+    """One national police agency for each country the history draws from, when missing."""
+    have = set(session.execute(select(Agency.country).distinct()).scalars())
+    countries, _ = country_weights()
+    rows = [
+        {"name": f"National police ({code})", "agency_type": "national police", "country": code}
+        | {"source": "demo", "status": "verified"}
+        for code in countries
+        if code not in have
+    ]
+    if rows:
+        session.execute(insert(Agency), rows)
+
+
+def _write_batch(
+    session: Session,
     rng: random.Random,
-    first_id: int,
+    ids: _Ids,
+    world: _World,
     size: int,
+    recent: int,
+    span: int,
     now: datetime,
-    requester_ids: list[int],
-    agency_ids: list[int],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
+) -> None:
     policy = default_policy()
-    requests, targets = [], []
-    for request_id in range(first_id, first_id + size):
-        kind = rng.choices(kinds, weights=weights)[0]
-        received = now - timedelta(days=30 + rng.random() * 1065)
-        priority = policy.priorities[kind]
-        sla = policy.sla[priority]
-        decided = received + timedelta(minutes=rng.randint(5, 60 * 24 * 5))
-        user = texts.username(rng)
-        record = {
-            "kind": kind,
-            "received_via": "portal",
-            "received_at": received.isoformat(),
-            "targets": [{"identifier_type": "username", "value": user}],
-        }
-        requests.append(
-            {
-                "id": request_id,
-                "submission_digest": f"{request_id:064x}",
-                "kind": kind,
-                "received_via": "portal",
-                "received_at": received,
-                "received_offset_minutes": 0,
-                "status": "closed",
-                "priority": priority,
-                "requester_id": rng.choice(requester_ids) if requester_ids else None,
-                "agency_id": rng.choice(agency_ids) if agency_ids else None,
-                "record": record,
-                "raw_submission": json.dumps(record),
-                "needs_completion": False,
+    countries, weights = country_weights()
+    rows: dict[str, list[dict[str, Any]]] = {
+        name: [] for name in ("requests", "targets", "timeline", "checks", "decisions")
+    }
+    rows |= {"items": [], "callbacks": []}
+    for index in range(size):
+        drawn = draw_case(rng, countries, weights)
+        days = rng.random() * 14 if index >= size - recent else rng.random() * span
+        received = now - timedelta(days=days)
+        priority = str(policy.priorities[drawn.kind])
+        sla = policy.sla[policy.priorities[drawn.kind]]
+        moves = walk(rng, drawn.outcome, priority, received, now)
+        case_id = ids.request
+        ids.request += 1
+        agency_id = rng.choice(world.agencies.get(drawn.country) or world.agencies["US"])
+        rows["requests"].append(
+            _request_row(rng, case_id, drawn, priority, received, moves, world, agency_id)
+            | {
                 "acknowledge_due_at": sla.acknowledge.due_from(received),
                 "decide_due_at": sla.decide.due_from(received),
-                "acknowledged_at": decided,
-                "decided_at": decided,
-                "closed_at": decided + timedelta(days=1),
-                "created_at": received,
-                "updated_at": decided,
-                "version": 1,
             }
         )
-        targets.append(
-            {"request_id": request_id, "position": 0, "identifier_type": "username", "value": user}
+        rows["targets"].append(_target_row(rng, case_id))
+        rows["timeline"] += _timeline_rows(case_id, drawn, received, moves)
+        if drawn.fraud and moves:
+            rows["callbacks"].append(_denied_callback(case_id, agency_id, moves[0][1]))
+        reached = {status for status, _ in moves}
+        if drawn.outcome in {"produced_partial", "nothing_produced"} and Status.approved in reached:
+            _decision_rows(rows, ids, world, case_id, drawn, priority, moves)
+    _insert_all(session, rows)
+    first = ids.request - size
+    facts = derive_facts(session, list(range(first, ids.request)))
+    session.execute(insert(CaseFact), facts)
+
+
+def _request_row(
+    rng: random.Random,
+    case_id: int,
+    drawn: Drawn,
+    priority: str,
+    received: datetime,
+    moves: list[tuple[Status, datetime]],
+    world: _World,
+    agency_id: int,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "kind": drawn.kind,
+        "received_via": "portal",
+        "received_at": received.isoformat(),
+    }
+    if rng.random() < 0.3 and drawn.kind != "emergency":
+        record["nondisclosure_order"] = {"present": True}
+    decided = next((at for status, at in moves if status in DECIDED_STATUSES), None)
+    closed = next((at for status, at in moves if status is Status.closed), None)
+    return {
+        "id": case_id,
+        "submission_digest": f"{case_id:064x}",
+        "kind": drawn.kind,
+        "received_via": rng.choice(["portal", "portal", "portal", "email", "api"]),
+        "received_at": received,
+        "received_offset_minutes": 0,
+        "status": moves[-1][0] if moves else Status.received,
+        "priority": priority,
+        "emergency_nature": drawn.harm,
+        "requester_id": rng.choice(world.requesters) if world.requesters else None,
+        "agency_id": agency_id,
+        "assignee_id": rng.choice(world.analysts) if moves else None,
+        "record": record,
+        "raw_submission": json.dumps(record),
+        "needs_completion": False,
+        "acknowledged_at": moves[0][1] if moves else None,
+        "decided_at": decided,
+        "closed_at": closed,
+        "created_at": received,
+        "updated_at": moves[-1][1] if moves else received,
+        "version": len(moves) + 1,
+    }
+
+
+def _target_row(rng: random.Random, case_id: int) -> dict[str, Any]:
+    return {
+        "request_id": case_id,
+        "position": 0,
+        "identifier_type": "username",
+        "value": texts.username(rng),
+    }
+
+
+def _timeline_rows(
+    case_id: int, drawn: Drawn, received: datetime, moves: list[tuple[Status, datetime]]
+) -> list[dict[str, Any]]:
+    entry = {"request_id": case_id, "actor": "history", "visible_to_requester": False}
+    rows = [entry | {"at": received, "kind": "received", "to_status": Status.received}]
+    rows[0] |= {"from_status": None, "body": None, "data": {}}
+    before = Status.received
+    for status, at in moves:
+        body = (
+            "fraud: the agency denied sending it"
+            if drawn.fraud and status is Status.rejected
+            else None
         )
-    return requests, targets
+        rows.append(
+            entry
+            | {"at": at, "kind": "transition", "from_status": before, "to_status": status}
+            | {"body": body, "data": {}}
+        )
+        before = status
+    return rows
 
 
-def _reopen_tail(
-    requests: list[dict[str, Any]], first_open: int, now: datetime, rng: random.Random
+def _denied_callback(case_id: int, agency_id: int, at: datetime) -> dict[str, Any]:
+    return {
+        "request_id": case_id,
+        "agency_id": agency_id,
+        "number_dialled": "+12025550100",
+        "number_source": "agency website",
+        "created_at": at,
+        "answered_by": "Duty officer",
+        "outcome": "denied",
+        "supervisor_confirmed": True,
+        "notes": "The agency has no such officer and sent no request.",
+        "called_at": at + timedelta(minutes=5),
+    }
+
+
+def _decision_rows(
+    rows: dict[str, list[dict[str, Any]]],
+    ids: _Ids,
+    world: _World,
+    case_id: int,
+    drawn: Drawn,
+    priority: str,
+    moves: list[tuple[Status, datetime]],
 ) -> None:
-    """Make the batch's rows from index `first_open` on into open, recent cases (a backlog)."""
-    for row in requests[max(first_open, 0) :]:
-        received = now - timedelta(hours=rng.randint(1, 24 * 14))
-        row.update(
-            status=rng.choice(["triaged", "verifying", "under_review"]),
-            received_at=received,
-            acknowledged_at=received,
-            decided_at=None,
-            closed_at=None,
-            decide_due_at=received + timedelta(days=rng.randint(1, 14)),
+    """An approved decision: part withheld (answered in part), or all withheld (nothing)."""
+    at = dict(moves)[Status.approved]
+    check_id, decision_id = ids.check, ids.decision
+    ids.check, ids.decision = check_id + 1, decision_id + 1
+    rows["checks"].append(
+        {"id": check_id, "request_id": case_id, "policy_version": 1, "route": "disclose_review"}
+        | {"categories": {}, "missing_elements": [], "obligations": [], "priority": priority}
+        | {"judged_at": at}
+    )
+    rows["decisions"].append(
+        {"id": decision_id, "request_id": case_id, "drafted_by_id": world.drafter}
+        | {"rationale": "Within scope in part.", "emergency_attested": False, "legal_bases": []}
+        | {"status": "approved", "policy_version": 1, "legal_check_id": check_id}
+        | {"created_at": at, "updated_at": at, "submitted_at": at, "decided_at": at}
+    )
+    first = "withhold" if drawn.outcome == "nothing_produced" else "disclose"
+    for category, outcome in (("subscriber_info", first), ("content", "withhold")):
+        rows["items"].append(
+            {"decision_id": decision_id, "target_id": None, "target_label": "username"}
+            | {"category": category, "outcome": outcome, "reason": "the order's scope"}
         )
+
+
+def _insert_all(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:
+    tables: list[tuple[str, Table]] = [
+        ("requests", Request.__table__),  # type: ignore[list-item]
+        ("targets", Target.__table__),  # type: ignore[list-item]
+        ("timeline", TimelineEvent.__table__),  # type: ignore[list-item]
+        ("callbacks", Callback.__table__),  # type: ignore[list-item]
+        ("checks", LegalCheckRecord.__table__),  # type: ignore[list-item]
+        ("decisions", Decision.__table__),  # type: ignore[list-item]
+        ("items", DecisionItem.__table__),  # type: ignore[list-item]
+    ]
+    connection = session.connection()
+    for name, table in tables:
+        if rows[name]:
+            connection.execute(insert(table), rows[name])
 
 
 def _advance_sequences(session: Session) -> None:
     """Explicit ids do not move PostgreSQL's sequences; move them past the highest id."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for table in ("requests", "targets"):
+    for table in ("requests", "targets", "legal_checks", "decisions"):
         session.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

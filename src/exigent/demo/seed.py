@@ -28,7 +28,7 @@ from exigent.demo.cybertipline import seed_cybertipline
 from exigent.demo.drafts import seed_draft
 from exigent.demo.eu_orders import seed_eu_orders
 from exigent.demo.gaps import seed_gap_cases
-from exigent.demo.history import seed_history
+from exigent.demo.history import DEFAULT_HISTORY, seed_history
 from exigent.demo.media import attach_demo_media, seed_exposure
 from exigent.demo.paging import seed_paging
 from exigent.demo.people import DEMO_DOMAIN, SEEDER, login_lines, place_demo_officer, seed_people
@@ -69,12 +69,16 @@ def seed_demo(
             counts = import_directory(session, actor=SEEDER)
             session.commit()
             print(f"directory: {counts['agencies']} agencies, {counts['domains']} domains")
-        if session.execute(select(User).where(User.email == f"lead@{DEMO_DOMAIN}")).first() is None:
+        fresh = (
+            session.execute(select(User).where(User.email == f"lead@{DEMO_DOMAIN}")).first() is None
+        )
+        if fresh:
             _seed_people_and_cases(session, rng)
             session.commit()
     seed_draft(factory)
-    if scale:
-        seed_history(factory, scale, rng)
+    if scale or fresh:
+        # Months of history by default, so dashboards and reports have something to show.
+        seed_history(factory, scale or DEFAULT_HISTORY, rng)
     if reset:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.platform_store}{suffix}").unlink(missing_ok=True)
