@@ -67,7 +67,7 @@ def refresh_facts(session: Session, request_ids: Iterable[int]) -> int:
         rows = derive_facts(session, chunk)
         session.execute(delete(CaseFact).where(CaseFact.request_id.in_(chunk)))
         if rows:
-            session.execute(insert(CaseFact), rows)
+            insert_facts(session, rows)
         written += len(rows)
     return written
 
@@ -85,9 +85,16 @@ def rebuild_facts(session: Session, *, batch: int = BATCH) -> int:
         if not chunk:
             return written
         rows = derive_facts(session, chunk)
-        session.execute(insert(CaseFact), rows)
+        insert_facts(session, rows)
         written += len(rows)
         after = chunk[-1]
+
+
+def insert_facts(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert fact rows on the connection: one statement, no per-row ORM bookkeeping."""
+    table: Any = CaseFact.__table__
+    if rows:
+        session.connection().execute(insert(table), rows)
 
 
 def facts_missing(session: Session) -> bool:

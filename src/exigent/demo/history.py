@@ -19,8 +19,7 @@ from rich.progress import Progress
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from exigent.analytics.facts import derive_facts
-from exigent.analytics.models import CaseFact
+from exigent.analytics.facts import derive_facts, insert_facts
 from exigent.audit.service import record_event
 from exigent.auth.models import Role, User
 from exigent.cases.lifecycle import DECIDED_STATUSES, Status
@@ -160,12 +159,12 @@ def _write_batch(
         if drawn.fraud and moves:
             rows["callbacks"].append(_denied_callback(case_id, agency_id, moves[0][1]))
         reached = {status for status, _ in moves}
-        if drawn.outcome in {"produced_partial", "nothing_produced"} and Status.approved in reached:
+        answered_in_part = drawn.outcome in {"produced_partial", "nothing_produced"}
+        if answered_in_part and Status.approved in reached and world.drafter is not None:
             _decision_rows(rows, ids, world, case_id, drawn, priority, moves)
     _insert_all(session, rows)
     first = ids.request - size
-    facts = derive_facts(session, list(range(first, ids.request)))
-    session.execute(insert(CaseFact), facts)
+    insert_facts(session, derive_facts(session, list(range(first, ids.request))))
 
 
 def _request_row(
