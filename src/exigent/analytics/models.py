@@ -45,6 +45,9 @@ class CaseFact(Base):
         Index("ix_analytics_case_facts_received", "received_at", "kind"),
         Index("ix_analytics_case_facts_open", "is_open", "received_at"),
         Index("ix_analytics_case_facts_assignee", "assignee_id", "received_at"),
+        # Cover the half-year panels: SLA percentiles per priority, outcomes per country.
+        Index("ix_analytics_case_facts_sla", "priority", "received_at", "decide_seconds"),
+        Index("ix_analytics_case_facts_outcome", "received_at", "country", "outcome", "accounts"),
     )
 
     request_id: Mapped[int] = mapped_column(
