@@ -65,3 +65,34 @@ def test_history_facts_match_the_raw_rows_and_a_rebuild(factory, make_account):
         rebuild_facts(session, batch=400)
         session.commit()
     assert _facts(factory) == kept
+
+
+def test_upgrade_fills_an_empty_fact_table_and_rebuild_rewrites_it(
+    factory, make_account, settings, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from exigent.cli import app
+    from exigent.config import get_settings
+
+    monkeypatch.setenv("EXIGENT_DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+
+    make_account(Role.analyst)
+    seed_history(factory, 200, random.Random(2))
+    with factory() as session:
+        session.execute(text("DELETE FROM analytics_case_facts"))
+        session.commit()
+    result = CliRunner().invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert _count(factory, "SELECT COUNT(*) FROM analytics_case_facts") == 200
+    backfilled = _facts(factory)
+    with factory() as session:
+        session.execute(text("UPDATE analytics_case_facts SET outcome = 'pending'"))
+        session.commit()
+    result = CliRunner().invoke(app, ["analytics", "rebuild"])
+    get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "200 fact rows written" in result.output
+    assert _facts(factory) == backfilled
+    assert any(fact["outcome"] != "pending" for fact in backfilled.values())
