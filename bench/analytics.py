@@ -36,6 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp())
     os.environ["EXIGENT_FILE_STORE"] = str(workdir / "files")
+    os.environ["EXIGENT_PLATFORM_STORE"] = str(workdir / "platform.db")
     if args.postgres:
         url, seed = args.postgres, not args.reuse
         if seed:
