@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from exigent.analytics.cli import analytics_app, backfill_facts
+from exigent.analytics.facts_cli import analytics_app, backfill_facts
 from exigent.analytics.upkeep import install as keep_facts_current
 from exigent.app import create_served_app
 from exigent.audit.checks import start_check, walk

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from exigent.analytics.cli import backfill_facts
+from exigent.analytics.facts_cli import backfill_facts
 from exigent.analytics.upkeep import install as keep_facts_current
 from exigent.auth.models import User
 from exigent.config import get_settings
