@@ -187,15 +187,21 @@ def end_obstacle(request_id: CaseId, session: SessionDep, user: Executor) -> EuO
 
 @router.post("/requests/{request_id}/eu-order/preservation", response_model=EuOrderRead)
 def extend_preservation(
-    request_id: CaseId, body: PreservationIn, session: SessionDep, user: Keeper
+    request_id: CaseId,
+    body: PreservationIn,
+    session: SessionDep,
+    user: Keeper,
+    settings: SettingsDep,
 ) -> EuOrderRead:
-    """The authority extended a preservation order, or confirmed production follows."""
+    """The authority extended a preservation order, or confirmed production follows; the
+    hold keeping the data moves with the order's period."""
     request, order = _locked(session, user, request_id)
     service.production_follows(
         session,
         request=request,
         order=order,
         policy=_policy(session),
+        settings=settings,
         extend_only=not body.production_follows,
         actor=actor_for(user),
         now=utcnow(),

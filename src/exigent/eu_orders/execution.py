@@ -28,7 +28,7 @@ from exigent.eu_orders.models import (
     Obstacle,
     OrderStatus,
 )
-from exigent.eu_orders.service import report_obstacle
+from exigent.eu_orders.service import hold_follows_order, report_obstacle
 from exigent.files import FileStore
 from exigent.legal.notify import timeline_entry
 from exigent.legal.policy import Policy
@@ -76,6 +76,7 @@ def execute(
         given = _production_built(session, request)
     else:
         given = _held(session, request)
+        hold_follows_order(session, request, order, settings=settings, actor=actor, now=now)
     _executed(session, request, order, actor, user.id, given, now)
     return Executed(order)
 
