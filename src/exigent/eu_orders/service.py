@@ -23,7 +23,7 @@ from exigent.eu_orders.models import (
     Obstacle,
     OrderStatus,
 )
-from exigent.legal.eu import VALIDATION, validation_missing
+from exigent.legal.eu import LISTED, SENTENCE, VALIDATION, validation_missing
 from exigent.legal.notify import timeline_entry
 from exigent.legal.policy import Policy
 from exigent.legal.schemas import LegalCheck, Obligation, ObligationKind
@@ -45,6 +45,21 @@ def refuse_unvalidated(record: IntakeRecord, policy: Policy) -> None:
             f"{VALIDATION}: an order of this authority for these data must be validated by a "
             "judge, a court or a prosecutor (Regulation (EU) 2023/1543, Art. 4)",
             field=VALIDATION,
+        )
+
+
+def refuse_unknown_offence(record: IntakeRecord, policy: Policy) -> None:
+    """A listed offence the policy does not list is refused, naming the field and the ids."""
+    order = record.eu_order
+    if record.kind not in EU_ORDER_KINDS or order is None or order.listed_offence is None:
+        return
+    listed = policy.eu_orders.serious_offences.listed
+    if order.listed_offence not in listed:
+        raise BadInput(
+            f"{LISTED}: {order.listed_offence!r} is not an offence of Regulation (EU) "
+            f"2023/1543, Art. 5(4)(b)-(c); give one of {', '.join(sorted(listed))}, or the "
+            f"maximum sentence in {SENTENCE}",
+            field=LISTED,
         )
 
 
