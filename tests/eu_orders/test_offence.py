@@ -137,3 +137,14 @@ def test_the_panel_says_why_content_is_not_permitted(client, analyst) -> None:  
     assert 'data-not-permitted="content"' in panel.text
     assert "eu_order.offence_max_sentence_years is 1, under 3" in panel.text
     assert "punishable by up to 1 year" in panel.text
+
+
+def test_the_policy_page_shows_the_threshold_and_the_listed_offences(client, analyst) -> None:  # type: ignore[no-untyped-def]
+    from console.helpers import sign_in
+
+    sign_in(client, analyst.user.email)
+    page = client.get("/console/policy")
+    assert page.status_code == 200
+    assert "data-serious-offences" in page.text
+    assert "at least <strong>3 years</strong>" in page.text
+    assert "Directive (EU) 2017/541, Arts. 3-12 and 14-17" in page.text
