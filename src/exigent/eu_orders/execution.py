@@ -151,6 +151,7 @@ def _take_down(
                 reason=item.reason or "removal order",
             )
             kept = takedown.keep(adapter, store, content, restriction, removed_at=now, now=now)
+            address = takedown.provider_address(adapter, content)
         except AdapterUnavailable as exc:
             obstacle = Obstacle.de_facto_impossibility
             problems.append(
@@ -160,6 +161,7 @@ def _take_down(
         _record_removal(
             session, request, user, settings, policy, item, content, restriction, kept, now
         )
+        item.restriction = {**item.restriction, "provider_address": address}
     if problems:
         report_obstacle(
             session,
@@ -213,6 +215,17 @@ def _record_removal(
     item.hold_id = hold.id
 
 
+def _by_provider(order: EuOrderRecord) -> dict[str, list[str]]:
+    """The removed items by the address the platform has for their provider; "" collects
+    those it has none for, which the analyst addresses."""
+    found: dict[str, list[str]] = {}
+    for item in order.items:
+        if item.restricted_at is not None:
+            address = str(item.restriction.get("provider_address") or "")
+            found.setdefault(address, []).append(item.locator)
+    return found
+
+
 def _executed(
     session: Session,
     request: Request,
@@ -236,16 +249,18 @@ def _executed(
     )
     certificate = request.record.get("eu_order") or {}
     if order.kind in CONTENT_KINDS and certificate.get("content_provider_may_be_told") is not False:
-        messages.draft(
-            session,
-            order=order,
-            request=request,
-            kind=MessageKind.content_provider,
-            actor=actor,
-            user_id=user_id,
-            now=now,
-            to_address="",
-        )
+        for address, locators in _by_provider(order).items():
+            messages.draft(
+                session,
+                order=order,
+                request=request,
+                kind=MessageKind.content_provider,
+                actor=actor,
+                user_id=user_id,
+                now=now,
+                to_address=address,
+                locators=locators,
+            )
     body = f"The order was executed: effect given on {given:%Y-%m-%d %H:%M:%S} UTC."
     timeline_entry(
         session, request_id=request.id, actor=actor, kind="eu_executed", at=now, body=body
