@@ -152,6 +152,11 @@ def execute(
         outcome.extend(done.problems)
         if done.problems:
             return "Not all could be executed: the authority's message is drafted below."
+        if done.in_the_worker:
+            return (
+                f"Removing {len(order.items)} items: each is disabled in the EU in turn, "
+                "shown below as it goes. The order is executed when the last one is."
+            )
         return "Executed: effect given now. Send the confirmation below."
 
     answer = _act(request, session, factory, user, case_id, run)
