@@ -132,11 +132,16 @@ def test_the_panel_says_why_content_is_not_permitted(client, analyst) -> None:  
     case = submit_order(client, analyst, record)
     order = order_of(client, analyst, case["id"])
     assert list(order["category_reasons"]) == ["content"]
+    legal = client.get(f"/api/v1/requests/{case['id']}/legal", headers=analyst.headers).json()
+    assert legal["categories"] == {"subscriber_info": "permitted", "content": "not_permitted"}
+    assert "eu_order.listed_offence" in legal["category_reasons"]["content"]
     sign_in(client, analyst.user.email)
     panel = client.get(f"/console/cases/{case['id']}/eu-order")
     assert 'data-not-permitted="content"' in panel.text
     assert "eu_order.offence_max_sentence_years is 1, under 3" in panel.text
     assert "punishable by up to 1 year" in panel.text
+    page = client.get(f"/console/cases/{case['id']}")
+    assert 'data-ruling-reason="content"' in page.text
 
 
 def test_the_policy_page_shows_the_threshold_and_the_listed_offences(client, analyst) -> None:  # type: ignore[no-untyped-def]

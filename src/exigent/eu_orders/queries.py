@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.cases.models import Request
-from exigent.cases.schemas import IntakeRecord
 from exigent.eu_orders.models import EuOrderMessage, EuOrderRecord
 from exigent.eu_orders.schemas import (
     ClockRead,
@@ -20,7 +18,7 @@ from exigent.eu_orders.schemas import (
     OrderFigures,
 )
 from exigent.legal.checks import latest_check
-from exigent.legal.eu import category_reasons
+from exigent.legal.eu import stated_reasons
 from exigent.legal.policy import Policy
 
 
@@ -60,7 +58,9 @@ def order_read(
         obstacle_detail=order.obstacle_detail,
         production_follows_at=order.production_follows_at,
         missing_elements=list(check.missing_elements) if check else [],
-        category_reasons=_reasons(request, policy, check.categories if check else {}),
+        category_reasons=stated_reasons(
+            request.record, policy.eu_orders, check.categories if check else {}
+        ),
         sources=policy.eu_orders.sources.get(order.kind),
         clocks=[ClockRead.model_validate(c, from_attributes=True) for c in order.clocks],
         content=[ContentRead.model_validate(i, from_attributes=True) for i in order.items],
@@ -70,16 +70,6 @@ def order_read(
         ],
         problems=problems or [],
     )
-
-
-def _reasons(request: Request, policy: Policy, rulings: dict[str, str]) -> dict[str, str]:
-    """The offence's reasons, for the categories the case's check did not permit."""
-    try:
-        record = IntakeRecord.model_validate(request.record)
-    except ValidationError:
-        return {}  # a record stored under older rules is read as it is, without reasons
-    reasons = category_reasons(record, policy.eu_orders)
-    return {str(c): why for c, why in reasons.items() if rulings.get(str(c)) == "not_permitted"}
 
 
 def transparency_figures(

@@ -11,6 +11,9 @@ emergency lets it be validated afterwards (Art. 4(5)), which starts a clock.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
 
 from exigent.cases.eu_certificate import (
     EU_MEMBER_STATES,
@@ -259,3 +262,15 @@ def notice(record: IntakeRecord, nondisclosure_review_days: int) -> list[Obligat
         return [Obligation(kind=ObligationKind.user_notice_review, due=record.received_at)]
     due = record.received_at + timedelta(days=nondisclosure_review_days)
     return [Obligation(kind=ObligationKind.nondisclosure_review, due=due)]
+
+
+def stated_reasons(
+    record: dict[str, Any], rules: EuOrderRules, rulings: dict[str, str]
+) -> dict[str, str]:
+    """A stored case's offence reasons, for the categories its check did not permit."""
+    try:
+        parsed = IntakeRecord.model_validate(record)
+    except ValidationError:
+        return {}  # a record stored under older rules is read as it is, without reasons
+    reasons = category_reasons(parsed, rules)
+    return {str(c): why for c, why in reasons.items() if rulings.get(str(c)) == "not_permitted"}
