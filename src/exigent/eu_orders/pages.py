@@ -31,6 +31,7 @@ from exigent.eu_orders.form import (
     certificate_from_form,
     form_field,
     form_from_certificate,
+    serious_offences,
 )
 from exigent.eu_orders.models import EuOrderMessage, Obstacle
 from exigent.legal import cases as legal_cases
@@ -151,6 +152,11 @@ def execute(
         outcome.extend(done.problems)
         if done.problems:
             return "Not all could be executed: the authority's message is drafted below."
+        if done.in_the_worker:
+            return (
+                f"Removing {len(order.items)} items: each is disabled in the EU in turn, "
+                "shown below as it goes. The order is executed when the last one is."
+            )
         return "Executed: effect given now. Send the confirmation below."
 
     answer = _act(request, session, factory, user, case_id, run)
@@ -269,6 +275,7 @@ def save_or_send(
 
 def _confirm_page(
     request: Request,
+    session: Session,
     case: Any,
     user: User,
     values: dict[str, Any],
@@ -284,6 +291,7 @@ def _confirm_page(
         "roles": ROLES,
         "sections": SECTIONS,
         "categories": CATEGORIES,
+        "offences": serious_offences(current_policy(session).policy),
         "csrf_token": getattr(request.state, "csrf_token", None),
     }
     return templates.TemplateResponse(
@@ -300,7 +308,7 @@ def confirm_page(
     values = form_from_certificate(case.record.get("eu_order") or {})
     cases.record_read(session, user, case)
     session.commit()
-    return _confirm_page(request, case, user, values)
+    return _confirm_page(request, session, case, user, values)
 
 
 @router.post("/cases/{case_id}/eu-order/confirm", response_model=None)
@@ -322,7 +330,9 @@ def confirm(
     except ValidationError as exc:
         problems = describe_validation_error(exc)
         session.rollback()
-        return _confirm_page(request, case, user, values, problems=problems, status_code=422)
+        return _confirm_page(
+            request, session, case, user, values, problems=problems, status_code=422
+        )
     try:
         _confirm(session, user, case, order, certificate, after_judging)
         session.commit()
@@ -330,7 +340,9 @@ def confirm(
         session.rollback()
         field = getattr(exc, "field", None) or "eu_order"
         problem = {"field": field, "problem": exc.message}
-        return _confirm_page(request, case, user, values, problems=[problem], status_code=409)
+        return _confirm_page(
+            request, session, case, user, values, problems=[problem], status_code=409
+        )
     return RedirectResponse(f"/console/cases/{case_id}#eu-order", status_code=303)
 
 
