@@ -271,6 +271,7 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/cases/{case_id}/eu-order/execute"): P.production_build,
     ("POST", "/console/cases/{case_id}/eu-order/obstacle"): P.production_build,
     ("POST", "/console/cases/{case_id}/eu-order/obstacle/end"): P.production_build,
+    ("POST", "/console/cases/{case_id}/eu-order/preservation"): P.preservation_manage,
     ("POST", "/console/cases/{case_id}/eu-order/messages/{message_id}"): P.request_ask_info,
     ("GET", "/console/cases/{case_id}/eu-order/confirm"): P.request_ask_info,
     ("POST", "/console/cases/{case_id}/eu-order/confirm"): P.request_ask_info,

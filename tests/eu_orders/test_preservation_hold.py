@@ -102,3 +102,55 @@ def test_a_hold_placed_after_an_extension_follows_the_order_once_executed(
     received = datetime.fromisoformat(record["received_at"])
     expires = datetime.fromisoformat(held(client, analyst, case["id"])["expires_at"])
     assert expires == period_end(client, analyst, case["id"]) == received + timedelta(days=90)
+
+
+def test_the_panel_extends_the_period_and_records_that_production_follows(
+    client, analyst, lead, factory
+) -> None:  # type: ignore[no-untyped-def]
+    record = fresh("eu_preservation_order")
+    case_id = placed(client, analyst, lead, factory, record)
+    received = datetime.fromisoformat(record["received_at"])
+    csrf = sign_in(client, analyst.user.email)
+    panel = client.get(f"/console/cases/{case_id}/eu-order")
+    assert "data-preservation-extend" in panel.text
+    assert "data-production-follows>" not in panel.text
+
+    url = f"/console/cases/{case_id}/eu-order/preservation"
+    refused = client.post(url, data={"csrf_token": csrf, "step": "forever"})
+    assert "step: choose extend or follows" in refused.text
+    assert period_end(client, analyst, case_id) == received + timedelta(days=60)
+
+    extended = client.post(url, data={"csrf_token": csrf, "step": "extend"})
+    assert extended.status_code == 200
+    assert "30 days later" in extended.text
+    expires = datetime.fromisoformat(held(client, analyst, case_id)["expires_at"])
+    assert expires == period_end(client, analyst, case_id) == received + timedelta(days=90)
+
+    follows = client.post(url, data={"csrf_token": csrf, "step": "follows"})
+    assert "data-production-follows>" in follows.text
+    expires = datetime.fromisoformat(held(client, analyst, case_id)["expires_at"])
+    assert expires == received + timedelta(days=180)
+
+
+def test_an_order_to_remove_has_no_preservation_period_to_move(client, analyst) -> None:  # type: ignore[no-untyped-def]
+    case = submit_order(client, analyst, fresh("eu_removal_order"))
+    csrf = sign_in(client, analyst.user.email)
+    panel = client.get(f"/console/cases/{case['id']}/eu-order")
+    assert "data-preservation-extend" not in panel.text
+    refused = client.post(
+        f"/console/cases/{case['id']}/eu-order/preservation",
+        data={"csrf_token": csrf, "step": "extend"},
+    )
+    assert "only a European Preservation Order is extended this way" in refused.text
+
+
+def test_the_holds_own_extension_cannot_outrun_the_authoritys_period(
+    client, analyst, lead, factory
+) -> None:  # type: ignore[no-untyped-def]
+    record = fresh("eu_preservation_order")
+    case_id = placed(client, analyst, lead, factory, record)
+    hold = held(client, analyst, case_id)
+    refused = client.post(f"/api/v1/holds/{hold['id']}/extend", headers=analyst.headers)
+    assert refused.status_code == 409
+    assert "European Preservation Order" in refused.json()["error"]
+    assert held(client, analyst, case_id)["expires_at"] == hold["expires_at"]

@@ -54,6 +54,7 @@ from exigent.web.templating import templates
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 Executor = Annotated[User, Depends(page_permission(Permission.production_build))]
+Keeper = Annotated[User, Depends(page_permission(Permission.preservation_manage))]
 # Writing to the authority and confirming what it sent are staff's (officers note and edit
 # their own requests, never an authority's order).
 Writer = Annotated[User, Depends(page_permission(Permission.request_ask_info))]
@@ -218,6 +219,40 @@ def obstacle_ended(
             session, request=case, order=order, policy=policy, actor=actor_for(user), now=utcnow()
         )
         return "The obstacle ended: the clock runs again."
+
+    return _act(request, session, factory, user, case_id, run)
+
+
+@router.post("/cases/{case_id}/eu-order/preservation", response_class=HTMLResponse)
+def preservation_period(
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    user: Keeper,
+    step: Annotated[str, Form(max_length=20)] = "",
+) -> HTMLResponse:
+    """The authority extended a preservation order, or confirmed a production order follows:
+    the period, and the hold keeping the data, move with it."""
+
+    def run() -> str:
+        if step not in ("extend", "follows"):
+            raise BadInput("step: choose extend or follows", field="step")
+        case, order = _locked(session, user, case_id)
+        service.production_follows(
+            session,
+            request=case,
+            order=order,
+            policy=current_policy(session).policy,
+            settings=settings,
+            extend_only=step == "extend",
+            actor=actor_for(user),
+            now=utcnow(),
+        )
+        if step == "extend":
+            return "Extended: the period and the hold now end 30 days later."
+        return "Production follows: the data are kept, and the hold with them."
 
     return _act(request, session, factory, user, case_id, run)
 

@@ -369,6 +369,16 @@ def _extend(
         raise Conflict(
             f"hold {hold.id} was released on {hold.released_at:%Y-%m-%d}; it cannot be extended"
         )
+    if order_term(session, hold.request_id) is not None:
+        # The authority sets a European Preservation Order's period (2023/1543 Art. 11).
+        raise refuse(
+            user,
+            f"hold {hold.id} keeps data for a European Preservation Order: its period moves "
+            "only with the authority's extension or its confirmation that production follows",
+            status_code=409,
+            action="preservation.extend",
+            request_id=via.id if via else hold.request_id,
+        )
     policy = current_policy(session).policy
     if hold.extensions >= policy.max_preservation_extensions:
         raise refuse(
