@@ -44,6 +44,17 @@ FIRST_LOOK = 0.05
 # make the neighbourhoods look harder than they are
 ROUND_WORK = 0.2
 MAX_WORK = 8.0
+# when no neighbourhood has improved the best roster for STALL_SHARE of the time budget, the
+# whole model's own portfolio takes both cores for PORTFOLIO_SHARE of it, hinted with the
+# best roster: its violation local search makes the wide moves ours cannot (on Instance5 it
+# removed a cover miss by changing 80 cells of ten employees, where our search had stalled
+# for 40 s), its max_lp worker raises the bound, and each roster it finds becomes the
+# incumbent at once. Eight workers on two cores, because the portfolio's helpers only run
+# beside enough full workers; with three none of them found that move.
+PORTFOLIO_WORKERS = 8
+PORTFOLIO_SHARE = 0.35
+VIOLATION_LS = 2
+STALL_SHARE = 0.1
 
 
 @dataclass
@@ -110,6 +121,10 @@ class _Search:
     size: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.15))
     work: float = ROUND_WORK
     lock: threading.Lock = field(default_factory=threading.Lock)
+    bound: int = 0
+    optimal: bool = False
+    patience: float = float("inf")
+    improved_at: float = 0.0
 
     def _next(self) -> tuple[str, Roster, set[Cell], int, float]:
         with self.lock:
@@ -128,6 +143,8 @@ class _Search:
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         with self.lock:
             improved = found and int(solver.objective_value) < self.best_obj
+            if improved:
+                self.improved_at = time.monotonic()
             # equal objectives are accepted too: drifting over a plateau finds its exits
             if found and int(solver.objective_value) <= self.best_obj:
                 self.best = roster_from(self.fixer.model, solver)
@@ -141,13 +158,55 @@ class _Search:
             self.work = ROUND_WORK if improved else min(MAX_WORK, self.work * 1.07)
 
     def _lane(self, until: float) -> None:
-        while time.monotonic() < until - 0.05:
+        while time.monotonic() < until - 0.05 and not self.optimal:
+            if time.monotonic() - self.improved_at > self.patience:
+                return
             self._attempt(until)
 
-    def run(self, until: float) -> None:
+    def offer(self, roster: Roster, value: int) -> None:
+        with self.lock:
+            if value < self.best_obj:
+                self.best, self.best_obj = roster, value
+                self.improved_at = time.monotonic()
+
+    def _portfolio(self, until: float, workers: int) -> None:
+        """The whole model, hinted with the incumbent, for one round or until `until`."""
+        solver = _solver(until - time.monotonic(), workers, self.rng.randrange(1 << 20))
+        solver.parameters.num_violation_ls = VIOLATION_LS
+        status = solver.solve(self.fixer.copy(self.best, set(self.fixer.cells)), _Offers(self))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.bound = max(self.bound, int(solver.best_objective_bound))
+            self.optimal = self.best_obj <= self.bound
+
+    def _neighbourhoods(self, until: float) -> None:
+        self.improved_at = time.monotonic()
         with ThreadPoolExecutor(max_workers=self.lanes) as pool:
             for future in [pool.submit(self._lane, until) for _ in range(self.lanes)]:
                 future.result()
+
+    def run(self, until: float, portfolio: int = 0, round_seconds: float = 0.0) -> None:
+        """Neighbourhoods until they stall for `patience` seconds, then, when `portfolio`
+        workers are given, a round of the whole model; again until `until`."""
+        while time.monotonic() < until - 0.1 and not self.optimal:
+            self._neighbourhoods(until)
+            if portfolio and time.monotonic() < until - 0.5 and not self.optimal:
+                self._portfolio(min(until, time.monotonic() + round_seconds), portfolio)
+                self.improved_at = time.monotonic()
+            elif not portfolio:
+                self.improved_at = time.monotonic()
+
+
+class _Offers(cp_model.CpSolverSolutionCallback):
+    """Hands every roster the whole model finds to the search as it is found."""
+
+    def __init__(self, search: _Search) -> None:
+        super().__init__()
+        self.search = search
+
+    def on_solution_callback(self) -> None:
+        value = int(self.objective_value)
+        if value < self.search.best_obj:
+            self.search.offer(roster_from(self.search.fixer.model, self), value)
 
 
 def _prove(
@@ -195,7 +254,14 @@ def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Re
         return Result(best, best_obj, bound, True)
     search.best, search.best_obj = best, best_obj
     proving = deadline - seconds * PROOF_SHARE
-    search.run(proving)
+    if workers > 1 and PORTFOLIO_WORKERS:
+        search.patience = seconds * STALL_SHARE
+        search.run(proving, PORTFOLIO_WORKERS, seconds * PORTFOLIO_SHARE)
+    else:
+        search.run(proving)
+    bound = max(bound, search.bound)
+    if search.optimal:
+        return Result(search.best, search.best_obj, bound, True)
     best, best_obj, last_bound = _prove(
         fixer, search.best, search.best_obj, deadline - time.monotonic(), workers, seed
     )
