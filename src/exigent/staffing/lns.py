@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from exigent.staffing.benchmark_format import Instance
-from exigent.staffing.checker import Roster, objective
+from exigent.staffing.checker import Roster, check, objective
 from exigent.staffing.construct import greedy_roster
 from exigent.staffing.neighbourhoods import NEIGHBOURHOODS
 from exigent.staffing.solver import Cell, Model, build, roster_from
@@ -162,10 +162,12 @@ class _Search:
                 return
             self._attempt(until)
 
-    def offer(self, roster: Roster, value: int) -> None:
+    def offer(self, roster: Roster) -> None:
+        """Takes a roster from elsewhere as the incumbent if the checker finds it better."""
+        verdict = check(self.inst, roster)
         with self.lock:
-            if value < self.best_obj:
-                self.best, self.best_obj = roster, value
+            if verdict.feasible and verdict.objective < self.best_obj:
+                self.best, self.best_obj = roster, verdict.objective
                 self.idle = 0
 
     def _portfolio(self, until: float, workers: int) -> None:
@@ -195,16 +197,19 @@ class _Search:
 
 
 class _Offers(cp_model.CpSolverSolutionCallback):
-    """Hands every roster the whole model finds to the search as it is found."""
+    """Hands every roster the whole model finds to the search as it is found.
+
+    The portfolio's workers call back from their own threads and a later solution can
+    replace the one being read, so a roster read here may not be the one whose objective
+    was reported; the search therefore takes it on the checker's word alone."""
 
     def __init__(self, search: _Search) -> None:
         super().__init__()
         self.search = search
 
     def on_solution_callback(self) -> None:
-        value = int(self.objective_value)
-        if value < self.search.best_obj:
-            self.search.offer(roster_from(self.search.fixer.model, self), value)
+        if self.objective_value < self.search.best_obj:
+            self.search.offer(roster_from(self.search.fixer.model, self))
 
 
 def _prove(
