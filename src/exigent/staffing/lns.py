@@ -44,17 +44,19 @@ FIRST_LOOK = 0.05
 # make the neighbourhoods look harder than they are
 ROUND_WORK = 0.2
 MAX_WORK = 8.0
-# when STALL_ATTEMPTS neighbourhoods in a row have not improved the best roster, the whole
-# model's own portfolio takes both cores for PORTFOLIO_SHARE of the time budget, hinted with the
-# best roster: its violation local search makes the wide moves ours cannot (on Instance5 it
-# removed a cover miss by changing 80 cells of ten employees, where our search had stalled
-# for 40 s), its max_lp worker raises the bound, and each roster it finds becomes the
-# incumbent at once. Eight workers on two cores, because the portfolio's helpers only run
-# beside enough full workers; with three none of them found that move.
+# when STALL_ATTEMPTS neighbourhoods have been solved since the best roster last gained
+# STALL_GAIN of its objective, the whole model's own portfolio takes both cores for
+# PORTFOLIO_SHARE of the time budget, hinted with the best roster: its violation local search
+# makes the wide moves ours cannot (on Instance5 it removed a cover miss by changing 80 cells
+# of ten employees, where our search had stalled for 40 s), its max_lp worker raises the
+# bound, and each roster it finds becomes the incumbent at once. Eight workers on two cores,
+# because the portfolio's helpers only run beside enough full workers; with three none of
+# them found that move.
 PORTFOLIO_WORKERS = 8
 PORTFOLIO_SHARE = 0.35
 VIOLATION_LS = 2
 STALL_ATTEMPTS = 40
+STALL_GAIN = 0.005
 
 
 @dataclass
@@ -124,7 +126,8 @@ class _Search:
     bound: int = 0
     optimal: bool = False
     patience: int | None = None
-    idle: int = 0  # neighbourhoods solved since the best roster last improved
+    idle: int = 0  # neighbourhoods solved since the best roster last improved by STALL_GAIN
+    mark: int = 0  # the best objective when `idle` was last reset
 
     def _next(self) -> tuple[str, Roster, set[Cell], int, float]:
         with self.lock:
@@ -143,7 +146,7 @@ class _Search:
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         with self.lock:
             improved = found and int(solver.objective_value) < self.best_obj
-            self.idle = 0 if improved else self.idle + 1
+            self._count_idle()
             # equal objectives are accepted too: drifting over a plateau finds its exits
             if found and int(solver.objective_value) <= self.best_obj:
                 self.best = roster_from(self.fixer.model, solver)
@@ -155,6 +158,14 @@ class _Search:
                 self.size[name] = max(0.03, self.size[name] * 0.85)
             # a stalled search gets more work per neighbourhood to climb out of a local optimum
             self.work = ROUND_WORK if improved else min(MAX_WORK, self.work * 1.07)
+
+    def _count_idle(self) -> None:
+        """Only a real gain resets the count: steps of a point or two on requests while a
+        cover miss stays would otherwise keep the search on a plateau it cannot leave."""
+        if self.best_obj <= self.mark * (1 - STALL_GAIN):
+            self.idle, self.mark = 0, self.best_obj
+        else:
+            self.idle += 1
 
     def _lane(self, until: float) -> None:
         while time.monotonic() < until - 0.05 and not self.optimal:
@@ -168,7 +179,7 @@ class _Search:
         with self.lock:
             if verdict.feasible and verdict.objective < self.best_obj:
                 self.best, self.best_obj = roster, verdict.objective
-                self.idle = 0
+                self._count_idle()
 
     def _portfolio(self, until: float, workers: int) -> None:
         """The whole model, hinted with the incumbent, for one round or until `until`."""
@@ -180,7 +191,7 @@ class _Search:
             self.optimal = self.best_obj <= self.bound
 
     def _neighbourhoods(self, until: float) -> None:
-        self.idle = 0
+        self.idle, self.mark = 0, self.best_obj
         with ThreadPoolExecutor(max_workers=self.lanes) as pool:
             for future in [pool.submit(self._lane, until) for _ in range(self.lanes)]:
                 future.result()
