@@ -2,12 +2,9 @@
 
 uv run python bench/roster.py [--seconds 60] [--instances 1,2,3]
 
-Measured on Dec 6 2026, 60 s each, two shared cores (load average 2.8 to 6.6), objective
-(gap to the published best, lower bound): 1: 607 (0%, 607 proven in 0.7 s), 2: 828 (0%, 208),
-3: 1001 (0%, 300), 4: 1716 (0%, 200), 5: 1234 (+7.96%, 1), 6: 1952 (+0.10%, 201),
-7: 1069 (+1.23%, 29), 8: 1438 (+9.94%, 1227), 9: 558 (+27.11%, 247), 10: 4764 (+2.87%, 9);
-every roster passed the checker. Runs vary a lot with the seed and the machine's load
-(docs/architecture.md, "Roster benchmark", has the spread).
+Measured on Dec 7 2026, 60 s each, two shared cores: figures, loads and CPU seconds are in
+docs/architecture.md, "Roster benchmark". Runs vary a lot with the seed and with how much of
+the machine other work leaves the solver.
 """
 
 from __future__ import annotations

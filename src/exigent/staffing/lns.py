@@ -1,5 +1,6 @@
-"""Solve loop: a greedy first roster, then large-neighbourhood search, then the whole model
-again, hinted with the best roster, to prove a lower bound.
+"""Solve loop: a greedy first roster, then large-neighbourhood search taking turns with the
+whole model's portfolio, then the whole model again, hinted with the best roster, to prove a
+lower bound.
 
 The first roster comes from `construct.py` (each employee in turn given their best roster
 against the others' cover), or from the whole model when that cannot give one. The model is
@@ -8,7 +9,9 @@ built once. Each attempt copies its proto, fixes every cell outside a chosen nei
 them), hints the incumbent, and re-solves with the full linear relaxation for a short,
 deterministic amount of work. Two neighbourhoods are solved side by side, one per core,
 without waiting for each other, each drawing the next neighbourhood at random; each
-neighbourhood grows while it is solved to optimality and shrinks while it is not.
+neighbourhood grows while it is solved to optimality and shrinks while it is not. When the
+neighbourhoods stall, the whole model's own portfolio searches from the best roster for a
+while and hands back every roster it finds; then the neighbourhoods resume from its best.
 """
 
 from __future__ import annotations
