@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from exigent.analytics.report_layouts import Layout, rules_for
-from exigent.analytics.reports import ReportFormat, ReportRequest, generate
+from exigent.analytics.report_layouts import Layout
+from exigent.analytics.reports import ReportFormat, generate_chosen
 from exigent.analytics.transparency import half_year
 from exigent.audit.service import Actor
 from exigent.config import get_settings
@@ -57,20 +57,17 @@ def transparency(
     if output is not None and not output.parent.is_dir():
         _fail(f"--output: {output.parent} is not a directory")
     settings = get_settings()
-    rules = rules_for(
-        layout,
-        preservation_in_totals=settings.transparency_preservation_in_totals,
-        national_security_band=settings.transparency_national_security_band,
-    )
-    wanted = ReportRequest(period=wanted_period, rules=rules, format=format)
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:
-            _, rendered = generate(
+            _, rendered = generate_chosen(
                 session,
                 FileStore(settings.file_store),
                 actor=Actor.system(f"cli:{getpass.getuser()}"),
-                wanted=wanted,
+                settings=settings,
+                period=wanted_period,
+                layout=layout,
+                format=format,
             )
             if output is None:
                 sys.stdout.buffer.write(rendered)

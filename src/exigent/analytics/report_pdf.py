@@ -180,7 +180,10 @@ def render_html(figures: Figures, rules: ReportRules) -> str:
             legal_share=_percent(world.legal),
             emergency_share=_percent(world.emergency),
             countries=_country_rows(figures, rules),
-            dsa=figures.dsa,
+            dsa=[
+                {**vars(row), "member_state_name": territory_name(row.member_state)}
+                for row in figures.dsa
+            ],
             volume_chart=volume_chart(figures, rules),
             share_chart=share_chart(figures, rules),
             chart_countries=CHART_COUNTRIES,

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.analytics.models import TransparencyReport
-from exigent.analytics.report_layouts import Layout, ReportRules, render_csv
+from exigent.analytics.report_layouts import Layout, ReportRules, render_csv, rules_for
 from exigent.analytics.transparency import CODE_VERSION, Period, build_figures
 from exigent.audit.service import Actor, record_event
+from exigent.config import Settings
 from exigent.db import utcnow
 from exigent.errors import NotFound
 from exigent.files import FileStore
@@ -151,3 +152,29 @@ def output_of(store: FileStore, report: TransparencyReport) -> bytes:
     if hashlib.sha256(output).hexdigest() != report.sha256:
         raise NotFound(f"report_id: the stored output of report {report.id} is damaged")
     return output
+
+
+def generate_chosen(
+    session: Session,
+    store: FileStore,
+    *,
+    actor: Actor,
+    settings: Settings,
+    period: Period,
+    layout: Layout,
+    format: ReportFormat,
+    preservation_in_totals: bool | None = None,
+) -> tuple[TransparencyReport, bytes]:
+    """Generate with the settings' rules unless the person chose the preservation rule."""
+    rules = rules_for(
+        layout,
+        preservation_in_totals=(
+            settings.transparency_preservation_in_totals
+            if preservation_in_totals is None
+            else preservation_in_totals
+        ),
+        national_security_band=settings.transparency_national_security_band,
+    )
+    return generate(
+        session, store, actor=actor, wanted=ReportRequest(period=period, rules=rules, format=format)
+    )

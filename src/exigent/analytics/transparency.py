@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 from typing import Any
 
@@ -77,14 +77,21 @@ def half_year(value: str) -> Period:
     return Period(since=since, until=until, label=f"{year}H{half}")
 
 
-def between(since: datetime, until: datetime) -> Period:
-    """Any period [since, until), in UTC."""
-    if since.tzinfo is None or until.tzinfo is None:
-        raise BadInput("since: times must carry an offset")
-    since, until = since.astimezone(UTC), until.astimezone(UTC)
-    if until <= since:
-        raise BadInput("until: must be after since")
-    return Period(since=since, until=until, label=f"{since:%Y-%m-%d} to {until:%Y-%m-%d}")
+def chosen_period(period: str | None, first_day: date | None, last_day: date | None) -> Period:
+    """A half-year by name, or the days from `first_day` to `last_day` inclusive (in UTC)."""
+    if period:
+        if first_day or last_day:
+            raise BadInput("period: give a half-year or first and last days, not both")
+        return half_year(period)
+    if first_day is None:
+        raise BadInput("first_day: give a half-year (period) or the first and last days")
+    if last_day is None:
+        raise BadInput("last_day: give the last day of the period")
+    if last_day < first_day:
+        raise BadInput("last_day: must not be before first_day")
+    since = datetime.combine(first_day, time(), tzinfo=UTC)
+    until = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=UTC)
+    return Period(since=since, until=until, label=f"{first_day} to {last_day}")
 
 
 @dataclass
