@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -19,7 +19,7 @@ from exigent.analytics.report_layouts import (
     render_csv,
     rules_for,
 )
-from exigent.analytics.transparency import build_figures, half_year
+from exigent.analytics.transparency import build_figures, chosen_period, half_year
 from exigent.errors import BadInput
 from exigent.eu_orders.models import EuOrderRecord
 from legal.flows import create_case
@@ -141,6 +141,14 @@ def test_a_period_that_is_not_a_half_year_is_refused_naming_the_field() -> None:
     for bad in ("2026H3", "2026", "H1-2026", "26H1"):
         with pytest.raises(BadInput, match=r"^period: "):
             half_year(bad)
+    for first, last, field in (
+        (date(2026, 3, 1), None, "last_day"),
+        (None, date(2026, 3, 1), "first_day"),
+        (date(2026, 3, 2), date(2026, 3, 1), "last_day"),
+        (date(9999, 12, 31), date(9999, 12, 31), "first_day"),
+    ):
+        with pytest.raises(BadInput, match=rf"^{field}: "):
+            chosen_period(None, first, last)
     assert half_year("2026H2").since == datetime(2026, 7, 1, tzinfo=UTC)
     assert half_year("2026H2").until == datetime(2027, 1, 1, tzinfo=UTC)
 

@@ -87,6 +87,9 @@ def chosen_period(period: str | None, first_day: date | None, last_day: date | N
         raise BadInput("first_day: give a half-year (period) or the first and last days")
     if last_day is None:
         raise BadInput("last_day: give the last day of the period")
+    for name, day in (("first_day", first_day), ("last_day", last_day)):
+        if not 2000 <= day.year <= 2999:
+            raise BadInput(f"{name}: {day} is out of range")
     if last_day < first_day:
         raise BadInput("last_day: must not be before first_day")
     since = datetime.combine(first_day, time(), tzinfo=UTC)
