@@ -144,6 +144,12 @@ TABLE: dict[tuple[str, str], Rule] = {
         "/api/v1/requests/{request_id}/eu-order/messages/{message_id}/send",
     ): P.request_ask_info,
     ("GET", "/api/v1/eu-orders/figures"): P.request_read_all,
+    # Transparency reports (legal and leadership)
+    ("GET", "/api/v1/analytics/reports"): P.transparency_reports,
+    ("POST", "/api/v1/analytics/reports"): P.transparency_reports,
+    ("GET", "/api/v1/analytics/reports/{report_id}"): P.transparency_reports,
+    ("GET", "/api/v1/analytics/reports/{report_id}/download"): P.transparency_reports,
+    ("POST", "/api/v1/analytics/reports/{report_id}/reproduction"): P.transparency_reports,
     # Accounts and API tokens (admin)
     ("GET", "/api/v1/admin/users"): P.users_manage,
     ("POST", "/api/v1/admin/users"): P.users_manage,
@@ -289,4 +295,8 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("GET", "/console/cases/{case_id}/referral/recipients/search"): P.referral_recipients,
     ("POST", "/console/cases/{case_id}/referral/recipients/agency"): P.referral_recipients,
     ("POST", "/console/cases/{case_id}/referral/recipients/other"): P.referral_recipients,
+    # Transparency reports
+    ("GET", "/console/analytics/reports"): P.transparency_reports,
+    ("POST", "/console/analytics/reports"): P.transparency_reports,
+    ("GET", "/console/analytics/reports/{report_id}/download"): P.transparency_reports,
 }

@@ -46,6 +46,7 @@ COVERED = (
     "/referral/send",
     "/referral/calls",
     "/eu-order",
+    "/console/analytics/reports",
 )
 
 
@@ -101,6 +102,7 @@ def _world(client: TestClient, factory: Any, make_account: Any) -> dict[str, Any
             "policy_id": 999_999,
             "trigger_id": 999_999,
             "recipient_id": 999_999,
+            "report_id": 999_999,
         }
 
 

@@ -23,6 +23,8 @@ from exigent import __version__
 from exigent.admin import api as admin_api
 from exigent.admin import pages as admin_pages
 from exigent.admin import token_pages, welcome_pages
+from exigent.analytics import report_api as analytics_report_api
+from exigent.analytics import report_pages as analytics_report_pages
 from exigent.audit.checks import ChainChecker
 from exigent.auditing import api as auditing_api
 from exigent.auditing import pages as auditing_pages
@@ -367,6 +369,8 @@ ROUTERS = (
     welcome_pages.router,
     auditing_pages.router,
     auditing_api.router,
+    analytics_report_api.router,
+    analytics_report_pages.router,
 )
 
 

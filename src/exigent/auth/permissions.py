@@ -44,6 +44,9 @@ class Permission(StrEnum):
     # approval checks that too).
     requester_verify = "requester.verify"
     audit_read = "audit.read"
+    # Generating, keeping and downloading the transparency reports the platform publishes:
+    # legal, who answers for what they say, and leadership, who publish them.
+    transparency_reports = "analytics.transparency_reports"
     # The team's exposure to harmful content, as totals per person (never the items seen).
     exposure_read_team = "exposure.read_team"
     users_manage = "users.manage"
@@ -109,6 +112,7 @@ ROSTERED = {P.shifts_own, P.oncall_read}
 PAGED = {P.oncall_respond}
 # The fraud-risk weights are tuned by those who answer for the queue and its risks.
 WEIGHTS = {P.weights_read, P.weights_edit}
+TRANSPARENCY = {P.transparency_reports}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.analyst: frozenset(
         STAFF_WORK
@@ -147,6 +151,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | DRAFTING
         | PRODUCING
         | WEIGHTS
+        | TRANSPARENCY
         | ROSTERED
         | PAGED
         | {
@@ -161,6 +166,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.leadership: frozenset(
         {P.request_read_all, P.policy_read, P.directory_read, P.roster_read, P.brief_send}
+        | TRANSPARENCY
         | ROSTERED
         | PAGED
     ),
