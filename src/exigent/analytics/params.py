@@ -17,9 +17,9 @@ def get_filters(
     ] = "30d",
     start: Annotated[date | None, Query(alias="from", description="custom: first day")] = None,
     end: Annotated[date | None, Query(alias="to", description="custom: last day")] = None,
-    kind: Annotated[str | None, Query(max_length=32)] = None,
-    priority: Annotated[str | None, Query(max_length=2)] = None,
-    country: Annotated[str | None, Query(max_length=2)] = None,
+    kind: Annotated[str | None, Query(max_length=64)] = None,
+    priority: Annotated[str | None, Query(max_length=64)] = None,
+    country: Annotated[str | None, Query(max_length=64)] = None,
     agency: Annotated[int | None, Query(ge=1, le=MAX_INT_ID)] = None,
     assignee: Annotated[int | None, Query(ge=1, le=MAX_INT_ID)] = None,
 ) -> Filters:
