@@ -5,8 +5,8 @@ away, and bad filters answered with a page naming the field."""
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from typing import Any
 
 import pytest
