@@ -14,7 +14,8 @@ document.addEventListener("DOMContentLoaded", function () {
       set.backgroundColor = palette[i % palette.length];
       set.borderColor = palette[i % palette.length];
     });
-    var y = { stacked: !!chart.stacked, beginAtZero: true, ticks: { color: fg }, grid: { color: line } };
+    var y = { stacked: !!chart.stacked, beginAtZero: true, grid: { color: line },
+              ticks: { color: fg, precision: chart.unit ? undefined : 0 } };
     if (chart.percent) { y.max = 100; y.title = { display: true, text: "%", color: fg }; }
     if (chart.unit) { y.title = { display: true, text: chart.unit, color: fg }; }
     new window.Chart(canvas, {
