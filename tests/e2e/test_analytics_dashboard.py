@@ -74,11 +74,15 @@ def test_leadership_picks_a_period_and_a_kind_and_downloads_a_csv(  # type: igno
     page.get_by_label("Kind", exact=True).select_option("")
     page.get_by_role("button", name="Show").click()
     page.locator('[data-breached="acknowledge"]').click()
-    expect(page.get_by_role("heading", name=re.compile("breached the acknowledge clock"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("breached the acknowledge clock"))
+    ).to_be_visible()
     expect(page.get_by_role("link", name=re.compile(r"^#\d+$")).first).to_be_visible()
     _shoot(page, "breaches")
 
-    page.goto(f"{live_server}/console/analytics/workload?period=custom&from=2026-11-01&to=2026-11-30")
+    page.goto(
+        f"{live_server}/console/analytics/workload?period=custom&from=2026-11-01&to=2026-11-30"
+    )
     expect(page.get_by_role("heading", name="Workload", level=1)).to_be_visible()
     expect(page.get_by_text("Team total")).to_be_visible()
     _shoot(page, "workload")
