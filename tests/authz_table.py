@@ -170,6 +170,15 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/audit/checks"): P.audit_read,
     # Proactive referrals: the moderation system (and staff) raise an escalation
     ("POST", "/api/v1/escalations"): P.referral_raise,
+    # Analytics: the dashboards are for those who run the team; everyone on the roster reads
+    # workload, with named rows only for themselves (and everyone's for a lead).
+    ("GET", "/api/v1/analytics/volume"): P.analytics_read,
+    ("GET", "/api/v1/analytics/backlog"): P.analytics_read,
+    ("GET", "/api/v1/analytics/sla"): P.analytics_read,
+    ("GET", "/api/v1/analytics/breaches"): P.analytics_read,
+    ("GET", "/api/v1/analytics/outcomes"): P.analytics_read,
+    ("GET", "/api/v1/analytics/fraud"): P.analytics_read,
+    ("GET", "/api/v1/analytics/workload"): P.shifts_own,
 }
 
 
@@ -209,6 +218,10 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/cases/{case_id}/referral/calls"): P.request_read_all,
     # The queue's band of new emergencies, refreshed on its own.
     ("GET", "/console/new-emergencies"): P.request_read_all,
+    # The analytics dashboards, their breached cases and workload per person.
+    ("GET", "/console/analytics"): P.analytics_read,
+    ("GET", "/console/analytics/breaches"): P.analytics_read,
+    ("GET", "/console/analytics/workload"): P.shifts_own,
     # The roster's pages
     ("GET", "/staffing"): P.roster_edit,
     ("POST", "/staffing/time-off/{time_off_id}/decision"): P.roster_edit,

@@ -26,6 +26,7 @@ from legal.flows import create_case
 STAFF_ROLES = [role for role in Role if role is not Role.requester]
 # Routes whose rows this table must hold.
 COVERED = (
+    "/console/analytics",
     "/console/directory",
     "/agency",
     "/risk/reassess",
