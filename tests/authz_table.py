@@ -144,6 +144,12 @@ TABLE: dict[tuple[str, str], Rule] = {
         "/api/v1/requests/{request_id}/eu-order/messages/{message_id}/send",
     ): P.request_ask_info,
     ("GET", "/api/v1/eu-orders/figures"): P.request_read_all,
+    # Transparency reports (legal and leadership)
+    ("GET", "/api/v1/analytics/reports"): P.transparency_reports,
+    ("POST", "/api/v1/analytics/reports"): P.transparency_reports,
+    ("GET", "/api/v1/analytics/reports/{report_id}"): P.transparency_reports,
+    ("GET", "/api/v1/analytics/reports/{report_id}/download"): P.transparency_reports,
+    ("POST", "/api/v1/analytics/reports/{report_id}/reproduction"): P.transparency_reports,
     # Accounts and API tokens (admin)
     ("GET", "/api/v1/admin/users"): P.users_manage,
     ("POST", "/api/v1/admin/users"): P.users_manage,
@@ -164,6 +170,15 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/audit/checks"): P.audit_read,
     # Proactive referrals: the moderation system (and staff) raise an escalation
     ("POST", "/api/v1/escalations"): P.referral_raise,
+    # Analytics: the dashboards are for those who run the team; everyone on the roster reads
+    # workload, with named rows only for themselves (and everyone's for a lead).
+    ("GET", "/api/v1/analytics/volume"): P.analytics_read,
+    ("GET", "/api/v1/analytics/backlog"): P.analytics_read,
+    ("GET", "/api/v1/analytics/sla"): P.analytics_read,
+    ("GET", "/api/v1/analytics/breaches"): P.analytics_read,
+    ("GET", "/api/v1/analytics/outcomes"): P.analytics_read,
+    ("GET", "/api/v1/analytics/fraud"): P.analytics_read,
+    ("GET", "/api/v1/analytics/workload"): P.shifts_own,
 }
 
 
@@ -203,6 +218,10 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/cases/{case_id}/referral/calls"): P.request_read_all,
     # The queue's band of new emergencies, refreshed on its own.
     ("GET", "/console/new-emergencies"): P.request_read_all,
+    # The analytics dashboards, their breached cases and workload per person.
+    ("GET", "/console/analytics"): P.analytics_read,
+    ("GET", "/console/analytics/breaches"): P.analytics_read,
+    ("GET", "/console/analytics/workload"): P.shifts_own,
     # The roster's pages
     ("GET", "/staffing"): P.roster_edit,
     ("POST", "/staffing/time-off/{time_off_id}/decision"): P.roster_edit,
@@ -271,6 +290,7 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/cases/{case_id}/eu-order/execute"): P.production_build,
     ("POST", "/console/cases/{case_id}/eu-order/obstacle"): P.production_build,
     ("POST", "/console/cases/{case_id}/eu-order/obstacle/end"): P.production_build,
+    ("POST", "/console/cases/{case_id}/eu-order/preservation"): P.preservation_manage,
     ("POST", "/console/cases/{case_id}/eu-order/messages/{message_id}"): P.request_ask_info,
     ("GET", "/console/cases/{case_id}/eu-order/confirm"): P.request_ask_info,
     ("POST", "/console/cases/{case_id}/eu-order/confirm"): P.request_ask_info,
@@ -288,4 +308,8 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("GET", "/console/cases/{case_id}/referral/recipients/search"): P.referral_recipients,
     ("POST", "/console/cases/{case_id}/referral/recipients/agency"): P.referral_recipients,
     ("POST", "/console/cases/{case_id}/referral/recipients/other"): P.referral_recipients,
+    # Transparency reports
+    ("GET", "/console/analytics/reports"): P.transparency_reports,
+    ("POST", "/console/analytics/reports"): P.transparency_reports,
+    ("GET", "/console/analytics/reports/{report_id}/download"): P.transparency_reports,
 }

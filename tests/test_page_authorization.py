@@ -26,6 +26,7 @@ from legal.flows import create_case
 STAFF_ROLES = [role for role in Role if role is not Role.requester]
 # Routes whose rows this table must hold.
 COVERED = (
+    "/console/analytics",
     "/console/directory",
     "/agency",
     "/risk/reassess",
@@ -46,6 +47,7 @@ COVERED = (
     "/referral/send",
     "/referral/calls",
     "/eu-order",
+    "/console/analytics/reports",
 )
 
 
@@ -101,6 +103,7 @@ def _world(client: TestClient, factory: Any, make_account: Any) -> dict[str, Any
             "policy_id": 999_999,
             "trigger_id": 999_999,
             "recipient_id": 999_999,
+            "report_id": 999_999,
         }
 
 

@@ -23,6 +23,10 @@ from exigent import __version__
 from exigent.admin import api as admin_api
 from exigent.admin import pages as admin_pages
 from exigent.admin import token_pages, welcome_pages
+from exigent.analytics import api as analytics_api
+from exigent.analytics import pages as analytics_pages
+from exigent.analytics import report_api as analytics_report_api
+from exigent.analytics import report_pages as analytics_report_pages
 from exigent.analytics.upkeep import install as keep_facts_current
 from exigent.audit.checks import ChainChecker
 from exigent.auditing import api as auditing_api
@@ -332,6 +336,8 @@ ROUTERS = (
     production_api.router,
     eu_order_api.router,
     eu_order_pages.router,
+    analytics_api.router,
+    analytics_pages.router,
     notice_api.router,
     web_pages.router,
     auth_pages.router,
@@ -369,6 +375,8 @@ ROUTERS = (
     welcome_pages.router,
     auditing_pages.router,
     auditing_api.router,
+    analytics_report_api.router,
+    analytics_report_pages.router,
 )
 
 

@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from exigent.analytics.cli import report_app
 from exigent.analytics.facts_cli import analytics_app, backfill_facts
 from exigent.analytics.upkeep import install as keep_facts_current
 from exigent.app import create_served_app
@@ -53,6 +54,7 @@ app.add_typer(production_app, name="production")
 app.add_typer(roster_app, name="roster")
 app.add_typer(oncall_app, name="oncall")
 app.add_typer(analytics_app, name="analytics")
+app.add_typer(report_app, name="report")
 
 InputFile = Annotated[Path, typer.Argument(help="JSON Lines file of intake records.")]
 

@@ -59,7 +59,12 @@ CONSOLE_PAGES: dict[Role, tuple[str, ...]] = {
     ),
     Role.legal: ("/console/policy", "/console/policy/edit", "/console/policy/diff"),
     Role.auditor: ("/console/audit", "/console/audit?action=request.create"),
-    Role.leadership: ("/console/home",),
+    Role.leadership: (
+        "/console/home",
+        "/console/analytics?period=90d",
+        "/console/analytics/breaches?period=90d",
+        "/console/analytics/workload?period=90d",
+    ),
     Role.scheduler: ("/console/home",),
     Role.admin: (
         "/console/admin/users",

@@ -95,6 +95,7 @@ def test_a_missing_page_keeps_the_navigation_of_whoever_is_signed_in(  # type: i
     assert missing.status_code == 404
     assert _nav(missing.text) == [
         "/wellbeing/team",
+        "/console/analytics",
         "/staffing",
         "/staffing/roster",
         "/staffing/mine",

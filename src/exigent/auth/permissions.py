@@ -44,6 +44,9 @@ class Permission(StrEnum):
     # approval checks that too).
     requester_verify = "requester.verify"
     audit_read = "audit.read"
+    # Generating, keeping and downloading the transparency reports the platform publishes:
+    # legal, who answers for what they say, and leadership, who publish them.
+    transparency_reports = "analytics.transparency_reports"
     # The team's exposure to harmful content, as totals per person (never the items seen).
     exposure_read_team = "exposure.read_team"
     users_manage = "users.manage"
@@ -78,6 +81,10 @@ class Permission(StrEnum):
     # Filing a CyberTipline report of a referral (and retracting it before it is finished):
     # a duty under 18 U.S.C. 2258A, so no second person approves it; who filed is recorded.
     ncmec_report = "ncmec.report"
+    # The team's dashboards (volume, clocks, outcomes, fraud, backlog): for those who run
+    # the team, its roster and its legal risk. Named workload rows are a lead's (see
+    # `exigent.analytics.queries.workload`).
+    analytics_read = "analytics.read"
 
 
 P = Permission
@@ -109,6 +116,7 @@ ROSTERED = {P.shifts_own, P.oncall_read}
 PAGED = {P.oncall_respond}
 # The fraud-risk weights are tuned by those who answer for the queue and its risks.
 WEIGHTS = {P.weights_read, P.weights_edit}
+TRANSPARENCY = {P.transparency_reports}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.analyst: frozenset(
         STAFF_WORK
@@ -139,6 +147,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.brief_send,
             P.referral_raise,
             P.referral_recipients,
+            P.analytics_read,
         }
     ),
     # Legal answers for every disclosure, so it may read the audit log that records them.
@@ -147,6 +156,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | DRAFTING
         | PRODUCING
         | WEIGHTS
+        | TRANSPARENCY
         | ROSTERED
         | PAGED
         | {
@@ -157,16 +167,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.audit_read,
             P.brief_send,
             P.referral_recipients,
+            P.analytics_read,
         }
     ),
     Role.leadership: frozenset(
-        {P.request_read_all, P.policy_read, P.directory_read, P.roster_read, P.brief_send}
+        {
+            P.request_read_all,
+            P.policy_read,
+            P.directory_read,
+            P.roster_read,
+            P.brief_send,
+            P.analytics_read,
+        }
+        | TRANSPARENCY
         | ROSTERED
         | PAGED
     ),
     # Schedulers build the roster; the team's exposure informs recovery time.
     Role.scheduler: frozenset(
-        {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage} | ROSTERED | PAGED
+        {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage, P.analytics_read}
+        | ROSTERED
+        | PAGED
     ),
     Role.auditor: frozenset(
         {

@@ -107,6 +107,13 @@ PLACES = (
         P.exposure_read_team,
     ),
     Place(
+        "/console/analytics",
+        "Analytics",
+        "Volume, backlog, clocks met and breached, outcomes and fraud over a period, each as "
+        "a chart, a table and a CSV; workload per person.",
+        P.analytics_read,
+    ),
+    Place(
         "/staffing",
         "Roster",
         "Coverage for the next 14 days with its gaps, time off and swaps waiting for an answer.",
@@ -148,6 +155,13 @@ PLACES = (
         covers_below=False,
     ),
     Place(
+        "/console/analytics/reports",
+        "Transparency reports",
+        "Generate the half-year's transparency report (TikTok's or Google's layout, CSV or "
+        "PDF with the DSA figures), keep it, and download the kept ones.",
+        P.transparency_reports,
+    ),
+    Place(
         "/portal/staff/accounts",
         "Portal accounts",
         "Officers' portal accounts: verify, suspend or mark them fraudulent.",
@@ -162,7 +176,7 @@ PLACES = (
 )
 
 # Where a role lands after signing in: its own page, or the start page until it has one
-# (leadership's dashboards are still to come).
+# (leadership's: the start page, which leads to the dashboards).
 LANDING = {
     Role.auditor: "/console/audit",
     Role.leadership: HOME,
@@ -182,7 +196,7 @@ ROLE_WORK = {
     "signs off risky disclosures.",
     Role.leadership: "Leadership follows the team's work: critical-event briefs arrive by "
     "email and stay on their case; you can read every case and the policy, and brief legal "
-    "from a case. Dashboards are coming.",
+    "from a case, and follow volume, clocks, outcomes and fraud on the analytics dashboards.",
     Role.scheduler: "Schedulers plan rosters and coverage, decide time off and swaps, and "
     "use the team's exposure to plan recovery time.",
     Role.auditor: "Auditors read everything and change nothing: the audit log records every "

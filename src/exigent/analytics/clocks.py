@@ -1,0 +1,148 @@
+"""The clocks in aggregate: SLA attainment per priority, how long each step took, and the
+cases that breached.
+
+A clock is met when its step happened by its due time, breached when the step happened after
+it or has not happened and the due time is past, and still running otherwise; attainment is
+met / (met + breached). Percentiles are exact, by nearest rank (the value at rank
+ceil(p x n) of the sorted times), read with ORDER BY ... LIMIT 1 OFFSET k on either database.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from exigent.analytics.filters import Filters
+from exigent.analytics.models import CaseFact
+from exigent.analytics.queries import scoped
+
+F = CaseFact
+# Each clock: when its step happened and when it was due.
+CLOCKS: dict[str, tuple[Any, Any]] = {
+    "acknowledge": (F.acknowledged_at, F.acknowledge_due_at),
+    "decide": (F.decided_at, F.decide_due_at),
+}
+# Time from receipt to each step, in seconds.
+STEPS: dict[str, Any] = {
+    "acknowledge": F.acknowledge_seconds,
+    "decide": F.decide_seconds,
+    "deliver": F.deliver_seconds,
+}
+BREACH_LIST_LIMIT = 500
+
+
+def breached(clock: str, now: datetime) -> ColumnElement[bool]:
+    done, due = CLOCKS[clock]
+    return or_(and_(done.is_not(None), done > due), and_(done.is_(None), due < now))
+
+
+def _met(clock: str) -> ColumnElement[bool]:
+    done, due = CLOCKS[clock]
+    return and_(done.is_not(None), done <= due)
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    priority: str
+    clock: str
+    met: int
+    breached: int
+    running: int
+
+    @property
+    def attainment(self) -> float | None:
+        """The share met of the clocks that have an answer; None while none has."""
+        settled = self.met + self.breached
+        return round(self.met / settled, 4) if settled else None
+
+
+def sla(session: Session, filters: Filters, now: datetime) -> list[SlaRow]:
+    """Met, breached and still running, per priority and clock, for cases received in the period."""
+    rows = []
+    for clock in CLOCKS:
+        met = func.sum(case((_met(clock), 1), else_=0))
+        late = func.sum(case((breached(clock, now), 1), else_=0))
+        for priority, total, met_count, late_count in session.execute(
+            select(F.priority, func.count(), met, late).where(*scoped(filters)).group_by(F.priority)
+        ):
+            met_count, late_count = int(met_count or 0), int(late_count or 0)
+            rows.append(
+                SlaRow(
+                    priority=priority,
+                    clock=clock,
+                    met=met_count,
+                    breached=late_count,
+                    running=total - met_count - late_count,
+                )
+            )
+    rows.sort(key=lambda r: (r.priority, list(CLOCKS).index(r.clock)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Spread:
+    step: str
+    count: int
+    median_seconds: int | None
+    p90_seconds: int | None
+    worst_seconds: int | None
+
+
+def _at_rank(session: Session, column: Any, where: list[Any], rank: int) -> int:
+    """The value at 1-based `rank` of the sorted non-null column."""
+    value = session.execute(
+        select(column).where(*where).order_by(column).limit(1).offset(rank - 1)
+    ).scalar_one()
+    return int(value)
+
+
+def spread(session: Session, filters: Filters, step: str) -> Spread:
+    """Median, 90th percentile and worst time from receipt to `step`, exact."""
+    column = STEPS[step]
+    where = [*scoped(filters), column.is_not(None)]
+    count, worst = session.execute(select(func.count(), func.max(column)).where(*where)).one()
+    if not count:
+        return Spread(step, 0, None, None, None)
+    return Spread(
+        step=step,
+        count=count,
+        median_seconds=_at_rank(session, column, where, math.ceil(0.5 * count)),
+        p90_seconds=_at_rank(session, column, where, math.ceil(0.9 * count)),
+        worst_seconds=int(worst),
+    )
+
+
+def spreads(session: Session, filters: Filters) -> list[Spread]:
+    return [spread(session, filters, step) for step in STEPS]
+
+
+@dataclass(frozen=True)
+class BreachedCase:
+    request_id: int
+    kind: str
+    priority: str
+    received_at: datetime
+    due_at: datetime
+    # When the step happened; None when it still has not.
+    done_at: datetime | None
+
+
+def breaches(
+    session: Session, filters: Filters, now: datetime, clock: str
+) -> tuple[int, list[BreachedCase]]:
+    """How many cases breached `clock`, and the oldest of them (up to a page's worth)."""
+    done, due = CLOCKS[clock]
+    where = [*scoped(filters), breached(clock, now)]
+    total = session.execute(select(func.count()).where(*where)).scalar_one()
+    rows = session.execute(
+        select(F.request_id, F.kind, F.priority, F.received_at, due, done)
+        .where(*where)
+        .order_by(F.received_at, F.request_id)
+        .limit(BREACH_LIST_LIMIT)
+    ).all()
+    return total, [BreachedCase(*row) for row in rows]

@@ -1,0 +1,120 @@
+"""The dashboards' JSON answers (`/api/v1/analytics/...`), one model per panel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class PeriodRead(BaseModel):
+    """The period the figures cover: cases received in [since, until), in UTC."""
+
+    period: str
+    since: datetime
+    until: datetime
+    counted_by: str = Field(
+        default="received_at in UTC", description="A case counts in the period of its receipt."
+    )
+    kind: str | None = None
+    priority: str | None = None
+    country: str | None = None
+    agency_id: int | None = None
+    assignee_id: int | None = None
+
+
+class VolumeRead(BaseModel):
+    filters: PeriodRead
+    dimension: str = Field(description="kind, country, agency_type or channel")
+    bucket: str = Field(description="day or week; each bucket starts at the time listed")
+    bucket_starts: list[datetime]
+    series: dict[str, list[int]] = Field(description="each value's count per bucket")
+    total: int
+
+
+class AgeBandRead(BaseModel):
+    band: str
+    open_cases: int
+
+
+class BacklogRead(BaseModel):
+    filters: PeriodRead
+    as_of: datetime
+    open_cases: int
+    age_bands: list[AgeBandRead]
+    by_priority: dict[str, int]
+
+
+class SlaRowRead(BaseModel):
+    priority: str
+    clock: str = Field(description="acknowledge or decide")
+    met: int
+    breached: int
+    running: int
+    attainment: float | None = Field(description="met / (met + breached); null if neither")
+
+
+class SpreadRead(BaseModel):
+    step: str = Field(description="acknowledge, decide or deliver")
+    count: int
+    median_seconds: int | None
+    p90_seconds: int | None
+    worst_seconds: int | None
+
+
+class SlaRead(BaseModel):
+    filters: PeriodRead
+    as_of: datetime
+    clocks: list[SlaRowRead]
+    times: list[SpreadRead]
+
+
+class BreachedCaseRead(BaseModel):
+    request_id: int
+    kind: str
+    priority: str
+    received_at: datetime
+    due_at: datetime
+    done_at: datetime | None
+
+
+class BreachesRead(BaseModel):
+    filters: PeriodRead
+    clock: str
+    total: int
+    cases: list[BreachedCaseRead] = Field(description="the oldest breached cases, up to 500")
+
+
+class OutcomesRead(BaseModel):
+    filters: PeriodRead
+    by: str = Field(description="kind or country")
+    outcomes: dict[str, dict[str, int]]
+
+
+class FraudRead(BaseModel):
+    filters: PeriodRead
+    attempts: int = Field(description="cases assessed at high or critical risk")
+    caught: int
+    caught_by: dict[str, int]
+    signals: dict[str, int]
+    catch_median_seconds: int | None
+    catch_p90_seconds: int | None
+    catch_worst_seconds: int | None
+    requesters_marked: int
+    agencies_marked: int
+
+
+class WorkloadRowRead(BaseModel):
+    user_id: int | None
+    name: str
+    assigned: int
+    decided: int
+    open_now: int
+
+
+class WorkloadRead(BaseModel):
+    filters: PeriodRead
+    team: WorkloadRowRead
+    people: list[WorkloadRowRead] = Field(
+        description="everyone's rows for a lead; only the caller's own for anyone else"
+    )

@@ -1,0 +1,218 @@
+"""Each dashboard panel as one table: the page shows it beside its chart, the CSV download is
+the same rows, so what is read and what is downloaded never differ."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from exigent.analytics.clocks import BreachedCase, SlaRow, Spread
+from exigent.analytics.fraud import FraudFigures
+from exigent.analytics.models import FactOutcome
+from exigent.analytics.queries import Backlog, VolumeSeries, Workload
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+    # What the chart draws, as Chart.js data (labels and datasets); None for tables only.
+    chart: dict[str, Any] | None = None
+    chart_type: str = "bar"
+    notes: list[str] = field(default_factory=list)
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(self.header)
+        for row in self.rows:
+            writer.writerow(["" if v is None else v for v in row])
+        return out.getvalue()
+
+
+def _hours(seconds: int | None) -> float | None:
+    return None if seconds is None else round(seconds / 3600, 2)
+
+
+def volume_table(found: VolumeSeries) -> Table:
+    labels = [s.date().isoformat() for s in found.starts]
+    return Table(
+        name="volume",
+        title=f"Cases received per {found.bucket}, by {found.dimension.replace('_', ' ')}",
+        header=[f"{found.bucket} starting (UTC)", *found.series, "total"],
+        rows=[
+            [
+                label,
+                *(counts[i] for counts in found.series.values()),
+                sum(counts[i] for counts in found.series.values()),
+            ]
+            for i, label in enumerate(labels)
+        ],
+        chart={
+            "labels": labels,
+            "datasets": [{"label": k, "data": v} for k, v in found.series.items()],
+            "stacked": True,
+        },
+    )
+
+
+def backlog_table(found: Backlog) -> Table:
+    return Table(
+        name="backlog",
+        title="Open cases now, by age",
+        header=["age", "open cases"],
+        rows=[[band, count] for band, count in found.bands],
+        chart={
+            "labels": [band for band, _ in found.bands],
+            "datasets": [{"label": "open cases", "data": [c for _, c in found.bands]}],
+        },
+    )
+
+
+def sla_table(rows: list[SlaRow]) -> Table:
+    clocks = sorted({r.clock for r in rows}, key=["acknowledge", "decide"].index)
+    priorities = sorted({r.priority for r in rows})
+    by = {(r.priority, r.clock): r for r in rows}
+    return Table(
+        name="sla",
+        title="Clocks met, per priority",
+        header=["priority", "clock", "met", "breached", "still running", "attainment %"],
+        rows=[
+            [
+                r.priority,
+                r.clock,
+                r.met,
+                r.breached,
+                r.running,
+                None if r.attainment is None else round(r.attainment * 100, 1),
+            ]
+            for r in rows
+        ],
+        chart={
+            "labels": priorities,
+            "datasets": [
+                {
+                    "label": f"{clock} met %",
+                    "data": [
+                        None if (a := by[(p, clock)].attainment) is None else round(a * 100, 1)
+                        for p in priorities
+                    ],
+                }
+                for clock in clocks
+            ],
+            "percent": True,
+        },
+    )
+
+
+def times_table(spreads: list[Spread]) -> Table:
+    return Table(
+        name="times",
+        title="Time from receipt to each step (hours)",
+        header=["step", "cases", "median h", "p90 h", "worst h"],
+        rows=[
+            [
+                s.step,
+                s.count,
+                _hours(s.median_seconds),
+                _hours(s.p90_seconds),
+                _hours(s.worst_seconds),
+            ]
+            for s in spreads
+        ],
+        chart={
+            "labels": [s.step for s in spreads],
+            "datasets": [
+                {"label": "median", "data": [_hours(s.median_seconds) for s in spreads]},
+                {"label": "p90", "data": [_hours(s.p90_seconds) for s in spreads]},
+                {"label": "worst", "data": [_hours(s.worst_seconds) for s in spreads]},
+            ],
+            "unit": "hours",
+        },
+    )
+
+
+def outcomes_table(found: dict[str, dict[str, int]], by: str) -> Table:
+    outcomes = [o.value for o in FactOutcome if any(o.value in v for v in found.values())]
+    return Table(
+        name=f"outcomes-{by}",
+        title=f"Outcomes per {by}",
+        header=[by, *outcomes, "total"],
+        rows=[[key, *(v.get(o, 0) for o in outcomes), sum(v.values())] for key, v in found.items()],
+        chart={
+            "labels": list(found),
+            "datasets": [
+                {"label": o, "data": [v.get(o, 0) for v in found.values()]} for o in outcomes
+            ],
+            "stacked": True,
+        },
+    )
+
+
+def fraud_table(found: FraudFigures) -> Table:
+    rows: list[list[Any]] = [
+        ["attempts (high or critical risk)", found.attempts],
+        ["caught", found.caught],
+        *[[f"caught by {how.replace('_', ' ')}", n] for how, n in found.caught_by.items()],
+        *[[f"signal {code}", n] for code, n in found.signals.items()],
+        ["time to catch, median h", _hours(found.catch_median_seconds)],
+        ["time to catch, p90 h", _hours(found.catch_p90_seconds)],
+        ["time to catch, worst h", _hours(found.catch_worst_seconds)],
+        ["requesters marked", found.requesters_marked],
+        ["agencies behind a caught impostor", found.agencies_marked],
+    ]
+    return Table(
+        name="fraud",
+        title="Fraud attempts and how they were caught",
+        header=["figure", "value"],
+        rows=rows,
+        chart={
+            "labels": [how.replace("_", " ") for how in found.caught_by],
+            "datasets": [{"label": "caught", "data": list(found.caught_by.values())}],
+        }
+        if found.caught_by
+        else None,
+    )
+
+
+def breaches_table(cases: list[BreachedCase]) -> Table:
+    return Table(
+        name="breaches",
+        title="Breached cases",
+        header=["case", "kind", "priority", "received (UTC)", "due (UTC)", "done (UTC)"],
+        rows=[
+            [
+                c.request_id,
+                c.kind,
+                c.priority,
+                c.received_at.isoformat(),
+                c.due_at.isoformat(),
+                c.done_at.isoformat() if c.done_at else None,
+            ]
+            for c in cases
+        ],
+    )
+
+
+def workload_table(found: Workload) -> Table:
+    people = [[p.name, p.assigned, p.decided, p.open_now] for p in found.people]
+    team = found.team
+    return Table(
+        name="workload",
+        title="Workload",
+        header=["person", "assigned", "decided", "open now"],
+        rows=[*people, ["Team total", team.assigned, team.decided, team.open_now]],
+        chart={
+            "labels": [p.name for p in found.people],
+            "datasets": [
+                {"label": "assigned", "data": [p.assigned for p in found.people]},
+                {"label": "decided", "data": [p.decided for p in found.people]},
+            ],
+        }
+        if found.people
+        else None,
+    )
