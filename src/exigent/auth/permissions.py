@@ -78,6 +78,10 @@ class Permission(StrEnum):
     # Filing a CyberTipline report of a referral (and retracting it before it is finished):
     # a duty under 18 U.S.C. 2258A, so no second person approves it; who filed is recorded.
     ncmec_report = "ncmec.report"
+    # The team's dashboards (volume, clocks, outcomes, fraud, backlog): for those who run
+    # the team, its roster and its legal risk. Named workload rows are a lead's (see
+    # `exigent.analytics.queries.workload`).
+    analytics_read = "analytics.read"
 
 
 P = Permission
@@ -139,6 +143,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.brief_send,
             P.referral_raise,
             P.referral_recipients,
+            P.analytics_read,
         }
     ),
     # Legal answers for every disclosure, so it may read the audit log that records them.
@@ -157,16 +162,26 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.audit_read,
             P.brief_send,
             P.referral_recipients,
+            P.analytics_read,
         }
     ),
     Role.leadership: frozenset(
-        {P.request_read_all, P.policy_read, P.directory_read, P.roster_read, P.brief_send}
+        {
+            P.request_read_all,
+            P.policy_read,
+            P.directory_read,
+            P.roster_read,
+            P.brief_send,
+            P.analytics_read,
+        }
         | ROSTERED
         | PAGED
     ),
     # Schedulers build the roster; the team's exposure informs recovery time.
     Role.scheduler: frozenset(
-        {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage} | ROSTERED | PAGED
+        {P.exposure_read_team, P.roster_read, P.roster_edit, P.contacts_manage, P.analytics_read}
+        | ROSTERED
+        | PAGED
     ),
     Role.auditor: frozenset(
         {
