@@ -168,15 +168,18 @@ def score(
     alerts = episodes(kept, window)
 
     def explains(surge: Surge, series: Series, first: datetime, last: datetime) -> bool:
-        return (
-            series == surge.series and first <= surge.end + window and last >= surge.start
-        )
+        return series == surge.series and first <= surge.end + window and last >= surge.start
 
     true = [a for a in alerts if any(explains(s, *a) for s in surges)]
     found = [s for s in surges if any(explains(s, *a) for a in alerts)]
     months = (WEEKS - WARM_UP_WEEKS) * 7 / 30.44
     precision = len(true) / len(alerts) if alerts else 1.0
-    return precision, len(found) / len(surges) if surges else 1.0, (len(alerts) - len(true)) / months, len(alerts)
+    return (
+        precision,
+        len(found) / len(surges) if surges else 1.0,
+        (len(alerts) - len(true)) / months,
+        len(alerts),
+    )
 
 
 def main() -> None:
@@ -200,15 +203,19 @@ def main() -> None:
     )
     with_surges = alarms(counts, permissive)
     without = alarms(quiet, permissive)
-    print(f"{'p-value':>8} {'min':>4} {'precision':>9} {'recall':>7} {'false/month':>11} "
-          f"{'alerts':>6} {'quiet history: false/month':>27}")
+    print(
+        f"{'p-value':>8} {'min':>4} {'precision':>9} {'recall':>7} {'false/month':>11} "
+        f"{'alerts':>6} {'quiet history: false/month':>27}"
+    )
     for p_value in (1e-3, 1e-4, 1e-5, 1e-6, 1e-7):
         for min_cases in (3, 4, 6):
             precision, recall, false, total = score(
                 with_surges, surges, p_value, min_cases, chosen.window
             )
             _, _, quiet_false, _ = score(without, [], p_value, min_cases, chosen.window)
-            mark = "  <- chosen" if (p_value, min_cases) == (chosen.p_value, chosen.min_cases) else ""
+            mark = (
+                "  <- chosen" if (p_value, min_cases) == (chosen.p_value, chosen.min_cases) else ""
+            )
             print(
                 f"{p_value:>8.0e} {min_cases:>4} {precision:>9.3f} {recall:>7.3f} "
                 f"{false:>11.2f} {total:>6} {quiet_false:>27.2f}{mark}"

@@ -33,7 +33,7 @@ class SurgeSettings:
     window_hours: int = 3
     weeks: int = 8
     p_value: float = 1e-5
-    min_cases: int = 4
+    min_cases: int = 6
 
     @property
     def window(self) -> timedelta:
