@@ -164,6 +164,9 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/audit/checks"): P.audit_read,
     # Proactive referrals: the moderation system (and staff) raise an escalation
     ("POST", "/api/v1/escalations"): P.referral_raise,
+    # Analytics: where the time goes and surges (leadership, leads, schedulers, legal)
+    ("GET", "/api/v1/analytics/time"): P.analytics_read,
+    ("GET", "/api/v1/analytics/surges"): P.analytics_read,
 }
 
 
@@ -288,4 +291,7 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("GET", "/console/cases/{case_id}/referral/recipients/search"): P.referral_recipients,
     ("POST", "/console/cases/{case_id}/referral/recipients/agency"): P.referral_recipients,
     ("POST", "/console/cases/{case_id}/referral/recipients/other"): P.referral_recipients,
+    # Analytics: where the time goes and surges
+    ("GET", "/console/analytics/time"): P.analytics_read,
+    ("GET", "/console/analytics/surges"): P.analytics_read,
 }

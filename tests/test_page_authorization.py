@@ -46,6 +46,8 @@ COVERED = (
     "/referral/send",
     "/referral/calls",
     "/eu-order",
+    "/console/analytics/time",
+    "/console/analytics/surges",
 )
 
 

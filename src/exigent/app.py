@@ -23,6 +23,7 @@ from exigent import __version__
 from exigent.admin import api as admin_api
 from exigent.admin import pages as admin_pages
 from exigent.admin import token_pages, welcome_pages
+from exigent.analytics import trend_api, trend_pages
 from exigent.audit.checks import ChainChecker
 from exigent.auditing import api as auditing_api
 from exigent.auditing import pages as auditing_pages
@@ -367,6 +368,8 @@ ROUTERS = (
     welcome_pages.router,
     auditing_pages.router,
     auditing_api.router,
+    trend_api.router,
+    trend_pages.router,
 )
 
 

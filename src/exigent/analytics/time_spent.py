@@ -160,7 +160,7 @@ def case_seconds(
     legal = _in_legal_review(session, start, end)
     per_case: dict[tuple[StepKey, int], float] = defaultdict(float)
     for case_kind, case_priority, request_id, status, entered, left in rows:
-        waiting = WAITING_ON.get(status)
+        waiting = WAITING_ON.get(status) if status is not None else None
         if waiting is None:
             continue
         if status is Status.under_review and request_id in legal:
