@@ -43,6 +43,7 @@ def test_a_lead_sees_the_surge_with_its_cases_and_can_download_it(
     assert page.status_code == 200
     assert "Surge under way: emergency (child safety), 15 cases" in page.text
     assert f'href="/console/cases/{wave[0]}"' in page.text
+    assert "Surge under way: emergency (child safety)" in client.get("/console").text
     assert 'id="surge-chart"' in page.text and '<th scope="col">Expected</th>' in page.text
     download = client.get("/console/analytics/surges?format=csv")
     [row] = list(csv.DictReader(io.StringIO(download.text)))

@@ -60,6 +60,17 @@ def open_alerts(session: Session) -> list[SurgeAlert]:
     )
 
 
+def banner_lines(session: Session) -> list[str]:
+    """One line for each surge under way, for the banner leads see."""
+    return [
+        f"Surge under way: {series_label(a.kind, a.harm)}, {a.observed} cases in the last "
+        f"{a.window_hours} h against about {a.expected:.1f} expected"
+        + (f", mostly from {a.top_source}" if a.top_source else "")
+        + "."
+        for a in open_alerts(session)
+    ]
+
+
 def _top_source(session: Session, cases: list[CaseFact]) -> str:
     """The agency (else requester account) most of the cases came from, when it is most."""
     agencies = Counter(c.agency_id for c in cases if c.agency_id is not None)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from exigent.analytics import trend_queries
-from exigent.analytics.surge_alerts import series_label
+from exigent.analytics.surge_alerts import banner_lines, series_label
 from exigent.analytics.surges import FactCounts, SurgeSettings, baselines
 from exigent.analytics.time_spent import WaitingOn
 from exigent.analytics.trend_schemas import SurgeAlertRead
@@ -120,7 +120,7 @@ def surges_page(
         "analytics/surges.html",
         {
             "read": read,
-            "open_alerts": [a for a in read.alerts if a.ended_at is None],
+            "surge_banners": banner_lines(session),
             "chart": _hourly_chart(session, newest),
             "label": series_label,
             "days": days,
