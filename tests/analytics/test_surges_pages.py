@@ -82,3 +82,5 @@ def test_an_analyst_is_refused_and_a_bad_kind_is_named(client: TestClient, analy
         "/api/v1/analytics/time?start=2026-05-02&end=2026-05-01", headers=lead.headers
     )
     assert answer.status_code == 422 and "start" in answer.text
+    answer = client.get("/api/v1/analytics/time?start=0001-01-01", headers=lead.headers)
+    assert answer.status_code == 422 and "start" in answer.text

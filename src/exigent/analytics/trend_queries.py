@@ -24,6 +24,9 @@ from exigent.cases.schemas import RequestKind
 from exigent.errors import BadInput
 
 MAX_DAYS = 366
+# Cases are no older than the team's records and no later than the next century; outside,
+# a date is a typing slip, and the period before it could not even be computed.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def period(start: date | None, end: date | None, now: datetime) -> tuple[datetime, datetime]:
@@ -31,6 +34,9 @@ def period(start: date | None, end: date | None, now: datetime) -> tuple[datetim
     given. A period that ends before it starts, or is longer than a year, names its field."""
     if start is None and end is None:
         return default_period(now)
+    for name, day in (("start", start), ("end", end)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise BadInput(f"{name}: must be between {EARLIEST} and {LATEST}", field=name)
     last = end or now.date()
     first = start or last - timedelta(days=29)
     if first > last:
