@@ -20,8 +20,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import and_, func, select, type_coerce
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from exigent.analytics.models import CaseFact
@@ -119,6 +120,13 @@ def _in_legal_review(session: Session, start: datetime, end: datetime) -> set[in
     )
 
 
+def _seconds(session: Session, entered: Any, left: Any) -> Any:
+    """`left - entered` in seconds, in SQL: the two databases subtract instants differently."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", left - entered)
+    return (func.julianday(left) - func.julianday(entered)) * 86400.0
+
+
 def case_seconds(
     session: Session,
     start: datetime,
@@ -128,25 +136,24 @@ def case_seconds(
     priority: str | None = None,
 ) -> dict[StepKey, list[float]]:
     """For each step, the seconds each case received from `start` to `end` spent in it."""
-    left_at = type_coerce(
-        func.lead(TimelineEvent.at).over(
-            partition_by=TimelineEvent.request_id, order_by=(TimelineEvent.at, TimelineEvent.id)
-        ),
-        UtcDateTime(),
-    )
     filters = [CaseFact.received_at >= start, CaseFact.received_at < end]
     if kind:
         filters.append(CaseFact.kind == kind)
     if priority:
         filters.append(CaseFact.priority == priority)
-    rows = session.execute(
+    visits = (
         select(
             CaseFact.kind,
             CaseFact.priority,
             TimelineEvent.request_id,
             TimelineEvent.to_status,
-            TimelineEvent.at,
-            left_at,
+            TimelineEvent.at.label("entered"),
+            func.lead(TimelineEvent.at)
+            .over(
+                partition_by=TimelineEvent.request_id,
+                order_by=(TimelineEvent.at, TimelineEvent.id),
+            )
+            .label("left"),
         )
         .join(
             TimelineEvent,
@@ -156,21 +163,33 @@ def case_seconds(
             ),
         )
         .where(*filters)
+        .subquery()
+    )
+    until_now = literal(now, UtcDateTime())
+    # Still there: the visit lasts until now; the instants are compared as stored.
+    left = case(
+        (or_(visits.c.left.is_(None), visits.c.left > until_now), until_now),
+        else_=visits.c.left,
+    )
+    rows = session.execute(
+        select(
+            visits.c.kind,
+            visits.c.priority,
+            visits.c.request_id,
+            visits.c.to_status,
+            func.sum(_seconds(session, visits.c.entered, left)),
+        )
+        .where(visits.c.to_status.in_(list(WAITING_ON)))
+        .group_by(visits.c.kind, visits.c.priority, visits.c.request_id, visits.c.to_status)
     )
     legal = _in_legal_review(session, start, end)
-    per_case: dict[tuple[StepKey, int], float] = defaultdict(float)
-    for case_kind, case_priority, request_id, status, entered, left in rows:
-        waiting = WAITING_ON.get(status) if status is not None else None
-        if waiting is None:
-            continue
-        if status is Status.under_review and request_id in legal:
-            waiting = WaitingOn.legal
-        until = min(left, now) if left is not None else now
-        seconds = max(0.0, (until - entered).total_seconds())
-        per_case[((case_kind, case_priority, str(status), waiting), request_id)] += seconds
     found: dict[StepKey, list[float]] = defaultdict(list)
-    for (key, _), seconds in per_case.items():
-        found[key].append(seconds)
+    for case_kind, case_priority, request_id, status, seconds in rows:
+        step = Status(status)
+        waiting = WAITING_ON[step]
+        if step is Status.under_review and request_id in legal:
+            waiting = WaitingOn.legal
+        found[(case_kind, case_priority, str(step), waiting)].append(max(0.0, float(seconds)))
     return dict(found)
 
 
