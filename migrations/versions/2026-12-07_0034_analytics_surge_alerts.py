@@ -1,7 +1,7 @@
 """Analytics: surge alerts, and the paging trigger that announces them
 
-Revision ID: 0033
-Revises: 0032
+Revision ID: 0034
+Revises: 0033
 Create Date: 2026-12-07 03:05:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import exigent.db
 
-revision = "0033"
-down_revision = "0032"
+revision = "0034"
+down_revision = "0033"
 branch_labels = None
 depends_on = None
 
