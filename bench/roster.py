@@ -2,12 +2,9 @@
 
 uv run python bench/roster.py [--seconds 60] [--instances 1,2,3]
 
-Measured on Dec 6 2026, 60 s each, two shared cores (load average 2.8 to 6.6), objective
-(gap to the published best, lower bound): 1: 607 (0%, 607 proven in 0.7 s), 2: 828 (0%, 208),
-3: 1001 (0%, 300), 4: 1716 (0%, 200), 5: 1234 (+7.96%, 1), 6: 1952 (+0.10%, 201),
-7: 1069 (+1.23%, 29), 8: 1438 (+9.94%, 1227), 9: 558 (+27.11%, 247), 10: 4764 (+2.87%, 9);
-every roster passed the checker. Runs vary a lot with the seed and the machine's load
-(docs/architecture.md, "Roster benchmark", has the spread).
+Measured on Dec 7 2026, 60 s each, two shared cores: figures, loads and CPU seconds are in
+docs/architecture.md, "Roster benchmark". Runs vary a lot with the seed and with how much of
+the machine other work leaves the solver.
 """
 
 from __future__ import annotations
@@ -15,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -25,6 +23,13 @@ from exigent.staffing.checker import check, read_roster_csv
 
 DATA = Path("/work/shared/data/rostering/curtois")
 BEST = {1: 607, 2: 828, 3: 1001, 4: 1716, 5: 1143, 6: 1950, 7: 1056, 8: 1308, 9: 439, 10: 4631}
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by finished child processes: beside the wall time it says how much
+    of the machine the solver had."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(number: int, seconds: float) -> list[str]:
@@ -41,7 +46,9 @@ def run(number: int, seconds: float) -> list[str]:
             "--output",
             str(csv),
         ]
+        before = _children_cpu()
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        cpu = f"{_children_cpu() - before:.1f}"
         if done.returncode != 0:
             return [
                 f"Instance{number}",
@@ -50,6 +57,7 @@ def run(number: int, seconds: float) -> list[str]:
                 "",
                 "",
                 "",
+                cpu,
                 "no",
                 done.stderr.strip()[-60:],
             ]
@@ -72,6 +80,7 @@ def run(number: int, seconds: float) -> list[str]:
         gap,
         str(line["lower_bound"]),
         str(line["seconds"]),
+        cpu,
         str(line["feasible"]),
         verdict,
     ]
@@ -89,6 +98,7 @@ def main() -> None:
         "gap %",
         "lower bound",
         "seconds",
+        "cpu seconds",
         "feasible",
         "checker",
     ]

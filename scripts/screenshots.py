@@ -2,6 +2,7 @@
 
 Seeds a throwaway demo database (or uses --database), serves it on loopback, signs in with
 Debian's Chromium through Playwright and saves a full-page screenshot of every main page.
+The pages of EU orders follow (`eu_order_screenshots.py`).
 Usage: scripts/screenshots [--database sqlite:///path.db] [--out docs/screenshots]
 """
 
@@ -42,6 +43,9 @@ def main() -> None:
     shoot_roles(base, Path(args.out))
     if not args.roles_only:
         shoot_actions(base, Path(args.out))
+        from eu_order_screenshots import shoot_eu_orders
+
+        shoot_eu_orders(base, Path(args.out), ROOT)
 
 
 def serve() -> str:

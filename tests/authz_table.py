@@ -144,6 +144,12 @@ TABLE: dict[tuple[str, str], Rule] = {
         "/api/v1/requests/{request_id}/eu-order/messages/{message_id}/send",
     ): P.request_ask_info,
     ("GET", "/api/v1/eu-orders/figures"): P.request_read_all,
+    # Transparency reports (legal and leadership)
+    ("GET", "/api/v1/analytics/reports"): P.transparency_reports,
+    ("POST", "/api/v1/analytics/reports"): P.transparency_reports,
+    ("GET", "/api/v1/analytics/reports/{report_id}"): P.transparency_reports,
+    ("GET", "/api/v1/analytics/reports/{report_id}/download"): P.transparency_reports,
+    ("POST", "/api/v1/analytics/reports/{report_id}/reproduction"): P.transparency_reports,
     # Accounts and API tokens (admin)
     ("GET", "/api/v1/admin/users"): P.users_manage,
     ("POST", "/api/v1/admin/users"): P.users_manage,
@@ -274,6 +280,7 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("POST", "/console/cases/{case_id}/eu-order/execute"): P.production_build,
     ("POST", "/console/cases/{case_id}/eu-order/obstacle"): P.production_build,
     ("POST", "/console/cases/{case_id}/eu-order/obstacle/end"): P.production_build,
+    ("POST", "/console/cases/{case_id}/eu-order/preservation"): P.preservation_manage,
     ("POST", "/console/cases/{case_id}/eu-order/messages/{message_id}"): P.request_ask_info,
     ("GET", "/console/cases/{case_id}/eu-order/confirm"): P.request_ask_info,
     ("POST", "/console/cases/{case_id}/eu-order/confirm"): P.request_ask_info,
@@ -294,4 +301,8 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     # Analytics: where the time goes and surges
     ("GET", "/console/analytics/time"): P.analytics_read,
     ("GET", "/console/analytics/surges"): P.analytics_read,
+    # Transparency reports
+    ("GET", "/console/analytics/reports"): P.transparency_reports,
+    ("POST", "/console/analytics/reports"): P.transparency_reports,
+    ("GET", "/console/analytics/reports/{report_id}/download"): P.transparency_reports,
 }

@@ -218,6 +218,7 @@ def _body(method: str, path: str, world: World, case: Case) -> dict[str, Any]:
             "reason": "called the agency",
         },
         ("POST", "/api/v1/assess"): emergency_record(),
+        ("POST", "/api/v1/analytics/reports"): {"period": "2026H1"},
         ("POST", "/api/v1/callbacks/{callback_id}/outcome"): {
             "outcome": "no_answer",
             "answered_by": "",

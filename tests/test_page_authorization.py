@@ -48,6 +48,7 @@ COVERED = (
     "/eu-order",
     "/console/analytics/time",
     "/console/analytics/surges",
+    "/console/analytics/reports",
 )
 
 
@@ -103,6 +104,7 @@ def _world(client: TestClient, factory: Any, make_account: Any) -> dict[str, Any
             "policy_id": 999_999,
             "trigger_id": 999_999,
             "recipient_id": 999_999,
+            "report_id": 999_999,
         }
 
 

@@ -23,6 +23,8 @@ from exigent import __version__
 from exigent.admin import api as admin_api
 from exigent.admin import pages as admin_pages
 from exigent.admin import token_pages, welcome_pages
+from exigent.analytics import report_api as analytics_report_api
+from exigent.analytics import report_pages as analytics_report_pages
 from exigent.analytics import trend_api, trend_pages
 from exigent.audit.checks import ChainChecker
 from exigent.auditing import api as auditing_api
@@ -370,6 +372,8 @@ ROUTERS = (
     auditing_api.router,
     trend_api.router,
     trend_pages.router,
+    analytics_report_api.router,
+    analytics_report_pages.router,
 )
 
 

@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from exigent.analytics.cli import report_app
 from exigent.app import create_served_app
 from exigent.audit.checks import start_check, walk
 from exigent.audit.service import Actor
@@ -50,6 +51,7 @@ app.add_typer(intake_app, name="intake")
 app.add_typer(production_app, name="production")
 app.add_typer(roster_app, name="roster")
 app.add_typer(oncall_app, name="oncall")
+app.add_typer(report_app, name="report")
 
 InputFile = Annotated[Path, typer.Argument(help="JSON Lines file of intake records.")]
 

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     # Productions: where packages are built, and how long a delivery link stays usable.
     production_dir: Path | None = None
     delivery_link_hours: int = Field(default=72, gt=0)
+    # Transparency reports: whether preservation requests count toward totals (unset: each
+    # layout's publisher's rule, TikTok yes, Google no), and the band national security
+    # process is reported in (0: not reported; 250 or 500 as 50 U.S.C. 1874(a) allows).
+    transparency_preservation_in_totals: bool | None = None
+    transparency_national_security_band: Literal[0, 250, 500] = 0
     # Before a preservation hold expires, the case's assignee is reminded this many days ahead.
     preservation_reminder_days: int = Field(default=14, gt=0)
     # On call: the hosts a Slack, webhook or PagerDuty address may point at. An entry is a

@@ -1,6 +1,6 @@
 """Every domain's tables, imported in one place so metadata and migrations see them all."""
 
-from exigent.analytics.models import CaseFact, SurgeAlert
+from exigent.analytics.models import CaseFact, SurgeAlert, TransparencyReport
 from exigent.audit.models import AuditCheck, AuditEvent, AuditHead
 from exigent.auth.accounts import PortalAccount, PortalToken
 from exigent.auth.models import ApiToken, RecoveryCode, SignInFailures, User, WebSession
@@ -142,6 +142,7 @@ __all__ = [
     "ThreatAssessment",
     "TimeOff",
     "TimelineEvent",
+    "TransparencyReport",
     "User",
     "UserNotice",
     "VerificationMark",

@@ -39,7 +39,8 @@ def eu_order(kind: str, **changes: Any) -> dict[str, Any]:
             "data_categories": ["subscriber_data"],
             "data_period": {"start": "2026-06-01", "end": "2026-09-01"},
             "grounds": "Threats sent to a witness from this account.",
-            "offence": "Threatening a witness (s. 241 StGB)",
+            "offence": "Coercion of a witness (s. 240 StGB)",
+            "offence_max_sentence_years": 3,
             "person_may_be_told": False,
         }
     if kind in CONTENT_KINDS:

@@ -63,3 +63,39 @@ def test_the_queue_filters_by_the_new_kinds(client, analyst) -> None:  # type: i
     page = client.get("/console", params={"kind": "eu_removal_order"})
     assert 'value="eu_removal_order"' in page.text
     assert queue_ids(page.text) == [removal["id"]]
+
+
+def test_the_confirmation_page_takes_the_offence_read_from_the_mail(client, analyst) -> None:  # type: ignore[no-untyped-def]
+    record = fresh("eu_production_order", "content", received_via="email")
+    del record["eu_order"]["offence_max_sentence_years"]
+    case = submit_order(client, analyst, record)
+    csrf = sign_in(client, analyst.user.email)
+    form = client.get(f"/console/cases/{case['id']}/eu-order/confirm")
+    assert 'name="offence_max_sentence_years"' in form.text
+    assert 'name="listed_offence"' in form.text
+    fields = {
+        "csrf_token": csrf,
+        "issuing_state": "DE",
+        "issuing_authority_name": "Amtsgericht Berlin-Tiergarten",
+        "issuing_authority_role": "court",
+        "issuing_authority_file_number": "351 Gs 1187/26",
+        "addressee": "Example Platform Ireland Ltd",
+        "deadline_section": "standard",
+        "data_categories": "content_data",
+        "grounds": "Images of a child shared in messages",
+        "offence": "s. 184b StGB",
+        "offence_max_sentence_years": "many",
+    }
+    refused = client.post(f"/console/cases/{case['id']}/eu-order/confirm", data=fields)
+    assert refused.status_code == 422
+    assert 'data-error="offence_max_sentence_years"' in refused.text
+    fields |= {"offence_max_sentence_years": "10", "listed_offence": "child_sexual_abuse"}
+    done = client.post(
+        f"/console/cases/{case['id']}/eu-order/confirm", data=fields, follow_redirects=False
+    )
+    assert done.status_code == 303, done.text
+    certificate = order_of(client, analyst, case["id"])["certificate"]
+    assert certificate["offence_max_sentence_years"] == 10
+    assert certificate["listed_offence"] == "child_sexual_abuse"
+    legal = client.get(f"/api/v1/requests/{case['id']}/legal", headers=analyst.headers)
+    assert legal.json()["categories"] == {"content": "permitted"}

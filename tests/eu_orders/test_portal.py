@@ -57,3 +57,48 @@ def test_every_eu_kind_has_a_portal_form(client, portal: Portal) -> None:  # typ
         page = client.get(f"/portal/requests/new/{kind}")
         assert page.status_code == 200, kind
         assert 'name="issuing_state"' in page.text
+
+
+PRODUCTION = {
+    "issuing_state": "DE",
+    "issuing_authority_name": "Amtsgericht Berlin-Tiergarten",
+    "issuing_authority_role": "court",
+    "issuing_authority_email": "eevidence@ag-tiergarten.berlin.de",
+    "issuing_authority_file_number": "351 Gs 1187/26",
+    "addressee": "Example Platform Ireland Ltd",
+    "deadline_section": "standard",
+    "data_categories": ["subscriber_data", "content_data"],
+    "data_requested": ["subscriber_info", "content"],
+    "target_type": "username",
+    "target_value": "nightowl_88",
+    "grounds": "Threats sent to a witness.",
+    "offence": "Coercion of a witness (s. 240 StGB)",
+    "case_number": "351 Gs 1187/26",
+    "idempotency_key": "351-gs-1187-26",
+}
+
+
+def test_a_production_order_states_its_offence_and_gets_content_only_if_it_is_serious(
+    client, portal: Portal, factory
+) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/portal/requests/new/eu_production_order")
+    assert 'name="offence_max_sentence_years"' in page.text
+    assert 'value="terrorism"' in page.text
+    refused = submit(client, "eu_production_order", {**PRODUCTION, "listed_offence": "theft"})
+    assert refused.status_code == 422
+    assert 'data-error="listed_offence"' in refused.text
+    number = case_id(
+        submit(client, "eu_production_order", {**PRODUCTION, "offence_max_sentence_years": "3"})
+    )
+    with factory() as session:
+        case = session.get(Request, number)
+        assert case.record["eu_order"]["offence_max_sentence_years"] == 3
+    low = {**PRODUCTION, "offence_max_sentence_years": "2", "idempotency_key": "low"}
+    number = case_id(submit(client, "eu_production_order", low))
+    listed = {**PRODUCTION, "listed_offence": "child_sexual_abuse", "idempotency_key": "listed"}
+    listed_number = case_id(submit(client, "eu_production_order", listed))
+    from exigent.legal.checks import latest_check
+
+    with factory() as session:
+        assert latest_check(session, number).categories["content"] == "not_permitted"
+        assert latest_check(session, listed_number).categories["content"] == "permitted"

@@ -215,3 +215,14 @@ def test_a_store_made_before_content_existed_finds_none(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     sqlite3.connect(path).executescript(SCHEMA + INDEXES)
     assert DemoAdapter(path).find_content("https://platform.example/p/00002s") is None
+
+
+def test_the_platform_names_the_address_of_the_account_behind_an_item(
+    adapter: DemoAdapter,
+) -> None:
+    control = content_control(adapter)
+    assert isinstance(control, ContentControl)
+    stand_in = items(adapter)["stand-in"]
+    assert control.provider_address(stand_in) == "night_owl_77@icloud.com"
+    adapter.connection.execute("UPDATE accounts SET email = NULL")
+    assert control.provider_address(stand_in) is None

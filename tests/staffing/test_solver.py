@@ -98,3 +98,48 @@ def test_cli_bad_input_exits_2_naming_section_and_line(tmp_path: Path) -> None:
         done = CliRunner().invoke(app, ["roster", "benchmark", str(bad)])
         assert done.exit_code == 2
         assert "SECTION_HORIZON line 5: horizon length must be a whole number" in done.output
+
+
+@pytest.mark.parametrize("employee", [0, 1])
+def test_each_employees_model_allows_exactly_the_rosters_the_checker_accepts(
+    tiny: Instance, employee: int
+) -> None:
+    # the sums added for the linear relaxation must not forbid any roster the rules allow
+    emp = tiny.employees[employee]
+    alone = Instance(tiny.name, tiny.horizon, tiny.shifts, (emp,), (), (), ())
+    model = build(alone)
+    solver = cp_model.CpSolver()
+    solver.parameters.enumerate_all_solutions = True
+    solver.parameters.cp_model_presolve = False
+    found: list[tuple] = []
+
+    class Collect(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            found.append(tuple(sorted(roster_from(model, self).get(emp.id, {}).items())))
+
+    model.cp.clear_objective()
+    assert solver.solve(model.cp, Collect()) == cp_model.OPTIMAL
+    options = [None, *(s.id for s in tiny.shifts)]
+    accepted = set()
+    for days in itertools.product(options, repeat=tiny.horizon):
+        roster = {d: s for d, s in enumerate(days) if s is not None}
+        if check(alone, {emp.id: roster}).feasible:
+            accepted.add(tuple(sorted(roster.items())))
+    assert accepted and set(found) == accepted
+
+
+def test_a_stalled_search_hands_the_roster_to_the_whole_model_which_proves_the_optimum(
+    tiny: Instance,
+) -> None:
+    model = build(tiny)
+    start: Roster = {"A": {1: "E", 2: "E"}, "B": {d: "E" for d in (0, 1, 2, 3)}}
+    assert check(tiny, start).feasible
+    optimum = _brute_force_optimum(tiny)
+    assert check(tiny, start).objective > optimum
+    search = _Search(tiny, _Fixer(model), start, check(tiny, start).objective, 1, random.Random(0))
+    # no patience: the neighbourhoods stop after one failure and the whole model takes over
+    search.patience = 0
+    search.run(time.monotonic() + 5, portfolio=2, round_seconds=2)
+    verdict = check(tiny, search.best)
+    assert verdict.feasible and verdict.objective == search.best_obj == optimum
+    assert search.optimal and search.bound == optimum

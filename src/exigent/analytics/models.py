@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -119,3 +120,33 @@ class SurgeAlert(Base):
     # Every case behind the alert while it lasted, and the source most of them came from.
     request_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     top_source: Mapped[str] = mapped_column(String(200), default="")
+
+
+class TransparencyReport(Base):
+    """A transparency report as generated: how it was counted, by whom, and its exact bytes.
+
+    The figures are read again from the same data with `query` and the same code version to
+    regenerate it; the SHA-256 says whether that gave the same bytes.
+    """
+
+    __tablename__ = "analytics_transparency_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(40))
+    period_since: Mapped[datetime] = mapped_column(UtcDateTime)
+    period_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    # `tiktok` or `google` (`report_layouts.Layout`); `format` is `csv` or `pdf`.
+    layout: Mapped[str] = mapped_column(String(16))
+    format: Mapped[str] = mapped_column(String(8))
+    preservation_in_totals: Mapped[bool] = mapped_column(Boolean)
+    national_security_band: Mapped[int] = mapped_column(Integer, default=0)
+    # Everything that decides the output: period bounds, layout, rules, format.
+    query: Mapped[dict[str, Any]] = mapped_column(JSON)
+    code_version: Mapped[str] = mapped_column(String(60))
+    generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    generated_by: Mapped[str] = mapped_column(String(320))
+    generated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(60))
+    filename: Mapped[str] = mapped_column(String(200))

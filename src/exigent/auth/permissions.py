@@ -44,6 +44,9 @@ class Permission(StrEnum):
     # approval checks that too).
     requester_verify = "requester.verify"
     audit_read = "audit.read"
+    # Generating, keeping and downloading the transparency reports the platform publishes:
+    # legal, who answers for what they say, and leadership, who publish them.
+    transparency_reports = "analytics.transparency_reports"
     # The team's exposure to harmful content, as totals per person (never the items seen).
     exposure_read_team = "exposure.read_team"
     users_manage = "users.manage"
@@ -113,6 +116,7 @@ ROSTERED = {P.shifts_own, P.oncall_read}
 PAGED = {P.oncall_respond}
 # The fraud-risk weights are tuned by those who answer for the queue and its risks.
 WEIGHTS = {P.weights_read, P.weights_edit}
+TRANSPARENCY = {P.transparency_reports}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.analyst: frozenset(
         STAFF_WORK
@@ -152,6 +156,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | DRAFTING
         | PRODUCING
         | WEIGHTS
+        | TRANSPARENCY
         | ROSTERED
         | PAGED
         | {
@@ -174,6 +179,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.brief_send,
             P.analytics_read,
         }
+        | TRANSPARENCY
         | ROSTERED
         | PAGED
     ),

@@ -20,6 +20,7 @@ from exigent.errors import FieldValueError
 
 ShortText = Annotated[str, StringConstraints(max_length=500)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
+OffenceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,60}$")]
 
 # The 27 Member States, as ISO 3166-1 alpha-2 (Greece is GR, not the EU's own "EL").
 _MEMBER_STATES = "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
@@ -137,6 +138,11 @@ class EuOrder(Strict):
     data_period: DataPeriod | None = None
     grounds: Text | None = None
     offence: ShortText | None = None
+    # What limits an order for traffic or content data (2023/1543 Art. 5(4)): the offence's
+    # maximum custodial sentence in the issuing State, in years, and whether it is an offence
+    # the regulation lists (an id of the policy's `eu_orders.serious_offences.listed`).
+    offence_max_sentence_years: Annotated[float, Field(ge=0, le=100)] | None = None
+    listed_offence: OffenceId | None = None
     # Whether the provider may tell the person whose data is sought (2023/1543 Art. 13).
     person_may_be_told: bool | None = None
     # Where the person lives and the state notified of the order (2023/1543 Art. 8).
@@ -191,5 +197,9 @@ def check_order_for_kind(kind: str, order: EuOrder | None) -> None:
             raise _field_error("deadline_section", f"a {kind} has no deadline section")
         if order.data_categories:
             raise _field_error("data_categories", f"a {kind} names no e-Evidence data categories")
+    if kind not in EPOC_KINDS:
+        for name in ("offence_max_sentence_years", "listed_offence"):
+            if getattr(order, name) is not None:
+                raise _field_error(name, f"a {kind} is not limited by the offence's sentence")
     if kind not in CONTENT_KINDS and order.content:
         raise _field_error("content", f"a {kind} acts on no content")

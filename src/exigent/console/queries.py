@@ -30,6 +30,7 @@ from exigent.legal.approval import (
 )
 from exigent.legal.checks import latest_check, obligation_deadlines
 from exigent.legal.decisions import DraftStart, draft_basis, draft_start
+from exigent.legal.eu import stated_reasons
 from exigent.legal.models import Decision, DecisionStatus, LegalCheckRecord
 from exigent.legal.pending import awaiting_approval_by
 from exigent.legal.policy_impact import OPEN_DECISIONS, changes_since_drafted
@@ -303,6 +304,8 @@ class CaseView:
     agency_phone: AgencyPhone | None = None
     agency_domains: list[str] = field(default_factory=list)
     agency_settled: str | None = None
+    # Why a category is not permitted where an EU order's offence is the cause.
+    category_reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def sender_elsewhere(self) -> str | None:
@@ -379,4 +382,11 @@ def case_view(
         agency_phone=agency_phone,
         agency_domains=domains_of(session, [agency.id])[agency.id] if agency else [],
         agency_settled=settled(session, case),
+        category_reasons=stated_reasons(
+            case.record or {},
+            current_policy(session, seed=False).policy.eu_orders,
+            check.categories,
+        )
+        if check is not None
+        else {},
     )

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
@@ -122,12 +122,22 @@ def confirm_order(
     return _answer(session, request, order)
 
 
-@router.post("/requests/{request_id}/eu-order/execute", response_model=EuOrderRead)
+@router.post(
+    "/requests/{request_id}/eu-order/execute",
+    response_model=EuOrderRead,
+    responses={202: {"description": "many items: the worker removes them, one by one"}},
+)
 def execute_order(
-    request_id: CaseId, session: SessionDep, user: Executor, settings: SettingsDep
+    request_id: CaseId,
+    session: SessionDep,
+    user: Executor,
+    settings: SettingsDep,
+    response: Response,
 ) -> EuOrderRead:
     """Give effect to the approved order. Content the platform does not have is answered
-    with 422 naming its locator; the obstacle and the message drafted for it are kept."""
+    with 422 naming its locator; the obstacle and the message drafted for it are kept. An
+    order naming more than a few items is answered at once with 202 (status `removing`):
+    the worker removes them and the order is executed when the last one is."""
     request, order = _locked(session, user, request_id)
     with open_adapter(settings) as adapter:
         done = execution.execute(
@@ -141,6 +151,8 @@ def execute_order(
             now=utcnow(),
         )
     session.commit()
+    if done.in_the_worker:
+        response.status_code = 202
     if done.problems:
         first = done.problems[0]
         raise BadInput(
@@ -187,15 +199,21 @@ def end_obstacle(request_id: CaseId, session: SessionDep, user: Executor) -> EuO
 
 @router.post("/requests/{request_id}/eu-order/preservation", response_model=EuOrderRead)
 def extend_preservation(
-    request_id: CaseId, body: PreservationIn, session: SessionDep, user: Keeper
+    request_id: CaseId,
+    body: PreservationIn,
+    session: SessionDep,
+    user: Keeper,
+    settings: SettingsDep,
 ) -> EuOrderRead:
-    """The authority extended a preservation order, or confirmed production follows."""
+    """The authority extended a preservation order, or confirmed production follows; the
+    hold keeping the data moves with the order's period."""
     request, order = _locked(session, user, request_id)
     service.production_follows(
         session,
         request=request,
         order=order,
         policy=_policy(session),
+        settings=settings,
         extend_only=not body.production_follows,
         actor=actor_for(user),
         now=utcnow(),

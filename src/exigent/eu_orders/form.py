@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from exigent.cases.eu_certificate import AuthorityRole, DeadlineSection, EpocCategory
+from exigent.legal.eu_policy import SeriousOffences
+from exigent.legal.policy import Policy
 
 ROLES = list(AuthorityRole)
 SECTIONS = list(DeadlineSection)
@@ -21,6 +23,7 @@ TEXT_FIELDS = (
     "earlier_deadline_at",
     "grounds",
     "offence",
+    "listed_offence",
     "person_residence_state",
     "enforcing_state",
     "reasons",
@@ -53,6 +56,19 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
+def _number(text: str) -> float | str:
+    """A number as typed (a decimal comma too); anything else is left for the model to refuse."""
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return text
+
+
+def serious_offences(policy: Policy) -> SeriousOffences:
+    """The sentence threshold and the offences Art. 5(4) lists, as the policy has them."""
+    return policy.eu_orders.serious_offences
+
+
 def certificate_from_form(form: FormLike, categories: list[str]) -> dict[str, Any]:
     """The certificate as the intake record carries it; blanks are left out."""
     certificate: dict[str, Any] = {n: v for n in TEXT_FIELDS if (v := _text(form, n))}
@@ -70,6 +86,8 @@ def certificate_from_form(form: FormLike, categories: list[str]) -> dict[str, An
     lines = [line.strip() for line in str(form.get("content") or "").splitlines()]
     if locators := [line for line in lines if line]:
         certificate["content"] = [{"locator": locator} for locator in locators]
+    if years := _text(form, "offence_max_sentence_years"):
+        certificate["offence_max_sentence_years"] = _number(years)
     if days := _text(form, "preservation_days"):
         certificate["preservation_days"] = int(days) if days.isdigit() else days
     return certificate
@@ -90,4 +108,8 @@ def form_from_certificate(certificate: Mapping[str, Any]) -> dict[str, Any]:
     values["content"] = "\n".join(i.get("locator", "") for i in certificate.get("content") or [])
     values["data_categories"] = list(certificate.get("data_categories") or [])
     values["preservation_days"] = str(certificate.get("preservation_days") or "")
+    years = certificate.get("offence_max_sentence_years")
+    # A number shows without a trailing ".0"; what was typed and refused shows as typed.
+    shown = f"{years:g}" if isinstance(years, int | float) else str(years or "")
+    values["offence_max_sentence_years"] = "" if years is None else shown
     return values

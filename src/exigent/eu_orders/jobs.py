@@ -13,6 +13,7 @@ from exigent.deadlines import Deadline, Handler
 from exigent.eu_orders.clocks import BREACH, PERIODS, WARNING
 from exigent.eu_orders.messages import SEND_KIND, send_queued
 from exigent.eu_orders.models import ClockStatus, EuOrderClock
+from exigent.eu_orders.removal import REMOVE_KIND, remove_next
 from exigent.legal.notify import notify, timeline_entry
 from exigent.notifications.events import Event, publish
 from exigent.web.labels import label
@@ -83,9 +84,10 @@ def _handler_for(stage: str) -> Handler:
 
 
 def handlers() -> dict[str, Handler]:
-    """An order clock's warning and breach, and the message outbox."""
+    """An order clock's warning and breach, the message outbox, and removals of many items."""
     return {
         WARNING: _handler_for(WARNING),
         BREACH: _handler_for(BREACH),
         SEND_KIND: send_queued,
+        REMOVE_KIND: remove_next,
     }

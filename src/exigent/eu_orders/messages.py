@@ -3,6 +3,7 @@ facts for the analyst, edited, queued, sent by the worker, kept on the case and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -44,9 +45,12 @@ def draft(
     obstacle: Obstacle | None = None,
     detail: str = "",
     to_address: str | None = None,
+    locators: Sequence[str] = (),
 ) -> EuOrderMessage:
     """A draft of the message the order calls for, for the analyst to read and send."""
-    subject, body = draft_text(order, request, kind, obstacle=obstacle, detail=detail)
+    subject, body = draft_text(
+        order, request, kind, obstacle=obstacle, detail=detail, locators=locators
+    )
     message = EuOrderMessage(
         order_id=order.id,
         kind=kind,

@@ -23,6 +23,8 @@ class OrderStatus(StrEnum):
     # Arrived by email: the analyst has yet to confirm the certificate's fields.
     awaiting_confirmation = "awaiting_confirmation"
     received = "received"
+    # Many items being removed by the worker, one at a time; executed when the last is.
+    removing = "removing"
     executed = "executed"
     # It could not be executed (Annex III / 2021/784 Art. 3(7)-(8)); the clock waits.
     obstructed = "obstructed"

@@ -31,6 +31,7 @@ from exigent.eu_orders.form import (
     certificate_from_form,
     form_field,
     form_from_certificate,
+    serious_offences,
 )
 from exigent.eu_orders.models import EuOrderMessage, Obstacle
 from exigent.legal import cases as legal_cases
@@ -53,6 +54,7 @@ from exigent.web.templating import templates
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 Executor = Annotated[User, Depends(page_permission(Permission.production_build))]
+Keeper = Annotated[User, Depends(page_permission(Permission.preservation_manage))]
 # Writing to the authority and confirming what it sent are staff's (officers note and edit
 # their own requests, never an authority's order).
 Writer = Annotated[User, Depends(page_permission(Permission.request_ask_info))]
@@ -151,6 +153,11 @@ def execute(
         outcome.extend(done.problems)
         if done.problems:
             return "Not all could be executed: the authority's message is drafted below."
+        if done.in_the_worker:
+            return (
+                f"Removing {len(order.items)} items: each is disabled in the EU in turn, "
+                "shown below as it goes. The order is executed when the last one is."
+            )
         return "Executed: effect given now. Send the confirmation below."
 
     answer = _act(request, session, factory, user, case_id, run)
@@ -216,6 +223,40 @@ def obstacle_ended(
     return _act(request, session, factory, user, case_id, run)
 
 
+@router.post("/cases/{case_id}/eu-order/preservation", response_class=HTMLResponse)
+def preservation_period(
+    case_id: CaseId,
+    request: Request,
+    session: SessionDep,
+    factory: SessionFactoryDep,
+    settings: SettingsDep,
+    user: Keeper,
+    step: Annotated[str, Form(max_length=20)] = "",
+) -> HTMLResponse:
+    """The authority extended a preservation order, or confirmed a production order follows:
+    the period, and the hold keeping the data, move with it."""
+
+    def run() -> str:
+        if step not in ("extend", "follows"):
+            raise BadInput("step: choose extend or follows", field="step")
+        case, order = _locked(session, user, case_id)
+        service.production_follows(
+            session,
+            request=case,
+            order=order,
+            policy=current_policy(session).policy,
+            settings=settings,
+            extend_only=step == "extend",
+            actor=actor_for(user),
+            now=utcnow(),
+        )
+        if step == "extend":
+            return "Extended: the period and the hold now end 30 days later."
+        return "Production follows: the data are kept, and the hold with them."
+
+    return _act(request, session, factory, user, case_id, run)
+
+
 def _message(session: Session, order: Any, message_id: int) -> EuOrderMessage:
     message = session.get(EuOrderMessage, message_id)
     if message is None or message.order_id != order.id:
@@ -269,6 +310,7 @@ def save_or_send(
 
 def _confirm_page(
     request: Request,
+    session: Session,
     case: Any,
     user: User,
     values: dict[str, Any],
@@ -284,6 +326,7 @@ def _confirm_page(
         "roles": ROLES,
         "sections": SECTIONS,
         "categories": CATEGORIES,
+        "offences": serious_offences(current_policy(session).policy),
         "csrf_token": getattr(request.state, "csrf_token", None),
     }
     return templates.TemplateResponse(
@@ -300,7 +343,7 @@ def confirm_page(
     values = form_from_certificate(case.record.get("eu_order") or {})
     cases.record_read(session, user, case)
     session.commit()
-    return _confirm_page(request, case, user, values)
+    return _confirm_page(request, session, case, user, values)
 
 
 @router.post("/cases/{case_id}/eu-order/confirm", response_model=None)
@@ -322,7 +365,9 @@ def confirm(
     except ValidationError as exc:
         problems = describe_validation_error(exc)
         session.rollback()
-        return _confirm_page(request, case, user, values, problems=problems, status_code=422)
+        return _confirm_page(
+            request, session, case, user, values, problems=problems, status_code=422
+        )
     try:
         _confirm(session, user, case, order, certificate, after_judging)
         session.commit()
@@ -330,7 +375,9 @@ def confirm(
         session.rollback()
         field = getattr(exc, "field", None) or "eu_order"
         problem = {"field": field, "problem": exc.message}
-        return _confirm_page(request, case, user, values, problems=[problem], status_code=409)
+        return _confirm_page(
+            request, session, case, user, values, problems=[problem], status_code=409
+        )
     return RedirectResponse(f"/console/cases/{case_id}#eu-order", status_code=303)
 
 

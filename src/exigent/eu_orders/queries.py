@@ -18,6 +18,7 @@ from exigent.eu_orders.schemas import (
     OrderFigures,
 )
 from exigent.legal.checks import latest_check
+from exigent.legal.eu import stated_reasons
 from exigent.legal.policy import Policy
 
 
@@ -57,6 +58,9 @@ def order_read(
         obstacle_detail=order.obstacle_detail,
         production_follows_at=order.production_follows_at,
         missing_elements=list(check.missing_elements) if check else [],
+        category_reasons=stated_reasons(
+            request.record, policy.eu_orders, check.categories if check else {}
+        ),
         sources=policy.eu_orders.sources.get(order.kind),
         clocks=[ClockRead.model_validate(c, from_attributes=True) for c in order.clocks],
         content=[ContentRead.model_validate(i, from_attributes=True) for i in order.items],

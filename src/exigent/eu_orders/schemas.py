@@ -62,6 +62,8 @@ class EuOrderRead(BaseModel):
     obstacle_detail: str | None
     production_follows_at: datetime | None
     missing_elements: list[str]
+    # Why a requested category is not permitted, where the certificate's offence is the cause.
+    category_reasons: dict[str, str] = Field(default_factory=dict)
     sources: str | None
     clocks: list[ClockRead]
     content: list[ContentRead]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from exigent.audit.service import Actor, record_event
 from exigent.cases.models import Request
 from exigent.cases.schemas import EU_ORDER_KINDS, IntakeRecord, ReceivedVia
+from exigent.config import Settings
 from exigent.errors import BadInput, Conflict, NotFound
 from exigent.eu_orders import clocks, messages
 from exigent.eu_orders.models import (
@@ -22,10 +23,12 @@ from exigent.eu_orders.models import (
     Obstacle,
     OrderStatus,
 )
-from exigent.legal.eu import VALIDATION, validation_missing
+from exigent.legal.eu import LISTED, SENTENCE, VALIDATION, validation_missing
 from exigent.legal.notify import timeline_entry
 from exigent.legal.policy import Policy
 from exigent.legal.schemas import LegalCheck, Obligation, ObligationKind
+from exigent.production.hold_term import follow_order
+from exigent.production.preservation import active_hold
 
 # Orders typed in from a mail by staff are taken as received once staff confirm them; those
 # an authority submitted itself (API, portal) are its own word.
@@ -42,6 +45,21 @@ def refuse_unvalidated(record: IntakeRecord, policy: Policy) -> None:
             f"{VALIDATION}: an order of this authority for these data must be validated by a "
             "judge, a court or a prosecutor (Regulation (EU) 2023/1543, Art. 4)",
             field=VALIDATION,
+        )
+
+
+def refuse_unknown_offence(record: IntakeRecord, policy: Policy) -> None:
+    """A listed offence the policy does not list is refused, naming the field and the ids."""
+    order = record.eu_order
+    if record.kind not in EU_ORDER_KINDS or order is None or order.listed_offence is None:
+        return
+    listed = policy.eu_orders.serious_offences.listed
+    if order.listed_offence not in listed:
+        raise BadInput(
+            f"{LISTED}: {order.listed_offence!r} is not an offence of Regulation (EU) "
+            f"2023/1543, Art. 5(4)(b)-(c); give one of {', '.join(sorted(listed))}, or the "
+            f"maximum sentence in {SENTENCE}",
+            field=LISTED,
         )
 
 
@@ -293,12 +311,14 @@ def production_follows(
     request: Request,
     order: EuOrderRecord,
     policy: Policy,
+    settings: Settings,
     extend_only: bool,
     actor: Actor,
     now: datetime,
 ) -> EuOrderRecord:
     """The authority extended a preservation order by 30 days, or confirmed that a request
-    for production follows, which keeps the data until it is produced (2023/1543 Art. 11)."""
+    for production follows, which keeps the data until it is produced (2023/1543 Art. 11);
+    the hold keeping the data moves with the period."""
     if order.kind != "eu_preservation_order":
         raise Conflict("only a European Preservation Order is extended this way")
     clock = clocks.clock_of(order, ObligationKind.eu_preservation_expires)
@@ -321,8 +341,35 @@ def production_follows(
         now=now,
     )
     what = "extended" if extend_only else "kept until production (a request follows)"
+    hold_follows_order(session, request, order, settings=settings, actor=actor, now=now)
     _log(session, request, actor, "preservation_extended", f"Preservation {what}.", now)
     return order
+
+
+def hold_follows_order(
+    session: Session,
+    request: Request,
+    order: EuOrderRecord,
+    *,
+    settings: Settings,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """The case's hold ends when the preservation order's period ends, not at the holds'
+    default expiry."""
+    clock = clocks.clock_of(order, ObligationKind.eu_preservation_expires)
+    hold = active_hold(session, request.id)
+    if clock is None or hold is None:
+        return
+    follow_order(
+        session,
+        actor=actor,
+        hold=hold,
+        expires_at=clock.due_at,
+        settings=settings,
+        reason="the European Preservation Order's period (Regulation (EU) 2023/1543, Art. 11)",
+        now=now,
+    )
 
 
 def _log(

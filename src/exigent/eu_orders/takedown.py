@@ -45,6 +45,15 @@ def restrict(
     )
 
 
+def provider_address(adapter: PlatformAdapter, content: Content) -> str | None:
+    """Where the platform reaches the item's provider, for the notice of Art. 11; None when
+    it has no address or cannot say now: the removal stands, and the analyst addresses it."""
+    try:
+        return _control(adapter).provider_address(content)
+    except AdapterUnavailable:
+        return None
+
+
 def keep(
     adapter: PlatformAdapter,
     store: FileStore,

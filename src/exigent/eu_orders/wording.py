@@ -9,6 +9,7 @@ the right to challenge it (2021/784 Art. 11).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,8 +65,10 @@ def draft_text(
     *,
     obstacle: Obstacle | None,
     detail: str,
+    locators: Sequence[str] = (),
 ) -> tuple[str, str]:
-    """(subject, body) of a first draft."""
+    """(subject, body) of a first draft; `locators`: the items a provider notice is about
+    (all the order names when not given)."""
     facts = _facts(request)
     subject = f"{facts['kind']} {facts['file_number']} ({request.reference})"
     opening = f"Dear {facts['authority']},\n\n"
@@ -94,11 +97,12 @@ def draft_text(
             )
             return f"Cannot execute: {subject}", opening + text + signature
         case MessageKind.content_provider:
-            locators = "\n".join(f"- {item.get('locator')}" for item in facts["content"])
+            named = locators or [item.get("locator") for item in facts["content"]]
+            listed = "\n".join(f"- {locator}" for locator in named)
             text = (
                 "Content you provided has been removed or access to it disabled in the "
                 f"European Union, under a removal order of {facts['authority']} "
-                f"({facts['state']}), on {when(order.effect_given_at)}:\n{locators}\n\n"
+                f"({facts['state']}), on {when(order.effect_given_at)}:\n{listed}\n\n"
                 f"Reasons given: {request.record.get('eu_order', {}).get('reasons', '')}\n\n"
                 "You may ask us for a copy of the order, and you have the right to challenge "
                 "it before the courts of the Member State whose authority issued it."

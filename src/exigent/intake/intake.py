@@ -165,6 +165,7 @@ def intake_many(
                 first_with_key[owner_key] = index
             _check_received_at(submission.record, now)
             eu_orders.refuse_unvalidated(submission.record, policy)
+            eu_orders.refuse_unknown_offence(submission.record, policy)
             fresh.append(index)
         except ExigentError as exc:
             outcomes[index] = exc

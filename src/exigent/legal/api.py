@@ -26,6 +26,7 @@ from exigent.legal.checks import obligation_deadlines
 from exigent.legal.coppa import known_ages
 from exigent.legal.deps import AfterJudgingDep
 from exigent.legal.engine import judge
+from exigent.legal.eu import stated_reasons
 from exigent.legal.models import Decision, PolicyVersion
 from exigent.legal.notify import mark_read, notifications_for
 from exigent.legal.policy_impact import policy_impact as impact_of
@@ -228,6 +229,11 @@ def _check_read(session: Session, case: Case, check: Any, reasons: list[str]) ->
         judged_at=check.judged_at,
         coppa=bool(reasons),
         coppa_reasons=reasons,
+        category_reasons=stated_reasons(
+            case.record or {},
+            versions.current_policy(session).policy.eu_orders,
+            check.categories,
+        ),
     )
 
 

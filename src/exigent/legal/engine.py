@@ -45,7 +45,11 @@ def judge(record: IntakeRecord, policy: Policy) -> LegalCheck:
         route=route,
         categories={category: RULINGS[verdict] for category, verdict in verdicts.items()},
         missing_elements=missing,
-        obligations=[] if route is Route.reject else obligations(record, policy),
+        # An order of an authority is answered within its deadline even when it is refused
+        # (the Annex III form), so its clocks run; any other rejected request starts nothing.
+        obligations=[]
+        if route is Route.reject and not eu.is_eu_order(record)
+        else obligations(record, policy),
         priority=priority_of(record, policy),
     )
 

@@ -11,6 +11,9 @@ emergency lets it be validated afterwards (Art. 4(5)), which starts a clock.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
 
 from exigent.cases.eu_certificate import (
     EU_MEMBER_STATES,
@@ -106,13 +109,77 @@ def _validated_later(
 
 
 def covered_categories(record: IntakeRecord, rules: EuOrderRules) -> set[DataCategory] | None:
-    """The product's categories the certificate's data categories cover; None if it names none."""
+    """The product's categories the certificate's data categories cover, less those its
+    offence may not reach (Art. 5(4)); None if it names none."""
     order = record.eu_order
     if record.kind is not RequestKind.eu_production_order or order is None:
         return None
     if not order.data_categories:
         return None
-    return {c for category in order.data_categories for c in rules.epoc_categories[category].covers}
+    barred = set(barred_categories(record, rules))
+    return {
+        c
+        for category in order.data_categories
+        if category not in barred
+        for c in rules.epoc_categories[category].covers
+    }
+
+
+# The offence (Art. 5(4))
+
+SENTENCE, LISTED = "eu_order.offence_max_sentence_years", "eu_order.listed_offence"
+
+
+def offence_qualifies(order: EuOrder, rules: EuOrderRules) -> bool:
+    """Punishable by at least the threshold's maximum sentence, or an offence the law lists."""
+    serious = rules.serious_offences
+    years = order.offence_max_sentence_years
+    if years is not None and years >= serious.min_max_sentence_years:
+        return True
+    return order.listed_offence is not None and order.listed_offence in serious.listed
+
+
+def barred_categories(record: IntakeRecord, rules: EuOrderRules) -> list[EpocCategory]:
+    """The certificate's traffic and content categories its offence does not allow."""
+    order = record.eu_order
+    if record.kind is not RequestKind.eu_production_order or order is None:
+        return []
+    if offence_qualifies(order, rules):
+        return []
+    limited = set(rules.serious_offences.categories)
+    return [c for c in order.data_categories if c in limited]
+
+
+def offence_reason(order: EuOrder, rules: EuOrderRules) -> str:
+    """Why the offence does not allow traffic or content data, naming the fields."""
+    serious = rules.serious_offences
+    threshold = f"{serious.min_max_sentence_years:g}"
+    years = order.offence_max_sentence_years
+    if years is None and order.listed_offence is None:
+        said = f"the certificate gives neither {SENTENCE} nor {LISTED}"
+    elif order.listed_offence is not None and order.listed_offence not in serious.listed:
+        said = f"{LISTED} {order.listed_offence!r} is not an offence the policy lists"
+        if years is not None:
+            said += f", and {SENTENCE} is {years:g}, under {threshold}"
+    else:
+        said = f"{SENTENCE} is {years:g}, under {threshold}, and {LISTED} names no listed offence"
+    return (
+        f"{said}: traffic and content data may be ordered only for offences punishable by a "
+        f"maximum sentence of at least {threshold} years or listed in Regulation (EU) "
+        "2023/1543, Art. 5(4)(b)-(c)"
+    )
+
+
+def category_reasons(record: IntakeRecord, rules: EuOrderRules) -> dict[DataCategory, str]:
+    """Why each requested category the offence keeps out is not permitted."""
+    barred = barred_categories(record, rules)
+    order = record.eu_order
+    if not barred or order is None:
+        return {}
+    covered = covered_categories(record, rules) or set()
+    kept_out = {c for category in barred for c in rules.epoc_categories[category].covers}
+    reason = offence_reason(order, rules)
+    return {c: reason for c in record.data_requested if c in kept_out and c not in covered}
 
 
 # Clocks
@@ -195,3 +262,15 @@ def notice(record: IntakeRecord, nondisclosure_review_days: int) -> list[Obligat
         return [Obligation(kind=ObligationKind.user_notice_review, due=record.received_at)]
     due = record.received_at + timedelta(days=nondisclosure_review_days)
     return [Obligation(kind=ObligationKind.nondisclosure_review, due=due)]
+
+
+def stated_reasons(
+    record: dict[str, Any], rules: EuOrderRules, rulings: dict[str, str]
+) -> dict[str, str]:
+    """A stored case's offence reasons, for the categories its check did not permit."""
+    try:
+        parsed = IntakeRecord.model_validate(record)
+    except ValidationError:
+        return {}  # a record stored under older rules is read as it is, without reasons
+    reasons = category_reasons(parsed, rules)
+    return {str(c): why for c, why in reasons.items() if rulings.get(str(c)) == "not_permitted"}

@@ -6,6 +6,9 @@ may tighten the targets the law leaves open ("without undue delay").
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from exigent.cases.eu_certificate import AuthorityRole, EpocCategory
@@ -24,6 +27,24 @@ class EpocCategoryRule(BaseModel):
     # Whether an emergency order may be issued without prior validation, to be validated
     # afterwards (Art. 4(5)).
     emergency_without_prior_validation: bool = False
+
+
+class SeriousOffences(BaseModel):
+    """The offences for which traffic and content data may be ordered (2023/1543 Art. 5(4)):
+    a maximum custodial sentence of at least the threshold in the issuing State, or an offence
+    the regulation lists (its id and the provision it rests on)."""
+
+    model_config = ConfigDict(extra="forbid")
+    categories: list[EpocCategory]
+    min_max_sentence_years: float = Field(gt=0)
+    sentence_source: str
+    listed: dict[str, str]
+
+
+def _shipped_serious_offences() -> SeriousOffences:
+    # A policy saved before this table existed takes the regulation's own rule.
+    text = resources.files("exigent.legal").joinpath("default_policy.json").read_text("utf-8")
+    return SeriousOffences.model_validate(json.loads(text)["eu_orders"]["serious_offences"])
 
 
 class EuClocks(BaseModel):
@@ -50,6 +71,7 @@ class EuOrderRules(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     epoc_categories: dict[EpocCategory, EpocCategoryRule]
+    serious_offences: SeriousOffences = Field(default_factory=_shipped_serious_offences)
     # A European Preservation Order, for any category (Art. 4(3)).
     preservation_issuers: list[AuthorityRole]
     preservation_validators: list[AuthorityRole]

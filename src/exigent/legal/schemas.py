@@ -211,6 +211,8 @@ class LegalCheckRead(BaseModel):
     judged_at: datetime
     coppa: bool
     coppa_reasons: list[str]
+    # Why a category is not permitted where the EU order's offence is the cause (Art. 5(4)).
+    category_reasons: dict[str, str] = Field(default_factory=dict)
 
 
 class ObligationRead(BaseModel):

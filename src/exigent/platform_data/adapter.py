@@ -171,6 +171,11 @@ class ContentControl(Protocol):
         """Every restriction of the item, lifted ones included, oldest first."""
         ...
 
+    def provider_address(self, content: Content) -> str | None:
+        """The email address of the account that provided the item, where the platform has
+        one: its provider is told of a removal there (Regulation (EU) 2021/784, Art. 11)."""
+        ...
+
 
 def content_control(adapter: PlatformAdapter) -> ContentControl | None:
     """The adapter's content control, or None when the platform does not offer one."""

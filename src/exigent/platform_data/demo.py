@@ -256,6 +256,9 @@ class DemoAdapter:
     def restriction_of(self, content: Content) -> list[Restriction]:
         return self.content.restrictions(content)
 
+    def provider_address(self, content: Content) -> str | None:
+        return self.content.provider_address(content)
+
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()

@@ -208,6 +208,12 @@ class DemoContent:
         )
         return [_restriction(row) for row in rows]
 
+    def provider_address(self, content: Content) -> str | None:
+        row = self.connection.execute(
+            "SELECT email FROM accounts WHERE id = ?", (int(content.account_id),)
+        ).fetchone()
+        return str(row[0]) if row is not None and row[0] else None
+
     def set_outage(self, reason: str | None) -> None:
         """Make restricting and lifting fail with `reason` (None: work again), store-wide."""
         self.connection.execute("DELETE FROM content_control_outage")

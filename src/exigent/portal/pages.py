@@ -174,7 +174,7 @@ def _request_form(
             "forms": forms,
             "account": officer.account,
             "upload_limit": upload_limit,
-            **_eu_context(kind, form),
+            **_eu_context(session, kind, form),
             **context,
         },
         officer=officer,
@@ -182,7 +182,7 @@ def _request_form(
     )
 
 
-def _eu_context(kind: str, form: Any) -> dict[str, Any]:
+def _eu_context(session: SessionDep, kind: str, form: Any) -> dict[str, Any]:
     """The certificate's fields of an order from an EU authority, filled in as sent."""
     if "eu_order" not in forms.sections(kind):
         return {}
@@ -191,6 +191,7 @@ def _eu_context(kind: str, form: Any) -> dict[str, Any]:
         "roles": eu_form.ROLES,
         "sections": eu_form.SECTIONS,
         "categories": eu_form.CATEGORIES,
+        "offences": eu_form.serious_offences(current_policy(session).policy),
     }
 
 
@@ -272,7 +273,8 @@ def submit_request(
         case = existing
     except ExigentError as exc:
         session.rollback()
-        problems = problems_of(exc)
+        # A refusal names the intake field (`eu_order.listed_offence`); the form marks its own.
+        problems = {forms.field_of(k): v for k, v in problems_of(exc).items()}
         if isinstance(exc, ratelimit.RateLimited):  # said above the form, which stays filled in
             problems = {"form": exc.message.split(": ", 1)[-1]}
         page = _request_form(

@@ -2,16 +2,17 @@
 
 A hold snapshots the requested categories (all of them when the request names none) of each
 target account, as of the moment the request was received, into the file store; later
-deletion by the user then loses nothing. It expires after the policy's preservation period,
-can be extended once (the policy's `max_preservation_extensions`), reminds the case's assignee
-before expiry and is released at expiry by the deadline worker.
+deletion by the user then loses nothing. It expires after the policy's preservation period
+(or the period a European Preservation Order sets, `hold_term.py`), can be extended once (the
+policy's `max_preservation_extensions`), reminds the case's assignee before expiry and is
+released at expiry by the deadline worker.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.audit.service import Actor
@@ -25,7 +26,6 @@ from exigent.cases.models import Request
 from exigent.cases.schemas import DataCategory
 from exigent.config import Settings
 from exigent.db import begin_read_only, utcnow
-from exigent.deadlines import Deadline, schedule
 from exigent.errors import Conflict, NotFound
 from exigent.files import FileStore
 from exigent.legal.notify import timeline_entry
@@ -40,12 +40,13 @@ from exigent.production.hold_collect import (
     Taken,
     collect_hold,
 )
+from exigent.production.hold_term import RELEASE as RELEASE
+from exigent.production.hold_term import REMINDER as REMINDER
+from exigent.production.hold_term import cancel_expiry, order_term, schedule_expiry
 from exigent.production.models import HoldStatus, PreservationHold, PreservationSnapshot
 from exigent.production.service import note_children, related_requests
 
 PRESERVATION_KINDS = frozenset({"preservation", "preservation_extension"})
-REMINDER = "preservation_reminder"
-RELEASE = "preservation_release"
 
 
 def _categories(request: Request) -> list[str]:
@@ -166,6 +167,7 @@ def _new_hold(
         categories=categories,
         as_of=plan.received_at,
         expires_at=expires_at
+        or order_term(session, request.id)
         or request.received_at + timedelta(days=policy.obligations.preservation_days),
         extensions=0,
         created_by_id=user.id,
@@ -190,7 +192,7 @@ def _new_hold(
                 "records": taken.records,
             },
         )
-    _schedule(session, hold, settings)
+    schedule_expiry(session, hold, settings)
     note_children(session, user=user, request_id=request.id, ages=collected.children, now=now)
     missing = collected.missing
     timeline_entry(
@@ -256,31 +258,6 @@ def _related_hold(session: Session, request: Request) -> PreservationHold | None
         .order_by(PreservationHold.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-
-
-def _schedule(session: Session, hold: PreservationHold, settings: Settings) -> None:
-    data = {"hold_id": hold.id, "expires_at": hold.expires_at.isoformat()}
-    reminder_at = hold.expires_at - timedelta(days=settings.preservation_reminder_days)
-    schedule(session, kind=REMINDER, due_at=reminder_at, request_id=hold.request_id, data=data)
-    schedule(session, kind=RELEASE, due_at=hold.expires_at, request_id=hold.request_id, data=data)
-
-
-def _cancel_pending(session: Session, hold: PreservationHold, now: datetime) -> None:
-    pending = session.execute(
-        select(Deadline).where(
-            Deadline.request_id == hold.request_id,
-            Deadline.kind.in_([REMINDER, RELEASE]),
-            Deadline.fired_at.is_(None),
-        )
-    ).scalars()
-    ids = [d.id for d in pending if d.data.get("hold_id") == hold.id]
-    if ids:
-        session.execute(
-            update(Deadline)
-            .where(Deadline.id.in_(ids))
-            .values(fired_at=now, outcome="cancelled")
-            .execution_options(synchronize_session=False)
-        )
 
 
 def active_hold(session: Session, request_id: int) -> PreservationHold | None:
@@ -392,6 +369,16 @@ def _extend(
         raise Conflict(
             f"hold {hold.id} was released on {hold.released_at:%Y-%m-%d}; it cannot be extended"
         )
+    if order_term(session, hold.request_id) is not None:
+        # The authority sets a European Preservation Order's period (2023/1543 Art. 11).
+        raise refuse(
+            user,
+            f"hold {hold.id} keeps data for a European Preservation Order: its period moves "
+            "only with the authority's extension or its confirmation that production follows",
+            status_code=409,
+            action="preservation.extend",
+            request_id=via.id if via else hold.request_id,
+        )
     policy = current_policy(session).policy
     if hold.extensions >= policy.max_preservation_extensions:
         raise refuse(
@@ -405,9 +392,9 @@ def _extend(
     before = hold.expires_at
     hold.expires_at = before + timedelta(days=policy.obligations.preservation_days)
     hold.extensions += 1
-    _cancel_pending(session, hold, now)
+    cancel_expiry(session, hold, now)
     session.flush()
-    _schedule(session, hold, settings)
+    schedule_expiry(session, hold, settings)
     detail = {"from": before.isoformat(), "to": hold.expires_at.isoformat()}
     if via is not None:
         detail["requested_by_case"] = via.reference
@@ -431,7 +418,7 @@ def release_hold(
     hold.status = HoldStatus.released
     hold.released_at = now
     hold.release_reason = reason
-    _cancel_pending(session, hold, now)
+    cancel_expiry(session, hold, now)
     custody(
         session,
         request_id=hold.request_id,

@@ -1,5 +1,6 @@
-"""Solve loop: a greedy first roster, then large-neighbourhood search, then the whole model
-again, hinted with the best roster, to prove a lower bound.
+"""Solve loop: a greedy first roster, then large-neighbourhood search taking turns with the
+whole model's portfolio, then the whole model again, hinted with the best roster, to prove a
+lower bound.
 
 The first roster comes from `construct.py` (each employee in turn given their best roster
 against the others' cover), or from the whole model when that cannot give one. The model is
@@ -8,7 +9,9 @@ built once. Each attempt copies its proto, fixes every cell outside a chosen nei
 them), hints the incumbent, and re-solves with the full linear relaxation for a short,
 deterministic amount of work. Two neighbourhoods are solved side by side, one per core,
 without waiting for each other, each drawing the next neighbourhood at random; each
-neighbourhood grows while it is solved to optimality and shrinks while it is not.
+neighbourhood grows while it is solved to optimality and shrinks while it is not. When the
+neighbourhoods stall, the whole model's own portfolio searches from the best roster for a
+while and hands back every roster it finds; then the neighbourhoods resume from its best.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from exigent.staffing.benchmark_format import Instance
-from exigent.staffing.checker import Roster, objective
+from exigent.staffing.checker import Roster, check, objective
 from exigent.staffing.construct import greedy_roster
 from exigent.staffing.neighbourhoods import NEIGHBOURHOODS
 from exigent.staffing.solver import Cell, Model, build, roster_from
@@ -44,6 +47,19 @@ FIRST_LOOK = 0.05
 # make the neighbourhoods look harder than they are
 ROUND_WORK = 0.2
 MAX_WORK = 8.0
+# when STALL_ATTEMPTS neighbourhoods have been solved since the best roster last gained
+# STALL_GAIN of its objective, the whole model's own portfolio takes both cores for
+# PORTFOLIO_SHARE of the time budget, hinted with the best roster: its violation local search
+# makes the wide moves ours cannot (on Instance5 it removed a cover miss by changing 80 cells
+# of ten employees, where our search had stalled for 40 s), its max_lp worker raises the
+# bound, and each roster it finds becomes the incumbent at once. Eight workers on two cores,
+# because the portfolio's helpers only run beside enough full workers; with three none of
+# them found that move.
+PORTFOLIO_WORKERS = 8
+PORTFOLIO_SHARE = 0.35
+VIOLATION_LS = 2
+STALL_ATTEMPTS = 40
+STALL_GAIN = 0.005
 
 
 @dataclass
@@ -110,6 +126,11 @@ class _Search:
     size: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NEIGHBOURHOODS, 0.15))
     work: float = ROUND_WORK
     lock: threading.Lock = field(default_factory=threading.Lock)
+    bound: int = 0
+    optimal: bool = False
+    patience: int | None = None
+    idle: int = 0  # neighbourhoods solved since the best roster last improved by STALL_GAIN
+    mark: int = 0  # the best objective when `idle` was last reset
 
     def _next(self) -> tuple[str, Roster, set[Cell], int, float]:
         with self.lock:
@@ -128,6 +149,7 @@ class _Search:
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         with self.lock:
             improved = found and int(solver.objective_value) < self.best_obj
+            self._count_idle()
             # equal objectives are accepted too: drifting over a plateau finds its exits
             if found and int(solver.objective_value) <= self.best_obj:
                 self.best = roster_from(self.fixer.model, solver)
@@ -140,14 +162,68 @@ class _Search:
             # a stalled search gets more work per neighbourhood to climb out of a local optimum
             self.work = ROUND_WORK if improved else min(MAX_WORK, self.work * 1.07)
 
+    def _count_idle(self) -> None:
+        """Only a real gain resets the count: steps of a point or two on requests while a
+        cover miss stays would otherwise keep the search on a plateau it cannot leave."""
+        if self.best_obj <= self.mark * (1 - STALL_GAIN):
+            self.idle, self.mark = 0, self.best_obj
+        else:
+            self.idle += 1
+
     def _lane(self, until: float) -> None:
-        while time.monotonic() < until - 0.05:
+        while time.monotonic() < until - 0.05 and not self.optimal:
+            if self.patience is not None and self.idle > self.patience:
+                return
             self._attempt(until)
 
-    def run(self, until: float) -> None:
+    def offer(self, roster: Roster) -> None:
+        """Takes a roster from elsewhere as the incumbent if the checker finds it better."""
+        verdict = check(self.inst, roster)
+        with self.lock:
+            if verdict.feasible and verdict.objective < self.best_obj:
+                self.best, self.best_obj = roster, verdict.objective
+                self._count_idle()
+
+    def _portfolio(self, until: float, workers: int) -> None:
+        """The whole model, hinted with the incumbent, for one round or until `until`."""
+        solver = _solver(until - time.monotonic(), workers, self.rng.randrange(1 << 20))
+        solver.parameters.num_violation_ls = VIOLATION_LS
+        status = solver.solve(self.fixer.copy(self.best, set(self.fixer.cells)), _Offers(self))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.bound = max(self.bound, int(solver.best_objective_bound))
+            self.optimal = self.best_obj <= self.bound
+
+    def _neighbourhoods(self, until: float) -> None:
+        self.idle, self.mark = 0, self.best_obj
         with ThreadPoolExecutor(max_workers=self.lanes) as pool:
             for future in [pool.submit(self._lane, until) for _ in range(self.lanes)]:
                 future.result()
+
+    def run(self, until: float, portfolio: int = 0, round_seconds: float = 0.0) -> None:
+        """Neighbourhoods until `patience` of them in a row fail to improve the best roster,
+        then, with `portfolio` workers, a round of the whole model; again until `until`.
+        Patience counts neighbourhoods, not seconds, so a busy machine does not make the
+        search look stalled."""
+        while time.monotonic() < until - 0.1 and not self.optimal:
+            self._neighbourhoods(until)
+            if portfolio and time.monotonic() < until - 0.5 and not self.optimal:
+                self._portfolio(min(until, time.monotonic() + round_seconds), portfolio)
+
+
+class _Offers(cp_model.CpSolverSolutionCallback):
+    """Hands every roster the whole model finds to the search as it is found.
+
+    The portfolio's workers call back from their own threads and a later solution can
+    replace the one being read, so a roster read here may not be the one whose objective
+    was reported; the search therefore takes it on the checker's word alone."""
+
+    def __init__(self, search: _Search) -> None:
+        super().__init__()
+        self.search = search
+
+    def on_solution_callback(self) -> None:
+        if self.objective_value < self.search.best_obj:
+            self.search.offer(roster_from(self.search.fixer.model, self))
 
 
 def _prove(
@@ -195,7 +271,14 @@ def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Re
         return Result(best, best_obj, bound, True)
     search.best, search.best_obj = best, best_obj
     proving = deadline - seconds * PROOF_SHARE
-    search.run(proving)
+    if workers > 1 and PORTFOLIO_WORKERS:
+        search.patience = STALL_ATTEMPTS
+        search.run(proving, PORTFOLIO_WORKERS, seconds * PORTFOLIO_SHARE)
+    else:
+        search.run(proving)
+    bound = max(bound, search.bound)
+    if search.optimal:
+        return Result(search.best, search.best_obj, bound, True)
     best, best_obj, last_bound = _prove(
         fixer, search.best, search.best_obj, deadline - time.monotonic(), workers, seed
     )

@@ -49,6 +49,29 @@ def employee_rules(cp: cp_model.CpModel, inst: Instance, emp: Employee, x: dict,
     _forbid_short_runs(cp, work, emp.min_consecutive)
     _forbid_short_runs(cp, [w.Not() for w in work], emp.min_consecutive_off)
     _weekends(cp, inst, emp, work)
+    _implied_limits(cp, inst, emp, off)
+
+
+def _implied_limits(cp: cp_model.CpModel, inst: Instance, emp: Employee, off: dict) -> None:
+    """Sums the rules above imply but the linear relaxation cannot see, since it sees the
+    clauses one at a time; with them it bounds how much each employee can work, and so how
+    much cover the staff can give, which is what most of the objective is."""
+    horizon = inst.horizon
+    work = [1 - off[emp.id, d] for d in range(horizon)]
+    # a window of longest + rest days holds at most one full run of work, and the days off
+    # around it count at least `rest` even when the run is cut by the window's edges
+    longest, rest = emp.max_consecutive, max(1, emp.min_consecutive_off)
+    width = longest + rest
+    for d in range(horizon - width + 1):
+        cp.add(sum(work[d : d + width]) <= longest)
+    if emp.max_weekends < len(inst.weekends):
+        weekend_days = [day for weekend in inst.weekends for day in weekend]
+        cp.add(sum(work[d] for d in weekend_days) <= 2 * emp.max_weekends)
+    allowed = [s.minutes for s in inst.shifts if emp.max_shifts.get(s.id, 0) > 0]
+    if allowed:
+        most = emp.max_minutes // min(allowed)
+        fewest = -(-emp.min_minutes // max(allowed))
+        cp.add_linear_constraint(sum(work), fewest, min(most, horizon))
 
 
 def _weekends(cp: cp_model.CpModel, inst: Instance, emp: Employee, work: list) -> None:
@@ -120,7 +143,9 @@ def build(inst: Instance) -> Model:
     return Model(cp, x, objective, off)
 
 
-def roster_from(model: Model, solver: cp_model.CpSolver) -> Roster:
+def roster_from(
+    model: Model, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback
+) -> Roster:
     roster: Roster = {}
     for (emp, day, shift), var in model.x.items():
         if solver.boolean_value(var):

@@ -148,6 +148,13 @@ PLACES = (
         covers_below=False,
     ),
     Place(
+        "/console/analytics/reports",
+        "Transparency reports",
+        "Generate the half-year's transparency report (TikTok's or Google's layout, CSV or "
+        "PDF with the DSA figures), keep it, and download the kept ones.",
+        P.transparency_reports,
+    ),
+    Place(
         "/portal/staff/accounts",
         "Portal accounts",
         "Officers' portal accounts: verify, suspend or mark them fraudulent.",
