@@ -179,6 +179,9 @@ TABLE: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/analytics/outcomes"): P.analytics_read,
     ("GET", "/api/v1/analytics/fraud"): P.analytics_read,
     ("GET", "/api/v1/analytics/workload"): P.shifts_own,
+    # Analytics: where the time goes and surges (leadership, leads, schedulers, legal)
+    ("GET", "/api/v1/analytics/time"): P.analytics_read,
+    ("GET", "/api/v1/analytics/surges"): P.analytics_read,
 }
 
 
@@ -308,6 +311,9 @@ PAGE_TABLE: dict[tuple[str, str], P] = {
     ("GET", "/console/cases/{case_id}/referral/recipients/search"): P.referral_recipients,
     ("POST", "/console/cases/{case_id}/referral/recipients/agency"): P.referral_recipients,
     ("POST", "/console/cases/{case_id}/referral/recipients/other"): P.referral_recipients,
+    # Analytics: where the time goes and surges
+    ("GET", "/console/analytics/time"): P.analytics_read,
+    ("GET", "/console/analytics/surges"): P.analytics_read,
     # Transparency reports
     ("GET", "/console/analytics/reports"): P.transparency_reports,
     ("POST", "/console/analytics/reports"): P.transparency_reports,

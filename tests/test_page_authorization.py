@@ -47,6 +47,8 @@ COVERED = (
     "/referral/send",
     "/referral/calls",
     "/eu-order",
+    "/console/analytics/time",
+    "/console/analytics/surges",
     "/console/analytics/reports",
 )
 

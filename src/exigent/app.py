@@ -27,6 +27,7 @@ from exigent.analytics import api as analytics_api
 from exigent.analytics import pages as analytics_pages
 from exigent.analytics import report_api as analytics_report_api
 from exigent.analytics import report_pages as analytics_report_pages
+from exigent.analytics import trend_api, trend_pages
 from exigent.analytics.upkeep import install as keep_facts_current
 from exigent.audit.checks import ChainChecker
 from exigent.auditing import api as auditing_api
@@ -375,6 +376,8 @@ ROUTERS = (
     welcome_pages.router,
     auditing_pages.router,
     auditing_api.router,
+    trend_api.router,
+    trend_pages.router,
     analytics_report_api.router,
     analytics_report_pages.router,
 )

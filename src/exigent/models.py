@@ -1,6 +1,6 @@
 """Every domain's tables, imported in one place so metadata and migrations see them all."""
 
-from exigent.analytics.models import CaseFact, TransparencyReport
+from exigent.analytics.models import CaseFact, SurgeAlert, TransparencyReport
 from exigent.audit.models import AuditCheck, AuditEvent, AuditHead
 from exigent.auth.accounts import PortalAccount, PortalToken
 from exigent.auth.models import ApiToken, RecoveryCode, SignInFailures, User, WebSession
@@ -135,6 +135,7 @@ __all__ = [
     "ShiftType",
     "SignInFailures",
     "StaffProfile",
+    "SurgeAlert",
     "Swap",
     "Target",
     "TargetAge",

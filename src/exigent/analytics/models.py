@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exigent.db import Base, EnumText, UtcDateTime, utcnow
@@ -97,6 +97,32 @@ class CaseFact(Base):
     fraud_caught_by: Mapped[str | None] = mapped_column(String(24))
     fraud_caught_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SurgeAlert(Base):
+    """One surge in the volume of a kind (and harm) of case: opened when the recent window
+    departs from its seasonal baseline, updated while it lasts, ended once it has been quiet
+    for a whole window."""
+
+    __tablename__ = "analytics_surge_alerts"
+    __table_args__ = (Index("ix_analytics_surge_alerts_series", "kind", "harm", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    # "" for the kinds without a harm category, so the series is one key on either database.
+    harm: Mapped[str] = mapped_column(String(32), default="")
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    window_hours: Mapped[int] = mapped_column(Integer)
+    # The newest window that departed: cases counted, cases expected, and its p-value.
+    observed: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[float] = mapped_column(Float)
+    p_value: Mapped[float] = mapped_column(Float)
+    peak: Mapped[int] = mapped_column(Integer)
+    # Every case behind the alert while it lasted, and the source most of them came from.
+    request_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    top_source: Mapped[str] = mapped_column(String(200), default="")
 
 
 class TransparencyReport(Base):

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from exigent.analytics.surge_alerts import banner_lines
 from exigent.auth.permissions import Permission, user_can
 from exigent.auth.service import require
 from exigent.cases import search
@@ -44,6 +45,10 @@ def queue_page(request: Request, session: SessionDep, user: PageUser, page: Page
         "views": queries.saved_views(session, user),
         "query": filters.query_string(),
         "fresh": fresh,
+        # Surges under way, for those who run the team (the queue is a lead's home).
+        "surge_banners": (
+            banner_lines(session) if user_can(user, Permission.analytics_read) else []
+        ),
     }
     session.commit()
     return render(request, user, "console/queue.html", context)

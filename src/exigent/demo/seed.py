@@ -36,6 +36,7 @@ from exigent.demo.records import agencies_with_domains
 from exigent.demo.referral_decisions import seed_referral_decisions, send_demo_referrals
 from exigent.demo.referrals import seed_referrals
 from exigent.demo.roster import seed_roster
+from exigent.demo.surges import seed_surge
 from exigent.demo.unlisted import seed_unlisted_cases
 from exigent.directory.models import Agency
 from exigent.directory.service import import_directory
@@ -97,6 +98,7 @@ def seed_demo(
     seed_cybertipline(factory, settings, f"analyst@{DEMO_DOMAIN}", utcnow())
     send_demo_referrals(factory, settings, f"lead@{DEMO_DOMAIN}")
     seed_eu_orders(factory, settings, f"analyst@{DEMO_DOMAIN}", f"lead@{DEMO_DOMAIN}", utcnow())
+    seed_surge(factory, f"officer@{DEMO_DOMAIN}", utcnow())
     verify_demo_chain(factory, f"auditor@{DEMO_DOMAIN}")
     return login_lines()
 

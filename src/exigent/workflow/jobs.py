@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from exigent.analytics import jobs as analytics_jobs
 from exigent.briefs import jobs as briefs_jobs
 from exigent.deadlines import Handler
 from exigent.eu_orders import jobs as eu_order_jobs
@@ -44,6 +45,7 @@ DOMAIN_HANDLERS = (
     recipient_jobs.handlers,
     cybertipline_jobs.handlers,
     eu_order_jobs.handlers,
+    analytics_jobs.handlers,
 )
 
 
@@ -63,6 +65,7 @@ def deadline_handlers() -> dict[str, Handler]:
 DOMAIN_CHAINS: tuple[Callable[[Session, datetime], None], ...] = (
     staffing_jobs.ensure_scheduled,
     briefs_jobs.ensure_planned,
+    analytics_jobs.ensure_scheduled,
 )
 
 

@@ -1,0 +1,166 @@
+"""Time spent per status and the surge check on a large history, on SQLite and PostgreSQL.
+
+Writes N cases spread over two years (each with a fact row and a timeline of four or five
+moves), then times `time_spent` for the last 30 days and one run of the surge check.
+
+Run: uv run python bench/time_spent.py [--cases 1000000] [--backend sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from _server import drop_database, fresh_database
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from exigent.analytics.models import CaseFact
+from exigent.analytics.surge_alerts import check_surges
+from exigent.analytics.time_spent import time_spent
+from exigent.cases.models import Request, TimelineEvent
+from exigent.db import make_engine, make_session_factory
+from exigent.migrate import upgrade
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+KINDS = [
+    ("emergency", "P0", "suicide_self_harm"),
+    ("subpoena", "P3", None),
+    ("preservation", "P2", None),
+]
+PATHS = [
+    ["triaged", "verifying", "under_review", "awaiting_approval", "approved", "producing"],
+    ["triaged", "need_info", "under_review", "rejected"],
+    ["triaged", "under_review", "preserved"],
+]
+BATCH = 20_000
+
+
+def _rows(rng: random.Random, first: int, size: int) -> tuple[list[Any], list[Any], list[Any]]:
+    requests, facts, timeline = [], [], []
+    for request_id in range(first, first + size):
+        kind, priority, harm = rng.choice(KINDS)
+        at = NOW - timedelta(seconds=rng.randrange(2 * 365 * 86400))
+        record = {"kind": kind}
+        requests.append(
+            {
+                "id": request_id,
+                "submission_digest": f"{request_id:064x}",
+                "kind": kind,
+                "received_via": "portal",
+                "received_at": at,
+                "received_offset_minutes": 0,
+                "status": "closed",
+                "priority": priority,
+                "record": record,
+                "raw_submission": json.dumps(record),
+                "needs_completion": False,
+                "acknowledge_due_at": at,
+                "decide_due_at": at,
+                "created_at": at,
+                "updated_at": at,
+                "version": 1,
+            }
+        )
+        facts.append(
+            {
+                "request_id": request_id,
+                "received_at": at,
+                "hour_of_week": at.weekday() * 24 + at.hour,
+                "kind": kind,
+                "priority": priority,
+                "channel": "portal",
+                "harm": harm,
+                "country": "US",
+                "status": "closed",
+                "is_open": False,
+                "outcome": "pending",
+                "accounts": 1,
+                "emergency": kind == "emergency",
+                "preservation": False,
+                "nondisclosure": False,
+                "acknowledge_due_at": at,
+                "decide_due_at": at,
+                "fraud_signals": [],
+                "updated_at": at,
+            }
+        )
+        previous = None
+        for status in ["received", *rng.choice(PATHS)]:
+            timeline.append(
+                {
+                    "request_id": request_id,
+                    "at": at,
+                    "kind": "transition",
+                    "actor": "bench",
+                    "from_status": previous,
+                    "to_status": status,
+                    "data": {},
+                }
+            )
+            previous = status
+            at += timedelta(minutes=rng.randint(1, 3000))
+    return requests, facts, timeline
+
+
+def fill(session: Session, cases: int) -> None:
+    rng = random.Random(1)
+    for first in range(1, cases + 1, BATCH):
+        requests, facts, timeline = _rows(rng, first, min(BATCH, cases + 1 - first))
+        session.execute(insert(Request), requests)
+        session.execute(insert(CaseFact), facts)
+        session.execute(insert(TimelineEvent), timeline)
+        session.commit()
+
+
+def timed(run: Any, times: int) -> tuple[float, float]:
+    spent = []
+    for _ in range(times):
+        began = time.perf_counter()
+        run()
+        spent.append((time.perf_counter() - began) * 1000)
+    spent.sort()
+    return statistics.median(spent), spent[max(0, round(0.95 * len(spent)) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir:
+        url = fresh_database(args.backend, Path(workdir))
+        try:
+            upgrade(url)
+            factory = make_session_factory(make_engine(url))
+            began = time.perf_counter()
+            with factory() as session:
+                fill(session, args.cases)
+            print(
+                f"{args.backend}: {args.cases} cases written in {time.perf_counter() - began:.0f} s"
+            )
+            with factory() as session:
+                session.connection().exec_driver_sql("ANALYZE")
+                session.commit()
+                start = NOW - timedelta(days=30)
+                p50, p95 = timed(
+                    lambda: time_spent(session, start=start, end=NOW, now=NOW), args.runs
+                )
+                print(f"time per status, last 30 days: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+                p50, p95 = timed(lambda: check_surges(session, NOW), args.runs)
+                session.rollback()
+                print(f"surge check: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        finally:
+            drop_database(url)
+
+
+if __name__ == "__main__":
+    main()
