@@ -120,11 +120,13 @@ def build(client: Any, account: Any, factory: Any, assignee_id: int, other_id: i
         )
         session.add(agency)
         session.flush()
-        for case_id in ids.values():
+        for name, case_id in ids.items():
+            # The directory knows the US agency; a foreign agency is known by what it said.
+            declared = sent[name]["requester"]["agency_country"]
             _live(
                 session,
                 case_id,
-                agency_id=agency.id,
+                agency_id=agency.id if declared == "US" else None,
                 assignee_id=assignee_id,
                 acknowledged_at=None,
                 decided_at=None,
@@ -240,8 +242,8 @@ def write_facts(session: Session) -> None:
         facts = importlib.import_module("exigent.analytics.facts")
     except ImportError:
         facts = None
-    if facts is not None and hasattr(facts, "refresh_facts"):
-        facts.refresh_facts(session)
+    if facts is not None and hasattr(facts, "rebuild_facts"):
+        facts.rebuild_facts(session)
         session.commit()
         return
     session.execute(CaseFact.__table__.delete())

@@ -102,7 +102,7 @@ def _fact_row(request_id: int, arrival: Arrival, status: str) -> dict[str, Any]:
         "country": "US",
         "agency_id": arrival.agency_id,
         "status": status,
-        "is_open": status not in {"closed", "rejected", "withdrawn"},
+        "is_open": status not in {"delivered", "preserved", "closed", "rejected", "withdrawn"},
         "outcome": FactOutcome.pending,
         "accounts": 1,
         "emergency": arrival.kind == "emergency",

@@ -31,6 +31,9 @@ from exigent.verification.models import Callback, CallbackOutcome, RiskAssessmen
 
 BATCH = 5000
 UNKNOWN_COUNTRY = "ZZ"
+# Open, for the backlog: still waiting on the team's answer. A delivered case or a hold in
+# place has had it, though the case stays open in the queue until it is closed.
+AWAITING_ANSWER = OPEN_STATUSES - {Status.delivered, Status.preserved}
 # Orders that ask the platform to act on content rather than to disclose data.
 ACTING_KINDS = frozenset({RequestKind.eu_removal_order, RequestKind.dsa_order_to_act})
 PRESERVING_KINDS = frozenset(
@@ -135,6 +138,7 @@ def _case_query(request_ids: Sequence[int]) -> Any:
             Request.decided_at,
             Request.closed_at,
             Request.record["nondisclosure_order"]["present"].label("nondisclosure"),
+            Request.record["requester"]["agency_country"].as_string().label("declared_country"),
         )
         .outerjoin(Agency, Agency.id == Request.agency_id)
         .where(Request.id.in_(request_ids))
@@ -256,7 +260,10 @@ def _fact(row: Any, inputs: _Inputs, now: datetime) -> dict[str, Any]:
     level, signals = inputs.risk.get(rid, (None, []))
     caught_by, caught_at = _caught(row, inputs, reached)
     kind = RequestKind(row.kind)
-    country = (order[0] if order and order[0] else None) or row.country or UNKNOWN_COUNTRY
+    # The issuing Member State, else the directory's agency, else the country the requester
+    # gave (a foreign agency is seldom in the directory).
+    issuing = order[0] if order and order[0] else None
+    country = issuing or row.country or row.declared_country or UNKNOWN_COUNTRY
     delivered = reached.get("delivered")
     return {
         "request_id": rid,
@@ -272,7 +279,7 @@ def _fact(row: Any, inputs: _Inputs, now: datetime) -> dict[str, Any]:
         "requester_id": row.requester_id,
         "assignee_id": row.assignee_id,
         "status": str(row.status),
-        "is_open": Status(row.status) in OPEN_STATUSES,
+        "is_open": Status(row.status) in AWAITING_ANSWER,
         "outcome": _outcome(row, kind, reached, inputs.items.get(rid), order),
         "accounts": inputs.targets.get(rid, 0),
         "emergency": kind is RequestKind.emergency,

@@ -70,6 +70,7 @@ class CaseFact(Base):
     requester_id: Mapped[int | None] = mapped_column(Integer)
     assignee_id: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(24))
+    # Waiting on the team's answer (`facts.AWAITING_ANSWER`): delivered and preserved are not.
     is_open: Mapped[bool] = mapped_column(Boolean)
     outcome: Mapped[FactOutcome] = mapped_column(EnumText(FactOutcome, 24))
     # Accounts specified: the case's targets.

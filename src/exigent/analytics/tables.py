@@ -12,6 +12,7 @@ from exigent.analytics.clocks import BreachedCase, SlaRow, Spread
 from exigent.analytics.fraud import FraudFigures
 from exigent.analytics.models import FactOutcome
 from exigent.analytics.queries import Backlog, VolumeSeries, Workload
+from exigent.web.labels import label
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def volume_table(found: VolumeSeries) -> Table:
         ],
         chart={
             "labels": labels,
-            "datasets": [{"label": k, "data": v} for k, v in found.series.items()],
+            "datasets": [{"label": label(k), "data": v} for k, v in found.series.items()],
             "stacked": True,
         },
     )
@@ -146,7 +147,7 @@ def outcomes_table(found: dict[str, dict[str, int]], by: str) -> Table:
         chart={
             "labels": list(found),
             "datasets": [
-                {"label": o, "data": [v.get(o, 0) for v in found.values()]} for o in outcomes
+                {"label": label(o), "data": [v.get(o, 0) for v in found.values()]} for o in outcomes
             ],
             "stacked": True,
         },

@@ -5,17 +5,14 @@ the leads' notifications show it."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from exigent.analytics.models import CaseFact, FactOutcome
+from exigent.analytics.facts import refresh_facts
 from exigent.analytics.surge_alerts import check_surges, open_alerts
-from exigent.analytics.surges import hour_of_week
 from exigent.auth.models import User
-from exigent.cases.lifecycle import OPEN_STATUSES
-from exigent.cases.models import Request
 from exigent.cases.schemas import IntakeRecord
 from exigent.demo import texts
 from exigent.demo.records import agencies_with_domains
@@ -61,33 +58,6 @@ def _record(
     )
 
 
-def _fact_for(case: Request) -> CaseFact:
-    """The fact row of a wave case, when nothing kept one as the case was made."""
-    received = case.received_at.astimezone(UTC)
-    return CaseFact(
-        request_id=case.id,
-        received_at=received,
-        hour_of_week=hour_of_week(received),
-        kind=str(case.kind),
-        priority=str(case.priority),
-        channel=str(case.received_via),
-        harm=str(case.emergency_nature) if case.emergency_nature else None,
-        country="US",
-        agency_id=case.agency_id,
-        requester_id=case.requester_id,
-        assignee_id=case.assignee_id,
-        status=str(case.status),
-        is_open=case.status in OPEN_STATUSES,
-        outcome=FactOutcome.pending,
-        accounts=1,
-        emergency=True,
-        acknowledge_due_at=case.acknowledge_due_at,
-        decide_due_at=case.decide_due_at,
-        fraud_signals=[],
-        updated_at=received,
-    )
-
-
 def seed_surge(factory: sessionmaker[Session], officer_email: str, now: datetime) -> None:
     """Take in the wave (unless an alert is already open) and run the surge check once."""
     rng = random.Random(18)
@@ -98,6 +68,7 @@ def seed_surge(factory: sessionmaker[Session], officer_email: str, now: datetime
         policy = current_policy(session).policy
         # One agency of the directory, so the alert names the source the records name.
         [agency] = agencies_with_domains(session, rng, 1)
+        wave: list[int] = []
         for number in range(WAVE):
             received = now - timedelta(minutes=rng.randint(5, 150))
             record = _record(rng, agency, received, number)
@@ -109,8 +80,9 @@ def seed_surge(factory: sessionmaker[Session], officer_email: str, now: datetime
                 policy=policy,
                 now=record.received_at,
             )
-            if session.get(CaseFact, case.id) is None:
-                session.add(_fact_for(case))
+            wave.append(case.id)
+        # The intake's batch path writes with statements the upkeep does not see.
+        refresh_facts(session, wave)
         session.flush()
         check_surges(session, now)
         session.commit()
