@@ -145,7 +145,7 @@ def outcomes_table(found: dict[str, dict[str, int]], by: str) -> Table:
         header=[by, *outcomes, "total"],
         rows=[[key, *(v.get(o, 0) for o in outcomes), sum(v.values())] for key, v in found.items()],
         chart={
-            "labels": list(found),
+            "labels": [label(k) if by == "kind" else k for k in found],
             "datasets": [
                 {"label": label(o), "data": [v.get(o, 0) for v in found.values()]} for o in outcomes
             ],

@@ -3,7 +3,7 @@ through the SLA triggers), a period's end, and sending a message from the outbox
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -47,7 +47,7 @@ def _fire(session: Session, deadline: Deadline, now: datetime, stage: str) -> st
         clock.breached_at = now
     else:
         words = "is due soon"
-    body = f"{what}: {words} (due {due})."
+    body = f"{what}: {words} (due {clock.due_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC)."
     timeline_entry(
         session,
         request_id=request.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,11 @@ def _clock_stopped(request: Request, clock: str) -> bool:
     return stopped_at is not None
 
 
+def _readable(due: str) -> str:
+    """An ISO instant as staff read it on a page or a pager: minutes, in UTC."""
+    return f"{datetime.fromisoformat(due).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
 def _sla_event(session: Session, deadline: Deadline, now: datetime, stage: str) -> str:
     request = session.get(Request, deadline.request_id)
     clock = str(deadline.data["clock"])
@@ -33,7 +38,7 @@ def _sla_event(session: Session, deadline: Deadline, now: datetime, stage: str) 
             at=now,
             kind=f"sla_{stage}",
             actor=WORKER.label,
-            body=f"The {clock} clock is {words} (due {due}).",
+            body=f"The {clock} clock is {words} (due {_readable(due)}).",
             data={"clock": clock, "due_at": due, "deadline_id": deadline.id},
         )
     )
@@ -53,7 +58,7 @@ def _sla_event(session: Session, deadline: Deadline, now: datetime, stage: str) 
             f"sla_{stage}",
             now,
             request.id,
-            f"{request.reference}: the {clock} clock is {words} (due {due})",
+            f"{request.reference}: the {clock} clock is {words} (due {_readable(due)})",
             {"clock": clock, "due_at": due},
         ),
     )
