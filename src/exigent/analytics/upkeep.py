@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from exigent.analytics.facts import refresh_facts
@@ -62,9 +62,16 @@ def _note_touched(session: Session, _context: Any) -> None:
             decision = session.get(Decision, row.decision_id)
             if decision is not None:
                 cases.add(decision.request_id)
-        elif isinstance(row, Requester) and row in session.dirty:
+        elif isinstance(row, Requester) and _standing_changed(row):
             requesters.add(row.id)
     cases.discard(None)
+
+
+def _standing_changed(requester: Requester) -> bool:
+    """Marked or cleared; not merely seen again, which every intake writes and which would
+    rewrite all of a busy requester's cases each time."""
+    state = inspect(requester)
+    return not state.pending and state.attrs.status.history.has_changes()
 
 
 def _refresh_touched(session: Session) -> None:
