@@ -97,6 +97,8 @@ def test_a_bad_filter_is_named(client, world) -> None:  # type: ignore[no-untype
         ({"period": "custom", "from": "2026-11-01"}, "to"),
         ({"kind": "parking_ticket"}, "kind"),
         ({"country": "Germany"}, "country"),
+        # A digit to Python's str.isdigit, but not a number int() reads.
+        ({"agency": "\u00b2"}, "agency"),
     ):
         answer = browser.get("/console/analytics", params=params)
         assert answer.status_code == 422, params

@@ -43,7 +43,7 @@ def issue(
 ) -> Response:
     """Issue a token; its value is on this answer only (never stored, never redirected)."""
     try:
-        if not days.strip().isdigit():
+        if not (days.strip().isascii() and days.strip().isdigit()):
             raise BadInput("days: a whole number of days, 1 to 365", field="days")
         _, value = tokens.issue(
             session,

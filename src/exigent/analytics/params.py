@@ -56,7 +56,7 @@ def _day(value: str | None, field: str) -> date | None:
 def _id(value: str | None, field: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or not 1 <= int(value) <= MAX_INT_ID:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_INT_ID:
         raise BadInput(f"{field}: a number from the list", field=field)
     return int(value)
 

@@ -141,7 +141,7 @@ def format_reference(request_id: int) -> str:
 
 def parse_reference(reference: str) -> int | None:
     text = reference.strip().upper().removeprefix(REFERENCE_PREFIX)
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 class Target(Base):

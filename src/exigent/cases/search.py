@@ -46,7 +46,7 @@ def exact_reference(text: str) -> int | None:
     if not spoken.startswith(REFERENCE_PREFIX.rstrip("-")):
         return None
     digits = spoken.removeprefix(REFERENCE_PREFIX.rstrip("-")).lstrip("-")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         return None
     number = int(digits)
     return number if 1 <= number <= MAX_ID else None

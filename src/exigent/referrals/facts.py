@@ -144,7 +144,9 @@ def record_outcome(
         given = OutcomeIn.model_validate(
             {
                 "outcome": outcome,
-                "recipient_id": int(recipient_id) if recipient_id.isdigit() else None,
+                "recipient_id": (
+                    int(recipient_id) if recipient_id.isascii() and recipient_id.isdigit() else None
+                ),
                 "note": note.strip() or None,
                 "learned_at": _learned_at(learned_at) if learned_at else None,
             }

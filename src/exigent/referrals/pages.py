@@ -250,7 +250,7 @@ def log_call(
     summary: Annotated[str, Form(max_length=4000)] = "",
 ) -> HTMLResponse:
     def run() -> str:
-        if not recipient_id.isdigit():
+        if not (recipient_id.isascii() and recipient_id.isdigit()):
             raise BadInput("recipient_id: choose who you called", field="recipient_id")
         call = assessing.log_call(
             session,

@@ -57,6 +57,7 @@ LABELS: dict[str, str] = {
     "awaiting_confirmation": "Awaiting confirmation of its fields",
     "executed": "Executed",
     "obstructed": "Cannot be executed for now",
+    "removing": "Removing its items",
     "refused": "Refused",
     "receipt": "Confirmation of receipt",
     "execution": "Confirmation of execution",

@@ -232,7 +232,7 @@ def _victim(form: FormData) -> dict[str, object]:
             victim[key] = text[:500]
     age = str(form.get("victim_age") or "").strip()
     if age:
-        if not age.isdigit() or not 0 <= int(age) <= 120:
+        if not (age.isascii() and age.isdigit()) or not 0 <= int(age) <= 120:
             raise _bad("victim_age", f"{age!r} is not an age in whole years")
         victim["age"] = int(age)
     return victim
@@ -242,7 +242,7 @@ def _ids(values: Sequence[object]) -> list[int]:
     found = []
     for value in values:
         text = str(value)
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise _bad("files", f"{text!r} is not one of the referral's files")
         found.append(int(text))
     return found
