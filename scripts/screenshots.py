@@ -2,7 +2,8 @@
 
 Seeds a throwaway demo database (or uses --database), serves it on loopback, signs in with
 Debian's Chromium through Playwright and saves a full-page screenshot of every main page.
-The pages of EU orders follow (`eu_order_screenshots.py`).
+The pages of EU orders (`eu_order_screenshots.py`) and analytics (`analytics_screenshots.py`)
+follow.
 Usage: scripts/screenshots [--database sqlite:///path.db] [--out docs/screenshots]
 """
 
@@ -46,6 +47,9 @@ def main() -> None:
         from eu_order_screenshots import shoot_eu_orders
 
         shoot_eu_orders(base, Path(args.out), ROOT)
+        from analytics_screenshots import shoot_analytics
+
+        shoot_analytics(base, Path(args.out), ROOT)
 
 
 def serve() -> str:

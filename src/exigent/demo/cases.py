@@ -3,6 +3,7 @@ with it, through the same lifecycle, decisions, callbacks and approval checks as
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from exigent.auth.models import User
 from exigent.cases import service
 from exigent.cases.models import Priority, Request, TrustStatus
+from exigent.demo.history_mix import STEP_MINUTES
 from exigent.demo.policy import date_the_shipped_version, due_changes, make_change
 from exigent.demo.records import live_record
 from exigent.directory.models import Agency
@@ -110,7 +112,7 @@ def _advance(
     # Older cases have mostly been worked; a few stale ones show what a breach looks like.
     paths = PATHS if now - received < timedelta(days=2) or rng.random() < 0.1 else PATHS[3:]
     path = rng.choices([p for p, _ in paths], weights=[w for _, w in paths])[0]
-    moments = sorted(received + (now - received) * rng.random() for _ in path)
+    moments = _step_moments(rng, case, path, received, now)
     if not path and case.priority == Priority.P0 and now - received > NEW_EMERGENCY_WINDOW:
         # No draw from `rng` here, so every other demo case stays as it was.
         service.assign(
@@ -145,6 +147,23 @@ def _advance(
             now=moment,
             guard=APPROVAL,
         )
+
+
+def _step_moments(
+    rng: random.Random, case: Request, path: list[str], received: datetime, now: datetime
+) -> list[datetime]:
+    """When each step of `path` was taken: an emergency moves in minutes, process in days, at
+    the history's pace per priority. One exponential draw per step (one draw each, as before,
+    so the other demo cases stay as they were), squeezed into the time since receipt when the
+    steps would run past now: those are the stale cases that show what a breach looks like."""
+    mean = timedelta(minutes=STEP_MINUTES.get(str(case.priority), 600.0))
+    elapsed, moments = timedelta(0), []
+    for _ in path:
+        elapsed += mean * -math.log(1.0 - rng.random())
+        moments.append(elapsed)
+    window = (now - received) * 0.95
+    squeeze = min(1.0, window / moments[-1]) if moments and moments[-1] > window else 1.0
+    return [received + offset * squeeze for offset in moments]
 
 
 def _decide(session: Session, case: Request, staff: dict[str, User], moment: datetime) -> bool:
