@@ -9,8 +9,10 @@ import json
 from collections import Counter
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from console.helpers import sign_in
 from exigent.analytics.upkeep import install
 from factories import emergency_record, subpoena_record
 from legal.flows import create_case, link_agency
@@ -171,6 +173,13 @@ def test_each_way_of_catching_is_counted_once_and_words_are_not_read(  # type: i
     # The denied callback marked its requester too; the lead marked one more.
     assert figures["requesters_marked"] == 2
     assert figures["agencies_marked"] == 1
+    browser = TestClient(client.app)
+    sign_in(browser, lead.user.email)
+    page = browser.get("/console/analytics", params=H2).text
+    panel = page[page.index('data-panel="fraud"') :]
+    assert "<dt>Impostors caught</dt><dd>4</dd>" in panel
+    assert "<dt>Caught by rejected as fraud</dt><dd>1</dd>" in panel
+    assert "<dt>Marked fraudulent</dt><dd>2 requesters, 1 agency</dd>" in panel
 
 
 def test_the_reason_code_is_kept_on_the_timeline_and_checked(client, analyst, factory):  # type: ignore[no-untyped-def]

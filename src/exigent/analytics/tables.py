@@ -177,6 +177,10 @@ def _duration(seconds: int | None) -> str:
     return f"{seconds / 86400:.1f} days"
 
 
+def _many(count: int, one: str, more: str) -> str:
+    return f"{count} {one if count == 1 else more}"
+
+
 def fraud_table(found: FraudFigures) -> Table:
     caught_by = [(CAUGHT_WORDS.get(how, how), n) for how, n in found.caught_by.items()]
     rows: list[list[Any]] = [
@@ -201,15 +205,20 @@ def fraud_table(found: FraudFigures) -> Table:
         rows=rows,
         chart={
             "labels": [label(code) for code, _ in shown],
-            "datasets": [{"label": "caught cases it fired on", "data": [n for _, n in shown]}],
+            "datasets": [
+                {"label": "caught cases the signal fired on", "data": [n for _, n in shown]}
+            ],
             "horizontal": True,
         }
         if shown
         else None,
         figures=[
-            ("Attempts", str(found.attempts)),
-            ("Caught", f"{found.caught} ({found.caught_flagged} flagged by the score)"),
+            ("Impostors caught", str(found.caught)),
             *[(f"Caught by {how}", str(n)) for how, n in caught_by],
+            (
+                "Flagged high or critical risk",
+                f"{found.flagged} ({found.caught_flagged} of them caught)",
+            ),
             (
                 "Time to catch",
                 f"median {_duration(found.catch_median_seconds)}, "
@@ -217,7 +226,8 @@ def fraud_table(found: FraudFigures) -> Table:
             ),
             (
                 "Marked fraudulent",
-                f"{found.requesters_marked} requesters, {found.agencies_marked} agencies",
+                f"{_many(found.requesters_marked, 'requester', 'requesters')}, "
+                f"{_many(found.agencies_marked, 'agency', 'agencies')}",
             ),
         ]
         if found.attempts

@@ -237,6 +237,11 @@ LABELS: dict[str, str] = {
     "email_link": "Emailed link",
     "confirm_email": "Email confirmation",
     "staff_setup": "Staff account set-up",
+    # Why a case was rejected (cases.lifecycle.RejectionReason; fuller words in BY_ENUM)
+    "not_an_emergency": "Not an emergency",
+    "deficient_process": "Legal process missing or defective",
+    "overbroad": "Asks for more than the process allows",
+    "wrong_provider": "Not our service or not our user",
     # Marks (MarkSubject)
     "request": "Request",
     "request_agency": "Request's agency",
