@@ -34,8 +34,9 @@ LOOKALIKES = (
 # Each way impostors work: the signals it always fires, and those it fires now and then.
 FRAUD_PATTERNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (
-        ("free_mail_domain", "requester_first_seen"),
+        ("free_mail_domain",),
         (
+            "requester_first_seen",
             "domain_unlisted",
             "supervisor_missing",
             "threatening_deadline",
