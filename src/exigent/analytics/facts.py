@@ -1,11 +1,11 @@
 """Each case's fact row, derived from the raw rows and written in bulk.
 
 A fact is read from the case (`requests`), its agency, targets, newest risk assessment,
-callbacks, requester's and agency's marks, approved decision, timeline and EU order; `refresh_facts`
-rewrites the rows of some cases (the session hook in `upkeep` calls it before every commit),
-`rebuild_facts` all of them in batches (the migration backfill and `exigent analytics
-rebuild`). Each input is one grouped query per batch, so a batch of thousands of cases costs
-about ten statements whatever its size.
+callbacks, requester's and agency's marks, approved decision, timeline and EU order;
+`refresh_facts` rewrites the rows of some cases (the session hook in `upkeep` calls it before
+every commit), `rebuild_facts` all of them in batches (the migration backfill and `exigent
+analytics rebuild`). Each input is one grouped query per batch, so a batch of thousands of
+cases costs about ten statements whatever its size.
 """
 
 from __future__ import annotations
