@@ -223,27 +223,29 @@ def test_fraud_attempts_and_how_they_were_caught(client, factory, world) -> None
             .all()
         )
     period_ids = {c["id"] for c in in_period(_raw(factory))}
-    attempts = [
-        (rid, signals)
+    flagged = {
+        rid: signals
         for rid, level, signals in newest
         if rid in period_ids and level in ("high", "critical")
-    ]
-    assert answer["attempts"] == len(attempts) >= 1
+    }
+    caught = {rid for rid in denied if rid in period_ids}
+    assert answer["flagged"] == len(flagged) >= 1
+    assert answer["attempts"] == len(set(flagged) | caught)
+    assert answer["caught_flagged"] == len(caught & set(flagged))
     fired = Counter(
         s["code"]
-        for _, signals in attempts
+        for rid, _, signals in newest
+        if rid in caught
         for s in (json.loads(signals) if isinstance(signals, str) else signals)
         if s["weight"] > 0
     )
-    assert (
-        answer["caught_by"]
-        == {"callback_denied": sum(1 for rid in denied if rid in period_ids)}
-        == {"callback_denied": 1}
-    )
+    assert answer["caught_by"] == {"callback_denied": len(caught)} == {"callback_denied": 1}
     assert answer["signals"] == dict(fired) and fired["lookalike_domain"] == 1
     # Received 22:00, the agency denied it on the call at 22:40.
     assert answer["catch_median_seconds"] == answer["catch_worst_seconds"] == 40 * 60
-    assert answer["agencies_marked"] == 1
+    # The impostor posed as a real agency: named, not marked fraudulent.
+    assert answer["agencies_impersonated"] == 1
+    assert answer["agencies_marked"] == 0
 
 
 def test_workload_names_people_only_to_themselves_and_their_lead(client, factory, world) -> None:  # type: ignore[no-untyped-def]

@@ -171,7 +171,12 @@ def test_a_fraud_denied_on_callback_and_rejected_is_caught(client, analyst, fact
 def test_a_rejection_for_fraud_is_caught_by_the_rejection(client, analyst, factory):
     case = create_case(client, analyst, subpoena_record())
     assert _fact(factory, case["id"])["fraud_caught_by"] is None
-    move(client, analyst, case["id"], "rejected", "Impersonation of an officer; fraud")
+    rejected = client.post(
+        f"/api/v1/requests/{case['id']}/transitions",
+        json={"to": "rejected", "reason": "No such officer", "reason_code": "fraud"},
+        headers=analyst.headers,
+    )
+    assert rejected.status_code == 200, rejected.text
     fact = _assert_matches_raw(factory, case["id"], "rejected")
     assert fact["fraud_caught_by"] == "rejected_fraud"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from analytics.transparency_cases import _from, write_facts
+from analytics.transparency_cases import _from
 from console.helpers import csrf_of, sign_in
 from exigent.audit.models import AuditEvent
 from exigent.auth.models import Role
@@ -33,10 +33,9 @@ def leadership(make_account):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def two_cases(client, analyst, factory) -> None:  # type: ignore[no-untyped-def]
+def two_cases(client, analyst) -> None:  # type: ignore[no-untyped-def]
     create_case(client, analyst, _from("US", "subpoena", "2026-02-03T10:00:00-05:00"))
     create_case(client, analyst, _from("FR", "emergency", "2026-03-03T10:00:00+01:00"))
-    write_facts(factory)
 
 
 def _generate(client, account, **body):  # type: ignore[no-untyped-def]
@@ -87,7 +86,6 @@ def test_a_kept_csv_report_is_audited_downloaded_as_made_and_reproducible(
     assert _reproduced(client, legal, report["id"])
     # A request received in the period afterwards changes the figures: not the same bytes.
     create_case(client, analyst, _from("US", "subpoena", "2026-04-01T10:00:00-05:00"))
-    write_facts(factory)
     assert not _reproduced(client, legal, report["id"])
     assert _download(client, legal, report["id"]) == output
 

@@ -1,8 +1,9 @@
 """A half-year of cases for the transparency report tests, made through the API, and the
 report's figures counted a second way: straight from `requests`, `targets` and `decisions`.
 
-The fact rows the report reads are written here from each case as it stands, the way the
-facts upkeep keeps them, until that upkeep writes them in the case's own transaction.
+The fact rows the report reads are the production's own: written by the facts upkeep in each
+case's transaction as the API moves it (`exigent.analytics.upkeep`), or by `rebuild_facts`.
+The count here never reads them.
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from exigent.analytics.models import CaseFact, FactOutcome
 from exigent.analytics.transparency import (
     EMERGENCY_KINDS,
     LEGAL_PROCESS_KINDS,
     PRESERVATION_KINDS,
     Period,
 )
-from exigent.cases.models import Request, Target
+from exigent.cases.models import Request, Target, TimelineEvent
 from exigent.legal.models import DISCLOSING, Decision, DecisionItem, DecisionStatus
 from legal.flows import approve, create_case, move, ready_for_approval
 from legal.intake import complete
@@ -44,9 +44,15 @@ def _targets(*values: str) -> list[dict[str, str]]:
     return [{"identifier_type": "user_id", "value": v} for v in values]
 
 
+def _deliver(client, analyst, case_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Produced and delivered: only then has data been produced."""
+    for status in ("producing", "delivered"):
+        assert move(client, analyst, case_id, status).status_code == 200
+
+
 def make_half_year(client, analyst, lead, factory) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Cases from three countries received in 2026H1 (and one just after it, in UTC), some
-    answered with data, one withheld, one withdrawn; their ids by name."""
+    answered with data delivered, one withheld, one withdrawn; their ids by name."""
     ids: dict[str, int] = {}
     disclosed = ready_for_approval(
         client,
@@ -55,6 +61,7 @@ def make_half_year(client, analyst, lead, factory) -> dict[str, int]:  # type: i
         _from("US", "subpoena", "2026-02-03T10:00:00-05:00", targets=_targets("101", "102")),
     )
     assert approve(client, lead, disclosed["id"]).status_code == 200
+    _deliver(client, analyst, disclosed["id"])
     ids["us_subpoena_disclosed"] = disclosed["id"]
     withheld = ready_for_approval(
         client,
@@ -72,6 +79,7 @@ def make_half_year(client, analyst, lead, factory) -> dict[str, int]:  # type: i
         _from("US", "emergency", "2026-04-05T02:00:00-04:00", targets=_targets("201")),
     )
     assert approve(client, lead, emergency["id"]).status_code == 200
+    _deliver(client, analyst, emergency["id"])
     ids["us_emergency_disclosed"] = emergency["id"]
     ids["us_preservation"] = create_case(
         client,
@@ -94,57 +102,7 @@ def make_half_year(client, analyst, lead, factory) -> dict[str, int]:  # type: i
     ids["us_subpoena_after_midnight_utc"] = create_case(
         client, analyst, _from("US", "subpoena", LAST_EVENING_OF_H1_IN_CHICAGO)
     )["id"]
-    write_facts(factory)
     return ids
-
-
-def _outcome(case: Request, decision: Decision | None) -> FactOutcome:
-    if case.status == "withdrawn":
-        return FactOutcome.withdrawn
-    if case.status == "rejected":
-        return FactOutcome.rejected
-    if decision is None:
-        return FactOutcome.pending
-    disclosing = [i for i in decision.items if i.outcome in DISCLOSING]
-    if not disclosing:
-        return FactOutcome.nothing_produced
-    if len(disclosing) == len(decision.items):
-        return FactOutcome.produced_full
-    return FactOutcome.produced_partial
-
-
-def write_facts(factory: sessionmaker[Session]) -> None:
-    """One fact row per case, from the case as it stands."""
-    with factory() as session:
-        session.execute(delete(CaseFact))
-        for case in session.scalars(select(Request)):
-            decision = session.scalar(
-                select(Decision).where(
-                    Decision.request_id == case.id, Decision.status == DecisionStatus.approved
-                )
-            )
-            record = case.record
-            session.add(
-                CaseFact(
-                    request_id=case.id,
-                    received_at=case.received_at,
-                    hour_of_week=case.received_at.weekday() * 24 + case.received_at.hour,
-                    kind=str(case.kind),
-                    priority=str(case.priority),
-                    channel=str(case.received_via),
-                    country=(record.get("requester") or {}).get("agency_country") or "ZZ",
-                    status=str(case.status),
-                    is_open=case.closed_at is None,
-                    outcome=_outcome(case, decision),
-                    accounts=len(case.targets),
-                    emergency=case.kind == "emergency",
-                    preservation=str(case.kind) in PRESERVATION_KINDS,
-                    nondisclosure=bool((record.get("nondisclosure_order") or {}).get("present")),
-                    acknowledge_due_at=case.acknowledge_due_at,
-                    decide_due_at=case.decide_due_at,
-                )
-            )
-        session.commit()
 
 
 @dataclass
@@ -169,11 +127,17 @@ def _class_of(kind: str) -> str | None:
 
 def count_raw(session: Session, since: datetime, until: datetime) -> dict[str, RawCount]:
     """Per country and class (legal, emergency, preservation): requests received in
-    [since, until), accounts they name, and those with an approved decision disclosing data."""
+    [since, until), accounts they name, and those delivered with an approved decision
+    disclosing data."""
     accounts = dict(
         session.execute(select(Target.request_id, func.count()).group_by(Target.request_id)).all()
     )
-    disclosed = set(
+    delivered = set(
+        session.scalars(
+            select(TimelineEvent.request_id).where(TimelineEvent.to_status == "delivered")
+        )
+    )
+    disclosed = delivered & set(
         session.scalars(
             select(Decision.request_id)
             .join(DecisionItem, DecisionItem.decision_id == Decision.id)

@@ -13,7 +13,7 @@ from console.helpers import sign_in
 from exigent.auth.accounts import DomainStanding, TokenPurpose
 from exigent.auth.models import Door, Proof, Role
 from exigent.cases.eu_certificate import AuthorityRole, DeadlineSection, EpocCategory
-from exigent.cases.lifecycle import Status
+from exigent.cases.lifecycle import RejectionReason, Status
 from exigent.cases.models import Priority, TrustStatus
 from exigent.cases.schemas import (
     DataCategory,
@@ -44,6 +44,7 @@ from portal.test_requests import case_id, emergency_form, submit
 
 SHOWN_ENUMS: tuple[type[StrEnum], ...] = (
     Status,
+    RejectionReason,
     RequestKind,
     ReceivedVia,
     EmergencyNature,

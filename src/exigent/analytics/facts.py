@@ -1,11 +1,11 @@
 """Each case's fact row, derived from the raw rows and written in bulk.
 
 A fact is read from the case (`requests`), its agency, targets, newest risk assessment,
-callbacks, requester's marks, approved decision, timeline and EU order; `refresh_facts`
-rewrites the rows of some cases (the session hook in `upkeep` calls it before every commit),
-`rebuild_facts` all of them in batches (the migration backfill and `exigent analytics
-rebuild`). Each input is one grouped query per batch, so a batch of thousands of cases costs
-about ten statements whatever its size.
+callbacks, requester's and agency's marks, approved decision, timeline and EU order;
+`refresh_facts` rewrites the rows of some cases (the session hook in `upkeep` calls it before
+every commit), `rebuild_facts` all of them in batches (the migration backfill and `exigent
+analytics rebuild`). Each input is one grouped query per batch, so a batch of thousands of
+cases costs about ten statements whatever its size.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select
+from sqlalchemy import and_, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from exigent.analytics.models import CaseFact, FactOutcome
-from exigent.cases.lifecycle import OPEN_STATUSES, Status
+from exigent.cases.lifecycle import OPEN_STATUSES, RejectionReason, Status
 from exigent.cases.models import Request, Requester, Target, TimelineEvent, TrustStatus
 from exigent.cases.schemas import RequestKind
 from exigent.db import utcnow
@@ -43,8 +43,9 @@ PRESERVING_KINDS = frozenset(
         RequestKind.eu_preservation_order,
     }
 )
-# A rejection whose stated reason names one of these words was a fraud caught by a person.
-FRAUD_WORDS = ("fraud", "impostor", "impersonat")
+# How an impostor's case is recognised, in the order a tie is broken; never from free text
+# (see `_caught` and docs/architecture.md, "Analytics: the fact table").
+CAUGHT_WAYS = ("callback_denied", "rejected_fraud", "requester_marked", "agency_marked")
 
 
 @dataclass
@@ -55,6 +56,7 @@ class _Inputs:
     risk: dict[int, tuple[str, list[dict[str, Any]]]] = field(default_factory=dict)
     denied_at: dict[int, datetime] = field(default_factory=dict)
     marked_at: dict[int, datetime] = field(default_factory=dict)  # by requester id
+    agency_marked_at: dict[int, datetime] = field(default_factory=dict)  # by agency id
     reached: dict[int, dict[str, datetime | None]] = field(default_factory=dict)
     items: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     orders: dict[int, tuple[str | None, str]] = field(default_factory=dict)
@@ -112,7 +114,12 @@ def derive_facts(session: Session, request_ids: Sequence[int]) -> list[dict[str,
     cases = session.execute(_case_query(request_ids)).all()
     if not cases:
         return []
-    inputs = _load_inputs(session, request_ids, {c.requester_id for c in cases} - {None})
+    inputs = _load_inputs(
+        session,
+        request_ids,
+        {c.requester_id for c in cases} - {None},
+        {c.agency_id for c in cases} - {None},
+    )
     now = utcnow()
     return [_fact(row, inputs, now) for row in cases]
 
@@ -137,7 +144,9 @@ def _case_query(request_ids: Sequence[int]) -> Any:
             Request.acknowledged_at,
             Request.decided_at,
             Request.closed_at,
-            Request.record["nondisclosure_order"]["present"].label("nondisclosure"),
+            # One path, read as a boolean: SQLite gives 1 for a JSON true, and indexing twice
+            # quotes the inner object, so nothing was ever found there.
+            Request.record[("nondisclosure_order", "present")].as_boolean().label("nondisclosure"),
             Request.record["requester"]["agency_country"].as_string().label("declared_country"),
         )
         .outerjoin(Agency, Agency.id == Request.agency_id)
@@ -145,7 +154,9 @@ def _case_query(request_ids: Sequence[int]) -> Any:
     )
 
 
-def _load_inputs(session: Session, ids: Sequence[int], requester_ids: set[Any]) -> _Inputs:
+def _load_inputs(
+    session: Session, ids: Sequence[int], requester_ids: set[Any], agency_ids: set[Any]
+) -> _Inputs:
     found = _Inputs()
     counted = (
         select(Target.request_id, func.count())
@@ -169,6 +180,7 @@ def _load_inputs(session: Session, ids: Sequence[int], requester_ids: set[Any]) 
     )
     found.denied_at = {rid: at for rid, at in session.execute(denied) if at is not None}
     found.marked_at = _requesters_marked(session, requester_ids)
+    found.agency_marked_at = _agencies_marked(session, agency_ids)
     found.reached = _transitions(session, ids)
     found.items = _approved_items(session, ids)
     orders = select(
@@ -199,6 +211,26 @@ def _requesters_marked(session: Session, requester_ids: set[Any]) -> dict[int, d
     return {rid: at for rid, at in session.execute(query)}
 
 
+def _agencies_marked(session: Session, agency_ids: set[Any]) -> dict[int, datetime]:
+    """Agencies standing as fraudulent (a bogus agency, not one impersonated), with the first
+    time they were marked so."""
+    if not agency_ids:
+        return {}
+    first_mark = (
+        select(func.min(VerificationMark.at))
+        .where(
+            VerificationMark.subject_type == MarkSubject.agency,
+            VerificationMark.subject_id == Agency.id,
+            VerificationMark.status == TrustStatus.fraudulent,
+        )
+        .scalar_subquery()
+    )
+    query = select(Agency.id, func.coalesce(first_mark, Agency.updated_at)).where(
+        Agency.id.in_(agency_ids), Agency.status == TrustStatus.fraudulent
+    )
+    return {aid: at for aid, at in session.execute(query)}
+
+
 def _transitions(session: Session, ids: Sequence[int]) -> dict[int, dict[str, datetime | None]]:
     """When each case first reached the statuses an outcome depends on."""
 
@@ -206,8 +238,8 @@ def _transitions(session: Session, ids: Sequence[int]) -> dict[int, dict[str, da
         return func.min(case((condition, TimelineEvent.at)))
 
     moved_to = TimelineEvent.to_status
-    body = func.lower(func.coalesce(TimelineEvent.body, ""))
-    fraud = or_(*(body.contains(word) for word in FRAUD_WORDS))
+    # The reason code the analyst chose on rejecting; the free-text reason is never read.
+    fraud = TimelineEvent.data["reason_code"].as_string() == RejectionReason.fraud.value
     query = (
         select(
             TimelineEvent.request_id,
@@ -305,13 +337,22 @@ def _fact(row: Any, inputs: _Inputs, now: datetime) -> dict[str, Any]:
 def _caught(
     row: Any, inputs: _Inputs, reached: dict[str, datetime | None]
 ) -> tuple[str | None, datetime | None]:
-    """The first way the case was caught as an impostor's, and when (never before receipt)."""
+    """The first way the case was caught as an impostor's, and when (never before receipt).
+
+    Only structured facts count: a callback the agency denied, a rejection whose reason code
+    is `fraud`, the requester or the agency standing as fraudulent (from their first such
+    mark). A rejection without a code (older rows, or an API caller that gave none) is not
+    read as a fraud by its words; such a case counts only by the other three facts.
+    """
     marked = inputs.marked_at.get(row.requester_id) if row.requester_id else None
-    ways = [
-        ("callback_denied", inputs.denied_at.get(row.id)),
-        ("rejected_fraud", reached.get("rejected_fraud")),
-        ("requester_marked", marked and max(marked, row.received_at)),
-    ]
+    bogus = inputs.agency_marked_at.get(row.agency_id) if row.agency_id else None
+    times = (
+        inputs.denied_at.get(row.id),
+        reached.get("rejected_fraud"),
+        marked and max(marked, row.received_at),
+        bogus and max(bogus, row.received_at),
+    )
+    ways = zip(CAUGHT_WAYS, times, strict=True)
     found = [(at, order, how) for order, (how, at) in enumerate(ways) if at is not None]
     if not found:
         return None, None

@@ -93,15 +93,21 @@ class OutcomesRead(BaseModel):
 
 class FraudRead(BaseModel):
     filters: PeriodRead
-    attempts: int = Field(description="cases assessed at high or critical risk")
-    caught: int
-    caught_by: dict[str, int]
-    signals: dict[str, int]
+    attempts: int = Field(description="cases assessed at high or critical risk, or caught")
+    flagged: int = Field(description="cases assessed at high or critical risk")
+    caught: int = Field(description="cases caught as an impostor's")
+    caught_flagged: int = Field(description="caught cases the risk score had flagged")
+    caught_by: dict[str, int] = Field(
+        description="caught cases by the first way they were caught: callback_denied, "
+        "rejected_fraud (a rejection with reason code fraud), requester_marked, agency_marked"
+    )
+    signals: dict[str, int] = Field(description="signals that fired on the caught cases")
     catch_median_seconds: int | None
     catch_p90_seconds: int | None
     catch_worst_seconds: int | None
-    requesters_marked: int
-    agencies_marked: int
+    requesters_marked: int = Field(description="requesters of caught cases standing fraudulent")
+    agencies_marked: int = Field(description="agencies of caught cases standing fraudulent")
+    agencies_impersonated: int = Field(description="agencies named by caught cases")
 
 
 class WorkloadRowRead(BaseModel):

@@ -25,6 +25,8 @@ class Table:
     chart: dict[str, Any] | None = None
     chart_type: str = "bar"
     notes: list[str] = field(default_factory=list)
+    # The few figures a reader wants first, shown above the chart: (what, value in words).
+    figures: list[tuple[str, str]] = field(default_factory=list)
 
     def csv(self) -> str:
         out = io.StringIO()
@@ -154,29 +156,82 @@ def outcomes_table(found: dict[str, dict[str, int]], by: str) -> Table:
     )
 
 
+# How a case was caught, as the fraud panel says it (`facts.CAUGHT_WAYS`).
+CAUGHT_WORDS = {
+    "callback_denied": "a callback the agency denied",
+    "rejected_fraud": "rejected as fraud",
+    "requester_marked": "requester marked fraudulent",
+    "agency_marked": "agency marked fraudulent",
+}
+# Signals on the chart: the most frequent, so the bars stay readable on a phone.
+CHART_SIGNALS = 10
+
+
+def _duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "none yet"
+    if seconds < 3600:
+        return f"{round(seconds / 60)} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def _many(count: int, one: str, more: str) -> str:
+    return f"{count} {one if count == 1 else more}"
+
+
 def fraud_table(found: FraudFigures) -> Table:
+    caught_by = [(CAUGHT_WORDS.get(how, how), n) for how, n in found.caught_by.items()]
     rows: list[list[Any]] = [
-        ["attempts (high or critical risk)", found.attempts],
-        ["caught", found.caught],
-        *[[f"caught by {how.replace('_', ' ')}", n] for how, n in found.caught_by.items()],
-        *[[f"signal {code}", n] for code, n in found.signals.items()],
+        ["attempts (flagged high or critical risk, or caught)", found.attempts],
+        ["flagged high or critical risk", found.flagged],
+        ["caught as an impostor's", found.caught],
+        ["caught that the risk score had flagged", found.caught_flagged],
+        *[[f"caught first by {how}", n] for how, n in caught_by],
+        *[[f"signal on caught cases: {code}", n] for code, n in found.signals.items()],
         ["time to catch, median h", _hours(found.catch_median_seconds)],
         ["time to catch, p90 h", _hours(found.catch_p90_seconds)],
         ["time to catch, worst h", _hours(found.catch_worst_seconds)],
-        ["requesters marked", found.requesters_marked],
-        ["agencies behind a caught impostor", found.agencies_marked],
+        ["requesters marked fraudulent", found.requesters_marked],
+        ["agencies marked fraudulent", found.agencies_marked],
+        ["agencies named by a caught impostor", found.agencies_impersonated],
     ]
+    shown = list(found.signals.items())[:CHART_SIGNALS]
     return Table(
         name="fraud",
         title="Fraud attempts and how they were caught",
         header=["figure", "value"],
         rows=rows,
         chart={
-            "labels": [how.replace("_", " ") for how in found.caught_by],
-            "datasets": [{"label": "caught", "data": list(found.caught_by.values())}],
+            "labels": [label(code) for code, _ in shown],
+            "datasets": [
+                {"label": "caught cases the signal fired on", "data": [n for _, n in shown]}
+            ],
+            "horizontal": True,
         }
-        if found.caught_by
+        if shown
         else None,
+        figures=[
+            ("Impostors caught", str(found.caught)),
+            *[(f"Caught by {how}", str(n)) for how, n in caught_by],
+            (
+                "Flagged high or critical risk",
+                f"{found.flagged} ({found.caught_flagged} of them caught)",
+            ),
+            (
+                "Time to catch",
+                f"median {_duration(found.catch_median_seconds)}, "
+                f"worst {_duration(found.catch_worst_seconds)}",
+            ),
+            (
+                "Marked fraudulent",
+                f"{_many(found.requesters_marked, 'requester', 'requesters')}, "
+                f"{_many(found.agencies_marked, 'agency', 'agencies')}",
+            ),
+        ]
+        if found.attempts
+        else [],
     )
 
 

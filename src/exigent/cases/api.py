@@ -107,6 +107,7 @@ def transition_request(
         request_id=request_id,
         to=move.to,
         reason=move.reason,
+        reason_code=move.reason_code,
         expected_version=move.expected_version,
         guard=guard,
     )

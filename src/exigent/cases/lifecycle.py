@@ -27,6 +27,18 @@ class Status(StrEnum):
     closed = "closed"
 
 
+class RejectionReason(StrEnum):
+    """Why a case was rejected, from a short list so rejections can be counted by reason; the
+    free-text reason beside it says the rest. `fraud` is what the fraud figures count."""
+
+    fraud = "fraud"  # not a genuine request: someone posing as law enforcement
+    not_an_emergency = "not_an_emergency"
+    deficient_process = "deficient_process"
+    overbroad = "overbroad"
+    wrong_provider = "wrong_provider"
+    other = "other"
+
+
 S = Status
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.received: frozenset({S.triaged, S.need_info, S.rejected, S.withdrawn}),

@@ -267,6 +267,12 @@ class IntakeRecord(Strict):
 class TransitionIn(Strict):
     to: str = Field(description="the status to move to")
     reason: Annotated[str, StringConstraints(max_length=5000)] | None = None
+    reason_code: str | None = Field(
+        default=None,
+        max_length=40,
+        description="for a rejection, why: fraud, not_an_emergency, deficient_process, "
+        "overbroad, wrong_provider or other (fraud is what the fraud figures count)",
+    )
     expected_version: int | None = Field(
         default=None,
         ge=1,

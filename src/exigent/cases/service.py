@@ -16,6 +16,7 @@ from exigent.auth.service import actor_for, require
 from exigent.cases.lifecycle import (
     ACKNOWLEDGED_STATUSES,
     DECIDED_STATUSES,
+    RejectionReason,
     Status,
     allowed_next,
     can_move,
@@ -107,6 +108,20 @@ def _parse_status(value: str) -> Status:
         ) from None
 
 
+def _parse_rejection_reason(value: str | None, target: Status) -> RejectionReason | None:
+    if value is None:
+        return None
+    if target is not Status.rejected:
+        raise BadInput("reason_code: only a rejection takes a reason code", field="reason_code")
+    try:
+        return RejectionReason(value)
+    except ValueError:
+        raise BadInput(
+            f"reason_code: {value!r} is not a reason; one of {', '.join(RejectionReason)}",
+            field="reason_code",
+        ) from None
+
+
 def _check_transition_rights(user: User, target: Status) -> None:
     if user.role == Role.requester:
         if target is not Status.withdrawn:
@@ -134,13 +149,18 @@ def transition(
     request_id: int,
     to: str,
     reason: str | None,
+    reason_code: str | None = None,
     expected_version: int | None = None,
     now: datetime | None = None,
     guard: MoveGuard | None = None,
 ) -> Request:
-    """Move a case to another status; exactly one of two racing moves wins, the other gets 409."""
+    """Move a case to another status; exactly one of two racing moves wins, the other gets 409.
+
+    A rejection may carry a `reason_code` (`RejectionReason`), kept in the timeline entry's
+    data: it is how a rejection for fraud is told from any other, whatever the words."""
     now = now or utcnow()
     target = _parse_status(to)
+    code = _parse_rejection_reason(reason_code, target)
     request = load_for(session, user, request_id, for_update=True)
     current = request.status
     if guard is not None:
@@ -175,6 +195,7 @@ def transition(
         to_status=target,
         body=reason,
         visible=target in {Status.need_info, Status.rejected, Status.withdrawn, Status.delivered},
+        data={"reason_code": str(code)} if code else None,
     )
     record_event(
         session,
@@ -184,7 +205,7 @@ def transition(
         object_id=request.id,
         before={"status": str(current)},
         after={"status": str(target)},
-        detail={"reason": reason},
+        detail={"reason": reason} | ({"reason_code": str(code)} if code else {}),
         at=now,
     )
     tell_officer(session, request, event, author=user, now=now)

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from exigent.cases import service as case_service
 from exigent.cases.deps import MoveGuardDep
+from exigent.cases.lifecycle import Status
 from exigent.console.acting import AssessingAct, CaseAct, LinkingAct
 from exigent.directory.forms import details_of, phone_of
 from exigent.errors import BadInput
@@ -43,15 +44,21 @@ def transition(
     guard: MoveGuardDep,
     to: Annotated[str, Form(max_length=40)] = "",
     reason: Annotated[str, Form(max_length=20_000)] = "",
+    reason_code: Annotated[str, Form(max_length=40)] = "",
     version: Annotated[int | None, Form(ge=1, le=2**31)] = None,
 ) -> Response:
     def run() -> object:
+        # The console always asks why a case is rejected, so each rejection can be counted;
+        # the free-text reason is checked first, as every move that needs one is.
+        if to == Status.rejected and reason.strip() and not reason_code:
+            raise BadInput("reason_code: choose why the case is rejected", field="reason_code")
         return case_service.transition(
             act.session,
             user=act.user,
             request_id=act.case_id,
             to=to,
             reason=reason.strip() or None,
+            reason_code=reason_code if to == Status.rejected and reason_code else None,
             expected_version=version,
             guard=guard,
         )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission, user_can
 from exigent.cases import service as case_service
-from exigent.cases.lifecycle import Status
+from exigent.cases.lifecycle import RejectionReason, Status
 from exigent.cases.models import Document
 from exigent.cases.models import Request as CaseRow
 from exigent.cases.schemas import RequestKind
@@ -34,6 +34,7 @@ from exigent.referrals.service import referral_for
 from exigent.verification.models import CallbackOutcome
 from exigent.web.actions import confirmation
 from exigent.web.deps import CaseId, FileStoreDep, Reader, RowId, SessionDep
+from exigent.web.labels import label
 from exigent.web.render import render
 from exigent.web.security_headers import DOCUMENT_POLICY
 from exigent.wellbeing.service import harm_category, is_media
@@ -121,6 +122,7 @@ def show_case(
             "harm": harm_category(view.case),
             "outcomes": [str(o) for o in Outcome],
             "callback_outcomes": [str(o) for o in CallbackOutcome],
+            "rejection_reasons": {str(r): label(r) for r in RejectionReason},
             "typed": typed or {},
             "agency_q": agency_q,
             "agency_state": agency_state,

@@ -26,11 +26,12 @@ from exigent.cases.lifecycle import DECIDED_STATUSES, Status
 from exigent.cases.models import Request, Target, TimelineEvent
 from exigent.demo import texts
 from exigent.demo.history_mix import Drawn, country_weights, draw_case, walk
+from exigent.demo.history_risk import risk_rows
 from exigent.demo.people import SEEDER
 from exigent.directory.models import Agency, AgencyDomain
 from exigent.legal.models import Decision, DecisionItem, LegalCheckRecord
 from exigent.legal.policy import default_policy
-from exigent.verification.models import Callback
+from exigent.verification.models import Callback, RiskAssessment
 
 HISTORY_BATCH = 5000
 # The default demo's history: enough months for dashboards to look alive.
@@ -136,7 +137,7 @@ def _write_batch(
     rows: dict[str, list[dict[str, Any]]] = {
         name: [] for name in ("requests", "targets", "timeline", "checks", "decisions")
     }
-    rows |= {"items": [], "callbacks": []}
+    rows |= {"items": [], "callbacks": [], "risks": []}
     for index in range(size):
         drawn = draw_case(rng, countries, weights)
         days = rng.random() * 14 if index >= size - recent else rng.random() * span
@@ -156,6 +157,7 @@ def _write_batch(
         )
         rows["targets"].append(_target_row(rng, case_id))
         rows["timeline"] += _timeline_rows(case_id, drawn, received, moves)
+        rows["risks"] += risk_rows(rng, case_id, drawn.fraud, received)
         if drawn.fraud and moves:
             rows["callbacks"].append(_denied_callback(case_id, agency_id, moves[0][1]))
         reached = {status for status, _ in moves}
@@ -295,6 +297,7 @@ def _insert_all(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None
         ("targets", Target.__table__),  # type: ignore[list-item]
         ("timeline", TimelineEvent.__table__),  # type: ignore[list-item]
         ("callbacks", Callback.__table__),  # type: ignore[list-item]
+        ("risks", RiskAssessment.__table__),  # type: ignore[list-item]
         ("checks", LegalCheckRecord.__table__),  # type: ignore[list-item]
         ("decisions", Decision.__table__),  # type: ignore[list-item]
         ("items", DecisionItem.__table__),  # type: ignore[list-item]

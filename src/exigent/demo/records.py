@@ -68,7 +68,7 @@ def live_record(
             "title": title,
             "badge_number": str(rng.randint(100, 9999)),
             "email": f"{first[0].lower()}{last.lower()}@{domain}",
-            "phone": f"+1{rng.randint(201, 989)}555{rng.randint(1000, 9999)}",
+            "phone": texts.local_phone(rng, state),
             "agency_name": agency,
             "agency_country": "US",
             "agency_state": state,
@@ -87,14 +87,16 @@ def live_record(
         nature = rng.choice(list(texts.FACTS))
         record["emergency"] = {
             "nature": nature,
-            "facts": texts.facts(rng, nature, f"{received:%H:%M}"),
+            "facts": texts.facts(rng, nature, f"{received:%H:%M}")
+            + " "
+            + texts.reported_by(rng, agency),
             "persons_at_risk": "1",
             "why_no_legal_process": "There is no time for process.",
             "how_data_helps": rng.choice(texts.HOW_HELPS),
         }
         record["attestation"] = {"signed": True, "signed_at": received.isoformat()}
     else:
-        record["offense"] = rng.choice(texts.OFFENSES[kind])
+        record["offense"] = f"{rng.choice(texts.OFFENSES[kind])}. {texts.reported_by(rng, agency)}"
         start = (received - timedelta(days=rng.randint(30, 365))).date()
         record["date_range"] = {"start": start.isoformat(), "end": received.date().isoformat()}
         record["documents"] = [

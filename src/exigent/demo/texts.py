@@ -119,3 +119,32 @@ def username(rng: random.Random) -> str:
 
 def facts(rng: random.Random, nature: str, time: str) -> str:
     return rng.choice(FACTS[nature]).format(time=time)
+
+
+# One area code per state, so a demo officer's number is in their agency's state as a real
+# officer's is (a number elsewhere is a fraud signal: callback_region_mismatch).
+AREA_CODES = {
+    "AL": 205, "AK": 907, "AZ": 602, "AR": 501, "CA": 213, "CO": 303, "CT": 203, "DE": 302,
+    "DC": 202, "FL": 305, "GA": 404, "HI": 808, "ID": 208, "IL": 312, "IN": 317, "IA": 515,
+    "KS": 316, "KY": 502, "LA": 504, "ME": 207, "MD": 410, "MA": 617, "MI": 313, "MN": 612,
+    "MS": 601, "MO": 314, "MT": 406, "NE": 402, "NV": 702, "NH": 603, "NJ": 201, "NM": 505,
+    "NY": 212, "NC": 704, "ND": 701, "OH": 216, "OK": 405, "OR": 503, "PA": 215, "RI": 401,
+    "SC": 803, "SD": 605, "TN": 615, "TX": 214, "UT": 801, "VT": 802, "VA": 804, "WA": 206,
+    "WV": 304, "WI": 414, "WY": 307,
+}  # fmt: skip
+WHO_REPORTED = ["her mother", "his sister", "a teacher", "a neighbour", "his partner", "a friend"]
+
+
+def local_phone(rng: random.Random, state: str | None) -> str:
+    """A 555 number in the state's area code (any US one when the state is unknown)."""
+    area = AREA_CODES.get(state or "") or rng.choice(list(AREA_CODES.values()))
+    return f"+1{area}555{rng.randint(1000, 9999)}"
+
+
+def reported_by(rng: random.Random, agency: str) -> str:
+    """Who brought the case to the agency: each case's own words, so two officers' requests
+    are not the same text (which the fraud check reads as a template)."""
+    return (
+        f"Reported to {agency} by {rng.choice(WHO_REPORTED)}, "
+        f"{rng.choice(FIRST)} {rng.choice(LAST)}, who is cooperating."
+    )

@@ -237,6 +237,11 @@ LABELS: dict[str, str] = {
     "email_link": "Emailed link",
     "confirm_email": "Email confirmation",
     "staff_setup": "Staff account set-up",
+    # Why a case was rejected (cases.lifecycle.RejectionReason; fuller words in BY_ENUM)
+    "not_an_emergency": "Not an emergency",
+    "deficient_process": "Legal process missing or defective",
+    "overbroad": "Asks for more than the process allows",
+    "wrong_provider": "Not our service or not our user",
     # Marks (MarkSubject)
     "request": "Request",
     "request_agency": "Request's agency",
@@ -247,6 +252,15 @@ LABELS: dict[str, str] = {
 # request but "Other authority" as a referral's recipient. Keyed by the enum's class name.
 BY_ENUM: dict[str, dict[str, str]] = {
     "RecipientKind": {"other": "Other authority"},
+    # Why a case was rejected (cases.lifecycle.RejectionReason)
+    "RejectionReason": {
+        "fraud": "Not genuine: someone posing as law enforcement",
+        "not_an_emergency": "Not an emergency: no danger of death or serious injury",
+        "deficient_process": "Legal process missing or defective",
+        "overbroad": "Asks for more than the process allows",
+        "wrong_provider": "Not our service or not our user",
+        "other": "Another reason (see the reason)",
+    },
 }
 
 # Field paths named in errors and in what a request still misses.

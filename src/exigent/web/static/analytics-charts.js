@@ -14,16 +14,20 @@ document.addEventListener("DOMContentLoaded", function () {
       set.backgroundColor = palette[i % palette.length];
       set.borderColor = palette[i % palette.length];
     });
-    var y = { stacked: !!chart.stacked, beginAtZero: true, grid: { color: line },
-              ticks: { color: fg, precision: chart.unit ? undefined : 0 } };
-    if (chart.percent) { y.max = 100; y.title = { display: true, text: "%", color: fg }; }
-    if (chart.unit) { y.title = { display: true, text: chart.unit, color: fg }; }
+    var value = { stacked: !!chart.stacked, beginAtZero: true, grid: { color: line },
+                  ticks: { color: fg, precision: chart.unit ? undefined : 0 } };
+    if (chart.percent) { value.max = 100; value.title = { display: true, text: "%", color: fg }; }
+    if (chart.unit) { value.title = { display: true, text: chart.unit, color: fg }; }
+    var category = { stacked: !!chart.stacked, ticks: { color: fg }, grid: { color: line } };
+    // Long labels (signal names) read better as rows than as slanted column captions.
+    var across = !!chart.horizontal;
     new window.Chart(canvas, {
       type: data.getAttribute("data-chart-type") || "bar",
       data: { labels: chart.labels, datasets: chart.datasets },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
-        scales: { x: { stacked: !!chart.stacked, ticks: { color: fg }, grid: { color: line } }, y: y },
+        indexAxis: across ? "y" : "x",
+        scales: across ? { x: value, y: category } : { x: category, y: value },
         plugins: { legend: { labels: { color: fg, boxWidth: 12 } } },
       },
     });
