@@ -137,6 +137,7 @@ def test_each_role_sees_only_the_names_and_figures_it_may(client, ops, role: Rol
     if not sees:
         for name in NAMES.values() if role != Role.analyst else [ben]:
             assert name not in html and name not in str(people_csv) and name not in str(answer)
+            assert name not in str(shifts_csv)
         assert "no shift: night (00-08 local)" in str(shifts_csv)
         return
     rows = {p["name"]: p for p in answer["people"]}
@@ -161,6 +162,11 @@ def test_an_analyst_reads_their_own_row_whole(client, ops) -> None:  # type: ign
     assert mine["severe"] == 2 and mine["pages"] == 2 and mine["case_actions_after_hours"] == 1
     page = _browser(client, ops.accounts["ana"]).get("/console/analytics/workload", params=PERIOD)
     assert "outside 08:00-20:00 on their home clock" in page.text
+    team = {
+        r["figure"]: r["value"]
+        for r in _csv(_browser(client, ops.accounts["ana"]), "workload-team")
+    }
+    assert team["severe"] == "3" and team["pages"] == "4"
 
 
 def test_a_wrong_panel_is_named(client, ops) -> None:  # type: ignore[no-untyped-def]
@@ -170,7 +176,7 @@ def test_a_wrong_panel_is_named(client, ops) -> None:  # type: ignore[no-untyped
     )
     assert answer.status_code == 422 and "text/html" in answer.headers["content-type"]
     said = re.findall(r'role="alert">(.*?)<', answer.text)
-    assert said and said[0].lower().startswith("panel: one of workload-people"), said
+    assert said and said[0].lower().startswith("panel: one of workload-team"), said
 
 
 def test_a_severe_exposure_is_the_rosters_severe_exposure() -> None:

@@ -128,7 +128,7 @@ def breaches(
     )
 
 
-WORKLOAD_PANELS = ("workload-people", "workload-shifts")
+WORKLOAD_PANELS = ("workload-team", "workload-people", "workload-shifts")
 
 
 @router.get("/workload", response_class=HTMLResponse)
@@ -142,7 +142,11 @@ def workload(
 ) -> Response:
     queries.check_assignee_filter(user, filters)
     found = workload_report(session, filters, reader=user)
-    panels = [tables.workload_people_table(found), tables.workload_shifts_table(found)]
+    panels = [
+        tables.workload_team_table(found),
+        tables.workload_people_table(found),
+        tables.workload_shifts_table(found),
+    ]
     if format == "csv":
         if panel not in WORKLOAD_PANELS:
             raise BadInput(f"panel: one of {', '.join(WORKLOAD_PANELS)}", field="panel")

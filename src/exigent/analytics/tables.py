@@ -247,19 +247,31 @@ def _cases(f: Figures, shown: frozenset[Lens]) -> list[Any]:
     return [f.assigned, f.decided, f.open_now] if Lens.cases in shown else [None] * 3
 
 
+def workload_team_table(found: WorkloadReport) -> Table:
+    """The team's totals, one figure a line: they name nobody, so every reader has them."""
+    team = found.team
+    values = [*_cases(team, ALL_LENSES), *_shared(team, ALL_LENSES)]
+    names = [*CASE_COLUMNS, *(name for name, _ in SHARED_COLUMNS)]
+    return Table(
+        name="workload-team",
+        title="Team totals",
+        header=["figure", "value"],
+        rows=[[name, value] for name, value in zip(names, values, strict=True)],
+    )
+
+
 def workload_people_table(found: WorkloadReport) -> Table:
-    """Each person the reader may see, and the team's total (always whole: it names nobody)."""
+    """Each person the reader may see: their own row whole, others' as their role allows."""
     header = ["person", *CASE_COLUMNS, *(name for name, _ in SHARED_COLUMNS)]
-    team = ["Team total", *_cases(found.team, ALL_LENSES), *_shared(found.team, ALL_LENSES)]
-    people = [
-        [p.name, *_cases(p.figures, p.shown), *_shared(p.figures, p.shown)] for p in found.people
-    ]
     return Table(
         name="workload-people",
         title="Per person",
         header=header,
-        rows=[*people, team],
-        notes=["A dash is a figure that is not yours to see by name."] if found.people else [],
+        rows=[
+            [p.name, *_cases(p.figures, p.shown), *_shared(p.figures, p.shown)]
+            for p in found.people
+        ],
+        notes=["A dash: nothing to count, or a figure that is not yours to see by name."],
     )
 
 
