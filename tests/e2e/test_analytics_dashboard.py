@@ -111,7 +111,7 @@ def test_workload_per_shift_for_leadership_and_per_person_for_a_lead(  # type: i
         shifts = page.locator('[data-panel="workload-shifts"]')
         expect(shifts.locator("canvas")).to_be_visible()
         shifts.get_by_text("Table").click()
-        expect(shifts.get_by_role("rowheader", name="Night")).to_be_visible()
+        expect(shifts.get_by_role("rowheader", name="Night", exact=True)).to_be_visible()
         people = page.locator('[data-panel="workload-people"]')
         if named:
             expect(people.get_by_role("rowheader", name=NAMES["ben"])).to_be_visible()
