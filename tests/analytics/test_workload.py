@@ -143,6 +143,8 @@ def test_each_role_sees_only_the_names_and_figures_it_may(client, ops, role: Rol
     rows = {p["name"]: p for p in answer["people"]}
     csv_rows = {r["person"]: r for r in people_csv}
     assert ben in html and ben in rows and ben in csv_rows
+    if role == Role.scheduler:
+        assert "You see each person's exposure; hours on shift and pages;" in html
     for family, fields in (
         ("cases", CASE_FIELDS),
         ("exposure", EXPOSURE_FIELDS),
