@@ -171,7 +171,7 @@ TABLE: dict[tuple[str, str], Rule] = {
     # Proactive referrals: the moderation system (and staff) raise an escalation
     ("POST", "/api/v1/escalations"): P.referral_raise,
     # Analytics: the dashboards are for those who run the team; everyone on the roster reads
-    # workload, with named rows only for themselves (and everyone's for a lead).
+    # workload, with named figures only for themselves and as `workload_rules.named_lenses` says.
     ("GET", "/api/v1/analytics/volume"): P.analytics_read,
     ("GET", "/api/v1/analytics/backlog"): P.analytics_read,
     ("GET", "/api/v1/analytics/sla"): P.analytics_read,

@@ -1,5 +1,6 @@
 """Leadership opens the dashboards, picks a period and a kind, follows the breached cases and
-downloads a panel as CSV; at 1440 and 390 px nothing is wider than the screen.
+downloads a panel as CSV; the workload page shows leadership the shifts without names and a
+lead each person; at 1440 and 390 px nothing is wider than the screen.
 
 With EXIGENT_SCREENSHOTS set to a folder, the pages are saved there as analytics-*.png.
 """
@@ -13,11 +14,13 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from analytics.dashboard_world import build, write_facts
+from analytics.workload_world import NAMES, build_ops
 from e2e.test_roles import sign_in
 from exigent.auth.models import Role
+from legal.flows import create_case
 
 pytestmark = pytest.mark.browser
 WIDTHS = {"wide": (1440, 1000), "phone": (390, 844)}
@@ -84,5 +87,41 @@ def test_leadership_picks_a_period_and_a_kind_and_downloads_a_csv(  # type: igno
         f"{live_server}/console/analytics/workload?period=custom&from=2026-11-01&to=2026-11-30"
     )
     expect(page.get_by_role("heading", name="Workload", level=1)).to_be_visible()
-    expect(page.get_by_text("Team total")).to_be_visible()
+    expect(page.get_by_role("heading", name="Team totals")).to_be_visible()
     _shoot(page, "workload")
+
+
+def test_workload_per_shift_for_leadership_and_per_person_for_a_lead(  # type: ignore[no-untyped-def]
+    live_server: str, browser: Browser, client, factory, make_account
+) -> None:
+    maker = make_account(Role.analyst, "maker@workload.test")
+    case = create_case(client, maker)
+    officer = make_account(Role.requester, "officer@police.example.gov")
+    ops = build_ops(factory, make_account, case["id"], officer.user.id)
+    address = (
+        f"{live_server}/console/analytics/workload?period=custom&from=2026-11-01&to=2026-11-30"
+    )
+    for reader, named in (("leadership", False), ("lead", True)):
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, live_server, ops.accounts[reader].user.email)
+        page.goto(address)
+        expect(page.get_by_role("heading", name="How it is counted")).to_be_visible()
+        expect(page.get_by_text("outside 08:00-20:00 on their home clock")).to_be_visible()
+        shifts = page.locator('[data-panel="workload-shifts"]')
+        expect(shifts.locator("canvas")).to_be_visible()
+        shifts.get_by_text("Table").click()
+        expect(shifts.get_by_role("rowheader", name="Night", exact=True)).to_be_visible()
+        people = page.locator('[data-panel="workload-people"]')
+        if named:
+            expect(people.get_by_role("rowheader", name=NAMES["ben"])).to_be_visible()
+        else:
+            expect(people).to_have_count(0)
+            assert NAMES["ben"] not in page.content()
+        with page.expect_download() as waiting:
+            shifts.locator('[data-csv="workload-shifts"]').click()
+        rows = list(csv.DictReader(io.StringIO(Path(waiting.value.path()).read_text())))
+        night = next(r for r in rows if r["shift"] == "Night")
+        assert night["% of severe exposure"] == "66.7"
+        _shoot(page, f"workload-{reader}")
+        context.close()

@@ -21,7 +21,7 @@ LANDING = {
     Role.legal: ("/console", "Queue"),
     Role.admin: ("/console/admin/users", "Administration"),
     Role.auditor: ("/console/audit", "Audit log"),
-    Role.leadership: ("/console/home", "Welcome, Test leadership"),
+    Role.leadership: ("/console/analytics", "Analytics"),
     Role.scheduler: ("/staffing", "Roster"),
 }
 

@@ -18,7 +18,7 @@ LANDING = {
     Role.legal: "/console",
     Role.admin: "/console/admin/users",
     Role.auditor: "/console/audit",
-    Role.leadership: "/console/home",
+    Role.leadership: "/console/analytics",
     Role.scheduler: "/staffing",
 }
 
@@ -44,6 +44,18 @@ def test_each_role_lands_on_a_page_of_its_own_with_navigation_and_sign_out(  # t
     # Every place offered opens for this role: no link in the navigation answers 403.
     for link in links:
         assert client.get(link).status_code == 200, link
+
+
+def test_leadership_lands_on_the_dashboards_and_keeps_its_start_page(  # type: ignore[no-untyped-def]
+    client, make_account
+) -> None:
+    leadership = make_account(Role.leadership)
+    post_login(client, email=leadership.user.email, password=PASSWORD)
+    links = _nav(client.get("/console/analytics").text)
+    assert links[0] == "/console/home" and "/console/analytics" in links
+    analyst = make_account(Role.analyst)
+    post_login(client, email=analyst.user.email, password=PASSWORD)
+    assert "/console/home" not in _nav(client.get("/console").text)
 
 
 def test_the_start_page_says_what_the_role_can_do(client, make_account) -> None:  # type: ignore[no-untyped-def]

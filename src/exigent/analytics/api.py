@@ -23,9 +23,13 @@ from exigent.analytics.schemas import (
     SlaRowRead,
     SpreadRead,
     VolumeRead,
+    WorkloadFiguresRead,
+    WorkloadPersonRead,
     WorkloadRead,
-    WorkloadRowRead,
+    WorkloadShiftRead,
 )
+from exigent.analytics.workload import figures_read, workload_report
+from exigent.analytics.workload_rules import AFTER_HOURS_RULE, ALL_LENSES
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.auth.service import require
@@ -44,7 +48,7 @@ def _holder(permission: Permission) -> Callable[[User], User]:
 
 
 Analyst = Annotated[User, Depends(_holder(Permission.analytics_read))]
-# Everyone on the roster reads their own workload; `queries.workload` scopes the names.
+# Everyone on the roster reads their own workload; `workload.workload_report` scopes the names.
 Rostered = Annotated[User, Depends(_holder(Permission.shifts_own))]
 Dimension = Literal["kind", "country", "agency_type", "channel"]
 Clock = Literal["acknowledge", "decide"]
@@ -156,10 +160,27 @@ def fraud_figures(session: SessionDep, user: Analyst, filters: FiltersDep) -> Fr
 
 @router.get("/workload", response_model=WorkloadRead)
 def workload(session: SessionDep, user: Rostered, filters: FiltersDep) -> WorkloadRead:
-    """Cases assigned and decided: the team's total, and named rows only as the role allows."""
-    found = queries.workload(session, filters, user=user)
+    """Cases, exposure, pages, hours on shift and after-hours work: the team's total, per
+    shift, and per person only as the role allows."""
+    queries.check_assignee_filter(user, filters)
+    found = workload_report(session, filters, reader=user)
     return WorkloadRead(
         filters=period_read(filters),
-        team=WorkloadRowRead(**vars(found.team)),
-        people=[WorkloadRowRead(**vars(p)) for p in found.people],
+        after_hours_rule=AFTER_HOURS_RULE,
+        named=sorted(found.named),
+        team=WorkloadFiguresRead(**figures_read(found.team, ALL_LENSES, cases=True)),
+        people=[
+            WorkloadPersonRead(
+                user_id=p.user_id, name=p.name, **figures_read(p.figures, p.shown, cases=True)
+            )
+            for p in found.people
+        ],
+        shifts=[
+            WorkloadShiftRead(
+                shift=s.group,
+                people=len(s.figures.people),
+                **figures_read(s.figures, s.shown, cases=False),
+            )
+            for s in found.shifts
+        ],
     )

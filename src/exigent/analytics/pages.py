@@ -13,6 +13,8 @@ from exigent.analytics.filters import ROLLING, Filters, half_years
 from exigent.analytics.fraud import fraud
 from exigent.analytics.params import FiltersDep
 from exigent.analytics.tables import Table
+from exigent.analytics.workload import workload_report
+from exigent.analytics.workload_rules import AFTER_HOURS_RULE
 from exigent.auth.models import User
 from exigent.auth.permissions import Permission
 from exigent.cases.models import Priority
@@ -126,6 +128,9 @@ def breaches(
     )
 
 
+WORKLOAD_PANELS = ("workload-team", "workload-people", "workload-shifts")
+
+
 @router.get("/workload", response_class=HTMLResponse)
 def workload(
     request: Request,
@@ -133,17 +138,24 @@ def workload(
     user: Rostered,
     filters: FiltersDep,
     format: Format = "html",
+    panel: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     queries.check_assignee_filter(user, filters)
-    found = queries.workload(session, filters, user=user)
-    table = tables.workload_table(found)
+    found = workload_report(session, filters, reader=user)
+    panels = [
+        tables.workload_team_table(found),
+        tables.workload_people_table(found),
+        tables.workload_shifts_table(found),
+    ]
     if format == "csv":
-        return _csv(table, filters)
+        if panel not in WORKLOAD_PANELS:
+            raise BadInput(f"panel: one of {', '.join(WORKLOAD_PANELS)}", field="panel")
+        return _csv(next(t for t in panels if t.name == panel), filters)
     context = _picker(request, user, session, filters)
     session.commit()
     return render(
         request,
         user,
         "analytics/workload.html",
-        {**context, "workload": found, "table": table},
+        {**context, "workload": found, "panels": panels, "after_hours_rule": AFTER_HOURS_RULE},
     )

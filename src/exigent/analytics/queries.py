@@ -137,31 +137,13 @@ def outcomes(session: Session, filters: Filters, by: str) -> dict[str, dict[str,
     return dict(sorted(table.items()))
 
 
-@dataclass(frozen=True)
-class WorkloadRow:
-    # None on the team's total row.
-    user_id: int | None
-    name: str
-    assigned: int
-    decided: int
-    open_now: int
-
-
-@dataclass(frozen=True)
-class Workload:
-    team: WorkloadRow
-    # Named rows: everyone's for a lead, only the reader's own for anyone else.
-    people: list[WorkloadRow]
-    named_for_all: bool
-
-
 def sees_everyones_workload(user: User) -> bool:
     """A lead runs the shift and answers for each person's load; others see only their own."""
     return user.role == Role.lead
 
 
-def workload(session: Session, filters: Filters, *, user: User) -> Workload:
-    """Cases assigned in the period per person, those decided and those still open."""
+def workload_counts(session: Session, filters: Filters) -> list[tuple[int, int, int, int]]:
+    """Per person: cases assigned in the period, those decided and those still open."""
     decided = func.sum(case((F.decided_at.is_not(None), 1), else_=0))
     still_open = func.sum(case((F.is_open.is_(True), 1), else_=0))
     rows = session.execute(
@@ -169,30 +151,7 @@ def workload(session: Session, filters: Filters, *, user: User) -> Workload:
         .where(*scoped(filters), F.assignee_id.is_not(None))
         .group_by(F.assignee_id)
     ).all()
-    team = WorkloadRow(
-        user_id=None,
-        name="Team",
-        assigned=sum(r[1] for r in rows),
-        decided=sum(int(r[2] or 0) for r in rows),
-        open_now=sum(int(r[3] or 0) for r in rows),
-    )
-    everyone = sees_everyones_workload(user)
-    shown = [r for r in rows if everyone or r[0] == user.id]
-    names = dict(
-        session.execute(select(User.id, User.name).where(User.id.in_([r[0] for r in shown]))).all()
-    )
-    people = [
-        WorkloadRow(
-            user_id=r[0],
-            name=names.get(r[0], f"#{r[0]}"),
-            assigned=r[1],
-            decided=int(r[2] or 0),
-            open_now=int(r[3] or 0),
-        )
-        for r in shown
-    ]
-    people.sort(key=lambda p: (-p.assigned, p.name))
-    return Workload(team=team, people=people, named_for_all=everyone)
+    return [(int(r[0]), int(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in rows]
 
 
 def check_assignee_filter(user: User, filters: Filters) -> None:

@@ -110,17 +110,46 @@ class FraudRead(BaseModel):
     agencies_impersonated: int = Field(description="agencies named by caught cases")
 
 
-class WorkloadRowRead(BaseModel):
-    user_id: int | None
+class WorkloadFiguresRead(BaseModel):
+    """One row's figures; null where the caller may not see it by name, or where it does not
+    apply (cases assigned are counted per person, not per shift)."""
+
+    assigned: int | None = Field(None, description="cases received in the period and assigned")
+    decided: int | None = None
+    open_now: int | None = None
+    case_actions: int | None = Field(None, description="timeline entries written in the period")
+    case_actions_after_hours: int | None = None
+    exposures: int | None = Field(None, description="items of harmful content revealed")
+    exposure_seconds: int | None = None
+    severe: int | None = Field(None, description="reveals of 10 minutes or more")
+    moderate: int | None = Field(None, description="reveals of 2 to 10 minutes")
+    light: int | None = Field(None, description="reveals under 2 minutes")
+    pages: int | None = Field(None, description="alerts the person was paged for")
+    pages_acknowledged: int | None = None
+    ack_median_seconds: int | None = None
+    pages_after_hours: int | None = None
+    shift_minutes: int | None = Field(None, description="rostered minutes within the period")
+
+
+class WorkloadPersonRead(WorkloadFiguresRead):
+    user_id: int
     name: str
-    assigned: int
-    decided: int
-    open_now: int
+
+
+class WorkloadShiftRead(WorkloadFiguresRead):
+    shift: str = Field(description="a shift type, or the time-of-day band of work off shift")
+    people: int
 
 
 class WorkloadRead(BaseModel):
     filters: PeriodRead
-    team: WorkloadRowRead
-    people: list[WorkloadRowRead] = Field(
-        description="everyone's rows for a lead; only the caller's own for anyone else"
+    after_hours_rule: str
+    named: list[str] = Field(
+        description="the families of figures (cases, exposure, shifts) the caller sees of "
+        "other people by name; their own row is always whole"
     )
+    team: WorkloadFiguresRead
+    people: list[WorkloadPersonRead] = Field(
+        description="the caller's own row, and others' only as their role allows"
+    )
+    shifts: list[WorkloadShiftRead]

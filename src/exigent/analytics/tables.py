@@ -11,7 +11,9 @@ from typing import Any
 from exigent.analytics.clocks import BreachedCase, SlaRow, Spread
 from exigent.analytics.fraud import FraudFigures
 from exigent.analytics.models import FactOutcome
-from exigent.analytics.queries import Backlog, VolumeSeries, Workload
+from exigent.analytics.queries import Backlog, VolumeSeries
+from exigent.analytics.workload import Figures, WorkloadReport
+from exigent.analytics.workload_rules import ALL_LENSES, Lens
 from exigent.web.labels import label
 
 
@@ -254,21 +256,124 @@ def breaches_table(cases: list[BreachedCase]) -> Table:
     )
 
 
-def workload_table(found: Workload) -> Table:
-    people = [[p.name, p.assigned, p.decided, p.open_now] for p in found.people]
+# The workload columns, each with the family of figures it belongs to (who may see it by name).
+CASE_COLUMNS = ["assigned", "decided", "open now"]
+SHARED_COLUMNS: list[tuple[str, Lens]] = [
+    ("case actions", Lens.cases),
+    ("case actions after hours", Lens.cases),
+    ("exposures", Lens.exposure),
+    ("exposure minutes", Lens.exposure),
+    ("severe", Lens.exposure),
+    ("moderate", Lens.exposure),
+    ("light", Lens.exposure),
+    ("pages", Lens.shifts),
+    ("pages acknowledged", Lens.shifts),
+    ("median minutes to acknowledge", Lens.shifts),
+    ("pages after hours", Lens.shifts),
+    ("hours on shift", Lens.shifts),
+]
+
+
+def _minutes(seconds: int | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def _shared(f: Figures, shown: frozenset[Lens]) -> list[Any]:
+    values = [
+        f.case_actions,
+        f.case_actions_after_hours,
+        f.exposures,
+        _minutes(f.exposure_seconds),
+        f.severe,
+        f.moderate,
+        f.light,
+        f.pages,
+        f.pages_acknowledged,
+        _minutes(f.ack_median_seconds),
+        f.pages_after_hours,
+        round(f.shift_minutes / 60, 1),
+    ]
+    return [
+        v if lens in shown else None for v, (_, lens) in zip(values, SHARED_COLUMNS, strict=True)
+    ]
+
+
+def _cases(f: Figures, shown: frozenset[Lens]) -> list[Any]:
+    return [f.assigned, f.decided, f.open_now] if Lens.cases in shown else [None] * 3
+
+
+def workload_team_table(found: WorkloadReport) -> Table:
+    """The team's totals, one figure a line: they name nobody, so every reader has them."""
     team = found.team
+    values = [*_cases(team, ALL_LENSES), *_shared(team, ALL_LENSES)]
+    names = [*CASE_COLUMNS, *(name for name, _ in SHARED_COLUMNS)]
     return Table(
-        name="workload",
-        title="Workload",
-        header=["person", "assigned", "decided", "open now"],
-        rows=[*people, ["Team total", team.assigned, team.decided, team.open_now]],
+        name="workload-team",
+        title="Team totals",
+        header=["figure", "value"],
+        rows=[[name, value] for name, value in zip(names, values, strict=True)],
+    )
+
+
+def workload_people_table(found: WorkloadReport) -> Table:
+    """Each person the reader may see: their own row whole, others' as their role allows."""
+    header = ["person", *CASE_COLUMNS, *(name for name, _ in SHARED_COLUMNS)]
+    return Table(
+        name="workload-people",
+        title="Per person",
+        header=header,
+        rows=[
+            [p.name, *_cases(p.figures, p.shown), *_shared(p.figures, p.shown)]
+            for p in found.people
+        ],
+        notes=["A dash: nothing to count, or a figure that is not yours to see by name."],
+    )
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def workload_shifts_table(found: WorkloadReport) -> Table:
+    """The same figures per shift group, with each group's share of the team's severe
+    exposure, pages and after-hours work: no names, and small groups only to those who may
+    see each person's figures."""
+    team = found.team
+    header = [
+        "shift",
+        "people",
+        *(name for name, _ in SHARED_COLUMNS),
+        "% of severe exposure",
+        "% of pages",
+        "% of hours on shift",
+    ]
+    rows = []
+    for s in found.shifts:
+        f, shown = s.figures, s.shown
+        shares = [
+            _share(f.severe, team.severe) if Lens.exposure in shown else None,
+            _share(f.pages, team.pages) if Lens.shifts in shown else None,
+            _share(f.shift_minutes, team.shift_minutes) if Lens.shifts in shown else None,
+        ]
+        rows.append([s.group, len(f.people), *_shared(f, shown), *shares])
+    labels = [s.group for s in found.shifts]
+    return Table(
+        name="workload-shifts",
+        title="Per shift",
+        header=header,
+        rows=rows,
         chart={
-            "labels": [p.name for p in found.people],
+            "labels": labels,
             "datasets": [
-                {"label": "assigned", "data": [p.assigned for p in found.people]},
-                {"label": "decided", "data": [p.decided for p in found.people]},
+                {"label": name, "data": [r[index] for r in rows]}
+                for index, name in (
+                    (-3, "% of severe exposure"),
+                    (-2, "% of pages"),
+                    (-1, "% of hours on shift"),
+                )
             ],
+            "percent": True,
         }
-        if found.people
+        if rows
         else None,
     )

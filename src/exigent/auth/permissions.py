@@ -82,8 +82,8 @@ class Permission(StrEnum):
     # a duty under 18 U.S.C. 2258A, so no second person approves it; who filed is recorded.
     ncmec_report = "ncmec.report"
     # The team's dashboards (volume, clocks, outcomes, fraud, backlog): for those who run
-    # the team, its roster and its legal risk. Named workload rows are a lead's (see
-    # `exigent.analytics.queries.workload`).
+    # the team, its roster and its legal risk. Who sees whose workload figures: see
+    # `exigent.analytics.workload_rules.named_lenses`.
     analytics_read = "analytics.read"
 
 

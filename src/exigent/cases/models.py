@@ -188,6 +188,8 @@ class TimelineEvent(Base):
     """What happened on a case, in order: transitions, notes, assignments, clock warnings."""
 
     __tablename__ = "timeline_events"
+    # Who did what in a period (the workload page's case actions, after hours or not).
+    __table_args__ = (Index("ix_timeline_events_at_actor", "at", "actor_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)

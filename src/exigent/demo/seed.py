@@ -38,6 +38,7 @@ from exigent.demo.referrals import seed_referrals
 from exigent.demo.roster import seed_roster
 from exigent.demo.surges import seed_surge
 from exigent.demo.unlisted import seed_unlisted_cases
+from exigent.demo.workload import seed_workload
 from exigent.directory.models import Agency
 from exigent.directory.service import import_directory
 from exigent.files import FileStore
@@ -134,3 +135,4 @@ def _seed_people_and_cases(session: Session, rng: random.Random) -> None:
     seed_contacts(session, utcnow())
     seed_briefs(session, staff, utcnow())
     seed_paging(session, staff, utcnow())
+    seed_workload(session, staff, media, utcnow())

@@ -175,16 +175,19 @@ PLACES = (
     ),
 )
 
-# Where a role lands after signing in: its own page, or the start page until it has one
-# (leadership's: the start page, which leads to the dashboards).
+# Where a role lands after signing in: its own page, or the start page until it has one.
+# Leadership reads the team's figures first, so it lands on the dashboards.
 LANDING = {
     Role.auditor: "/console/audit",
-    Role.leadership: HOME,
+    Role.leadership: "/console/analytics",
     Role.scheduler: "/staffing",
     Role.admin: "/console/admin/users",
     Role.requester: "/portal",
 }
 DEFAULT_LANDING = "/console"
+# Roles that land elsewhere but keep the start page in their navigation: leadership's start
+# page explains what it may read and brief, which the dashboards do not.
+KEEPS_HOME = {Role.leadership}
 
 # What each role is for, said on the start page.
 ROLE_WORK = {
@@ -215,13 +218,10 @@ def may_open(user: User, place: Place) -> bool:
 
 
 def places_for(user: User) -> list[Place]:
-    """The places `user` may open, in navigation order; Home only for those who land there."""
-    landing = landing_path(user)
-    return [
-        place
-        for place in PLACES
-        if may_open(user, place) and (place.path != HOME or landing == HOME)
-    ]
+    """The places `user` may open, in navigation order; Home only for those who land there
+    or keep it."""
+    home = landing_path(user) == HOME or Role(user.role) in KEEPS_HOME
+    return [place for place in PLACES if may_open(user, place) and (place.path != HOME or home)]
 
 
 def things_to_do(user: User) -> list[Place]:

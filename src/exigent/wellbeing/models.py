@@ -19,6 +19,8 @@ class ExposureEvent(Base):
     __table_args__ = (
         Index("ix_exposure_events_user_shift", "user_id", "shift_on"),
         Index("ix_exposure_events_shift", "shift_on"),
+        # Exposure in a period, by the moment of the reveal (the workload page).
+        Index("ix_exposure_events_revealed", "revealed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
