@@ -81,13 +81,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("analytics_status_time", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_analytics_status_time_period",
+            "ix_analytics_status_time_step",
             [
-                "received_at",
                 "kind",
                 "priority",
                 "status",
                 "waiting_on",
+                "received_at",
                 "spent_seconds",
                 "open_since",
             ],
@@ -99,5 +99,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("analytics_status_time", schema=None) as batch_op:
-        batch_op.drop_index("ix_analytics_status_time_period")
+        batch_op.drop_index("ix_analytics_status_time_step")
     op.drop_table("analytics_status_time")

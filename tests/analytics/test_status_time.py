@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from exigent.analytics.upkeep import install
 from exigent.cases.models import Request, TimelineEvent
 from exigent.demo.history import seed_history
 from exigent.legal.models import LegalCheckRecord
+from exigent.migrate import alembic_config, upgrade
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 START, END = NOW - timedelta(days=10), NOW
@@ -199,6 +201,18 @@ def test_the_demo_history_writes_the_summary_a_rebuild_writes(factory: Any) -> N
         rebuild_facts(session, batch=250)
         session.commit()
         assert _rows(session) == kept
+
+
+def test_the_upgrade_that_makes_the_summary_fills_it_from_the_timelines(
+    factory: Any, settings: Any
+) -> None:
+    seed_history(factory, 300, random.Random(4), open_cases=30)
+    with factory() as session:
+        written = _rows(session)
+    command.downgrade(alembic_config(settings.database_url), "0035")
+    upgrade(settings.database_url)
+    with factory() as session:
+        assert _rows(session) == written
 
 
 def _move(request_id: int, left: str, entered: str, at: datetime) -> TimelineEvent:

@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from exigent.analytics.models import CaseFact
-from exigent.analytics.status_time import WAITING_ON, WaitingOn, seconds_between
+from exigent.analytics.status_time import WAITING_ON, WaitingOn
 from exigent.cases.lifecycle import Status
 from exigent.cases.models import TimelineEvent
 from exigent.db import UtcDateTime
@@ -44,6 +44,12 @@ def _in_legal_review(session: Session, start: datetime, end: datetime) -> set[in
             .where(LegalCheckRecord.route == Route.legal_review)
         )
     )
+
+
+def _seconds(session: Session, entered: Any, left: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", left - entered)
+    return (func.julianday(left) - func.julianday(entered)) * 86400.0
 
 
 def case_seconds(
@@ -85,7 +91,7 @@ def case_seconds(
             visits.c.priority,
             visits.c.request_id,
             visits.c.to_status,
-            func.sum(seconds_between(session, visits.c.entered, left)),
+            func.sum(_seconds(session, visits.c.entered, left)),
         )
         .where(visits.c.to_status.in_(list(WAITING_ON)))
         .group_by(visits.c.kind, visits.c.priority, visits.c.request_id, visits.c.to_status)

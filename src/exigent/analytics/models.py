@@ -103,18 +103,18 @@ class CaseFact(Base):
 class StatusTime(Base):
     """One case's time in one status it waits in, summed over its visits, kept with its fact
     row; the open visit counts up to now when read, since the passing of time writes nothing.
-    Kind, priority and `received_at` are copied from the fact row so the period's steps are
-    read from one index."""
+    Kind, priority and `received_at` are copied from the fact row so that each step's cases in
+    a period are one range of one index."""
 
     __tablename__ = "analytics_status_time"
     __table_args__ = (
         Index(
-            "ix_analytics_status_time_period",
-            "received_at",
+            "ix_analytics_status_time_step",
             "kind",
             "priority",
             "status",
             "waiting_on",
+            "received_at",
             "spent_seconds",
             "open_since",
         ),

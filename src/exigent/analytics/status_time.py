@@ -54,7 +54,8 @@ WAITING_ON: dict[Status, WaitingOn] = {
 def seconds_between(session: Session, entered: Any, left: Any) -> Any:
     """`left - entered` in seconds, in SQL: the two databases subtract instants differently."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", left - entered)
+        # `date_part` answers in double precision; `EXTRACT` in numeric, slower to add up.
+        return func.date_part("epoch", left - entered)
     return (func.julianday(left) - func.julianday(entered)) * 86400.0
 
 

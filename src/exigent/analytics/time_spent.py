@@ -5,23 +5,27 @@ before it of the same length.
 A case is in a status from the timeline entry that moved it there until the next such
 entry, or until now while it is still there; its time in a status is the sum of its visits
 (`status_time` keeps that sum per case and status in the transaction that moves the case).
-Each step's median and p90 (nearest rank) over its cases are taken in SQL, in one statement
-for both periods: PostgreSQL's ordered-set aggregates, or on SQLite one ordered window pass
-that keeps only the middle and 90th-percentile ranks. Python receives one row per step.
+Each step (kind, priority, status, party) is one range of the summary's index for each
+period, so no statement sorts the whole period: PostgreSQL takes each step's median and p90
+(nearest rank) with its ordered-set aggregates; SQLite, which has none, hands each step's
+seconds over as one list and they are sorted here.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, case, cast, func, literal, or_, select
+from sqlalchemy import Float, String, case, cast, column, func, literal, select, true, values
 from sqlalchemy.orm import Session
 
 from exigent.analytics.models import StatusTime
 from exigent.analytics.status_time import WAITING_ON, WaitingOn, seconds_between
 from exigent.cases.lifecycle import Status
+from exigent.cases.models import Priority
+from exigent.cases.schemas import RequestKind
 from exigent.db import UtcDateTime
 
 __all__ = ["WAITING_ON", "Step", "TimeSpent", "WaitingOn", "default_period", "time_spent"]
@@ -107,78 +111,115 @@ def step_figures(
 ) -> tuple[dict[StepKey, Figures], dict[StepKey, Figures]]:
     """Each step's figures for the cases received from `start` to `end`, and for the period
     of the same length before it."""
-    length = end - start
-    filters = [StatusTime.received_at >= start - length, StatusTime.received_at < end]
-    if kind:
-        filters.append(StatusTime.kind == kind)
-    if priority:
-        filters.append(StatusTime.priority == priority)
-    cases = (
-        select(
-            case((StatusTime.received_at >= start, 1), else_=0).label("current"),
-            StatusTime.kind,
-            StatusTime.priority,
-            StatusTime.status,
-            StatusTime.waiting_on,
-            _case_seconds(session, now).label("seconds"),
-        )
-        .where(*filters)
-        .subquery()
-    )
+    steps = _possible_steps(kind, priority)
+    periods = ((start - (end - start), start, False), (start, end, True))
     if session.get_bind().dialect.name == "postgresql":
-        rows = session.execute(_percentiles(cases))
-    else:
-        rows = session.execute(_ranked(cases))
-    current: dict[StepKey, Figures] = {}
+        return _percentiles(session, steps, periods, now)
+    return _ordered_in_python(session, steps, periods, now)
+
+
+Period = tuple[datetime, datetime, bool]
+
+
+def _possible_steps(kind: str | None, priority: str | None) -> Any:
+    """Every kind, priority, status and party a case may wait on, as a table: each step is
+    then one range of the summary's index, read without sorting the period. Three short
+    lists joined, so the statement stays small."""
+    kinds = [(kind,)] if kind else [(str(k),) for k in RequestKind]
+    priorities = [(priority,)] if priority else [(str(p),) for p in Priority]
+    waits = [(str(s), str(w)) for s, w in WAITING_ON.items()]
+    waits.append((str(Status.under_review), str(WaitingOn.legal)))
+    kind_list = values(column("kind", String), name="kinds").data(kinds).cte("kinds")
+    priority_list = (
+        values(column("priority", String), name="priorities").data(priorities).cte("priorities")
+    )
+    wait_list = (
+        values(column("status", String), column("waiting_on", String), name="waits")
+        .data(waits)
+        .cte("waits")
+    )
+    return (
+        select(kind_list, priority_list, wait_list)
+        .join_from(kind_list, priority_list, true())
+        .join(wait_list, true())
+        .cte("steps")
+    )
+
+
+def _in_step(steps: Any, since: datetime, until: datetime) -> list[Any]:
+    return [
+        StatusTime.kind == steps.c.kind,
+        StatusTime.priority == steps.c.priority,
+        StatusTime.status == steps.c.status,
+        StatusTime.waiting_on == steps.c.waiting_on,
+        StatusTime.received_at >= since,
+        StatusTime.received_at < until,
+    ]
+
+
+def _percentiles(
+    session: Session, steps: Any, periods: tuple[Period, ...], now: datetime
+) -> tuple[dict[StepKey, Figures], dict[StepKey, Figures]]:
+    """PostgreSQL: `percentile_disc(0.9)` is the nearest rank and `percentile_cont(0.5)` the
+    median (the mean of the two middle values when the count is even), per step and period,
+    both periods read from one range of the index."""
+    (since, start, _), (_, until, _) = periods
+    seconds = _case_seconds(session, now)
+    columns = []
+    for name, in_period in (
+        ("before", StatusTime.received_at < start),
+        ("current", StatusTime.received_at >= start),
+    ):
+        columns += [
+            func.count().filter(in_period).label(f"{name}_cases"),
+            func.sum(seconds).filter(in_period).label(f"{name}_total"),
+            func.percentile_cont(0.5)
+            .within_group(seconds)
+            .filter(in_period)
+            .label(f"{name}_median"),
+            func.percentile_disc(0.9).within_group(seconds).filter(in_period).label(f"{name}_p90"),
+        ]
+    figures = select(*columns).where(*_in_step(steps, since, until)).lateral()
+    rows = session.execute(select(steps, figures).join(figures, true()))
+    found: tuple[dict[StepKey, Figures], dict[StepKey, Figures]] = ({}, {})
+    for row in rows:
+        key = (row.kind, row.priority, row.status, WaitingOn(row.waiting_on))
+        for period, name in enumerate(("current", "before")):
+            cases, total, median, ninetieth = (
+                row._mapping[f"{name}_{figure}"] for figure in ("cases", "total", "median", "p90")
+            )
+            if cases:
+                found[period][key] = Figures(cases, float(median), float(ninetieth), float(total))
+    return found
+
+
+def _ordered_in_python(
+    session: Session, steps: Any, periods: tuple[Period, ...], now: datetime
+) -> tuple[dict[StepKey, Figures], dict[StepKey, Figures]]:
+    """SQLite, which has no percentiles: each step's seconds in each period come as one
+    list, read from its index range, and are sorted here."""
+    seconds = _case_seconds(session, now)
+    listed = [
+        select(func.group_concat(seconds)).where(*_in_step(steps, since, until)).scalar_subquery()
+        for since, until, _ in periods
+    ]
     before: dict[StepKey, Figures] = {}
-    for is_current, *key, count, total, median, ninetieth in rows:
-        step = (key[0], key[1], key[2], WaitingOn(key[3]))
-        found = Figures(int(count), float(median), float(ninetieth), float(total))
-        (current if is_current else before)[step] = found
+    current: dict[StepKey, Figures] = {}
+    for row in session.execute(select(steps, *listed)):
+        key = (row[0], row[1], row[2], WaitingOn(row[3]))
+        for found, text in ((before, row[4]), (current, row[5])):
+            if text:
+                found[key] = _figures(sorted(map(float, text.split(","))))
     return current, before
 
 
-def _step_key(cases: Any) -> list[Any]:
-    return [cases.c.current, cases.c.kind, cases.c.priority, cases.c.status, cases.c.waiting_on]
-
-
-def _percentiles(cases: Any) -> Any:
-    """PostgreSQL: `percentile_disc(0.9)` is the nearest rank, `percentile_cont(0.5)` the
-    median (the mean of the two middle values when the count is even)."""
-    key = _step_key(cases)
-    return select(
-        *key,
-        func.count(),
-        func.sum(cases.c.seconds),
-        func.percentile_cont(0.5).within_group(cases.c.seconds),
-        func.percentile_disc(0.9).within_group(cases.c.seconds),
-    ).group_by(*key)
-
-
-def _ranked(cases: Any) -> Any:
-    """SQLite: one window pass ranks each step's cases by their seconds; only the middle
-    ranks and the nearest rank of the 90th percentile, ceil(0.9 n), are kept."""
-    key = _step_key(cases)
-    ordered = select(
-        cases,
-        func.row_number().over(partition_by=key, order_by=cases.c.seconds).label("rank"),
-        func.count().over(partition_by=key).label("n"),
-        func.sum(cases.c.seconds).over(partition_by=key).label("total"),
-    ).subquery()
-    rank, n = ordered.c.rank, ordered.c.n
-    lower, upper, ninetieth = (n + 1) // 2, (n + 2) // 2, (9 * n + 9) // 10
-    key = _step_key(ordered)
-    return (
-        select(
-            *key,
-            func.max(n),
-            func.max(ordered.c.total),
-            func.avg(case((or_(rank == lower, rank == upper), ordered.c.seconds))),
-            func.max(case((rank == ninetieth, ordered.c.seconds))),
-        )
-        .where(or_(rank == lower, rank == upper, rank == ninetieth))
-        .group_by(*key)
-    )
+def _figures(ordered: list[float]) -> Figures:
+    """Median (the mean of the two middle values when the count is even), and p90 at the
+    nearest rank ceil(0.9 n), of values in ascending order."""
+    count, middle = len(ordered), len(ordered) // 2
+    median = ordered[middle] if count % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    ninetieth = ordered[max(0, math.ceil(0.9 * count) - 1)]
+    return Figures(count, median, ninetieth, sum(ordered))
 
 
 def time_spent(
