@@ -112,13 +112,14 @@ def step_figures(
     """Each step's figures for the cases received from `start` to `end`, and for the period
     of the same length before it."""
     steps = _possible_steps(kind, priority)
-    periods = ((start - (end - start), start, False), (start, end, True))
+    periods = ((start - (end - start), start), (start, end))
     if session.get_bind().dialect.name == "postgresql":
         return _percentiles(session, steps, periods, now)
     return _ordered_in_python(session, steps, periods, now)
 
 
-Period = tuple[datetime, datetime, bool]
+# The period before and the period asked for, each from its start to its end.
+Period = tuple[datetime, datetime]
 
 
 def _possible_steps(kind: str | None, priority: str | None) -> Any:
@@ -163,7 +164,7 @@ def _percentiles(
     """PostgreSQL: `percentile_disc(0.9)` is the nearest rank and `percentile_cont(0.5)` the
     median (the mean of the two middle values when the count is even), per step and period,
     both periods read from one range of the index."""
-    (since, start, _), (_, until, _) = periods
+    (since, start), (_, until) = periods
     seconds = _case_seconds(session, now)
     columns = []
     for name, in_period in (
@@ -201,7 +202,7 @@ def _ordered_in_python(
     seconds = _case_seconds(session, now)
     listed = [
         select(func.group_concat(seconds)).where(*_in_step(steps, since, until)).scalar_subquery()
-        for since, until, _ in periods
+        for since, until in periods
     ]
     before: dict[StepKey, Figures] = {}
     current: dict[StepKey, Figures] = {}
