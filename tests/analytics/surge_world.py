@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from exigent.analytics.models import CaseFact, FactOutcome
+from exigent.analytics.status_time import write_status_time
 from exigent.cases.models import Request, TimelineEvent
 from exigent.legal.policy import default_policy
 
@@ -147,4 +148,6 @@ def write_cases(
     for table, rows in ((Request, requests), (CaseFact, facts), (TimelineEvent, timeline)):
         for chunk in range(0, len(rows), 2000):
             session.execute(insert(table), rows[chunk : chunk + 2000])
+    if ids:
+        write_status_time(session, ids[0], ids[-1])
     return ids

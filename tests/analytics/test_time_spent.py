@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analytics.surge_world import Arrival, write_cases
+from exigent.analytics.status_time import refresh_status_time
 from exigent.analytics.time_spent import WaitingOn, time_spent
 from exigent.cases.models import Request, TimelineEvent
 from exigent.legal.models import LegalCheckRecord
@@ -59,6 +60,9 @@ def _world(db: Session) -> list[int]:
                 judged_at=NOW - timedelta(days=40),
             )
         )
+    db.flush()
+    # As the facts' upkeep does in the commit that records a legal check.
+    refresh_status_time(db, ids[::4])
     db.commit()
     return ids
 

@@ -4,8 +4,9 @@ A fact is read from the case (`requests`), its agency, targets, newest risk asse
 callbacks, requester's and agency's marks, approved decision, timeline and EU order;
 `refresh_facts` rewrites the rows of some cases (the session hook in `upkeep` calls it before
 every commit), `rebuild_facts` all of them in batches (the migration backfill and `exigent
-analytics rebuild`). Each input is one grouped query per batch, so a batch of thousands of
-cases costs about ten statements whatever its size.
+analytics rebuild`), with each case's time per status (`status_time`) beside them. Each
+input is one grouped query per batch, so a batch of thousands of cases costs about ten
+statements whatever its size.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import and_, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from exigent.analytics.models import CaseFact, FactOutcome
+from exigent.analytics.status_time import clear_status_time, write_status_time
 from exigent.cases.lifecycle import OPEN_STATUSES, RejectionReason, Status
 from exigent.cases.models import Request, Requester, Target, TimelineEvent, TrustStatus
 from exigent.cases.schemas import RequestKind
@@ -78,8 +80,10 @@ def refresh_facts(session: Session, request_ids: Iterable[int]) -> int:
 
 
 def rebuild_facts(session: Session, *, batch: int = BATCH) -> int:
-    """Rewrite every case's fact row, a batch of ids at a time; the caller commits."""
+    """Rewrite every case's fact row and time per status, a batch of ids at a time; the caller
+    commits."""
     session.execute(delete(CaseFact))
+    clear_status_time(session)
     written, after = 0, 0
     while True:
         chunk = list(
@@ -91,6 +95,7 @@ def rebuild_facts(session: Session, *, batch: int = BATCH) -> int:
             return written
         rows = derive_facts(session, chunk)
         insert_facts(session, rows)
+        write_status_time(session, chunk[0], chunk[-1])
         written += len(rows)
         after = chunk[-1]
 

@@ -100,6 +100,42 @@ class CaseFact(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class StatusTime(Base):
+    """One case's time in one status it waits in, summed over its visits, kept with its fact
+    row; the open visit counts up to now when read, since the passing of time writes nothing.
+    Kind, priority and `received_at` are copied from the fact row so that each step's cases in
+    a period are one range of one index."""
+
+    __tablename__ = "analytics_status_time"
+    __table_args__ = (
+        Index(
+            "ix_analytics_status_time_step",
+            "kind",
+            "priority",
+            "status",
+            "waiting_on",
+            "received_at",
+            "spent_seconds",
+            "open_since",
+        ),
+    )
+
+    request_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("requests.id"), primary_key=True, autoincrement=False
+    )
+    status: Mapped[str] = mapped_column(String(24), primary_key=True)
+    # Whom the case waits on there (`status_time.WaitingOn`): `legal` for review while its
+    # newest legal check routes it to legal.
+    waiting_on: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[str] = mapped_column(String(2))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Seconds in the visits that ended; the visit under way, if any, began at `open_since`.
+    spent_seconds: Mapped[float] = mapped_column(Float)
+    open_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    visits: Mapped[int] = mapped_column(Integer)
+
+
 class SurgeAlert(Base):
     """One surge in the volume of a kind (and harm) of case: opened when the recent window
     departs from its seasonal baseline, updated while it lasts, ended once it has been quiet

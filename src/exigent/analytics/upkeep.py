@@ -1,11 +1,11 @@
 """Fact rows kept current in the transaction that changes the case.
 
 After each flush the session notes the cases whose rows it wrote (a case, its timeline,
-targets, risk assessments, callbacks, decisions and their items, EU orders, referrals, or a
-requester or agency whose standing changed); just before commit it rewrites their facts, so
-the commit that moves a case also moves its fact row, and a rollback takes both away. A
-status change made with an UPDATE statement (`cases.service`) always adds a timeline entry,
-which is what brings its case here.
+targets, risk assessments, callbacks, decisions and their items, legal checks, EU orders,
+referrals, or a requester or agency whose standing changed); just before commit it rewrites
+their facts and their time per status, so the commit that moves a case also moves its fact
+row, and a rollback takes both away. A status change made with an UPDATE statement
+(`cases.service`) always adds a timeline entry, which is what brings its case here.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from exigent.analytics.facts import refresh_facts
+from exigent.analytics.status_time import refresh_status_time
 from exigent.cases.models import Request, Requester, Target, TimelineEvent
 from exigent.directory.models import Agency
 from exigent.eu_orders.models import EuOrderRecord
-from exigent.legal.models import Decision, DecisionItem
+from exigent.legal.models import Decision, DecisionItem, LegalCheckRecord
 from exigent.referrals.models import Referral
 from exigent.verification.models import Callback, RiskAssessment
 
@@ -35,6 +36,8 @@ _BY_REQUEST_ID = (
     RiskAssessment,
     Callback,
     Decision,
+    # The newest legal check decides whether review waits on legal.
+    LegalCheckRecord,
     EuOrderRecord,
     Referral,
 )
@@ -97,6 +100,7 @@ def _refresh_touched(session: Session) -> None:
         cases.update(session.execute(its_cases).scalars())
     if cases:
         refresh_facts(session, cases)
+        refresh_status_time(session, cases)
         # Writing the facts flushes nothing new that concerns a case; clear what it noted.
         _forget(session)
 

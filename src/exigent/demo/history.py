@@ -20,6 +20,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from exigent.analytics.facts import derive_facts, insert_facts
+from exigent.analytics.status_time import write_status_time
 from exigent.audit.service import record_event
 from exigent.auth.models import Role, User
 from exigent.cases.lifecycle import DECIDED_STATUSES, Status
@@ -167,6 +168,7 @@ def _write_batch(
     _insert_all(session, rows)
     first = ids.request - size
     insert_facts(session, derive_facts(session, list(range(first, ids.request))))
+    write_status_time(session, first, ids.request - 1)
 
 
 def _request_row(
