@@ -1,7 +1,7 @@
 """Analytics: each case's time in each status it waits in, kept beside its fact row
 
-Revision ID: 0036
-Revises: 0035
+Revision ID: 0037
+Revises: 0036
 Create Date: 2026-12-07 05:45:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import exigent.db
 
-revision = "0036"
-down_revision = "0035"
+revision = "0037"
+down_revision = "0036"
 branch_labels = None
 depends_on = None
 
