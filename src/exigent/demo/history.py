@@ -19,13 +19,15 @@ from rich.progress import Progress
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from exigent.analytics.facts import derive_facts, insert_facts
+from exigent.analytics.facts import derive_facts
+from exigent.analytics.models import CaseFact
 from exigent.analytics.status_time import write_status_time
 from exigent.audit.service import record_event
 from exigent.auth.models import Role, User
 from exigent.cases.lifecycle import DECIDED_STATUSES, Status
 from exigent.cases.models import Request, Target, TimelineEvent
 from exigent.demo import texts
+from exigent.demo.bulk import BulkWriter, bulk_load
 from exigent.demo.history_mix import Drawn, country_weights, draw_case, walk
 from exigent.demo.history_risk import risk_rows
 from exigent.demo.people import SEEDER
@@ -88,12 +90,14 @@ def seed_history(
         world, ids = _World(session), _Ids(session)
         session.rollback()
     start_id, now = ids.request, datetime.now(UTC)
-    with Progress() as progress:
+    engine = factory.kw["bind"]
+    # One connection for the whole load, so SQLite's bulk-load pragmas hold for all of it.
+    with engine.connect() as connection, bulk_load(connection), Progress() as progress:
         task = progress.add_task("historical cases", total=count)
         for offset in range(0, count, HISTORY_BATCH):
             size = min(HISTORY_BATCH, count - offset)
             recent = max(0, offset + size - (count - open_cases)) if open_cases else 0
-            with factory() as session:
+            with factory(bind=connection) as session:
                 _write_batch(session, rng, ids, world, size, recent, span, now)
                 session.commit()
             progress.advance(task, size)
@@ -165,9 +169,10 @@ def _write_batch(
         answered_in_part = drawn.outcome in {"produced_partial", "nothing_produced"}
         if answered_in_part and Status.approved in reached and world.drafter is not None:
             _decision_rows(rows, ids, world, case_id, drawn, priority, moves)
-    _insert_all(session, rows)
+    writer = BulkWriter(session.connection())
+    _insert_all(writer, rows)
     first = ids.request - size
-    insert_facts(session, derive_facts(session, list(range(first, ids.request))))
+    writer.insert(_table(CaseFact), derive_facts(session, list(range(first, ids.request))))
     write_status_time(session, first, ids.request - 1)
 
 
@@ -293,21 +298,24 @@ def _decision_rows(
         )
 
 
-def _insert_all(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:
-    tables: list[tuple[str, Table]] = [
-        ("requests", Request.__table__),  # type: ignore[list-item]
-        ("targets", Target.__table__),  # type: ignore[list-item]
-        ("timeline", TimelineEvent.__table__),  # type: ignore[list-item]
-        ("callbacks", Callback.__table__),  # type: ignore[list-item]
-        ("risks", RiskAssessment.__table__),  # type: ignore[list-item]
-        ("checks", LegalCheckRecord.__table__),  # type: ignore[list-item]
-        ("decisions", Decision.__table__),  # type: ignore[list-item]
-        ("items", DecisionItem.__table__),  # type: ignore[list-item]
-    ]
-    connection = session.connection()
-    for name, table in tables:
-        if rows[name]:
-            connection.execute(insert(table), rows[name])
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _insert_all(writer: BulkWriter, rows: dict[str, list[dict[str, Any]]]) -> None:
+    models = {
+        "requests": Request,
+        "targets": Target,
+        "timeline": TimelineEvent,
+        "callbacks": Callback,
+        "risks": RiskAssessment,
+        "checks": LegalCheckRecord,
+        "decisions": Decision,
+        "items": DecisionItem,
+    }
+    for name, model in models.items():
+        writer.insert(_table(model), rows[name])
 
 
 def _advance_sequences(session: Session) -> None:
