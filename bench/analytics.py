@@ -133,8 +133,9 @@ def _period_panels(f: Any, lead: Any, now: Any) -> dict[str, Panel]:
         "outcomes by kind": lambda s: queries.outcomes(s, f, "kind"),
         "outcomes by country": lambda s: queries.outcomes(s, f, "country"),
         "fraud": lambda s: fraud(s, f),
-        "breaches, acknowledge": lambda s: clocks.breaches(s, f, now, "acknowledge"),
-        "breaches, decide": lambda s: clocks.breaches(s, f, now, "decide"),
+        "breach counts": lambda s: clocks.breach_counts(s, f, now),
+        "breached cases, acknowledge": lambda s: clocks.breaches(s, f, now, "acknowledge"),
+        "breached cases, decide": lambda s: clocks.breaches(s, f, now, "decide"),
         "workload": lambda s: queries.workload(s, f, user=lead),
     }
 

@@ -61,16 +61,23 @@ class SlaRow:
         return round(self.met / settled, 4) if settled else None
 
 
+def _count(condition: ColumnElement[bool]) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
 def sla(session: Session, filters: Filters, now: datetime) -> list[SlaRow]:
-    """Met, breached and still running, per priority and clock, for cases received in the period."""
+    """Met, breached and still running, per priority and clock, for cases received in the period.
+
+    Both clocks are counted in one pass over the period's rows."""
+    counted = [
+        count for clock in CLOCKS for count in (_count(_met(clock)), _count(breached(clock, now)))
+    ]
     rows = []
-    for clock in CLOCKS:
-        met = func.sum(case((_met(clock), 1), else_=0))
-        late = func.sum(case((breached(clock, now), 1), else_=0))
-        for priority, total, met_count, late_count in session.execute(
-            select(F.priority, func.count(), met, late).where(*scoped(filters)).group_by(F.priority)
-        ):
-            met_count, late_count = int(met_count or 0), int(late_count or 0)
+    for priority, total, *counts in session.execute(
+        select(F.priority, func.count(), *counted).where(*scoped(filters)).group_by(F.priority)
+    ):
+        for index, clock in enumerate(CLOCKS):
+            met_count, late_count = int(counts[2 * index] or 0), int(counts[2 * index + 1] or 0)
             rows.append(
                 SlaRow(
                     priority=priority,
@@ -101,24 +108,31 @@ def _at_rank(session: Session, column: Any, where: list[Any], rank: int) -> int:
     return int(value)
 
 
-def spread(session: Session, filters: Filters, step: str) -> Spread:
-    """Median, 90th percentile and worst time from receipt to `step`, exact."""
-    column = STEPS[step]
-    where = [*scoped(filters), column.is_not(None)]
-    count, worst = session.execute(select(func.count(), func.max(column)).where(*where)).one()
-    if not count:
-        return Spread(step, 0, None, None, None)
-    return Spread(
-        step=step,
-        count=count,
-        median_seconds=_at_rank(session, column, where, math.ceil(0.5 * count)),
-        p90_seconds=_at_rank(session, column, where, math.ceil(0.9 * count)),
-        worst_seconds=int(worst),
-    )
-
-
 def spreads(session: Session, filters: Filters) -> list[Spread]:
-    return [spread(session, filters, step) for step in STEPS]
+    """Median, 90th percentile and worst time from receipt to each step, exact: how many and
+    the worst in one pass over the period's rows, then each rank read by its own query."""
+    where = scoped(filters)
+    columns = list(STEPS.values())
+    found = session.execute(
+        select(*(func.count(c) for c in columns), *(func.max(c) for c in columns)).where(*where)
+    ).one()
+    result = []
+    for index, (step, column) in enumerate(STEPS.items()):
+        count, worst = found[index], found[len(columns) + index]
+        if not count:
+            result.append(Spread(step, 0, None, None, None))
+            continue
+        known = [*where, column.is_not(None)]
+        result.append(
+            Spread(
+                step=step,
+                count=count,
+                median_seconds=_at_rank(session, column, known, math.ceil(0.5 * count)),
+                p90_seconds=_at_rank(session, column, known, math.ceil(0.9 * count)),
+                worst_seconds=int(worst),
+            )
+        )
+    return result
 
 
 @dataclass(frozen=True)
@@ -130,6 +144,14 @@ class BreachedCase:
     due_at: datetime
     # When the step happened; None when it still has not.
     done_at: datetime | None
+
+
+def breach_counts(session: Session, filters: Filters, now: datetime) -> dict[str, int]:
+    """How many cases received in the period breached each clock, in one pass."""
+    counts = session.execute(
+        select(*(_count(breached(clock, now)) for clock in CLOCKS)).where(*scoped(filters))
+    ).one()
+    return {clock: int(count or 0) for clock, count in zip(CLOCKS, counts, strict=True)}
 
 
 def breaches(

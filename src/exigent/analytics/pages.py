@@ -93,8 +93,7 @@ def dashboard(
 
 
 def _breach_counts(session: SessionDep, filters: Filters) -> dict[str, int]:
-    now = utcnow()
-    return {clock: clocks.breaches(session, filters, now, clock)[0] for clock in clocks.CLOCKS}
+    return clocks.breach_counts(session, filters, utcnow())
 
 
 @router.get("/breaches", response_class=HTMLResponse)
