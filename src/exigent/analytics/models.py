@@ -43,12 +43,39 @@ class CaseFact(Base):
 
     __tablename__ = "analytics_case_facts"
     __table_args__ = (
-        Index("ix_analytics_case_facts_received", "received_at", "kind"),
         Index("ix_analytics_case_facts_open", "is_open", "received_at"),
         Index("ix_analytics_case_facts_assignee", "assignee_id", "received_at"),
-        # Cover the half-year panels: SLA percentiles per priority, outcomes per country.
         Index("ix_analytics_case_facts_sla", "priority", "received_at", "decide_seconds"),
-        Index("ix_analytics_case_facts_outcome", "received_at", "country", "outcome", "accounts"),
+        # A period's rows in received order with every column the dashboards, the surge
+        # check and the transparency report read: a panel scans this index alone instead of
+        # fetching a million-row table's rows one by one (docs/architecture.md, Analytics).
+        Index(
+            "ix_analytics_case_facts_period",
+            "received_at",
+            "kind",
+            "harm",
+            "hour_of_week",
+            "priority",
+            "country",
+            "outcome",
+            "channel",
+            "agency_type",
+            "agency_id",
+            "assignee_id",
+            "is_open",
+            "nondisclosure",
+            "accounts",
+            "acknowledged_at",
+            "acknowledge_due_at",
+            "decided_at",
+            "decide_due_at",
+            "acknowledge_seconds",
+            "decide_seconds",
+            "deliver_seconds",
+            "fraud_level",
+            "fraud_caught_by",
+            "request_id",
+        ),
     )
 
     request_id: Mapped[int] = mapped_column(

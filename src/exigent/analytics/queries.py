@@ -60,11 +60,22 @@ def scoped(filters: Filters, *, period: bool = True) -> list[ColumnElement[bool]
 
 
 def _bucket_of(column: Any, starts: list[datetime]) -> Any:
-    """The index of the bucket a timestamp falls in: a CASE over the boundaries after the first."""
+    """The index of the bucket a timestamp falls in: CASEs nested as a binary search over the
+    boundaries, so each row costs about five comparisons rather than one per bucket."""
     if len(starts) <= 1:
         return literal(0)
-    whens = [(column < start, index) for index, start in enumerate(starts[1:])]
-    return case(*whens, else_=len(starts) - 1)
+    return _search(column, starts, 0, len(starts))
+
+
+def _search(column: Any, starts: list[datetime], low: int, high: int) -> Any:
+    """The bucket among starts[low:high] of a timestamp known to be in one of them."""
+    if high - low == 1:
+        return literal(low)
+    middle = (low + high) // 2
+    return case(
+        (column < starts[middle], _search(column, starts, low, middle)),
+        else_=_search(column, starts, middle, high),
+    )
 
 
 @dataclass(frozen=True)
