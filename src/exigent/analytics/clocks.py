@@ -4,7 +4,7 @@ cases that breached.
 A clock is met when its step happened by its due time, breached when the step happened after
 it or has not happened and the due time is past, and still running otherwise; attainment is
 met / (met + breached). Percentiles are exact, by nearest rank (the value at rank
-ceil(p x n) of the sorted times), ranked in Python over the period's times read in one pass.
+ceil(p x n) of the sorted times): `percentile_disc` on PostgreSQL, ranked in Python on SQLite.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from exigent.analytics.filters import Filters
@@ -34,6 +34,7 @@ STEPS: dict[str, Any] = {
     "deliver": F.deliver_seconds,
 }
 BREACH_LIST_LIMIT = 500
+SORT_MEMORY = "32MB"
 
 
 def breached(clock: str, now: datetime) -> ColumnElement[bool]:
@@ -119,18 +120,46 @@ def _spread(step: str, values: list[int]) -> Spread:
 
 
 def spreads(session: Session, filters: Filters) -> list[Spread]:
-    """Median, 90th percentile and worst time from receipt to each step, exact.
-
-    The period's step times are read in one pass over the covering period index and ranked
-    here: a database sort per percentile (ORDER BY ... OFFSET k) cost a pass each, six per
-    dashboard, and at a million cases a half-year's sort is seconds on SQLite."""
+    """Median, 90th percentile and worst time from receipt to each step, exact."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _spreads_in_postgresql(session, filters)
     found: dict[str, list[int]] = {step: [] for step in STEPS}
     lists = list(found.values())
+    # SQLite: the period's step times in one pass over the covering period index, ranked
+    # here; a sort per percentile (ORDER BY ... OFFSET k) cost a pass each, six per view.
     for row in session.execute(select(*STEPS.values()).where(*scoped(filters))):
         for index, value in enumerate(row):
             if value is not None:
                 lists[index].append(value)
     return [_spread(step, values) for step, values in found.items()]
+
+
+def _spreads_in_postgresql(session: Session, filters: Filters) -> list[Spread]:
+    """PostgreSQL ranks in the database: `percentile_disc(p)` is the value at rank
+    ceil(p x n) of the non-null values, the same nearest rank as `_at_rank`."""
+    figures = [
+        figure
+        for column in STEPS.values()
+        for figure in (
+            func.count(column),
+            func.percentile_disc(0.5).within_group(column),
+            func.percentile_disc(0.9).within_group(column),
+            func.max(column),
+        )
+    ]
+    # A half-year at a million cases is some 170,000 times per step: sorted in memory with
+    # this much, on disk with the default 4 MB (twice as slow). For this transaction only.
+    session.execute(text(f"SET LOCAL work_mem = '{SORT_MEMORY}'"))
+    row = session.execute(select(*figures).where(*scoped(filters))).one()
+    spreads = []
+    for index, step in enumerate(STEPS):
+        count, median, p90, worst = row[4 * index : 4 * index + 4]
+        spreads.append(
+            Spread(step, count, *(None if v is None else int(v) for v in (median, p90, worst)))
+            if count
+            else Spread(step, 0, None, None, None)
+        )
+    return spreads
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,9 @@ class CaseFact(Base):
         Index("ix_analytics_case_facts_open", "is_open", "received_at"),
         Index("ix_analytics_case_facts_assignee", "assignee_id", "received_at"),
         Index("ix_analytics_case_facts_sla", "priority", "received_at", "decide_seconds"),
+        # The fraud panel's few rows: one index per condition of its OR.
+        Index("ix_analytics_case_facts_fraud_level", "fraud_level", "received_at"),
+        Index("ix_analytics_case_facts_fraud_caught", "fraud_caught_by", "received_at"),
         # A period's rows in received order with every column the dashboards, the surge
         # check and the transparency report read: a panel scans this index alone instead of
         # fetching a million-row table's rows one by one (docs/architecture.md, Analytics).
