@@ -4,7 +4,8 @@ cases that breached.
 A clock is met when its step happened by its due time, breached when the step happened after
 it or has not happened and the due time is past, and still running otherwise; attainment is
 met / (met + breached). Percentiles are exact, by nearest rank (the value at rank
-ceil(p x n) of the sorted times): `percentile_disc` on PostgreSQL, ranked in Python on SQLite.
+ceil(p x n) of the sorted times): `percentile_disc` on PostgreSQL; on SQLite ranked in Python
+from one `group_concat` text per step.
 """
 
 from __future__ import annotations
@@ -123,15 +124,16 @@ def spreads(session: Session, filters: Filters) -> list[Spread]:
     """Median, 90th percentile and worst time from receipt to each step, exact."""
     if session.get_bind().dialect.name == "postgresql":
         return _spreads_in_postgresql(session, filters)
-    found: dict[str, list[int]] = {step: [] for step in STEPS}
-    lists = list(found.values())
-    # SQLite: the period's step times in one pass over the covering period index, ranked
-    # here; a sort per percentile (ORDER BY ... OFFSET k) cost a pass each, six per view.
-    for row in session.execute(select(*STEPS.values()).where(*scoped(filters))):
-        for index, value in enumerate(row):
-            if value is not None:
-                lists[index].append(value)
-    return [_spread(step, values) for step, values in found.items()]
+    # SQLite has no percentile aggregate: each step's times in the period come back as one
+    # text (a single pass over the covering period index) and are ranked here. One value a
+    # row through the driver cost more than the 300 ms budget at a half-year's 170,000 rows.
+    texts = session.execute(
+        select(*(func.group_concat(column) for column in STEPS.values())).where(*scoped(filters))
+    ).one()
+    return [
+        _spread(step, list(map(int, text.split(","))) if text else [])
+        for step, text in zip(STEPS, texts, strict=True)
+    ]
 
 
 def _spreads_in_postgresql(session: Session, filters: Filters) -> list[Spread]:
