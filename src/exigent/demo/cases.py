@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from exigent.auth.models import User
 from exigent.cases import service
+from exigent.cases.lifecycle import RejectionReason
 from exigent.cases.models import Priority, Request, TrustStatus
 from exigent.demo.history_mix import STEP_MINUTES
 from exigent.demo.policy import date_the_shipped_version, due_changes, make_change
@@ -137,16 +138,29 @@ def _advance(
                 return
             continue
         user = staff["lead"] if status == "approved" else staff["analyst"]
-        reason = "Demo: " + status.replace("_", " ")
+        reason, code = _why(case, status)
         service.transition(
             session,
             user=user,
             request_id=case.id,
             to=status,
             reason=reason,
+            reason_code=code,
             now=moment,
             guard=APPROVAL,
         )
+
+
+def _why(case: Request, status: str) -> tuple[str, str | None]:
+    """The reason a demo move gives; half the rejections (by case number, no draw from the
+    random source) are impostors the agency disowned, so the fraud panel has live catches."""
+    if status != "rejected":
+        return "Demo: " + status.replace("_", " "), None
+    if case.id % 2 == 0:
+        return "The agency's duty desk says it sent no such request.", RejectionReason.fraud
+    if case.priority == Priority.P0:
+        return "No danger of death or injury is described.", RejectionReason.not_an_emergency
+    return "The process lacks a required element.", RejectionReason.deficient_process
 
 
 def _step_moments(

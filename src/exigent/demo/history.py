@@ -80,9 +80,11 @@ def seed_history(
     *,
     open_cases: int = 0,
     span_days: int | None = None,
+    ending: timedelta = timedelta(0),
 ) -> None:
-    """Add `count` historical cases in bulk, received over `span_days` up to today (no
-    per-row audit: one event records it); the last `open_cases` arrive in the last fortnight."""
+    """Add `count` historical cases in bulk, received over `span_days` up to `ending` before
+    today (no per-row audit: one event records it); the last `open_cases` arrive in the last
+    fortnight."""
     span = span_days or (DEFAULT_SPAN_DAYS if count <= 50_000 else 1095)
     with factory() as session:
         _add_national_agencies(session)
@@ -90,6 +92,7 @@ def seed_history(
         world, ids = _World(session), _Ids(session)
         session.rollback()
     start_id, now = ids.request, datetime.now(UTC)
+    span_end = now - ending
     engine = factory.kw["bind"]
     # One connection for the whole load, so SQLite's bulk-load pragmas hold for all of it.
     with engine.connect() as connection, bulk_load(connection), Progress() as progress:
@@ -98,7 +101,7 @@ def seed_history(
             size = min(HISTORY_BATCH, count - offset)
             recent = max(0, offset + size - (count - open_cases)) if open_cases else 0
             with factory(bind=connection) as session:
-                _write_batch(session, rng, ids, world, size, recent, span, now)
+                _write_batch(session, rng, ids, world, size, recent, (span, span_end), now)
                 session.commit()
             progress.advance(task, size)
     with factory() as session:
@@ -134,9 +137,12 @@ def _write_batch(
     world: _World,
     size: int,
     recent: int,
-    span: int,
+    received_over: tuple[int, datetime],
     now: datetime,
 ) -> None:
+    """`size` cases received over `received_over` (so many days up to an end), walked as far
+    as they would have got by `now`; the last `recent` in the fortnight before the end."""
+    span, span_end = received_over
     policy = default_policy()
     countries, weights = country_weights()
     rows: dict[str, list[dict[str, Any]]] = {
@@ -146,7 +152,7 @@ def _write_batch(
     for index in range(size):
         drawn = draw_case(rng, countries, weights)
         days = rng.random() * 14 if index >= size - recent else rng.random() * span
-        received = now - timedelta(days=days)
+        received = span_end - timedelta(days=days)
         priority = str(policy.priorities[drawn.kind])
         sla = policy.sla[policy.priorities[drawn.kind]]
         moves = walk(rng, drawn.outcome, priority, received, now)

@@ -43,6 +43,11 @@ def agencies_with_domains(
     return [(n, s or "", d) for n, s, d in rng.sample(list(rows), min(count, len(rows)))]
 
 
+# The live cases arrive over this many days, at the default history's rate (300 in 27 days,
+# about 11 a day), and the history stops where they begin, so volume has no step there.
+LIVE_DAYS = 27
+
+
 def live_record(
     rng: random.Random, agencies: list[tuple[str, str, str]], now: datetime, number: int
 ) -> IntakeRecord:
@@ -55,7 +60,7 @@ def live_record(
     age = (
         timedelta(minutes=rng.randint(1, 90))
         if kind == "emergency" and number % 8 == 0
-        else timedelta(hours=rng.randint(1, 24 * 20))
+        else timedelta(hours=rng.randint(1, 24 * LIVE_DAYS))
     )
     received = (now - age).astimezone(UTC)
     record: dict[str, Any] = {

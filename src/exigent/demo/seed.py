@@ -8,6 +8,7 @@ media and exposure (`media`).
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, text
@@ -32,7 +33,7 @@ from exigent.demo.history import DEFAULT_HISTORY, seed_history
 from exigent.demo.media import attach_demo_media, seed_exposure
 from exigent.demo.paging import seed_paging
 from exigent.demo.people import DEMO_DOMAIN, SEEDER, login_lines, place_demo_officer, seed_people
-from exigent.demo.records import agencies_with_domains
+from exigent.demo.records import LIVE_DAYS, agencies_with_domains
 from exigent.demo.referral_decisions import seed_referral_decisions, send_demo_referrals
 from exigent.demo.referrals import seed_referrals
 from exigent.demo.roster import seed_roster
@@ -80,7 +81,9 @@ def seed_demo(
     seed_draft(factory)
     if scale or fresh:
         # Months of history by default, so dashboards and reports have something to show.
-        seed_history(factory, scale or DEFAULT_HISTORY, rng)
+        # The default history ends where the live cases begin; a larger one runs up to today.
+        ending = timedelta(0) if scale else timedelta(days=LIVE_DAYS)
+        seed_history(factory, scale or DEFAULT_HISTORY, rng, ending=ending)
     if reset:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.platform_store}{suffix}").unlink(missing_ok=True)
