@@ -38,6 +38,7 @@ from exigent.production.cli import production_app
 from exigent.serving import serve_supervised
 from exigent.staffing.cli import roster_app
 from exigent.verification.cli import run_assess_with_database
+from exigent.verification.weights_cli import weights_app
 from exigent.workflow.events import wire_events
 from exigent.workflow.jobs import deadline_handlers, start_chains
 
@@ -55,6 +56,7 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(oncall_app, name="oncall")
 app.add_typer(analytics_app, name="analytics")
 app.add_typer(report_app, name="report")
+app.add_typer(weights_app, name="risk-weights")
 
 InputFile = Annotated[Path, typer.Argument(help="JSON Lines file of intake records.")]
 

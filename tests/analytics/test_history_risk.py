@@ -49,7 +49,7 @@ def test_history_frauds_and_some_genuine_cases_are_assessed(factory, make_accoun
     assert frauds and frauds <= {rid for rid, *_ in found}
     weights = default_weights()
     for _, score, level, signals, _ in found:
-        total = sum(weights.weight(str(s["code"])) for s in signals)
+        total = weights.baseline + sum(weights.weight(str(s["code"])) for s in signals)
         assert [s["weight"] for s in signals] == [weights.weight(str(s["code"])) for s in signals]
         assert score == max(0, min(100, total)) and level == weights.level(score)
     fraud_levels = [level for _, _, level, _, fraud in found if fraud]

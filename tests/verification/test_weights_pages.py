@@ -6,6 +6,11 @@ import re
 
 from console.helpers import sign_in
 from exigent.auth.models import Role
+from exigent.verification.scoring import default_weights
+
+FREE_MAIL = default_weights().signals["free_mail_domain"]
+NEW_FREE_MAIL = FREE_MAIL - 1  # the shipped weight is positive, at most 100
+HIGH = default_weights().high
 
 INPUT = re.compile(r"<input ([^>]*)>")
 ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
@@ -47,7 +52,9 @@ def test_lead_sees_signals_thresholds_and_history_and_publishes(client, lead) ->
     assert 'name="levels.high"' in page.text
     assert "Version 1" in page.text and "the weights shipped with Exigent" in page.text
 
-    fields = changed(form_of(page.text), signals__free_mail_domain="50", levels__high="55")
+    fields = changed(
+        form_of(page.text), signals__free_mail_domain=str(NEW_FREE_MAIL), levels__high=str(HIGH + 5)
+    )
     fields.append(("reason", "free-mail fraud doubled this quarter"))
     response = client.post("/console/risk-weights", data=as_data(fields), follow_redirects=False)
     assert response.status_code == 303, response.text
@@ -57,8 +64,8 @@ def test_lead_sees_signals_thresholds_and_history_and_publishes(client, lead) ->
     assert "Version 2 published." in after
     assert 'data-current-version="2"' in after
     assert "free-mail fraud doubled this quarter" in after
-    assert "free_mail_domain from 45 to 50" in after
-    assert "high level from 50 to 55" in after
+    assert f"free_mail_domain from {FREE_MAIL} to {NEW_FREE_MAIL}" in after
+    assert f"high level from {HIGH} to {HIGH + 5}" in after
     assert lead.user.email in after
     api = client.get("/api/v1/risk-weights", headers=lead.headers).json()
     assert api["version"] == 2
@@ -128,3 +135,29 @@ def test_legal_and_admin_may_open_it(client, make_account) -> None:  # type: ign
         account = make_account(role)
         sign_in(client, account.user.email)
         assert client.get("/console/risk-weights").status_code == 200
+
+
+def test_the_learned_scale_is_explained_and_the_starting_score_can_be_changed(client, lead) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, lead.user.email)
+    page = client.get("/console/risk-weights").text
+    assert "points double the odds of fraud" in page
+    assert "high at 50%" in page  # the high level starts at even odds
+    fields = changed(form_of(page), baseline=str(default_weights().baseline + 3))
+    fields.append(("reason", "more caution this month"))
+    response = client.post("/console/risk-weights", data=as_data(fields), follow_redirects=False)
+    assert response.status_code == 303, response.text
+    after = client.get(response.headers["location"]).text
+    old = default_weights().baseline
+    assert f"starting score from {old} to {old + 3}" in after
+
+
+def test_the_case_page_explains_the_score(client, lead, analyst) -> None:  # type: ignore[no-untyped-def]
+    from factories import emergency_record
+
+    record = emergency_record()
+    record["requester"] = {**record["requester"], "email": "springfield.detective@gmail.com"}
+    case = client.post("/api/v1/requests", json=record, headers=analyst.headers).json()
+    sign_in(client, lead.user.email)
+    page = client.get(f"/console/cases/{case['id']}").text
+    assert "Starting score" in page
+    assert re.search(r"a score of \d+ stands for about a \d+% chance", page)

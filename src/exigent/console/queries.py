@@ -37,7 +37,9 @@ from exigent.legal.policy_impact import OPEN_DECISIONS, changes_since_drafted
 from exigent.legal.versions import current_policy
 from exigent.verification.linking import settled
 from exigent.verification.models import Callback, RiskAssessment
+from exigent.verification.scoring import Weights
 from exigent.verification.service import callbacks_for, verification_status
+from exigent.verification.weight_sets import scored_with
 
 DUE_WINDOWS = {
     "breached": timedelta(0),
@@ -279,6 +281,8 @@ class CaseView:
     agency: Agency | None
     documents: list[Document]
     risk: RiskAssessment | None
+    # The weights the risk score was made with: its starting score and what the score means.
+    risk_weights: Weights | None
     callbacks: list[Callback]
     verification_passed: bool
     verification_reason: str
@@ -356,6 +360,7 @@ def case_view(
         agency=agency,
         documents=case_queries.documents_for(session, case),
         risk=risk,
+        risk_weights=scored_with(session, risk.weights_version) if risk else None,
         callbacks=callbacks_for(session, case.id),
         verification_passed=passed,
         verification_reason=reason,

@@ -109,7 +109,7 @@ def risk_rows(
         return []
     weights = default_weights()
     signals = [ScoredSignal(code, weights.weight(code), DESCRIPTIONS[code]) for code in codes]
-    score = max(0, min(100, sum(s.weight for s in signals)))
+    score = max(0, min(100, weights.baseline + sum(s.weight for s in signals)))
     return [
         {
             "request_id": case_id,

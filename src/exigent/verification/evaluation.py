@@ -10,7 +10,8 @@ from pathlib import Path
 
 from exigent.cases.schemas import IntakeRecord
 from exigent.verification.domains import email_domain, split_host
-from exigent.verification.engine import assess_in_arrival_order
+from exigent.verification.engine import Assessor, assess_in_arrival_order
+from exigent.verification.learning import Example, agency_key
 from exigent.verification.schemas import AssessmentRead
 
 LABEL_KEYS = ("label", "pattern")
@@ -31,6 +32,8 @@ class Figures:
     recall_at_1pct_fpr: float
     fraud_verification_share: float
     legit_verification_share: float
+    recall_at_5pct_fpr: float = 0.0
+    legit_critical: int = 0  # legitimate requests rated critical: each one is a defect
 
 
 def load_labelled(path: Path) -> list[Labelled]:
@@ -69,14 +72,22 @@ def recall_at_fpr(scores: Sequence[float], fraud: Sequence[bool], fpr: float = 0
     return sum(caught) / len(caught)
 
 
-def figures(scores: Sequence[float], verify: Sequence[bool], fraud: Sequence[bool]) -> Figures:
+def figures(
+    scores: Sequence[float],
+    verify: Sequence[bool],
+    fraud: Sequence[bool],
+    critical: Sequence[bool] | None = None,
+) -> Figures:
     fraud_verify = [v for v, f in zip(verify, fraud, strict=True) if f]
     legit_verify = [v for v, f in zip(verify, fraud, strict=True) if not f]
+    critical = critical if critical is not None else [False] * len(fraud)
     return Figures(
         auc=roc_auc(scores, fraud),
         recall_at_1pct_fpr=recall_at_fpr(scores, fraud),
         fraud_verification_share=sum(fraud_verify) / len(fraud_verify),
         legit_verification_share=sum(legit_verify) / len(legit_verify),
+        recall_at_5pct_fpr=recall_at_fpr(scores, fraud, 0.05),
+        legit_critical=sum(c for c, f in zip(critical, fraud, strict=True) if not f),
     )
 
 
@@ -86,12 +97,17 @@ def dotgov_baseline(record: IntakeRecord) -> bool:
     return split_host(domain).suffix.split(".")[-1] != "gov"
 
 
-def evaluate(labelled: list[Labelled]) -> tuple[list[AssessmentRead], Figures, Figures]:
+def evaluate(
+    labelled: list[Labelled], assessor: Assessor | None = None
+) -> tuple[list[AssessmentRead], Figures, Figures]:
     """Assess the records and return the assessments, their figures and the baseline's."""
-    assessments = assess_in_arrival_order([item.record for item in labelled])
+    assessments = assess_in_arrival_order([item.record for item in labelled], assessor=assessor)
     fraud = [item.fraud for item in labelled]
     ours = figures(
-        [a.risk_score for a in assessments], [a.verification_required for a in assessments], fraud
+        [a.risk_score for a in assessments],
+        [a.verification_required for a in assessments],
+        fraud,
+        [a.risk_level == "critical" for a in assessments],
     )
     flagged = [dotgov_baseline(item.record) for item in labelled]
     baseline = figures([float(flag) for flag in flagged], flagged, fraud)
@@ -107,3 +123,39 @@ def recall_by_pattern(
         if item.fraud:
             hits[item.pattern].append(assessment.risk_score >= threshold)
     return {pattern: sum(found) / len(found) for pattern, found in sorted(hits.items())}
+
+
+def learning_examples(labelled: list[Labelled], assessments: list[AssessmentRead]) -> list[Example]:
+    """What the learner needs of each labelled request: its signals, label and agency."""
+    examples = []
+    for item, assessment in zip(labelled, assessments, strict=True):
+        counts: dict[str, int] = defaultdict(int)
+        for signal in assessment.signals:
+            counts[signal.code] += 1
+        examples.append(Example(dict(counts), item.fraud, agency_key(item.record), item.pattern))
+    return examples
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationRow:
+    """One band of scores: how many requests fell in it and how many were fraud."""
+
+    band: str
+    stated: str
+    requests: int
+    fraud: int
+
+    @property
+    def observed(self) -> float | None:
+        return self.fraud / self.requests if self.requests else None
+
+
+def calibration_table(
+    scores: Sequence[float], fraud: Sequence[bool], bands: Sequence[tuple[str, int, int, str]]
+) -> list[CalibrationRow]:
+    """Per band (name, lowest score, highest score, stated probability), what was observed."""
+    rows = []
+    for band, low, high, stated in bands:
+        inside = [f for s, f in zip(scores, fraud, strict=True) if low <= s <= high]
+        rows.append(CalibrationRow(band, stated, len(inside), sum(inside)))
+    return rows

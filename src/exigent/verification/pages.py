@@ -35,6 +35,10 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     if before is None:
         return ["first version"]
     lines = []
+    if before.get("baseline", 0) != after.get("baseline", 0):
+        lines.append(
+            f"starting score from {before.get('baseline', 0)} to {after.get('baseline', 0)}"
+        )
     for level in LEVELS:
         old, new = before["levels"][level], after["levels"][level]
         if old != new:
@@ -69,6 +73,12 @@ def _codes(document: dict[str, Any]) -> list[str]:
     return sorted(set(document["signals"]) | weight_sets.known_signals())
 
 
+def _stated_probability(document: dict[str, Any], score: int) -> str:
+    """The chance of fraud a score stands for on a learned table, as people read it."""
+    chance = weight_sets.parse_stored(0, document).probability(score)
+    return "" if chance is None else f"{chance:.0%}"
+
+
 def _page(
     request: Request,
     session: Session,
@@ -96,6 +106,7 @@ def _page(
             "typed": typed,
             "errors": errors or {},
             "published": published,
+            "probability": _stated_probability,
         },
         status_code=status_code,
     )
@@ -146,6 +157,9 @@ def _document(
     )
     document = {
         "about": base.get("about"),
+        "baseline": _whole_number(one("baseline"), "baseline", errors),
+        # The scale is the learned model's, not a setting: it says what the points mean.
+        "scale": base.get("scale"),
         "levels": levels,
         "verification": {
             "score_at_least": at_least,

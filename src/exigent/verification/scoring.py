@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -13,6 +14,7 @@ from exigent.errors import ExigentError
 from exigent.verification.context import Finding
 
 WEIGHTS_FILE = Path(__file__).parent / "weights.json"
+EVEN_ODDS = 50  # the score of a 50 % chance of fraud on a learned table
 
 
 class RiskLevel(StrEnum):
@@ -40,6 +42,11 @@ class Weights:
     verify_from_score: int
     always_verify: frozenset[str]
     version: int = 0
+    # Where every request starts before any signal. A learned table puts the score on a
+    # log-odds scale: `baseline` is the fitted intercept, and `points_per_doubling` points
+    # double the odds of fraud, with 50 at even odds. A hand-made table may leave both out.
+    baseline: int = 0
+    points_per_doubling: float | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Weights:
@@ -56,6 +63,8 @@ class Weights:
                 verify_from_score=int(verification["score_at_least"]),
                 always_verify=frozenset(verification["always_for"]),
                 version=int(data.get("version", 0)),
+                baseline=int(data.get("baseline", 0)),
+                points_per_doubling=_scale(data),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ExigentError(f"weights table is malformed: {exc}") from exc
@@ -63,6 +72,12 @@ class Weights:
         if unknown:
             raise ExigentError(f"weights table: always_for names unknown signals {sorted(unknown)}")
         return weights
+
+    def probability(self, score: int) -> float | None:
+        """The chance of fraud a score stands for, on a learned table's scale."""
+        if not self.points_per_doubling:
+            return None
+        return 1 / (1 + math.exp(-(score - EVEN_ODDS) * math.log(2) / self.points_per_doubling))
 
     def weight(self, code: str) -> int:
         # An unlisted code is a programming error, caught by the tests rather than scored as 0.
@@ -78,6 +93,11 @@ class Weights:
         return RiskLevel.low
 
 
+def _scale(data: dict[str, Any]) -> float | None:
+    scale = data.get("scale")
+    return float(scale["points_per_doubling"]) if scale else None
+
+
 @cache
 def default_weights() -> Weights:
     """The packaged weights table."""
@@ -91,9 +111,9 @@ def load_weights(path: Path) -> Weights:
 
 
 def score(findings: list[Finding], weights: Weights) -> tuple[int, list[ScoredSignal]]:
-    """The 0-100 score (sum of weights, clamped) and each signal with its weight."""
+    """The 0-100 score (baseline plus the weights, clamped) and each signal with its weight."""
     scored = [ScoredSignal(f.code, weights.weight(f.code), f.detail) for f in findings]
-    total = sum(signal.weight for signal in scored)
+    total = weights.baseline + sum(signal.weight for signal in scored)
     return max(0, min(100, total)), scored
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exigent.audit.service import Actor, record_event
@@ -54,6 +55,15 @@ class VerificationRule(BaseModel):
     always_for: list[str]
 
 
+class Scale(BaseModel):
+    """A learned table's log-odds scale: how many points double the odds, where odds are even."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    points_per_doubling: Annotated[float, Field(gt=0, le=100)]
+    even_odds_at: Annotated[StrictInt, Field(ge=0, le=100)]
+
+
 class WeightsDocument(BaseModel):
     """A whole weights table as staff publish it (the shape of `weights.json`)."""
 
@@ -62,6 +72,9 @@ class WeightsDocument(BaseModel):
     about: Annotated[str, Field(max_length=4000)] | None = None
     # Accepted for a file pasted as it is; the stored version number is the row's.
     version: int | None = None
+    # Where every request starts; 0 on a table that is a plain sum of weights.
+    baseline: Weight = 0
+    scale: Scale | None = None
     levels: Levels
     verification: VerificationRule
     signals: dict[str, Weight]
@@ -119,9 +132,16 @@ WEIGHT_SETS: DocumentVersions[Weights] = DocumentVersions(
     shipped=lambda: shipped_document(),
     seeder=Actor.system("weights-seed"),
     seed_reason="the weights shipped with Exigent",
-    parse=lambda version, document: Weights.from_dict({**document, "version": version}),
+    parse=lambda version, document: parse_stored(version, document),
     unseeded=default_weights,
 )
+
+
+def parse_stored(version: int, document: dict[str, Any]) -> Weights:
+    """A stored version as weights. A version published before a signal existed has no
+    weight for it: it scores 0 there, so an older table keeps scoring as it was published."""
+    signals = {code: 0 for code in known_signals()} | document["signals"]
+    return Weights.from_dict({**document, "signals": signals, "version": version})
 
 
 def current_weights(session: Session, *, seed: bool = True) -> Weights:
@@ -130,6 +150,18 @@ def current_weights(session: Session, *, seed: bool = True) -> Weights:
     With `seed=False` nothing is written: an empty table reads as the shipped file.
     """
     return WEIGHT_SETS.current(session, seed=seed)
+
+
+def scored_with(session: Session, version: int) -> Weights | None:
+    """The weights a stored assessment was scored with, to explain its score; None if gone."""
+    row = session.execute(
+        select(RiskWeightSet.document).where(RiskWeightSet.version == version)
+    ).scalar_one_or_none()
+    if row is not None:
+        return parse_stored(version, row)
+    # Scored before the table was seeded: an empty table reads as the shipped file.
+    empty = session.execute(select(RiskWeightSet.id).limit(1)).first() is None
+    return default_weights() if empty and version == 1 else None
 
 
 # Reads and publishing (admin, lead, legal)
