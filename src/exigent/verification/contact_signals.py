@@ -9,70 +9,8 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from exigent.verification.context import US_TERRITORIES, Context, Finding
-from exigent.verification.places import nanp_description, nanp_places
+from exigent.verification.places import STATE_CODES, US_STATES, nanp_description, nanp_places
 
-US_STATES = {
-    "Alabama": "AL",
-    "Alaska": "AK",
-    "Arizona": "AZ",
-    "Arkansas": "AR",
-    "California": "CA",
-    "Colorado": "CO",
-    "Connecticut": "CT",
-    "Delaware": "DE",
-    "Florida": "FL",
-    "Georgia": "GA",
-    "Hawaii": "HI",
-    "Idaho": "ID",
-    "Illinois": "IL",
-    "Indiana": "IN",
-    "Iowa": "IA",
-    "Kansas": "KS",
-    "Kentucky": "KY",
-    "Louisiana": "LA",
-    "Maine": "ME",
-    "Maryland": "MD",
-    "Massachusetts": "MA",
-    "Michigan": "MI",
-    "Minnesota": "MN",
-    "Mississippi": "MS",
-    "Missouri": "MO",
-    "Montana": "MT",
-    "Nebraska": "NE",
-    "Nevada": "NV",
-    "New Hampshire": "NH",
-    "New Jersey": "NJ",
-    "New Mexico": "NM",
-    "New York": "NY",
-    "North Carolina": "NC",
-    "North Dakota": "ND",
-    "Ohio": "OH",
-    "Oklahoma": "OK",
-    "Oregon": "OR",
-    "Pennsylvania": "PA",
-    "Rhode Island": "RI",
-    "South Carolina": "SC",
-    "South Dakota": "SD",
-    "Tennessee": "TN",
-    "Texas": "TX",
-    "Utah": "UT",
-    "Vermont": "VT",
-    "Virginia": "VA",
-    "Washington": "WA",
-    "Washington State": "WA",
-    "Washington D.C.": "DC",
-    "Washington, D.C.": "DC",
-    "District of Columbia": "DC",
-    "West Virginia": "WV",
-    "Wisconsin": "WI",
-    "Wyoming": "WY",
-    "Puerto Rico": "PR",
-    "Guam": "GU",
-    "U.S. Virgin Islands": "VI",
-    "American Samoa": "AS",
-    "Northern Mariana Islands": "MP",
-}
-_STATE_CODES = frozenset(US_STATES.values())
 # An impostor wants the callback to reach them, not the agency's switchboard.
 _REDIRECT = re.compile(
     r"only (?:on|at|via) my (?:cell|mobile|personal)|reach me only|call me (?:directly )?(?:on|at) "
@@ -109,7 +47,7 @@ def phone_region(number: str) -> tuple[str | None, str | None, bool]:
     state = US_STATES.get(description)
     if state is None and ", " in description:
         tail = description.rsplit(", ", 1)[1]
-        state = tail if tail in _STATE_CODES else None
+        state = tail if tail in STATE_CODES else None
     return country, state, mobile
 
 

@@ -15,11 +15,16 @@ from enum import StrEnum
 from functools import lru_cache
 
 import dnstwist
-from confusable_homoglyphs import confusables
+from confusable_homoglyphs import categories, confusables
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from exigent.verification.domains import split_host, to_unicode
+from exigent.verification.domains import (
+    is_domain_shaped,
+    split_host,
+    split_host_private,
+    to_unicode,
+)
 
 MIN_LABEL = 6  # shorter labels collide by chance too often to call a near miss an imitation
 MIN_TYPO_LABEL = 7
@@ -113,13 +118,28 @@ def _latin_for(char: str) -> str:
     base = "".join(c for c in decomposed if not unicodedata.combining(c))
     if base.isascii() and base:
         return base.lower()
-    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"]) or []
-    for entry in found:
-        for homoglyph in entry.get("homoglyphs", []):
-            candidate = homoglyph.get("c", "")
-            if candidate.isascii() and candidate.isalnum():
-                return candidate.lower()
+    # Unicode's confusables (UTS #39), for the character as written and in its other case:
+    # Cherokee and some Greek letters are listed only as capitals.
+    for variant in dict.fromkeys((char, char.upper(), char.lower())):
+        found = confusables.is_confusable(variant, greedy=True, preferred_aliases=["latin"])
+        for entry in found or []:
+            for homoglyph in entry.get("homoglyphs", []):
+                candidate = homoglyph.get("c", "")
+                if candidate.isascii() and candidate.isalnum():
+                    return candidate.lower()
     return char
+
+
+def mixed_script_label(host: str) -> tuple[str, list[str]] | None:
+    """The first label of a host (as displayed) whose letters come from more than one script,
+    with those scripts; a real name is written in one."""
+    for label in to_unicode(host).split("."):
+        if label.isascii():
+            continue
+        scripts = categories.unique_aliases(label) - {"COMMON", "INHERITED"}
+        if len(scripts) > 1:
+            return label, sorted(script.title() for script in scripts)
+    return None
 
 
 @lru_cache(maxsize=65_536)
@@ -201,6 +221,10 @@ class LookalikeIndex:
         if self.known(host):
             return None
         parts = split_host(host)
+        private = split_host_private(host)
+        if private.suffix != parts.suffix:
+            # parkerpd.us.com: the name bought is `parkerpd`, under us.com, not `us` under .com.
+            parts = private
         label = to_unicode(parts.label)
         idn = not label.isascii() or parts.label.startswith("xn--")
         for check in (
@@ -218,23 +242,36 @@ class LookalikeIndex:
     def _subdomain(
         self, sub: tuple[str, ...], label: str, suffix: str, idn: bool
     ) -> Lookalike | None:
-        # A real agency domain placed in front of somebody else's: parkerpd.com.relay.org.
+        # A real agency domain placed in front of somebody else's: parkerpd.com.relay.org,
+        # amadorsheriff.org.edr.com.au, or an agency's name as a subdomain of another one.
+        owner = f"{label}.{suffix}"
+        # The registered label may finish the imitation: cloverdale.net.herokuapp.com.
+        names = (*sub, label)
         for start in range(len(sub)):
-            for end in range(len(sub), start + 1, -1):
-                candidate = ".".join(sub[start:end])
+            for end in range(len(names), start, -1):
+                candidate = ".".join(names[start:end])
                 if candidate in self.hosts:
                     return Lookalike(
                         LookalikeKind.subdomain,
                         (candidate,),
-                        f"puts {candidate} in front of {label}.{suffix}",
+                        f"puts {candidate} in front of {owner}",
                     )
-        for position, part in enumerate(sub[1:], start=1):
-            if part in TLD_LIKE:
-                shown = ".".join(sub[: position + 1])
+        for start in range(len(sub)):
+            for end in range(len(names), start + 1, -1):
+                shown = ".".join(names[start:end])
+                if is_domain_shaped(shown):
+                    return Lookalike(
+                        LookalikeKind.subdomain,
+                        (shown,),
+                        f"a domain-shaped prefix {shown} in front of {owner}",
+                    )
+        for part in sub:
+            known = self.by_label.get(part) if len(part) >= MIN_LABEL else None
+            if known:
                 return Lookalike(
                     LookalikeKind.subdomain,
-                    (shown,),
-                    f"a domain-shaped prefix {shown} in front of {label}.{suffix}",
+                    tuple(known[:5]),
+                    f"puts {part}, the name of {known[0]}, in front of {owner}",
                 )
         return None
 
