@@ -80,8 +80,8 @@ def parse_agency_name(name: str) -> AgencyName:
     text = _NOISE.sub(" ", name.lower().replace("'s", "").replace("'", ""))
     words = [_ABBREVIATIONS.get(word, word) for word in text.split()]
     text = " ".join(words)
-    for phrase, role in _ROLE_PHRASES:
-        text = re.sub(rf"\b{phrase}\b", role, text)
+    for phrase, folded in _ROLE_PHRASES:
+        text = re.sub(rf"\b{phrase}\b", folded, text)
     words = text.split()
     roles = [word for word in words if word in ROLES]
     place_words = [word for word in words if word not in ROLES and word not in _FILLER]

@@ -9,10 +9,10 @@ from exigent.verification.agency_names import (
     parse_agency_name,
     same_agency,
 )
-from exigent.verification.places import STATE_NAMES
 from exigent.verification.context import Context, Finding
 from exigent.verification.directory_index import AgencyRef
 from exigent.verification.domains import split_host
+from exigent.verification.places import STATE_NAMES
 
 # FBI agency kinds that are arms of a state, which may write from the state's own domain.
 STATE_AGENCY_TYPES = frozenset({"State Police", "Other State Agency", "University or College"})

@@ -51,6 +51,39 @@ def phone_region(number: str) -> tuple[str | None, str | None, bool]:
     return country, state, mobile
 
 
+# Numbers not tied to a place: anyone can get one online in minutes, and an area code says
+# nothing of where they ring.
+_NON_GEOGRAPHIC = {
+    PhoneNumberType.VOIP: "an internet (VoIP) number",
+    PhoneNumberType.TOLL_FREE: "a toll-free number",
+    PhoneNumberType.PERSONAL_NUMBER: "a personal follow-me number",
+    PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
+    PhoneNumberType.SHARED_COST: "a shared-cost number",
+    PhoneNumberType.UAN: "a universal access number",
+    PhoneNumberType.PAGER: "a pager number",
+}
+
+
+@lru_cache(maxsize=16_384)
+def normalised_number(number: str) -> str:
+    """The number in E.164 form, or as written when it does not parse."""
+    try:
+        parsed = phonenumbers.parse(number, "US")
+    except phonenumbers.NumberParseException:
+        return number.strip()
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=16_384)
+def non_geographic_kind(number: str) -> str | None:
+    """What kind of placeless number this is (VoIP, toll-free...), or None."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return _NON_GEOGRAPHIC.get(phonenumbers.number_type(parsed))
+
+
 def callback_signals(ctx: Context) -> list[Finding]:
     """Numbers that do not fit the agency and narratives that steer the callback."""
     findings: list[Finding] = []
@@ -60,7 +93,9 @@ def callback_signals(ctx: Context) -> list[Finding]:
             ctx, requester.phone, "callback number", "callback_region_mismatch"
         )
     if requester.supervisor_phone:
-        if requester.phone and requester.supervisor_phone.strip() == requester.phone.strip():
+        if requester.phone and normalised_number(requester.supervisor_phone) == normalised_number(
+            requester.phone
+        ):
             findings.append(
                 Finding(
                     "supervisor_same_number",
@@ -79,9 +114,28 @@ def callback_signals(ctx: Context) -> list[Finding]:
                 f"asks to be called only on a personal number ('{redirect.group(0)}')",
             )
         )
+    findings += _non_geographic_findings(ctx)
     findings += _mobile_findings(ctx)
     findings += supervisor_signals(ctx)
     return findings
+
+
+def _non_geographic_findings(ctx: Context) -> list[Finding]:
+    requester = ctx.record.requester
+    numbers = (
+        ("callback number", requester.phone),
+        ("supervisor's number", requester.supervisor_phone),
+    )
+    for what, number in numbers:
+        kind = non_geographic_kind(number) if number else None
+        if kind is not None:
+            return [
+                Finding(
+                    "callback_non_geographic",
+                    f"the {what} {number} is {kind}, not a line at the agency's premises",
+                )
+            ]
+    return []
 
 
 def _place_findings(ctx: Context, number: str, what: str, code: str) -> list[Finding]:

@@ -50,6 +50,7 @@ DESCRIPTIONS: dict[str, str] = {
     "callback_region_mismatch": "The callback number is in a different region from the agency.",
     "supervisor_region_mismatch": "The supervisor's number is in a different region.",
     "supervisor_same_number": "The supervisor's number is the requester's own.",
+    "callback_non_geographic": "A VoIP, toll-free or other number tied to no place.",
     "callback_redirect": "Asks to be called only on a personal number.",
     "mobile_only_contact": "Only a mobile number is given.",
     "supervisor_missing": "No supervisor is named.",
