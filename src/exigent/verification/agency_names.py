@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -123,6 +123,10 @@ class AgencyList:
 
     by_place: dict[tuple[str, str], list[ListedAgency]]
     places_by_state: dict[str, list[str]]
+    # Answers already given: one request asks about its agency several times.
+    _answers: dict[tuple[str, str], tuple[ListedAgency, bool] | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def build(cls, agencies: list[ListedAgency]) -> AgencyList:
@@ -140,7 +144,14 @@ class AgencyList:
     def match(self, name: str, state: str) -> tuple[ListedAgency, bool] | None:
         """The listed agency this name and state mean, and whether only a near spelling
         matched; None when the list has no such agency."""
-        state = state.upper()
+        key = (name, state.upper())
+        if key not in self._answers:
+            if len(self._answers) > 50_000:
+                self._answers.clear()
+            self._answers[key] = self._match(name, state.upper())
+        return self._answers[key]
+
+    def _match(self, name: str, state: str) -> tuple[ListedAgency, bool] | None:
         claimed = without_state(parse_agency_name(name), state)
         for key in (claimed.place, claimed.core):
             found = self._with_role(self.by_place.get((state, key), ()), claimed.role)

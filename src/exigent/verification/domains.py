@@ -120,6 +120,7 @@ def split_host_private(host: str) -> DomainParts:
     )
 
 
+@lru_cache(maxsize=65_536)
 def is_domain_shaped(text: str) -> bool:
     """Whether labels read as a registrable domain on their own (`amadorsheriff.org`,
     `parkerpd.com.au`): a name followed by a public suffix."""
