@@ -29,7 +29,9 @@ def agency_signals(ctx: Context) -> list[Finding]:
         return []
     if not ctx.is_us:
         return _foreign_agency_findings(ctx)
-    if not ctx.state:
+    if not ctx.state or _federal_domain(ctx):
+        # The FBI list is of state and local agencies: a federal office writing from its
+        # department's .gov domain is known by that domain, not by the list.
         return []
     match = ctx.directory.listed_agency(name, ctx.state)
     if match is not None:
@@ -58,6 +60,13 @@ def agency_signals(ctx: Context) -> list[Finding]:
             f"{'role ' + parsed.role if parsed.role else 'any role'})",
         )
     ]
+
+
+def _federal_domain(ctx: Context) -> bool:
+    facts = ctx.domain_facts
+    return facts is not None and any(
+        ref.source == "dotgov" and ref.state is None for ref in facts.agencies
+    )
 
 
 def _foreign_agency_findings(ctx: Context) -> list[Finding]:

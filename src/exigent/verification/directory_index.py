@@ -263,7 +263,8 @@ def build_directory_index(directory_dir: Path | None = None) -> DirectoryIndex:
     # Only the curated, well-known providers are worth imitating; the long lists' obscure
     # domains would only make chance near-misses.
     index.lookalikes = LookalikeIndex.build(
-        list(index.domains) + list(index.foreign) + sorted(curated_free_mail)
+        list(index.domains) + list(index.foreign) + sorted(curated_free_mail),
+        agency_domains=list(index.domains),
     )
     return index
 

@@ -275,10 +275,15 @@ def _address_findings(ctx: Context) -> list[Finding]:
     if reply_domain and sender_domain and not _same_organisation(reply_domain, sender_domain):
         reply_facts = ctx.directory.facts(reply_domain)
         free = reply_facts.free_mail or reply_facts.disposable
+        kind = (
+            " (a throwaway mailbox)"
+            if reply_facts.disposable
+            else (" (a free-mail provider)" if reply_facts.free_mail else "")
+        )
         findings.append(
             Finding(
                 "reply_to_free_mail" if free else "reply_to_other_domain",
-                f"replies would go to {reply_domain}, not {sender_domain}",
+                f"replies would go to {reply_domain}{kind}, not {sender_domain}",
             )
         )
     return findings

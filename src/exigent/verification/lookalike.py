@@ -29,6 +29,7 @@ from exigent.verification.domains import (
 MIN_LABEL = 6  # shorter labels collide by chance too often to call a near miss an imitation
 MIN_TYPO_LABEL = 7
 ENDS = 3
+AGENCY_NAME_LABEL = 7  # a subdomain label this long that names a US agency is an imitation
 LONG_LABEL = 13  # from here two edits are still a deliberate imitation, not a different name
 TLD_LIKE = frozenset({"com", "org", "net", "gov", "us", "edu", "mil", "info", "co"})
 # Words impostors bolt onto a real agency name: parkerpd-cid.com, tattnallcountyga-gov.com.
@@ -169,11 +170,21 @@ class LookalikeIndex:
     by_fold: dict[str, list[str]] = field(default_factory=dict)
     by_skeleton: dict[str, list[str]] = field(default_factory=dict)
     by_ends: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    # Labels of US agency domains only, long enough to be a name (`cloverdale`, `parkerpd`):
+    # generic words (`police`, `polizei`) that foreign forces use as labels are left out, so
+    # police.someville.org is not taken for an imitation of police.be.
+    by_agency_label: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, domains: list[str]) -> LookalikeIndex:
-        """Index every known domain once."""
+    def build(cls, domains: list[str], agency_domains: Iterable[str] = ()) -> LookalikeIndex:
+        """Index every known domain once; `agency_domains` (US agencies') also by name."""
         index = cls()
+        by_agency_label: dict[str, list[str]] = defaultdict(list)
+        for domain in agency_domains:
+            label = split_host(domain).label
+            if len(label) >= AGENCY_NAME_LABEL:
+                by_agency_label[label].append(domain)
+        index.by_agency_label = dict(by_agency_label)
         by_label: dict[str, list[str]] = defaultdict(list)
         by_fold: dict[str, list[str]] = defaultdict(list)
         by_skeleton: dict[str, list[str]] = defaultdict(list)
@@ -198,9 +209,10 @@ class LookalikeIndex:
 
     def with_domains(self, domains: Iterable[str]) -> LookalikeIndex:
         """A copy that also knows `domains`; this index is left as it was."""
-        extra = LookalikeIndex.build(list(domains))
+        added = list(domains)
+        extra = LookalikeIndex.build(added, agency_domains=added)
         merged = LookalikeIndex(hosts=self.hosts | extra.hosts)
-        for name in ("by_label", "by_fold", "by_skeleton", "by_ends"):
+        for name in ("by_label", "by_fold", "by_skeleton", "by_ends", "by_agency_label"):
             mine, theirs = getattr(self, name), getattr(extra, name)
             combined = dict(mine)
             for key, values in theirs.items():
@@ -266,7 +278,7 @@ class LookalikeIndex:
                         f"a domain-shaped prefix {shown} in front of {owner}",
                     )
         for part in sub:
-            known = self.by_label.get(part) if len(part) >= MIN_LABEL else None
+            known = self.by_agency_label.get(part)
             if known:
                 return Lookalike(
                     LookalikeKind.subdomain,
