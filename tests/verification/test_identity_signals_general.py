@@ -66,6 +66,8 @@ def sent_from(domain: str, **requester: object) -> dict[str, object]:
         ("Kent Police", "WA", "WA0170700"),
         ("City of Knoxville, TN Police Department", "TN", None),
         ("Baxely Police Department", "GA", None),  # misspelt Baxley: a near match
+        ("NYPD", "NY", None),
+        ("L.A.P.D.", "CA", None),
     ],
 )
 def test_agency_names_are_matched_however_written(

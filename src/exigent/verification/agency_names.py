@@ -90,6 +90,19 @@ def parse_agency_name(name: str) -> AgencyName:
     return AgencyName(" ".join(place_words), role)
 
 
+def acronyms(name: str) -> set[str]:
+    """The initials an agency's name may be written as, with and without the kind of
+    municipality (New York City Police Department: nycpd and nypd)."""
+    words = [
+        word
+        for word in _NOISE.sub(" ", name.lower().replace("'s", "")).split()
+        if word not in ("of", "the", "and")
+    ]
+    full = "".join(word[0] for word in words)
+    local = "".join(word[0] for word in words if word not in MUNICIPAL)
+    return {initials for initials in (full, local) if len(initials) >= 3}
+
+
 def without_state(name: AgencyName, state: str) -> AgencyName:
     """The name without its state written in (`City of Knoxville, TN`, `Lee County Arkansas
     Sheriff`): directories give the state apart from the name."""
@@ -123,6 +136,8 @@ class AgencyList:
 
     by_place: dict[tuple[str, str], list[ListedAgency]]
     places_by_state: dict[str, list[str]]
+    # Initials officers write for their agency: NYPD, LAPD, LASD.
+    by_acronym: dict[tuple[str, str], list[ListedAgency]] = field(default_factory=dict)
     # Answers already given: one request asks about its agency several times.
     _answers: dict[tuple[str, str], tuple[ListedAgency, bool] | None] = field(
         default_factory=dict, repr=False, compare=False
@@ -139,7 +154,11 @@ class AgencyList:
         places: dict[str, list[str]] = {}
         for state, place in by_place:
             places.setdefault(state, []).append(place)
-        return cls(by_place, places)
+        by_acronym: dict[tuple[str, str], list[ListedAgency]] = {}
+        for agency in agencies:
+            for acronym in acronyms(agency.name):
+                by_acronym.setdefault((agency.state, acronym), []).append(agency)
+        return cls(by_place, places, by_acronym)
 
     def match(self, name: str, state: str) -> tuple[ListedAgency, bool] | None:
         """The listed agency this name and state mean, and whether only a near spelling
@@ -152,6 +171,11 @@ class AgencyList:
         return self._answers[key]
 
     def _match(self, name: str, state: str) -> tuple[ListedAgency, bool] | None:
+        written = name.strip().replace(".", "")
+        if written.isalpha() and written.isupper() and 3 <= len(written) <= 6:
+            by_initials = self.by_acronym.get((state, written.lower()))
+            if by_initials:
+                return by_initials[0], True
         claimed = without_state(parse_agency_name(name), state)
         for key in (claimed.place, claimed.core):
             found = self._with_role(self.by_place.get((state, key), ()), claimed.role)
