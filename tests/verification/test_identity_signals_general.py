@@ -245,6 +245,8 @@ def test_own_and_umbrella_domains_are_not_another_agencys(
         ("cloverdale.portal-relay.com", "lookalike_subdomain"),
         ("cloverdalepd.gov.requests.us.com", "lookalike_subdomain"),
         ("cloverdale.us.com", "lookalike_tld_swap"),
+        ("quietharborsheriff.records-portal.co.uk", "lookalike_subdomain"),
+        ("mail.quiet-harbor-pd.secure-edr.com", "lookalike_subdomain"),
     ],
 )
 def test_agency_names_in_front_of_other_domains(
@@ -254,7 +256,15 @@ def test_agency_names_in_front_of_other_domains(
 
 
 @pytest.mark.parametrize(
-    "host", ["mail.cloverdale.net", "police.someville.org", "polizei.stadt-koeln.de"]
+    "host",
+    [
+        "mail.cloverdale.net",
+        "police.someville.org",
+        "polizei.stadt-koeln.de",
+        "police.city.ca.us",
+        "someville-pd.someville.org",
+        "exchange.pd.someville.org",
+    ],
 )
 def test_hosts_under_an_agencys_own_domain_are_no_trick(assessor: Assessor, host: str) -> None:
     # A generic word in front of a town's own domain is how towns name their police hosts.

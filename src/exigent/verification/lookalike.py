@@ -31,7 +31,9 @@ MIN_TYPO_LABEL = 7
 ENDS = 3
 AGENCY_NAME_LABEL = 7  # a subdomain label this long that names a US agency is an imitation
 LONG_LABEL = 13  # from here two edits are still a deliberate imitation, not a different name
-TLD_LIKE = frozenset({"com", "org", "net", "gov", "us", "edu", "mil", "info", "co"})
+# How US agencies name their role inside a label: amadorsheriff, parkerpd, hawleypolice.
+ROLE_WORDS = ("police", "sheriff")
+SHORT_ROLE_WORDS = ("pd", "so")
 # Words impostors bolt onto a real agency name: parkerpd-cid.com, tattnallcountyga-gov.com.
 AFFIXES = (
     "police",
@@ -269,8 +271,8 @@ class LookalikeIndex:
                         f"puts {candidate} in front of {owner}",
                     )
         for start in range(len(sub)):
-            for end in range(len(names), start + 1, -1):
-                shown = ".".join(names[start:end])
+            for end in range(len(sub), start + 1, -1):
+                shown = ".".join(sub[start:end])
                 if is_domain_shaped(shown):
                     return Lookalike(
                         LookalikeKind.subdomain,
@@ -284,6 +286,13 @@ class LookalikeIndex:
                     LookalikeKind.subdomain,
                     tuple(known[:5]),
                     f"puts {part}, the name of {known[0]}, in front of {owner}",
+                )
+        for part in sub:
+            if _agency_like(part, label):
+                return Lookalike(
+                    LookalikeKind.subdomain,
+                    (part,),
+                    f"an agency-like name {part} in front of {owner}, which is not an agency's",
                 )
         return None
 
@@ -354,6 +363,20 @@ class LookalikeIndex:
         return Lookalike(
             LookalikeKind.typo, tuple(found[:5]), f"{edits} away from {found[0]}", idn=idn
         )
+
+
+def _agency_like(part: str, owner_label: str) -> bool:
+    """A subdomain label that reads as a named agency (`amadorsheriff`, `cape-carteret-pd`):
+    a role word and a place name of four letters or more. A bare `police.` or `sheriff.` host,
+    or one naming the owner's own place, is how a town names its own hosts."""
+    plain = part.replace("-", "")
+    places = [plain.removesuffix(role) for role in ROLE_WORDS]
+    places += [plain.removeprefix(role) for role in ROLE_WORDS]
+    # `pd` and `so` end too many words (picasso) to count unless written apart.
+    words = part.split("-")
+    if len(words) > 1 and words[-1] in SHORT_ROLE_WORDS:
+        places.append("".join(words[:-1]))
+    return any(place != plain and len(place) >= 4 and place not in owner_label for place in places)
 
 
 def _is_extension(first: str, second: str) -> bool:
