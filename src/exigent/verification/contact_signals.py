@@ -52,14 +52,13 @@ def phone_region(number: str) -> tuple[str | None, str | None, bool]:
 
 
 # Numbers not tied to a place: anyone can get one online in minutes, and an area code says
-# nothing of where they ring.
+# nothing of where they ring. Corporate access numbers (UAN, shared-cost, like +31 88) are
+# left out: large bodies, police forces among them, put their switchboards on them.
 _NON_GEOGRAPHIC = {
     PhoneNumberType.VOIP: "an internet (VoIP) number",
     PhoneNumberType.TOLL_FREE: "a toll-free number",
     PhoneNumberType.PERSONAL_NUMBER: "a personal follow-me number",
     PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
-    PhoneNumberType.SHARED_COST: "a shared-cost number",
-    PhoneNumberType.UAN: "a universal access number",
     PhoneNumberType.PAGER: "a pager number",
 }
 
