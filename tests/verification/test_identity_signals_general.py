@@ -314,6 +314,7 @@ def punycode(label: str) -> str:
         "c\u0131overdale",  # dotless i for l
         "cloverd\u0251le",  # Latin alpha
         "clover\u0501ale",  # Cyrillic komi de
+        "\uff43\uff4c\uff4f\uff56\uff45\uff52\uff44\uff41\uff4c\uff45",  # full-width
     ],
 )
 def test_homoglyphs_from_other_scripts_in_punycode_and_unicode(
