@@ -136,8 +136,9 @@ def serves_claimed_agency(ctx: Context, refs: tuple[AgencyRef, ...]) -> bool:
 
 def _same_place(claimed: AgencyName, government: str) -> bool:
     # "City of Winthrop" is the government of "Winthrop Police Department".
+    # Whole words only: Lee is not Leesburg.
     core = claimed.core
-    return bool(core) and core in parse_agency_name(government).place
+    return bool(core) and f" {core} " in f" {parse_agency_name(government).place} "
 
 
 def _is_state_body(ctx: Context, claimed: AgencyName) -> bool:
