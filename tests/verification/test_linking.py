@@ -241,7 +241,9 @@ def test_assessing_again_sees_a_domain_a_lead_added(client, analyst, lead, facto
         first = linking.link_agency(
             session, user=staff(session, analyst), request_id=case["id"], agency_id=agency.id
         )
-        assert "domain_unlisted" in {s["code"] for s in first.risk_after.signals}
+        assert {"domain_unlisted", "domain_unlisted_known_agency"} & {
+            s["code"] for s in first.risk_after.signals
+        }
         data = DomainCreate(
             domain="springfieldpd.org", agency_id=agency.id, source_note="city's contact page"
         )
@@ -249,7 +251,9 @@ def test_assessing_again_sees_a_domain_a_lead_added(client, analyst, lead, facto
         session.commit()
         again = linking.reassess(session, user=staff(session, analyst), request_id=case["id"])
         session.commit()
-        assert "domain_unlisted" not in {s["code"] for s in again.signals}
+        assert not {"domain_unlisted", "domain_unlisted_known_agency"} & {
+            s["code"] for s in again.signals
+        }
         assert again.score < first.risk_after.score
 
 

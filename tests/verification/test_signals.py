@@ -28,7 +28,7 @@ def test_a_genuine_request_scores_low_but_still_needs_a_first_callback(
     result = assess(assessor, make_record)
     assert result.risk_level == "low"
     assert result.risk_score < 10
-    assert codes(result) <= {"requester_first_seen", "domain_first_seen"}
+    assert codes(result) <= {"requester_first_seen", "domain_first_seen", "agency_listed"}
     assert result.verification_required  # nobody has verified this officer yet
 
 
@@ -52,7 +52,8 @@ def test_unlisted_domain_is_noted_but_not_damning(
         requester={"email": "d.reyes@quietharborvillagepd.org"},
         email={"from": "d.reyes@quietharborvillagepd.org"},
     )
-    assert "domain_unlisted" in codes(result)
+    # Cloverdale PD is a listed agency: its new domain is weaker evidence than an unknown one.
+    assert "domain_unlisted_known_agency" in codes(result)
     assert result.risk_level == "low"
 
 

@@ -160,7 +160,7 @@ def test_history_is_kept(client, lead, legal):
         (lambda d: d["levels"].update(critical=0), "weights.levels.critical", "1"),
         (
             lambda d: d["verification"]["always_for"].append("nope"),
-            "weights.verification.always_for[20]",
+            "weights.verification.always_for[23]",
             "nope",
         ),
         (lambda d: d.update(colour="red"), "weights.colour", "not a field"),

@@ -53,7 +53,7 @@ def test_risk_is_stored_at_intake_and_shown(client, analyst, officer) -> None:  
     assert response.status_code == 200, response.text
     risk = response.json()
     assert risk["verification_required"] is True
-    assert {"domain_unlisted", "requester_first_seen"} <= codes(risk["signals"])
+    assert {"domain_unlisted_known_agency", "requester_first_seen"} <= codes(risk["signals"])
     # An unlisted domain alone is weak evidence, but a first-time requester is always called back.
     assert risk["risk_score"] >= 0 and risk["weights_version"] == 1
     hidden = client.get(f"/api/v1/requests/{case['id']}/risk", headers=officer.headers)

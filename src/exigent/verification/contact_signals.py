@@ -9,70 +9,8 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from exigent.verification.context import US_TERRITORIES, Context, Finding
-from exigent.verification.places import nanp_description, nanp_places
+from exigent.verification.places import STATE_CODES, US_STATES, nanp_description, nanp_places
 
-US_STATES = {
-    "Alabama": "AL",
-    "Alaska": "AK",
-    "Arizona": "AZ",
-    "Arkansas": "AR",
-    "California": "CA",
-    "Colorado": "CO",
-    "Connecticut": "CT",
-    "Delaware": "DE",
-    "Florida": "FL",
-    "Georgia": "GA",
-    "Hawaii": "HI",
-    "Idaho": "ID",
-    "Illinois": "IL",
-    "Indiana": "IN",
-    "Iowa": "IA",
-    "Kansas": "KS",
-    "Kentucky": "KY",
-    "Louisiana": "LA",
-    "Maine": "ME",
-    "Maryland": "MD",
-    "Massachusetts": "MA",
-    "Michigan": "MI",
-    "Minnesota": "MN",
-    "Mississippi": "MS",
-    "Missouri": "MO",
-    "Montana": "MT",
-    "Nebraska": "NE",
-    "Nevada": "NV",
-    "New Hampshire": "NH",
-    "New Jersey": "NJ",
-    "New Mexico": "NM",
-    "New York": "NY",
-    "North Carolina": "NC",
-    "North Dakota": "ND",
-    "Ohio": "OH",
-    "Oklahoma": "OK",
-    "Oregon": "OR",
-    "Pennsylvania": "PA",
-    "Rhode Island": "RI",
-    "South Carolina": "SC",
-    "South Dakota": "SD",
-    "Tennessee": "TN",
-    "Texas": "TX",
-    "Utah": "UT",
-    "Vermont": "VT",
-    "Virginia": "VA",
-    "Washington": "WA",
-    "Washington State": "WA",
-    "Washington D.C.": "DC",
-    "Washington, D.C.": "DC",
-    "District of Columbia": "DC",
-    "West Virginia": "WV",
-    "Wisconsin": "WI",
-    "Wyoming": "WY",
-    "Puerto Rico": "PR",
-    "Guam": "GU",
-    "U.S. Virgin Islands": "VI",
-    "American Samoa": "AS",
-    "Northern Mariana Islands": "MP",
-}
-_STATE_CODES = frozenset(US_STATES.values())
 # An impostor wants the callback to reach them, not the agency's switchboard.
 _REDIRECT = re.compile(
     r"only (?:on|at|via) my (?:cell|mobile|personal)|reach me only|call me (?:directly )?(?:on|at) "
@@ -109,8 +47,40 @@ def phone_region(number: str) -> tuple[str | None, str | None, bool]:
     state = US_STATES.get(description)
     if state is None and ", " in description:
         tail = description.rsplit(", ", 1)[1]
-        state = tail if tail in _STATE_CODES else None
+        state = tail if tail in STATE_CODES else None
     return country, state, mobile
+
+
+# Numbers not tied to a place: anyone can get one online in minutes, and an area code says
+# nothing of where they ring. Corporate access numbers (UAN, shared-cost, like +31 88) are
+# left out: large bodies, police forces among them, put their switchboards on them.
+_NON_GEOGRAPHIC = {
+    PhoneNumberType.VOIP: "an internet (VoIP) number",
+    PhoneNumberType.TOLL_FREE: "a toll-free number",
+    PhoneNumberType.PERSONAL_NUMBER: "a personal follow-me number",
+    PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
+    PhoneNumberType.PAGER: "a pager number",
+}
+
+
+@lru_cache(maxsize=16_384)
+def normalised_number(number: str) -> str:
+    """The number in E.164 form, or as written when it does not parse."""
+    try:
+        parsed = phonenumbers.parse(number, "US")
+    except phonenumbers.NumberParseException:
+        return number.strip()
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=16_384)
+def non_geographic_kind(number: str) -> str | None:
+    """What kind of placeless number this is (VoIP, toll-free...), or None."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return _NON_GEOGRAPHIC.get(phonenumbers.number_type(parsed))
 
 
 def callback_signals(ctx: Context) -> list[Finding]:
@@ -122,7 +92,9 @@ def callback_signals(ctx: Context) -> list[Finding]:
             ctx, requester.phone, "callback number", "callback_region_mismatch"
         )
     if requester.supervisor_phone:
-        if requester.phone and requester.supervisor_phone.strip() == requester.phone.strip():
+        if requester.phone and normalised_number(requester.supervisor_phone) == normalised_number(
+            requester.phone
+        ):
             findings.append(
                 Finding(
                     "supervisor_same_number",
@@ -141,9 +113,28 @@ def callback_signals(ctx: Context) -> list[Finding]:
                 f"asks to be called only on a personal number ('{redirect.group(0)}')",
             )
         )
+    findings += _non_geographic_findings(ctx)
     findings += _mobile_findings(ctx)
     findings += supervisor_signals(ctx)
     return findings
+
+
+def _non_geographic_findings(ctx: Context) -> list[Finding]:
+    requester = ctx.record.requester
+    numbers = (
+        ("callback number", requester.phone),
+        ("supervisor's number", requester.supervisor_phone),
+    )
+    for what, number in numbers:
+        kind = non_geographic_kind(number) if number else None
+        if kind is not None:
+            return [
+                Finding(
+                    "callback_non_geographic",
+                    f"the {what} {number} is {kind}, not a line at the agency's premises",
+                )
+            ]
+    return []
 
 
 def _place_findings(ctx: Context, number: str, what: str, code: str) -> list[Finding]:

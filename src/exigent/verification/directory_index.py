@@ -17,6 +17,7 @@ from pathlib import Path
 from exigent.caches import load_or_build
 from exigent.config import get_settings
 from exigent.directory import sources
+from exigent.verification.agency_names import AgencyList, ListedAgency
 from exigent.verification.domains import parents, split_host, strip_www
 from exigent.verification.lookalike import LookalikeIndex
 
@@ -93,6 +94,7 @@ class DomainFacts:
     domain: str
     agencies: tuple[AgencyRef, ...] = ()
     free_mail: bool = False
+    disposable: bool = False
     foreign_country: str | None = None
     foreign_agency: str | None = None
     # A foreign government suffix (gov.br, go.th) without a curated entry: a hint, not a listing.
@@ -113,8 +115,10 @@ class DirectoryIndex:
     domains: dict[str, list[AgencyRef]] = field(default_factory=dict)
     agencies_by_key: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     free_mail: frozenset[str] = frozenset()
+    disposable_mail: frozenset[str] = frozenset()
     foreign: dict[str, sources.ForeignPoliceDomain] = field(default_factory=dict)
     lookalikes: LookalikeIndex = field(default_factory=LookalikeIndex)
+    agency_list: AgencyList = field(default_factory=lambda: AgencyList({}, {}))
 
     def facts(self, host: str) -> DomainFacts:
         """The directories' facts on a mail domain (a parent domain counts: mail.x.gov is x.gov)."""
@@ -125,10 +129,15 @@ class DirectoryIndex:
             if agencies:
                 break
         foreign = self.foreign_match(host)
+        registered = split_host(host).registered
+        # A domain a directory gives to an agency is that agency's, whatever a list of
+        # mailbox providers says (such lists are long and sometimes wrong).
+        providers = () if agencies or foreign else (registered, host)
         return DomainFacts(
             domain=host,
             agencies=tuple(agencies),
-            free_mail=split_host(host).registered in self.free_mail or host in self.free_mail,
+            free_mail=any(name in self.free_mail for name in providers),
+            disposable=any(name in self.disposable_mail for name in providers),
             foreign_country=foreign.country if foreign else None,
             foreign_agency=foreign.agency if foreign else None,
             foreign_government_suffix=foreign_government_country(host),
@@ -153,6 +162,15 @@ class DirectoryIndex:
         if not name or not state:
             return False
         return (agency_key(name), state.upper()) in self.agencies_by_key
+
+    def listed_agency(
+        self, name: str | None, state: str | None
+    ) -> tuple[ListedAgency, bool] | None:
+        """The FBI-listed agency a claimed name and state mean (and whether only a near
+        spelling matched), or None."""
+        if not name or not state:
+            return None
+        return self.agency_list.match(name, state)
 
 
 def foreign_government_country(host: str) -> str | None:
@@ -223,12 +241,30 @@ def build_directory_index(directory_dir: Path | None = None) -> DirectoryIndex:
         if domain not in index.agencies_by_key.setdefault(key, []):
             index.agencies_by_key[key].append(domain)
     fbi_path = directory_dir / "fbi-agencies.csv" if directory_dir else None
+    pdap_path = directory_dir / "pdap-agencies.csv" if directory_dir else None
+    listed: list[ListedAgency] = []
     for agency in sources.iter_fbi_agencies(fbi_path):
         index.agencies_by_key.setdefault((agency_key(agency.name), agency.state), [])
-    index.free_mail = sources.free_mail_domains()
+        listed.append(
+            ListedAgency(agency.ori, agency.name, agency.state, agency.agency_type, agency.county)
+        )
+    # PDAP knows agencies the FBI list lacks (campus, school and small-town police); they
+    # come after the FBI's, so a name both know is reported with its ORI.
+    for pdap in sources.iter_pdap_agencies(pdap_path):
+        if pdap.state and pdap.defunct_year is None:
+            listed.append(
+                ListedAgency("", pdap.submitted_name, pdap.state, pdap.jurisdiction_type, None)
+            )
+    index.agency_list = AgencyList.build(listed)
+    curated_free_mail = sources.free_mail_domains()
+    index.free_mail = curated_free_mail | sources.listed_free_mail_domains()
+    index.disposable_mail = sources.disposable_mail_domains()
     index.foreign = {entry.domain: entry for entry in sources.iter_foreign_police()}
+    # Only the curated, well-known providers are worth imitating; the long lists' obscure
+    # domains would only make chance near-misses.
     index.lookalikes = LookalikeIndex.build(
-        list(index.domains) + list(index.foreign) + sorted(index.free_mail)
+        list(index.domains) + list(index.foreign) + sorted(curated_free_mail),
+        agency_domains=list(index.domains),
     )
     return index
 
@@ -247,10 +283,12 @@ _CACHE_INPUTS = (
     sources.PDAP_AGENCIES_FILE,
     sources.FOREIGN_POLICE_FILE,
     sources.FREE_MAIL_FILE,
+    *sources.MAIL_PROVIDER_LIST_FILES,
     Path(sources.__file__),
     Path(__file__),
     Path(__file__).with_name("lookalike.py"),
     Path(__file__).with_name("domains.py"),
+    Path(__file__).with_name("agency_names.py"),
 )
 
 
@@ -323,6 +361,8 @@ def with_entries(base: DirectoryIndex, entries: Iterable[DirectoryEntry]) -> Dir
         domains=domains,
         agencies_by_key=agencies_by_key,
         free_mail=base.free_mail,
+        disposable_mail=base.disposable_mail,
         foreign=foreign,
         lookalikes=base.lookalikes.with_domains(added) if added else base.lookalikes,
+        agency_list=base.agency_list,
     )

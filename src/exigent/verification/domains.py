@@ -10,6 +10,11 @@ import tldextract
 
 # Offline: the bundled public-suffix snapshot, never a download at run time.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=False)
+# The same list with its private section (us.com, herokuapp.com, blogspot.com): where anyone
+# can get a name under somebody else's suffix, that name is what they registered.
+_EXTRACT_PRIVATE = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
+# Country-code endings that are not the code of the country they name.
+_CCTLD_COUNTRY = {"uk": "GB", "eu": "EU"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +108,30 @@ def parents(host: str) -> list[str]:
             break
         found.append(candidate)
     return found
+
+
+@lru_cache(maxsize=65_536)
+def split_host_private(host: str) -> DomainParts:
+    """Split a host at its public suffix, counting the list's private suffixes (us.com)."""
+    host = host.strip().strip(".").lower()
+    parts = _EXTRACT_PRIVATE(host)
+    return DomainParts(
+        host=host, subdomain=parts.subdomain, label=parts.domain, suffix=parts.suffix
+    )
+
+
+@lru_cache(maxsize=65_536)
+def is_domain_shaped(text: str) -> bool:
+    """Whether labels read as a registrable domain on their own (`amadorsheriff.org`,
+    `parkerpd.com.au`): a name followed by a public suffix."""
+    parts = _EXTRACT(text)
+    return bool(parts.suffix and parts.domain)
+
+
+def domain_country(host: str) -> str | None:
+    """The country of a host's country-code ending (`.nl` -> NL, `.gov.pl` -> PL), if any;
+    .us is left out, since US agencies mostly use generic endings."""
+    last = split_host(host).suffix.rsplit(".", 1)[-1]
+    if len(last) != 2 or not last.isascii() or last == "us":
+        return None
+    return _CCTLD_COUNTRY.get(last, last.upper())

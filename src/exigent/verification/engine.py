@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from exigent.cases.schemas import IntakeRecord
 from exigent.verification import (
+    agency_signals,
     contact_signals,
     content_signals,
     history_signals,
@@ -28,6 +29,7 @@ Check = Callable[[Context], list[Finding]]
 CHECKS: tuple[Check, ...] = (
     identity_signals.domain_signals,
     identity_signals.email_signals,
+    agency_signals.agency_signals,
     contact_signals.callback_signals,
     content_signals.legal_signals,
     content_signals.pressure_signals,

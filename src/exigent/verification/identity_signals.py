@@ -5,10 +5,15 @@ from __future__ import annotations
 import ipaddress
 
 from exigent.cases.schemas import ReceivedVia
+from exigent.verification.agency_signals import (
+    claimed_agency_known,
+    label_names_place,
+    serves_claimed_agency,
+)
 from exigent.verification.context import Context, Finding
 from exigent.verification.directory_index import DomainFacts
-from exigent.verification.domains import email_domain, split_host
-from exigent.verification.lookalike import Lookalike, LookalikeKind
+from exigent.verification.domains import domain_country, email_domain, split_host
+from exigent.verification.lookalike import Lookalike, LookalikeKind, mixed_script_label
 
 
 def domain_signals(ctx: Context) -> list[Finding]:
@@ -16,25 +21,24 @@ def domain_signals(ctx: Context) -> list[Finding]:
     facts = ctx.domain_facts
     if facts is None or ctx.domain is None:
         return []
+    if facts.disposable:
+        return [
+            Finding(
+                "disposable_mail_domain",
+                f"{ctx.domain} is a throwaway-mailbox service (disposable-email-domains list)",
+            )
+        ]
     if facts.free_mail:
         return [
             Finding(
                 "free_mail_domain", f"{ctx.domain} is a free-mail provider anyone can sign up to"
             )
         ]
-    findings: list[Finding] = []
-    if not ctx.domain.isascii() or "xn--" in ctx.domain:
-        findings.append(
-            Finding(
-                "idn_domain",
-                f"{ctx.domain} uses internationalised characters, which no "
-                f"agency in the directories does",
-            )
-        )
+    findings = idn_findings(ctx.domain)
     if facts.listed:
         return findings + _listed_domain_findings(ctx, facts)
-    findings.append(Finding("domain_unlisted", f"{ctx.domain} is in no agency directory"))
-    lookalike = ctx.directory.lookalikes.match(ctx.domain)
+    lookalike = _foreign_lookalike_excused(ctx, ctx.directory.lookalikes.match(ctx.domain))
+    findings.append(_unlisted_finding(ctx))
     if lookalike is not None:
         findings += _lookalike_findings(ctx, lookalike)
     elif facts.foreign_government_suffix and facts.foreign_government_suffix != ctx.country:
@@ -44,6 +48,74 @@ def domain_signals(ctx: Context) -> list[Finding]:
                 f"{ctx.domain} is a government domain of "
                 f"{facts.foreign_government_suffix}, the agency is in "
                 f"{ctx.country}",
+            )
+        )
+    else:
+        place = label_names_place(ctx)
+        if place is not None:
+            findings.append(
+                Finding(
+                    "domain_names_agency_place",
+                    f"{ctx.domain} carries '{place}', the place "
+                    f"{ctx.record.requester.agency_name} serves",
+                )
+            )
+    return findings
+
+
+def _unlisted_finding(ctx: Context) -> Finding:
+    # An unknown domain of an agency that exists is often a small town's new website; of an
+    # agency nobody lists, it is the impostor's own.
+    if claimed_agency_known(ctx):
+        return Finding(
+            "domain_unlisted_known_agency",
+            f"{ctx.domain} is in no agency directory, though "
+            f"{ctx.record.requester.agency_name} ({ctx.state}) is a listed agency",
+        )
+    return Finding("domain_unlisted", f"{ctx.domain} is in no agency directory")
+
+
+def _foreign_lookalike_excused(ctx: Context, lookalike: Lookalike | None) -> Lookalike | None:
+    """No look-alike when an agency abroad writes from its own country's domain and the
+    domains it resembles are all other countries' (politie.be is not an imitation of
+    politie.nl, nor policia.gob.es of a US policia.com)."""
+    if lookalike is None or ctx.is_us or ctx.domain is None:
+        return lookalike
+    facts = ctx.domain_facts
+    if facts is not None and facts.foreign_government_suffix == ctx.country:
+        return None  # only that country's government registers under gov.pl, gob.es, go.th
+    if domain_country(ctx.domain) != ctx.country:
+        return lookalike
+    if any(_imitated_country(ctx, domain) == ctx.country for domain in lookalike.imitated):
+        return lookalike
+    return None
+
+
+def _imitated_country(ctx: Context, domain: str) -> str | None:
+    facts = ctx.directory.facts(domain)
+    if facts.foreign_country:
+        return facts.foreign_country
+    return "US" if facts.agencies else domain_country(domain)
+
+
+def idn_findings(domain: str) -> list[Finding]:
+    """Internationalised labels, and labels that mix scripts (a Cyrillic letter among Latin
+    ones), which no real name needs."""
+    if domain.isascii() and "xn--" not in domain:
+        return []
+    findings = [
+        Finding(
+            "idn_domain",
+            f"{domain} uses internationalised characters, which no agency in the directories does",
+        )
+    ]
+    mixed = mixed_script_label(domain)
+    if mixed is not None:
+        label, scripts = mixed
+        findings.append(
+            Finding(
+                "mixed_script_domain",
+                f"the label '{label}' of {domain} mixes {' and '.join(scripts)} letters",
             )
         )
     return findings
@@ -115,7 +187,26 @@ def _listed_domain_findings(ctx: Context, facts: DomainFacts) -> list[Finding]:
                 f"claims {ctx.record.requester.agency_name} ({ctx.state})",
             )
         ]
-    return []
+    return _other_agency_findings(ctx, facts)
+
+
+def _other_agency_findings(ctx: Context, facts: DomainFacts) -> list[Finding]:
+    # A real mailbox of one agency speaking for another in the same state: compromised or
+    # borrowed. Federal and nationwide bodies (no state) may write for anyone.
+    name = ctx.record.requester.agency_name
+    if not name or not ctx.state or any(not ref.state for ref in facts.agencies):
+        return []
+    local = tuple(ref for ref in facts.agencies if ref.state == ctx.state)
+    if not local or serves_claimed_agency(ctx, local):
+        return []
+    owners = ", ".join(sorted({ref.name for ref in local})[:3])
+    return [
+        Finding(
+            "domain_other_agency",
+            f"{ctx.domain} belongs to {owners} ({ctx.state}), not to {name}, nor is it "
+            f"the domain of the government {name} belongs to",
+        )
+    ]
 
 
 def email_signals(ctx: Context) -> list[Finding]:
@@ -182,11 +273,17 @@ def _address_findings(ctx: Context) -> list[Finding]:
     reply_domain = email_domain(headers.reply_to)
     sender_domain = from_domain or ctx.domain
     if reply_domain and sender_domain and not _same_organisation(reply_domain, sender_domain):
-        free = ctx.directory.facts(reply_domain).free_mail
+        reply_facts = ctx.directory.facts(reply_domain)
+        free = reply_facts.free_mail or reply_facts.disposable
+        kind = (
+            " (a throwaway mailbox)"
+            if reply_facts.disposable
+            else (" (a free-mail provider)" if reply_facts.free_mail else "")
+        )
         findings.append(
             Finding(
                 "reply_to_free_mail" if free else "reply_to_other_domain",
-                f"replies would go to {reply_domain}, not {sender_domain}",
+                f"replies would go to {reply_domain}{kind}, not {sender_domain}",
             )
         )
     return findings

@@ -15,17 +15,25 @@ from enum import StrEnum
 from functools import lru_cache
 
 import dnstwist
-from confusable_homoglyphs import confusables
+from confusable_homoglyphs import categories, confusables
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from exigent.verification.domains import split_host, to_unicode
+from exigent.verification.domains import (
+    is_domain_shaped,
+    split_host,
+    split_host_private,
+    to_unicode,
+)
 
 MIN_LABEL = 6  # shorter labels collide by chance too often to call a near miss an imitation
 MIN_TYPO_LABEL = 7
 ENDS = 3
+AGENCY_NAME_LABEL = 7  # a subdomain label this long that names a US agency is an imitation
 LONG_LABEL = 13  # from here two edits are still a deliberate imitation, not a different name
-TLD_LIKE = frozenset({"com", "org", "net", "gov", "us", "edu", "mil", "info", "co"})
+# How US agencies name their role inside a label: amadorsheriff, parkerpd, hawleypolice.
+ROLE_WORDS = ("police", "sheriff")
+SHORT_ROLE_WORDS = ("pd", "so")
 # Words impostors bolt onto a real agency name: parkerpd-cid.com, tattnallcountyga-gov.com.
 AFFIXES = (
     "police",
@@ -113,13 +121,28 @@ def _latin_for(char: str) -> str:
     base = "".join(c for c in decomposed if not unicodedata.combining(c))
     if base.isascii() and base:
         return base.lower()
-    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"]) or []
-    for entry in found:
-        for homoglyph in entry.get("homoglyphs", []):
-            candidate = homoglyph.get("c", "")
-            if candidate.isascii() and candidate.isalnum():
-                return candidate.lower()
+    # Unicode's confusables (UTS #39), for the character as written and in its other case:
+    # Cherokee and some Greek letters are listed only as capitals.
+    for variant in dict.fromkeys((char, char.upper(), char.lower())):
+        found = confusables.is_confusable(variant, greedy=True, preferred_aliases=["latin"])
+        for entry in found or []:
+            for homoglyph in entry.get("homoglyphs", []):
+                candidate = homoglyph.get("c", "")
+                if candidate.isascii() and candidate.isalnum():
+                    return candidate.lower()
     return char
+
+
+def mixed_script_label(host: str) -> tuple[str, list[str]] | None:
+    """The first label of a host (as displayed) whose letters come from more than one script,
+    with those scripts; a real name is written in one."""
+    for label in to_unicode(host).split("."):
+        if label.isascii():
+            continue
+        scripts = categories.unique_aliases(label) - {"COMMON", "INHERITED"}
+        if len(scripts) > 1:
+            return label, sorted(script.title() for script in scripts)
+    return None
 
 
 @lru_cache(maxsize=65_536)
@@ -149,11 +172,21 @@ class LookalikeIndex:
     by_fold: dict[str, list[str]] = field(default_factory=dict)
     by_skeleton: dict[str, list[str]] = field(default_factory=dict)
     by_ends: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    # Labels of US agency domains only, long enough to be a name (`cloverdale`, `parkerpd`):
+    # generic words (`police`, `polizei`) that foreign forces use as labels are left out, so
+    # police.someville.org is not taken for an imitation of police.be.
+    by_agency_label: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, domains: list[str]) -> LookalikeIndex:
-        """Index every known domain once."""
+    def build(cls, domains: list[str], agency_domains: Iterable[str] = ()) -> LookalikeIndex:
+        """Index every known domain once; `agency_domains` (US agencies') also by name."""
         index = cls()
+        by_agency_label: dict[str, list[str]] = defaultdict(list)
+        for domain in agency_domains:
+            label = split_host(domain).label
+            if len(label) >= AGENCY_NAME_LABEL:
+                by_agency_label[label].append(domain)
+        index.by_agency_label = dict(by_agency_label)
         by_label: dict[str, list[str]] = defaultdict(list)
         by_fold: dict[str, list[str]] = defaultdict(list)
         by_skeleton: dict[str, list[str]] = defaultdict(list)
@@ -178,9 +211,10 @@ class LookalikeIndex:
 
     def with_domains(self, domains: Iterable[str]) -> LookalikeIndex:
         """A copy that also knows `domains`; this index is left as it was."""
-        extra = LookalikeIndex.build(list(domains))
+        added = list(domains)
+        extra = LookalikeIndex.build(added, agency_domains=added)
         merged = LookalikeIndex(hosts=self.hosts | extra.hosts)
-        for name in ("by_label", "by_fold", "by_skeleton", "by_ends"):
+        for name in ("by_label", "by_fold", "by_skeleton", "by_ends", "by_agency_label"):
             mine, theirs = getattr(self, name), getattr(extra, name)
             combined = dict(mine)
             for key, values in theirs.items():
@@ -201,6 +235,10 @@ class LookalikeIndex:
         if self.known(host):
             return None
         parts = split_host(host)
+        private = split_host_private(host)
+        if private.suffix != parts.suffix:
+            # parkerpd.us.com: the name bought is `parkerpd`, under us.com, not `us` under .com.
+            parts = private
         label = to_unicode(parts.label)
         idn = not label.isascii() or parts.label.startswith("xn--")
         for check in (
@@ -218,23 +256,43 @@ class LookalikeIndex:
     def _subdomain(
         self, sub: tuple[str, ...], label: str, suffix: str, idn: bool
     ) -> Lookalike | None:
-        # A real agency domain placed in front of somebody else's: parkerpd.com.relay.org.
+        # A real agency domain placed in front of somebody else's: parkerpd.com.relay.org,
+        # amadorsheriff.org.edr.com.au, or an agency's name as a subdomain of another one.
+        owner = f"{label}.{suffix}"
+        # The registered label may finish the imitation: cloverdale.net.herokuapp.com.
+        names = (*sub, label)
         for start in range(len(sub)):
-            for end in range(len(sub), start + 1, -1):
-                candidate = ".".join(sub[start:end])
+            for end in range(len(names), start, -1):
+                candidate = ".".join(names[start:end])
                 if candidate in self.hosts:
                     return Lookalike(
                         LookalikeKind.subdomain,
                         (candidate,),
-                        f"puts {candidate} in front of {label}.{suffix}",
+                        f"puts {candidate} in front of {owner}",
                     )
-        for position, part in enumerate(sub[1:], start=1):
-            if part in TLD_LIKE:
-                shown = ".".join(sub[: position + 1])
+        for start in range(len(sub)):
+            for end in range(len(sub), start + 1, -1):
+                shown = ".".join(sub[start:end])
+                if is_domain_shaped(shown):
+                    return Lookalike(
+                        LookalikeKind.subdomain,
+                        (shown,),
+                        f"a domain-shaped prefix {shown} in front of {owner}",
+                    )
+        for part in sub:
+            known = self.by_agency_label.get(part)
+            if known:
                 return Lookalike(
                     LookalikeKind.subdomain,
-                    (shown,),
-                    f"a domain-shaped prefix {shown} in front of {label}.{suffix}",
+                    tuple(known[:5]),
+                    f"puts {part}, the name of {known[0]}, in front of {owner}",
+                )
+        for part in sub:
+            if _agency_like(part, label):
+                return Lookalike(
+                    LookalikeKind.subdomain,
+                    (part,),
+                    f"an agency-like name {part} in front of {owner}, which is not an agency's",
                 )
         return None
 
@@ -305,6 +363,20 @@ class LookalikeIndex:
         return Lookalike(
             LookalikeKind.typo, tuple(found[:5]), f"{edits} away from {found[0]}", idn=idn
         )
+
+
+def _agency_like(part: str, owner_label: str) -> bool:
+    """A subdomain label that reads as a named agency (`amadorsheriff`, `cape-carteret-pd`):
+    a role word and a place name of four letters or more. A bare `police.` or `sheriff.` host,
+    or one naming the owner's own place, is how a town names its own hosts."""
+    plain = part.replace("-", "")
+    places = [plain.removesuffix(role) for role in ROLE_WORDS]
+    places += [plain.removeprefix(role) for role in ROLE_WORDS]
+    # `pd` and `so` end too many words (picasso) to count unless written apart.
+    words = part.split("-")
+    if len(words) > 1 and words[-1] in SHORT_ROLE_WORDS:
+        places.append("".join(words[:-1]))
+    return any(place != plain and len(place) >= 4 and place not in owner_label for place in places)
 
 
 def _is_extension(first: str, second: str) -> bool:
