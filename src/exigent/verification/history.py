@@ -8,12 +8,11 @@ questions from stored requests and verification outcomes.
 from __future__ import annotations
 
 from bisect import bisect_left, insort_right
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from itertools import chain
 from typing import Protocol
 
 from exigent.verification.text import TextFingerprint, jaccard
@@ -99,10 +98,10 @@ def normalise_target(value: str) -> str:
     return value.strip().lstrip("@").lower()
 
 
-# Each shingle remembers only its most recent requests: stock phrases of the trade (standard
-# form wording) would otherwise make every lookup scan the whole history, and a template that
-# is being reused right now still shows up among the latest users of its phrases.
-SHINGLE_POSTINGS = 32
+# Each signature band remembers only its most recent requests: a standard form used all the
+# time would otherwise make every lookup read a long bucket, and a template that is being
+# reused right now still shows up among the latest users of its wording.
+BAND_POSTINGS = 32
 
 
 @dataclass
@@ -114,7 +113,8 @@ class InMemoryHistory:
     judged as fast as a newcomer.
     """
 
-    fingerprints: dict[str, TextFingerprint] = field(default_factory=dict)
+    # Only the signature of each narrative, never its text: 512 bytes a request.
+    signatures: dict[str, TextFingerprint] = field(default_factory=dict)
     _by_requester: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
     _by_domain: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
     _by_target: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
@@ -123,8 +123,8 @@ class InMemoryHistory:
         default_factory=lambda: defaultdict(list)
     )
     _marked_domain: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
-    _by_shingle: dict[int, deque[str]] = field(
-        default_factory=lambda: defaultdict(lambda: deque(maxlen=SHINGLE_POSTINGS))
+    _by_band: dict[int, deque[str]] = field(
+        default_factory=lambda: defaultdict(lambda: deque(maxlen=BAND_POSTINGS))
     )
     _by_id: dict[str, PastRequest] = field(default_factory=dict)
 
@@ -133,10 +133,11 @@ class InMemoryHistory:
         self._by_id[request.request_id] = request
         for bucket in self._buckets(request):
             _insert_in_order(bucket, request)
-        if fingerprint is not None and fingerprint.shingles:
-            self.fingerprints[request.request_id] = fingerprint
-            for shingle in fingerprint.shingles:
-                self._by_shingle[shingle].append(request.request_id)
+        if fingerprint is not None and not fingerprint.empty:
+            self.signatures[request.request_id] = TextFingerprint(fingerprint.signature, ())
+            # The index is per process, so the process's own (salted) hash of a band will do.
+            for band in fingerprint.bands:
+                self._by_band[hash(band)].append(request.request_id)
 
     def mark(self, request_id: str, outcome: VerificationOutcome | None) -> None:
         """Record the outcome of verifying an earlier request."""
@@ -187,24 +188,20 @@ class InMemoryHistory:
     def similar_texts(
         self, fingerprint: TextFingerprint, *, before: datetime, threshold: float
     ) -> Sequence[TextMatch]:
-        shared = Counter(
-            chain.from_iterable(
-                self._by_shingle.get(shingle, ()) for shingle in fingerprint.shingles
-            )
-        )
-        # Jaccard >= t needs at least t * |A| shared shingles: a cheap filter before scoring.
-        needed = threshold * len(fingerprint.shingles)
+        candidates = {
+            request_id
+            for band in fingerprint.bands
+            for request_id in self._by_band.get(hash(band), ())
+        }
         matches = []
-        for request_id, count in shared.items():
-            if count < needed:
-                continue
+        for request_id in candidates:
             request = self._by_id[request_id]
             if request.received_at >= before:
                 continue
-            similarity = jaccard(fingerprint, self.fingerprints[request_id])
+            similarity = jaccard(fingerprint, self.signatures[request_id])
             if similarity >= threshold:
                 matches.append(TextMatch(request, similarity))
-        return sorted(matches, key=lambda match: -match.similarity)
+        return sorted(matches, key=lambda m: (-m.similarity, m.request.received_at))
 
     def marks_for_requester(self, email: str, *, before: datetime) -> Marks:
         return _marks(_window(self._marked_requester.get(email.lower(), []), before, None))
