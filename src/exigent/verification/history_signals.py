@@ -183,7 +183,8 @@ def template_signals(ctx: Context) -> list[Finding]:
             Finding(
                 "template_reuse",
                 f"text {others[0].similarity:.0%} similar to request "
-                f"{others[0].request.request_id} from {others[0].request.agency_domain or 'another sender'} "
+                f"{others[0].request.request_id} from "
+                f"{others[0].request.agency_domain or 'another sender'} "
                 f"({len(sources)} other agency(ies) used it before)",
             )
         )

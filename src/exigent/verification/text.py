@@ -30,22 +30,28 @@ _SEED = 1
 SCHEME = "affine32"
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'.-]*[A-Za-z]|[A-Za-z]|\d[\d:/.,-]*")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 _SENTENCE_START = re.compile(r"(?:^|[.!?;:\n\"“(]\s*)$")
-_NUMBER_WORDS = frozenset(
+_NUMBER_WORDS = _word_set(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-    "eighty ninety hundred first second third am pm hrs hr hours h".split()
+    "eighty ninety hundred first second third am pm hrs hr hours h"
 )
 # Function words carry no content; dropping them makes "the user of the account" and
 # "the account's user" meet on the same words.
-STOPWORDS = frozenset(
+STOPWORDS = _word_set(
     "a an the and or but if of at by for with about against between into through during "
     "before after above below to from up down in out on off over under again further then "
     "once here there when where why how all any both each few more most other some such no "
     "nor not only own same so than too very s t can will just don should now is are was were "
     "be been being have has had having do does did doing i me my we our ours us you your "
     "yours he him his she her hers it its they them their theirs what which who whom this "
-    "that these those am would could may might must shall also has been currently".split()
+    "that these those am would could may might must shall also has been currently"
 )
 # Words a rewording swaps for each other in this trade; each group folds to its first stem.
 _SYNONYM_GROUPS = (
@@ -90,7 +96,7 @@ def _synonyms() -> dict[str, str]:
 @cache
 def _permutations() -> np.ndarray:
     # Generated once: every signature must use the same permutations to be comparable.
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME).permutations  # type: ignore[no-any-return]
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME).permutations
 
 
 def _crc(value: bytes) -> int:
