@@ -15,7 +15,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from exigent.verification.text import TextFingerprint, jaccard
+import numpy as np
+
+from exigent.verification.text import NUM_PERM, TextFingerprint, similarity_to_many
 
 
 class VerificationOutcome(StrEnum):
@@ -101,7 +103,7 @@ def normalise_target(value: str) -> str:
 # Each signature band remembers only its most recent requests: a standard form used all the
 # time would otherwise make every lookup read a long bucket, and a template that is being
 # reused right now still shows up among the latest users of its wording.
-BAND_POSTINGS = 32
+BAND_POSTINGS = 16
 
 
 @dataclass
@@ -114,7 +116,9 @@ class InMemoryHistory:
     """
 
     # Only the signature of each narrative, never its text: 512 bytes a request.
-    signatures: dict[str, TextFingerprint] = field(default_factory=dict)
+    # Signatures are rows of one growing matrix, so a lookup compares all its candidates at once.
+    _signatures: np.ndarray = field(default_factory=lambda: np.zeros((1024, NUM_PERM), np.uint32))
+    _signature_row: dict[str, int] = field(default_factory=dict)
     _by_requester: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
     _by_domain: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
     _by_target: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
@@ -134,10 +138,18 @@ class InMemoryHistory:
         for bucket in self._buckets(request):
             _insert_in_order(bucket, request)
         if fingerprint is not None and not fingerprint.empty:
-            self.signatures[request.request_id] = TextFingerprint(fingerprint.signature, ())
+            self._store_signature(request.request_id, fingerprint)
             # The index is per process, so the process's own (salted) hash of a band will do.
             for band in fingerprint.bands:
                 self._by_band[hash(band)].append(request.request_id)
+
+    def _store_signature(self, request_id: str, fingerprint: TextFingerprint) -> None:
+        row = self._signature_row.setdefault(request_id, len(self._signature_row))
+        if row >= len(self._signatures):
+            grown = np.zeros((2 * len(self._signatures), NUM_PERM), np.uint32)
+            grown[: len(self._signatures)] = self._signatures
+            self._signatures = grown
+        self._signatures[row] = fingerprint.signature
 
     def mark(self, request_id: str, outcome: VerificationOutcome | None) -> None:
         """Record the outcome of verifying an earlier request."""
@@ -193,14 +205,17 @@ class InMemoryHistory:
             for band in fingerprint.bands
             for request_id in self._by_band.get(hash(band), ())
         }
-        matches = []
-        for request_id in candidates:
-            request = self._by_id[request_id]
-            if request.received_at >= before:
-                continue
-            similarity = jaccard(fingerprint, self.signatures[request_id])
-            if similarity >= threshold:
-                matches.append(TextMatch(request, similarity))
+        earlier = [i for i in candidates if self._by_id[i].received_at < before]
+        if not earlier:
+            return []
+        # One vectorised comparison of all candidate signatures, not one call per candidate.
+        rows = [self._signature_row[request_id] for request_id in earlier]
+        similarities = similarity_to_many(fingerprint, self._signatures[rows])
+        matches = [
+            TextMatch(self._by_id[request_id], float(similarity))
+            for request_id, similarity in zip(earlier, similarities, strict=True)
+            if similarity >= threshold
+        ]
         return sorted(matches, key=lambda m: (-m.similarity, m.request.received_at))
 
     def marks_for_requester(self, email: str, *, before: datetime) -> Marks:

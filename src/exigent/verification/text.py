@@ -12,6 +12,7 @@ few buckets, never the whole history.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -29,14 +30,15 @@ ROWS = NUM_PERM // BANDS
 _SEED = 1
 SCHEME = "affine32"
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'.-]*[A-Za-z]|[A-Za-z]|\d[\d:/.,-]*")
+_TOKEN = re.compile(r"[a-z][a-z']*[a-z]|\d[\d:/.,-]*|@")
+# A capitalised word after a lower-case word, a digit or a comma: inside a sentence.
+_INNER_CAPITAL = re.compile(r"(?<=[a-z0-9,] )[A-Z][\w'.-]*")
 
 
 def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?;:\n\"“(]\s*)$")
 _NUMBER_WORDS = _word_set(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
@@ -99,6 +101,20 @@ def _permutations() -> np.ndarray:
     return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=SCHEME).permutations
 
 
+_local = threading.local()
+
+
+def _minhash() -> MinHash:
+    # One MinHash per thread, cleared for each narrative: building one parses its permutations,
+    # which costs more than hashing a narrative's word triples.
+    minhash: MinHash | None = getattr(_local, "minhash", None)
+    if minhash is None:
+        minhash = _local.minhash = MinHash(
+            num_perm=NUM_PERM, hashfunc=_crc, permutations=_permutations(), scheme=SCHEME
+        )
+    return minhash
+
+
 def _crc(value: bytes) -> int:
     # crc32, not hash(): Python salts string hashes per process, and the same records must get
     # the same judgement on every run and in every worker.
@@ -122,41 +138,40 @@ EMPTY = TextFingerprint(np.zeros(0, dtype=np.uint32), ())
 
 def _blank_values(text: str, targets: Iterable[str]) -> str:
     """The text with targets (also as an email's local part or a phone's digits) blanked."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare letter whose lower case is longer
+        lowered, text = text, text
     for target in targets:
-        value = target.strip().lstrip("@")
-        local = value.partition("@")[0]
-        for form in {value, local}:
-            if len(form) >= 3:
-                text = re.sub(re.escape(form), " target ", text, flags=re.IGNORECASE)
+        value = target.strip().lstrip("@").lower()
+        for form in {value, value.partition("@")[0]}:
+            if len(form) < 3 or form not in lowered:
+                continue
+            pieces = lowered.split(form)
+            starts = [0]
+            for piece in pieces[:-1]:
+                starts.append(starts[-1] + len(piece) + len(form))
+            # Cut the original text where the lower-case copy matched, keeping its capitals.
+            text = " target ".join(
+                text[start : start + len(piece)]
+                for start, piece in zip(starts, pieces, strict=True)
+            )
+            lowered = text.lower()
     return text
 
 
 def content_words(text: str, targets: Iterable[str] = ()) -> list[str]:
     """Stems of the content words, with names, numbers and targets blanked, synonyms folded."""
     text = _blank_values(text, targets)
-    shouting = sum(c.isupper() for c in text) > sum(c.islower() for c in text)
-    words: list[str] = []
-    for match in _TOKEN.finditer(text):
-        token = match.group(0)
-        if token[0].isdigit():
-            words.append("#")
-            continue
+    if not text.isupper():
         # A capitalised word inside a sentence is a name or a place: the part a template swaps.
-        if (
-            not shouting
-            and token[0].isupper()
-            and not _SENTENCE_START.search(text[: match.start()])
-        ):
-            words.append("@")
-            continue
-        lowered = token.lower().strip("'.-")
-        if lowered in _NUMBER_WORDS:
-            words.append("#")
-        elif lowered not in STOPWORDS and len(lowered) > 1 and "." not in lowered:
-            words.append(lowered)
-    stems = _stemmer().stemWords(words)
+        text = _INNER_CAPITAL.sub(" @ ", text)
+    words = [
+        "#" if token[0].isdigit() or token in _NUMBER_WORDS else token
+        for token in _TOKEN.findall(text.lower())
+        if token not in STOPWORDS
+    ]
     canon = _synonyms()
-    return [canon.get(stem, stem) for stem in stems]
+    return [canon.get(stem, stem) for stem in _stemmer().stemWords(words)]
 
 
 def fingerprint(texts: Iterable[str | None], targets: Iterable[str] = ()) -> TextFingerprint:
@@ -170,9 +185,10 @@ def fingerprint(texts: Iterable[str | None], targets: Iterable[str] = ()) -> Tex
         shingles.update(" ".join(words[i : i + 3]).encode() for i in range(len(words) - 2))
     if len(shingles) < 4:
         return EMPTY  # too little text to tell a template from a coincidence
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=_crc, permutations=_permutations(), scheme=SCHEME)
+    minhash = _minhash()
+    minhash.clear()
     minhash.update_batch(shingles)
-    signature = minhash.hashvalues
+    signature = minhash.hashvalues.copy()
     bands = tuple(
         band.to_bytes(1, "little") + signature[band * ROWS : (band + 1) * ROWS].tobytes()
         for band in range(BANDS)
@@ -185,3 +201,10 @@ def jaccard(first: TextFingerprint, second: TextFingerprint) -> float:
     if first.empty or second.empty:
         return 0.0
     return float(np.count_nonzero(first.signature == second.signature)) / NUM_PERM
+
+
+def similarity_to_many(first: TextFingerprint, signatures: np.ndarray) -> np.ndarray:
+    """The estimated Jaccard similarity of `first` to each row of stacked signatures."""
+    if first.empty or not len(signatures):
+        return np.zeros(len(signatures))
+    return np.count_nonzero(signatures == first.signature, axis=1) / NUM_PERM
