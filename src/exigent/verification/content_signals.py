@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from exigent.cases.schemas import DataCategory, EmergencyNature, RequestKind
+from exigent.verification.coercion import pressures
 from exigent.verification.context import Context, Finding
 
 # An emergency disclosure is voluntary (2702(b)(8), 2702(c)(4)); these instruments compel
@@ -25,17 +26,12 @@ _US_STATUTE = re.compile(
     r"u\.?\s?s\.?\s?c\b|united states code|cloud act|patriot act|stored communications act|"
     r"\b(?:us|u\.s\.|united states) (?:federal )?(?:law|statute)"
 )
-_THREAT = re.compile(
-    r"non-?compliance|obstruction|penalt(?:y|ies)|subject to arrest|criminal charges|"
-    r"held (?:legally )?(?:responsible|liable)|hindering|contempt|"
-    r"prosecut(?:e|ed|ion) (?:you|your)|"
-    r"will be reported to|face (?:charges|penalties|prosecution)"
+_WITHHELD = re.compile(
+    r"(?:cannot|can ?not|could not|are unable to|is unable to|not able to|will not) "
+    r"(?:be )?(?:disclosed?|shared?|discussed?|released?|revealed?|provided?|given)|"
+    r"(?:details|facts|specifics|circumstances) (?:are |remain )?(?:withheld|classified|"
+    r"confidential|restricted|sensitive)|for (?:operational|security) reasons"
 )
-_DEADLINE = re.compile(
-    r"within \d+ ?(?:minutes?|mins?|hours?|hrs?)|respond immediately|immediately or|"
-    r"no later than|failure to (?:respond|comply)|any delay"
-)
-_WITHHELD = re.compile(r"cannot be (?:disclosed|shared|discussed)|details (?:are )?withheld")
 
 # Concrete details an officer working a real emergency nearly always has; a narrative with
 # few of them reads like a form filled in without a case behind it. Shapes (times, ages,
@@ -124,23 +120,24 @@ def legal_signals(ctx: Context) -> list[Finding]:
     return findings
 
 
+_PRESSURE_CODES = {
+    "legal consequences": "threatening_language",
+    "blame for harm": "threatening_blame",
+    "escalation": "threatening_escalation",
+    "deadline": "threatening_deadline",
+}
+
+
 def pressure_signals(ctx: Context) -> list[Finding]:
     """Threats and deadlines, which weigh more when the facts behind them are thin."""
-    findings: list[Finding] = []
-    text = ctx.narrative
-    threat = _THREAT.search(text)
-    if threat:
-        findings.append(
-            Finding(
-                "threatening_language", f"threatens the platform or its staff ('{threat.group(0)}')"
-            )
+    findings = [
+        Finding(
+            _PRESSURE_CODES[pressure.category],
+            f"{pressure.category} aimed at the provider: '{', '.join(pressure.words)}'",
         )
-    deadline = _DEADLINE.search(text)
-    if deadline:
-        findings.append(
-            Finding("threatening_deadline", f"imposes a deadline ('{deadline.group(0)}')")
-        )
-    if _WITHHELD.search(text):
+        for pressure in pressures(ctx.narrative)
+    ]
+    if _WITHHELD.search(ctx.narrative):
         findings.append(Finding("facts_withheld", "says the facts cannot be disclosed"))
     return findings
 

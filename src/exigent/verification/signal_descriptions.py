@@ -51,6 +51,8 @@ DESCRIPTIONS: dict[str, str] = {
     "citation_mlat_on_domestic": "MLAT wording on a domestic request.",
     "citation_us_law_foreign": "US statute cited by a foreign agency.",
     "threatening_language": "Threatens the provider or its staff.",
+    "threatening_blame": "Blames the provider or its staff in advance for a death or harm.",
+    "threatening_escalation": "Threatens to go to the provider's bosses, the press or authorities.",
     "threatening_deadline": "Demands an answer by a deadline without facts to justify it.",
     "facts_withheld": "Says the facts cannot be shared.",
     "facts_very_thin": "Almost no facts for the stated emergency.",

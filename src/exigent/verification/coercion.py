@@ -1,0 +1,168 @@
+"""Coercion in a request's wording, however it is phrased.
+
+A genuine officer explains the danger; an impostor pressures the person reading. Pressure comes
+in a few kinds, each recognised by the stems of a small vocabulary (so "prosecute",
+"prosecution" and "prosecuted" are one word) combined with who it is aimed at: a legal threat
+against the provider or its staff, blame for a death laid on them, going over their heads, and
+a deadline for the answer. Each clause is judged on its own, and a clause that denies the
+threat ("this is not a threat", "we are not threatening") does not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import Stemmer
+
+
+def _stems(words: str) -> frozenset[str]:
+    return frozenset(_stemmer().stemWords(words.split()))
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@dataclass(frozen=True, slots=True)
+class Pressure:
+    """One kind of pressure found: its category and the words that showed it."""
+
+    category: str
+    words: tuple[str, ...]
+
+
+@cache
+def _vocabularies() -> dict[str, frozenset[str]]:
+    return {
+        # Consequences the law could bring on a person or company.
+        "legal": _stems(
+            "charges charged prosecution prosecute obstruction obstructing contempt liability "
+            "liable penalties penalty sanctions arrest arrested indicted indictment hindering "
+            "hinder lawsuit sue sued litigation fined fines punishment jail imprisonment "
+            "accessory complicit criminally criminal culpable"
+        ),
+        # The provider, its staff or the reader, as the one a threat is aimed at.
+        "addressee": _stems(
+            "you your yours company companies staff employees employee platform provider "
+            "custodian personnel corporation organisation organization firm team"
+        ),
+        # Not doing what is asked.
+        "refusal": _stems(
+            "failure fail fails failing refuse refusal noncompliance ignore ignoring decline "
+            "declining delay delays delaying withhold withholding stall stalling hesitate"
+        ),
+        # Consequences that sound like a warning rather than a fact about the case.
+        "modal": _stems("will may might could shall face facing held result"),
+        "harm": _stems("dies die died death dead killed kill harm harmed loss life blood"),
+        "blame": _stems(
+            "blame blamed fault responsible responsibility accountable hands conscience"
+        ),
+        "authority": _stems(
+            "ceo ceos media press news journalist journalists reporters fbi doj congress "
+            "congressman senator regulator regulators ftc fcc board shareholders public "
+            "headquarters leadership attorney prosecutor governor mayor superiors"
+        ),
+        "escalate": _stems(
+            "report reported escalate escalated notify notified inform informed contact "
+            "contacted alert alerted expose exposed publicize publicise name named go"
+        ),
+        "answer": _stems(
+            "respond response reply answer provide provided comply compliance disclose "
+            "disclosure produce production send return turn fulfil fulfill records data "
+            "information hear"
+        ),
+    }
+
+
+_NEGATION = frozenset({"not", "no", "never", "without", "nor", "t"})
+_CONDITION = frozenset({"if", "unless", "should", "fail", "failur"})
+_NUMBER = (
+    r"(?:\d+|an?|one|two|three|four|five|six|ten|fifteen|twenty|thirty|forty|forty-five|"
+    r"forty five|sixty|ninety|half an?|a few|a couple of)"
+)
+_UNIT = r"(?:minutes?|mins?|hours?|hrs?|h)\b"
+_TIME_LIMIT = re.compile(
+    rf"\bwithin (?:the (?:next )?)?(?:{_NUMBER} ?-?)?{_UNIT}|"
+    rf"\bin (?:the next )?{_NUMBER} ?-?{_UNIT}|"
+    r"\bby (?:\d{1,2}(?::\d{2})? ?(?:a\.?m\b\.?|p\.?m\b\.?)|\d{3,4} ?(?:hrs|hours|h)\b|noon\b|"
+    r"midnight\b|end of (?:the )?(?:day|business|shift)\b|close of business\b|cob\b|eod\b)|"
+    r"\bno later than\b|\bdeadline\b"
+)
+# "Answer now or else": a demand joined to a consequence needs no number to be a deadline.
+_ULTIMATUM = re.compile(
+    r"\b(?:asap|immediately|right now|at once|without delay|forthwith|now|today|tonight)"
+    r"\W{0,3}or\b|\bfailure to (?:respond|reply|comply|provide|answer)\b|\bany (?:further )?delay\b"
+)
+_CLAUSE = re.compile(r"[.;!?\n]+")
+_PART = re.compile(r",|\bbut\b|\bhowever\b")
+_ON_YOU = re.compile(
+    r"\bon (?:you|your (?:hands|head|conscience|shoulders))\b|"
+    r"\b(?:you|your \w+) (?:will )?(?:be|are|is) (?:to blame|at fault)"
+)
+_WORD = re.compile(r"[a-z]+")
+
+
+def pressures(text: str) -> list[Pressure]:
+    """The kinds of pressure in a text, each once, with the words that showed it."""
+    found: dict[str, Pressure] = {}
+    for clause in _CLAUSE.split(text.lower().replace("non-compliance", "noncompliance")):
+        if len(clause) < 8:
+            continue
+        for pressure in _clause_pressures(clause):
+            found.setdefault(pressure.category, pressure)
+    return list(found.values())
+
+
+def _clause_pressures(clause: str) -> list[Pressure]:
+    matches = list(_WORD.finditer(clause))
+    words = [match.group(0) for match in matches]
+    stems = _stemmer().stemWords(words)
+
+    def denied(index: int) -> bool:
+        return _denied(clause, matches[index].start())
+
+    vocab = _vocabularies()
+
+    def hits(kind: str) -> list[int]:
+        return [index for index, stem in enumerate(stems) if stem in vocab[kind]]
+
+    aimed = bool(hits("addressee") or hits("refusal"))
+    found: list[Pressure] = []
+    legal = hits("legal")
+    if legal and aimed and (hits("modal") or hits("refusal")) and not denied(legal[0]):
+        found.append(Pressure("legal consequences", _words(words, legal)))
+    harm, blame = hits("harm"), hits("blame")
+    on_you = _ON_YOU.search(clause)
+    if harm and (blame or on_you) and hits("addressee") and not denied(harm[0]):
+        said = _words(words, blame + harm) + ((on_you.group(0),) if on_you else ())
+        found.append(Pressure("blame for harm", said))
+    authority, escalate = hits("authority"), hits("escalate")
+    if authority and escalate and aimed and not denied(escalate[0]):
+        found.append(Pressure("escalation", _words(words, escalate + authority)))
+    limit = _TIME_LIMIT.search(clause)
+    if limit and (hits("answer") or hits("addressee")) and not _denied(clause, limit.start()):
+        found.append(Pressure("deadline", (limit.group(0),)))
+    else:
+        ultimatum = _ULTIMATUM.search(clause)
+        if ultimatum and not _denied(clause, ultimatum.start()):
+            found.append(Pressure("deadline", (ultimatum.group(0),)))
+    return found
+
+
+def _words(words: list[str], positions: list[int]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(words[index] for index in sorted(positions)))[:4]
+
+
+def _denied(clause: str, position: int) -> bool:
+    """A negation before the trigger, in the same part of the sentence, denies it ("this is
+    not a threat"), unless it sits inside a condition ("if you do not respond ...", which is
+    the threat itself)."""
+    before = _PART.split(clause[:position])[-1]
+    stems = _stemmer().stemWords(_WORD.findall(before))
+    negations = [index for index, stem in enumerate(stems) if stem in _NEGATION]
+    if not negations:
+        return False
+    return not any(stem in _CONDITION for stem in stems[: negations[0]])
