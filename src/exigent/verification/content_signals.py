@@ -7,6 +7,7 @@ import re
 from exigent.cases.schemas import DataCategory, EmergencyNature, RequestKind
 from exigent.verification.coercion import pressures
 from exigent.verification.context import Context, Finding
+from exigent.verification.specificity import specificity
 
 # An emergency disclosure is voluntary (2702(b)(8), 2702(c)(4)); these instruments compel
 # disclosure through a court and have no place in an EDR.
@@ -33,38 +34,6 @@ _WITHHELD = re.compile(
     r"confidential|restricted|sensitive)|for (?:operational|security) reasons"
 )
 
-# Concrete details an officer working a real emergency nearly always has; a narrative with
-# few of them reads like a form filled in without a case behind it. Shapes (times, ages,
-# quotes) need patterns; the rest are vocabularies checked against the text's word set.
-_DETAIL_PATTERNS = {
-    "time": r"\b\d{1,2}:\d{2}\b|\b\d{3,4} ?(?:hrs|hours|h)\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)",
-    "date": r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:yesterday|last night|this morning|tomorrow|"
-    r"this weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
-    "age": r"\b\d{1,2}[- ]?(?:year[- ]old|y/?o\b|yo\b)|\bage[ds]? \d{1,2}\b|\(\d{1,2} ?[mf]?\)|"
-    r"\b\d{1,2}[mf]\b",
-    "quote": r"\"[^\"]{8,}\"|“[^”]{8,}”",
-    "description": r"\d'\d",
-    "reference": r"\b(?:cad|incident|report|case|call) (?:number|no\.?|#)",
-}
-_DETAIL_WORDS = {
-    "place": "st ave rd dr blvd ln hwy road street avenue highway cross lot school park bridge "
-    "residence home house apartment store station campus hospital forest church motel hotel "
-    "festival rally concert mall stadium arena venue shelter bus trail",
-    "reporter": "mother father sister brother friend coworker roommate counselor teacher "
-    "neighbor neighbour relative wife husband partner ex-partner grandmother grandfather aunt "
-    "uncle tipster witness caller family parent daughter son reporting",
-    "reference": "cad attempt-to-locate atl bolo amber",
-    "description": "build hair wearing vehicle car truck suv sedan",
-    "action": "checked ping pinged units searched canvass canvassed responded broadcast "
-    "interviewed dispatched",
-    "channel": "posted post message messages messaged messaging sent livestream livestreamed "
-    "live dm chat story called 911 999 112 texted text profile manifesto video photo",
-    "means": "gun firearm rifle handgun pistol knife pills medication rope razor overdose "
-    "overdosed bomb weapon explosive explosives fentanyl",
-}
-_DETAILS = {name: re.compile(pattern) for name, pattern in _DETAIL_PATTERNS.items()}
-_VOCABULARIES = {name: frozenset(words.split()) for name, words in _DETAIL_WORDS.items()}
-_WORDS = re.compile(r"[a-z0-9'-]+")
 THIN_DETAILS = 3
 VERY_THIN_DETAILS = 1
 EMERGENCY_WINDOW_DAYS = 31
@@ -142,46 +111,31 @@ def pressure_signals(ctx: Context) -> list[Finding]:
     return findings
 
 
-def detail_count(text: str, enough: int | None = None) -> int:
-    """How many kinds of concrete detail a narrative contains (counting stops at `enough`)."""
-    lowered = text.lower()
-    words = {word.strip("'-") for word in _WORDS.findall(lowered)}
-    words |= {word[:-1] for word in words if word.endswith("s")}
-    kinds = {name for name, vocabulary in _VOCABULARIES.items() if vocabulary & words}
-    # Word look-ups are cheap and the patterns are not: a pattern runs only for a kind not yet
-    # found, and not at all once the count has reached what the caller needs to know.
-    for name, pattern in _DETAILS.items():
-        if enough is not None and len(kinds) >= enough:
-            break
-        if name not in kinds and pattern.search(lowered):
-            kinds.add(name)
-    return len(kinds)
-
-
 def facts_signals(ctx: Context) -> list[Finding]:
-    """Facts too thin for the stated emergency."""
+    """Facts too thin for the stated emergency: few kinds of concrete detail, or more urgency
+    words than details."""
     emergency = ctx.record.emergency
     if ctx.record.kind is not RequestKind.emergency or emergency is None:
         return []
     facts = emergency.facts or ""
-    details = detail_count(facts + " " + (emergency.persons_at_risk or ""), enough=THIN_DETAILS + 1)
+    measured = specificity(facts + " " + (emergency.persons_at_risk or ""))
     nature = emergency.nature.value.replace("_", " ") if emergency.nature else "emergency"
-    if details <= VERY_THIN_DETAILS:
+    found = ", ".join(sorted(measured.kinds)) or "none"
+    summary = (
+        f"{len(facts.split())} words, {measured.content_words} distinct content words, "
+        f"{measured.urgency_words} urgency words; details: {found}"
+    )
+    if measured.score <= VERY_THIN_DETAILS:
         return [
             Finding(
                 "facts_very_thin",
-                f"the {nature} is described with almost no concrete detail "
-                f"({len(facts.split())} words, {details} kinds of detail)",
+                f"the {nature} is described with almost no concrete detail ({summary})",
             )
         ]
-    if details <= THIN_DETAILS:
-        return [
-            Finding(
-                "facts_thin",
-                f"few concrete details for a {nature} "
-                f"({len(facts.split())} words, {details} kinds of detail)",
-            )
-        ]
+    if measured.score <= THIN_DETAILS or (
+        measured.mostly_urgency and len(measured.kinds) <= THIN_DETAILS + 1
+    ):
+        return [Finding("facts_thin", f"few concrete details for a {nature} ({summary})")]
     return []
 
 
