@@ -61,13 +61,12 @@ _VOCABULARIES = {
     "overdosed bomb weapon explosive explosives fentanyl blade",
 }
 # Words that say the matter is urgent without saying anything about it.
-_URGENCY = frozenset(
-    (
-        "urgent urgently emergency immediate immediately imminent danger dangerous threat life "
-        "risk critical asap now need needed required exigent serious grave active situation "
-        "ongoing time urgency matter"
-    ).split()
+_URGENCY_WORDS = (
+    "urgent urgently emergency immediate immediately imminent danger dangerous threat life "
+    "risk critical asap now need needed required exigent serious grave active situation "
+    "ongoing time urgency matter"
 )
+_URGENCY = frozenset(_URGENCY_WORDS.split())
 # Words that say the matter is urgent without saying anything about it.
 _URGENCY = frozenset(
     [
