@@ -67,37 +67,6 @@ _URGENCY_WORDS = (
     "ongoing time urgency matter"
 )
 _URGENCY = frozenset(_URGENCY_WORDS.split())
-# Words that say the matter is urgent without saying anything about it.
-_URGENCY = frozenset(
-    [
-        "urgent",
-        "urgently",
-        "emergency",
-        "immediate",
-        "immediately",
-        "imminent",
-        "danger",
-        "dangerous",
-        "threat",
-        "life",
-        "risk",
-        "critical",
-        "asap",
-        "now",
-        "need",
-        "needed",
-        "required",
-        "exigent",
-        "serious",
-        "grave",
-        "active",
-        "situation",
-        "ongoing",
-        "time",
-        "urgency",
-        "matter",
-    ]
-)
 _CASED = frozenset({"address", "named place", "named person"})
 _PATTERNS = {name: re.compile(pattern) for name, pattern in _SHAPES.items()}
 _WORDS = {name: frozenset(words.split()) for name, words in _VOCABULARIES.items()}
