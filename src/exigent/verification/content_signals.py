@@ -5,28 +5,25 @@ from __future__ import annotations
 import re
 
 from exigent.cases.schemas import DataCategory, EmergencyNature, RequestKind
+from exigent.verification.citations import (
+    COMPULSION_CLAIM,
+    COMPULSORY_PROCESS,
+    TREATY,
+    US_STATUTE,
+    asserted,
+    cited,
+)
 from exigent.verification.coercion import pressures
 from exigent.verification.context import Context, Finding
 from exigent.verification.specificity import specificity
+from exigent.verification.target_fit import (
+    NamedTarget,
+    Narrative,
+    expected_targets,
+    unexplained,
+    unlinked_mix,
+)
 
-# An emergency disclosure is voluntary (2702(b)(8), 2702(c)(4)); these instruments compel
-# disclosure through a court and have no place in an EDR.
-_COMPULSORY_CITATION = re.compile(
-    r"2703|2705|subpoena|court order|search warrant|\bwarrant\b|grand jury|patriot act|"
-    r"section 215|2518|312[1-7]"
-)
-_COMPULSION_CLAIM = re.compile(
-    r"\bcompels?\b|requires production|\brequired to (?:disclose|provide|produce)|"
-    r"\bobliged\b|\bobligated\b|\bmandatory\b|legally required|you must (?:disclose|provide)|"
-    r"requires your (?:immediate )?(?:cooperation|compliance)"
-)
-_MLAT_WORDING = re.compile(
-    r"\bmlat\b|mutual legal assistance|\btreaty\b|letters? rogatory|requesting (?:state|authority)"
-)
-_US_STATUTE = re.compile(
-    r"u\.?\s?s\.?\s?c\b|united states code|cloud act|patriot act|stored communications act|"
-    r"\b(?:us|u\.s\.|united states) (?:federal )?(?:law|statute)"
-)
 _WITHHELD = re.compile(
     r"(?:cannot|can ?not|could not|are unable to|is unable to|not able to|will not) "
     r"(?:be )?(?:disclosed?|shared?|discussed?|released?|revealed?|provided?|given)|"
@@ -52,41 +49,65 @@ def legal_signals(ctx: Context) -> list[Finding]:
     authority = (ctx.record.legal_authority or "").lower()
     emergency = ctx.record.emergency
     why = (emergency.why_no_legal_process or "").lower() if emergency else ""
-    if ctx.record.kind is RequestKind.emergency and _COMPULSORY_CITATION.search(authority):
-        findings.append(
-            Finding(
-                "citation_compulsory_process",
-                f"an emergency request citing compulsory process: '{ctx.record.legal_authority}'",
+    cited_by = authority + "\n" + why
+    if ctx.record.kind is RequestKind.emergency:
+        process = cited(COMPULSORY_PROCESS, authority) or _attached(why)
+        if process:
+            findings.append(
+                Finding(
+                    "citation_compulsory_process",
+                    f"an emergency request citing compulsory process ('{process}'): "
+                    f"'{ctx.record.legal_authority or why}'",
+                )
             )
-        )
-    if ctx.record.kind is RequestKind.emergency and _COMPULSION_CLAIM.search(why + " " + authority):
-        findings.append(
-            Finding(
-                "citation_claims_compulsion",
-                "claims the platform is compelled to disclose, but emergency "
-                "disclosure is voluntary",
+        claim = cited(COMPULSION_CLAIM, cited_by)
+        if claim:
+            findings.append(
+                Finding(
+                    "citation_claims_compulsion",
+                    f"claims the platform is compelled to disclose ('{claim}'), but emergency "
+                    "disclosure is voluntary",
+                )
             )
-        )
-    if ctx.is_us and _MLAT_WORDING.search(authority + " " + why):
+    treaty = cited(TREATY, cited_by)
+    if ctx.is_us and treaty:
         findings.append(
             Finding(
-                "citation_mlat_on_domestic", "treaty (MLAT) wording on a request from a US agency"
+                "citation_mlat_on_domestic",
+                f"treaty wording ('{treaty}') on a request from a US agency",
             )
         )
     # A foreign force acts under its own law; it may acknowledge that a US provider discloses
     # voluntarily under 2702, but citing US law as its authority, or as compelling, is wrong.
-    us_law_as_authority = _US_STATUTE.search(authority) or (
-        _US_STATUTE.search(why) and _COMPULSION_CLAIM.search(why)
+    statute = cited(US_STATUTE, authority) or (
+        cited(COMPULSION_CLAIM, why) and cited(US_STATUTE, why)
     )
-    if not ctx.is_us and us_law_as_authority:
+    if not ctx.is_us and statute:
         findings.append(
             Finding(
                 "citation_us_law_foreign",
-                f"an agency in {ctx.country} invoking US statute: "
+                f"an agency in {ctx.country} invoking US statute ('{statute}'): "
                 f"'{ctx.record.legal_authority or why}'",
             )
         )
     return findings
+
+
+# In the explanation, process counts only when the request says it comes with it or acts
+# under it ("the attached subpoena", "pursuant to the court order").
+_ATTACHED = re.compile(
+    r"(?:attached|enclosed|accompanying|pursuant to|per|under|this|our|issued|signed)"
+    r"(?: [\w.()§-]+){0,3} ?$"
+)
+
+
+def _attached(why: str) -> str | None:
+    """Compulsory process the explanation says the request comes with or acts under."""
+    for match in COMPULSORY_PROCESS.finditer(why):
+        before = why[max(0, match.start() - 50) : match.start()]
+        if _ATTACHED.search(before) and asserted(why, match):
+            return match.group(0)
+    return None
 
 
 _PRESSURE_CODES = {
@@ -186,18 +207,39 @@ def _date_range_findings(ctx: Context) -> list[Finding]:
 def _unexplained_target_findings(ctx: Context) -> list[Finding]:
     # A target nobody mentions in the narrative is somebody the emergency does not explain,
     # and asking for their location is how a stalker would use an EDR.
-    if len(ctx.record.targets) < 2:
+    targets = [NamedTarget(t.identifier_type, t.value) for t in ctx.record.targets]
+    if not targets:
         return []
-    text = ctx.narrative
-    unexplained = [t.value for t in ctx.record.targets if t.value.lstrip("@").lower() not in text]
-    if len(unexplained) < 2:
-        return []
-    wants_location = DataCategory.location in ctx.record.data_requested
-    what = "including their location" if wants_location else "with no reason given"
-    return [
-        Finding(
-            "scope_unexplained_targets",
-            f"{len(unexplained)} targets never mentioned in the facts, {what}: "
-            f"{', '.join(unexplained[:3])}",
+    missing = unexplained(Narrative(ctx.narrative), targets)
+    findings: list[Finding] = []
+    if len(targets) >= 2 and len(missing) >= 2:
+        wants_location = DataCategory.location in ctx.record.data_requested
+        what = "including their location" if wants_location else "with no reason given"
+        findings.append(
+            Finding(
+                "scope_unexplained_targets",
+                f"{len(missing)} targets never mentioned in the facts, {what}: "
+                f"{', '.join(t.value for t in missing[:3])}",
+            )
         )
-    ]
+    kinds = unlinked_mix(targets)
+    if kinds and missing:
+        findings.append(
+            Finding(
+                "scope_unlinked_targets",
+                f"{len(targets)} targets of {len(kinds)} kinds ({', '.join(kinds)}) with no "
+                f"name or number in common, {len(missing)} of them not in the facts",
+            )
+        )
+    nature = ctx.record.emergency.nature if ctx.record.emergency else None
+    expected = expected_targets(nature)
+    if len(targets) > expected:
+        what = nature.value.replace("_", " ") if nature else "emergency"
+        findings.append(
+            Finding(
+                "scope_targets_beyond_nature",
+                f"{len(targets)} targets for a {what}, which involves at most {expected} "
+                f"people's accounts ({len(missing)} not in the facts)",
+            )
+        )
+    return findings

@@ -63,4 +63,6 @@ DESCRIPTIONS: dict[str, str] = {
     "scope_many_targets": "Names many targets.",
     "scope_several_targets": "Names several targets.",
     "scope_unexplained_targets": "Names targets the facts do not mention.",
+    "scope_unlinked_targets": "Targets of three or more kinds with nothing tying them together.",
+    "scope_targets_beyond_nature": "More targets than the kind of emergency involves.",
 }
