@@ -14,8 +14,8 @@ BURST_WINDOW = timedelta(hours=2)
 BURST_SIZE = 3  # this request and two more in the window
 UNRELATED_WINDOW = timedelta(hours=24)
 # Estimated Jaccard of content-word triples: stock sentences every agency writes put unrelated
-# genuine narratives at 0.5-0.7; a copied story with its details swapped stays above 0.8.
-TEMPLATE_THRESHOLD = 0.8
+# genuine narratives at 0.5-0.8; a copied story with its details swapped stays above 0.85.
+TEMPLATE_THRESHOLD = 0.85
 TARGET_WINDOW = timedelta(days=7)
 NETWORK_HISTORY = 50  # the agency's recent mail; old provider changes do not matter
 

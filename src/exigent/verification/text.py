@@ -30,8 +30,10 @@ ROWS = NUM_PERM // BANDS
 _SEED = 1
 SCHEME = "affine32"
 
-_TOKEN = re.compile(r"[a-z][a-z']*[a-z]|\d[\d:/.,-]*|@")
+_TOKEN = re.compile(r"[a-z][a-z']*[a-z]|\d[\d:/.,-]*|@|[.;!?](?=\s|$)|\n")
 # A capitalised word after a lower-case word, a digit or a comma: inside a sentence.
+_SENTENCE_END = frozenset(".;!?\n")
+SHINGLE_WORDS = 3
 _INNER_CAPITAL = re.compile(r"(?<=[a-z0-9,] )[A-Z][\w'.-]*")
 
 
@@ -59,6 +61,11 @@ STOPWORDS = _word_set(
 _SYNONYM_GROUPS = (
     "suspect subject offender perpetrator",
     "victim complainant",
+    "approximately around about roughly",
+    "female woman lady",
+    "male man guy",
+    "photo picture image",
+    "relative family parent",
     "kill murder harm hurt",
     "abduct kidnap take taken",
     "child minor kid juvenile youth girl boy",
@@ -69,8 +76,7 @@ _SYNONYM_GROUPS = (
     "urgent immedi quick prompt asap",
     "believ think",
     "threaten threat",
-    "famili parent relat",
-    "tonight even night today",
+    "tonight evening night today",
     "report advis stat inform told tell",
     "credibl reliabl",
     "investig look",
@@ -166,7 +172,11 @@ def content_words(text: str, targets: Iterable[str] = ()) -> list[str]:
         # A capitalised word inside a sentence is a name or a place: the part a template swaps.
         text = _INNER_CAPITAL.sub(" @ ", text)
     words = [
-        "#" if token[0].isdigit() or token in _NUMBER_WORDS else token
+        "|"
+        if token in _SENTENCE_END
+        else "#"
+        if token[0].isdigit() or token in _NUMBER_WORDS
+        else token
         for token in _TOKEN.findall(text.lower())
         if token not in STOPWORDS
     ]
@@ -181,8 +191,16 @@ def fingerprint(texts: Iterable[str | None], targets: Iterable[str] = ()) -> Tex
     for text in texts:
         if not text:
             continue
-        words = [word for word in content_words(text, target_list) if word not in "#@"]
-        shingles.update(" ".join(words[i : i + 3]).encode() for i in range(len(words) - 2))
+        words = [word for word in content_words(text, target_list) if word not in ("#", "@")]
+        # Word triples within a sentence: shuffling the sentences leaves them all intact.
+        for sentence in " ".join(words).split(" | "):
+            parts = sentence.split()
+            if 0 < len(parts) < SHINGLE_WORDS:
+                shingles.add(sentence.encode())
+            shingles.update(
+                " ".join(parts[i : i + SHINGLE_WORDS]).encode()
+                for i in range(len(parts) - SHINGLE_WORDS + 1)
+            )
     if len(shingles) < 4:
         return EMPTY  # too little text to tell a template from a coincidence
     minhash = _minhash()
