@@ -11,6 +11,7 @@ threat ("this is not a threat", "we are not threatening") does not count.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -105,29 +106,67 @@ _ON_YOU = re.compile(
 _WORD = re.compile(r"[a-z]+")
 
 
+@cache
+def _categories() -> dict[str, tuple[str, ...]]:
+    """Each stem's categories, so a clause's words are looked up once."""
+    categories: dict[str, list[str]] = {}
+    for kind, stems in _vocabularies().items():
+        for stem in stems:
+            categories.setdefault(stem, []).append(kind)
+    return {stem: tuple(kinds) for stem, kinds in categories.items()}
+
+
+@cache
+def _triggers() -> frozenset[str]:
+    # A clause without one of these words (or a time limit) cannot be pressure of any kind.
+    vocab = _vocabularies()
+    return vocab["legal"] | vocab["blame"] | vocab["authority"]
+
+
 def pressures(text: str) -> list[Pressure]:
     """The kinds of pressure in a text, each once, with the words that showed it."""
+    lowered = text.lower().replace("non-compliance", "noncompliance")
     found: dict[str, Pressure] = {}
-    for clause in _CLAUSE.split(text.lower().replace("non-compliance", "noncompliance")):
-        if len(clause) < 8:
-            continue
+    for clause in _candidate_clauses(lowered):
         for pressure in _clause_pressures(clause):
             found.setdefault(pressure.category, pressure)
     return list(found.values())
 
 
+def _candidate_clauses(text: str) -> list[str]:
+    """The clauses that hold a trigger word or a time limit: one pass over the whole text, so
+    the clause-by-clause reading is spent only where pressure is possible."""
+    ends = [match.end() for match in _CLAUSE.finditer(text)]
+    starts = [0, *ends]
+    matches = list(_WORD.finditer(text))
+    triggers = _triggers()
+    stems = _stemmer().stemWords([match.group(0) for match in matches])
+    positions = [
+        match.start() for match, stem in zip(matches, stems, strict=True) if stem in triggers
+    ]
+    for pattern in (_ON_YOU, _TIME_LIMIT, _ULTIMATUM):
+        positions += [match.start() for match in pattern.finditer(text)]
+    chosen = sorted({bisect_right(ends, position) for position in positions})
+    clauses = [
+        text[starts[index] : ends[index] if index < len(ends) else len(text)] for index in chosen
+    ]
+    return [clause for clause in clauses if len(clause) >= 8]
+
+
 def _clause_pressures(clause: str) -> list[Pressure]:
     matches = list(_WORD.finditer(clause))
     words = [match.group(0) for match in matches]
-    stems = _stemmer().stemWords(words)
+    at: dict[str, list[int]] = {}
+    categories = _categories()
+    for index, stem in enumerate(_stemmer().stemWords(words)):
+        for kind in categories.get(stem, ()):
+            at.setdefault(kind, []).append(index)
+
+    def hits(kind: str) -> list[int]:
+        return at.get(kind, [])
 
     def denied(index: int) -> bool:
         return _denied(clause, matches[index].start())
-
-    vocab = _vocabularies()
-
-    def hits(kind: str) -> list[int]:
-        return [index for index, stem in enumerate(stems) if stem in vocab[kind]]
 
     aimed = bool(hits("addressee") or hits("refusal"))
     found: list[Pressure] = []

@@ -93,13 +93,16 @@ class Specificity:
         return self.urgency_words > len(self.kinds) + 1
 
 
-def specificity(text: str) -> Specificity:
-    """Measure how concrete a narrative is."""
+def specificity(text: str, enough: int = 6) -> Specificity:
+    """Measure how concrete a narrative is (shapes stop being looked for at `enough` kinds:
+    the costly patterns run only while the answer could still be "thin")."""
     lowered = text.lower()
     words = {word.strip("'-") for word in _WORD.findall(lowered)}
     stems = words | {word[:-1] for word in words if word.endswith("s")}
     kinds = {name for name, vocabulary in _WORDS.items() if vocabulary & stems}
     for name, pattern in _PATTERNS.items():
+        if len(kinds) >= enough:
+            break
         source = text if name in _CASED else lowered
         if name not in kinds and pattern.search(source):
             kinds.add(name)
