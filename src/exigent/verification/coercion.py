@@ -106,6 +106,21 @@ _ON_YOU = re.compile(
 _WORD = re.compile(r"[a-z]+")
 
 
+_STEMS: dict[str, str] = {}
+STEM_CACHE = 50_000
+
+
+def _stems_of(words: list[str]) -> list[str]:
+    """Stems of words, remembered: a request's vocabulary is mostly the trade's, and a look-up
+    costs a fraction of stemming."""
+    if len(_STEMS) > STEM_CACHE:
+        _STEMS.clear()  # names and handles would otherwise grow it without end
+    unknown = [word for word in words if word not in _STEMS]
+    if unknown:
+        _STEMS.update(zip(unknown, _stemmer().stemWords(unknown), strict=True))
+    return [_STEMS[word] for word in words]
+
+
 @cache
 def _categories() -> dict[str, tuple[str, ...]]:
     """Each stem's categories, so a clause's words are looked up once."""
@@ -136,16 +151,21 @@ def pressures(text: str) -> list[Pressure]:
 def _candidate_clauses(text: str) -> list[str]:
     """The clauses that hold a trigger word or a time limit: one pass over the whole text, so
     the clause-by-clause reading is spent only where pressure is possible."""
-    ends = [match.end() for match in _CLAUSE.finditer(text)]
-    starts = [0, *ends]
-    matches = list(_WORD.finditer(text))
-    triggers = _triggers()
-    stems = _stemmer().stemWords([match.group(0) for match in matches])
     positions = [
+        match.start()
+        for pattern in (_ON_YOU, _TIME_LIMIT, _ULTIMATUM)
+        for match in pattern.finditer(text)
+    ]
+    triggers = _triggers()
+    matches = list(_WORD.finditer(text))
+    stems = _stems_of([match.group(0) for match in matches])
+    positions += [
         match.start() for match, stem in zip(matches, stems, strict=True) if stem in triggers
     ]
-    for pattern in (_ON_YOU, _TIME_LIMIT, _ULTIMATUM):
-        positions += [match.start() for match in pattern.finditer(text)]
+    if not positions:
+        return []
+    ends = [match.end() for match in _CLAUSE.finditer(text)]
+    starts = [0, *ends]
     chosen = sorted({bisect_right(ends, position) for position in positions})
     clauses = [
         text[starts[index] : ends[index] if index < len(ends) else len(text)] for index in chosen
@@ -158,7 +178,7 @@ def _clause_pressures(clause: str) -> list[Pressure]:
     words = [match.group(0) for match in matches]
     at: dict[str, list[int]] = {}
     categories = _categories()
-    for index, stem in enumerate(_stemmer().stemWords(words)):
+    for index, stem in enumerate(_stems_of(words)):
         for kind in categories.get(stem, ()):
             at.setdefault(kind, []).append(index)
 

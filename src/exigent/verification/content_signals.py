@@ -110,6 +110,17 @@ def _attached(why: str) -> str | None:
     return None
 
 
+# Words every withholding phrase contains: checked first, as the phrase pattern costs more.
+_WITHHELD_HINTS = (
+    "not",
+    "unable",
+    "withheld",
+    "classified",
+    "confidential",
+    "restrict",
+    "sensitiv",
+    "reasons",
+)
 _PRESSURE_CODES = {
     "legal consequences": "threatening_language",
     "blame for harm": "threatening_blame",
@@ -127,7 +138,8 @@ def pressure_signals(ctx: Context) -> list[Finding]:
         )
         for pressure in pressures(ctx.narrative)
     ]
-    if _WITHHELD.search(ctx.narrative):
+    text = ctx.narrative
+    if any(word in text for word in _WITHHELD_HINTS) and _WITHHELD.search(text):
         findings.append(Finding("facts_withheld", "says the facts cannot be disclosed"))
     return findings
 
@@ -208,8 +220,8 @@ def _unexplained_target_findings(ctx: Context) -> list[Finding]:
     # A target nobody mentions in the narrative is somebody the emergency does not explain,
     # and asking for their location is how a stalker would use an EDR.
     targets = [NamedTarget(t.identifier_type, t.value) for t in ctx.record.targets]
-    if not targets:
-        return []
+    if len(targets) < 2:
+        return []  # one account: it is the one the emergency is about
     missing = unexplained(Narrative(ctx.narrative), targets)
     findings: list[Finding] = []
     if len(targets) >= 2 and len(missing) >= 2:

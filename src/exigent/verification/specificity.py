@@ -93,11 +93,12 @@ class Specificity:
         return self.urgency_words > len(self.kinds) + 1
 
 
-def specificity(text: str, enough: int = 6) -> Specificity:
+def specificity(text: str, enough: int = 5) -> Specificity:
     """Measure how concrete a narrative is (shapes stop being looked for at `enough` kinds:
     the costly patterns run only while the answer could still be "thin")."""
     lowered = text.lower()
-    words = {word.strip("'-") for word in _WORD.findall(lowered)}
+    tokens = _WORD.findall(lowered)
+    words = {word.strip("'-") for word in tokens}
     stems = words | {word[:-1] for word in words if word.endswith("s")}
     kinds = {name for name, vocabulary in _WORDS.items() if vocabulary & stems}
     for name, pattern in _PATTERNS.items():
@@ -107,5 +108,5 @@ def specificity(text: str, enough: int = 6) -> Specificity:
         if name not in kinds and pattern.search(source):
             kinds.add(name)
     content = {word for word in words if word not in STOPWORDS and len(word) > 2}
-    urgency = sum(1 for word in _WORD.findall(lowered) if word in _URGENCY)
+    urgency = sum(1 for word in tokens if word in _URGENCY)
     return Specificity(frozenset(kinds), len(content - _URGENCY), urgency)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from exigent.cases.schemas import EmergencyNature, IdentifierType
 
@@ -40,17 +41,24 @@ class Narrative:
     """A narrative prepared for looking up identifiers however they are written in it."""
 
     def __init__(self, text: str) -> None:
-        lowered = text.lower()
-        self.text = lowered
-        self.squeezed = _NON_ALNUM.sub("", lowered)
-        self.digits = _NON_DIGIT.sub(" ", lowered)
-        self.digit_runs = _NON_DIGIT.sub("", lowered)
+        self.text = text.lower()
+
+    # The squeezed forms are built only for a target not found as written.
+    @cached_property
+    def squeezed(self) -> str:
+        return _NON_ALNUM.sub("", self.text)
+
+    @cached_property
+    def digit_runs(self) -> str:
+        return _NON_DIGIT.sub("", self.text)
 
     def mentions(self, target: NamedTarget) -> bool:
         """Whether the narrative names the target (with or without @, in any case, as an
         email's local part, as a phone number in any formatting)."""
         value = target.value.strip().lstrip("@").lower()
         if not value:
+            return True
+        if value in self.text:
             return True
         if target.kind is IdentifierType.phone:
             digits = _NON_DIGIT.sub("", value)

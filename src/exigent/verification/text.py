@@ -112,19 +112,14 @@ _local = threading.local()
 
 def _minhash() -> MinHash:
     # One MinHash per thread, cleared for each narrative: building one parses its permutations,
-    # which costs more than hashing a narrative's word triples.
+    # which costs more than hashing a narrative's word triples. crc32, not hash(): Python salts
+    # string hashes per process, and the same records must get the same judgement every run.
     minhash: MinHash | None = getattr(_local, "minhash", None)
     if minhash is None:
         minhash = _local.minhash = MinHash(
-            num_perm=NUM_PERM, hashfunc=_crc, permutations=_permutations(), scheme=SCHEME
+            num_perm=NUM_PERM, hashfunc=crc32, permutations=_permutations(), scheme=SCHEME
         )
     return minhash
-
-
-def _crc(value: bytes) -> int:
-    # crc32, not hash(): Python salts string hashes per process, and the same records must get
-    # the same judgement on every run and in every worker.
-    return crc32(value)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
