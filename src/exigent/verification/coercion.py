@@ -17,6 +17,8 @@ from functools import cache
 
 import Stemmer
 
+from exigent.verification.text import stems_of
+
 
 def _stems(words: str) -> frozenset[str]:
     return frozenset(_stemmer().stemWords(words.split()))
@@ -106,21 +108,6 @@ _ON_YOU = re.compile(
 _WORD = re.compile(r"[a-z]+")
 
 
-_STEMS: dict[str, str] = {}
-STEM_CACHE = 50_000
-
-
-def _stems_of(words: list[str]) -> list[str]:
-    """Stems of words, remembered: a request's vocabulary is mostly the trade's, and a look-up
-    costs a fraction of stemming."""
-    if len(_STEMS) > STEM_CACHE:
-        _STEMS.clear()  # names and handles would otherwise grow it without end
-    unknown = [word for word in words if word not in _STEMS]
-    if unknown:
-        _STEMS.update(zip(unknown, _stemmer().stemWords(unknown), strict=True))
-    return [_STEMS[word] for word in words]
-
-
 @cache
 def _categories() -> dict[str, tuple[str, ...]]:
     """Each stem's categories, so a clause's words are looked up once."""
@@ -158,7 +145,7 @@ def _candidate_clauses(text: str) -> list[str]:
     ]
     triggers = _triggers()
     matches = list(_WORD.finditer(text))
-    stems = _stems_of([match.group(0) for match in matches])
+    stems = stems_of([match.group(0) for match in matches])
     positions += [
         match.start() for match, stem in zip(matches, stems, strict=True) if stem in triggers
     ]
@@ -178,7 +165,7 @@ def _clause_pressures(clause: str) -> list[Pressure]:
     words = [match.group(0) for match in matches]
     at: dict[str, list[int]] = {}
     categories = _categories()
-    for index, stem in enumerate(_stems_of(words)):
+    for index, stem in enumerate(stems_of(words)):
         for kind in categories.get(stem, ()):
             at.setdefault(kind, []).append(index)
 

@@ -90,6 +90,21 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+_STEMS: dict[str, str] = {}
+STEM_CACHE = 50_000
+
+
+def stems_of(words: list[str]) -> list[str]:
+    """English stems of words, remembered: a request's vocabulary is mostly the trade's, and
+    a look-up costs a fraction of stemming."""
+    if len(_STEMS) > STEM_CACHE:
+        _STEMS.clear()  # names and handles would otherwise grow it without end
+    unknown = [word for word in words if word not in _STEMS]
+    if unknown:
+        _STEMS.update(zip(unknown, _stemmer().stemWords(unknown), strict=True))
+    return [_STEMS[word] for word in words]
+
+
 @cache
 def _synonyms() -> dict[str, str]:
     stem = _stemmer().stemWord
@@ -163,9 +178,11 @@ def _blank_values(text: str, targets: Iterable[str]) -> str:
 def content_words(text: str, targets: Iterable[str] = ()) -> list[str]:
     """Stems of the content words, with names, numbers and targets blanked, synonyms folded."""
     text = _blank_values(text, targets)
-    if not text.isupper():
-        # A capitalised word inside a sentence is a name or a place: the part a template swaps.
-        text = _INNER_CAPITAL.sub(" @ ", text)
+    # A capitalised word inside a sentence is a name or a place: the part a template swaps.
+    # A field written in capitals throughout has no such tell, and is left as it is.
+    text = "\n".join(
+        part if part.isupper() else _INNER_CAPITAL.sub(" @ ", part) for part in text.split("\n")
+    )
     words = [
         "|"
         if token in _SENTENCE_END
@@ -176,22 +193,21 @@ def content_words(text: str, targets: Iterable[str] = ()) -> list[str]:
         if token not in STOPWORDS
     ]
     canon = _synonyms()
-    return [canon.get(stem, stem) for stem in _stemmer().stemWords(words)]
+    return [canon.get(stem, stem) for stem in stems_of(words)]
 
 
 def fingerprint(texts: Iterable[str | None], targets: Iterable[str] = ()) -> TextFingerprint:
     """Fingerprint the given narrative fields."""
-    target_list = list(targets)
     shingles: set[bytes] = set()
-    for text in texts:
-        if not text:
-            continue
-        words = [word for word in content_words(text, target_list) if word not in ("#", "@")]
+    # The fields are read as one text: each ends a sentence, so no triple spans two fields.
+    joined = "\n".join(text for text in texts if text)
+    if joined:
+        words = [word for word in content_words(joined, targets) if word not in ("#", "@")]
         # Word triples within a sentence: shuffling the sentences leaves them all intact.
-        for sentence in " ".join(words).split(" | "):
+        for sentence in " ".join(words).split("|"):
             parts = sentence.split()
             if 0 < len(parts) < SHINGLE_WORDS:
-                shingles.add(sentence.encode())
+                shingles.add(" ".join(parts).encode())
             shingles.update(
                 " ".join(parts[i : i + SHINGLE_WORDS]).encode()
                 for i in range(len(parts) - SHINGLE_WORDS + 1)
