@@ -138,11 +138,13 @@ def pressures(text: str) -> list[Pressure]:
 def _candidate_clauses(text: str) -> list[str]:
     """The clauses that hold a trigger word or a time limit: one pass over the whole text, so
     the clause-by-clause reading is spent only where pressure is possible."""
-    positions = [
-        match.start()
-        for pattern in (_ON_YOU, _TIME_LIMIT, _ULTIMATUM)
-        for match in pattern.finditer(text)
-    ]
+    patterns = [_TIME_LIMIT]
+    # Words each pattern needs, checked first: the patterns cost more than a substring test.
+    if "on you" in text or "blame" in text or "fault" in text:
+        patterns.append(_ON_YOU)
+    if " or" in text or "failure to" in text or "delay" in text:
+        patterns.append(_ULTIMATUM)
+    positions = [match.start() for pattern in patterns for match in pattern.finditer(text)]
     triggers = _triggers()
     matches = list(_WORD.finditer(text))
     stems = stems_of([match.group(0) for match in matches])

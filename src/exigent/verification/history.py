@@ -103,7 +103,7 @@ def normalise_target(value: str) -> str:
 # Each signature band remembers only its most recent requests: a standard form used all the
 # time would otherwise make every lookup read a long bucket, and a template that is being
 # reused right now still shows up among the latest users of its wording.
-BAND_POSTINGS = 16
+BAND_POSTINGS = 8
 
 
 @dataclass
