@@ -339,3 +339,18 @@ def test_kidnapping_with_victim_and_suspect_is_normal(
         ],
     )
     assert not {c for c in codes(result) if c.startswith("scope_")}
+
+
+def test_a_database_mirror_with_a_batch_on_top_finds_the_reworded_copy(
+    assessor: Assessor, make_record: RecordFactory
+) -> None:
+    # `exigent assess` against the database reads a shared mirror with the batch layered on top.
+    from exigent.verification.db_history import DatabaseHistory, LayeredHistory
+
+    mirror = DatabaseHistory()
+    old = make_record(**with_facts(ABDUCTION, "jyazzie.lost", "griffinm@cloverdale.net", 0))
+    ctx = assessor.context(old, mirror)
+    mirror.add(past_request(ctx, "old"), ctx.fingerprint)
+    layered = LayeredHistory(base=mirror)
+    new = make_record(**with_facts(ABDUCTION_REWORDED, "b.c", "erin@silverthorne.org", 90))
+    assert "template_reuse" in codes(assessor.assess(new, layered))

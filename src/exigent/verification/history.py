@@ -117,7 +117,7 @@ class InMemoryHistory:
 
     # Only the signature of each narrative, never its text: 512 bytes a request.
     # Signatures are rows of one growing matrix, so a lookup compares all its candidates at once.
-    _signatures: np.ndarray = field(default_factory=lambda: np.zeros((1024, NUM_PERM), np.uint32))
+    _signatures: np.ndarray = field(default_factory=lambda: np.zeros((256, NUM_PERM), np.uint32))
     _signature_row: dict[str, int] = field(default_factory=dict)
     _by_requester: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
     _by_domain: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
@@ -216,7 +216,9 @@ class InMemoryHistory:
             for request_id, similarity in zip(earlier, similarities, strict=True)
             if similarity >= threshold
         ]
-        return sorted(matches, key=lambda m: (-m.similarity, m.request.received_at))
+        return sorted(
+            matches, key=lambda m: (-m.similarity, m.request.received_at, m.request.request_id)
+        )
 
     def marks_for_requester(self, email: str, *, before: datetime) -> Marks:
         return _marks(_window(self._marked_requester.get(email.lower(), []), before, None))
