@@ -99,6 +99,21 @@ _ULTIMATUM = re.compile(
     r"\b(?:asap|immediately|right now|at once|without delay|forthwith|now|today|tonight)"
     r"\W{0,3}or\b|\bfailure to (?:respond|reply|comply|provide|answer)\b|\bany (?:further )?delay\b"
 )
+_LIMIT_WORDS = "min hour hr later deadline noon midnight end close cob eod pm p.m a.m"
+_LIMIT_HINTS = (
+    *_LIMIT_WORDS.split(),
+    " h",
+    *(f"{digit}{space}am" for digit in "0123456789" for space in ("", " ")),
+)
+_BLAME_HINTS = ("on you", "blame", "fault")
+_NOW_HINTS = ("asap", "immediately", "right now", "at once", "forthwith", "now", "today", "tonight")
+_DELAY_HINTS = ("failure to", "delay")
+
+
+def _any(text: str, hints: tuple[str, ...]) -> bool:
+    return any(hint in text for hint in hints)
+
+
 _CLAUSE = re.compile(r"[.;!?\n]+")
 _PART = re.compile(r",|\bbut\b|\bhowever\b")
 _ON_YOU = re.compile(
@@ -138,19 +153,22 @@ def pressures(text: str) -> list[Pressure]:
 def _candidate_clauses(text: str) -> list[str]:
     """The clauses that hold a trigger word or a time limit: one pass over the whole text, so
     the clause-by-clause reading is spent only where pressure is possible."""
-    patterns = [_TIME_LIMIT]
     # Words each pattern needs, checked first: the patterns cost more than a substring test.
-    if "on you" in text or "blame" in text or "fault" in text:
+    patterns = [_TIME_LIMIT] if _any(text, _LIMIT_HINTS) else []
+    if _any(text, _BLAME_HINTS):
         patterns.append(_ON_YOU)
-    if " or" in text or "failure to" in text or "delay" in text:
+    if (" or" in text and _any(text, _NOW_HINTS)) or _any(text, _DELAY_HINTS):
         patterns.append(_ULTIMATUM)
     positions = [match.start() for pattern in patterns for match in pattern.finditer(text)]
     triggers = _triggers()
-    matches = list(_WORD.finditer(text))
-    stems = stems_of([match.group(0) for match in matches])
-    positions += [
-        match.start() for match, stem in zip(matches, stems, strict=True) if stem in triggers
-    ]
+    # Most narratives hold no trigger word: a set test over their stems settles it before any
+    # word's position is looked up.
+    if not triggers.isdisjoint(stems_of(_WORD.findall(text))):
+        matches = list(_WORD.finditer(text))
+        stems = stems_of([match.group(0) for match in matches])
+        positions += [
+            match.start() for match, stem in zip(matches, stems, strict=True) if stem in triggers
+        ]
     if not positions:
         return []
     ends = [match.end() for match in _CLAUSE.finditer(text)]
