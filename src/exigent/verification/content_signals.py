@@ -5,70 +5,32 @@ from __future__ import annotations
 import re
 
 from exigent.cases.schemas import DataCategory, EmergencyNature, RequestKind
+from exigent.verification.citations import (
+    COMPULSION_CLAIM,
+    COMPULSORY_PROCESS,
+    TREATY,
+    US_STATUTE,
+    asserted,
+    cited,
+)
+from exigent.verification.coercion import pressures
 from exigent.verification.context import Context, Finding
+from exigent.verification.specificity import specificity
+from exigent.verification.target_fit import (
+    NamedTarget,
+    Narrative,
+    expected_targets,
+    unexplained,
+    unlinked_mix,
+)
 
-# An emergency disclosure is voluntary (2702(b)(8), 2702(c)(4)); these instruments compel
-# disclosure through a court and have no place in an EDR.
-_COMPULSORY_CITATION = re.compile(
-    r"2703|2705|subpoena|court order|search warrant|\bwarrant\b|grand jury|patriot act|"
-    r"section 215|2518|312[1-7]"
+_WITHHELD = re.compile(
+    r"(?:cannot|can ?not|could not|are unable to|is unable to|not able to|will not) "
+    r"(?:be )?(?:disclosed?|shared?|discussed?|released?|revealed?|provided?|given)|"
+    r"(?:details|facts|specifics|circumstances) (?:are |remain )?(?:withheld|classified|"
+    r"confidential|restricted|sensitive)|for (?:operational|security) reasons"
 )
-_COMPULSION_CLAIM = re.compile(
-    r"\bcompels?\b|requires production|\brequired to (?:disclose|provide|produce)|"
-    r"\bobliged\b|\bobligated\b|\bmandatory\b|legally required|you must (?:disclose|provide)|"
-    r"requires your (?:immediate )?(?:cooperation|compliance)"
-)
-_MLAT_WORDING = re.compile(
-    r"\bmlat\b|mutual legal assistance|\btreaty\b|letters? rogatory|requesting (?:state|authority)"
-)
-_US_STATUTE = re.compile(
-    r"u\.?\s?s\.?\s?c\b|united states code|cloud act|patriot act|stored communications act|"
-    r"\b(?:us|u\.s\.|united states) (?:federal )?(?:law|statute)"
-)
-_THREAT = re.compile(
-    r"non-?compliance|obstruction|penalt(?:y|ies)|subject to arrest|criminal charges|"
-    r"held (?:legally )?(?:responsible|liable)|hindering|contempt|"
-    r"prosecut(?:e|ed|ion) (?:you|your)|"
-    r"will be reported to|face (?:charges|penalties|prosecution)"
-)
-_DEADLINE = re.compile(
-    r"within \d+ ?(?:minutes?|mins?|hours?|hrs?)|respond immediately|immediately or|"
-    r"no later than|failure to (?:respond|comply)|any delay"
-)
-_WITHHELD = re.compile(r"cannot be (?:disclosed|shared|discussed)|details (?:are )?withheld")
 
-# Concrete details an officer working a real emergency nearly always has; a narrative with
-# few of them reads like a form filled in without a case behind it. Shapes (times, ages,
-# quotes) need patterns; the rest are vocabularies checked against the text's word set.
-_DETAIL_PATTERNS = {
-    "time": r"\b\d{1,2}:\d{2}\b|\b\d{3,4} ?(?:hrs|hours|h)\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)",
-    "date": r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:yesterday|last night|this morning|tomorrow|"
-    r"this weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
-    "age": r"\b\d{1,2}[- ]?(?:year[- ]old|y/?o\b|yo\b)|\bage[ds]? \d{1,2}\b|\(\d{1,2} ?[mf]?\)|"
-    r"\b\d{1,2}[mf]\b",
-    "quote": r"\"[^\"]{8,}\"|“[^”]{8,}”",
-    "description": r"\d'\d",
-    "reference": r"\b(?:cad|incident|report|case|call) (?:number|no\.?|#)",
-}
-_DETAIL_WORDS = {
-    "place": "st ave rd dr blvd ln hwy road street avenue highway cross lot school park bridge "
-    "residence home house apartment store station campus hospital forest church motel hotel "
-    "festival rally concert mall stadium arena venue shelter bus trail",
-    "reporter": "mother father sister brother friend coworker roommate counselor teacher "
-    "neighbor neighbour relative wife husband partner ex-partner grandmother grandfather aunt "
-    "uncle tipster witness caller family parent daughter son reporting",
-    "reference": "cad attempt-to-locate atl bolo amber",
-    "description": "build hair wearing vehicle car truck suv sedan",
-    "action": "checked ping pinged units searched canvass canvassed responded broadcast "
-    "interviewed dispatched",
-    "channel": "posted post message messages messaged messaging sent livestream livestreamed "
-    "live dm chat story called 911 999 112 texted text profile manifesto video photo",
-    "means": "gun firearm rifle handgun pistol knife pills medication rope razor overdose "
-    "overdosed bomb weapon explosive explosives fentanyl",
-}
-_DETAILS = {name: re.compile(pattern) for name, pattern in _DETAIL_PATTERNS.items()}
-_VOCABULARIES = {name: frozenset(words.split()) for name, words in _DETAIL_WORDS.items()}
-_WORDS = re.compile(r"[a-z0-9'-]+")
 THIN_DETAILS = 3
 VERY_THIN_DETAILS = 1
 EMERGENCY_WINDOW_DAYS = 31
@@ -87,104 +49,126 @@ def legal_signals(ctx: Context) -> list[Finding]:
     authority = (ctx.record.legal_authority or "").lower()
     emergency = ctx.record.emergency
     why = (emergency.why_no_legal_process or "").lower() if emergency else ""
-    if ctx.record.kind is RequestKind.emergency and _COMPULSORY_CITATION.search(authority):
-        findings.append(
-            Finding(
-                "citation_compulsory_process",
-                f"an emergency request citing compulsory process: '{ctx.record.legal_authority}'",
+    cited_by = authority + "\n" + why
+    if ctx.record.kind is RequestKind.emergency:
+        process = cited(COMPULSORY_PROCESS, authority) or _attached(why)
+        if process:
+            findings.append(
+                Finding(
+                    "citation_compulsory_process",
+                    f"an emergency request citing compulsory process ('{process}'): "
+                    f"'{ctx.record.legal_authority or why}'",
+                )
             )
-        )
-    if ctx.record.kind is RequestKind.emergency and _COMPULSION_CLAIM.search(why + " " + authority):
-        findings.append(
-            Finding(
-                "citation_claims_compulsion",
-                "claims the platform is compelled to disclose, but emergency "
-                "disclosure is voluntary",
+        claim = cited(COMPULSION_CLAIM, cited_by)
+        if claim:
+            findings.append(
+                Finding(
+                    "citation_claims_compulsion",
+                    f"claims the platform is compelled to disclose ('{claim}'), but emergency "
+                    "disclosure is voluntary",
+                )
             )
-        )
-    if ctx.is_us and _MLAT_WORDING.search(authority + " " + why):
+    treaty = cited(TREATY, cited_by)
+    if ctx.is_us and treaty:
         findings.append(
             Finding(
-                "citation_mlat_on_domestic", "treaty (MLAT) wording on a request from a US agency"
+                "citation_mlat_on_domestic",
+                f"treaty wording ('{treaty}') on a request from a US agency",
             )
         )
     # A foreign force acts under its own law; it may acknowledge that a US provider discloses
     # voluntarily under 2702, but citing US law as its authority, or as compelling, is wrong.
-    us_law_as_authority = _US_STATUTE.search(authority) or (
-        _US_STATUTE.search(why) and _COMPULSION_CLAIM.search(why)
+    statute = cited(US_STATUTE, authority) or (
+        cited(COMPULSION_CLAIM, why) and cited(US_STATUTE, why)
     )
-    if not ctx.is_us and us_law_as_authority:
+    if not ctx.is_us and statute:
         findings.append(
             Finding(
                 "citation_us_law_foreign",
-                f"an agency in {ctx.country} invoking US statute: "
+                f"an agency in {ctx.country} invoking US statute ('{statute}'): "
                 f"'{ctx.record.legal_authority or why}'",
             )
         )
     return findings
 
 
+# In the explanation, process counts only when the request says it comes with it or acts
+# under it ("the attached subpoena", "pursuant to the court order").
+_ATTACHED = re.compile(
+    r"(?:attached|enclosed|accompanying|pursuant to|per|under|this|our|issued|signed)"
+    r"(?: [\w.()§-]+){0,3} ?$"
+)
+
+
+def _attached(why: str) -> str | None:
+    """Compulsory process the explanation says the request comes with or acts under."""
+    for match in COMPULSORY_PROCESS.finditer(why):
+        before = why[max(0, match.start() - 50) : match.start()]
+        if _ATTACHED.search(before) and asserted(why, match):
+            return match.group(0)
+    return None
+
+
+# Words every withholding phrase contains: checked first, as the phrase pattern costs more.
+_WITHHELD_HINTS = (
+    "not",
+    "unable",
+    "withheld",
+    "classified",
+    "confidential",
+    "restrict",
+    "sensitiv",
+    "reasons",
+)
+_PRESSURE_CODES = {
+    "legal consequences": "threatening_language",
+    "blame for harm": "threatening_blame",
+    "escalation": "threatening_escalation",
+    "deadline": "threatening_deadline",
+}
+
+
 def pressure_signals(ctx: Context) -> list[Finding]:
     """Threats and deadlines, which weigh more when the facts behind them are thin."""
-    findings: list[Finding] = []
+    findings = [
+        Finding(
+            _PRESSURE_CODES[pressure.category],
+            f"{pressure.category} aimed at the provider: '{', '.join(pressure.words)}'",
+        )
+        for pressure in pressures(ctx.narrative)
+    ]
     text = ctx.narrative
-    threat = _THREAT.search(text)
-    if threat:
-        findings.append(
-            Finding(
-                "threatening_language", f"threatens the platform or its staff ('{threat.group(0)}')"
-            )
-        )
-    deadline = _DEADLINE.search(text)
-    if deadline:
-        findings.append(
-            Finding("threatening_deadline", f"imposes a deadline ('{deadline.group(0)}')")
-        )
-    if _WITHHELD.search(text):
+    if any(word in text for word in _WITHHELD_HINTS) and _WITHHELD.search(text):
         findings.append(Finding("facts_withheld", "says the facts cannot be disclosed"))
     return findings
 
 
-def detail_count(text: str, enough: int | None = None) -> int:
-    """How many kinds of concrete detail a narrative contains (counting stops at `enough`)."""
-    lowered = text.lower()
-    words = {word.strip("'-") for word in _WORDS.findall(lowered)}
-    words |= {word[:-1] for word in words if word.endswith("s")}
-    kinds = {name for name, vocabulary in _VOCABULARIES.items() if vocabulary & words}
-    # Word look-ups are cheap and the patterns are not: a pattern runs only for a kind not yet
-    # found, and not at all once the count has reached what the caller needs to know.
-    for name, pattern in _DETAILS.items():
-        if enough is not None and len(kinds) >= enough:
-            break
-        if name not in kinds and pattern.search(lowered):
-            kinds.add(name)
-    return len(kinds)
-
-
 def facts_signals(ctx: Context) -> list[Finding]:
-    """Facts too thin for the stated emergency."""
+    """Facts too thin for the stated emergency: few kinds of concrete detail, or more urgency
+    words than details."""
     emergency = ctx.record.emergency
     if ctx.record.kind is not RequestKind.emergency or emergency is None:
         return []
     facts = emergency.facts or ""
-    details = detail_count(facts + " " + (emergency.persons_at_risk or ""), enough=THIN_DETAILS + 1)
+    measured = specificity(facts + " " + (emergency.persons_at_risk or ""))
     nature = emergency.nature.value.replace("_", " ") if emergency.nature else "emergency"
-    if details <= VERY_THIN_DETAILS:
+    found = ", ".join(sorted(measured.kinds)) or "none"
+    summary = (
+        f"{len(facts.split())} words, {measured.content_words} distinct content words, "
+        f"{measured.urgency_words} urgency words; details: {found}"
+    )
+    if measured.score <= VERY_THIN_DETAILS:
         return [
             Finding(
                 "facts_very_thin",
-                f"the {nature} is described with almost no concrete detail "
-                f"({len(facts.split())} words, {details} kinds of detail)",
+                f"the {nature} is described with almost no concrete detail ({summary})",
             )
         ]
-    if details <= THIN_DETAILS:
-        return [
-            Finding(
-                "facts_thin",
-                f"few concrete details for a {nature} "
-                f"({len(facts.split())} words, {details} kinds of detail)",
-            )
-        ]
+    if measured.score <= THIN_DETAILS or (
+        measured.mostly_urgency and len(measured.kinds) <= THIN_DETAILS + 1
+    ):
+        return [Finding("facts_thin", f"few concrete details for a {nature} ({summary})")]
     return []
 
 
@@ -235,18 +219,39 @@ def _date_range_findings(ctx: Context) -> list[Finding]:
 def _unexplained_target_findings(ctx: Context) -> list[Finding]:
     # A target nobody mentions in the narrative is somebody the emergency does not explain,
     # and asking for their location is how a stalker would use an EDR.
-    if len(ctx.record.targets) < 2:
-        return []
-    text = ctx.narrative
-    unexplained = [t.value for t in ctx.record.targets if t.value.lstrip("@").lower() not in text]
-    if len(unexplained) < 2:
-        return []
-    wants_location = DataCategory.location in ctx.record.data_requested
-    what = "including their location" if wants_location else "with no reason given"
-    return [
-        Finding(
-            "scope_unexplained_targets",
-            f"{len(unexplained)} targets never mentioned in the facts, {what}: "
-            f"{', '.join(unexplained[:3])}",
+    targets = [NamedTarget(t.identifier_type, t.value) for t in ctx.record.targets]
+    if len(targets) < 2:
+        return []  # one account: it is the one the emergency is about
+    missing = unexplained(Narrative(ctx.narrative), targets)
+    findings: list[Finding] = []
+    if len(targets) >= 2 and len(missing) >= 2:
+        wants_location = DataCategory.location in ctx.record.data_requested
+        what = "including their location" if wants_location else "with no reason given"
+        findings.append(
+            Finding(
+                "scope_unexplained_targets",
+                f"{len(missing)} targets never mentioned in the facts, {what}: "
+                f"{', '.join(t.value for t in missing[:3])}",
+            )
         )
-    ]
+    kinds = unlinked_mix(targets)
+    if kinds and missing:
+        findings.append(
+            Finding(
+                "scope_unlinked_targets",
+                f"{len(targets)} targets of {len(kinds)} kinds ({', '.join(kinds)}) with no "
+                f"name or number in common, {len(missing)} of them not in the facts",
+            )
+        )
+    nature = ctx.record.emergency.nature if ctx.record.emergency else None
+    expected = expected_targets(nature)
+    if len(targets) > expected:
+        what = nature.value.replace("_", " ") if nature else "emergency"
+        findings.append(
+            Finding(
+                "scope_targets_beyond_nature",
+                f"{len(targets)} targets for a {what}, which involves at most {expected} "
+                f"people's accounts ({len(missing)} not in the facts)",
+            )
+        )
+    return findings

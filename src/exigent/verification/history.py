@@ -8,15 +8,16 @@ questions from stored requests and verification outcomes.
 from __future__ import annotations
 
 from bisect import bisect_left, insort_right
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from itertools import chain
 from typing import Protocol
 
-from exigent.verification.text import TextFingerprint, jaccard
+import numpy as np
+
+from exigent.verification.text import NUM_PERM, TextFingerprint, similarity_to_many
 
 
 class VerificationOutcome(StrEnum):
@@ -99,10 +100,10 @@ def normalise_target(value: str) -> str:
     return value.strip().lstrip("@").lower()
 
 
-# Each shingle remembers only its most recent requests: stock phrases of the trade (standard
-# form wording) would otherwise make every lookup scan the whole history, and a template that
-# is being reused right now still shows up among the latest users of its phrases.
-SHINGLE_POSTINGS = 32
+# Each signature band remembers only its most recent requests: a standard form used all the
+# time would otherwise make every lookup read a long bucket, and a template that is being
+# reused right now still shows up among the latest users of its wording.
+BAND_POSTINGS = 8
 
 
 @dataclass
@@ -114,7 +115,10 @@ class InMemoryHistory:
     judged as fast as a newcomer.
     """
 
-    fingerprints: dict[str, TextFingerprint] = field(default_factory=dict)
+    # Only the signature of each narrative, never its text: 512 bytes a request.
+    # Signatures are rows of one growing matrix, so a lookup compares all its candidates at once.
+    _signatures: np.ndarray = field(default_factory=lambda: np.zeros((256, NUM_PERM), np.uint32))
+    _signature_row: dict[str, int] = field(default_factory=dict)
     _by_requester: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
     _by_domain: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
     _by_target: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
@@ -123,8 +127,8 @@ class InMemoryHistory:
         default_factory=lambda: defaultdict(list)
     )
     _marked_domain: dict[str, list[PastRequest]] = field(default_factory=lambda: defaultdict(list))
-    _by_shingle: dict[int, deque[str]] = field(
-        default_factory=lambda: defaultdict(lambda: deque(maxlen=SHINGLE_POSTINGS))
+    _by_band: dict[int, deque[str]] = field(
+        default_factory=lambda: defaultdict(lambda: deque(maxlen=BAND_POSTINGS))
     )
     _by_id: dict[str, PastRequest] = field(default_factory=dict)
 
@@ -133,10 +137,19 @@ class InMemoryHistory:
         self._by_id[request.request_id] = request
         for bucket in self._buckets(request):
             _insert_in_order(bucket, request)
-        if fingerprint is not None and fingerprint.shingles:
-            self.fingerprints[request.request_id] = fingerprint
-            for shingle in fingerprint.shingles:
-                self._by_shingle[shingle].append(request.request_id)
+        if fingerprint is not None and not fingerprint.empty:
+            self._store_signature(request.request_id, fingerprint)
+            # The index is per process, so the process's own (salted) hash of a band will do.
+            for band in fingerprint.bands:
+                self._by_band[hash(band)].append(request.request_id)
+
+    def _store_signature(self, request_id: str, fingerprint: TextFingerprint) -> None:
+        row = self._signature_row.setdefault(request_id, len(self._signature_row))
+        if row >= len(self._signatures):
+            grown = np.zeros((2 * len(self._signatures), NUM_PERM), np.uint32)
+            grown[: len(self._signatures)] = self._signatures
+            self._signatures = grown
+        self._signatures[row] = fingerprint.signature
 
     def mark(self, request_id: str, outcome: VerificationOutcome | None) -> None:
         """Record the outcome of verifying an earlier request."""
@@ -187,24 +200,25 @@ class InMemoryHistory:
     def similar_texts(
         self, fingerprint: TextFingerprint, *, before: datetime, threshold: float
     ) -> Sequence[TextMatch]:
-        shared = Counter(
-            chain.from_iterable(
-                self._by_shingle.get(shingle, ()) for shingle in fingerprint.shingles
-            )
+        candidates = {
+            request_id
+            for band in fingerprint.bands
+            for request_id in self._by_band.get(hash(band), ())
+        }
+        earlier = [i for i in candidates if self._by_id[i].received_at < before]
+        if not earlier:
+            return []
+        # One vectorised comparison of all candidate signatures, not one call per candidate.
+        rows = [self._signature_row[request_id] for request_id in earlier]
+        similarities = similarity_to_many(fingerprint, self._signatures[rows])
+        matches = [
+            TextMatch(self._by_id[request_id], float(similarity))
+            for request_id, similarity in zip(earlier, similarities, strict=True)
+            if similarity >= threshold
+        ]
+        return sorted(
+            matches, key=lambda m: (-m.similarity, m.request.received_at, m.request.request_id)
         )
-        # Jaccard >= t needs at least t * |A| shared shingles: a cheap filter before scoring.
-        needed = threshold * len(fingerprint.shingles)
-        matches = []
-        for request_id, count in shared.items():
-            if count < needed:
-                continue
-            request = self._by_id[request_id]
-            if request.received_at >= before:
-                continue
-            similarity = jaccard(fingerprint, self.fingerprints[request_id])
-            if similarity >= threshold:
-                matches.append(TextMatch(request, similarity))
-        return sorted(matches, key=lambda match: -match.similarity)
 
     def marks_for_requester(self, email: str, *, before: datetime) -> Marks:
         return _marks(_window(self._marked_requester.get(email.lower(), []), before, None))

@@ -60,6 +60,8 @@ DESCRIPTIONS: dict[str, str] = {
     "citation_mlat_on_domestic": "MLAT wording on a domestic request.",
     "citation_us_law_foreign": "US statute cited by a foreign agency.",
     "threatening_language": "Threatens the provider or its staff.",
+    "threatening_blame": "Blames the provider or its staff in advance for a death or harm.",
+    "threatening_escalation": "Threatens to go to the provider's bosses, the press or authorities.",
     "threatening_deadline": "Demands an answer by a deadline without facts to justify it.",
     "facts_withheld": "Says the facts cannot be shared.",
     "facts_very_thin": "Almost no facts for the stated emergency.",
@@ -70,4 +72,6 @@ DESCRIPTIONS: dict[str, str] = {
     "scope_many_targets": "Names many targets.",
     "scope_several_targets": "Names several targets.",
     "scope_unexplained_targets": "Names targets the facts do not mention.",
+    "scope_unlinked_targets": "Targets of three or more kinds with nothing tying them together.",
+    "scope_targets_beyond_nature": "More targets than the kind of emergency involves.",
 }
