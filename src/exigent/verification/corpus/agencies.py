@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from exigent.directory.sources import iter_agency_homepages, iter_fbi_agencies
+from exigent.directory.sources import iter_agency_homepages, iter_dotgov, iter_fbi_agencies
 from exigent.verification.corpus.foreign import FOREIGN_FORCES, ForeignForce
 
 # Share of agencies trained on; the rest are only ever scored (held out).
@@ -30,24 +30,60 @@ THIRD_PARTY_HOSTS = re.compile(
 )
 
 STATE_ZONES = {
-    "AL": "America/Chicago", "AK": "America/Anchorage", "AZ": "America/Phoenix",
-    "AR": "America/Chicago", "CA": "America/Los_Angeles", "CO": "America/Denver",
-    "CT": "America/New_York", "DE": "America/New_York", "DC": "America/New_York",
-    "FL": "America/New_York", "GA": "America/New_York", "HI": "Pacific/Honolulu",
-    "ID": "America/Boise", "IL": "America/Chicago", "IN": "America/Indiana/Indianapolis",
-    "IA": "America/Chicago", "KS": "America/Chicago", "KY": "America/New_York",
-    "LA": "America/Chicago", "ME": "America/New_York", "MD": "America/New_York",
-    "MA": "America/New_York", "MI": "America/Detroit", "MN": "America/Chicago",
-    "MS": "America/Chicago", "MO": "America/Chicago", "MT": "America/Denver",
-    "NE": "America/Chicago", "NV": "America/Los_Angeles", "NH": "America/New_York",
-    "NJ": "America/New_York", "NM": "America/Denver", "NY": "America/New_York",
-    "NC": "America/New_York", "ND": "America/Chicago", "OH": "America/New_York",
-    "OK": "America/Chicago", "OR": "America/Los_Angeles", "PA": "America/New_York",
-    "RI": "America/New_York", "SC": "America/New_York", "SD": "America/Chicago",
-    "TN": "America/Chicago", "TX": "America/Chicago", "UT": "America/Denver",
-    "VT": "America/New_York", "VA": "America/New_York", "WA": "America/Los_Angeles",
-    "WV": "America/New_York", "WI": "America/Chicago", "WY": "America/Denver",
-    "PR": "America/Puerto_Rico", "GU": "Pacific/Guam", "VI": "America/St_Thomas",
+    "AL": "America/Chicago",
+    "AK": "America/Anchorage",
+    "AZ": "America/Phoenix",
+    "AR": "America/Chicago",
+    "CA": "America/Los_Angeles",
+    "CO": "America/Denver",
+    "CT": "America/New_York",
+    "DE": "America/New_York",
+    "DC": "America/New_York",
+    "FL": "America/New_York",
+    "GA": "America/New_York",
+    "HI": "Pacific/Honolulu",
+    "ID": "America/Boise",
+    "IL": "America/Chicago",
+    "IN": "America/Indiana/Indianapolis",
+    "IA": "America/Chicago",
+    "KS": "America/Chicago",
+    "KY": "America/New_York",
+    "LA": "America/Chicago",
+    "ME": "America/New_York",
+    "MD": "America/New_York",
+    "MA": "America/New_York",
+    "MI": "America/Detroit",
+    "MN": "America/Chicago",
+    "MS": "America/Chicago",
+    "MO": "America/Chicago",
+    "MT": "America/Denver",
+    "NE": "America/Chicago",
+    "NV": "America/Los_Angeles",
+    "NH": "America/New_York",
+    "NJ": "America/New_York",
+    "NM": "America/Denver",
+    "NY": "America/New_York",
+    "NC": "America/New_York",
+    "ND": "America/Chicago",
+    "OH": "America/New_York",
+    "OK": "America/Chicago",
+    "OR": "America/Los_Angeles",
+    "PA": "America/New_York",
+    "RI": "America/New_York",
+    "SC": "America/New_York",
+    "SD": "America/Chicago",
+    "TN": "America/Chicago",
+    "TX": "America/Chicago",
+    "UT": "America/Denver",
+    "VT": "America/New_York",
+    "VA": "America/New_York",
+    "WA": "America/Los_Angeles",
+    "WV": "America/New_York",
+    "WI": "America/Chicago",
+    "WY": "America/Denver",
+    "PR": "America/Puerto_Rico",
+    "GU": "Pacific/Guam",
+    "VI": "America/St_Thomas",
 }
 
 _AGENCY_WORDS = re.compile(r"police|pd|sheriff|so\b|marshal|public ?safety|dps|constable")
@@ -104,7 +140,7 @@ def _mail_domain(host: str) -> str:
 
 def place_of(name: str, county: str | None) -> str:
     """The town (or county) an agency serves, from its name."""
-    base = _NAME_SUFFIX.sub("", name).strip(" -–,")
+    base = _NAME_SUFFIX.sub("", name.split(",")[0]).strip(" -\u2013,")
     base = re.sub(r"\s+(city|town|village|township|borough)$", "", base, flags=re.I)
     if not base and county:
         return county.title()
@@ -119,22 +155,37 @@ def us_agencies() -> tuple[Agency, ...]:
     shared = Counter(_mail_domain(row.homepage_host) for row in homepages)
     agencies: list[Agency] = []
     with_home: set[str] = set()
+    names_seen: set[tuple[str, str]] = set()
     for row in homepages:
         domain = _mail_domain(row.homepage_host)
         fact = facts.get(row.ori)
-        if fact is None or THIRD_PARTY_HOSTS.search(domain) or shared[domain] > 3:
+        # A domain several agencies list is someone else's page, or would put one mail
+        # domain in both splits; either way it cannot stand for one agency.
+        if fact is None or THIRD_PARTY_HOSTS.search(domain) or shared[domain] > 1:
             continue
+        if (fact.name, fact.state) in names_seen:
+            continue
+        names_seen.add((fact.name, fact.state))
         if row.state not in STATE_ZONES or "." not in domain:
             continue
         with_home.add(row.ori)
         agencies.append(_us_agency(fact, domain, listed=True))
     rng = random.Random(20250901)
+    known = set(shared) | {row.domain for row in iter_dotgov()}
     for ori, fact in sorted(facts.items()):
         if ori in with_home or fact.state not in STATE_ZONES:
             continue
         if fact.agency_type not in ("City", "County") or rng.random() > 0.25:
             continue
-        agencies.append(_us_agency(fact, invented_domain(fact.name, fact.state, rng), False))
+        if (fact.name, fact.state) in names_seen:
+            continue
+        names_seen.add((fact.name, fact.state))
+        domain = invented_domain(fact.name, fact.state, rng)
+        # An invented domain must really be in no directory, and belong to one agency only.
+        if domain in known:
+            continue
+        known.add(domain)
+        agencies.append(_us_agency(fact, domain, False))
     return tuple(agencies)
 
 
@@ -168,16 +219,30 @@ def invented_domain(name: str, state: str, rng: random.Random) -> str:
     if "sheriff" in name.lower() or "county" in name.lower():
         county = _slug(re.sub(r"county.*$", "", name, flags=re.I)) or place
         options = [
-            f"{county}county{st}.org", f"{county}countysheriff.org", f"co.{county}.{st}.us",
-            f"{county}so.net", f"{county}county.us", f"{county}sheriff{st}.com",
-            f"{county}countysheriff.net", f"{county}co{st}.gov",
+            f"{county}county{st}.org",
+            f"{county}countysheriff.org",
+            f"co.{county}.{st}.us",
+            f"{county}so.net",
+            f"{county}county.us",
+            f"{county}sheriff{st}.com",
+            f"{county}countysheriff.net",
+            f"{county}co{st}.gov",
         ]
     else:
         options = [
-            f"townof{place}.org", f"{place}pd.net", f"{place}pd.org", f"cityof{place}{st}.org",
-            f"ci.{place}.{st}.us", f"{place}police.org", f"villageof{place}.org",
-            f"{place}{st}.gov", f"{place}-{st}.us", f"townof{place}{st}.com",
-            f"{place}borough.org", f"{place}township.org", f"{place}police{st}.com",
+            f"townof{place}.org",
+            f"{place}pd.net",
+            f"{place}pd.org",
+            f"cityof{place}{st}.org",
+            f"ci.{place}.{st}.us",
+            f"{place}police.org",
+            f"villageof{place}.org",
+            f"{place}{st}.gov",
+            f"{place}-{st}.us",
+            f"townof{place}{st}.com",
+            f"{place}borough.org",
+            f"{place}township.org",
+            f"{place}police{st}.com",
         ]
     return rng.choice(options)
 

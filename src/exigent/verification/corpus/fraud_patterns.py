@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from datetime import tzinfo
 
 from exigent.verification.corpus import fraud_wording as fw
-from exigent.verification.corpus import mail, tricks
+from exigent.verification.corpus import tricks
 from exigent.verification.corpus.agencies import Agency
 from exigent.verification.corpus.patterns import Pattern, Record, _label
 from exigent.verification.corpus.people import (
@@ -32,12 +33,22 @@ from exigent.verification.corpus.records import (
 )
 from exigent.verification.corpus.timing import Ctx, later
 
-FOREIGN_MOBILES = (("+447", 12), ("+2348", 13), ("+639", 12), ("+919", 12), ("+2547", 12),
-                   ("+3706", 11), ("+4917", 13), ("+5511", 13), ("+2376", 12))
+FOREIGN_MOBILES = (
+    ("+447", 12),
+    ("+2348", 13),
+    ("+639", 12),
+    ("+919", 12),
+    ("+2547", 12),
+    ("+3706", 11),
+    ("+4917", 13),
+    ("+5511", 13),
+    ("+2376", 12),
+)
 
 
-def _compromised(ctx: Ctx, via: str = "email", nature: str | None = None,
-                 profile: str = "fraud") -> tuple[Draft, Record]:
+def _compromised(
+    ctx: Ctx, via: str = "email", nature: str | None = None, profile: str = "fraud"
+) -> tuple[Draft, Record]:
     agency = ctx.agency()
     sender = new_sender(ctx.rng, agency)
     draft = Draft.make(ctx.rng, ctx.split, sender, ctx.when(agency, profile), via, nature)
@@ -45,7 +56,15 @@ def _compromised(ctx: Ctx, via: str = "email", nature: str | None = None,
 
 
 def _thin(rng: random.Random, record: Record, nature: str) -> None:
-    handle = f"the account {record['targets'][0]['value']}"
+    value = record["targets"][0]["value"]
+    handle = rng.choice(
+        (
+            f"the account {value}",
+            f"the account {value}",
+            value,
+            f"@{value}" if record["targets"][0]["identifier_type"] == "username" else value,
+        )
+    )
     record["emergency"]["facts"] = fw.thin_facts(rng, nature, handle)
     record["emergency"]["how_data_helps"] = rng.choice(fw.THIN_HELPS)
     record["emergency"]["persons_at_risk"] = rng.choice(fw.THIN_RISK)
@@ -57,11 +76,12 @@ def comp_replyto(ctx: Ctx) -> list[Record]:
     s = draft.sender
     first, last = s.who.first.lower(), s.who.last.lower().replace("'", "")
     initials = s.agency.initials.lower()
+    word = tricks.pick(rng, ctx.split, "add_word", tricks.ADD_WORDS)
     options = (
         f"{first}.{last}.{initials}@{tricks.pick(rng, ctx.split, 'free_mail', tricks.FREE_MAIL)}",
         f"{first[0]}{last}.le@{tricks.pick(rng, ctx.split, 'free_mail', tricks.FREE_MAIL)}",
         f"{mailbox(rng, s.who)}@{tricks.typo(rng, s.domain, 'omission')}",
-        f"{mailbox(rng, s.who)}@{tricks.add_word(s.domain, rng.choice(('-gov', 'records', '-pd')))}",
+        f"{mailbox(rng, s.who)}@{tricks.add_word(s.domain, word)}",
         f"records@{rng.choice(tricks.RELAY_WORDS)}.{rng.choice(tricks.RELAY_TLDS)}",
         f"{last}@{ctx.agency().domain}",
     )
@@ -88,7 +108,7 @@ def comp_nosupervisor(ctx: Ctx) -> list[Record]:
 
 def comp_targets(ctx: Ctx) -> list[Record]:
     rng = ctx.rng
-    draft, record = _compromised(ctx)
+    _, record = _compromised(ctx)
     extra = [target(rng)[0] for _ in range(rng.choice((2, 3, 4, 5, 6, 8, 10)))]
     record["targets"] = record["targets"] + extra
     rng.shuffle(record["targets"])
@@ -104,8 +124,11 @@ def bad_callback(rng: random.Random, agency: Agency) -> str:
     if kind == "foreign":
         prefix, length = rng.choice(FOREIGN_MOBILES)
         return foreign_number(rng, (prefix,), length)
-    states = [st for st in ("TX", "CA", "FL", "NY", "AZ", "NV", "GA", "WA", "MI", "OH", "NJ")
-              if st != agency.state]
+    states = [
+        st
+        for st in ("TX", "CA", "FL", "NY", "AZ", "NV", "GA", "WA", "MI", "OH", "NJ")
+        if st != agency.state
+    ]
     return state_number(rng, rng.choice(states))
 
 
@@ -116,10 +139,12 @@ def comp_callback(ctx: Ctx) -> list[Record]:
     record["requester"]["phone"] = phone
     if rng.random() < 0.5:
         record["requester"]["supervisor_phone"] = (
-            phone if rng.random() < 0.4 else phone[:-4] + f"{rng.randint(0, 9999):04d}")
+            phone if rng.random() < 0.4 else phone[:-4] + f"{rng.randint(0, 9999):04d}"
+        )
     if rng.random() < 0.65:
         record["emergency"]["facts"] += " " + fw.CALLBACK_LINES[
-            rng.randrange(len(fw.CALLBACK_LINES))].format(phone=phone)
+            rng.randrange(len(fw.CALLBACK_LINES))
+        ].format(phone=phone)
     return _label([record], "comp_callback", "fraud")
 
 
@@ -155,16 +180,23 @@ HELDOUT_THREATS = frozenset({fw.THREATS[12], fw.THREATS[14]})
 def _threat_line(rng: random.Random, split: str, deadline: str) -> str:
     options = [t for t in fw.THREATS if split == "heldout" or t not in HELDOUT_THREATS]
     line = rng.choice(options)
-    return fw.fill(line, {"minutes": str(rng.choice((15, 20, 30, 45, 60, 90))),
-                          "deadline": deadline})
+    return fw.fill(
+        line, {"minutes": str(rng.choice((15, 20, 30, 45, 60, 90))), "deadline": deadline}
+    )
 
 
 def comp_scope(ctx: Ctx) -> list[Record]:
     rng = ctx.rng
     draft, record = _compromised(ctx)
     record["date_range"] = date_range(draft.when, rng.randint(200, 2400))
-    wide = ["content", "connections", "message_metadata", "subscriber_info", "location",
-            "account_activity"]
+    wide = [
+        "content",
+        "connections",
+        "message_metadata",
+        "subscriber_info",
+        "location",
+        "account_activity",
+    ]
     record["data_requested"] = rng.sample(wide, k=rng.randint(3, 6))
     if "content" not in record["data_requested"]:
         record["data_requested"].append("content")
@@ -217,8 +249,14 @@ def template_reuse(ctx: Ctx) -> list[Record]:
         sender = new_sender(rng, agency)
         when = later(start, rng.uniform(0, 60 * 24 * 20) if i else 0)
         when = when.astimezone(_zone(agency))
-        draft = Draft.make(rng, ctx.split, sender, when, rng.choice(("email", "email", "portal")),
-                           skeleton["nature"])
+        draft = Draft.make(
+            rng,
+            ctx.split,
+            sender,
+            when,
+            rng.choice(("email", "email", "portal")),
+            skeleton["nature"],
+        )
         picked = target(rng)
         record = request(draft, targets=[picked])
         slots = _slots(rng, draft, picked[1])
@@ -229,7 +267,7 @@ def template_reuse(ctx: Ctx) -> list[Record]:
     return _label(records, "template_reuse", "fraud")
 
 
-def _zone(agency: Agency) -> object:
+def _zone(agency: Agency) -> tzinfo:
     from exigent.verification.corpus.timing import zone
 
     return zone(agency.zone)
@@ -243,10 +281,16 @@ def _slots(rng: random.Random, draft: Draft, handle: str) -> dict[str, str]:
 
 
 FRAUD_PATTERNS_A: dict[str, Pattern] = {
-    "comp_replyto": comp_replyto, "comp_nosupervisor": comp_nosupervisor,
-    "comp_targets": comp_targets, "comp_callback": comp_callback,
-    "comp_citation": comp_citation, "comp_threat": comp_threat, "comp_scope": comp_scope,
-    "comp_thin": comp_thin, "comp_other_agency": comp_other_agency, "comp_burst": comp_burst,
+    "comp_replyto": comp_replyto,
+    "comp_nosupervisor": comp_nosupervisor,
+    "comp_targets": comp_targets,
+    "comp_callback": comp_callback,
+    "comp_citation": comp_citation,
+    "comp_threat": comp_threat,
+    "comp_scope": comp_scope,
+    "comp_thin": comp_thin,
+    "comp_other_agency": comp_other_agency,
+    "comp_burst": comp_burst,
     "template_reuse": template_reuse,
 }
 

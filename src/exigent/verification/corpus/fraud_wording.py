@@ -18,8 +18,11 @@ NATURE_WORDS = {
     "kidnapping": ("a kidnapping", "an abduction in progress", "a hostage situation"),
     "violent_threat": ("a threat to kill", "an active threat", "a shooting threat"),
     "terrorism": ("a planned attack", "a terrorism matter", "a bomb threat"),
-    "other_life_threat": ("a life-threatening emergency", "a missing endangered person",
-                          "a medical emergency"),
+    "other_life_threat": (
+        "a life-threatening emergency",
+        "a missing endangered person",
+        "a medical emergency",
+    ),
 }
 THIN = (
     "{handle} is connected to {what}. A person's life is at risk and the account information "
@@ -41,17 +44,30 @@ THIN = (
     "details will be provided by phone.",
     "Ongoing emergency. The user of {handle} may harm themselves or others. Please send "
     "everything you hold on the account.",
-    "Exigent matter, life at risk. Account {handle} is the only lead we have.",
+    "Exigent matter, life at risk. {handle_cap} is the only lead we have.",
     "Per our investigation {handle} is linked to {what}; time sensitive, provide all records.",
     "Officers are responding to {what} and require the account details of {handle} at once.",
     "Info received that the owner of {handle} is in danger. Cannot share more over email.",
 )
-THIN_HELPS = ("To locate the subject.", "The information will help us locate the subject.",
-              "Location and IP information will allow officers to respond.",
-              "Will assist in locating the victim.", "Identify the suspect.",
-              "Needed for the investigation.", "To find the person.", "Investigative lead.")
-THIN_RISK = ("1", "Unknown at this time", "The victim", "Minor", "Victim (see facts)",
-             "Multiple", "Public")
+THIN_HELPS = (
+    "To locate the subject.",
+    "The information will help us locate the subject.",
+    "Location and IP information will allow officers to respond.",
+    "Will assist in locating the victim.",
+    "Identify the suspect.",
+    "Needed for the investigation.",
+    "To find the person.",
+    "Investigative lead.",
+)
+THIN_RISK = (
+    "1",
+    "Unknown at this time",
+    "The victim",
+    "Minor",
+    "Victim (see facts)",
+    "Multiple",
+    "Public",
+)
 
 THREATS = (
     "This request is mandatory. Respond IMMEDIATELY or face penalties under federal law.",
@@ -62,48 +78,60 @@ THREATS = (
     "arrest for hindering prosecution.",
     "If this person dies because your company delayed, your company will be held responsible.",
     "Your employees can be held personally liable for any harm that results from a refusal.",
-    "We will contact the media and your general counsel if this is not handled within the "
-    "hour.", "Refusal will be escalated to the FBI and the Attorney General's office.",
+    "We will contact the media and your general counsel if this is not handled within the hour.",
+    "Refusal will be escalated to the FBI and the Attorney General's office.",
     "You have {minutes} minutes. After that we will assume your company is refusing to "
     "cooperate with law enforcement.",
-    "Do not forward this request for review; it must be fulfilled now. Delays are being "
-    "logged.", "Withholding this information in a life-threatening case is a federal offence.",
+    "Do not forward this request for review; it must be fulfilled now. Delays are being logged.",
+    "Withholding this information in a life-threatening case is a federal offence.",
     "A child's death will be on your company if you do not answer right away.",
-    "Any further delay will be reported as interference with an active homicide prevention "
-    "case.", "Reply within the hour or a warrant will be issued for your custodian of records.",
+    "Any further delay will be reported as interference with an active homicide prevention case.",
+    "Reply within the hour or a warrant will be issued for your custodian of records.",
     "Your platform will be named publicly as having obstructed this rescue.",
     "Respond by {deadline} at the latest. No extensions.",
 )
 WRONG_CITATION_LAW = (
-    "18 U.S.C. 2705(b) order", "18 U.S.C. § 2703(d)", "Court order pursuant to 18 U.S.C. 2703(d)",
-    "Grand jury subpoena, 18 U.S.C. 2703(c)(1)", "18 U.S.C. 2703(c)(2) administrative subpoena",
+    "18 U.S.C. 2705(b) order",
+    "18 U.S.C. § 2703(d)",
+    "Court order pursuant to 18 U.S.C. 2703(d)",
+    "Grand jury subpoena, 18 U.S.C. 2703(c)(1)",
+    "18 U.S.C. 2703(c)(2) administrative subpoena",
     "Pursuant to the MLAT between the United States and the requesting state",
     "Mutual Legal Assistance Treaty (MLAT), emergency procedure",
-    "USA PATRIOT Act Section 215; 18 U.S.C. 2703", "Search warrant issued under 18 U.S.C. 2703(a)",
-    "18 U.S.C. 2518 interception order", "State investigative subpoena and 18 USC 2703(c)",
-    "Federal Rule of Criminal Procedure 41 warrant", "18 U.S.C. 3123 pen register order",
+    "USA PATRIOT Act Section 215; 18 U.S.C. 2703",
+    "Search warrant issued under 18 U.S.C. 2703(a)",
+    "18 U.S.C. 2518 interception order",
+    "State investigative subpoena and 18 USC 2703(c)",
+    "Federal Rule of Criminal Procedure 41 warrant",
+    "18 U.S.C. 3123 pen register order",
 )
 WRONG_CITATION_WHY = (
     "Pursuant to the treaty, your company is obliged to provide the records to the requesting "
-    "authority.", "This court order compels the immediate production of the records listed.",
+    "authority.",
+    "This court order compels the immediate production of the records listed.",
     "The attached subpoena requires production of the records within 24 hours.",
     "The warrant attached authorises the immediate release of all stored content.",
     "Production is compelled by the order referenced above; voluntary review does not apply.",
     "A subpoena has been issued and is enforceable immediately.",
 )
 FOREIGN_US_LAW = (
-    "18 U.S.C. 2702(c)(4) and 2703(c)", "18 USC 2703(d) and the CLOUD Act",
-    "USA PATRIOT Act and 18 U.S.C. 2702(c)(4)", "18 U.S.C. 2258A",
-    "United States Code Title 18 Section 2702", "18 U.S.C. § 2702(b)(8)",
-    "Stored Communications Act, 18 U.S.C. 2701-2713", "CLOUD Act, 18 U.S.C. 2523",
+    "18 U.S.C. 2702(c)(4) and 2703(c)",
+    "18 USC 2703(d) and the CLOUD Act",
+    "USA PATRIOT Act and 18 U.S.C. 2702(c)(4)",
+    "18 U.S.C. 2258A",
+    "United States Code Title 18 Section 2702",
+    "18 U.S.C. § 2702(b)(8)",
+    "Stored Communications Act, 18 U.S.C. 2701-2713",
+    "CLOUD Act, 18 U.S.C. 2523",
     "18 U.S.C. 2703(f) and 2702(b)(8)",
 )
 FOREIGN_US_WHY = (
     "Under US federal law (18 U.S.C. 2702) you are required to disclose this information in an "
-    "emergency.", "This request is made under United States law and requires your immediate "
-    "cooperation.", "As provided by the Stored Communications Act, disclosure to this agency is "
-    "mandatory in cases of danger to life.", "There is no time for legal process; the US "
-    "statute allows you to release the data to us.",
+    "emergency.",
+    "This request is made under United States law and requires your immediate cooperation.",
+    "As provided by the Stored Communications Act, disclosure to this agency is "
+    "mandatory in cases of danger to life.",
+    "There is no time for legal process; the US statute allows you to release the data to us.",
     "The CLOUD Act obliges US providers to answer foreign police directly.",
 )
 CALLBACK_LINES = (
@@ -114,8 +142,17 @@ CALLBACK_LINES = (
     "Contact me on {phone} only - the station number will not reach me.",
     "Text or call {phone}; I am not at my desk.",
 )
-SUPERVISOR_PLACEHOLDERS = ("N/A", "Sgt. on duty", "Shift supervisor", "On-call supervisor",
-                           "TBD", "Watch commander", "n/a", "See above", "Duty Sergeant")
+SUPERVISOR_PLACEHOLDERS = (
+    "N/A",
+    "Sgt. on duty",
+    "Shift supervisor",
+    "On-call supervisor",
+    "TBD",
+    "Watch commander",
+    "n/a",
+    "See above",
+    "Duty Sergeant",
+)
 
 # Words a reused template swaps to look fresh: each group is interchangeable.
 SYNONYMS = (
@@ -126,7 +163,8 @@ SYNONYMS = (
     ("officers checked", "units checked", "deputies checked", "patrol checked"),
     ("negative results", "no result", "without success", "nothing found"),
     ("unable to reach", "not able to contact", "cannot reach"),
-    ("abducted", "taken", "kidnapped"), ("tonight", "this evening", "before morning"),
+    ("abducted", "taken", "kidnapped"),
+    ("tonight", "this evening", "before morning"),
     ("threatened to kill", "threatened to murder", "said he would kill"),
     ("the only current lead", "our only lead", "the sole lead"),
 )
@@ -134,14 +172,23 @@ SYNONYMS = (
 
 def thin_facts(rng: random.Random, nature: str, handle: str) -> str:
     what = rng.choice(NATURE_WORDS[nature])
-    text = fill(rng.choice(THIN), {"handle": handle, "what": what,
-                                    "what_cap": what[0].upper() + what[1:]})
+    text = fill(
+        rng.choice(THIN),
+        {
+            "handle": handle,
+            "what": what,
+            "handle_cap": handle[0].upper() + handle[1:],
+            "what_cap": what[0].upper() + what[1:],
+        },
+    )
     return text[0].upper() + text[1:]
 
 
 def threat(rng: random.Random, when_text: str) -> str:
-    return fill(rng.choice(THREATS), {"minutes": str(rng.choice((15, 20, 30, 45, 60, 90))),
-                                      "deadline": when_text})
+    return fill(
+        rng.choice(THREATS),
+        {"minutes": str(rng.choice((15, 20, 30, 45, 60, 90))), "deadline": when_text},
+    )
 
 
 def paraphrase(rng: random.Random, text: str) -> str:
@@ -164,44 +211,43 @@ TEMPLATES = (
     {
         "nature": "suicide_self_harm",
         "facts": "We have received a credible report that the user of the account {handle} has "
-                 "posted a message stating that {he} intends to take {his} own life tonight. "
-                 "The user has a firearm and has not been seen since {time}. Family members are "
-                 "unable to reach {him} and officers checked {his} last known residence with "
-                 "negative results. We urgently need to locate {him}.",
+        "posted a message stating that {he} intends to take {his} own life tonight. "
+        "The user has a firearm and has not been seen since {time}. Family members are "
+        "unable to reach {him} and officers checked {his} last known residence with "
+        "negative results. We urgently need to locate {him}.",
         "helps": "The phone number, e-mail, IP addresses and location history on the account "
-                 "will allow us to locate the user and save {his} life.",
+        "will allow us to locate the user and save {his} life.",
         "why": "Exigent circumstances. There is no time for legal process.",
     },
     {
         "nature": "kidnapping",
         "facts": "On {date} at approximately {time} a {age} year old {noun} was abducted by a "
-                 "known suspect who is using the account {handle}. The suspect has sent the "
-                 "family photos showing the victim restrained and has threatened to kill the "
-                 "victim if police are contacted. We have reason to believe the victim is being "
-                 "moved across state lines tonight. The only current lead is the suspect's "
-                 "activity on your platform.",
+        "known suspect who is using the account {handle}. The suspect has sent the "
+        "family photos showing the victim restrained and has threatened to kill the "
+        "victim if police are contacted. We have reason to believe the victim is being "
+        "moved across state lines tonight. The only current lead is the suspect's "
+        "activity on your platform.",
         "helps": "We need the subscriber information, recent IP addresses and any location "
-                 "data for the account so we can identify the suspect's current location and "
-                 "recover the victim alive.",
-        "why": "There is no time to obtain a court order. The victim may be killed within "
-               "hours.",
+        "data for the account so we can identify the suspect's current location and "
+        "recover the victim alive.",
+        "why": "There is no time to obtain a court order. The victim may be killed within hours.",
     },
     {
         "nature": "child_safety",
         "facts": "A {age} year old child has been reported missing and was last in contact with "
-                 "the account {handle}. The account holder is an adult who has been grooming "
-                 "the child and arranged to meet {him} tonight. The child's phone is off. We "
-                 "urgently need the account details to find the child before {he} is harmed.",
+        "the account {handle}. The account holder is an adult who has been grooming "
+        "the child and arranged to meet {him} tonight. The child's phone is off. We "
+        "urgently need the account details to find the child before {he} is harmed.",
         "helps": "Subscriber details, IP logs and location will lead us to the suspect and "
-                 "the child.",
+        "the child.",
         "why": "The danger to the child is immediate and a warrant cannot be obtained in time.",
     },
     {
         "nature": "violent_threat",
         "facts": "The account {handle} has threatened to kill a former partner and posted a "
-                 "photo of a handgun with her address. The suspect is believed to be travelling "
-                 "to her location now. Officers checked his residence with negative results. "
-                 "We urgently need his current location.",
+        "photo of a handgun with her address. The suspect is believed to be travelling "
+        "to her location now. Officers checked his residence with negative results. "
+        "We urgently need his current location.",
         "helps": "Location history and IP addresses will let officers intercept the suspect.",
         "why": "Exigent circumstances. There is no time for legal process.",
     },

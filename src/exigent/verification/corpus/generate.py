@@ -31,15 +31,39 @@ PATTERNS: dict[str, Pattern] = {**LEGIT_PATTERNS, **FRAUD_PATTERNS_A, **IMPOSTOR
 # Records per 1,000 (a pattern making several records per call counts them all). About 35%
 # fraud, like the labelled sample; genuine email and portal requests dominate, as in reality.
 WEIGHTS = {
-    "legit_email": 170, "legit_portal": 90, "legit_api": 22, "legit_phone": 14,
-    "legit_chief": 15, "legit_followup": 30, "legit_foreign": 45, "legit_kidnap_2targets": 20,
-    "legit_latenight": 35, "legit_replyto_samedomain": 22, "legit_thin": 35,
-    "legit_umbrella_domain": 50, "legit_unlisted_domain": 55, "legit_weakauth": 27,
-    "auth_fail": 20, "comp_burst": 28, "comp_callback": 20, "comp_citation": 19,
-    "comp_nosupervisor": 18, "comp_replyto": 20, "comp_scope": 16, "comp_targets": 17,
-    "comp_threat": 20, "comp_thin": 14, "comp_other_agency": 14, "foreign_us_statute": 14,
-    "freemail": 24, "lookalike_addword": 15, "lookalike_homoglyph": 15,
-    "lookalike_subdomain": 15, "lookalike_tld": 15, "lookalike_typo": 15, "template_reuse": 26,
+    "legit_email": 170,
+    "legit_portal": 90,
+    "legit_api": 22,
+    "legit_phone": 14,
+    "legit_chief": 15,
+    "legit_followup": 30,
+    "legit_foreign": 45,
+    "legit_kidnap_2targets": 20,
+    "legit_latenight": 35,
+    "legit_replyto_samedomain": 22,
+    "legit_thin": 35,
+    "legit_umbrella_domain": 50,
+    "legit_unlisted_domain": 55,
+    "legit_weakauth": 27,
+    "auth_fail": 20,
+    "comp_burst": 28,
+    "comp_callback": 20,
+    "comp_citation": 19,
+    "comp_nosupervisor": 18,
+    "comp_replyto": 20,
+    "comp_scope": 16,
+    "comp_targets": 17,
+    "comp_threat": 20,
+    "comp_thin": 14,
+    "comp_other_agency": 14,
+    "foreign_us_statute": 14,
+    "freemail": 24,
+    "lookalike_addword": 15,
+    "lookalike_homoglyph": 15,
+    "lookalike_subdomain": 15,
+    "lookalike_tld": 15,
+    "lookalike_typo": 15,
+    "template_reuse": 26,
 }
 # Records each call makes on average, to turn record weights into call counts.
 RECORDS_PER_CALL = {"comp_burst": 6.5, "template_reuse": 4.5, "legit_followup": 2.0}
@@ -85,8 +109,9 @@ def write(records: Iterable[dict[str, Any]], out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m exigent.verification.corpus",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m exigent.verification.corpus", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--split", choices=SPLITS, default="train")
@@ -96,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     write(records, args.out)
     counts = Counter(r["pattern"] for r in records)
     fraud = sum(1 for r in records if r["label"] == "fraud")
-    print(f"{len(records)} records ({fraud / len(records):.0%} fraud) -> {args.out}",
-          file=sys.stderr)
+    print(
+        f"{len(records)} records ({fraud / len(records):.0%} fraud) -> {args.out}", file=sys.stderr
+    )
     for name, n in sorted(counts.items()):
         print(f"  {name:28} {n}", file=sys.stderr)
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 
 from exigent.verification.corpus import fraud_wording as fw
 from exigent.verification.corpus import mail, tricks
@@ -20,13 +21,23 @@ ATTACKER_NETWORKS = ("google", "microsoft", "zoho", "vps", "vps")
 
 def _attacker_outcome(rng: random.Random) -> mail.AuthOutcome:
     # The attacker owns the domain, so it usually authenticates; cheap setups skip DKIM/DMARC.
-    return rng.choice((mail.AuthOutcome.passing(), mail.AuthOutcome.passing(),
-                       mail.AuthOutcome("pass", "none", "none"),
-                       mail.AuthOutcome("pass", "pass", "none")))
+    return rng.choice(
+        (
+            mail.AuthOutcome.passing(),
+            mail.AuthOutcome.passing(),
+            mail.AuthOutcome("pass", "none", "none"),
+            mail.AuthOutcome("pass", "pass", "none"),
+        )
+    )
 
 
-def _impostor_record(ctx: Ctx, agency: Agency, sender: Sender, wire_domain: str | None = None,
-                     thin_share: float = 0.5) -> Record:
+def _impostor_record(
+    ctx: Ctx,
+    agency: Agency,
+    sender: Sender,
+    wire_domain: str | None = None,
+    thin_share: float = 0.5,
+) -> Record:
     rng = ctx.rng
     via = rng.choice(("email", "email", "email", "portal"))
     draft = Draft.make(rng, ctx.split, sender, ctx.when(agency, "fraud"), via)
@@ -34,9 +45,13 @@ def _impostor_record(ctx: Ctx, agency: Agency, sender: Sender, wire_domain: str 
     if rng.random() < thin_share:
         _thin(rng, record, draft.nature)
     if via == "email":
-        record["email"] = email_block(rng, sender, _attacker_outcome(rng),
-                                      network=rng.choice(ATTACKER_NETWORKS),
-                                      wire_domain=wire_domain)
+        record["email"] = email_block(
+            rng,
+            sender,
+            _attacker_outcome(rng),
+            network=rng.choice(ATTACKER_NETWORKS),
+            wire_domain=wire_domain,
+        )
     return record
 
 
@@ -63,10 +78,8 @@ def lookalike_tld(ctx: Ctx) -> list[Record]:
 
 
 def lookalike_subdomain(ctx: Ctx) -> list[Record]:
-    family = tricks.pick(ctx.rng, ctx.split, "subdomain_family",
-                         tuple(tricks.SUBDOMAIN_FAMILIES))
-    return _lookalike(ctx, "lookalike_subdomain",
-                      lambda d: tricks.subdomain(ctx.rng, d, family))
+    family = tricks.pick(ctx.rng, ctx.split, "subdomain_family", tuple(tricks.SUBDOMAIN_FAMILIES))
+    return _lookalike(ctx, "lookalike_subdomain", lambda d: tricks.subdomain(ctx.rng, d, family))
 
 
 def lookalike_homoglyph(ctx: Ctx) -> list[Record]:
@@ -84,13 +97,21 @@ def _freemail_local(rng: random.Random, sender: Sender) -> str:
     first, last = sender.who.first.lower(), sender.who.last.lower().replace("'", "")
     ini = sender.agency.initials.lower()
     place = "".join(ch for ch in sender.agency.place.lower() if ch.isalpha())[:12]
-    return rng.choice((
-        f"{first}.{last}.{ini}", f"{ini}.records", f"officer{last}{rng.randint(1, 99)}",
-        f"{last}.{first}{rng.randint(1960, 2000)}", f"sgt.{last}.{ini}", f"det{last}{ini}",
-        f"{place}police", f"{place}.pd.{rng.choice(('records', 'cid', 'detectives'))}",
-        f"{first[0]}{last}.le", f"{ini}{rng.choice(('sheriff', 'dispatch', 'cid'))}",
-        f"{last}{first[0]}.{ini}{rng.randint(1, 9)}",
-    ))
+    return rng.choice(
+        (
+            f"{first}.{last}.{ini}",
+            f"{ini}.records",
+            f"officer{last}{rng.randint(1, 99)}",
+            f"{last}.{first}{rng.randint(1960, 2000)}",
+            f"sgt.{last}.{ini}",
+            f"det{last}{ini}",
+            f"{place}police",
+            f"{place}.pd.{rng.choice(('records', 'cid', 'detectives'))}",
+            f"{first[0]}{last}.le",
+            f"{ini}{rng.choice(('sheriff', 'dispatch', 'cid'))}",
+            f"{last}{first[0]}.{ini}{rng.randint(1, 9)}",
+        )
+    )
 
 
 def freemail(ctx: Ctx) -> list[Record]:
@@ -98,7 +119,7 @@ def freemail(ctx: Ctx) -> list[Record]:
     agency = ctx.agency(rng.choice(("listed", "listed", "listed", "unlisted")))
     provider = tricks.pick(rng, ctx.split, "free_mail", tricks.FREE_MAIL, reserved_share=0.3)
     sender = impostor_sender(ctx, agency, provider)
-    sender = impostor_sender(ctx, agency, provider, _freemail_local(rng, sender))
+    sender = replace(sender, address=f"{_freemail_local(rng, sender)}@{provider}")
     via = rng.choice(("email", "email", "email", "portal"))
     draft = Draft.make(rng, ctx.split, sender, ctx.when(agency, "fraud"), via)
     record = request(draft)
@@ -107,18 +128,30 @@ def freemail(ctx: Ctx) -> list[Record]:
     if via == "email":
         ip = mail.provider_ip(rng, provider)
         header = mail.authentication_results(
-            rng, sender.address, provider, ip, mail.AuthOutcome.passing(),
-            rng.choice(("google", "microsoft", "proofpoint", "mimecast", "postfix")))
-        record["email"] = {"from": mail.display_from(rng, sender.who.title, sender.who.name,
-                                                     sender.address),
-                           "authentication_results": header, "received_ip": ip}
+            rng,
+            sender.address,
+            provider,
+            ip,
+            mail.AuthOutcome.passing(),
+            rng.choice(("google", "microsoft", "proofpoint", "mimecast", "postfix")),
+        )
+        record["email"] = {
+            "from": mail.display_from(rng, sender.who.title, sender.who.name, sender.address),
+            "authentication_results": header,
+            "received_ip": ip,
+        }
     return _label([record], "freemail", "fraud")
 
 
-FAILURES = (mail.AuthOutcome("fail", "none", "fail"), mail.AuthOutcome("softfail", "none", "fail"),
-            mail.AuthOutcome("neutral", "none", "fail"), mail.AuthOutcome("fail", "fail", "fail"),
-            mail.AuthOutcome("none", "none", "fail"), mail.AuthOutcome("softfail", "fail", "fail"),
-            mail.AuthOutcome("fail", "pass", "fail"))
+FAILURES = (
+    mail.AuthOutcome("fail", "none", "fail"),
+    mail.AuthOutcome("softfail", "none", "fail"),
+    mail.AuthOutcome("neutral", "none", "fail"),
+    mail.AuthOutcome("fail", "fail", "fail"),
+    mail.AuthOutcome("none", "none", "fail"),
+    mail.AuthOutcome("softfail", "fail", "fail"),
+    mail.AuthOutcome("fail", "pass", "fail"),
+)
 
 
 def auth_fail(ctx: Ctx) -> list[Record]:
@@ -135,8 +168,7 @@ def auth_fail(ctx: Ctx) -> list[Record]:
         first, last = sender.who.first.lower(), sender.who.last.lower().replace("'", "")
         provider = tricks.pick(rng, ctx.split, "free_mail", tricks.FREE_MAIL, reserved_share=0.2)
         reply = f"{first}.{last}.{agency.initials.lower()}@{provider}"
-    record["email"] = email_block(rng, sender, rng.choice(FAILURES), network="vps",
-                                  reply_to=reply)
+    record["email"] = email_block(rng, sender, rng.choice(FAILURES), network="vps", reply_to=reply)
     return _label([record], "auth_fail", "fraud")
 
 
@@ -146,19 +178,24 @@ def foreign_us_statute(ctx: Ctx) -> list[Record]:
     agency = ctx.agency("foreign")
     if rng.random() < 0.5:
         sender = impostor_sender(ctx, agency, agency.domain)
-        draft = Draft.make(rng, ctx.split, sender, ctx.when(agency, "fraud"),
-                           rng.choice(("email", "portal")))
+        draft = Draft.make(
+            rng, ctx.split, sender, ctx.when(agency, "fraud"), rng.choice(("email", "portal"))
+        )
         record = request(draft)
     else:
         provider = tricks.pick(rng, ctx.split, "free_mail", tricks.FREE_MAIL, reserved_share=0.2)
         sender = impostor_sender(ctx, agency, provider)
+        sender = replace(sender, address=f"{_freemail_local(rng, sender)}@{provider}")
         draft = Draft.make(rng, ctx.split, sender, ctx.when(agency, "fraud"), "email")
         record = request(draft)
         ip = mail.provider_ip(rng, provider)
-        record["email"] = {"from": sender.address, "authentication_results":
-                           mail.authentication_results(rng, sender.address, provider, ip,
-                                                       mail.AuthOutcome.passing(), "microsoft"),
-                           "received_ip": ip}
+        record["email"] = {
+            "from": sender.address,
+            "authentication_results": mail.authentication_results(
+                rng, sender.address, provider, ip, mail.AuthOutcome.passing(), "microsoft"
+            ),
+            "received_ip": ip,
+        }
     record["legal_authority"] = rng.choice(fw.FOREIGN_US_LAW)
     if rng.random() < 0.7:
         record["emergency"]["why_no_legal_process"] = rng.choice(fw.FOREIGN_US_WHY)
@@ -168,8 +205,12 @@ def foreign_us_statute(ctx: Ctx) -> list[Record]:
 
 
 IMPOSTOR_PATTERNS: dict[str, Pattern] = {
-    "lookalike_typo": lookalike_typo, "lookalike_addword": lookalike_addword,
-    "lookalike_tld": lookalike_tld, "lookalike_subdomain": lookalike_subdomain,
-    "lookalike_homoglyph": lookalike_homoglyph, "freemail": freemail, "auth_fail": auth_fail,
+    "lookalike_typo": lookalike_typo,
+    "lookalike_addword": lookalike_addword,
+    "lookalike_tld": lookalike_tld,
+    "lookalike_subdomain": lookalike_subdomain,
+    "lookalike_homoglyph": lookalike_homoglyph,
+    "freemail": freemail,
+    "auth_fail": auth_fail,
     "foreign_us_statute": foreign_us_statute,
 }

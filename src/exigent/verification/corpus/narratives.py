@@ -10,16 +10,23 @@ import random
 
 from exigent.verification.corpus.wording import Scene, compose, fill, render
 
-QUOTES = ("nobody will miss me after {tonight}", "see you on the other side",
-          "i'm done. tell mom i'm sorry", "goodbye everyone, i love you all",
-          "i can't keep doing this. tonight it ends", "sorry for everything. dont look for me",
-          "took everything in the cabinet. it won't be long now",
-          "this is my last post", "i just want the pain to stop", "tell my kids i loved them")
+QUOTES = (
+    "nobody will miss me after {tonight}",
+    "see you on the other side",
+    "i'm done. tell mom i'm sorry",
+    "goodbye everyone, i love you all",
+    "i can't keep doing this. tonight it ends",
+    "sorry for everything. dont look for me",
+    "took everything in the cabinet. it won't be long now",
+    "this is my last post",
+    "i just want the pain to stop",
+    "tell my kids i loved them",
+)
 
 NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
     "suicide_self_harm": {
         "opener": (
-            "His {relation} called our 911 center at {time} after {handle} posted \"{quote}\"; "
+            'His {relation} called our 911 center at {time} after {handle} posted "{quote}"; '
             "the account belongs to a {age}-year-old {noun} in the {place} area.",
             "On {date}, {his} {relation} reported that {initials}, age {age}, sent a group chat "
             "a direct message on your service at about {time} saying goodbye and that {he} had "
@@ -27,7 +34,7 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
             "We received a welfare-check request from a {relation} after {initials} ({age}) went "
             "live on your platform at {time} holding {object}.",
             "At {time} a {relation} contacted dispatch: {handle} posted a photo of {object} with "
-            "the caption \"{quote}\".",
+            'the caption "{quote}".',
             "A {age}-year-old {noun} in {place} told a {relation} over your app at {time} that "
             "{he} is going to kill {him}self {tonight}; the account is {handle}.",
             "Our crisis unit was contacted by the {relation} of {initials} ({age}{sex}), who saw "
@@ -41,10 +48,13 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
             "{His} phone goes straight to voicemail and a carrier ping returned no usable "
             "location.",
             "Units responded to {his} last known address on {street} and {he} was not there.",
-            "Description: {description}.", "Last seen wearing {clothing}.",
-            "CAD number {number}.", "Nearest cross street is {street}.",
+            "Description: {description}.",
+            "Last seen wearing {clothing}.",
+            "CAD number {number}.",
+            "Nearest cross street is {street}.",
             "Relatives have not been able to reach {him} since about {time}.",
-            "{He} recently {loss}.", "We have checked {searched} without success.",
+            "{He} recently {loss}.",
+            "We have checked {searched} without success.",
             "Last known address: {address}.",
         ),
         "closer": (
@@ -76,14 +86,17 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
             "The child's phone is off and the family cannot track it.",
             "Officers checked the meeting location and the child is not there.",
             "The {relation} provided screenshots, which are attached.",
-            "We have no vehicle description for the suspect.", "Last seen wearing {clothing}.",
+            "We have no vehicle description for the suspect.",
+            "Last seen wearing {clothing}.",
             "The suspect sent the child money through a payment app for a ride-share.",
             "The victim has now told a friend {he} wants to kill {him}self.",
-            "CAD number {number}.", "Nearest cross street is {street}.",
+            "CAD number {number}.",
+            "Nearest cross street is {street}.",
         ),
         "closer": (
             "We believe the child is with, or about to meet, an adult who intends to sexually "
-            "abuse {him}.", "The child is in immediate danger.",
+            "abuse {him}.",
+            "The child is in immediate danger.",
             "Investigators believe the child is at risk of serious harm {tonight}.",
         ),
     },
@@ -106,19 +119,24 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
             "Units are at the suspect's known addresses; the suspect is not there.",
             "Both phones are off and the carrier has no recent location.",
             "A {vehicle} registered to the suspect was seen on a traffic camera heading "
-            "{direction} at {time}.", "The victim's phone was found discarded at the scene.",
-            "An attempt-to-locate has been issued statewide.", "Description: {description}.",
-            "Nearest cross street is {street}.", "Last known address: {address}.",
+            "{direction} at {time}.",
+            "The victim's phone was found discarded at the scene.",
+            "An attempt-to-locate has been issued statewide.",
+            "Description: {description}.",
+            "Nearest cross street is {street}.",
+            "Last known address: {address}.",
             "An AMBER/endangered-person alert is being prepared.",
         ),
-        "closer": ("The victim's life is in danger.",
-                   "We believe the victim will be seriously harmed if not found quickly."),
+        "closer": (
+            "The victim's life is in danger.",
+            "We believe the victim will be seriously harmed if not found quickly.",
+        ),
     },
     "violent_threat": {
         "opener": (
             "A woman reported that her ex-partner, using {handle}, sent her messages {tonight} "
             "saying he is on his way to her home with a gun.",
-            "At {time} {handle} posted that it would \"bring the AR and end it\" at {crowd} "
+            'At {time} {handle} posted that it would "bring the AR and end it" at {crowd} '
             "tomorrow morning; the post included a photo of a rifle.",
             "A user commented under a live stream that he will shoot staff at {crowd} in "
             "{place} at shift change; the comment, posted by {handle}, was reported by the "
@@ -134,11 +152,15 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
             "The account was created in the last week and uses a false name.",
             "The school has been notified and extra patrols are posted for the morning.",
             "The suspect previously served time for a firearms offence.",
-            "Description: {description}.", "Last seen wearing {clothing}.",
-            "CAD number {number}.", "The suspect drives a {vehicle}.",
+            "Description: {description}.",
+            "Last seen wearing {clothing}.",
+            "CAD number {number}.",
+            "The suspect drives a {vehicle}.",
         ),
-        "closer": ("We need to identify and locate the suspect before he acts.",
-                   "Investigators believe the threat is credible and imminent."),
+        "closer": (
+            "We need to identify and locate the suspect before he acts.",
+            "Investigators believe the threat is credible and imminent.",
+        ),
     },
     "terrorism": {
         "opener": (
@@ -152,11 +174,13 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
         "detail": (
             "The user's profile references a previous mass-casualty attack as inspiration.",
             "The account appears to use a VPN and a false name.",
-            "The JTTF has been notified.", "Description: {description}.",
+            "The JTTF has been notified.",
+            "Description: {description}.",
             "Photos posted by the account show a {vehicle} parked near {crowd}.",
         ),
-        "closer": ("Disclosure is needed to identify and intercept the user before the planned "
-                   "attack.",),
+        "closer": (
+            "Disclosure is needed to identify and intercept the user before the planned attack.",
+        ),
     },
     "other_life_threat": {
         "opener": (
@@ -170,21 +194,34 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
         "detail": (
             "Temperatures {tonight} will drop to {temp}F.",
             "Search teams have been out for several hours without success.",
-            "The family has no idea where {he} may be.", "Last seen wearing {clothing}.",
+            "The family has no idea where {he} may be.",
+            "Last seen wearing {clothing}.",
             "{His} phone is not responding to calls and the carrier cannot locate it.",
-            "CAD number {number}.", "Last known address: {address}.",
+            "CAD number {number}.",
+            "Last known address: {address}.",
         ),
-        "closer": ("Without treatment {he} may die within hours.",
-                   "We believe {his} life is in danger."),
+        "closer": (
+            "Without treatment {he} may die within hours.",
+            "We believe {his} life is in danger.",
+        ),
     },
 }
 
 EXTRA_SLOTS = {
-    "quote": QUOTES, "means": ("taken a bottle of pills", "cut {him}self", "a gun with {him}",
-                               "taken something and could not feel {his} hands"),
+    "quote": QUOTES,
+    "means": (
+        "taken a bottle of pills",
+        "cut {him}self",
+        "a gun with {him}",
+        "taken something and could not feel {his} hands",
+    ),
     "object": ("a handgun", "a rope", "a razor blade", "a handful of pills", "a bridge railing"),
-    "weapon": ("a handgun", "a rifle kept at the residence", "prescription medication",
-               "a vehicle and a large amount of medication"),
+    "weapon": (
+        "a handgun",
+        "a rifle kept at the residence",
+        "prescription medication",
+        "a vehicle and a large amount of medication",
+    ),
     "recent": ("two months ago", "in March", "last year", "after a breakup in the spring"),
     "loss": ("lost a job", "lost a parent", "was bullied at school", "went through a divorce"),
     "searched": ("nearby parks", "the school and a nearby bridge", "the local hospitals"),
@@ -194,55 +231,87 @@ EXTRA_SLOTS = {
 }
 
 
-def facts(rng: random.Random, nature: str, scene: Scene, style: str,
-          n_details: tuple[int, int] = (2, 5)) -> str:
+def facts(
+    rng: random.Random, nature: str, scene: Scene, style: str, n_details: tuple[int, int] = (2, 5)
+) -> str:
     blocks = NARRATIVES[nature]
     for key, options in EXTRA_SLOTS.items():
         scene.extra[key] = fill(rng.choice(options), scene.slots())
-    sentences = compose(rng, scene, blocks["opener"], blocks["detail"], blocks["closer"],
-                        n_details)
+    sentences = compose(rng, scene, blocks["opener"], blocks["detail"], blocks["closer"], n_details)
     return render(rng, sentences, style, scene.when)
 
 
 PERSONS_AT_RISK = {
-    "suicide_self_harm": ("The account holder ({initials}, {age}{sex})", "1 - the user, age {age}",
-                          "{initials}, {age}-year-old {noun}", "The user, {age}{sex}"),
-    "child_safety": ("{age}-year-old {noun} and possibly siblings at the residence",
-                     "Minor victim, {age}{sex}", "{initials}, age {age}"),
+    "suicide_self_harm": (
+        "The account holder ({initials}, {age}{sex})",
+        "1 - the user, age {age}",
+        "{initials}, {age}-year-old {noun}",
+        "The user, {age}{sex}",
+    ),
+    "child_safety": (
+        "{age}-year-old {noun} and possibly siblings at the residence",
+        "Minor victim, {age}{sex}",
+        "{initials}, age {age}",
+    ),
     "kidnapping": ("{initials} ({age})", "Kidnapping victim, {age}{sex}"),
-    "violent_threat": ("The reporting party and her children", "Students and staff of {crowd}",
-                       "Former partner (F, {age}) and her children", "Employees at {crowd}"),
+    "violent_threat": (
+        "The reporting party and her children",
+        "Students and staff of {crowd}",
+        "Former partner (F, {age}) and her children",
+        "Employees at {crowd}",
+    ),
     "terrorism": ("Attendees of {crowd}", "Members of the public at {crowd}"),
     "other_life_threat": ("{initials}, {age}{sex}", "The missing person, {age}"),
 }
 OFFENSES = {
-    "suicide_self_harm": ("Suicide threat", "Welfare check / suicidal subject",
-                          "Mental health crisis - attempted suicide", "Endangered person",
-                          "Suicidal subject"),
-    "child_safety": ("Enticement of a minor", "Online solicitation of a minor",
-                     "Sextortion of a minor", "Child sexual exploitation",
-                     "Missing endangered juvenile", "Child endangerment"),
+    "suicide_self_harm": (
+        "Suicide threat",
+        "Welfare check / suicidal subject",
+        "Mental health crisis - attempted suicide",
+        "Endangered person",
+        "Suicidal subject",
+    ),
+    "child_safety": (
+        "Enticement of a minor",
+        "Online solicitation of a minor",
+        "Sextortion of a minor",
+        "Child sexual exploitation",
+        "Missing endangered juvenile",
+        "Child endangerment",
+    ),
     "kidnapping": ("Kidnapping", "Abduction", "Unlawful restraint", "Aggravated kidnapping"),
-    "violent_threat": ("Criminal threats", "Aggravated stalking", "Terroristic threats",
-                       "Harassment with threat of violence", "Threat of mass violence",
-                       "Domestic violence - assault in progress"),
-    "terrorism": ("Threat of terrorism", "Making a terroristic threat",
-                  "Attempted use of a weapon of mass destruction"),
-    "other_life_threat": ("Missing person - medical risk", "Overdose - welfare check",
-                          "Missing person - injured hiker", "Search and rescue",
-                          "Missing endangered adult"),
+    "violent_threat": (
+        "Criminal threats",
+        "Aggravated stalking",
+        "Terroristic threats",
+        "Harassment with threat of violence",
+        "Threat of mass violence",
+        "Domestic violence - assault in progress",
+    ),
+    "terrorism": (
+        "Threat of terrorism",
+        "Making a terroristic threat",
+        "Attempted use of a weapon of mass destruction",
+    ),
+    "other_life_threat": (
+        "Missing person - medical risk",
+        "Overdose - welfare check",
+        "Missing person - injured hiker",
+        "Search and rescue",
+        "Missing endangered adult",
+    ),
 }
 HOW_DATA_HELPS = (
-    "Any stored location data from the last {hours} hours will let units search a specific "
-    "area.", "A recent IP address may identify the residence or business the device is "
-    "connected to.", "IP logs with timestamps will tell us which network the device is using "
-    "right now.", "Subscriber information and recent login IP addresses will let us identify "
+    "Any stored location data from the last {hours} hours will let units search a specific area.",
+    "A recent IP address may identify the residence or business the device is connected to.",
+    "IP logs with timestamps will tell us which network the device is using right now.",
+    "Subscriber information and recent login IP addresses will let us identify "
     "the carrier or ISP and request an emergency ping or a physical address.",
     "The phone number and e-mail address on the account will let us contact the carrier for "
-    "an exigent location request.", "Identifying the person behind the account will let us "
-    "find them before anyone is hurt.", "Units are standing by in the {place} area to respond "
-    "as soon as we have a location.", "We will use the information only to locate and "
-    "protect the person at risk.",
+    "an exigent location request.",
+    "Identifying the person behind the account will let us find them before anyone is hurt.",
+    "Units are standing by in the {place} area to respond as soon as we have a location.",
+    "We will use the information only to locate and protect the person at risk.",
 )
 WHY_NO_PROCESS = (
     "Waiting for legal process would put the person at further risk tonight.",
@@ -252,8 +321,7 @@ WHY_NO_PROCESS = (
     "The emergency is ongoing; we request voluntary disclosure under 18 U.S.C. 2702 and will "
     "serve process afterwards if needed.",
     "Imminent threat to life; legal process cannot be obtained in the time available.",
-    "There is no time to obtain a court order; the person may be dead before one could be "
-    "signed.",
+    "There is no time to obtain a court order; the person may be dead before one could be signed.",
     "It is after hours and the on-call judge cannot be reached quickly enough to prevent harm.",
     "Process will be served if the emergency allows; at this hour a warrant is hours away.",
 )
@@ -270,9 +338,13 @@ FOREIGN_WHY = (
 US_LAW = (
     "18 U.S.C. 2702(b)(8) and 2702(c)(4)",
     "18 U.S.C. §§ 2702(b)(8), 2702(c)(4) (voluntary emergency disclosure)",
-    "Emergency disclosure - 18 U.S.C. § 2702", "Exigent circumstances; 18 U.S.C. 2702",
-    "18 U.S.C. § 2702(c)(4)", "18 USC 2702(b)(8)", "18 U.S.C. 2702(b)(8)",
-    "18 USC §2702(b)(8) & (c)(4) - emergency disclosure", "SCA emergency provision, 18 USC 2702",
+    "Emergency disclosure - 18 U.S.C. § 2702",
+    "Exigent circumstances; 18 U.S.C. 2702",
+    "18 U.S.C. § 2702(c)(4)",
+    "18 USC 2702(b)(8)",
+    "18 U.S.C. 2702(b)(8)",
+    "18 USC §2702(b)(8) & (c)(4) - emergency disclosure",
+    "SCA emergency provision, 18 USC 2702",
 )
 DATA_BY_NATURE = {
     "suicide_self_harm": ("subscriber_info", "location", "account_activity"),
@@ -284,8 +356,13 @@ DATA_BY_NATURE = {
 }
 
 
-def persons_at_risk(rng: random.Random, nature: str, scene: Scene) -> str:
-    return fill(rng.choice(PERSONS_AT_RISK[nature]), scene.slots())
+def persons_at_risk(rng: random.Random, nature: str, scene: Scene, text: str = "") -> str:
+    options = PERSONS_AT_RISK[nature]
+    if nature == "violent_threat":
+        # Who is at risk follows from the threat: a former partner, or a crowd.
+        personal = "woman" in text.lower()
+        options = tuple(o for o in options if ("her" in o) == personal)
+    return fill(rng.choice(options), scene.slots())
 
 
 def how_data_helps(rng: random.Random, scene: Scene) -> str:

@@ -32,8 +32,14 @@ def _label(records: list[Record], pattern: str, label: str = "legit") -> list[Re
     return records
 
 
-def _simple(ctx: Ctx, group: str = "listed", via: str = "email", profile: str = "legit",
-            chief: bool = False, nature: str | None = None) -> tuple[Draft, Record]:
+def _simple(
+    ctx: Ctx,
+    group: str = "listed",
+    via: str = "email",
+    profile: str = "legit",
+    chief: bool = False,
+    nature: str | None = None,
+) -> tuple[Draft, Record]:
     agency = ctx.agency(group)
     sender = new_sender(ctx.rng, agency, chief=chief)
     draft = Draft.make(ctx.rng, ctx.split, sender, ctx.when(agency, profile), via, nature)
@@ -53,8 +59,9 @@ def legit_api(ctx: Ctx) -> list[Record]:
     if "documents" not in record and ctx.rng.random() < 0.6:
         from exigent.verification.corpus.records import documents
 
-        record["documents"] = documents(ctx.rng, record["case_number"], draft.sender.agency,
-                                        draft.when)
+        record["documents"] = documents(
+            ctx.rng, record["case_number"], draft.sender.agency, draft.when
+        )
     return _label([record], "legit_api")
 
 
@@ -88,17 +95,31 @@ def legit_unlisted_domain(ctx: Ctx) -> list[Record]:
 
 def legit_weakauth(ctx: Ctx) -> list[Record]:
     draft, record = _simple(ctx)
-    outcome = ctx.rng.choice((mail.AuthOutcome("pass", "none", "none"),
-                              mail.AuthOutcome("pass", "none", "none"),
-                              mail.AuthOutcome("softfail", "pass", "pass"),
-                              mail.AuthOutcome("neutral", "pass", "none"),
-                              mail.AuthOutcome("pass", "fail", "pass")))
+    outcome = ctx.rng.choice(
+        (
+            mail.AuthOutcome("pass", "none", "none"),
+            mail.AuthOutcome("pass", "none", "none"),
+            mail.AuthOutcome("softfail", "pass", "pass"),
+            mail.AuthOutcome("neutral", "pass", "none"),
+            mail.AuthOutcome("pass", "fail", "pass"),
+        )
+    )
     record["email"] = email_block(ctx.rng, draft.sender, outcome, network="onprem")
     return _label([record], "legit_weakauth")
 
 
-REPLY_BOXES = ("cid", "cidunit", "detectives", "records", "dispatch", "investigations",
-               "legalprocess", "ops", "watchcommander", "crimeanalysis")
+REPLY_BOXES = (
+    "cid",
+    "cidunit",
+    "detectives",
+    "records",
+    "dispatch",
+    "investigations",
+    "legalprocess",
+    "ops",
+    "watchcommander",
+    "crimeanalysis",
+)
 
 
 def legit_replyto_samedomain(ctx: Ctx) -> list[Record]:
@@ -113,23 +134,31 @@ def legit_replyto_samedomain(ctx: Ctx) -> list[Record]:
 
 def legit_thin(ctx: Ctx) -> list[Record]:
     # Short but concrete: who called, when, what was posted, what was checked.
-    draft, record = _simple(ctx, via=ctx.rng.choice(("email", "portal", "portal")),
-                            nature="suicide_self_harm")
+    draft, record = _simple(
+        ctx, via=ctx.rng.choice(("email", "portal", "portal")), nature="suicide_self_harm"
+    )
     rng = ctx.rng
     scene = Scene.build(rng, draft.when, draft.sender.agency.place, "")
     s = scene.slots()
     quote = rng.choice(narratives.QUOTES).replace("{tonight}", "tonight")
-    record["emergency"]["facts"] = rng.choice((
-        f"{s['His']} {scene.relation} called at {clock(rng, draft.when)}: {scene.age} y/o "
-        f"{s['noun']} posted \"{quote}\" on your app. Not home, phone off.",
-        f"RP ({scene.relation}) says {s['he']} posted \"{quote}\" about an hour ago. "
-        f"{s['He']} has pills at home. Not answering.",
-        f"{scene.initials} {scene.age}{s['sex']} suicidal post \"{quote}\", left home on foot "
-        f"near {scene.street}. Phone off.",
-    ))
+    record["emergency"]["facts"] = rng.choice(
+        (
+            f"{s['His']} {scene.relation} called at {clock(rng, draft.when)}: {scene.age} y/o "
+            f'{s["noun"]} posted "{quote}" on your app. Not home, phone off.',
+            f'RP ({scene.relation}) says {s["he"]} posted "{quote}" about an hour ago. '
+            f"{s['He']} has pills at home. Not answering.",
+            f'{scene.initials} {scene.age}{s["sex"]} suicidal post "{quote}", left home on foot '
+            f"near {scene.street}. Phone off.",
+        )
+    )
     record["emergency"]["how_data_helps"] = rng.choice(
-        ("Need location/IP to find him.", "Location of the device.", "To find her tonight.",
-         "Last IP and location."))
+        (
+            "Need location/IP to find him.",
+            "Location of the device.",
+            "To find her tonight.",
+            "Last IP and location.",
+        )
+    )
     return _label([record], "legit_thin")
 
 
@@ -137,17 +166,20 @@ def legit_kidnap_2targets(ctx: Ctx) -> list[Record]:
     rng = ctx.rng
     agency = ctx.agency()
     sender = new_sender(rng, agency)
-    draft = Draft.make(rng, ctx.split, sender, ctx.when(agency), rng.choice(("email", "portal")),
-                       "kidnapping")
+    draft = Draft.make(
+        rng, ctx.split, sender, ctx.when(agency), rng.choice(("email", "portal")), "kidnapping"
+    )
     suspect, victim = target(rng), target(rng)
     record = request(draft, targets=[suspect, victim])
     if rng.random() < 0.7:
-        record["emergency"]["facts"] += rng.choice((
-            f" The victim's own account is {victim[1]}.",
-            f" The victim also uses {victim[1]}; its recent activity may show where "
-            "the victim was taken.",
-            f" We also ask for {victim[1]}, the victim's account, last used this morning.",
-        ))
+        record["emergency"]["facts"] += rng.choice(
+            (
+                f" The victim's own account is {victim[1]}.",
+                f" The victim also uses {victim[1]}; its recent activity may show where "
+                "the victim was taken.",
+                f" We also ask for {victim[1]}, the victim's account, last used this morning.",
+            )
+        )
     return _label([record], "legit_kidnap_2targets")
 
 
@@ -167,14 +199,16 @@ def legit_followup(ctx: Ctx) -> list[Record]:
     record = request(follow, targets=[(t, "") for t in first["targets"]] + [new_target])
     case = first["case_number"]
     record["case_number"] = case
-    lead = rng.choice((
-        f"UPDATE to our earlier request under case {case}: a witness identified another "
-        f"account used by the subject, {new_target[1]}.",
-        f"Follow-up to case {case} sent earlier today. We now also need {new_target[1]}, "
-        "which the subject used after the first request.",
-        f"Further to my request at {clock(rng, draft.when)} (ref. {case}): new information "
-        f"links {new_target[1]} to this incident.",
-    ))
+    lead = rng.choice(
+        (
+            f"UPDATE to our earlier request under case {case}: a witness identified another "
+            f"account used by the subject, {new_target[1]}.",
+            f"Follow-up to case {case} sent earlier today. We now also need {new_target[1]}, "
+            "which the subject used after the first request.",
+            f"Further to my request at {clock(rng, draft.when)} (ref. {case}): new information "
+            f"links {new_target[1]} to this incident.",
+        )
+    )
     record["emergency"]["facts"] = f"{lead} {first['emergency']['facts']}"
     if draft.via == "email":
         record["email"] = email_block(rng, replace(draft.sender))
@@ -182,11 +216,18 @@ def legit_followup(ctx: Ctx) -> list[Record]:
 
 
 LEGIT_PATTERNS: dict[str, Pattern] = {
-    "legit_email": legit_email, "legit_portal": legit_portal, "legit_api": legit_api,
-    "legit_phone": legit_phone, "legit_chief": legit_chief, "legit_latenight": legit_latenight,
+    "legit_email": legit_email,
+    "legit_portal": legit_portal,
+    "legit_api": legit_api,
+    "legit_phone": legit_phone,
+    "legit_chief": legit_chief,
+    "legit_latenight": legit_latenight,
     "legit_umbrella_domain": legit_umbrella_domain,
-    "legit_unlisted_domain": legit_unlisted_domain, "legit_weakauth": legit_weakauth,
-    "legit_replyto_samedomain": legit_replyto_samedomain, "legit_thin": legit_thin,
-    "legit_kidnap_2targets": legit_kidnap_2targets, "legit_foreign": legit_foreign,
+    "legit_unlisted_domain": legit_unlisted_domain,
+    "legit_weakauth": legit_weakauth,
+    "legit_replyto_samedomain": legit_replyto_samedomain,
+    "legit_thin": legit_thin,
+    "legit_kidnap_2targets": legit_kidnap_2targets,
+    "legit_foreign": legit_foreign,
     "legit_followup": legit_followup,
 }

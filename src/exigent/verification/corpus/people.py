@@ -15,64 +15,109 @@ from phonenumbers import geocoder
 
 from exigent.verification.corpus.agencies import Agency
 
-FIRST_NAMES = (
-    "James Robert John Michael David William Richard Joseph Thomas Christopher Charles Daniel "
-    "Matthew Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy "
-    "Ronald Jason Edward Jeffrey Ryan Jacob Gary Nicholas Eric Jonathan Stephen Larry Justin "
-    "Scott Brandon Benjamin Samuel Gregory Alexander Patrick Frank Raymond Jack Dennis Jerry "
-    "Tyler Aaron Jose Adam Nathan Henry Zachary Douglas Peter Kyle Noah Ethan Jeremy Walter "
-    "Christian Keith Roger Terry Austin Sean Gerald Carl Harold Dylan Arthur Lawrence Jordan "
-    "Jesse Bryan Billy Bruce Gabriel Joe Logan Alan Juan Albert Willie Elijah Wayne Randy "
-    "Vincent Mason Roy Ralph Bobby Russell Bradley Philip Eugene Luis Carlos Miguel Hector "
-    "Jamal Darnell Malik Andre DeShawn Tremaine Hung Minh Raj Sanjay Omar Tariq Marcus Dustin "
-    "Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Lisa Nancy "
-    "Betty Sandra Margaret Ashley Kimberly Emily Donna Michelle Carol Amanda Melissa Deborah "
-    "Stephanie Dorothy Rebecca Sharon Laura Cynthia Amy Kathleen Angela Shirley Brenda Emma "
-    "Anna Pamela Nicole Samantha Katherine Christine Helen Debra Rachel Carolyn Janet Maria "
-    "Catherine Heather Diane Olivia Julie Joyce Victoria Ruth Virginia Lauren Kelly Christina "
-    "Joan Evelyn Judith Andrea Hannah Megan Cheryl Jacqueline Martha Madison Teresa Gloria "
-    "Sara Janice Ann Kathryn Abigail Sophia Frances Jean Alice Judy Isabella Julia Grace Amber "
-    "Denise Danielle Marilyn Beverly Charlotte Natalie Theresa Diana Brittany Doris Kayla "
-    "Alexis Lori Marie Keisha Latoya Tamika Ebony Ximena Lucia Guadalupe Mei Priya Aisha Erin "
+_FIRST_NAMES_TEXT = (
+    "James Robert John Michael David William Richard Joseph Thomas Christopher Charles Daniel  "
+    "Matthew Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy  "
+    "Ronald Jason Edward Jeffrey Ryan Jacob Gary Nicholas Eric Jonathan Stephen Larry Justin  "
+    "Scott Brandon Benjamin Samuel Gregory Alexander Patrick Frank Raymond Jack Dennis Jerry  "
+    "Tyler Aaron Jose Adam Nathan Henry Zachary Douglas Peter Kyle Noah Ethan Jeremy Walter  "
+    "Christian Keith Roger Terry Austin Sean Gerald Carl Harold Dylan Arthur Lawrence Jordan  "
+    "Jesse Bryan Billy Bruce Gabriel Joe Logan Alan Juan Albert Willie Elijah Wayne Randy  "
+    "Vincent Mason Roy Ralph Bobby Russell Bradley Philip Eugene Luis Carlos Miguel Hector  "
+    "Jamal Darnell Malik Andre DeShawn Tremaine Hung Minh Raj Sanjay Omar Tariq Marcus Dustin  "
+    "Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Lisa Nancy Betty  "
+    "Sandra Margaret Ashley Kimberly Emily Donna Michelle Carol Amanda Melissa Deborah  "
+    "Stephanie Dorothy Rebecca Sharon Laura Cynthia Amy Kathleen Angela Shirley Brenda Emma  "
+    "Anna Pamela Nicole Samantha Katherine Christine Helen Debra Rachel Carolyn Janet Maria  "
+    "Catherine Heather Diane Olivia Julie Joyce Victoria Ruth Virginia Lauren Kelly Christina  "
+    "Joan Evelyn Judith Andrea Hannah Megan Cheryl Jacqueline Martha Madison Teresa Gloria  "
+    "Sara Janice Ann Kathryn Abigail Sophia Frances Jean Alice Judy Isabella Julia Grace Amber  "
+    "Denise Danielle Marilyn Beverly Charlotte Natalie Theresa Diana Brittany Doris Kayla  "
+    "Alexis Lori Marie Keisha Latoya Tamika Ebony Ximena Lucia Guadalupe Mei Priya Aisha Erin  "
     "Crystal Vanessa Jasmine Tiffany Monique Rosa Yolanda"
-).split()
+)
+FIRST_NAMES = tuple(_FIRST_NAMES_TEXT.split())
 
-LAST_NAMES = (
-    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
-    "Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White "
-    "Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres "
-    "Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts "
-    "Gomez Phillips Evans Turner Diaz Parker Cruz Edwards Collins Reyes Stewart Morris "
-    "Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed Kelly "
-    "Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray "
-    "Mendoza Ruiz Hughes Price Alvarez Castillo Sanders Patel Myers Long Ross Foster Jimenez "
-    "Powell Jenkins Perry Russell Sullivan Bell Coleman Butler Henderson Barnes Gonzales "
-    "Fisher Vasquez Simmons Romero Jordan Patterson Alexander Hamilton Graham Reynolds "
-    "Griffin Wallace Moreno West Cole Hayes Bryant Herrera Gibson Ellis Tran Medina Aguilar "
-    "Stevens Murray Ford Castro Marshall Owens Harrison Fernandez McDonald Woods Washington "
-    "Kennedy Wells Vargas Henry Chen Freeman Webb Tucker Guzman Burns Crawford Olson Simpson "
-    "Porter Hunter Gordon Mendez Silva Shaw Snyder Mason Dixon Munoz Hunt Hicks Holmes Palmer "
-    "Wagner Black Robertson Boyd Rose Stone Salazar Fox Warren Mills Meyer Rice Schmidt "
-    "Garza Daniels Ferguson Nichols Stephens Soto Weaver Ryan Gardner Payne Grant Dunn "
-    "Kowalski Nowak Yazzie Begay Tsosie Okafor Mensah Haddad Nakamura Yamamoto Singh Kaur "
-    "O'Brien O'Connor McCarthy Lindqvist Novak Dubois Becker Hoffmann Byrne Delgado Espinoza"
-).split()
+_LAST_NAMES_TEXT = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez  "
+    "Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White  "
+    "Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres  "
+    "Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts  "
+    "Gomez Phillips Evans Turner Diaz Parker Cruz Edwards Collins Reyes Stewart Morris Morales  "
+    "Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed Kelly Howard Ramos  "
+    "Kim Cox Ward Richardson Watson Brooks Chavez Wood James Bennett Gray Mendoza Ruiz Hughes  "
+    "Price Alvarez Castillo Sanders Patel Myers Long Ross Foster Jimenez Powell Jenkins Perry  "
+    "Russell Sullivan Bell Coleman Butler Henderson Barnes Gonzales Fisher Vasquez Simmons  "
+    "Romero Jordan Patterson Alexander Hamilton Graham Reynolds Griffin Wallace Moreno West  "
+    "Cole Hayes Bryant Herrera Gibson Ellis Tran Medina Aguilar Stevens Murray Ford Castro  "
+    "Marshall Owens Harrison Fernandez McDonald Woods Washington Kennedy Wells Vargas Henry  "
+    "Chen Freeman Webb Tucker Guzman Burns Crawford Olson Simpson Porter Hunter Gordon Mendez  "
+    "Silva Shaw Snyder Mason Dixon Munoz Hunt Hicks Holmes Palmer Wagner Black Robertson Boyd  "
+    "Rose Stone Salazar Fox Warren Mills Meyer Rice Schmidt Garza Daniels Ferguson Nichols  "
+    "Stephens Soto Weaver Ryan Gardner Payne Grant Dunn Kowalski Nowak Yazzie Begay Tsosie  "
+    "Okafor Mensah Haddad Nakamura Yamamoto Singh Kaur O'Brien O'Connor McCarthy Lindqvist  "
+    "Novak Dubois Becker Hoffmann Byrne Delgado Espinoza"
+)
+LAST_NAMES = tuple(_LAST_NAMES_TEXT.split())
 
 US_TITLES = {
-    "City": ("Officer", "Patrol Officer", "Detective", "Sergeant", "Detective Sergeant",
-             "Corporal", "Lieutenant", "Investigator", "Criminal Investigator", "Master Officer",
-             "Senior Patrol Officer", "Police Officer II", "Detective Lieutenant"),
-    "County": ("Deputy", "Deputy Sheriff", "Detective", "Sergeant", "Investigator",
-               "Criminal Investigator", "Lieutenant", "Corporal", "Chief Deputy",
-               "Senior Deputy", "Detective Sergeant"),
-    "State Police": ("Trooper", "Trooper First Class", "Sergeant", "Special Agent",
-                     "Investigator", "Detective", "Senior Trooper"),
-    "University or College": ("Officer", "Detective", "Sergeant", "Investigator",
-                              "Corporal", "Lieutenant"),
+    "City": (
+        "Officer",
+        "Patrol Officer",
+        "Detective",
+        "Sergeant",
+        "Detective Sergeant",
+        "Corporal",
+        "Lieutenant",
+        "Investigator",
+        "Criminal Investigator",
+        "Master Officer",
+        "Senior Patrol Officer",
+        "Police Officer II",
+        "Detective Lieutenant",
+    ),
+    "County": (
+        "Deputy",
+        "Deputy Sheriff",
+        "Detective",
+        "Sergeant",
+        "Investigator",
+        "Criminal Investigator",
+        "Lieutenant",
+        "Corporal",
+        "Chief Deputy",
+        "Senior Deputy",
+        "Detective Sergeant",
+    ),
+    "State Police": (
+        "Trooper",
+        "Trooper First Class",
+        "Sergeant",
+        "Special Agent",
+        "Investigator",
+        "Detective",
+        "Senior Trooper",
+    ),
+    "University or College": (
+        "Officer",
+        "Detective",
+        "Sergeant",
+        "Investigator",
+        "Corporal",
+        "Lieutenant",
+    ),
     "Tribal": ("Officer", "Criminal Investigator", "Sergeant", "Lieutenant", "Detective"),
 }
-CHIEF_TITLES = ("Police Chief", "Chief of Police", "Town Marshal", "Sheriff", "Chief Deputy",
-                "Undersheriff", "Police Captain", "Deputy Chief")
+CHIEF_TITLES = (
+    "Police Chief",
+    "Chief of Police",
+    "Town Marshal",
+    "Sheriff",
+    "Chief Deputy",
+    "Undersheriff",
+    "Police Captain",
+    "Deputy Chief",
+)
 SUPERVISOR_RANKS = ("Sgt.", "Lt.", "Capt.", "Sergeant", "Lieutenant", "")
 
 
@@ -99,10 +144,13 @@ def officer(rng: random.Random, agency: Agency) -> Person:
 
 def badge_number(rng: random.Random) -> str | None:
     shapes = (
-        lambda: str(rng.randint(100, 9999)), lambda: f"#{rng.randint(100, 9999)}",
-        lambda: str(rng.randint(10000, 99999)), lambda: f"{rng.choice('KLSD')}{rng.randint(10, 999)}",
+        lambda: str(rng.randint(100, 9999)),
+        lambda: f"#{rng.randint(100, 9999)}",
+        lambda: str(rng.randint(10000, 99999)),
+        lambda: f"{rng.choice('KLSD')}{rng.randint(10, 999)}",
         lambda: f"{rng.randint(1, 9)}{rng.randint(100, 999)}-{rng.choice('ABCP')}",
-        lambda: f"ID {rng.randint(1000, 9999)}", lambda: None,
+        lambda: f"ID {rng.randint(1000, 9999)}",
+        lambda: None,
     )
     return rng.choice(shapes)()
 
@@ -110,9 +158,17 @@ def badge_number(rng: random.Random) -> str | None:
 def mailbox(rng: random.Random, who: Person) -> str:
     """The local part agencies commonly give their staff."""
     f, last = who.first.lower(), who.last.lower().replace("'", "")
-    shapes = (f"{f}.{last}", f"{f[0]}{last}", f"{f[0]}.{last}", f"{last}.{f}", f"{f}_{last}",
-              f"{last}{f[0]}", f"{f}{last}", f"{f[0]}{last}{rng.randint(1, 99)}",
-              f"{f}.{last}{rng.randint(1, 9)}")
+    shapes = (
+        f"{f}.{last}",
+        f"{f[0]}{last}",
+        f"{f[0]}.{last}",
+        f"{last}.{f}",
+        f"{f}_{last}",
+        f"{last}{f[0]}",
+        f"{f}{last}",
+        f"{f[0]}{last}{rng.randint(1, 99)}",
+        f"{f}.{last}{rng.randint(1, 9)}",
+    )
     return rng.choice(shapes)
 
 

@@ -12,17 +12,77 @@ import random
 from exigent.verification.corpus.wording import HELDOUT_STYLES
 
 KEYBOARD = {
-    "a": "qsz", "b": "vgn", "c": "xvd", "d": "sfe", "e": "wrd", "f": "dgr", "g": "fht",
-    "h": "gjy", "i": "uok", "j": "hku", "k": "jli", "l": "kop", "m": "nj", "n": "bmh",
-    "o": "ipl", "p": "ol", "q": "wa", "r": "etf", "s": "adw", "t": "ryg", "u": "yij",
-    "v": "cbf", "w": "qes", "x": "zcs", "y": "tuh", "z": "xa",
+    "a": "qsz",
+    "b": "vgn",
+    "c": "xvd",
+    "d": "sfe",
+    "e": "wrd",
+    "f": "dgr",
+    "g": "fht",
+    "h": "gjy",
+    "i": "uok",
+    "j": "hku",
+    "k": "jli",
+    "l": "kop",
+    "m": "nj",
+    "n": "bmh",
+    "o": "ipl",
+    "p": "ol",
+    "q": "wa",
+    "r": "etf",
+    "s": "adw",
+    "t": "ryg",
+    "u": "yij",
+    "v": "cbf",
+    "w": "qes",
+    "x": "zcs",
+    "y": "tuh",
+    "z": "xa",
 }
 TYPO_KINDS = ("omission", "transposition", "doubling", "keyboard", "vowel_swap")
-ADD_WORDS = ("-police", "police", "-pd", "pd", "-gov", "gov", "records", "-records", "cid",
-             "-cid", "secure", "-secure", "-le", "-leo", "-sheriff", "-dept", "portal",
-             "-edr", "-legal", "-us", "online", "-911", "-ops")
-TLD_SWAPS = ("com", "org", "us", "net", "co", "info", "gov.co", "org.co", "cc", "io", "pro",
-             "us.org", "com.co", "online", "site", "gov.us")
+ADD_WORDS = (
+    "-police",
+    "police",
+    "-pd",
+    "pd",
+    "-gov",
+    "gov",
+    "records",
+    "-records",
+    "cid",
+    "-cid",
+    "secure",
+    "-secure",
+    "-le",
+    "-leo",
+    "-sheriff",
+    "-dept",
+    "portal",
+    "-edr",
+    "-legal",
+    "-us",
+    "online",
+    "-911",
+    "-ops",
+)
+TLD_SWAPS = (
+    "com",
+    "org",
+    "us",
+    "net",
+    "co",
+    "info",
+    "gov.co",
+    "org.co",
+    "cc",
+    "io",
+    "pro",
+    "us.org",
+    "com.co",
+    "online",
+    "site",
+    "gov.us",
+)
 SUBDOMAIN_FAMILIES = {
     # the agency's whole domain in front of the attacker's own domain
     "relay": ("{domain}.{word}.{tld}",),
@@ -30,30 +90,116 @@ SUBDOMAIN_FAMILIES = {
     # 'gov' (or the agency) as a subdomain of a name the attacker owns
     "gov_prefix": ("gov.{label}.{tld}", "{label}.gov.{word}.{tld}"),
     # the agency label under a second-level suffix of another country
-    "cc_second_level": ("{label}.org.uk", "{label}.co.uk", "{label}.com.au", "{label}.net.au",
-                        "{label}.com.mx", "{label}.co.nz"),
+    "cc_second_level": (
+        "{label}.org.uk",
+        "{label}.co.uk",
+        "{label}.com.au",
+        "{label}.net.au",
+        "{label}.com.mx",
+        "{label}.co.nz",
+    ),
     # registry-run private suffixes that read like US domains
     "centralnic": ("{label}.us.com", "{label}-pd.us.com", "{label}.us.org", "{label}.gov.us.org"),
 }
-RELAY_WORDS = ("secure-relay", "secure-mail", "edr-submit", "records-request", "mailprotect",
-               "govmail", "lawenforcement-portal", "safe-send", "leo-mail", "cjis-mail",
-               "evidence-share", "le-request")
+RELAY_WORDS = (
+    "secure-relay",
+    "secure-mail",
+    "edr-submit",
+    "records-request",
+    "mailprotect",
+    "govmail",
+    "lawenforcement-portal",
+    "safe-send",
+    "leo-mail",
+    "cjis-mail",
+    "evidence-share",
+    "le-request",
+)
 RELAY_TLDS = ("org", "net", "com", "info", "co")
+# Written as escapes: the look-alike letters are the point, and must not be mistyped.
 HOMOGLYPHS = {
-    "cyrillic": {"a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у",
-                 "s": "ѕ", "i": "і", "j": "ј"},
-    "greek": {"o": "ο", "i": "ι", "v": "ν", "u": "υ", "k": "κ", "t": "τ", "n": "η"},
-    "armenian": {"o": "օ", "u": "ս", "n": "ո", "h": "հ", "g": "ց", "q": "զ"},
-    "latin_lookalike": {"i": "ı", "a": "ɑ", "l": "ł", "g": "ɡ", "o": "ø", "e": "ė"},
+    "cyrillic": {
+        "a": "\u0430",
+        "c": "\u0441",
+        "e": "\u0435",
+        "o": "\u043e",
+        "p": "\u0440",
+        "x": "\u0445",
+        "y": "\u0443",
+        "s": "\u0455",
+        "i": "\u0456",
+        "j": "\u0458",
+    },
+    "greek": {
+        "o": "\u03bf",
+        "i": "\u03b9",
+        "v": "\u03bd",
+        "u": "\u03c5",
+        "k": "\u03ba",
+        "t": "\u03c4",
+        "n": "\u03b7",
+    },
+    "armenian": {
+        "o": "\u0585",
+        "u": "\u057d",
+        "n": "\u0578",
+        "h": "\u0570",
+        "g": "\u0581",
+        "q": "\u0566",
+    },
+    "latin_lookalike": {
+        "i": "\u0131",
+        "a": "\u0251",
+        "l": "\u0142",
+        "g": "\u0261",
+        "o": "\u00f8",
+        "e": "\u0117",
+    },
     "ascii_digits": {"o": "0", "l": "1", "i": "1", "m": "rn", "w": "vv", "e": "3"},
 }
-FREE_MAIL = ("gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "aol.com", "icloud.com",
-             "proton.me", "protonmail.com", "tutanota.com", "gmx.com", "gmx.net", "mail.com",
-             "yandex.com", "zoho.com", "hushmail.com", "fastmail.com", "live.com", "me.com",
-             "pm.me", "web.de", "mail.ru", "yahoo.co.uk", "btinternet.com", "libero.it",
-             "orange.fr", "seznam.cz", "rediffmail.com", "usa.com", "email.com", "inbox.lv",
-             "qq.com", "163.com", "naver.com", "wp.pl", "t-online.de", "bol.com.br",
-             "laposte.net", "rocketmail.com", "ymail.com", "mailfence.com", "tuta.io")
+FREE_MAIL = (
+    "gmail.com",
+    "yahoo.com",
+    "outlook.com",
+    "hotmail.com",
+    "aol.com",
+    "icloud.com",
+    "proton.me",
+    "protonmail.com",
+    "tutanota.com",
+    "gmx.com",
+    "gmx.net",
+    "mail.com",
+    "yandex.com",
+    "zoho.com",
+    "hushmail.com",
+    "fastmail.com",
+    "live.com",
+    "me.com",
+    "pm.me",
+    "web.de",
+    "mail.ru",
+    "yahoo.co.uk",
+    "btinternet.com",
+    "libero.it",
+    "orange.fr",
+    "seznam.cz",
+    "rediffmail.com",
+    "usa.com",
+    "email.com",
+    "inbox.lv",
+    "qq.com",
+    "163.com",
+    "naver.com",
+    "wp.pl",
+    "t-online.de",
+    "bol.com.br",
+    "laposte.net",
+    "rocketmail.com",
+    "ymail.com",
+    "mailfence.com",
+    "tuta.io",
+)
 
 # Variants that appear only in the held-out split (trick families and wording styles).
 HELDOUT_ONLY: dict[str, frozenset[str]] = {
@@ -76,8 +222,13 @@ def allowed(split: str, family: str, options: tuple[str, ...] | list[str]) -> li
     return list(options)
 
 
-def pick(rng: random.Random, split: str, family: str, options: tuple[str, ...] | list[str],
-         reserved_share: float = 0.4) -> str:
+def pick(
+    rng: random.Random,
+    split: str,
+    family: str,
+    options: tuple[str, ...] | list[str],
+    reserved_share: float = 0.4,
+) -> str:
     choices = allowed(split, family, options)
     reserved = [o for o in choices if o in HELDOUT_ONLY.get(family, frozenset())]
     if split == "heldout" and reserved and rng.random() < reserved_share:
@@ -105,7 +256,7 @@ def typo(rng: random.Random, domain: str, kind: str) -> str:
     elif kind == "keyboard" and label[i] in KEYBOARD:
         label = label[:i] + rng.choice(KEYBOARD[label[i]]) + label[i + 1 :]
     else:
-        vowels = [j for j, ch in enumerate(label) if ch in "aeiou" and 0 < j]
+        vowels = [j for j, ch in enumerate(label) if ch in "aeiou" and j > 0]
         j = rng.choice(vowels) if vowels else i
         label = label[:j] + rng.choice([v for v in "aeiou" if v != label[j]]) + label[j + 1 :]
     return f"{label}.{rest}"
@@ -128,8 +279,9 @@ def tld_swap(domain: str, tld: str) -> str:
 def subdomain(rng: random.Random, domain: str, family: str) -> str:
     label, _ = split_domain(domain)
     template = rng.choice(SUBDOMAIN_FAMILIES[family])
-    return template.format(domain=domain, label=label, word=rng.choice(RELAY_WORDS),
-                           tld=rng.choice(RELAY_TLDS))
+    return template.format(
+        domain=domain, label=label, word=rng.choice(RELAY_WORDS), tld=rng.choice(RELAY_TLDS)
+    )
 
 
 def homoglyph(rng: random.Random, domain: str, script: str) -> tuple[str, str]:
