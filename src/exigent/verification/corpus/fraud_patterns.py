@@ -74,7 +74,7 @@ def comp_replyto(ctx: Ctx) -> list[Record]:
     rng = ctx.rng
     draft, record = _compromised(ctx)
     s = draft.sender
-    first, last = s.who.first.lower(), s.who.last.lower().replace("'", "")
+    first, last = s.who.first.lower(), s.who.last_slug
     initials = s.agency.initials.lower()
     word = tricks.pick(rng, ctx.split, "add_word", tricks.ADD_WORDS)
     options = (
@@ -259,7 +259,7 @@ def template_reuse(ctx: Ctx) -> list[Record]:
         )
         picked = target(rng)
         record = request(draft, targets=[picked])
-        slots = _slots(rng, draft, picked[1])
+        slots = _slots(rng, draft, _bare(picked[0]))
         record["emergency"]["facts"] = fw.paraphrase(rng, fw.fill(skeleton["facts"], slots))
         record["emergency"]["how_data_helps"] = fw.fill(skeleton["helps"], slots)
         record["emergency"]["why_no_legal_process"] = skeleton["why"]
@@ -273,10 +273,24 @@ def _zone(agency: Agency) -> tzinfo:
     return zone(agency.zone)
 
 
+def _bare(found: dict[str, str]) -> str:
+    """The identifier as a template names it after "the account"."""
+    value = found["value"]
+    return {
+        "username": f'"{value}"',
+        "user_id": f"with user ID {value}",
+        "phone": f"linked to {value}",
+        "email": f"registered to {value}",
+    }[found["identifier_type"]]
+
+
 def _slots(rng: random.Random, draft: Draft, handle: str) -> dict[str, str]:
+    from exigent.verification.corpus.records import _age
     from exigent.verification.corpus.wording import Scene
 
-    scene = Scene.build(rng, draft.when, draft.sender.agency.place, handle)
+    scene = Scene.build(
+        rng, draft.when, draft.sender.agency.place, handle, age=_age(rng, draft.nature)
+    )
     return scene.slots()
 
 

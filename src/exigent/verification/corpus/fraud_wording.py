@@ -44,7 +44,7 @@ THIN = (
     "details will be provided by phone.",
     "Ongoing emergency. The user of {handle} may harm themselves or others. Please send "
     "everything you hold on the account.",
-    "Exigent matter, life at risk. {handle_cap} is the only lead we have.",
+    "Exigent matter, life at risk. The only lead we have is {handle}.",
     "Per our investigation {handle} is linked to {what}; time sensitive, provide all records.",
     "Officers are responding to {what} and require the account details of {handle} at once.",
     "Info received that the owner of {handle} is in danger. Cannot share more over email.",
@@ -170,8 +170,46 @@ SYNONYMS = (
 )
 
 
+# Thin facts assembled from parts: the claim, the link to the account, the urgency. None
+# names a time, a place or a person, which is what makes them thin.
+THIN_CLAIMS = (
+    "We are dealing with {what}.",
+    "This agency is responding to {what}.",
+    "An active investigation into {what} is under way.",
+    "Officers were called to {what}.",
+    "Information was received about {what}.",
+    "This concerns {what} reported today.",
+    "A report of {what} was made to this office.",
+    "We have {what} on our hands.",
+)
+THIN_LINKS = (
+    "{handle} is believed to be involved.",
+    "Everything points to {handle}.",
+    "{handle} is the account of interest.",
+    "Intelligence points to {handle}.",
+    "The person using {handle} is connected.",
+    "Our lead is {handle}.",
+    "{handle} was identified as relevant.",
+)
+THIN_URGENCY = (
+    "Please provide all records immediately.",
+    "Life is at risk; respond urgently.",
+    "Time is of the essence.",
+    "We need everything on the account right now.",
+    "This is extremely urgent.",
+    "Send the data as soon as possible.",
+    "Details will follow later.",
+    "Immediate action is required.",
+    "",
+)
+
+
 def thin_facts(rng: random.Random, nature: str, handle: str) -> str:
     what = rng.choice(NATURE_WORDS[nature])
+    if rng.random() < 0.5:
+        parts = (rng.choice(THIN_CLAIMS), rng.choice(THIN_LINKS), rng.choice(THIN_URGENCY))
+        text = " ".join(fill(p, {"handle": handle, "what": what}) for p in parts if p)
+        return text[0].upper() + text[1:]
     text = fill(
         rng.choice(THIN),
         {

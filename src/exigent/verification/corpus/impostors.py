@@ -94,7 +94,7 @@ def lookalike_homoglyph(ctx: Ctx) -> list[Record]:
 
 
 def _freemail_local(rng: random.Random, sender: Sender) -> str:
-    first, last = sender.who.first.lower(), sender.who.last.lower().replace("'", "")
+    first, last = sender.who.first.lower(), sender.who.last_slug
     ini = sender.agency.initials.lower()
     place = "".join(ch for ch in sender.agency.place.lower() if ch.isalpha())[:12]
     return rng.choice(
@@ -165,7 +165,7 @@ def auth_fail(ctx: Ctx) -> list[Record]:
         _thin(rng, record, draft.nature)
     reply = None
     if rng.random() < 0.6:
-        first, last = sender.who.first.lower(), sender.who.last.lower().replace("'", "")
+        first, last = sender.who.first.lower(), sender.who.last_slug
         provider = tricks.pick(rng, ctx.split, "free_mail", tricks.FREE_MAIL, reserved_share=0.2)
         reply = f"{first}.{last}.{agency.initials.lower()}@{provider}"
     record["email"] = email_block(rng, sender, rng.choice(FAILURES), network="vps", reply_to=reply)

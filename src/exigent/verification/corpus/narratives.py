@@ -31,11 +31,11 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
             "On {date}, {his} {relation} reported that {initials}, age {age}, sent a group chat "
             "a direct message on your service at about {time} saying goodbye and that {he} had "
             "{means}.",
-            "We received a welfare-check request from a {relation} after {initials} ({age}) went "
-            "live on your platform at {time} holding {object}.",
-            "At {time} a {relation} contacted dispatch: {handle} posted a photo of {object} with "
-            'the caption "{quote}".',
-            "A {age}-year-old {noun} in {place} told a {relation} over your app at {time} that "
+            "We received a welfare-check request from {his} {relation} after {initials} "
+            "({age}) went live on your platform at {time} holding {object}.",
+            "At {time} {his} {relation} contacted dispatch: {handle} posted a photo of "
+            '{object} with the caption "{quote}".',
+            "A {age}-year-old {noun} in {place} told {his} {relation} over your app at {time} that "
             "{he} is going to kill {him}self {tonight}; the account is {handle}.",
             "Our crisis unit was contacted by the {relation} of {initials} ({age}{sex}), who saw "
             "a post by {handle} stating {he} intends to end {his} life {tonight}.",

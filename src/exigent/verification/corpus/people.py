@@ -131,13 +131,66 @@ class Person:
     def name(self) -> str:
         return f"{self.first} {self.last}"
 
+    @property
+    def last_slug(self) -> str:
+        """The surname as it appears in a mailbox name (no spaces or apostrophes)."""
+        return self.last.lower().replace("'", "").replace(" ", "")
+
 
 def person(rng: random.Random, titles: tuple[str, ...]) -> Person:
     return Person(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), rng.choice(titles))
 
 
+# Officers of forces abroad mostly carry their country's names.
+LOCAL_NAMES = {
+    "DE": (
+        "Jonas Lukas Katrin Anna Markus Stefan Julia Tobias Sabine Felix",
+        "Schmidt Mueller Schneider Fischer Weber Wagner Becker Hoffmann Koch Richter",
+    ),
+    "FR": (
+        "Camille Julien Nicolas Claire Mathieu Sophie Antoine Elodie Thomas Manon",
+        "Martin Bernard Dubois Durand Lefebvre Moreau Laurent Simon Michel Garnier",
+    ),
+    "ES": (
+        "Javier Lucia Carlos Marta Alejandro Laura Pablo Elena Sergio Carmen",
+        "Garcia Fernandez Lopez Martinez Sanchez Perez Gomez Ruiz Diaz Moreno",
+    ),
+    "IT": (
+        "Marco Giulia Luca Francesca Alessandro Chiara Matteo Sara Davide Elena",
+        "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco",
+    ),
+    "NL": (
+        "Daan Sanne Bram Lotte Thijs Eva Joost Femke Ruben Anouk",
+        "de Jong,Jansen,de Vries,van Dijk,Bakker,Visser,Smit,Meijer,de Boer,Mulder",
+    ),
+    "SE": (
+        "Erik Anna Lars Karin Johan Maria Anders Emma Mikael Sara",
+        "Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson Berg",
+    ),
+    "NO": (
+        "Ole Ingrid Lars Kari Jon Silje Per Marte Henrik Nora",
+        "Hansen Johansen Olsen Larsen Andersen Pedersen Nilsen Kristiansen Jensen Berg",
+    ),
+    "DK": (
+        "Mads Mette Rasmus Louise Frederik Camilla Jesper Sofie Anders Line",
+        "Nielsen Jensen Hansen Pedersen Andersen Christensen Larsen Sorensen Rasmussen Madsen",
+    ),
+    "PL": (
+        "Piotr Anna Tomasz Katarzyna Krzysztof Magdalena Pawel Agnieszka Marcin Ewa",
+        "Nowak Kowalski Wisniewski Wojcik Kowalczyk Kaminski Lewandowski Zielinski Szymanski "
+        "Wozniak",
+    ),
+}
+
+
 def officer(rng: random.Random, agency: Agency) -> Person:
     if agency.foreign is not None:
+        local = LOCAL_NAMES.get(agency.country)
+        if local and rng.random() < 0.8:
+            firsts = local[0].split()
+            lasts = local[1].split(",") if "," in local[1] else local[1].split()
+            last = rng.choice(lasts)
+            return Person(rng.choice(firsts), last, rng.choice(agency.foreign.ranks))
         return person(rng, agency.foreign.ranks)
     return person(rng, US_TITLES.get(agency.kind, US_TITLES["City"]))
 
@@ -157,7 +210,7 @@ def badge_number(rng: random.Random) -> str | None:
 
 def mailbox(rng: random.Random, who: Person) -> str:
     """The local part agencies commonly give their staff."""
-    f, last = who.first.lower(), who.last.lower().replace("'", "")
+    f, last = who.first.lower(), who.last_slug
     shapes = (
         f"{f}.{last}",
         f"{f[0]}{last}",

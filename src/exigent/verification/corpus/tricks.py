@@ -242,8 +242,16 @@ def split_domain(domain: str) -> tuple[str, str]:
     return label, rest
 
 
+def registrable(rest: str) -> str:
+    """Where an impostor can register a name: never .gov, .edu or a US locality domain."""
+    if rest.split(".")[-1] in ("gov", "edu", "mil") or (rest.endswith(".us") and "." in rest):
+        return "com" if len(rest) % 2 else "org"
+    return rest
+
+
 def typo(rng: random.Random, domain: str, kind: str) -> str:
     label, rest = split_domain(domain)
+    rest = registrable(rest)
     if len(label) < 4:
         return f"{label}{label[-1]}.{rest}"
     i = rng.randint(1, len(label) - 2)
@@ -264,9 +272,7 @@ def typo(rng: random.Random, domain: str, kind: str) -> str:
 
 def add_word(domain: str, word: str) -> str:
     label, rest = split_domain(domain)
-    if rest.endswith(".us") and rest.count(".") >= 1:
-        rest = "us"  # locality domains collapse to a plain registrable name
-    return f"{label}{word}.{rest}"
+    return f"{label}{word}.{registrable(rest)}"
 
 
 def tld_swap(domain: str, tld: str) -> str:
@@ -287,6 +293,7 @@ def subdomain(rng: random.Random, domain: str, family: str) -> str:
 def homoglyph(rng: random.Random, domain: str, script: str) -> tuple[str, str]:
     """(the domain as displayed, its ASCII form as mail servers see it)."""
     label, rest = split_domain(domain)
+    rest = registrable(rest)
     table = HOMOGLYPHS[script]
     spots = [i for i, ch in enumerate(label) if ch in table]
     if not spots:
