@@ -239,30 +239,32 @@ def comp_burst(ctx: Ctx) -> list[Record]:
 
 
 def template_reuse(ctx: Ctx) -> list[Record]:
-    """One circulated text sent by several senders, each lightly reworded."""
+    """One circulated text sent by several senders, each lightly reworded. The text is a
+    known skeleton, or a genuine-looking request copied with the names swapped."""
     rng = ctx.rng
     skeleton = rng.choice(fw.TEMPLATES)
+    copied: tuple[str, str, str] | None = None  # facts, the target's mention, the place
     start = ctx.when(ctx.agency(), "fraud")
     records = []
     for i in range(rng.randint(3, 6)):
         agency = ctx.agency()
-        sender = new_sender(rng, agency)
-        when = later(start, rng.uniform(0, 60 * 24 * 20) if i else 0)
-        when = when.astimezone(_zone(agency))
-        draft = Draft.make(
-            rng,
-            ctx.split,
-            sender,
-            when,
-            rng.choice(("email", "email", "portal")),
-            skeleton["nature"],
-        )
+        when = later(start, rng.uniform(0, 60 * 24 * 20) if i else 0).astimezone(_zone(agency))
+        via = rng.choice(("email", "email", "portal"))
+        draft = Draft.make(rng, ctx.split, new_sender(rng, agency), when, via, skeleton["nature"])
         picked = target(rng)
         record = request(draft, targets=[picked])
-        slots = _slots(rng, draft, _bare(picked[0]))
-        record["emergency"]["facts"] = fw.paraphrase(rng, fw.fill(skeleton["facts"], slots))
-        record["emergency"]["how_data_helps"] = fw.fill(skeleton["helps"], slots)
-        record["emergency"]["why_no_legal_process"] = skeleton["why"]
+        emergency = record["emergency"]
+        if i == 0 and rng.random() < 0.4:
+            copied = (emergency["facts"], picked[1], agency.place)
+        elif copied is not None:
+            facts, mention, place = copied
+            facts = facts.replace(mention, picked[1]).replace(place, agency.place)
+            emergency["facts"] = fw.paraphrase(rng, facts)
+        else:
+            slots = _slots(rng, draft, _bare(picked[0]))
+            emergency["facts"] = fw.paraphrase(rng, fw.fill(skeleton["facts"], slots))
+            emergency["how_data_helps"] = fw.fill(skeleton["helps"], slots)
+            emergency["why_no_legal_process"] = skeleton["why"]
         records.append(record)
     return _label(records, "template_reuse", "fraud")
 

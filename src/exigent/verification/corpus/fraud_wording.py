@@ -167,6 +167,17 @@ SYNONYMS = (
     ("tonight", "this evening", "before morning"),
     ("threatened to kill", "threatened to murder", "said he would kill"),
     ("the only current lead", "our only lead", "the sole lead"),
+    ("goes straight to voicemail", "is going to voicemail", "rings out to voicemail"),
+    ("an attempt-to-locate", "a BOLO", "an ATL"),
+    ("Last known address", "Home address"),
+    ("Units responded", "Officers responded", "Deputies responded", "Patrol responded"),
+    ("Description:", "Physical description:", "Desc:"),
+    ("According to", "Per"),
+    ("has access to", "can get to", "has"),
+    ("We believe", "Officers believe", "It is believed"),
+    ("Last seen wearing", "Last seen in", "Was wearing"),
+    ("is not at", "is missing from"),
+    ("The victim's life is in danger.", "The victim is at risk of death.", "Life at risk."),
 )
 
 

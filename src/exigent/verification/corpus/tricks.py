@@ -236,8 +236,17 @@ def pick(
     return rng.choice(choices)
 
 
+GENERIC_LABELS = frozenset({"co", "ci", "vi", "town", "city", "www", "mail", "twp", "tn"})
+
+
 def split_domain(domain: str) -> tuple[str, str]:
     """(first label, the rest) for typo and homoglyph edits on the distinctive part."""
+    labels = domain.split(".")
+    if len(labels) >= 3 and labels[-1] == "us":
+        # Locality domains (co.jefferson.wa.us, ci.x.mn.us): the name is all but the suffix.
+        return "".join(labels[:-1]), "us"
+    if len(labels) >= 3 and labels[0] in GENERIC_LABELS:
+        return labels[0] + labels[1], ".".join(labels[2:])
     label, _, rest = domain.partition(".")
     return label, rest
 
