@@ -43,7 +43,19 @@ def _simple(
     agency = ctx.agency(group)
     sender = new_sender(ctx.rng, agency, chief=chief)
     draft = Draft.make(ctx.rng, ctx.split, sender, ctx.when(agency, profile), via, nature)
-    return draft, request(draft)
+    record = request(draft)
+    if ctx.rng.random() < 0.12:
+        # Genuine requests sometimes name a second account of the same person, and say so.
+        second = target(ctx.rng)
+        record["targets"].append(second[0])
+        record["emergency"]["facts"] += " " + ctx.rng.choice(
+            (
+                f"A second account, {second[1]}, is linked to the same person.",
+                f"The same person also uses {second[1]}.",
+                f"Family say {second[1]} belongs to the same person.",
+            )
+        )
+    return draft, record
 
 
 def legit_email(ctx: Ctx) -> list[Record]:

@@ -53,6 +53,7 @@ NETWORKS = (
 RECEIVERS = (
     "google",
     "google",
+    "google",
     "microsoft",
     "microsoft",
     "microsoft",
@@ -92,7 +93,7 @@ def new_sender(rng: random.Random, agency: Agency, chief: bool = False) -> Sende
     phone, sup_phone = agency_numbers(rng, agency)
     boss: str | None = None
     boss_phone: str | None = None
-    if not chief and rng.random() < 0.9:
+    if not chief and rng.random() < 0.95:
         sup = person(rng, ("",))
         rank = rng.choice(SUPERVISOR_RANKS)
         boss = f"{rank} {sup.name}".strip() if rng.random() < 0.3 else sup.name
