@@ -154,6 +154,9 @@ FAILURES = (
 )
 
 
+BOUNCE_BOXES = ("bounce", "noreply", "mailer", "return", "postmaster", "srs0")
+
+
 def auth_fail(ctx: Ctx) -> list[Record]:
     """The genuine address forged from a server the agency does not use."""
     rng = ctx.rng
@@ -168,7 +171,21 @@ def auth_fail(ctx: Ctx) -> list[Record]:
         first, last = sender.who.first.lower(), sender.who.last_slug
         provider = tricks.pick(rng, ctx.split, "free_mail", tricks.FREE_MAIL, reserved_share=0.2)
         reply = f"{first}.{last}.{agency.initials.lower()}@{provider}"
-    record["email"] = email_block(rng, sender, rng.choice(FAILURES), network="vps", reply_to=reply)
+    if rng.random() < 0.35:
+        # Spoofed From with the sender's own bounce domain: SPF passes for that domain,
+        # DMARC fails because it does not align with the agency's.
+        host = f"{rng.choice(tricks.RELAY_WORDS)}.{rng.choice(tricks.RELAY_TLDS)}"
+        bounce = f"{rng.choice(BOUNCE_BOXES)}@{host}"
+        outcome = rng.choice(
+            (mail.AuthOutcome("pass", "none", "fail"), mail.AuthOutcome("pass", "fail", "fail"))
+        )
+        record["email"] = email_block(
+            rng, sender, outcome, network="vps", reply_to=reply, envelope=bounce
+        )
+    else:
+        record["email"] = email_block(
+            rng, sender, rng.choice(FAILURES), network="vps", reply_to=reply
+        )
     return _label([record], "auth_fail", "fraud")
 
 

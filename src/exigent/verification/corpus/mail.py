@@ -199,7 +199,7 @@ def _microsoft(
         "none" if o.dmarc in ("pass", "none") else rng.choice(("none", "quarantine", "oreject"))
     )
     return (
-        f"spf={o.spf} (sender IP is {ip}) smtp.mailfrom={domain}; {dkim};"
+        f"spf={o.spf} (sender IP is {ip}) smtp.mailfrom={mailfrom.rpartition('@')[2]}; {dkim};"
         f"dmarc={o.dmarc} action={action} header.from={domain};{compauth}"
     )
 
@@ -238,6 +238,7 @@ def _mimecast(
 def _postfix(
     rng: random.Random, mailfrom: str, domain: str, ip: str, o: AuthOutcome, signer: str
 ) -> str:
+    helo = mailfrom.rpartition("@")[2]
     host = rng.choice(("mail.platform.example", "mx1.trust-mail.example", "inbound.ert.example"))
     dkim = (
         f"dkim={o.dkim} ({rng.choice(('1024', '2048'))}-bit key; "
@@ -247,7 +248,7 @@ def _postfix(
         else "dkim=none"
     )
     return (
-        f"{host}; {dkim}; spf={o.spf} smtp.mailfrom={mailfrom} smtp.helo={domain}; "
+        f"{host}; {dkim}; spf={o.spf} smtp.mailfrom={mailfrom} smtp.helo={helo}; "
         f"dmarc={o.dmarc} (p={_policy(rng).lower()} dis=none) header.from={domain}"
     )
 

@@ -26,6 +26,12 @@ QUOTES = (
 NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
     "suicide_self_harm": {
         "opener": (
+            "{initials} ({age}{sex}) called a crisis line at {time} and hung up after saying "
+            "{he} had {means}; the number is tied to {handle}.",
+            "Dispatch took a 911 call from {his} {relation} at {time}: {handle} shared a "
+            "goodbye video and {his} location services are off.",
+            "A {age}-year-old {noun} left a note at home in {place} and has since posted on "
+            '{handle} "{quote}".',
             'His {relation} called our 911 center at {time} after {handle} posted "{quote}"; '
             "the account belongs to a {age}-year-old {noun} in the {place} area.",
             "On {date}, {his} {relation} reported that {initials}, age {age}, sent a group chat "
@@ -66,6 +72,10 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "child_safety": {
         "opener": (
+            "A school resource officer reports that a {age}-year-old {noun} was persuaded by "
+            "{handle} to send images and has now run away from home in {place}.",
+            "The {relation} of a {age}-year-old found that {handle} has been messaging the child "
+            "nightly and sent a bus ticket; the child did not arrive at school.",
             "{His} {relation} found messages between the {age}-year-old and {handle} arranging "
             "to meet at {venue} at {time}; the child left the house and cannot be found.",
             "Our ICAC detectives are investigating an adult who, using {handle}, sent a "
@@ -102,6 +112,10 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "kidnapping": {
         "opener": (
+            "A {age}-year-old {noun} did not return from {venue} in {place}; the ex-partner, "
+            "who uses {handle}, sent the family a video of the victim crying.",
+            "Witnesses saw a {age}-year-old {noun} pulled into a {vehicle} near {street} at "
+            "{time}; the suspect later messaged the victim's {relation} from {handle}.",
             "At {time} a {age}-year-old {noun} was forced into a {vehicle} outside {venue} in "
             "{place}. A witness identified the driver as the victim's ex-partner, who uses "
             "{handle}.",
@@ -134,6 +148,10 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "violent_threat": {
         "opener": (
+            '{handle} messaged a coworker at {time} that he will "shoot everyone" at {crowd} '
+            "in {place} and sent a picture of ammunition.",
+            "A man using {handle} told his estranged wife he bought a gun {tonight} and is "
+            "coming to the house; she is hiding with the children.",
             "A woman reported that her ex-partner, using {handle}, sent her messages {tonight} "
             "saying he is on his way to her home with a gun.",
             'At {time} {handle} posted that it would "bring the AR and end it" at {crowd} '
@@ -164,6 +182,10 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "terrorism": {
         "opener": (
+            "{handle} posted a map of {crowd} in {place} with entrances marked and the words "
+            '"tomorrow it happens".',
+            "A family member reported that {handle} has been watching attack videos, bought "
+            "fertilizer in bulk and named {crowd} as a target.",
             "A tipster reported that {handle} has been recruiting others in group chats for an "
             "attack on {crowd} in {place}, with a date already set.",
             "{handle} livestreamed a manifesto at {time} naming {crowd} and announcing an "
@@ -184,6 +206,10 @@ NARRATIVES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "other_life_threat": {
         "opener": (
+            "A {age}-year-old {noun} with {condition} walked away from a care home in {place} "
+            "at {time}; {his} only device is logged in to {handle}.",
+            "A kayaker, {age}, messaged {his} {relation} through {handle} at {time} that {he} "
+            "capsized and is on a sandbar; the signal dropped.",
             "A friend reports that {initials} ({age}) messaged a group chat on your platform "
             "saying {he} had overdosed on {drug} and was alone; {he} did not say where.",
             "{initials}, {age}, who has {condition}, went missing at {time} from {venue}; the "
@@ -360,7 +386,7 @@ def persons_at_risk(rng: random.Random, nature: str, scene: Scene, text: str = "
     options = PERSONS_AT_RISK[nature]
     if nature == "violent_threat":
         # Who is at risk follows from the threat: a former partner, or a crowd.
-        personal = "woman" in text.lower()
+        personal = any(w in text.lower() for w in ("woman", "wife", "ex-partner"))
         options = tuple(o for o in options if ("her" in o) == personal)
     return fill(rng.choice(options), scene.slots())
 

@@ -384,8 +384,10 @@ def email_block(
     network: str | None = None,
     reply_to: str | None = None,
     wire_domain: str | None = None,
+    envelope: str | None = None,
 ) -> dict[str, str]:
-    """The From, Reply-To and authentication facts of a message from this sender."""
+    """The From, Reply-To and authentication facts of a message from this sender
+    (`envelope`: a different bounce address, as spoofing senders use)."""
     domain = wire_domain or s.domain
     local = s.address.rpartition("@")[0]
     net = network or stable_choice(s.agency.domain, NETWORKS)
@@ -395,7 +397,7 @@ def email_block(
         signer = f"{domain.split('.')[0]}.onmicrosoft.com"
     header = mail.authentication_results(
         rng,
-        f"{local}@{domain}",
+        envelope or f"{local}@{domain}",
         domain,
         ip,
         outcome or mail.AuthOutcome.passing(),
