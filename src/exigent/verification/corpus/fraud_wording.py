@@ -173,7 +173,7 @@ SYNONYMS = (
     ("Units responded", "Officers responded", "Deputies responded", "Patrol responded"),
     ("Description:", "Physical description:", "Desc:"),
     ("According to", "Per"),
-    ("has access to", "can get to", "has"),
+    ("has access to", "can get to"),
     ("We believe", "Officers believe", "It is believed"),
     ("Last seen wearing", "Last seen in", "Was wearing"),
     ("is not at", "is missing from"),
@@ -244,8 +244,9 @@ def paraphrase(rng: random.Random, text: str) -> str:
     """Swap synonyms and, sometimes, the order of the middle sentences."""
     for group in SYNONYMS:
         for word in group:
-            if word in text:
-                text = text.replace(word, rng.choice(group), 1)
+            found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)
+            if found:
+                text = text[: found.start()] + rng.choice(group) + text[found.end() :]
                 break
     sentences = re.split(r"(?<=[.!?])\s+", text)
     if len(sentences) > 3 and rng.random() < 0.5:

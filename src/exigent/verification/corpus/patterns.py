@@ -152,6 +152,10 @@ def legit_thin(ctx: Ctx) -> list[Record]:
     rng = ctx.rng
     scene = Scene.build(rng, draft.when, draft.sender.agency.place, "")
     s = scene.slots()
+    record["targets"] = record["targets"][:1]
+    record["emergency"]["persons_at_risk"] = rng.choice(
+        (f"The account holder, {scene.age}{s['sex']}", f"{scene.initials} ({scene.age})")
+    )
     quote = rng.choice(narratives.QUOTES).replace("{tonight}", "tonight")
     record["emergency"]["facts"] = rng.choice(
         (
