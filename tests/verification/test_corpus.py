@@ -10,11 +10,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 import pytest
 
 from exigent.verification.corpus.agencies import foreign_agencies, split_of, us_agencies
 from exigent.verification.corpus.fraud_patterns import HELDOUT_THREATS
 from exigent.verification.corpus.generate import PATTERNS, generate, main, validate
+from exigent.verification.corpus.people import area_codes_by_state
 from exigent.verification.corpus.tricks import HELDOUT_ONLY
 
 SAMPLE = Path(__file__).parent / "data" / "fraud-dev.jsonl"
@@ -149,3 +151,24 @@ def test_history_effects_arise_within_a_file(train: list[dict[str, Any]]) -> Non
     assert all((t[-1] - t[0]).total_seconds() < 3 * 3600 for t in bursts)
     reused = [r for r in train if r["pattern"] == "template_reuse"]
     assert len({r["requester"]["email"] for r in reused}) > 3
+
+
+def test_genuine_callback_numbers_fit_the_agency(train: list[dict[str, Any]]) -> None:
+    codes = area_codes_by_state()
+    for r in train:
+        who = r["requester"]
+        if r["label"] == "legit" and who["agency_country"] == "US":
+            assert who["phone"][2:5] in codes[who["agency_state"]], who
+        elif r["label"] == "legit":
+            number = phonenumbers.parse(who["phone"])
+            assert phonenumbers.region_code_for_number(number) == who["agency_country"]
+
+
+def test_homoglyph_domains_reach_the_mail_server_as_punycode(
+    train: list[dict[str, Any]],
+) -> None:
+    mails = [r["email"] for r in train if r["pattern"] == "lookalike_homoglyph" and "email" in r]
+    assert mails
+    non_ascii = [m for m in mails if not m["authentication_results"].isascii()]
+    assert not non_ascii
+    assert any("xn--" in m["authentication_results"] for m in mails)
