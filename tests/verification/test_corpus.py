@@ -68,6 +68,7 @@ def test_the_same_seed_gives_the_same_file_and_another_seed_another(tmp_path: Pa
     out = tmp_path / "corpus.jsonl"
     assert main(["--seed", "3", "--count", "50", "--split", "heldout", "--out", str(out)]) == 0
     assert len(out.read_text().splitlines()) == 50
+    assert len(generate(3, 777, "train")) == 777
 
 
 def test_no_agency_is_in_both_splits(

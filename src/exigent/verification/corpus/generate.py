@@ -91,7 +91,10 @@ def generate(seed: int, count: int, split: str) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for name in _schedule(rng, count):
         records += PATTERNS[name](ctx)
-    records = records[:count] if len(records) > count else records
+    names, weights = list(WEIGHTS), list(WEIGHTS.values())
+    while len(records) < count:  # rounding the schedule can fall a few records short
+        records += PATTERNS[rng.choices(names, weights)[0]](ctx)
+    records = records[:count]
     rng.shuffle(records)
     for record in records:
         validate(record)
