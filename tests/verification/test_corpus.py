@@ -4,6 +4,7 @@ held-out-only variants kept out of training."""
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import datetime
@@ -173,3 +174,12 @@ def test_homoglyph_domains_reach_the_mail_server_as_punycode(
     non_ascii = [m for m in mails if not m["authentication_results"].isascii()]
     assert not non_ascii
     assert any("xn--" in m["authentication_results"] for m in mails)
+
+
+def test_no_template_slot_or_doubled_punctuation_is_left_in_the_text(
+    train: list[dict[str, Any]], heldout: list[dict[str, Any]]
+) -> None:
+    for r in train + heldout:
+        text = json.dumps(r, ensure_ascii=False)
+        assert not re.search(r"\{[a-z_]+\}", text), text
+        assert ".." not in text and "  " not in text, text

@@ -196,7 +196,7 @@ def _us_agency(fact: object, domain: str, listed: bool) -> Agency:
     county = fact.county.title() if fact.county else None
     return Agency(
         key=fact.ori,
-        name=fact.name,
+        name=" ".join(fact.name.split()),
         country="US",
         state=fact.state,
         county=county,

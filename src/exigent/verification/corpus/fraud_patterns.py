@@ -179,7 +179,7 @@ HELDOUT_THREATS = frozenset({fw.THREATS[12], fw.THREATS[14]})
 
 def _threat_line(rng: random.Random, split: str, deadline: str) -> str:
     options = [t for t in fw.THREATS if split == "heldout" or t not in HELDOUT_THREATS]
-    line = rng.choice(options)
+    line = fw.assembled_threat(rng, deadline) if rng.random() < 0.4 else rng.choice(options)
     return fw.fill(
         line, {"minutes": str(rng.choice((15, 20, 30, 45, 60, 90))), "deadline": deadline}
     )

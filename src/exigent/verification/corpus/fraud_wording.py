@@ -90,6 +90,46 @@ THREATS = (
     "Your platform will be named publicly as having obstructed this rescue.",
     "Respond by {deadline} at the latest. No extensions.",
 )
+# Pressure assembled from a deadline and a consequence, so no one sentence is the signal.
+THREAT_DEADLINES = (
+    "within {minutes} minutes",
+    "by {deadline}",
+    "immediately",
+    "right now",
+    "before the end of this shift",
+    "in the next {minutes} minutes",
+    "today",
+)
+THREAT_CONSEQUENCES = (
+    "this office will seek charges for obstruction",
+    "your custodian of records will be subpoenaed to explain the delay",
+    "the delay will be reported to your legal department and the press",
+    "any death will be attributed to your refusal",
+    "we will escalate to federal authorities",
+    "you may be held in contempt",
+    "your company will be liable for the outcome",
+    "the matter goes to the prosecutor's office",
+)
+THREAT_FRAMES = (
+    "Respond {deadline}; otherwise {consequence}.",
+    "If we do not hear back {deadline}, {consequence}.",
+    "Compliance is expected {deadline} or {consequence}.",
+    "Failure to answer {deadline} means {consequence}.",
+)
+
+
+def assembled_threat(rng: random.Random, clock_time: str) -> str:
+    when = fill(
+        rng.choice(THREAT_DEADLINES),
+        {"minutes": str(rng.choice((15, 20, 30, 45, 60))), "deadline": clock_time},
+    )
+    text = fill(
+        rng.choice(THREAT_FRAMES),
+        {"deadline": when, "consequence": rng.choice(THREAT_CONSEQUENCES)},
+    )
+    return text[0].upper() + text[1:]
+
+
 WRONG_CITATION_LAW = (
     "18 U.S.C. 2705(b) order",
     "18 U.S.C. § 2703(d)",

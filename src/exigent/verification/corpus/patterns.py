@@ -139,7 +139,10 @@ def legit_replyto_samedomain(ctx: Ctx) -> list[Record]:
     sender = draft.sender
     box = ctx.rng.choice(REPLY_BOXES)
     if sender.supervisor and ctx.rng.random() < 0.3:
-        box = re.sub(r"[^a-z.]", "", sender.supervisor.lower().replace(" ", ".")).strip(".")
+        box = re.sub(
+            r"\.+", ".", re.sub(r"[^a-z.]", "", sender.supervisor.lower().replace(" ", "."))
+        )
+        box = box.strip(".")
     record["email"] = email_block(ctx.rng, sender, reply_to=f"{box}@{sender.domain}")
     return _label([record], "legit_replyto_samedomain")
 

@@ -336,7 +336,7 @@ _TERSE = (
 def _terse(sentence: str) -> str:
     for pattern, repl in _TERSE:
         sentence = re.sub(pattern, repl, sentence)
-    return sentence
+    return sentence.replace("..", ".")
 
 
 def _first_person(sentence: str) -> str:
