@@ -264,6 +264,7 @@ def test_citations_in_other_words(
         "A warrant would take hours and the person is in danger now.",
         "There is no time to obtain a court order.",
         "We request voluntary disclosure; legal process to follow if needed.",
+        "Process will be served if the emergency allows; at this hour a warrant is hours away.",
     ],
 )
 def test_instruments_mentioned_as_missing_are_not_citations(
@@ -271,6 +272,14 @@ def test_instruments_mentioned_as_missing_are_not_citations(
 ) -> None:
     result = assess(assessor, make_record, emergency={"why_no_legal_process": why})
     assert not {c for c in codes(result) if c.startswith("citation_")}
+
+
+def test_the_request_acting_under_its_own_warrant_is_a_citation(
+    assessor: Assessor, make_record: RecordFactory
+) -> None:
+    why = "This warrant was signed tonight; the records are needed now."
+    result = assess(assessor, make_record, emergency={"why_no_legal_process": why})
+    assert "citation_compulsory_process" in codes(result)
 
 
 def test_foreign_force_citing_title_18(assessor: Assessor, make_record: RecordFactory) -> None:

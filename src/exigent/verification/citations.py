@@ -50,7 +50,7 @@ _NOT_BEFORE = re.compile(
 _NOT_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,3}?(?:to follow|will follow|would take|takes|forthcoming|pending|"
     r"being (?:sought|obtained|prepared)|afterwards|if (?:needed|required)|cannot|could not|"
-    r"is not|are not|not required|can't|would be too)"
+    r"is not|are not|not required|can't|would be too|(?:is|are) (?:\w+ ){0,2}away)"
 )
 
 

@@ -176,11 +176,116 @@ def _mobile_findings(ctx: Context) -> list[Finding]:
     return []
 
 
+# Words that name a rank, a post or a shift rather than a person: "Sgt. on duty", "Watch
+# commander", "On-call supervisor" give nobody the platform could ask for by name.
+_ROLE_WORDS = frozenset(
+    [
+        "sgt",
+        "sergeant",
+        "lt",
+        "lieutenant",
+        "capt",
+        "captain",
+        "cmdr",
+        "commander",
+        "chief",
+        "supervisor",
+        "supervising",
+        "shift",
+        "on",
+        "call",
+        "oncall",
+        "duty",
+        "watch",
+        "desk",
+        "officer",
+        "the",
+        "of",
+        "acting",
+        "deputy",
+        "sheriff",
+        "inspector",
+        "detective",
+        "det",
+        "corporal",
+        "cpl",
+        "major",
+        "undersheriff",
+        "superintendent",
+        "supt",
+        "sr",
+        "sergeant-on-duty",
+        "in",
+        "charge",
+        "my",
+        "our",
+        "unit",
+        "division",
+        "night",
+        "day",
+        "evening",
+        "patrol",
+        "lead",
+        "senior",
+    ]
+)
+_PLACEHOLDERS = frozenset(
+    [
+        "n/a",
+        "na",
+        "n.a.",
+        "tbd",
+        "tba",
+        "none",
+        "unknown",
+        "pending",
+        "same",
+        "self",
+        "nil",
+        "null",
+        "-",
+        "--",
+        "x",
+        "xx",
+        "?",
+        "see",
+        "above",
+    ]
+)
+_NAME_WORD = re.compile(r"[a-z][a-z'.]*")
+
+
+def _not_a_person(supervisor: str | None, requester: str | None) -> str | None:
+    """Why a supervisor field names nobody (a placeholder, a role, the requester), or None."""
+    text = (supervisor or "").strip().lower()
+    if not text:
+        return None
+    if text in _PLACEHOLDERS or text.strip(".") in _PLACEHOLDERS:
+        return "is a placeholder"
+    words = [w.strip(".") for w in _NAME_WORD.findall(text)]
+    if words and not [w for w in words if w not in _ROLE_WORDS and w not in _PLACEHOLDERS]:
+        return "names a role, not a person"
+    if requester and " ".join(words) == " ".join(
+        w.strip(".") for w in _NAME_WORD.findall(requester.lower())
+    ):
+        return "is the requester themself"
+    return None
+
+
 def supervisor_signals(ctx: Context) -> list[Finding]:
     """A supervisor to confirm the request, unless the requester heads the agency."""
     requester = ctx.record.requester
     title = (requester.title or "").lower()
     is_head = bool(_HEAD_TITLES.search(title)) and not _DEPUTY_TITLE.search(title)
+    not_a_person = _not_a_person(requester.supervisor_name, requester.name)
+    if not_a_person and not is_head:
+        return [
+            Finding(
+                "supervisor_missing",
+                f"the supervisor given, '{requester.supervisor_name}', {not_a_person}: "
+                f"nobody to confirm the request with",
+            )
+        ]
     if requester.supervisor_name and requester.supervisor_name.strip():
         if not requester.supervisor_phone:
             return [

@@ -96,8 +96,10 @@ def legal_signals(ctx: Context) -> list[Finding]:
 # In the explanation, process counts only when the request says it comes with it or acts
 # under it ("the attached subpoena", "pursuant to the court order").
 _ATTACHED = re.compile(
-    r"(?:attached|enclosed|accompanying|pursuant to|per|under|this|our|issued|signed)"
-    r"(?: [\w.()§-]+){0,3} ?$"
+    r"(?:attached|enclosed|accompanying|pursuant to|per|under|issued|signed)"
+    r"(?: [\w.()§-]+){0,3} ?$|"
+    # "this warrant", "our court order": the instrument itself, not "at this hour a warrant".
+    r"\b(?:this|our)(?: (?:signed|sealed|attached|state|federal))? ?$"
 )
 
 

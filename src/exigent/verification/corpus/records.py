@@ -93,7 +93,9 @@ def new_sender(rng: random.Random, agency: Agency, chief: bool = False) -> Sende
     phone, sup_phone = agency_numbers(rng, agency)
     boss: str | None = None
     boss_phone: str | None = None
-    if not chief and rng.random() < 0.95:
+    # Every genuine request in the labelled sample names a supervisor unless a chief wrote it;
+    # only the number is sometimes left out.
+    if not chief:
         sup = person(rng, ("",))
         rank = rng.choice(SUPERVISOR_RANKS)
         boss = f"{rank} {sup.name}".strip() if rng.random() < 0.3 else sup.name
