@@ -363,3 +363,13 @@ def test_a_database_mirror_with_a_batch_on_top_finds_the_reworded_copy(
     layered = LayeredHistory(base=mirror)
     new = make_record(**with_facts(ABDUCTION_REWORDED, "b.c", "erin@silverthorne.org", 90))
     assert "template_reuse" in codes(assessor.assess(new, layered))
+
+
+def test_an_email_target_is_blanked_whole_in_every_run() -> None:
+    from exigent.verification.text import content_words
+
+    words = content_words(
+        "A tipster reports the account jd.rivers@hotmail.com is recruiting others.",
+        ["jd.rivers@hotmail.com"],
+    )
+    assert "hotmail" not in words and "target" in words

@@ -141,3 +141,14 @@ def test_a_version_published_before_a_signal_existed_scores_it_zero() -> None:
         weights.weight(code) == 0 for code in set(default_weights().signals) - {"free_mail_domain"}
     )
     assert weights.probability(60) is None  # a hand-set table states no probabilities
+
+
+def test_the_priors_name_every_signal_and_the_shipped_table_keeps_their_signs() -> None:
+    from exigent.verification.scoring import load_weights
+    from exigent.verification.weights_cli import PRIORS_FILE
+
+    priors = load_weights(PRIORS_FILE).signals
+    shipped = default_weights().signals
+    assert set(priors) == set(shipped)
+    assert all(shipped[code] >= 0 for code, points in priors.items() if points > 0)
+    assert all(shipped[code] <= 0 for code, points in priors.items() if points < 0)

@@ -139,6 +139,9 @@ def _ordinary_signals(rng: random.Random) -> list[str]:
         codes = ["requester_not_verified"] + (
             ["requester_first_seen"] if rng.random() < 0.4 else []
         )
+    # Nearly every genuine request names an agency the FBI list knows.
+    if rng.random() < 0.9:
+        codes.append("agency_listed")
     codes += [code for code in ORDINARY if rng.random() < 0.12]
     if rng.random() < 0.03:
         codes.append(rng.choice(FALSE_ALARMS))

@@ -159,7 +159,10 @@ def _blank_values(text: str, targets: Iterable[str]) -> str:
         lowered, text = text, text
     for target in targets:
         value = target.strip().lstrip("@").lower()
-        for form in {value, value.partition("@")[0]}:
+        # The whole value first, then an email's local part: a fixed order, since blanking
+        # the part first would leave the domain behind in some runs and not in others.
+        local = value.partition("@")[0]
+        for form in (value,) if local == value else (value, local):
             if len(form) < 3 or form not in lowered:
                 continue
             pieces = lowered.split(form)

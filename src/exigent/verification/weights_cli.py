@@ -8,7 +8,10 @@ from typing import Annotated
 
 import typer
 
-from exigent.verification.scoring import default_weights
+from exigent.verification.scoring import load_weights
+
+# The hand-set points: every signal's sign, and the points of the signals too rare to learn.
+PRIORS_FILE = Path(__file__).with_name("signal_priors.json")
 
 weights_app = typer.Typer(no_args_is_help=True, help="The fraud-risk weights.")
 
@@ -46,7 +49,7 @@ def fit(
         assessments, _, _ = evaluate(labelled)
         examples += learning_examples(labelled, assessments)
     about = ABOUT.format(ppd=POINTS_PER_DOUBLING, even=EVEN_ODDS)
-    learned = learn(examples, default_weights(), about)
+    learned = learn(examples, load_weights(PRIORS_FILE), about)
     out.write_text(json.dumps(learned.document, indent=2) + "\n", encoding="utf-8")
     fraud = [example.fraud for example in examples]
     typer.echo(
