@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from e2e.staff import sign_in
 from exigent.auth.models import Role
 from exigent.db import utcnow
+from exigent.verification.scoring import default_weights
 from legal.flows import create_case
 from notice.helpers import permitted_subpoena, work
 
@@ -66,4 +67,5 @@ def test_lead_publishes_new_weights_and_sees_the_new_version(  # type: ignore[no
     expect(page.locator("#w-free_mail_domain")).to_have_value("60")
     newest = page.locator(".weights-history li[data-version='2']")
     expect(newest).to_contain_text("free-mail fraud doubled this quarter")
-    expect(newest).to_contain_text("free_mail_domain from 45 to 60")
+    shipped = default_weights().signals["free_mail_domain"]
+    expect(newest).to_contain_text(f"free_mail_domain from {shipped} to 60")
