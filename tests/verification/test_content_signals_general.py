@@ -156,6 +156,15 @@ def test_template_lookups_stay_sublinear_with_a_large_history() -> None:
         ("We need your reply in thirty minutes.", "deadline"),
         ("Respond by 5 pm today.", "deadline"),
         ("Send the data ASAP or we escalate.", "deadline"),
+        # A consequence that follows from no answer, without naming the provider.
+        ("Reply at once; otherwise the district attorney will file obstruction charges.", "legal"),
+        ("Unless I have the records tonight, my office will pursue charges.", "legal"),
+        ("Declining to release these records to police is a crime.", "legal"),
+        ("Her death will rest on your staff if nothing is sent.", "blame"),
+        ("You have only twenty minutes to send the subscriber details.", "deadline"),
+        ("Answer by 23:30, no extension will be granted.", "deadline"),
+        ("Any delay is being documented for the case file.", "deadline"),
+        ("There is no need to route this to your lawyers, just send it.", "deadline"),
     ],
 )
 def test_pressure_in_other_words(text: str, category: str) -> None:
@@ -172,6 +181,10 @@ def test_pressure_in_other_words(text: str, category: str) -> None:
         "The FBI has been notified and is assisting.",
         "Her mother said she would die without her medication.",
         "Messages on your platform show the suspect's plans.",
+        "The suspect committed a felony and used your platform to reach the victim.",
+        "She was last seen by 16:55 outside the school.",
+        "Please forward this to your legal team for review if needed.",
+        "If we do not find her tonight she may not survive; your records are the last lead.",
     ],
 )
 def test_no_pressure_in_genuine_wording(text: str) -> None:
@@ -373,3 +386,20 @@ def test_an_email_target_is_blanked_whole_in_every_run() -> None:
         ["jd.rivers@hotmail.com"],
     )
     assert "hotmail" not in words and "target" in words
+
+
+def test_the_requesters_own_town_is_a_name_not_a_threat(
+    assessor: Assessor, make_record: RecordFactory
+) -> None:
+    facts = (
+        "Officers from Superior are going to the address now and need your records of the "
+        "account's last login to find her."
+    )
+    requester = {"agency_name": "Superior Police Department", "agency_state": "WI"}
+    from_superior = assess(assessor, make_record, requester=requester, emergency={"facts": facts})
+    assert "threatening_escalation" not in codes(from_superior)
+    threat = "If you refuse we will go to your superiors and the press."
+    threatened = assess(
+        assessor, make_record, requester=requester, emergency={"how_data_helps": threat}
+    )
+    assert "threatening_escalation" in codes(threatened)

@@ -152,3 +152,27 @@ def test_the_priors_name_every_signal_and_the_shipped_table_keeps_their_signs() 
     assert set(priors) == set(shipped)
     assert all(shipped[code] >= 0 for code, points in priors.items() if points > 0)
     assert all(shipped[code] <= 0 for code, points in priors.items() if points < 0)
+
+
+def test_a_split_the_data_cannot_make_follows_the_hand_set_table() -> None:
+    # "first" fires on every request, so the data fix only the starting score plus its
+    # points; the hand-set table decides how that sum is split, as a reader would expect.
+    examples = [Example({**e.counts, "first": 1}, e.fraud, e.agency, e.pattern) for e in world()]
+    signals = {"lookalike": 40, "threat": 30, "known_agency": -10, "noise": 5, "first": 2}
+    document = learn(examples, start(signals), "test").document
+    points = document["signals"]
+    assert isinstance(points, dict) and isinstance(document["baseline"], int)
+    shifted = learn(examples, start({**signals, "first": 30}), "test").document
+    shifted_points = shifted["signals"]
+    assert isinstance(shifted_points, dict) and isinstance(shifted["baseline"], int)
+    # The same predictions either way...
+    assert (
+        abs(
+            (document["baseline"] + points["first"])
+            - (shifted["baseline"] + shifted_points["first"])
+        )
+        <= 1
+    )
+    # ...but the split moves with the one its author gave (half-way, as the starting
+    # score's own hand-set value pulls the other way).
+    assert shifted_points["first"] - points["first"] >= 10

@@ -49,6 +49,10 @@ def _vocabularies() -> dict[str, frozenset[str]]:
             "hinder lawsuit sue sued litigation fined fines punishment jail imprisonment "
             "accessory complicit criminally criminal culpable"
         ),
+        # What a refusal is called when it is made out to be a crime ("withholding this is a
+        # federal offence"): these words name crimes in genuine facts too, so they count only
+        # beside a refusal.
+        "crime": _stems("offence offense offences offenses crime crimes illegal unlawful felony"),
         # The provider, its staff or the reader, as the one a threat is aimed at.
         "addressee": _stems(
             "you your yours company companies staff employees employee platform provider "
@@ -92,14 +96,24 @@ _TIME_LIMIT = re.compile(
     rf"\bin (?:the next )?{_NUMBER} ?-?{_UNIT}|"
     r"\bby (?:\d{1,2}(?::\d{2})? ?(?:a\.?m\b\.?|p\.?m\b\.?)|\d{3,4} ?(?:hrs|hours|h)\b|noon\b|"
     r"midnight\b|end of (?:the )?(?:day|business|shift)\b|close of business\b|cob\b|eod\b)|"
-    r"\bno later than\b|\bdeadline\b"
+    r"\bno later than\b|\bdeadline\b|\bat the latest\b|\bno extensions?\b|"
+    rf"\byou have (?:only )?(?:{_NUMBER} ?-?){_UNIT}|"
+    r"\bby (?:[01]?\d|2[0-3]):[0-5]\d\b"
 )
 # "Answer now or else": a demand joined to a consequence needs no number to be a deadline.
 _ULTIMATUM = re.compile(
     r"\b(?:asap|immediately|right now|at once|without delay|forthwith|now|today|tonight)"
-    r"\W{0,3}or\b|\bfailure to (?:respond|reply|comply|provide|answer)\b|\bany (?:further )?delay\b"
+    r"\W{0,3}or\b|\bfailure to (?:respond|reply|comply|provide|answer)\b|"
+    r"\bany (?:further )?delay\b|"
+    # A delay written down for later use is a threat without the words of one.
+    r"\bdelays? (?:is |are |will be )?(?:being )?(?:logged|recorded|documented|noted|tracked)\b|"
+    # Keeping the request from the provider's own reviewers is pressure to skip the check.
+    r"\b(?:do not|don't|no need to) (?:forward|escalate|route|refer|send|pass)\b[^.;]{0,40}"
+    r"\b(?:review|legal|lawyers?|counsel|supervisors?|managers?)\b"
 )
-_LIMIT_WORDS = "min hour hr later deadline noon midnight end close cob eod pm p.m a.m"
+_LIMIT_WORDS = (
+    "min hour hr later latest extension deadline noon midnight end close cob eod pm p.m a.m :"
+)
 _LIMIT_HINTS = (
     *_LIMIT_WORDS.split(),
     " h",
@@ -107,7 +121,7 @@ _LIMIT_HINTS = (
 )
 _BLAME_HINTS = ("on you", "blame", "fault")
 _NOW_HINTS = ("asap", "immediately", "right now", "at once", "forthwith", "now", "today", "tonight")
-_DELAY_HINTS = ("failure to", "delay")
+_DELAY_HINTS = ("failure to", "delay", "forward", "escalate", "route", "refer", "pass ")
 
 
 def _any(text: str, hints: tuple[str, ...]) -> bool:
@@ -118,9 +132,19 @@ _CLAUSE = re.compile(r"[.;!?\n]+")
 _PART = re.compile(r",|\bbut\b|\bhowever\b")
 _ON_YOU = re.compile(
     r"\bon (?:you|your (?:hands|head|conscience|shoulders))\b|"
+    r"\b(?:be|is|are|rests?|lies?|falls?) on your (?:company|firm|staff|people|team|business|"
+    r"organi[sz]ation|corporation|employees)\b|"
     r"\b(?:you|your \w+) (?:will )?(?:be|are|is) (?:to blame|at fault)"
 )
 _WORD = re.compile(r"[a-z]+")
+# A clause that is the consequence of no answer: "...; otherwise we will ...", "If we do not
+# hear back today, ...". Such a clause is aimed at the provider without naming it.
+_UNANSWERED = re.compile(
+    r"^\W*(?:otherwise|or else|failing (?:that|this|which)|after that|if not)\b|"
+    r"\b(?:if|until) (?:we|i) (?:do not|don't|cannot|can't|have not|haven't|did not|"
+    r"didn't) (?:hear|receive|get|have)\b|"
+    r"\bunless (?:we|i) (?:\w+ )?(?:hear|receive|get|have)\b"
+)
 
 
 @cache
@@ -137,15 +161,17 @@ def _categories() -> dict[str, tuple[str, ...]]:
 def _triggers() -> frozenset[str]:
     # A clause without one of these words (or a time limit) cannot be pressure of any kind.
     vocab = _vocabularies()
-    return vocab["legal"] | vocab["blame"] | vocab["authority"]
+    return vocab["legal"] | vocab["blame"] | vocab["authority"] | vocab["crime"]
 
 
-def pressures(text: str) -> list[Pressure]:
-    """The kinds of pressure in a text, each once, with the words that showed it."""
+def pressures(text: str, names: frozenset[str] = frozenset()) -> list[Pressure]:
+    """The kinds of pressure in a text, each once, with the words that showed it. Words in
+    `names` (the requester's own town and agency) are names, never vocabulary: Superior
+    Police Department's officer does not threaten to go to anyone's superiors."""
     lowered = text.lower().replace("non-compliance", "noncompliance")
     found: dict[str, Pressure] = {}
     for clause in _candidate_clauses(lowered):
-        for pressure in _clause_pressures(clause):
+        for pressure in _clause_pressures(clause, names):
             found.setdefault(pressure.category, pressure)
     return list(found.values())
 
@@ -180,12 +206,14 @@ def _candidate_clauses(text: str) -> list[str]:
     return [clause for clause in clauses if len(clause) >= 8]
 
 
-def _clause_pressures(clause: str) -> list[Pressure]:
+def _clause_pressures(clause: str, names: frozenset[str]) -> list[Pressure]:
     matches = list(_WORD.finditer(clause))
     words = [match.group(0) for match in matches]
     at: dict[str, list[int]] = {}
     categories = _categories()
     for index, stem in enumerate(stems_of(words)):
+        if words[index] in names:
+            continue
         for kind in categories.get(stem, ()):
             at.setdefault(kind, []).append(index)
 
@@ -195,11 +223,14 @@ def _clause_pressures(clause: str) -> list[Pressure]:
     def denied(index: int) -> bool:
         return _denied(clause, matches[index].start())
 
-    aimed = bool(hits("addressee") or hits("refusal"))
+    refused = bool(hits("refusal")) or _UNANSWERED.search(clause) is not None
+    aimed = bool(hits("addressee")) or refused
     found: list[Pressure] = []
     legal = hits("legal")
-    if legal and aimed and (hits("modal") or hits("refusal")) and not denied(legal[0]):
+    if legal and aimed and (hits("modal") or refused) and not denied(legal[0]):
         found.append(Pressure("legal consequences", _words(words, legal)))
+    elif hits("crime") and refused and not denied(hits("crime")[0]):
+        found.append(Pressure("legal consequences", _words(words, hits("crime"))))
     harm, blame = hits("harm"), hits("blame")
     on_you = _ON_YOU.search(clause)
     if harm and (blame or on_you) and hits("addressee") and not denied(harm[0]):

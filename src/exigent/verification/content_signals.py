@@ -131,6 +131,23 @@ _PRESSURE_CODES = {
 }
 
 
+# Words of an agency's name that say what it is, not where: these keep their meaning.
+_AGENCY_KIND_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "police department dept sheriff sheriffs office county city town village borough "
+        "township of the and pd public safety state patrol division bureau marshal marshals "
+        "constable force service",
+    )
+)
+
+
+def _own_names(ctx: Context) -> frozenset[str]:
+    """The distinctive words of the requester's own agency name (its town, usually)."""
+    words = re.findall(r"[a-z]+", (ctx.record.requester.agency_name or "").lower())
+    return frozenset(word for word in words if word not in _AGENCY_KIND_WORDS)
+
+
 def pressure_signals(ctx: Context) -> list[Finding]:
     """Threats and deadlines, which weigh more when the facts behind them are thin."""
     findings = [
@@ -138,7 +155,7 @@ def pressure_signals(ctx: Context) -> list[Finding]:
             _PRESSURE_CODES[pressure.category],
             f"{pressure.category} aimed at the provider: '{', '.join(pressure.words)}'",
         )
-        for pressure in pressures(ctx.narrative)
+        for pressure in pressures(ctx.narrative, _own_names(ctx))
     ]
     text = ctx.narrative
     if any(word in text for word in _WITHHELD_HINTS) and _WITHHELD.search(text):

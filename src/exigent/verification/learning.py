@@ -89,27 +89,47 @@ def design(examples: Sequence[Example], codes: Sequence[str]) -> np.ndarray:
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, signs: np.ndarray, l2: float, offset: np.ndarray | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    signs: np.ndarray,
+    l2: float,
+    offset: np.ndarray | None = None,
+    prior: np.ndarray | None = None,
 ) -> tuple[float, np.ndarray]:
     """Penalised logistic regression with each coefficient's sign bounded (0 means free).
 
     `offset` is a fixed part of each row's log-odds (the points of signals kept by hand).
+    With a `prior` (the hand-set table as log-odds, the starting score first), the penalty
+    pulls the starting score and every coefficient towards it rather than towards zero:
+    where the data cannot tell effects apart (nearly every request is a first one, so the
+    starting score and "first request" trade off freely), the expert's split stands. Without
+    one, the intercept is free and the coefficients shrink towards zero.
     """
     rows, columns = x.shape
     base = np.zeros(rows) if offset is None else offset
+    centre = np.zeros(columns + 1) if prior is None else prior
+    # Which parameters the penalty reaches: the intercept only when a prior places it.
+    reach = np.ones(columns + 1)
+    reach[0] = 0.0 if prior is None else 1.0
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         logits = base + theta[0] + x @ theta[1:]
         # log(1 + e^z) - y z, written to stay finite for large |z|.
         value = np.logaddexp(0.0, logits) - y * logits
         residual = 1 / (1 + np.exp(-logits)) - y
-        gradient = np.concatenate(([residual.sum()], x.T @ residual + l2 * theta[1:]))
-        return float(value.sum() + 0.5 * l2 * theta[1:] @ theta[1:]), gradient
+        pull = (theta - centre) * reach
+        gradient = np.concatenate(([residual.sum()], x.T @ residual)) + l2 * pull
+        return float(value.sum() + 0.5 * l2 * pull @ pull), gradient
 
     bounds = [(None, None)] + [
         (0.0, None) if sign > 0 else (None, 0.0) if sign < 0 else (None, None) for sign in signs
     ]
-    result = minimize(loss, np.zeros(columns + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    start = np.clip(
+        centre,
+        [lo if lo is not None else -np.inf for lo, _ in bounds],
+        [hi if hi is not None else np.inf for _, hi in bounds],
+    )
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
     return float(result.x[0]), result.x[1:]
 
 
@@ -131,11 +151,12 @@ def out_of_fold_logits(
     signs: np.ndarray,
     l2: float,
     offset: np.ndarray,
+    prior: np.ndarray | None = None,
 ) -> np.ndarray:
     """Each row's log-odds from a model fitted without its agency's rows."""
     logits = np.zeros(len(y))
     for train, held in agency_folds(groups):
-        intercept, coefficients = fit_logistic(x[train], y[train], signs, l2, offset[train])
+        intercept, coefficients = fit_logistic(x[train], y[train], signs, l2, offset[train], prior)
         logits[held] = offset[held] + intercept + x[held] @ coefficients
     return logits
 
@@ -144,6 +165,10 @@ def platt(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Slope and shift that turn out-of-fold log-odds into calibrated ones."""
     slope_intercept, slope = fit_logistic(logits[:, None], y, np.array([1.0]), 0.0)
     return float(slope[0]), slope_intercept
+
+
+def _log_odds(points: float) -> float:
+    return points * math.log(2) / POINTS_PER_DOUBLING
 
 
 def to_points(log_odds: float) -> float:
@@ -175,15 +200,18 @@ def learn(examples: Sequence[Example], start: Weights, about: str) -> Learned:
     groups = [example.agency for example in examples]
     signs = np.array([math.copysign(1.0, start.signals[code] or 1) for code in fitted])
     # Kept signals add their hand-set points, read as log-odds on the same scale.
-    offset = design(examples, kept) @ np.array(
-        [start.signals[code] * math.log(2) / POINTS_PER_DOUBLING for code in kept]
+    offset = design(examples, kept) @ np.array([_log_odds(start.signals[code]) for code in kept])
+    # The starting score is a score, not points: its log-odds count from even odds.
+    prior = np.array(
+        [_log_odds(start.baseline - EVEN_ODDS)]
+        + [_log_odds(start.signals[code]) for code in fitted]
     )
     l2, oof = min(
-        ((l2, out_of_fold_logits(x, y, groups, signs, l2, offset)) for l2 in L2_GRID),
+        ((l2, out_of_fold_logits(x, y, groups, signs, l2, offset, prior)) for l2 in L2_GRID),
         key=lambda pair: _log_loss(pair[1], y),
     )
     slope, shift = platt(oof, y)
-    intercept, coefficients = fit_logistic(x, y, signs, l2, offset)
+    intercept, coefficients = fit_logistic(x, y, signs, l2, offset, prior)
     points = {
         code: _clamped(slope * to_points(c)) for code, c in zip(fitted, coefficients, strict=True)
     }

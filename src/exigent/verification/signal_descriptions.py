@@ -62,7 +62,7 @@ DESCRIPTIONS: dict[str, str] = {
     "threatening_language": "Threatens the provider or its staff.",
     "threatening_blame": "Blames the provider or its staff in advance for a death or harm.",
     "threatening_escalation": "Threatens to go to the provider's bosses, the press or authorities.",
-    "threatening_deadline": "Demands an answer by a deadline without facts to justify it.",
+    "threatening_deadline": "Demands an answer by a deadline, or presses to skip review.",
     "facts_withheld": "Says the facts cannot be shared.",
     "facts_very_thin": "Almost no facts for the stated emergency.",
     "facts_thin": "Few facts for the stated emergency.",

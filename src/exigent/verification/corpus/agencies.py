@@ -17,6 +17,7 @@ from functools import cache
 
 from exigent.directory.sources import iter_agency_homepages, iter_dotgov, iter_fbi_agencies
 from exigent.verification.corpus.foreign import FOREIGN_FORCES, ForeignForce
+from exigent.verification.directory_index import default_directory
 
 # Share of agencies trained on; the rest are only ever scored (held out).
 TRAIN_SHARE = 0.75
@@ -172,8 +173,16 @@ def us_agencies() -> tuple[Agency, ...]:
         agencies.append(_us_agency(fact, domain, listed=True))
     rng = random.Random(20250901)
     known = set(shared) | {row.domain for row in iter_dotgov()}
+    # A department whose homepage some directory knows is not one without a web site, even
+    # where that homepage could not stand for it alone (a shared city page): it mails from
+    # its own domain, never from an invented one.
+    with_home |= {row.ori for row in homepages}
+    directory = default_directory()
+    known |= set(directory.domains)
     for ori, fact in sorted(facts.items()):
         if ori in with_home or fact.state not in STATE_ZONES:
+            continue
+        if directory.agency_domains(fact.name, fact.state):
             continue
         if fact.agency_type not in ("City", "County") or rng.random() > 0.25:
             continue
@@ -226,7 +235,6 @@ def invented_domain(name: str, state: str, rng: random.Random) -> str:
             f"{county}county.us",
             f"{county}sheriff{st}.com",
             f"{county}countysheriff.net",
-            f"{county}co{st}.gov",
         ]
     else:
         options = [
@@ -237,7 +245,6 @@ def invented_domain(name: str, state: str, rng: random.Random) -> str:
             f"ci.{place}.{st}.us",
             f"{place}police.org",
             f"villageof{place}.org",
-            f"{place}{st}.gov",
             f"{place}-{st}.us",
             f"townof{place}{st}.com",
             f"{place}borough.org",

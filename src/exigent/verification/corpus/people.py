@@ -248,7 +248,10 @@ def area_codes_by_state() -> dict[str, tuple[str, ...]]:
 def _state_names() -> dict[str, str]:
     from exigent.directory.sources import iter_fbi_agencies
 
-    return {row.state_name: row.state for row in iter_fbi_agencies()}
+    names = {row.state_name: row.state for row in iter_fbi_agencies()}
+    # The geocoder names the capital's codes (202, 771) by the city, not the district.
+    names["Washington D.C."] = "DC"
+    return names
 
 
 TOLL_FREE = ("800", "833", "844", "855", "866", "877", "888")

@@ -306,7 +306,7 @@ def request(
         },
         "targets": [t for t, _ in picked],
         "data_requested": data_requested(rng, d.nature),
-        "date_range": date_range(d.when, rng.choice((1, 2, 3, 3, 4, 5, 7, 7, 10, 14, 30))),
+        "date_range": date_range(d.when, _genuine_span(rng)),
         "legal_authority": rng.choice(agency.foreign.laws if agency.foreign else narratives.US_LAW),
         "offense": rng.choice(narratives.OFFENSES[d.nature]),
         "nondisclosure_order": {"present": False, "expires_on": None},
@@ -360,6 +360,14 @@ def requester(s: Sender) -> dict[str, Any]:
 def data_requested(rng: random.Random, nature: str) -> list[str]:
     options = list(narratives.DATA_BY_NATURE[nature])
     return rng.sample(options, k=rng.randint(2, min(4, len(options))))
+
+
+def _genuine_span(rng: random.Random) -> int:
+    """Days of data a genuine emergency asks for: mostly the last days, sometimes the
+    weeks or months a missing person or a long grooming contact goes back."""
+    if rng.random() < 0.08:
+        return rng.choice((45, 60, 90, 120))
+    return rng.choice((1, 2, 3, 3, 4, 5, 7, 7, 10, 14, 30))
 
 
 def date_range(when: datetime, days: int) -> dict[str, str]:
