@@ -112,16 +112,25 @@ _ULTIMATUM = re.compile(
     r"\b(?:review|legal|lawyers?|counsel|supervisors?|managers?)\b"
 )
 _LIMIT_WORDS = (
-    "min hour hr later latest extension deadline noon midnight end close cob eod pm p.m a.m :"
+    "min hour hr later latest extension deadline noon midnight end close cob eod pm p.m a.m"
 )
 _LIMIT_HINTS = (
     *_LIMIT_WORDS.split(),
     " h",
+    *(f"by {digit}" for digit in "012"),
     *(f"{digit}{space}am" for digit in "0123456789" for space in ("", " ")),
 )
 _BLAME_HINTS = ("on you", "blame", "fault")
 _NOW_HINTS = ("asap", "immediately", "right now", "at once", "forthwith", "now", "today", "tonight")
-_DELAY_HINTS = ("failure to", "delay", "forward", "escalate", "route", "refer", "pass ")
+_DELAY_HINTS = (
+    "failure to",
+    "delay",
+    *(
+        f"{negation} {verb}"
+        for negation in ("not", "n't", "need to")
+        for verb in ("forward", "escalate", "route", "refer", "send", "pass")
+    ),
+)
 
 
 def _any(text: str, hints: tuple[str, ...]) -> bool:

@@ -112,15 +112,20 @@ def _attached(why: str) -> str | None:
     return None
 
 
-# Words every withholding phrase contains: checked first, as the phrase pattern costs more.
+# One of these is in every text the withholding pattern matches: checked first, as the
+# pattern costs more (most genuine narratives say "not" somewhere, few say "cannot be").
 _WITHHELD_HINTS = (
-    "not",
-    "unable",
+    "cannot",
+    "can not",
+    "could not",
+    "unable to",
+    "not able to",
+    "will not",
     "withheld",
     "classified",
     "confidential",
-    "restrict",
-    "sensitiv",
+    "restricted",
+    "sensitive",
     "reasons",
 )
 _PRESSURE_CODES = {

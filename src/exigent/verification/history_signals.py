@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from functools import lru_cache
 
@@ -176,7 +176,8 @@ def template_signals(ctx: Context) -> list[Finding]:
                 f"{fraud[0].request.request_id}, which failed verification",
             )
         )
-    others = [m for m in matches if not _same_sender(ctx, m.request)]
+    same_sender = _same_sender_test(ctx)
+    others = [m for m in matches if not same_sender(m.request)]
     if others:
         sources = {m.request.agency_domain or m.request.requester_email for m in others}
         findings.append(
@@ -191,12 +192,22 @@ def template_signals(ctx: Context) -> list[Finding]:
     return findings
 
 
-def _same_sender(ctx: Context, request: PastRequest) -> bool:
+def _same_sender_test(ctx: Context) -> Callable[[PastRequest], bool]:
+    """Whether an earlier request came from this request's own sender (the record's side is
+    read once, since a reused text is compared with many earlier requests)."""
     # An officer's follow-up reuses their own words, and an agency's standard form is written
     # by all its officers alike; only a free-mail domain says nothing about who wrote it.
     email = (ctx.requester_email or "").lower()
-    if email and email == (request.requester_email or "").lower():
-        return True
-    domain = (ctx.domain or "").lower()
-    free_mail = bool(ctx.domain_facts and ctx.domain_facts.free_mail)
-    return bool(domain) and not free_mail and domain == (request.agency_domain or "").lower()
+    domain = "" if not ctx.domain or not _domain_names_sender(ctx) else ctx.domain.lower()
+
+    def same(request: PastRequest) -> bool:
+        if email and email == (request.requester_email or "").lower():
+            return True
+        return bool(domain) and domain == (request.agency_domain or "").lower()
+
+    return same
+
+
+def _domain_names_sender(ctx: Context) -> bool:
+    """A shared mail domain says who wrote a text, unless it is a free-mail provider's."""
+    return not (ctx.domain_facts and ctx.domain_facts.free_mail)
