@@ -347,6 +347,38 @@ def test_mixed_scripts_are_their_own_evidence(
     assert "mixed_script_domain" not in codes(assess(assessor, make_record))
 
 
+@pytest.mark.parametrize(
+    ("label", "country", "agency"),
+    [
+        ("\u03b1\u03c3\u03c4\u03c5\u03bd\u03bf\u03bc\u03b9\u03b1", "GR", "Hellenic Police"),
+        ("\u8b66\u5bdf\u3061\u3087\u3046", "JP", "National Police Agency"),  # kanji and kana
+        ("m\u00fcnchen-polizei", "DE", "Polizeipraesidium Muenchen"),
+    ],
+)
+def test_a_foreign_force_writing_its_own_script_is_not_suspect(
+    assessor: Assessor, make_record: RecordFactory, label: str, country: str, agency: str
+) -> None:
+    domain = f"{punycode(label)}.example"
+    own = sent_from(domain, agency_name=agency, agency_country=country, agency_state=None)
+    result = assess(assessor, make_record, **own)
+    assert not codes(result) & {"idn_domain", "mixed_script_domain"}
+    # The same letters claiming a US agency, or another country's, are still out of place.
+    assert "idn_domain" in codes(assess(assessor, make_record, **sent_from(domain)))
+    elsewhere = sent_from(domain, agency_name="Politie", agency_country="NL", agency_state=None)
+    if country != "DE":  # Dutch is written in Latin letters, umlauts included
+        assert "idn_domain" in codes(assess(assessor, make_record, **elsewhere))
+
+
+def test_a_latin_letter_among_greek_ones_is_still_mixed(
+    assessor: Assessor, make_record: RecordFactory
+) -> None:
+    domain = punycode("\u03b1\u03c3\u03c4\u03c5\u03bd\u03bfmia") + ".gr"
+    changes = sent_from(
+        domain, agency_name="Hellenic Police", agency_country="GR", agency_state=None
+    )
+    assert {"idn_domain", "mixed_script_domain"} <= codes(assess(assessor, make_record, **changes))
+
+
 # --- 7. Callback numbers ---------------------------------------------------------------------
 
 

@@ -13,7 +13,13 @@ from exigent.verification.agency_signals import (
 from exigent.verification.context import Context, Finding
 from exigent.verification.directory_index import DomainFacts
 from exigent.verification.domains import domain_country, email_domain, split_host
-from exigent.verification.lookalike import Lookalike, LookalikeKind, mixed_script_label
+from exigent.verification.lookalike import (
+    Lookalike,
+    LookalikeKind,
+    domain_scripts,
+    mixed_script_label,
+)
+from exigent.verification.scripts import native_scripts
 
 
 def domain_signals(ctx: Context) -> list[Finding]:
@@ -34,7 +40,7 @@ def domain_signals(ctx: Context) -> list[Finding]:
                 "free_mail_domain", f"{ctx.domain} is a free-mail provider anyone can sign up to"
             )
         ]
-    findings = idn_findings(ctx.domain)
+    findings = idn_findings(ctx.domain, ctx.country)
     if facts.listed:
         return findings + _listed_domain_findings(ctx, facts)
     lookalike = _foreign_lookalike_excused(ctx, ctx.directory.lookalikes.match(ctx.domain))
@@ -98,10 +104,14 @@ def _imitated_country(ctx: Context, domain: str) -> str | None:
     return "US" if facts.agencies else domain_country(domain)
 
 
-def idn_findings(domain: str) -> list[Finding]:
+def idn_findings(domain: str, country: str = "US") -> list[Finding]:
     """Internationalised labels, and labels that mix scripts (a Cyrillic letter among Latin
-    ones), which no real name needs."""
+    ones), which no real name needs. A foreign force's domain in its own country's script (a
+    Greek force's Greek letters, a Japanese one's kanji and kana) is neither."""
     if domain.isascii() and "xn--" not in domain:
+        return []
+    native = native_scripts(country)
+    if native and domain_scripts(domain) <= native:
         return []
     findings = [
         Finding(

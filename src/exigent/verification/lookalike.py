@@ -133,6 +133,15 @@ def _latin_for(char: str) -> str:
     return char
 
 
+def domain_scripts(host: str) -> frozenset[str]:
+    """The scripts of a host's letters as displayed (digits and hyphens belong to none)."""
+    scripts: set[str] = set()
+    for label in to_unicode(host).split("."):
+        if not label.isascii():
+            scripts |= categories.unique_aliases(label) - {"COMMON", "INHERITED"}
+    return frozenset(scripts)
+
+
 def mixed_script_label(host: str) -> tuple[str, list[str]] | None:
     """The first label of a host (as displayed) whose letters come from more than one script,
     with those scripts; a real name is written in one."""
