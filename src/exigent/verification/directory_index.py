@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import pickle
-import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 from exigent.caches import load_or_build
 from exigent.config import get_settings
 from exigent.directory import sources
-from exigent.verification.agency_names import AgencyList, ListedAgency
+from exigent.verification.agency_names import AgencyList, ListedAgency, parse_agency_name
 from exigent.verification.domains import parents, split_host, strip_www
 from exigent.verification.lookalike import LookalikeIndex
 
@@ -52,28 +51,11 @@ GOVERNMENT_SUFFIXES = ("gov", "mil", "us", "edu")
 # Second-level labels many countries reserve for government bodies (gov.br, gouv.fr, go.th...).
 FOREIGN_GOVERNMENT_LABELS = frozenset({"gov", "gob", "gouv", "go", "govt", "gc", "gv", "admin"})
 
-_NAME_NOISE = re.compile(r"[^a-z0-9 ]+")
-_NAME_SYNONYMS = {
-    "dept": "department",
-    "sheriffs": "sheriff",
-    "sheriff's": "sheriff",
-    "co": "county",
-    "twp": "township",
-    "boro": "borough",
-    "pd": "police",
-    "so": "sheriff",
-    "st": "saint",
-    "ft": "fort",
-    "mt": "mount",
-}
-_NAME_STOPWORDS = frozenset({"the", "of", "office", "department", "and"})
-
-
 def agency_key(name: str) -> str:
-    """A forgiving key for an agency name: case, punctuation and common abbreviations folded."""
-    words = _NAME_NOISE.sub(" ", name.lower().replace("'", "")).split()
-    folded = (_NAME_SYNONYMS.get(word, word) for word in words)
-    return " ".join(word for word in folded if word not in _NAME_STOPWORDS)
+    """A forgiving key for an agency name: the place it serves and its role, read the way
+    the FBI-list matching reads them (case, punctuation and abbreviations folded)."""
+    parsed = parse_agency_name(name)
+    return " ".join(part for part in (parsed.place, parsed.role) if part)
 
 
 @dataclass(frozen=True, slots=True)
