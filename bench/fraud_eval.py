@@ -6,7 +6,7 @@ calibration table (each level's stated probability against the fraud rate observ
 The held-out set is generated from agencies and variants the shipped weights never saw
 (`exigent.verification.corpus`, split "heldout").
 
-Run: uv run python bench/fraud_eval.py [--weights FILE] [LABELLED.jsonl ...]
+Run: uv run python bench/fraud_eval.py [--weights FILE] [--draws N] [LABELLED.jsonl ...]
 """
 
 from __future__ import annotations
@@ -86,21 +86,35 @@ def report(path: Path, weights: Weights) -> None:
         print(f"    {row.band:<9}{row.stated:>10}{row.requests:>7}{observed:>9}")
 
 
-def heldout_file(directory: Path) -> Path | None:
+def heldout_file(directory: Path, seed: int = HELDOUT_SEED) -> Path | None:
     """The held-out split of the generated corpus, or None where the generator is absent."""
     try:
         from exigent.verification.corpus.generate import generate, write
     except ImportError:
         return None
-    path = directory / "heldout.jsonl"
-    write(generate(HELDOUT_SEED, HELDOUT_COUNT, "heldout"), path)
+    path = directory / f"heldout-{seed}.jsonl"
+    write(generate(seed, HELDOUT_COUNT, "heldout"), path)
     return path
+
+
+def other_draws(seeds: int, weights: Weights, directory: Path) -> None:
+    """The headline figures on further draws of the held-out split: how much they move."""
+    print(f"\nheld-out split, {seeds} more draws of {HELDOUT_COUNT}:")
+    for seed in range(1, seeds + 1):
+        path = heldout_file(directory, seed)
+        if path is None:
+            return
+        _, figures, _ = evaluate(load_labelled(path), Assessor(weights=weights))
+        show(f"seed {seed}", figures)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--weights", type=Path, help="a weights table (default: the shipped)")
+    parser.add_argument(
+        "--draws", type=int, default=0, help="also report this many more held-out draws"
+    )
     args = parser.parse_args()
     weights = load_weights(args.weights) if args.weights else default_weights()
     scale = weights.points_per_doubling
@@ -116,6 +130,8 @@ def main() -> None:
             files += [generated] if generated else []
         for path in files:
             report(path, weights)
+        if args.draws:
+            other_draws(args.draws, weights, Path(scratch))
 
 
 if __name__ == "__main__":
