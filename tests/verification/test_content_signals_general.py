@@ -185,6 +185,8 @@ def test_pressure_in_other_words(text: str, category: str) -> None:
         "She was last seen by 16:55 outside the school.",
         "Please forward this to your legal team for review if needed.",
         "If we do not find her tonight she may not survive; your records are the last lead.",
+        "Otherwise the suspect was arrested without incident last year.",
+        "After that, the suspect was arrested and charged with assault.",
     ],
 )
 def test_no_pressure_in_genuine_wording(text: str) -> None:

@@ -149,7 +149,7 @@ _WORD = re.compile(r"[a-z]+")
 # A clause that is the consequence of no answer: "...; otherwise we will ...", "If we do not
 # hear back today, ...". Such a clause is aimed at the provider without naming it.
 _UNANSWERED = re.compile(
-    r"^\W*(?:otherwise|or else|failing (?:that|this|which)|after that|if not)\b|"
+    r"^\W*(?:otherwise|or else|failing (?:that|this|which)|if not)\b|"
     r"\b(?:if|until) (?:we|i) (?:do not|don't|cannot|can't|have not|haven't|did not|"
     r"didn't) (?:hear|receive|get|have)\b|"
     r"\bunless (?:we|i) (?:\w+ )?(?:hear|receive|get|have)\b"
@@ -236,7 +236,9 @@ def _clause_pressures(clause: str, names: frozenset[str]) -> list[Pressure]:
     aimed = bool(hits("addressee")) or refused
     found: list[Pressure] = []
     legal = hits("legal")
-    if legal and aimed and (hits("modal") or refused) and not denied(legal[0]):
+    # A consequence is a threat when it is still to come ("will", "may") or is what refusing
+    # brings; "the suspect was arrested" is neither.
+    if legal and aimed and (hits("modal") or hits("refusal")) and not denied(legal[0]):
         found.append(Pressure("legal consequences", _words(words, legal)))
     elif hits("crime") and refused and not denied(hits("crime")[0]):
         found.append(Pressure("legal consequences", _words(words, hits("crime"))))
