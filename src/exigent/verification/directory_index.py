@@ -51,6 +51,7 @@ GOVERNMENT_SUFFIXES = ("gov", "mil", "us", "edu")
 # Second-level labels many countries reserve for government bodies (gov.br, gouv.fr, go.th...).
 FOREIGN_GOVERNMENT_LABELS = frozenset({"gov", "gob", "gouv", "go", "govt", "gc", "gv", "admin"})
 
+
 def agency_key(name: str) -> str:
     """A forgiving key for an agency name: the place it serves and its role, read the way
     the FBI-list matching reads them (case, punctuation and abbreviations folded)."""

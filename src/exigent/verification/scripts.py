@@ -61,7 +61,7 @@ def native_scripts(country: str) -> frozenset[str]:
 
 
 def _script_of(language: str, likely: Mapping[str, str]) -> str:
-    """"sr_Latn" names its script; "ru" gets it from CLDR's likely subtags ("ru_Cyrl_RU")."""
+    """ "sr_Latn" names its script; "ru" gets it from CLDR's likely subtags ("ru_Cyrl_RU")."""
     parts = language.split("_")
     if len(parts) < 2:
         parts = (likely.get(language) or "").split("_")
