@@ -61,7 +61,8 @@ def native_scripts(country: str) -> frozenset[str]:
 
 
 def _script_of(language: str, likely: Mapping[str, str]) -> str:
-    """ "sr_Latn" names its script; "ru" gets it from CLDR's likely subtags ("ru_Cyrl_RU")."""
+    """The ISO 15924 code of a language's script: `sr_Latn` names it, and `ru` gets it from
+    CLDR's likely subtags (`ru_Cyrl_RU`)."""
     parts = language.split("_")
     if len(parts) < 2:
         parts = (likely.get(language) or "").split("_")
