@@ -18,6 +18,7 @@ from functools import cache
 from exigent.directory.sources import iter_agency_homepages, iter_dotgov, iter_fbi_agencies
 from exigent.verification.corpus.foreign import FOREIGN_FORCES, ForeignForce
 from exigent.verification.directory_index import default_directory
+from exigent.verification.domains import domain_country
 
 # Share of agencies trained on; the rest are only ever scored (held out).
 TRAIN_SHARE = 0.75
@@ -163,6 +164,10 @@ def us_agencies() -> tuple[Agency, ...]:
         # A domain several agencies list is someone else's page, or would put one mail
         # domain in both splits; either way it cannot stand for one agency.
         if fact is None or THIRD_PARTY_HOSTS.search(domain) or shared[domain] > 1:
+            continue
+        # A US agency's homepage under another country's ending is a directory's mistake
+        # (Selby, South Dakota linked to North Yorkshire's police), not a mailbox it uses.
+        if domain_country(domain) is not None:
             continue
         if (fact.name, fact.state) in names_seen:
             continue
