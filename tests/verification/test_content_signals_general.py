@@ -165,6 +165,11 @@ def test_template_lookups_stay_sublinear_with_a_large_history() -> None:
         ("Answer by 23:30, no extension will be granted.", "deadline"),
         ("Any delay is being documented for the case file.", "deadline"),
         ("There is no need to route this to your lawyers, just send it.", "deadline"),
+        ("If anything happens to that child, it will be because of you.", "blame"),
+        ("Her life is in your hands now.", "blame"),
+        ("We will hold your company accountable for any harm she suffers.", "blame"),
+        ("I will be raising this with your executive team and your legal counsel.", "escalation"),
+        ("We will file a complaint with the regulator if you refuse.", "escalation"),
     ],
 )
 def test_pressure_in_other_words(text: str, category: str) -> None:
@@ -187,6 +192,9 @@ def test_pressure_in_other_words(text: str, category: str) -> None:
         "If we do not find her tonight she may not survive; your records are the last lead.",
         "Otherwise the suspect was arrested without incident last year.",
         "After that, the suspect was arrested and charged with assault.",
+        "The suspect told her he would hurt her if she went to the police.",
+        "Her mother said that if anything happens she will never forgive herself.",
+        "We notified the FBI and the media has reported the abduction.",
     ],
 )
 def test_no_pressure_in_genuine_wording(text: str) -> None:

@@ -65,16 +65,27 @@ def _vocabularies() -> dict[str, frozenset[str]]:
         ),
         # Consequences that sound like a warning rather than a fact about the case.
         "modal": _stems("will may might could shall face facing held result"),
-        "harm": _stems("dies die died death dead killed kill harm harmed loss life blood"),
-        "blame": _stems("blame blamed fault responsible responsibility hands conscience"),
+        # What may befall the person at risk; "if anything happens to her" is how blame is
+        # usually put, and blame needs one of these beside words that lay it on the reader.
+        "harm": _stems(
+            "dies die died death dead killed kill harm harmed loss life blood hurt injured "
+            "injury happens happen suffer suffers"
+        ),
+        "blame": _stems(
+            "blame blamed fault responsible responsibility hands conscience liable guilt"
+        ),
         "authority": _stems(
             "ceo ceos media press news journalist journalists fbi doj congress "
             "congressman senator regulator regulators ftc fcc board shareholders public "
-            "headquarters leadership attorney prosecutor governor mayor superiors"
+            "headquarters leadership attorney prosecutor governor mayor superiors "
+            "executive executives management counsel lawyers ombudsman commissioner "
+            "inspector reporters"
         ),
         "escalate": _stems(
             "report reported escalate escalated notify notified inform informed contact "
-            "contacted alert alerted expose exposed publicize publicise name named go"
+            "contacted alert alerted expose exposed publicize publicise name named go "
+            "complaint complain publish published refer referred forward forwarded raise "
+            "raised tell"
         ),
         "answer": _stems(
             "respond response reply answer provide provided comply compliance disclose "
@@ -120,7 +131,18 @@ _LIMIT_HINTS = (
     *(f"by {digit}" for digit in "012"),
     *(f"{digit}{space}am" for digit in "0123456789" for space in ("", " ")),
 )
-_BLAME_HINTS = ("on you", "blame", "fault")
+_BLAME_HINTS = (
+    "on you",
+    "blame",
+    "fault",
+    "in your hands",
+    "because of you",
+    "on your watch",
+    "live with",
+    "accountable",
+    "liable",
+    "responsible",
+)
 _NOW_HINTS = ("asap", "immediately", "right now", "at once", "forthwith", "now", "today", "tonight")
 _DELAY_HINTS = (
     "failure to",
@@ -141,6 +163,8 @@ _CLAUSE = re.compile(r"[.;!?\n]+")
 _PART = re.compile(r",|\bbut\b|\bhowever\b")
 _ON_YOU = re.compile(
     r"\bon (?:you|your (?:hands|head|conscience|shoulders))\b|"
+    r"\b(?:in your hands|because of you|on your watch|live with (?:it|that|this)|"
+    r"(?:hold|held) (?:you|your \w+) (?:accountable|liable|responsible))\b|"
     r"\b(?:be|is|are|rests?|lies?|falls?) on your (?:company|firm|staff|people|team|business|"
     r"organi[sz]ation|corporation|employees)\b|"
     r"\b(?:you|your \w+) (?:will )?(?:be|are|is) (?:to blame|at fault)"
