@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from exigent.verification.reworded import REWORDED_THRESHOLD, RewordedIndex
 from exigent.verification.text import NUM_PERM, TextFingerprint, similarity_to_many
 
 
@@ -131,6 +132,7 @@ class InMemoryHistory:
         default_factory=lambda: defaultdict(lambda: deque(maxlen=BAND_POSTINGS))
     )
     _by_id: dict[str, PastRequest] = field(default_factory=dict)
+    _reworded: RewordedIndex = field(default_factory=RewordedIndex)
 
     def add(self, request: PastRequest, fingerprint: TextFingerprint | None = None) -> None:
         """Remember a request (and its narrative) for later judgements."""
@@ -138,6 +140,7 @@ class InMemoryHistory:
         for bucket in self._buckets(request):
             _insert_in_order(bucket, request)
         if fingerprint is not None and not fingerprint.empty:
+            self._reworded.add(request.request_id, fingerprint.words)
             self._store_signature(request.request_id, fingerprint)
             # The index is per process, so the process's own (salted) hash of a band will do.
             for band in fingerprint.bands:
@@ -200,6 +203,26 @@ class InMemoryHistory:
     def similar_texts(
         self, fingerprint: TextFingerprint, *, before: datetime, threshold: float
     ) -> Sequence[TextMatch]:
+        """Copies (at least `threshold` of the word runs shared) and reworded copies (most of
+        the distinctive words shared), best first."""
+        copies = self._copies(fingerprint, before, threshold)
+        # Word runs settle most copies; the slower reading of words is for the reworded ones.
+        matches = copies or self._reworded_copy(fingerprint, before)
+        return sorted(
+            matches, key=lambda m: (-m.similarity, m.request.received_at, m.request.request_id)
+        )
+
+    def _reworded_copy(self, fingerprint: TextFingerprint, before: datetime) -> list[TextMatch]:
+        """The most promising earlier reworded copy, if one is found."""
+        for request_id, similarity in self._reworded.candidates(fingerprint.words):
+            request = self._by_id[request_id]
+            if similarity >= REWORDED_THRESHOLD and request.received_at < before:
+                return [TextMatch(request, similarity)]
+        return []
+
+    def _copies(
+        self, fingerprint: TextFingerprint, before: datetime, threshold: float
+    ) -> list[TextMatch]:
         candidates = {
             request_id
             for band in fingerprint.bands
@@ -211,14 +234,11 @@ class InMemoryHistory:
         # One vectorised comparison of all candidate signatures, not one call per candidate.
         rows = [self._signature_row[request_id] for request_id in earlier]
         similarities = similarity_to_many(fingerprint, self._signatures[rows])
-        matches = [
+        return [
             TextMatch(self._by_id[request_id], float(similarity))
             for request_id, similarity in zip(earlier, similarities, strict=True)
             if similarity >= threshold
         ]
-        return sorted(
-            matches, key=lambda m: (-m.similarity, m.request.received_at, m.request.request_id)
-        )
 
     def marks_for_requester(self, email: str, *, before: datetime) -> Marks:
         return _marks(_window(self._marked_requester.get(email.lower(), []), before, None))

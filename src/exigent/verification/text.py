@@ -139,10 +139,13 @@ def _minhash() -> MinHash:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class TextFingerprint:
-    """A narrative's MinHash signature, and the band keys that index it."""
+    """A narrative's MinHash signature and the band keys that index it, and the hashes of
+    its content words (a reworded copy keeps most of its distinctive words, though few of
+    its word runs). Hashes, not words: history keeps no text."""
 
     signature: np.ndarray
     bands: tuple[bytes, ...]
+    words: frozenset[int] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -202,6 +205,7 @@ def content_words(text: str, targets: Iterable[str] = ()) -> list[str]:
 def fingerprint(texts: Iterable[str | None], targets: Iterable[str] = ()) -> TextFingerprint:
     """Fingerprint the given narrative fields."""
     shingles: set[bytes] = set()
+    words: list[str] = []
     # The fields are read as one text: each ends a sentence, so no triple spans two fields.
     joined = "\n".join(text for text in texts if text)
     if joined:
@@ -226,7 +230,8 @@ def fingerprint(texts: Iterable[str | None], targets: Iterable[str] = ()) -> Tex
         band.to_bytes(1, "little") + signature[band * ROWS : (band + 1) * ROWS].tobytes()
         for band in range(BANDS)
     )
-    return TextFingerprint(signature, bands)
+    hashed = frozenset(crc32(word.encode()) for word in words if word != "|")
+    return TextFingerprint(signature, bands, hashed)
 
 
 def jaccard(first: TextFingerprint, second: TextFingerprint) -> float:
