@@ -27,6 +27,9 @@ from exigent.verification.lookalike import LookalikeKind, skeleton
         ("dobbsferry.gov.co", LookalikeKind.tld_swap, "dobbsferry.gov"),
         ("cloverdale.net.secure-relay.org", LookalikeKind.subdomain, "cloverdale.net"),
         ("mail.ghostcounty.us.records-portal.com", LookalikeKind.subdomain, None),
+        # Dressed as government: a name sold under us.org, a "gov" label on a shop's domain.
+        ("quietharborpd.us.org", LookalikeKind.subdomain, "us.org"),
+        ("gov.quietharbor-records.net", LookalikeKind.subdomain, "gov"),
     ],
 )
 def test_each_kind_of_lookalike_is_named(
@@ -53,6 +56,10 @@ def test_punycode_and_unicode_spellings_are_flagged_as_idn() -> None:
         "kent.police.uk",
         "quietharborvillagepd.org",
         "example-unrelated-widgets.com",
+        # Real government second levels and a city's own police subdomain.
+        "northmoorcouncil.gov.uk",
+        "interieur.gouv.fr",
+        "pd.quietharborvillage.org",
     ],
 )
 def test_known_and_unrelated_domains_are_not_lookalikes(domain: str) -> None:

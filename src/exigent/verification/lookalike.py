@@ -245,7 +245,8 @@ class LookalikeIndex:
             return None
         parts = split_host(host)
         private = split_host_private(host)
-        if private.suffix != parts.suffix:
+        sold_privately = private.suffix != parts.suffix
+        if sold_privately:
             # parkerpd.us.com: the name bought is `parkerpd`, under us.com, not `us` under .com.
             parts = private
         label = to_unicode(parts.label)
@@ -260,7 +261,7 @@ class LookalikeIndex:
             found = check(parts.subdomain_labels, label, parts.suffix, idn)
             if found is not None:
                 return found
-        return None
+        return _government_costume(parts.subdomain_labels, label, parts.suffix, sold_privately)
 
     def _subdomain(
         self, sub: tuple[str, ...], label: str, suffix: str, idn: bool
@@ -372,6 +373,40 @@ class LookalikeIndex:
         return Lookalike(
             LookalikeKind.typo, tuple(found[:5]), f"{edits} away from {found[0]}", idn=idn
         )
+
+
+# Labels that say "government" in a host: in front of a commercial domain, or as the
+# commercial second level a name is sold under (us.com, us.org), they are a costume.
+_GOVERNMENT_LABELS = frozenset({"gov", "govt", "gouv", "gob", "mil", "us"})
+_GOVERNMENT_ENDINGS = frozenset({"gov", "mil", "edu", "us"})
+
+
+def _government_costume(
+    sub: tuple[str, ...], label: str, suffix: str, sold_privately: bool
+) -> Lookalike | None:
+    """A commercial domain dressed as a government one: `gov.example.net`, or a name bought
+    under `us.org` (a second level its registry sells to anyone, listed in the public suffix
+    list's private section), which is not the .us locality namespace."""
+    ending = suffix.rsplit(".", 1)[-1]
+    if ending in _GOVERNMENT_ENDINGS:
+        return None
+    owner = f"{label}.{suffix}"
+    if sold_privately and suffix.split(".")[0] in _GOVERNMENT_LABELS:
+        return Lookalike(
+            LookalikeKind.subdomain,
+            (suffix,),
+            f"{owner} is a name sold under {suffix}, a commercial domain that reads as "
+            f"a government one",
+        )
+    for part in sub:
+        if part in _GOVERNMENT_LABELS:
+            return Lookalike(
+                LookalikeKind.subdomain,
+                (part,),
+                f"a government-looking label '{part}' in front of {owner}, which is not a "
+                f"government domain",
+            )
+    return None
 
 
 def _agency_like(part: str, owner_label: str) -> bool:
