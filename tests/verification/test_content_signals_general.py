@@ -170,6 +170,10 @@ def test_template_lookups_stay_sublinear_with_a_large_history() -> None:
         ("We will hold your company accountable for any harm she suffers.", "blame"),
         ("I will be raising this with your executive team and your legal counsel.", "escalation"),
         ("We will file a complaint with the regulator if you refuse.", "escalation"),
+        ("This request cannot wait for your normal review process.", "deadline"),
+        ("Do not involve your legal department; send it to me directly.", "deadline"),
+        ("Provide the subscriber data before 3 pm.", "deadline"),
+        ("You will be the reason this girl dies.", "blame"),
     ],
 )
 def test_pressure_in_other_words(text: str, category: str) -> None:
@@ -195,6 +199,9 @@ def test_pressure_in_other_words(text: str, category: str) -> None:
         "The suspect told her he would hurt her if she went to the police.",
         "Her mother said that if anything happens she will never forgive herself.",
         "We notified the FBI and the media has reported the abduction.",
+        "She left home before 5 pm and has not been seen.",
+        "We will seek a warrant tomorrow; please preserve the records.",
+        "She could have been saved if found earlier, her mother said.",
     ],
 )
 def test_no_pressure_in_genuine_wording(text: str) -> None:

@@ -52,7 +52,7 @@ def _vocabularies() -> dict[str, frozenset[str]]:
         # What a refusal is called when it is made out to be a crime ("withholding this is a
         # federal offence"): these words name crimes in genuine facts too, so they count only
         # beside a refusal.
-        "crime": _stems("offence offense offences offenses crime crimes illegal unlawful felony"),
+        "crime": _stems("offence offense offences offenses crime crimes illegal felony"),
         # The provider, its staff or the reader, as the one a threat is aimed at.
         "addressee": _stems(
             "you your yours company companies staff employees employee platform provider "
@@ -78,8 +78,7 @@ def _vocabularies() -> dict[str, frozenset[str]]:
             "ceo ceos media press news journalist journalists fbi doj congress "
             "congressman senator regulator regulators ftc fcc board shareholders public "
             "headquarters leadership attorney prosecutor governor mayor superiors "
-            "executive executives management counsel lawyers ombudsman commissioner "
-            "inspector reporters"
+            "counsel lawyers ombudsman inspector"
         ),
         "escalate": _stems(
             "report reported escalate escalated notify notified inform informed contact "
@@ -105,11 +104,13 @@ _UNIT = r"(?:minutes?|mins?|hours?|hrs?|h)\b"
 _TIME_LIMIT = re.compile(
     rf"\bwithin (?:the (?:next )?)?(?:{_NUMBER} ?-?)?{_UNIT}|"
     rf"\bin (?:the next )?{_NUMBER} ?-?{_UNIT}|"
-    r"\bby (?:\d{1,2}(?::\d{2})? ?(?:a\.?m\b\.?|p\.?m\b\.?)|\d{3,4} ?(?:hrs|hours|h)\b|noon\b|"
-    r"midnight\b|end of (?:the )?(?:day|business|shift)\b|close of business\b|cob\b|eod\b)|"
+    r"\b(?:by|before) (?:\d{1,2}(?::\d{2})? ?(?:a\.?m\b\.?|p\.?m\b\.?)|\d{3,4} ?(?:hrs|hours|h)\b|"
+    r"noon\b|midnight\b|end of (?:the )?(?:day|business|shift)\b|close of business\b|cob\b|"
+    r"eod\b|tonight\b|tomorrow\b)|"
+    r"\b(?:minutes?|hours?|hrs?) from (?:now|receipt)\b|"
     r"\bno later than\b|\bdeadline\b|\bat the latest\b|\bno extensions?\b|"
     rf"\byou have (?:only )?(?:{_NUMBER} ?-?){_UNIT}|"
-    r"\bby (?:[01]?\d|2[0-3]):[0-5]\d\b"
+    r"\b(?:by|before) (?:[01]?\d|2[0-3]):[0-5]\d\b"
 )
 # "Answer now or else": a demand joined to a consequence needs no number to be a deadline.
 _ULTIMATUM = re.compile(
@@ -119,20 +120,31 @@ _ULTIMATUM = re.compile(
     # A delay written down for later use is a threat without the words of one.
     r"\bdelays? (?:is |are |will be )?(?:being )?(?:logged|recorded|documented|noted|tracked)\b|"
     # Keeping the request from the provider's own reviewers is pressure to skip the check.
-    r"\b(?:do not|don't|no need to) (?:forward|escalate|route|refer|send|pass)\b[^.;]{0,40}"
-    r"\b(?:review|legal|lawyers?|counsel|supervisors?|managers?)\b"
+    r"\b(?:do not|don't|no need to) (?:forward|escalate|route|refer|send|pass|involve|consult|"
+    r"wait for|loop in|copy)\b[^.;]{0,40}"
+    r"\b(?:review|legal|lawyers?|counsel|supervisors?|managers?|compliance)\b|"
+    r"\b(?:cannot|can't|will not|won't|does not|doesn't|should not) wait for (?:your |the |a )?"
+    r"(?:usual |normal |standard |internal |legal )?(?:review|process|procedures?|approval)\b|"
+    r"\b(?:bypass|skip|circumvent|set aside|waive|ignore) (?:your |the |any )?(?:usual |normal |"
+    r"standard |internal )?(?:review|process|procedures?|polic(?:y|ies)|approval|legal)\b|"
+    r"\b(?:overrides?|supersedes?) (?:your |any )?(?:polic(?:y|ies)|procedures?|terms)\b"
 )
 _LIMIT_WORDS = (
-    "min hour hr later latest extension deadline noon midnight end close cob eod pm p.m a.m"
+    "min hour hr later latest extension deadline noon midnight end close cob eod pm p.m a.m "
+    "tonight tomorrow"
 )
 _LIMIT_HINTS = (
     *_LIMIT_WORDS.split(),
     " h",
-    *(f"by {digit}" for digit in "012"),
+    *(f"{word} {digit}" for word in ("by", "before") for digit in "012"),
     *(f"{digit}{space}am" for digit in "0123456789" for space in ("", " ")),
 )
 _BLAME_HINTS = (
     "on you",
+    "of your",
+    "could have",
+    "the reason",
+    "the cause",
     "blame",
     "fault",
     "in your hands",
@@ -147,10 +159,30 @@ _NOW_HINTS = ("asap", "immediately", "right now", "at once", "forthwith", "now",
 _DELAY_HINTS = (
     "failure to",
     "delay",
+    "wait for",
+    "bypass",
+    "skip",
+    "circumvent",
+    "set aside",
+    "waive",
+    "ignore",
+    "overrid",
+    "supersede",
     *(
         f"{negation} {verb}"
         for negation in ("not", "n't", "need to")
-        for verb in ("forward", "escalate", "route", "refer", "send", "pass")
+        for verb in (
+            "forward",
+            "escalate",
+            "route",
+            "refer",
+            "send",
+            "pass",
+            "involve",
+            "consult",
+            "loop",
+            "copy",
+        )
     ),
 )
 
@@ -163,8 +195,12 @@ _CLAUSE = re.compile(r"[.;!?\n]+")
 _PART = re.compile(r",|\bbut\b|\bhowever\b")
 _ON_YOU = re.compile(
     r"\bon (?:you|your (?:hands|head|conscience|shoulders))\b|"
-    r"\b(?:in your hands|because of you|on your watch|live with (?:it|that|this)|"
-    r"(?:hold|held) (?:you|your \w+) (?:accountable|liable|responsible))\b|"
+    r"\b(?:in your hands|because of you|on your watch|"
+    r"live with (?:it|that|this|the consequences|yourselves|yourself)|"
+    r"(?:hold|held) (?:you|your \w+) (?:accountable|liable|responsible)|"
+    r"(?:because|as a result) of your (?:delay|refusal|inaction|decision|silence)|"
+    r"could have (?:prevented|stopped|saved))\b|"
+    r"\b(?:you|your \w+) (?:will |would |'ll )?(?:be|are|is) the (?:reason|cause)\b|"
     r"\b(?:be|is|are|rests?|lies?|falls?) on your (?:company|firm|staff|people|team|business|"
     r"organi[sz]ation|corporation|employees)\b|"
     r"\b(?:you|your \w+) (?:will )?(?:be|are|is) (?:to blame|at fault)"
