@@ -1,6 +1,5 @@
 """The benchmark search's parts: the greedy start and the neighbourhoods it frees."""
 
-import dataclasses
 import random
 from collections import Counter
 from pathlib import Path
@@ -90,20 +89,3 @@ def test_two_weekends_frees_two_weekends_for_all_and_a_spare_hand_for_the_whole_
     if spare:
         whole = [e for e in spare if all((e, d) in free for d in range(inst.horizon))]
         assert whole
-
-
-def test_request_partners_frees_the_requester_and_someone_who_works_the_wanted_shift() -> None:
-    inst = _instance(8)
-    roster = greedy_roster(inst, rounds=1, seconds=20, seed=0)
-    assert roster is not None
-    unmet = [r for r in inst.on_requests if roster.get(r.employee, {}).get(r.day) != r.shift]
-    # the one unmet request whose shift someone else works that day
-    request = next(r for r in unmet if any(days.get(r.day) == r.shift for days in roster.values()))
-    alone = dataclasses.replace(inst, on_requests=(request,), off_requests=())
-    free = NEIGHBOURHOODS["partners"](alone, roster, random.Random(0), 0.1)
-    whole = {e for e, _ in free if all((e, d) in free for d in range(inst.horizon))}
-    assert request.employee in whole
-    holders = {e for e, days in roster.items() if days.get(request.day) == request.shift}
-    assert whole & holders
-    # employees, not days: nobody is freed for part of the horizon
-    assert {e for e, _ in free} == whole

@@ -7,8 +7,7 @@ people), all employees over a window of days (repairs cover), the days around a 
 the days around a miss together with the days around a surplus (moves a shift from one to
 the other), the employees able to take a missed shift, the days around an unmet request,
 half the staff over a window, the employees whose requests cost most, and two weekends with
-the days around them, and the employee with an unmet request with those who could trade the
-requested day with them.
+the days around them.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 
-from exigent.staffing.benchmark_format import Cover, Instance, Request
+from exigent.staffing.benchmark_format import Cover, Instance
 from exigent.staffing.checker import Roster
 from exigent.staffing.solver import Cell
 
@@ -140,8 +139,8 @@ def _around_a_request(inst: Instance, roster: Roster, rng: random.Random, size: 
     """All employees over days around an unmet request (drawn by weight), and the employee
     who made it over the whole horizon: someone else takes the shift they asked not to work,
     or gives up the one they asked for."""
-    on, off = _unmet_requests(inst, roster)
-    unmet = on + off
+    unmet = [r for r in inst.on_requests if roster.get(r.employee, {}).get(r.day) != r.shift]
+    unmet += [r for r in inst.off_requests if roster.get(r.employee, {}).get(r.day) == r.shift]
     if not unmet:
         return _window_of_days(inst, roster, rng, size)
     request = rng.choices(unmet, weights=[r.weight for r in unmet])[0]
@@ -150,59 +149,6 @@ def _around_a_request(inst: Instance, roster: Roster, rng: random.Random, size: 
     return {(e.id, d) for e in inst.employees for d in days} | {
         (request.employee, d) for d in range(inst.horizon)
     }
-
-
-def _unmet_requests(inst: Instance, roster: Roster) -> tuple[list[Request], list[Request]]:
-    """Requests for a shift not given, and requests not to work a shift that is worked."""
-    on = [r for r in inst.on_requests if roster.get(r.employee, {}).get(r.day) != r.shift]
-    off = [r for r in inst.off_requests if roster.get(r.employee, {}).get(r.day) == r.shift]
-    return on, off
-
-
-def _swap_partners(
-    inst: Instance, roster: Roster, request: Request, wanted: bool
-) -> tuple[list[str], list[str]]:
-    """Employees who could trade the requested day with the requester, as (those who could
-    take over or hand over the requested shift that day, those who could take the
-    requester's own shift that day). For a wanted shift the first are those working it; for
-    an unwanted one, those allowed it who do not work it."""
-    day, shift = request.day, request.shift
-    mine = roster.get(request.employee, {}).get(day)
-    trade, cover = [], []
-    for emp in inst.employees:
-        if emp.id == request.employee or day in emp.days_off:
-            continue
-        theirs = roster.get(emp.id, {}).get(day)
-        if (theirs == shift) if wanted else (theirs != shift and emp.max_shifts.get(shift, 0)):
-            trade.append(emp.id)
-        elif wanted and mine is not None and theirs != mine and emp.max_shifts.get(mine, 0):
-            cover.append(emp.id)
-    return trade, cover
-
-
-def _request_partners(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
-    """The employee with an unmet request (drawn by weight), one who could trade that day
-    with them, one who could take their own shift that day, and a few more of either, each
-    over the whole horizon. Once the cover misses left are forced, what remains is requests,
-    met by two or three employees swapping shifts on the requested day and rebuilding their
-    runs, weekends and minutes around it; a window of days cuts those runs, and employees
-    drawn at random are rarely the ones who can trade."""
-    on, off = _unmet_requests(inst, roster)
-    if not on and not off:
-        return _costly_employees(inst, roster, rng, size)
-    unmet = [(r, True) for r in on] + [(r, False) for r in off]
-    request, wanted = rng.choices(unmet, weights=[r.weight for r, _ in unmet])[0]
-    count = min(len(inst.employees), max(3, round(len(inst.employees) * size)))
-    trade, cover = _swap_partners(inst, roster, request, wanted)
-    rng.shuffle(trade)
-    rng.shuffle(cover)
-    rest = trade[1:] + cover[1:]
-    rng.shuffle(rest)
-    others = [e.id for e in inst.employees if e.id not in trade and e.id not in cover]
-    others.remove(request.employee)
-    rng.shuffle(others)
-    ranked = [request.employee, *trade[:1], *cover[:1], *rest, *others]
-    return {(e, d) for e in ranked[:count] for d in range(inst.horizon)}
 
 
 def _spare_hands(inst: Instance, roster: Roster, shifts: set[str]) -> list[str]:
@@ -262,7 +208,6 @@ def _every_weekend(inst: Instance, roster: Roster, rng: random.Random, size: flo
 
 NEIGHBOURHOODS: dict[str, Neighbourhood] = {
     "request": _around_a_request,
-    "partners": _request_partners,
     "surplus": _gap_and_surplus,
     "able": _gap_employees,
     "gap": _around_a_gap,
