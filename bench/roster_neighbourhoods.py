@@ -1,7 +1,7 @@
 """How often each neighbourhood improves a given roster, and at what CPU cost.
 
 uv run python bench/roster_neighbourhoods.py 9 roster.csv [--draws 20] [--size 0.15]
-    [--work 0.2] [--names partners,days]
+    [--work 0.2] [--names request,days]
 
 Save a roster where the search stalled with `exigent roster benchmark FILE --output
 roster.csv`, then see which neighbourhoods still find gains from it. Each neighbourhood is
