@@ -17,7 +17,7 @@ from exigent.caches import load_or_build
 from exigent.config import get_settings
 from exigent.directory import sources
 from exigent.verification.agency_names import AgencyList, ListedAgency, parse_agency_name
-from exigent.verification.domains import parents, split_host, strip_www
+from exigent.verification.domains import GOVERNMENT_SUFFIXES, parents, split_host, strip_www
 from exigent.verification.lookalike import LookalikeIndex
 
 # Homepages on these hosts are pages on somebody else's site, not the agency's own domain.
@@ -46,7 +46,6 @@ THIRD_PARTY_HOSTS = frozenset(
         "tiktok.com",
     }
 )
-GOVERNMENT_SUFFIXES = ("gov", "mil", "us", "edu")
 
 # Second-level labels many countries reserve for government bodies (gov.br, gouv.fr, go.th...).
 FOREIGN_GOVERNMENT_LABELS = frozenset({"gov", "gob", "gouv", "go", "govt", "gc", "gv", "admin"})

@@ -15,6 +15,8 @@ _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domain
 _EXTRACT_PRIVATE = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
 # Country-code endings that are not the code of the country they name.
 _CCTLD_COUNTRY = {"uk": "GB", "eu": "EU"}
+# Endings only US government bodies (and schools) can register under.
+GOVERNMENT_SUFFIXES = frozenset({"gov", "mil", "us", "edu"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,7 +176,7 @@ def template_signals(ctx: Context) -> list[Finding]:
                 f"{fraud[0].request.request_id}, which failed verification",
             )
         )
-    same_sender = _same_sender_test(ctx)
+    same_sender = _sender_matcher(ctx)
     others = [m for m in matches if not same_sender(m.request)]
     if others:
         sources = {m.request.agency_domain or m.request.requester_email for m in others}
@@ -192,13 +192,14 @@ def template_signals(ctx: Context) -> list[Finding]:
     return findings
 
 
-def _same_sender_test(ctx: Context) -> Callable[[PastRequest], bool]:
+def _sender_matcher(ctx: Context) -> Callable[[PastRequest], bool]:
     """Whether an earlier request came from this request's own sender (the record's side is
     read once, since a reused text is compared with many earlier requests)."""
     # An officer's follow-up reuses their own words, and an agency's standard form is written
     # by all its officers alike; only a free-mail domain says nothing about who wrote it.
     email = (ctx.requester_email or "").lower()
-    domain = "" if not ctx.domain or not _domain_names_sender(ctx) else ctx.domain.lower()
+    free_mail = bool(ctx.domain_facts and ctx.domain_facts.free_mail)
+    domain = "" if free_mail else (ctx.domain or "").lower()
 
     def same(request: PastRequest) -> bool:
         if email and email == (request.requester_email or "").lower():
@@ -206,8 +207,3 @@ def _same_sender_test(ctx: Context) -> Callable[[PastRequest], bool]:
         return bool(domain) and domain == (request.agency_domain or "").lower()
 
     return same
-
-
-def _domain_names_sender(ctx: Context) -> bool:
-    """A shared mail domain says who wrote a text, unless it is a free-mail provider's."""
-    return not (ctx.domain_facts and ctx.domain_facts.free_mail)

@@ -104,7 +104,7 @@ def _imitated_country(ctx: Context, domain: str) -> str | None:
     return "US" if facts.agencies else domain_country(domain)
 
 
-def idn_findings(domain: str, country: str = "US") -> list[Finding]:
+def idn_findings(domain: str, country: str) -> list[Finding]:
     """Internationalised labels, and labels that mix scripts (a Cyrillic letter among Latin
     ones), which no real name needs. A foreign force's domain in its own country's script (a
     Greek force's Greek letters, a Japanese one's kanji and kana) is neither."""

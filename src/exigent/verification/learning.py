@@ -102,8 +102,9 @@ def fit_logistic(
     With a `prior` (the hand-set table as log-odds, the starting score first), the penalty
     pulls the starting score and every coefficient towards it rather than towards zero:
     where the data cannot tell effects apart (nearly every request is a first one, so the
-    starting score and "first request" trade off freely), the expert's split stands. Without
-    one, the intercept is free and the coefficients shrink towards zero.
+    starting score and "first request" trade off freely), the split follows the hand-set
+    table rather than falling anywhere. Without one, the intercept is free and the
+    coefficients shrink towards zero.
     """
     rows, columns = x.shape
     base = np.zeros(rows) if offset is None else offset

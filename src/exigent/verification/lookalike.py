@@ -20,6 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from exigent.verification.domains import (
+    GOVERNMENT_SUFFIXES,
     is_domain_shaped,
     split_host,
     split_host_private,
@@ -378,7 +379,6 @@ class LookalikeIndex:
 # Labels that say "government" in a host: in front of a commercial domain, or as the
 # commercial second level a name is sold under (us.com, us.org), they are a costume.
 _GOVERNMENT_LABELS = frozenset({"gov", "govt", "gouv", "gob", "mil", "us"})
-_GOVERNMENT_ENDINGS = frozenset({"gov", "mil", "edu", "us"})
 
 
 def _government_costume(
@@ -388,7 +388,7 @@ def _government_costume(
     under `us.org` (a second level its registry sells to anyone, listed in the public suffix
     list's private section), which is not the .us locality namespace."""
     ending = suffix.rsplit(".", 1)[-1]
-    if ending in _GOVERNMENT_ENDINGS:
+    if ending in GOVERNMENT_SUFFIXES:
         return None
     owner = f"{label}.{suffix}"
     if sold_privately and suffix.split(".")[0] in _GOVERNMENT_LABELS:
