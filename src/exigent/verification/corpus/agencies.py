@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from exigent.directory.sources import iter_agency_homepages, iter_dotgov, iter_fbi_agencies
+from exigent.directory.sources import iter_agency_homepages, iter_fbi_agencies
 from exigent.verification.corpus.foreign import FOREIGN_FORCES, ForeignForce
 from exigent.verification.directory_index import default_directory
 from exigent.verification.domains import domain_country
@@ -177,13 +177,14 @@ def us_agencies() -> tuple[Agency, ...]:
         with_home.add(row.ori)
         agencies.append(_us_agency(fact, domain, listed=True))
     rng = random.Random(20250901)
-    known = set(shared) | {row.domain for row in iter_dotgov()}
+    directory = default_directory()
+    # Every domain the detector knows (.gov registry, homepages) plus the homepages shared by
+    # several agencies, which the directory leaves out.
+    known = set(shared) | set(directory.domains)
     # A department whose homepage some directory knows is not one without a web site, even
     # where that homepage could not stand for it alone (a shared city page): it mails from
     # its own domain, never from an invented one.
     with_home |= {row.ori for row in homepages}
-    directory = default_directory()
-    known |= set(directory.domains)
     for ori, fact in sorted(facts.items()):
         if ori in with_home or fact.state not in STATE_ZONES:
             continue
