@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from exigent.staffing import construct
 from exigent.staffing.benchmark_format import Instance, read_instance
 from exigent.staffing.checker import check, objective
 from exigent.staffing.construct import greedy_roster
@@ -57,6 +58,33 @@ def test_greedy_start_gives_up_when_one_employee_cannot_keep_their_own_rules(
         tiny.covers,
     )
     assert greedy_roster(text_inst, rounds=2, seconds=5, seed=0) is None
+
+
+def test_greedy_start_keeps_the_last_pass_for_an_employee_whose_better_roster_ran_out_of_time(
+    tiny: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # from the second pass on, no employee's solve finds anything in its share of the time
+    calls = []
+    real = construct.best_for
+
+    def slow_after_first_pass(inst: Instance, emp, others, seconds=2.0):  # type: ignore[no-untyped-def]
+        calls.append(emp.id)
+        if len(calls) > len(inst.employees):
+            return None
+        return real(inst, emp, others, seconds)
+
+    monkeypatch.setattr(construct, "best_for", slow_after_first_pass)
+    roster = greedy_roster(tiny, rounds=3, seconds=5, seed=1)
+    assert len(calls) > len(tiny.employees)
+    assert roster is not None and set(roster) == {e.id for e in tiny.employees}
+    assert check(tiny, roster).feasible
+
+
+def test_greedy_start_with_almost_no_time_still_rosters_everyone_within_their_rules() -> None:
+    inst = _instance(8)
+    roster = greedy_roster(inst, rounds=3, seconds=0.01, seed=0)
+    assert roster is not None and set(roster) == {e.id for e in inst.employees}
+    assert check(inst, roster).feasible
 
 
 def test_every_neighbourhood_frees_real_cells_of_instance8() -> None:

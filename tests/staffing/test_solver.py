@@ -11,10 +11,11 @@ from ortools.sat.python import cp_model
 from typer.testing import CliRunner
 
 from exigent.cli import app
-from exigent.staffing.benchmark_format import Instance, read_instance
+from exigent.staffing.benchmark_format import Instance, parse_instance, read_instance
 from exigent.staffing.checker import Roster, check, read_roster_csv
 from exigent.staffing.lns import _Fixer, _Search, solve
 from exigent.staffing.solver import build, roster_from
+from staffing.tiny_instance import TINY
 
 INSTANCE1 = Path("/work/shared/data/rostering/curtois/Instance1.txt")
 
@@ -50,6 +51,21 @@ def test_tiny_instance_solved_to_proven_optimum(tiny: Instance) -> None:
     assert result.optimal and result.roster is not None
     assert result.objective == result.lower_bound == _brute_force_optimum(tiny)
     assert check(tiny, result.roster).feasible
+
+
+def test_requests_for_a_shift_the_employee_may_not_work_count_as_the_checker_counts() -> None:
+    # B may not work L at all: their request to work L on day 3 is never met, their request
+    # not to work L on day 4 always is, and the model has no variable for either
+    text = TINY.replace("B,E=4|L=1,", "B,E=4|L=0,").replace("A,2,E,2\n", "A,2,E,2\nB,3,L,5\n")
+    inst = parse_instance(text, name="tiny-no-late")
+    assert not any(key[0] == "B" and key[2] == "L" for key in build(inst).x)
+    result = solve(inst, seconds=5, workers=1)
+    assert result.optimal and result.roster is not None
+    assert "L" not in result.roster.get("B", {}).values()
+    optimum = _brute_force_optimum(inst)
+    assert result.objective == check(inst, result.roster).objective == optimum
+    # the unmet request is in the objective, so no roster can score under its weight
+    assert optimum >= 5
 
 
 def test_neighbourhood_search_alone_climbs_from_a_poor_roster_to_the_optimum(

@@ -21,17 +21,29 @@ from ortools.sat.python import cp_model
 
 from exigent.staffing.benchmark_format import Employee, Instance
 from exigent.staffing.checker import Roster
-from exigent.staffing.solver import employee_rules
+from exigent.staffing.solver import employee_rules, shift_vars
 
-# one employee's model is tiny; this only guards against a pathological instance
+# one employee's model is tiny on most instances, but a year of thirty shift types is not:
+# each employee gets an equal share of what is left of the budget, at most EMPLOYEE_SECONDS
+# and at least EMPLOYEE_FLOOR, which is enough for a roster that keeps their rules, if not
+# the best one
 EMPLOYEE_SECONDS = 2.0
+EMPLOYEE_FLOOR = 0.25
 
 
 def _request_terms(inst: Instance, emp: Employee, x: dict) -> list:
     mine = emp.id
-    on = [r for r in inst.on_requests if r.employee == mine]
-    terms = [r.weight * (1 - x[mine, r.day, r.shift]) for r in on]
-    terms += [r.weight * x[mine, r.day, r.shift] for r in inst.off_requests if r.employee == mine]
+    # a request for a shift the employee may not work costs the same whatever they do
+    terms = [
+        r.weight * (1 - var)
+        for r in inst.on_requests
+        if r.employee == mine and (var := x.get((mine, r.day, r.shift))) is not None
+    ]
+    terms += [
+        r.weight * var
+        for r in inst.off_requests
+        if r.employee == mine and (var := x.get((mine, r.day, r.shift))) is not None
+    ]
     return terms
 
 
@@ -39,28 +51,31 @@ def _cover_terms(inst: Instance, emp: Employee, x: dict, others: Counter) -> lis
     """What one more person on each cover is worth, given how many others already work it."""
     terms = []
     for c in inst.covers:
+        var = x.get((emp.id, c.day, c.shift))
+        if var is None:
+            continue
         short = others[c.day, c.shift] < c.requirement
-        terms.append((-c.under_weight if short else c.over_weight) * x[emp.id, c.day, c.shift])
+        terms.append((-c.under_weight if short else c.over_weight) * var)
     return terms
 
 
-def best_for(inst: Instance, emp: Employee, others: Counter) -> dict[int, str] | None:
-    """The employee's best days given how many others work each (day, shift); None if the
-    employee's own rules cannot all hold."""
+def best_for(
+    inst: Instance, emp: Employee, others: Counter, seconds: float = EMPLOYEE_SECONDS
+) -> dict[int, str] | None:
+    """The employee's best days given how many others work each (day, shift), or the best
+    found in `seconds`; None if the employee's own rules cannot all hold or no roster that
+    keeps them was found in time."""
     cp = cp_model.CpModel()
-    x = {
-        (emp.id, d, s.id): cp.new_bool_var(f"x_{d}_{s.id}")
-        for d in range(inst.horizon)
-        for s in inst.shifts
-    }
+    x = shift_vars(inst, emp, cp, "x")
     off = {(emp.id, d): cp.new_bool_var(f"off_{d}") for d in range(inst.horizon)}
     for (_, day), rest in off.items():
-        cp.add_exactly_one([rest, *(x[emp.id, day, s.id] for s in inst.shifts)])
+        shifts = (x[key] for s in inst.shifts if (key := (emp.id, day, s.id)) in x)
+        cp.add_exactly_one([rest, *shifts])
     employee_rules(cp, inst, emp, x, off)
     cp.minimize(sum(_request_terms(inst, emp, x) + _cover_terms(inst, emp, x, others)))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = EMPLOYEE_SECONDS
+    solver.parameters.max_time_in_seconds = seconds
     if solver.solve(cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {day: shift for (_, day, shift), var in x.items() if solver.boolean_value(var)}
@@ -68,20 +83,32 @@ def best_for(inst: Instance, emp: Employee, others: Counter) -> dict[int, str] |
 
 def greedy_roster(inst: Instance, rounds: int, seconds: float, seed: int) -> Roster | None:
     """`rounds` passes of best responses, stopping early when `seconds` run out or a pass
-    changes nothing; None if some employee's rules cannot hold on their own."""
+    changes nothing; None if some employee's rules cannot hold on their own. The first pass
+    always gives everyone a roster, each employee within their share of the time left."""
     deadline = time.monotonic() + seconds
     rng = random.Random(seed)
     roster: Roster = {}
     staffed: Counter = Counter()
-    for _ in range(rounds):
+    for round_ in range(rounds):
         order = list(inst.employees)
         rng.shuffle(order)
         changed = False
-        for emp in order:
+        for done, emp in enumerate(order):
+            remaining = deadline - time.monotonic()
+            if round_ and remaining <= 0:
+                return roster
+            share = min(EMPLOYEE_SECONDS, max(EMPLOYEE_FLOOR, remaining / (len(order) - done)))
             mine = roster.get(emp.id, {})
             staffed.subtract(mine.items())
-            days = best_for(inst, emp, staffed)
-            if days is None:
+            days = best_for(inst, emp, staffed, share)
+            if days is None and not round_ and share < EMPLOYEE_SECONDS:
+                # their share ran out before any roster: give them the full time once, so only
+                # rules that cannot hold (or a pathological instance) end the greedy start
+                days = best_for(inst, emp, staffed, EMPLOYEE_SECONDS)
+            if days is None and round_:
+                # out of time for a better one: the roster from the last pass still holds
+                days = mine
+            elif days is None:
                 return None
             changed |= days != mine
             roster[emp.id] = days

@@ -1,4 +1,5 @@
-"""Direct CP-SAT model of a benchmark instance: one Boolean per employee, day and shift.
+"""Direct CP-SAT model of a benchmark instance: one Boolean per employee, day and shift the
+employee may work.
 
 Each (employee, day) cell takes exactly one value: a shift or `off`. The staff rules are
 written as clauses and short sums the solver propagates well: sliding windows for the
@@ -25,22 +26,37 @@ class Model:
     off: dict[Cell, cp_model.IntVar] = field(default_factory=dict)
 
 
+def may_work(emp: Employee, shift: str) -> bool:
+    """Whether the employee may work the shift at all: a shift they may not has no variable,
+    which on an instance of a year and thirty shift types keeps the model a tenth the size."""
+    return emp.max_shifts.get(shift, 0) > 0
+
+
+def shift_vars(inst: Instance, emp: Employee, cp: cp_model.CpModel, prefix: str) -> dict:
+    """One Boolean per day and shift the employee may work, keyed (employee, day, shift)."""
+    return {
+        (emp.id, d, s.id): cp.new_bool_var(f"{prefix}_{d}_{s.id}")
+        for d in range(inst.horizon)
+        for s in inst.shifts
+        if may_work(emp, s.id)
+    }
+
+
 def employee_rules(cp: cp_model.CpModel, inst: Instance, emp: Employee, x: dict, off: dict) -> None:
     horizon, shifts = inst.horizon, inst.shifts
     work = [off[emp.id, d].Not() for d in range(horizon)]
     for d in emp.days_off:
         cp.add(off[emp.id, d] == 1)
-    for s in shifts:
-        limit = emp.max_shifts.get(s.id, 0)
-        if limit == 0:
-            for d in range(horizon):
-                cp.add(x[emp.id, d, s.id] == 0)
-        elif limit < horizon:
-            cp.add(sum(x[emp.id, d, s.id] for d in range(horizon)) <= limit)
-        for d in range(horizon - 1):
-            for t in s.cannot_follow:
+    mine = [s for s in shifts if may_work(emp, s.id)]
+    for s in mine:
+        if emp.max_shifts[s.id] < horizon:
+            cp.add(sum(x[emp.id, d, s.id] for d in range(horizon)) <= emp.max_shifts[s.id])
+        for t in s.cannot_follow:
+            if not may_work(emp, t):
+                continue
+            for d in range(horizon - 1):
                 cp.add_bool_or([x[emp.id, d, s.id].Not(), x[emp.id, d + 1, t].Not()])
-    minutes = sum(x[emp.id, d, s.id] * s.minutes for d in range(horizon) for s in shifts)
+    minutes = sum(x[emp.id, d, s.id] * s.minutes for d in range(horizon) for s in mine)
     cp.add_linear_constraint(minutes, emp.min_minutes, emp.max_minutes)
     longest = emp.max_consecutive
     for d in range(horizon - longest):
@@ -103,7 +119,7 @@ def _cover_terms(cp: cp_model.CpModel, inst: Instance, x: dict) -> list:
     terms = []
     staff = len(inst.employees)
     for c in inst.covers:
-        staffed = sum(x[e.id, c.day, c.shift] for e in inst.employees)
+        staffed = sum(x[e.id, c.day, c.shift] for e in inst.employees if may_work(e, c.shift))
         under = cp.new_int_var(0, c.requirement, f"under_{c.day}_{c.shift}")
         over = cp.new_int_var(0, max(0, staff - c.requirement), f"over_{c.day}_{c.shift}")
         cp.add(staffed + under - over == c.requirement)
@@ -114,19 +130,22 @@ def _cover_terms(cp: cp_model.CpModel, inst: Instance, x: dict) -> list:
 def _request_costs(inst: Instance, x: dict) -> dict[str, list]:
     costs: dict[str, list] = {e.id: [] for e in inst.employees}
     for r in inst.on_requests:
-        costs[r.employee].append(r.weight * (1 - x[r.employee, r.day, r.shift]))
+        # a request for a shift the employee may not work is never met
+        var = x.get((r.employee, r.day, r.shift))
+        costs[r.employee].append(r.weight * (1 - var) if var is not None else r.weight)
     for r in inst.off_requests:
-        costs[r.employee].append(r.weight * x[r.employee, r.day, r.shift])
+        var = x.get((r.employee, r.day, r.shift))
+        if var is not None:
+            costs[r.employee].append(r.weight * var)
     return costs
 
 
 def build(inst: Instance) -> Model:
     cp = cp_model.CpModel()
     x = {
-        (e.id, d, s.id): cp.new_bool_var(f"x_{e.id}_{d}_{s.id}")
+        key: var
         for e in inst.employees
-        for d in range(inst.horizon)
-        for s in inst.shifts
+        for key, var in shift_vars(inst, e, cp, f"x_{e.id}").items()
     }
     off = {
         (e.id, d): cp.new_bool_var(f"off_{e.id}_{d}")
@@ -134,7 +153,8 @@ def build(inst: Instance) -> Model:
         for d in range(inst.horizon)
     }
     for (emp_id, day), rest in off.items():
-        cp.add_exactly_one([rest, *(x[emp_id, day, s.id] for s in inst.shifts)])
+        shifts = (x[key] for s in inst.shifts if (key := (emp_id, day, s.id)) in x)
+        cp.add_exactly_one([rest, *shifts])
     for emp in inst.employees:
         employee_rules(cp, inst, emp, x, off)
     terms = [t for per_employee in _request_costs(inst, x).values() for t in per_employee]
