@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from exigent.staffing import construct
-from exigent.staffing.benchmark_format import Instance, read_instance
+from exigent.staffing.benchmark_format import Employee, Instance, read_instance
 from exigent.staffing.checker import check, objective
 from exigent.staffing.construct import greedy_roster
 from exigent.staffing.neighbourhoods import NEIGHBOURHOODS, _spare_hands, _two_weekends
@@ -64,10 +64,12 @@ def test_greedy_start_keeps_the_last_pass_for_an_employee_whose_better_roster_ra
     tiny: Instance, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # from the second pass on, no employee's solve finds anything in its share of the time
-    calls = []
+    calls: list[str] = []
     real = construct.best_for
 
-    def slow_after_first_pass(inst: Instance, emp, others, seconds=2.0):  # type: ignore[no-untyped-def]
+    def slow_after_first_pass(
+        inst: Instance, emp: Employee, others: Counter, seconds: float = 2.0
+    ) -> dict[int, str] | None:
         calls.append(emp.id)
         if len(calls) > len(inst.employees):
             return None
