@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from exigent.staffing.benchmark_format import Employee, Instance
 from exigent.staffing.checker import Roster
-from exigent.staffing.solver import employee_rules, shift_vars
+from exigent.staffing.solver import employee_rules, one_value_a_day, shift_vars
 
 # one employee's model is tiny on most instances, but a year of thirty shift types is not:
 # each employee gets an equal share of what is left of the budget, at most EMPLOYEE_SECONDS
@@ -68,9 +68,7 @@ def best_for(
     cp = cp_model.CpModel()
     x = shift_vars(inst, emp, cp, "x")
     off = {(emp.id, d): cp.new_bool_var(f"off_{d}") for d in range(inst.horizon)}
-    for (_, day), rest in off.items():
-        shifts = (x[key] for s in inst.shifts if (key := (emp.id, day, s.id)) in x)
-        cp.add_exactly_one([rest, *shifts])
+    one_value_a_day(cp, inst, emp.id, x, off)
     employee_rules(cp, inst, emp, x, off)
     cp.minimize(sum(_request_terms(inst, emp, x) + _cover_terms(inst, emp, x, others)))
     solver = cp_model.CpSolver()
