@@ -22,30 +22,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from exigent.staffing.benchmark_format import read_instance
+from exigent.staffing.benchmark_format import _sections, read_instance
 from exigent.staffing.checker import check, read_roster_csv
 
 DATA = Path("/work/shared/data/rostering/curtois")
 
 
-def _sections(text: str) -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {}
-    current = ""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("SECTION_"):
-            current = line
-            sections[current] = []
-        else:
-            sections[current].append(line)
-    return sections
-
-
 class Tiler:
     def __init__(self, text: str, staff: int, blocks: int, copies: int, one_copy: bool) -> None:
-        self.s = _sections(text)
+        # the project's own reader splits the sections; line numbers are not needed here
+        self.s = {name: [line for _, line in rows] for name, rows in _sections(text).items()}
         self.staff, self.blocks, self.copies, self.one_copy = staff, blocks, copies, one_copy
         self.horizon = int(self.s["SECTION_HORIZON"][0])
 
