@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 from exigent.staffing.benchmark_format import Instance
 from exigent.staffing.checker import Roster, check, objective
 from exigent.staffing.construct import greedy_roster
-from exigent.staffing.neighbourhoods import NEIGHBOURHOODS
+from exigent.staffing.neighbourhoods import NEIGHBOURHOODS, WORK_FLOOR
 from exigent.staffing.solver import Cell, Model, build, roster_from
 
 # share of the time budget the whole model gets for a first roster when the greedy start
@@ -136,7 +136,8 @@ class _Search:
         with self.lock:
             name = self.rng.choice(list(NEIGHBOURHOODS))
             free = NEIGHBOURHOODS[name](self.inst, self.best, self.rng, self.size[name])
-            return name, self.best, free, self.rng.randrange(1 << 20), self.work
+            work = max(self.work, WORK_FLOOR.get(name, 0.0))
+            return name, self.best, free, self.rng.randrange(1 << 20), work
 
     def _attempt(self, until: float) -> None:
         name, start, free, seed, work = self._next()
