@@ -1,6 +1,6 @@
 """Run `exigent roster benchmark` on Instance1-10 and check every roster independently.
 
-uv run python bench/roster.py [--seconds 60] [--instances 1,2,3]
+uv run python bench/roster.py [--seconds 60] [--instances 1,2,3] [--seed 0]
 
 Measured on Dec 7 2026, 60 s each, two shared cores: figures, loads and CPU seconds are in
 docs/architecture.md, "Roster benchmark". Runs vary a lot with the seed and with how much of
@@ -32,7 +32,7 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(number: int, seconds: float) -> list[str]:
+def run(number: int, seconds: float, seed: int) -> list[str]:
     path = DATA / f"Instance{number}.txt"
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "roster.csv"
@@ -45,6 +45,8 @@ def run(number: int, seconds: float) -> list[str]:
             str(seconds),
             "--output",
             str(csv),
+            "--seed",
+            str(seed),
         ]
         before = _children_cpu()
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -90,6 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--instances", default="1,2,3,4,5,6,7,8,9,10")
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     header = [
         "instance",
@@ -106,7 +109,7 @@ def main() -> None:
     print("load average: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     print(" | ".join(header))
     for number in (int(n) for n in args.instances.split(",")):
-        print(" | ".join(run(number, args.seconds)))
+        print(" | ".join(run(number, args.seconds, args.seed)))
         print("load average: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
         sys.stdout.flush()
 

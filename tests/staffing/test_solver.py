@@ -91,15 +91,20 @@ def test_cli_solves_instance1_and_writes_a_roster_the_checker_accepts(tmp_path: 
     if not INSTANCE1.exists():
         pytest.skip("benchmark data not on this machine")
     out = tmp_path / "roster.csv"
-    done = CliRunner().invoke(
-        app, ["roster", "benchmark", str(INSTANCE1), "--seconds", "10", "--output", str(out)]
-    )
+    args = ["benchmark", str(INSTANCE1), "--seconds", "10", "--output", str(out), "--seed", "7"]
+    done = CliRunner().invoke(app, ["roster", *args])
     assert done.exit_code == 0, done.output
     line = json.loads(done.output.strip().splitlines()[-1])
     assert set(line) == {"instance", "objective", "lower_bound", "feasible", "seconds"}
     assert line["instance"] == "Instance1" and line["feasible"] is True
     verdict = check(read_instance(INSTANCE1), read_roster_csv(out.read_text()))
     assert verdict.feasible and verdict.objective == line["objective"] == 607
+
+
+def test_cli_refuses_a_negative_seed_naming_the_option() -> None:
+    done = CliRunner().invoke(app, ["roster", "benchmark", str(INSTANCE1), "--seed", "-1"])
+    assert done.exit_code == 2
+    assert "--seed" in done.output and "Traceback" not in done.output
 
 
 def test_cli_bad_input_exits_2_naming_section_and_line(tmp_path: Path) -> None:

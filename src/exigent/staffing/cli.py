@@ -28,6 +28,10 @@ def benchmark(
     seconds: Annotated[float, typer.Option(help="Time limit in seconds.", min=0.5)] = 60.0,
     output: Annotated[Path | None, typer.Option(help="Write the roster as CSV here.")] = None,
     workers: Annotated[int, typer.Option(help="CP-SAT worker threads.", min=1)] = 2,
+    seed: Annotated[
+        int,
+        typer.Option(help="Random seed of the search; another seed takes another path.", min=0),
+    ] = 0,
 ) -> None:
     """Solve one benchmark instance; print one JSON line with the objective and bound."""
     from exigent.staffing.lns import solve  # ortools loads only when a roster is solved
@@ -38,7 +42,7 @@ def benchmark(
     except InstanceError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None
-    result = solve(inst, seconds, workers=workers)
+    result = solve(inst, seconds, workers=workers, seed=seed)
     if output is not None and result.roster is not None:
         _write_csv(output, result.roster)
     line = {
