@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from exigent.staffing.benchmark_format import _sections, read_instance
+from exigent.staffing.benchmark_format import read_instance, sections
 from exigent.staffing.checker import check, read_roster_csv
 
 DATA = Path("/work/shared/data/rostering/curtois")
@@ -31,7 +31,7 @@ DATA = Path("/work/shared/data/rostering/curtois")
 class Tiler:
     def __init__(self, text: str, staff: int, blocks: int, copies: int, one_copy: bool) -> None:
         # the project's own reader splits the sections; line numbers are not needed here
-        self.s = {name: [line for _, line in rows] for name, rows in _sections(text).items()}
+        self.s = {name: [line for _, line in rows] for name, rows in sections(text).items()}
         self.staff, self.blocks, self.copies, self.one_copy = staff, blocks, copies, one_copy
         self.horizon = int(self.s["SECTION_HORIZON"][0])
 

@@ -80,8 +80,9 @@ class Instance:
 Line = tuple[int, str]
 
 
-def _sections(text: str) -> dict[str, list[Line]]:
-    sections: dict[str, list[Line]] = {}
+def sections(text: str) -> dict[str, list[Line]]:
+    """Each section's data lines with their line numbers, comments and blank lines left out."""
+    found: dict[str, list[Line]] = {}
     current: str | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -89,15 +90,15 @@ def _sections(text: str) -> dict[str, list[Line]]:
             continue
         if line.startswith("SECTION_"):
             current = line
-            sections[current] = []
+            found[current] = []
         elif current is None:
             raise InstanceError(f"line {number}: data before any SECTION_ header")
         else:
-            sections[current].append((number, line))
-    missing = [name for name in SECTIONS if name not in sections]
+            found[current].append((number, line))
+    missing = [name for name in SECTIONS if name not in found]
     if missing:
         raise InstanceError(f"missing section {missing[0]}")
-    return sections
+    return found
 
 
 def _int(value: str, section: str, field: str, number: int, minimum: int = 0) -> int:
@@ -245,29 +246,27 @@ class _Context:
 
 
 def parse_instance(text: str, name: str = "instance") -> Instance:
-    sections = _sections(text)
-    horizon_lines = sections["SECTION_HORIZON"]
+    parts = sections(text)
+    horizon_lines = parts["SECTION_HORIZON"]
     if not horizon_lines:
         raise InstanceError("SECTION_HORIZON: no horizon length")
     number, value = horizon_lines[0]
     horizon = _int(value, "SECTION_HORIZON", "horizon length", number, 1)
-    shifts = _shifts(sections["SECTION_SHIFTS"])
+    shifts = _shifts(parts["SECTION_SHIFTS"])
     shift_ids = {s.id for s in shifts}
-    days_off = _days_off(sections["SECTION_DAYS_OFF"], horizon)
-    staff = _staff(sections["SECTION_STAFF"], shift_ids, days_off)
+    days_off = _days_off(parts["SECTION_DAYS_OFF"], horizon)
+    staff = _staff(parts["SECTION_STAFF"], shift_ids, days_off)
     ctx = _Context(horizon, shift_ids, {e.id for e in staff})
     return Instance(
         name=name,
         horizon=horizon,
         shifts=shifts,
         employees=staff,
-        on_requests=_requests(
-            sections["SECTION_SHIFT_ON_REQUESTS"], "SECTION_SHIFT_ON_REQUESTS", ctx
-        ),
+        on_requests=_requests(parts["SECTION_SHIFT_ON_REQUESTS"], "SECTION_SHIFT_ON_REQUESTS", ctx),
         off_requests=_requests(
-            sections["SECTION_SHIFT_OFF_REQUESTS"], "SECTION_SHIFT_OFF_REQUESTS", ctx
+            parts["SECTION_SHIFT_OFF_REQUESTS"], "SECTION_SHIFT_OFF_REQUESTS", ctx
         ),
-        covers=_covers(sections["SECTION_COVER"], ctx),
+        covers=_covers(parts["SECTION_COVER"], ctx),
     )
 
 

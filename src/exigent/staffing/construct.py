@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from exigent.staffing.benchmark_format import Employee, Instance
 from exigent.staffing.checker import Roster
-from exigent.staffing.solver import employee_rules, one_value_a_day, shift_vars
+from exigent.staffing.solver import employee_rules, one_value_a_day, request_costs, shift_vars
 
 # one employee's model is tiny on most instances, but a year of thirty shift types is not:
 # each employee gets an equal share of what is left of the budget, at most EMPLOYEE_SECONDS
@@ -29,22 +29,6 @@ from exigent.staffing.solver import employee_rules, one_value_a_day, shift_vars
 # the best one
 EMPLOYEE_SECONDS = 2.0
 EMPLOYEE_FLOOR = 0.25
-
-
-def _request_terms(inst: Instance, emp: Employee, x: dict) -> list:
-    mine = emp.id
-    # a request for a shift the employee may not work costs the same whatever they do
-    terms = [
-        r.weight * (1 - var)
-        for r in inst.on_requests
-        if r.employee == mine and (var := x.get((mine, r.day, r.shift))) is not None
-    ]
-    terms += [
-        r.weight * var
-        for r in inst.off_requests
-        if r.employee == mine and (var := x.get((mine, r.day, r.shift))) is not None
-    ]
-    return terms
 
 
 def _cover_terms(inst: Instance, emp: Employee, x: dict, others: Counter) -> list:
@@ -70,7 +54,7 @@ def best_for(
     off = {(emp.id, d): cp.new_bool_var(f"off_{d}") for d in range(inst.horizon)}
     one_value_a_day(cp, inst, emp.id, x, off)
     employee_rules(cp, inst, emp, x, off)
-    cp.minimize(sum(_request_terms(inst, emp, x) + _cover_terms(inst, emp, x, others)))
+    cp.minimize(sum(request_costs(inst, x)[emp.id] + _cover_terms(inst, emp, x, others)))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = seconds

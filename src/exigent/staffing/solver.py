@@ -135,7 +135,9 @@ def _cover_terms(cp: cp_model.CpModel, inst: Instance, x: dict) -> list:
     return terms
 
 
-def _request_costs(inst: Instance, x: dict) -> dict[str, list]:
+def request_costs(inst: Instance, x: dict) -> dict[str, list]:
+    """Each employee's request terms over the variables in `x`: the whole model's, or one
+    employee's alone in the greedy start."""
     costs: dict[str, list] = {e.id: [] for e in inst.employees}
     for r in inst.on_requests:
         # a request for a shift the employee may not work is never met
@@ -164,7 +166,7 @@ def build(inst: Instance) -> Model:
         one_value_a_day(cp, inst, emp.id, x, off)
     for emp in inst.employees:
         employee_rules(cp, inst, emp, x, off)
-    terms = [t for per_employee in _request_costs(inst, x).values() for t in per_employee]
+    terms = [t for per_employee in request_costs(inst, x).values() for t in per_employee]
     objective = cp_model.LinearExpr.sum(terms + _cover_terms(cp, inst, x))
     cp.minimize(objective)
     return Model(cp, x, objective, off)
