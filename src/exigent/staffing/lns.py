@@ -148,13 +148,16 @@ class _Search:
         solver.parameters.max_deterministic_time = work
         status = solver.solve(sub)
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        roster = roster_from(self.fixer.model, solver) if found else None
+        # the roster's own objective, not the solver's: once in a run of Instance2 the two
+        # differed by a point, and the command reported an objective its roster did not have
+        value = objective(self.inst, roster) if roster is not None else None
         with self.lock:
-            improved = found and int(solver.objective_value) < self.best_obj
+            improved = value is not None and value < self.best_obj
             self._count_idle()
             # equal objectives are accepted too: drifting over a plateau finds its exits
-            if found and int(solver.objective_value) <= self.best_obj:
-                self.best = roster_from(self.fixer.model, solver)
-                self.best_obj = int(solver.objective_value)
+            if roster is not None and value is not None and value <= self.best_obj:
+                self.best, self.best_obj = roster, value
             # a neighbourhood solved to optimality was too easy: grow it, else shrink it
             if status == cp_model.OPTIMAL:
                 self.size[name] = min(0.7, self.size[name] * 1.15)
@@ -228,16 +231,23 @@ class _Offers(cp_model.CpSolverSolutionCallback):
 
 
 def _prove(
-    fixer: _Fixer, best: Roster, best_obj: int, seconds: float, workers: int, seed: int
+    inst: Instance,
+    fixer: _Fixer,
+    best: Roster,
+    best_obj: int,
+    seconds: float,
+    workers: int,
+    seed: int,
 ) -> tuple[Roster, int, int]:
     """The whole model from the incumbent: a lower bound, and on small instances the optimum."""
     solver = _solver(seconds, workers, seed)
     status = solver.solve(fixer.copy(best, set(fixer.cells)))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return best, best_obj, int(solver.best_objective_bound) if status != cp_model.UNKNOWN else 0
-    value = int(solver.objective_value)
+    roster = roster_from(fixer.model, solver)
+    value = objective(inst, roster)
     if value < best_obj:
-        best, best_obj = roster_from(fixer.model, solver), value
+        best, best_obj = roster, value
     return best, best_obj, int(solver.best_objective_bound)
 
 
@@ -266,7 +276,7 @@ def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Re
     search = _Search(inst, fixer, roster, objective(inst, roster), workers, random.Random(seed))
     # small instances are proved optimal outright in a moment
     best, best_obj, bound = _prove(
-        fixer, search.best, search.best_obj, seconds * FIRST_LOOK, workers, seed
+        inst, fixer, search.best, search.best_obj, seconds * FIRST_LOOK, workers, seed
     )
     if best_obj == bound:
         return Result(best, best_obj, bound, True)
@@ -281,7 +291,7 @@ def solve(inst: Instance, seconds: float, workers: int = 2, seed: int = 0) -> Re
     if search.optimal:
         return Result(search.best, search.best_obj, bound, True)
     best, best_obj, last_bound = _prove(
-        fixer, search.best, search.best_obj, deadline - time.monotonic(), workers, seed
+        inst, fixer, search.best, search.best_obj, deadline - time.monotonic(), workers, seed
     )
     bound = max(bound, last_bound)
     return Result(best, best_obj, bound, best_obj == bound)
