@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from exigent.staffing.benchmark_format import Cover, Instance
 from exigent.staffing.checker import Roster
@@ -169,6 +169,15 @@ def _spare_hands(inst: Instance, roster: Roster, shifts: set[str]) -> list[str]:
     return spare
 
 
+def _around_weekends(inst: Instance, weekends: Iterable[int], pad: int) -> set[int]:
+    """The days of some weekends, each with `pad` days either side."""
+    days: set[int] = set()
+    for w in weekends:
+        sat, sun = inst.weekends[w]
+        days |= set(range(max(0, sat - pad), min(inst.horizon, sun + pad + 1)))
+    return days
+
+
 def _two_weekends(inst: Instance, roster: Roster, rng: random.Random, size: float) -> set[Cell]:
     """All employees over two weekends and the days either side of each, and one employee
     who could work more of a missed shift over the whole horizon. Most staff may work only
@@ -182,10 +191,7 @@ def _two_weekends(inst: Instance, roster: Roster, rng: random.Random, size: floa
     first = rng.choices(range(len(inst.weekends)), weights=weights)[0]
     second = rng.choice([w for w in range(len(inst.weekends)) if w != first])
     # a size of 0.15 gives Thursday to Tuesday around each weekend
-    pad = max(1, min(4, round(size * 14)))
-    days: set[int] = set()
-    for sat, sun in (inst.weekends[first], inst.weekends[second]):
-        days |= set(range(max(0, sat - pad), min(inst.horizon, sun + pad + 1)))
+    days = _around_weekends(inst, (first, second), max(1, min(4, round(size * 14))))
     free = {(e.id, d) for e in inst.employees for d in days}
     spare = _spare_hands(inst, roster, {c.shift for c in under})
     if spare:
@@ -232,10 +238,7 @@ def _weekend_swap(inst: Instance, roster: Roster, rng: random.Random, size: floa
     second = rng.choice(others)
     # the employee's runs of work and rest must shift around both weekends: from Instance10's
     # stalls, two days either side never removed the miss and three did in 6 of 8 draws
-    pad = max(3, min(5, round(size * 20)))
-    window: set[int] = set()
-    for sat, sun in (inst.weekends[first], inst.weekends[second]):
-        window |= set(range(max(0, sat - pad), min(inst.horizon, sun + pad + 1)))
+    window = _around_weekends(inst, (first, second), max(3, min(5, round(size * 20))))
     return {(e.id, d) for e in inst.employees for d in window} | {
         (emp, d) for d in range(inst.horizon)
     }
@@ -247,10 +250,7 @@ def _every_weekend(inst: Instance, roster: Roster, rng: random.Random, size: flo
     decided for everyone at once, which from a poor roster removes many cover misses."""
     if not inst.weekends:
         return _window_of_days(inst, roster, rng, size)
-    pad = 1 if size >= 0.1 else 0
-    days: set[int] = set()
-    for sat, sun in inst.weekends:
-        days |= set(range(max(0, sat - pad), min(inst.horizon, sun + pad + 1)))
+    days = _around_weekends(inst, range(len(inst.weekends)), 1 if size >= 0.1 else 0)
     return {(e.id, d) for e in inst.employees for d in days}
 
 
