@@ -8,8 +8,9 @@ built once. Each attempt copies its proto, fixes every cell outside a chosen nei
 (`neighbourhoods.py`) to the incumbent by narrowing variable domains (so presolve removes
 them), hints the incumbent, and re-solves with the full linear relaxation for a short,
 deterministic amount of work. Two neighbourhoods are solved side by side, one per core,
-without waiting for each other, each drawing the next neighbourhood at random; each
-neighbourhood grows while it is solved to optimality and shrinks while it is not. When the
+without waiting for each other, each drawing the next neighbourhood at random, as often as
+the seconds its attempts take allow for a like share of the time; each neighbourhood grows
+while it is solved to optimality and shrinks while it is not. When the
 neighbourhoods stall, the whole model's own portfolio searches from the best roster for a
 while and hands back every roster it finds; then the neighbourhoods resume from its best.
 """
@@ -17,6 +18,7 @@ while and hands back every roster it finds; then the neighbourhoods resume from 
 from __future__ import annotations
 
 import random
+import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +29,7 @@ from ortools.sat.python import cp_model
 from exigent.staffing.benchmark_format import Instance
 from exigent.staffing.checker import Roster, check, objective
 from exigent.staffing.construct import greedy_roster
-from exigent.staffing.neighbourhoods import NEIGHBOURHOODS, WORK_FLOOR
+from exigent.staffing.neighbourhoods import APPLIES, NEIGHBOURHOODS, WORK_FLOOR
 from exigent.staffing.solver import Cell, Model, build, roster_from
 
 # share of the time budget the whole model gets for a first roster when the greedy start
@@ -131,15 +133,33 @@ class _Search:
     patience: int | None = None
     idle: int = 0  # neighbourhoods solved since the best roster last improved by STALL_GAIN
     mark: int = 0  # the best objective when `idle` was last reset
+    spent: dict[str, list[float]] = field(default_factory=dict)  # attempts, seconds
 
     def _next(self) -> tuple[str, Roster, set[Cell], int, float]:
         with self.lock:
-            name = self.rng.choice(list(NEIGHBOURHOODS))
+            names = [
+                n for n in NEIGHBOURHOODS if n not in APPLIES or APPLIES[n](self.inst, self.best)
+            ]
+            name = self.rng.choices(names, weights=self._weights(names))[0]
             free = NEIGHBOURHOODS[name](self.inst, self.best, self.rng, self.size[name])
             work = max(self.work, WORK_FLOOR.get(name, 0.0))
             return name, self.best, free, self.rng.randrange(1 << 20), work
 
+    def _weights(self, names: list[str]) -> list[float]:
+        """Each neighbourhood's share of draws, inverse to the seconds an attempt of it has
+        taken, so each gets a like share of the time; one given a floor of work is drawn
+        as often as the others at their median, since its floor is what its move needs."""
+        rates = {}
+        for name in names:
+            tries, seconds = self.spent.get(name, (0, 0.0))
+            rates[name] = tries / seconds if tries and seconds else 1.0 / ROUND_WORK
+        usual = statistics.median(
+            [r for n, r in rates.items() if n not in WORK_FLOOR] or [1.0 / ROUND_WORK]
+        )
+        return [usual if n in WORK_FLOOR else rates[n] for n in names]
+
     def _attempt(self, until: float) -> None:
+        began = time.monotonic()
         name, start, free, seed, work = self._next()
         sub = self.fixer.copy(start, free)
         solver = _solver(until - time.monotonic(), 1, seed)
@@ -153,6 +173,9 @@ class _Search:
         # differed by a point, and the command reported an objective its roster did not have
         value = objective(self.inst, roster) if roster is not None else None
         with self.lock:
+            tally = self.spent.setdefault(name, [0, 0.0])
+            tally[0] += 1
+            tally[1] += time.monotonic() - began
             improved = value is not None and value < self.best_obj
             self._count_idle()
             # equal objectives are accepted too: drifting over a plateau finds its exits
