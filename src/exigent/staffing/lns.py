@@ -10,9 +10,9 @@ them), hints the incumbent, and re-solves with the full linear relaxation for a 
 deterministic amount of work. Two neighbourhoods are solved side by side, one per core,
 without waiting for each other, each drawing the next neighbourhood at random, as often as
 the seconds its attempts take allow for a like share of the time; each neighbourhood grows
-while it is solved to optimality and shrinks while it is not. When the
-neighbourhoods stall, the whole model's own portfolio searches from the best roster for a
-while and hands back every roster it finds; then the neighbourhoods resume from its best.
+while it is solved to optimality and shrinks while it is not. When the neighbourhoods
+stall, the whole model's own portfolio searches from the best roster for a while and hands
+back every roster it finds; then the neighbourhoods resume from its best.
 """
 
 from __future__ import annotations

@@ -214,7 +214,7 @@ def _weekend_days_left(inst: Instance, roster: Roster) -> dict[str, list[int]]:
 
 
 # weekend days the staff may work, against the weekend cover asked, below which weekends are
-# scarce: 0.78 on Instance10, 1.01 on Instance8 and 7, 1.56 on Instance9
+# scarce: 0.78 on Instance10, 0.99 on Instance7, 1.01 on Instance8, 1.56 on Instance9
 SCARCE = 1.2
 
 
