@@ -2,25 +2,14 @@
 
 import random
 from collections import Counter
-from pathlib import Path
 
-import pytest
-
-from exigent.staffing.benchmark_format import Instance, read_instance
+from exigent.staffing.benchmark_format import Instance
 from exigent.staffing.checker import objective
 from exigent.staffing.construct import greedy_roster
 from exigent.staffing.lns import _Fixer, _Search
 from exigent.staffing.neighbourhoods import NEIGHBOURHOODS, weekends_scarce
 from exigent.staffing.solver import build
-
-DATA = Path("/work/shared/data/rostering/curtois")
-
-
-def _instance(number: int) -> Instance:
-    path = DATA / f"Instance{number}.txt"
-    if not path.exists():
-        pytest.skip("benchmark data not on this machine")
-    return read_instance(path)
+from staffing.curtois import benchmark_instance
 
 
 def _search(inst: Instance) -> _Search:
@@ -36,20 +25,20 @@ def _draws(search: _Search, count: int) -> Counter[str]:
 
 def test_weekend_staff_are_scarce_where_the_weekend_covers_ask_nearly_all_they_may_work() -> None:
     # Instance10: 160 weekend days allowed for 206 asked; Instance9: 184 for 118
-    assert weekends_scarce(_instance(10), {})
-    assert weekends_scarce(_instance(8), {})
-    assert not weekends_scarce(_instance(9), {})
+    assert weekends_scarce(benchmark_instance(10), {})
+    assert weekends_scarce(benchmark_instance(8), {})
+    assert not weekends_scarce(benchmark_instance(9), {})
 
 
 def test_the_weekend_swap_is_never_drawn_where_staff_have_weekend_days_to_spare() -> None:
-    nine = _search(_instance(9))
+    nine = _search(benchmark_instance(9))
     assert "weekend swap" not in _draws(nine, 300)
-    ten = _search(_instance(10))
+    ten = _search(benchmark_instance(10))
     assert _draws(ten, 300)["weekend swap"] > 5
 
 
 def test_a_neighbourhood_whose_attempts_take_longer_is_drawn_less_often() -> None:
-    search = _search(_instance(8))
+    search = _search(benchmark_instance(8))
     # days took a tenth of a second an attempt, employees a whole second; the weekend swap,
     # given its floor of work on purpose, took three seconds
     search.spent = {
@@ -64,7 +53,7 @@ def test_a_neighbourhood_whose_attempts_take_longer_is_drawn_less_often() -> Non
 
 
 def test_the_search_counts_the_time_each_neighbourhood_took() -> None:
-    search = _search(_instance(6))
+    search = _search(benchmark_instance(6))
     for _ in range(6):
         search._attempt(until=float("inf"))
     tries = sum(int(count) for count, _ in search.spent.values())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from exigent.staffing import construct
-from exigent.staffing.benchmark_format import Employee, Instance, read_instance
+from exigent.staffing.benchmark_format import Employee, Instance
 from exigent.staffing.checker import check, objective, read_roster_csv
 from exigent.staffing.construct import greedy_roster
 from exigent.staffing.lns import _Fixer, _solver
@@ -19,20 +19,12 @@ from exigent.staffing.neighbourhoods import (
     _weekend_swap,
 )
 from exigent.staffing.solver import build, roster_from
-
-DATA = Path("/work/shared/data/rostering/curtois")
-
-
-def _instance(number: int) -> Instance:
-    path = DATA / f"Instance{number}.txt"
-    if not path.exists():
-        pytest.skip("benchmark data not on this machine")
-    return read_instance(path)
+from staffing.curtois import benchmark_instance
 
 
 @pytest.mark.parametrize("number", [1, 2, 3])
 def test_greedy_start_keeps_every_staff_rule(number: int) -> None:
-    inst = _instance(number)
+    inst = benchmark_instance(number)
     roster = greedy_roster(inst, rounds=3, seconds=20, seed=0)
     assert roster is not None
     verdict = check(inst, roster)
@@ -91,14 +83,14 @@ def test_greedy_start_keeps_the_last_pass_for_an_employee_whose_better_roster_ra
 
 
 def test_greedy_start_with_almost_no_time_still_rosters_everyone_within_their_rules() -> None:
-    inst = _instance(8)
+    inst = benchmark_instance(8)
     roster = greedy_roster(inst, rounds=3, seconds=0.01, seed=0)
     assert roster is not None and set(roster) == {e.id for e in inst.employees}
     assert check(inst, roster).feasible
 
 
 def test_every_neighbourhood_frees_real_cells_of_instance8() -> None:
-    inst = _instance(8)
+    inst = benchmark_instance(8)
     roster = greedy_roster(inst, rounds=1, seconds=20, seed=0)
     assert roster is not None
     cells = {(e.id, d) for e in inst.employees for d in range(inst.horizon)}
@@ -110,7 +102,7 @@ def test_every_neighbourhood_frees_real_cells_of_instance8() -> None:
 
 
 def test_two_weekends_frees_two_weekends_for_all_and_a_spare_hand_for_the_whole_horizon() -> None:
-    inst = _instance(8)
+    inst = benchmark_instance(8)
     roster = greedy_roster(inst, rounds=1, seconds=20, seed=0)
     assert roster is not None
     free = _two_weekends(inst, roster, random.Random(2), 0.15)
@@ -135,7 +127,7 @@ STALLED_10 = Path(__file__).parent / "data" / "instance10_one_miss_too_many.csv"
 
 
 def test_weekend_swap_frees_an_employee_with_a_lone_weekend_day_and_a_short_weekend() -> None:
-    inst = _instance(10)
+    inst = benchmark_instance(10)
     roster = read_roster_csv(STALLED_10.read_text())
     free = _weekend_swap(inst, roster, random.Random(0), 0.15)
     assert all(("W", d) in free for d in range(inst.horizon))
@@ -147,7 +139,7 @@ def test_weekend_swap_frees_an_employee_with_a_lone_weekend_day_and_a_short_week
 
 
 def test_weekend_swap_removes_the_cover_miss_the_search_stalled_on() -> None:
-    inst = _instance(10)
+    inst = benchmark_instance(10)
     roster = read_roster_csv(STALLED_10.read_text())
     start = check(inst, roster).objective
     fixer = _Fixer(build(inst))
